@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** The public origin, e.g. https://badges.example.org — every URL in a credential starts with it. */
+  baseUrl: string;
+  dataDir: string;
+  /** Set: a PostgreSQL server. Unset: PGlite in `${dataDir}/pglite`. */
+  databaseUrl?: string;
+  /** Set: mail goes out over SMTP. Unset: the development mailbox at /admin/mail. */
+  smtpUrl?: string;
+  mailFrom: string;
+  /** 32 bytes; encrypts issuer keys at rest and signs CSRF tokens. */
+  secret: Buffer;
+  /** Behind https (or told so): cookies get `Secure`. */
+  secureCookies: boolean;
+  /** Run the job worker in this process (default yes). */
+  worker: boolean;
+}
+
+/**
+ * Reads the environment once, at the edge. The secret comes from LAUREL_SECRET, or is
+ * generated into the data directory on first start so a fresh `npm start` needs nothing.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  const host = env.HOST ?? '0.0.0.0';
+  const baseUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  return {
+    port,
+    host,
+    baseUrl,
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM ?? `Laurel <no-reply@${new URL(baseUrl).hostname}>`,
+    secret: loadSecret(env.LAUREL_SECRET, dataDir),
+    secureCookies: baseUrl.startsWith('https://'),
+    worker: env.LAUREL_WORKER !== 'off',
+  };
+}
+
+function loadSecret(fromEnv: string | undefined, dataDir: string): Buffer {
+  if (fromEnv) {
+    const decoded = /^[0-9a-f]{64}$/i.test(fromEnv) ? Buffer.from(fromEnv, 'hex') : Buffer.from(fromEnv, 'base64');
+    if (decoded.length < 32) throw new Error('LAUREL_SECRET must be 32 bytes (64 hex characters or base64).');
+    return decoded.subarray(0, 32);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secret.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+}
+
+/** A config for tests: in-memory choices, a fixed secret, no worker unless asked. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    baseUrl: 'http://localhost:3000',
+    dataDir: '/nonexistent',
+    mailFrom: 'Laurel <no-reply@localhost>',
+    secret: Buffer.alloc(32, 7),
+    secureCookies: false,
+    worker: false,
+    ...overrides,
+  };
+}

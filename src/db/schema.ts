@@ -1,0 +1,6 @@
+// The whole database as Kysely sees it: each feature declares its own tables beside its
+// migrations and this interface joins them. One line per feature.
+import type { AccountTables } from '../accounts/tables.ts';
+import type { OrgTables } from '../orgs/tables.ts';
+
+export interface Database extends AccountTables, OrgTables {}
