@@ -46,7 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function loadSecret(fromEnv: string | undefined, dataDir: string): Buffer {
   if (fromEnv) {
-    const decoded = /^[0-9a-f]{64}$/i.test(fromEnv) ? Buffer.from(fromEnv, 'hex') : Buffer.from(fromEnv, 'base64');
+    const decoded = /^[0-9a-f]{64}$/i.test(fromEnv)
+      ? Buffer.from(fromEnv, 'hex')
+      : Buffer.from(fromEnv, 'base64');
     if (decoded.length < 32) throw new Error('LAUREL_SECRET must be 32 bytes (64 hex characters or base64).');
     return decoded.subarray(0, 32);
   }

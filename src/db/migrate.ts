@@ -23,7 +23,8 @@ export function listMigrations(): { name: string; file: string }[] {
     } catch {
       continue;
     }
-    for (const f of files) if (f.endsWith('.sql')) found.push({ name: basename(f, '.sql'), file: join(dir, f) });
+    for (const f of files)
+      if (f.endsWith('.sql')) found.push({ name: basename(f, '.sql'), file: join(dir, f) });
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -44,9 +45,9 @@ ${readFileSync(m.file, 'utf8')}
 ;
 INSERT INTO laurel_migrations (name) VALUES ('${name}');
 COMMIT;`;
-    const done = await sql<{ n: number }>`SELECT count(*)::int AS n FROM laurel_migrations WHERE name = ${m.name}`.execute(
-      handle.db,
-    );
+    const done = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM laurel_migrations WHERE name = ${m.name}`.execute(handle.db);
     if (done.rows[0]!.n > 0) continue;
     try {
       await handle.execScript(script);

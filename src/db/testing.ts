@@ -33,7 +33,8 @@ export async function createPostgresDatabase(): Promise<string> {
 }
 
 export async function createTestDatabase(dialect: Dialect): Promise<DatabaseHandle> {
-  const handle = dialect === 'pglite' ? await openPglite() : await openPostgres(await createPostgresDatabase());
+  const handle =
+    dialect === 'pglite' ? await openPglite() : await openPostgres(await createPostgresDatabase());
   await migrate(handle);
   return handle;
 }

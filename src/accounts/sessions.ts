@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/index.ts';
+import type { CurrentUser } from '../http/context.ts';
+
+export const SESSION_COOKIE = 'laurel_session';
+const SESSION_DAYS = 30;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Starts a session; returns the cookie value (a random token whose hash is the row id). */
+export async function createSession(db: Db, userId: string, userAgent?: string): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('sessions')
+    .values({
+      id: hashToken(token),
+      user_id: userId,
+      expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000),
+      user_agent: userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+export async function loadSession(db: Db, token: string): Promise<CurrentUser | null> {
+  const id = hashToken(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'users.id',
+      'users.name',
+      'users.handle',
+      'users.is_admin',
+      'sessions.expires_at',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.expires_at.getTime() < Date.now()) return null;
+  return { id: row.id, name: row.name, handle: row.handle, isAdmin: row.is_admin, sessionId: row.sessionId };
+}
+
+export async function destroySession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+/** After a password change: every other session of the user ends. */
+export async function destroyOtherSessions(db: Db, userId: string, keepSessionId?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSessionId) q = q.where('id', '!=', keepSessionId);
+  await q.execute();
+}

@@ -1,0 +1,132 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
+import type { AppContext } from './context.ts';
+import { registerCsrf } from './csrf.ts';
+import { features } from './features.ts';
+import { normalizeMultipart } from './multipart.ts';
+import { handleError } from './problem.ts';
+
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** Assembles the platform: shared plumbing first, then every feature in its own scope. */
+export async function buildServer(
+  ctx: AppContext,
+  opts: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        }
+      : false,
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
+  });
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('csrfToken', '');
+  app.decorateReply('html', function (page: { toString(): string }, status = 200) {
+    return this.status(status)
+      .type('text/html; charset=utf-8')
+      .send('<!doctype html>' + page.toString());
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
+  await app.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 200, fieldSize: 1024 * 1024 },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Laurel API',
+        version: '1',
+        description:
+          'Issue, revoke and list Open Badges 3.0 credentials, manage badge templates and verify credentials. ' +
+          'Authenticate with an organization API key: `Authorization: Bearer <key>`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    handleError(
+      Object.assign(new Error('not found'), {
+        statusCode: 404,
+        code: 'NOT_FOUND',
+        message: 'There is nothing at this address.',
+      }),
+      request,
+      reply,
+    ),
+  );
+  app.addHook('preValidation', normalizeMultipart);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) request.user = await loadSession(ctx.db, token);
+  });
+  registerCsrf(app, ctx.config.secret, ctx.config.secureCookies);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    const frameable =
+      (request.routeOptions.config as { frameable?: boolean } | undefined)?.frameable === true;
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header(
+        'content-security-policy',
+        `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ${frameable ? '*' : "'none'"}`,
+      );
+    }
+    if (!frameable) reply.header('x-frame-options', 'DENY');
+  });
+
+  registerAssets(app);
+  app.get('/healthz', { config: { csrf: false } }, async () => ({ ok: true }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const feature of features) await app.register(async (scope) => feature(scope, ctx));
+  return app;
+}
+
+const ASSETS = fileURLToPath(new URL('../ui/assets/', import.meta.url));
+const TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  ttf: 'font/ttf',
+  woff2: 'font/woff2',
+};
+
+/** The few static files, read once at start and served with a short cache. */
+function registerAssets(app: FastifyInstance) {
+  const files = new Map<string, Buffer>();
+  for (const name of readdirSync(ASSETS)) files.set(name, readFileSync(join(ASSETS, name)));
+  app.get<{ Params: { name: string } }>(
+    '/assets/:name',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const body = files.get(request.params.name);
+      if (!body) return reply.callNotFound();
+      const ext = request.params.name.split('.').pop() ?? '';
+      return reply
+        .type(TYPES[ext] ?? 'application/octet-stream')
+        .header('cache-control', 'public, max-age=3600')
+        .send(body);
+    },
+  );
+}

@@ -1,0 +1,219 @@
+import { type Child, type SafeHtml, raw } from '@laurel/jsx';
+import type { FieldError } from '../errors.ts';
+
+export function CsrfField(props: { token: string }): SafeHtml {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export function PageHeader(props: {
+  title: string;
+  lead?: string;
+  actions?: Child;
+  breadcrumbs?: [string, string][];
+}) {
+  return (
+    <div class="page-header">
+      {props.breadcrumbs?.length ? (
+        <nav aria-label="Breadcrumb" class="breadcrumbs">
+          {props.breadcrumbs.map(([href, label]) => (
+            <>
+              <a href={href}>{label}</a>
+              <span aria-hidden="true"> / </span>
+            </>
+          ))}
+        </nav>
+      ) : null}
+      <div class="page-header-row">
+        <h1>{props.title}</h1>
+        {props.actions ? <div class="actions">{props.actions}</div> : null}
+      </div>
+      {props.lead ? <p class="lead">{props.lead}</p> : null}
+    </div>
+  );
+}
+
+export function Alert(props: {
+  kind?: 'info' | 'success' | 'warning' | 'error';
+  title?: string;
+  children?: Child;
+}) {
+  const kind = props.kind ?? 'info';
+  return (
+    <div class={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {props.title ? <strong>{props.title}</strong> : null}
+      {props.children ? <div>{props.children}</div> : null}
+    </div>
+  );
+}
+
+/** The sentence of a failed form plus its field errors, at the top of the form. */
+export function FormErrors(props: { message?: string; errors?: FieldError[] }) {
+  if (!props.message && !props.errors?.length) return raw('');
+  return (
+    <Alert kind="error" title={props.message ?? 'Please correct the errors below.'}>
+      {props.errors?.length ? (
+        <ul>
+          {props.errors.map((e) => (
+            <li>
+              <a href={`#f-${e.field}`}>{e.message}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  name: string;
+  type?: string;
+  value?: string | number | null;
+  hint?: string;
+  errors?: FieldError[];
+  required?: boolean;
+  autocomplete?: string;
+  placeholder?: string;
+  attrs?: Record<string, unknown>;
+}
+
+const errorFor = (errors: FieldError[] | undefined, name: string) =>
+  errors?.find((e) => e.field === name)?.message;
+
+export function Field(p: FieldProps) {
+  const id = `f-${p.name}`;
+  const error = errorFor(p.errors, p.name);
+  const describedBy =
+    [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        {p.label}
+        {p.required ? <span class="required"> (required)</span> : null}
+      </label>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? undefined}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        placeholder={p.placeholder}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+        {...p.attrs}
+      />
+    </div>
+  );
+}
+
+export function TextArea(p: FieldProps & { rows?: number }) {
+  const id = `f-${p.name}`;
+  const error = errorFor(p.errors, p.name);
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        {p.label}
+        {p.required ? <span class="required"> (required)</span> : null}
+      </label>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name={p.name}
+        rows={p.rows ?? 4}
+        required={p.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={p.hint ? `${id}-hint` : undefined}
+        {...p.attrs}
+      >
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export function Select(
+  p: Omit<FieldProps, 'type'> & { options: { value: string; label: string }[]; value?: string | null },
+) {
+  const id = `f-${p.name}`;
+  const error = errorFor(p.errors, p.name);
+  return (
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>{p.label}</label>
+      {p.hint ? <p class="hint">{p.hint}</p> : null}
+      {error ? <p class="error">{error}</p> : null}
+      <select id={id} name={p.name} required={p.required} {...p.attrs}>
+        {p.options.map((o) => (
+          <option value={o.value} selected={o.value === p.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Pill(props: { kind?: 'ok' | 'warn' | 'bad' | 'neutral'; children?: Child }) {
+  return <span class={`pill pill-${props.kind ?? 'neutral'}`}>{props.children}</span>;
+}
+
+export function EmptyState(props: { title: string; children?: Child }) {
+  return (
+    <div class="empty">
+      <p class="empty-title">{props.title}</p>
+      {props.children}
+    </div>
+  );
+}
+
+/** Previous / next links that keep the current query string. */
+export function Pager(props: {
+  base: string;
+  query: Record<string, string | undefined>;
+  page: number;
+  hasNext: boolean;
+}) {
+  const link = (page: number) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(props.query)) if (v) q.set(k, v);
+    q.set('page', String(page));
+    return `${props.base}?${q}`;
+  };
+  return (
+    <nav class="pager" aria-label="Pages">
+      {props.page > 1 ? <a href={link(props.page - 1)}>← Previous</a> : <span />}
+      <span>Page {props.page}</span>
+      {props.hasNext ? <a href={link(props.page + 1)}>Next →</a> : <span />}
+    </nav>
+  );
+}
+
+export function formatDate(d: Date | string | null | undefined): string {
+  if (!d) return '';
+  const date = typeof d === 'string' ? new Date(d) : d;
+  return date.toLocaleDateString('en-GB', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
+}
