@@ -40,7 +40,8 @@ export function toProblem(error: unknown): Problem {
   if (e.validation) {
     const fields = e.validation.map((v) => ({
       field: String(
-        (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || v.params?.missingProperty || 'body'),
+        (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || v.params?.missingProperty || 'body',
+      ),
       message: v.message ?? 'is invalid',
     }));
     return problem(400, 'INVALID', 'The request is not valid.', fields);

@@ -32,7 +32,7 @@ export async function requireOrgRole(
     .select(['orgs.id', 'orgs.slug', 'orgs.name', 'org_members.role'])
     .where('orgs.slug', '=', slug)
     .executeTakeFirst();
-  if (!row || !row.role) throw new LaurelError('NOT_FOUND', 'That organization does not exist.');
+  if (!row?.role) throw new LaurelError('NOT_FOUND', 'That organization does not exist.');
   if (!roleAtLeast(row.role, needed)) {
     throw new LaurelError('FORBIDDEN', `This needs the ${needed} role in ${row.name}; you are ${row.role}.`);
   }
