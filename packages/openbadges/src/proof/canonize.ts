@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import jsonld from 'jsonld';
+import { defaultDocumentLoader, type DocumentLoader } from '../contexts/index.ts';
+import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
+
+const require = createRequire(import.meta.url);
+// Internal to jsonld.js but stable for years; handing one instance to every call is what lets
+// jsonld.js reuse resolved (and processed) contexts across documents.
+const ContextResolver = require('jsonld/lib/ContextResolver.js') as new (opts: {
+  sharedCache: { get(k: string): unknown; set(k: string, v: unknown): void };
+}) => unknown;
+const rdfCanonize = require('rdf-canonize') as {
+  canonize(dataset: unknown, opts: object): Promise<string>;
+  _canonizeSync(dataset: unknown, opts: object): string;
+};
+
+/** A tiny bounded map with the get/set interface jsonld.js expects of its shared cache. */
+class BoundedCache {
+  private readonly map = new Map<string, unknown>();
+  constructor(private readonly max: number) {}
+  get(key: string): unknown {
+    return this.map.get(key);
+  }
+  set(key: string, value: unknown): void {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+  }
+}
+
+// One resolver per loader: a loader with extra documents must never see another loader's contexts.
+const resolvers = new WeakMap<DocumentLoader, unknown>();
+
+function resolverFor(loader: DocumentLoader): unknown {
+  let resolver = resolvers.get(loader);
+  if (!resolver) {
+    resolver = new ContextResolver({ sharedCache: new BoundedCache(256) });
+    resolvers.set(loader, resolver);
+  }
+  return resolver;
+}
+
+/** Finds the library error a loader threw, which jsonld.js wraps (sometimes twice). */
+function findCause(e: unknown): OpenBadgesError | undefined {
+  let cur: any = e;
+  for (let depth = 0; cur && depth < 8; depth++) {
+    if (isOpenBadgesError(cur)) return cur;
+    cur = cur.details?.cause ?? cur.cause;
+  }
+  return undefined;
+}
+
+export function jsonLdError(e: unknown): OpenBadgesError {
+  const known = findCause(e);
+  if (known) return known;
+  const message = e instanceof Error ? e.message : String(e);
+  return new OpenBadgesError('JSONLD_INVALID', `The document is not valid JSON-LD for signing: ${message}`, { cause: e });
+}
+
+/**
+ * The generic path: jsonld.js toRDF in safe mode (any term or type that does not map to an IRI is
+ * an error, not silently dropped, so nothing unsigned can hide in a signed document) and RDFC-1.0.
+ * The options are those of @digitalbazaar/eddsa-rdfc-2022-cryptosuite so the N-Quads agree.
+ */
+export async function canonizeWithJsonLd(doc: object, loader: DocumentLoader = defaultDocumentLoader): Promise<string> {
+  let dataset: unknown;
+  try {
+    dataset = await jsonld.toRDF(doc as jsonld.JsonLdDocument, {
+      documentLoader: loader,
+      safe: true,
+      base: null,
+      rdfDirection: 'i18n-datatype',
+      produceGeneralizedRdf: false,
+      contextResolver: resolverFor(loader),
+    } as any);
+  } catch (e) {
+    throw jsonLdError(e);
+  }
+  return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' });
+}

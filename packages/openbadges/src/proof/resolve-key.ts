@@ -1,0 +1,120 @@
+import { OpenBadgesError } from '../errors.ts';
+import { resolveDidKey } from './did-key.ts';
+import { resolveDidWeb } from './did-web.ts';
+import { jwkToPublicKey, multibaseToPublicKey } from './keys.ts';
+
+export type ResolvedKey = {
+  id: string;
+  controller: string;
+  publicKey: Uint8Array;
+  type: 'Multikey' | 'Ed25519VerificationKey2020' | 'JsonWebKey2020';
+};
+
+export type ResolveKeyOptions = {
+  /** Fetch and parse a JSON document (the caller's guarded fetch); needed for did:web and URLs. */
+  fetchJson?: (url: string) => Promise<unknown>;
+  /**
+   * When set, a controller document that lists verification relationships must list the key
+   * under this one (e.g. `assertionMethod` for issuing credentials).
+   */
+  purpose?: 'assertionMethod' | 'authentication';
+};
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+function absolute(id: string, base: string): string {
+  return id.startsWith('#') ? base + id : id;
+}
+
+function keyFromMethod(vm: Obj, id: string, fallbackController: string): ResolvedKey {
+  const controller = typeof vm.controller === 'string' ? vm.controller : fallbackController;
+  if (vm.type === 'Multikey' || vm.type === 'Ed25519VerificationKey2020') {
+    if (typeof vm.publicKeyMultibase !== 'string') {
+      throw new OpenBadgesError('KEY_INVALID', 'The verification method has no publicKeyMultibase.');
+    }
+    return { id, controller, type: vm.type, publicKey: multibaseToPublicKey(vm.publicKeyMultibase) };
+  }
+  if (vm.type === 'JsonWebKey2020' || vm.type === 'JsonWebKey') {
+    return { id, controller, type: 'JsonWebKey2020', publicKey: jwkToPublicKey(vm.publicKeyJwk) };
+  }
+  throw new OpenBadgesError('KEY_INVALID', 'The verification method is not an Ed25519 key type we support.');
+}
+
+/** Finds `vmId` among a controller document's verification methods (embedded relationships included). */
+function findInController(doc: Obj, vmId: string, baseId: string, purpose?: string): ResolvedKey {
+  const candidates = [
+    ...asArray(doc.verificationMethod),
+    ...asArray(doc.assertionMethod),
+    ...asArray(doc.authentication),
+    ...asArray(doc.publicKey),
+  ];
+  const vm = candidates.find((c): c is Obj => isObj(c) && typeof c.id === 'string' && absolute(c.id, baseId) === vmId);
+  if (!vm) throw new OpenBadgesError('KEY_NOT_FOUND', 'The controller document does not list the verification method.');
+  if (purpose && doc[purpose] !== undefined) {
+    const listed = asArray(doc[purpose]).some(
+      (r) => (typeof r === 'string' ? absolute(r, baseId) : isObj(r) && typeof r.id === 'string' && absolute(r.id, baseId)) === vmId,
+    );
+    if (!listed) throw new OpenBadgesError('KEY_NOT_FOUND', `The key is not authorized for ${purpose}.`);
+  }
+  const key = keyFromMethod(vm, vmId, baseId);
+  if (typeof doc.id === 'string' && doc.id.startsWith('did:') && key.controller !== doc.id) {
+    throw new OpenBadgesError('KEY_CONTROLLER_MISMATCH', 'The key is controlled by another DID than its document.');
+  }
+  return key;
+}
+
+/**
+ * Dereferences a verification method id to an Ed25519 public key: did:key (computed), did:web
+ * (fetched DID document) and https URLs, where the key is either the document at the URL or an
+ * entry of the document at the URL without its fragment (an issuer profile listing its keys, as
+ * the 1EdTech test vector does).
+ */
+export async function resolveVerificationMethod(vmId: string, opts: ResolveKeyOptions = {}): Promise<ResolvedKey> {
+  if (typeof vmId !== 'string' || vmId.length === 0 || vmId.length > 2048) {
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method id is missing or too long.');
+  }
+  const [base, fragment] = vmId.split('#', 2);
+  if (base.startsWith('did:key:')) {
+    const doc = resolveDidKey(base);
+    return findInController(doc as Obj, fragment === undefined ? doc.verificationMethod![0].id : vmId, doc.id, opts.purpose);
+  }
+  if (base.startsWith('did:web:')) {
+    const fetchJson = requireFetch(opts);
+    const doc = await resolveDidWeb(base, fetchJson);
+    return findInController(doc as Obj, vmId, base, opts.purpose);
+  }
+  if (base.startsWith('did:')) throw new OpenBadgesError('DID_UNSUPPORTED', 'Only did:key and did:web are supported.');
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method id is not a URL or a DID.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method URL is not http(s).');
+  }
+  const doc = await requireFetch(opts)(base);
+  if (!isObj(doc)) throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method URL did not return a JSON object.');
+  if (fragment === undefined || doc.id === vmId) {
+    // The URL names the key document itself.
+    if (doc.id !== undefined && doc.id !== vmId) {
+      throw new OpenBadgesError('KEY_NOT_FOUND', 'The key document at the URL has another id.');
+    }
+    if (typeof doc.controller !== 'string') {
+      throw new OpenBadgesError('KEY_INVALID', 'The key document names no controller.');
+    }
+    return keyFromMethod(doc, vmId, doc.controller);
+  }
+  if (doc.id !== undefined && doc.id !== base) {
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The document at the key URL has another id.');
+  }
+  return findInController(doc, vmId, base, opts.purpose);
+}
+
+function requireFetch(opts: ResolveKeyOptions): (url: string) => Promise<unknown> {
+  if (!opts.fetchJson) throw new OpenBadgesError('KEY_NOT_FOUND', 'Resolving this key needs a fetch, and none was given.');
+  return opts.fetchJson;
+}
