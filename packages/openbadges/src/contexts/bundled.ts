@@ -57,7 +57,9 @@ function build(): ReadonlyMap<string, object> {
   // The pre-final OB 3.0 aliases (alpha, JFF plugfest) are left out: they are not part of the standard.
   take(openBadgesContext, OB3_CONTEXTS);
   // OB 2.0 context: a copy of the published spec document.
-  const ob2 = JSON.parse(readFileSync(new URL('./data/openbadges-v2.json', import.meta.url), 'utf8')) as object;
+  const ob2 = JSON.parse(
+    readFileSync(new URL('./data/openbadges-v2.json', import.meta.url), 'utf8'),
+  ) as object;
   map.set(OB2_CONTEXT, ob2);
   map.set('https://w3id.org/openbadges/v2/context.json', ob2);
   // Shared, immutable documents: jsonld.js never writes to them, and freezing makes sure nobody does.

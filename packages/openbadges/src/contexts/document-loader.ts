@@ -20,7 +20,10 @@ const REMOTE_CACHE_MAX = 64;
 async function globalFetchJson(url: string): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { accept: 'application/ld+json, application/json' }, redirect: 'follow' });
+    res = await fetch(url, {
+      headers: { accept: 'application/ld+json, application/json' },
+      redirect: 'follow',
+    });
   } catch (cause) {
     throw new OpenBadgesError('FETCH_FAILED', `The document ${url} could not be fetched.`, { cause });
   }
@@ -40,7 +43,11 @@ async function globalFetchJson(url: string): Promise<unknown> {
 export function createDocumentLoader(opts: DocumentLoaderOptions = {}): DocumentLoader {
   const extra = new Map(Object.entries(opts.extra ?? {}));
   const allow =
-    typeof opts.allowRemote === 'function' ? opts.allowRemote : opts.allowRemote === true ? () => true : () => false;
+    typeof opts.allowRemote === 'function'
+      ? opts.allowRemote
+      : opts.allowRemote === true
+        ? () => true
+        : () => false;
   const fetchJson = opts.fetch ?? globalFetchJson;
   const remote = new Map<string, Promise<unknown>>();
 
@@ -61,7 +68,10 @@ export function createDocumentLoader(opts: DocumentLoaderOptions = {}): Document
       return { contextUrl: null, documentUrl: url, document };
     }
     if (typeof url !== 'string' || !allow(url)) {
-      throw new OpenBadgesError('CONTEXT_NOT_ALLOWED', `The document ${String(url).slice(0, 200)} is not bundled and remote loading is off.`);
+      throw new OpenBadgesError(
+        'CONTEXT_NOT_ALLOWED',
+        `The document ${String(url).slice(0, 200)} is not bundled and remote loading is off.`,
+      );
     }
     let pending = remote.get(url);
     if (!pending) {

@@ -30,7 +30,7 @@ class BoundedCache {
 // One resolver per loader: a loader with extra documents must never see another loader's contexts.
 const resolvers = new WeakMap<DocumentLoader, unknown>();
 
-function resolverFor(loader: DocumentLoader): unknown {
+export function contextResolverFor(loader: DocumentLoader): unknown {
   let resolver = resolvers.get(loader);
   if (!resolver) {
     resolver = new ContextResolver({ sharedCache: new BoundedCache(256) });
@@ -53,7 +53,9 @@ export function jsonLdError(e: unknown): OpenBadgesError {
   const known = findCause(e);
   if (known) return known;
   const message = e instanceof Error ? e.message : String(e);
-  return new OpenBadgesError('JSONLD_INVALID', `The document is not valid JSON-LD for signing: ${message}`, { cause: e });
+  return new OpenBadgesError('JSONLD_INVALID', `The document is not valid JSON-LD for signing: ${message}`, {
+    cause: e,
+  });
 }
 
 /**
@@ -61,17 +63,23 @@ export function jsonLdError(e: unknown): OpenBadgesError {
  * an error, not silently dropped, so nothing unsigned can hide in a signed document) and RDFC-1.0.
  * The options are those of @digitalbazaar/eddsa-rdfc-2022-cryptosuite so the N-Quads agree.
  */
-export async function canonizeWithJsonLd(doc: object, loader: DocumentLoader = defaultDocumentLoader): Promise<string> {
+export async function canonizeWithJsonLd(
+  doc: object,
+  loader: DocumentLoader = defaultDocumentLoader,
+): Promise<string> {
   let dataset: unknown;
   try {
-    dataset = await jsonld.toRDF(doc as jsonld.JsonLdDocument, {
-      documentLoader: loader,
-      safe: true,
-      base: null,
-      rdfDirection: 'i18n-datatype',
-      produceGeneralizedRdf: false,
-      contextResolver: resolverFor(loader),
-    } as any);
+    dataset = await jsonld.toRDF(
+      doc as jsonld.JsonLdDocument,
+      {
+        documentLoader: loader,
+        safe: true,
+        base: null,
+        rdfDirection: 'i18n-datatype',
+        produceGeneralizedRdf: false,
+        contextResolver: contextResolverFor(loader),
+      } as any,
+    );
   } catch (e) {
     throw jsonLdError(e);
   }

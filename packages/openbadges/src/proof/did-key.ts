@@ -30,7 +30,8 @@ export function didKeyVerificationMethod(did: string): string {
 
 function didKeyMultibase(did: string): string {
   const bare = typeof did === 'string' ? did.split('#')[0] : '';
-  if (!bare.startsWith('did:key:')) throw new OpenBadgesError('DID_UNSUPPORTED', 'The identifier is not a did:key.');
+  if (!bare.startsWith('did:key:'))
+    throw new OpenBadgesError('DID_UNSUPPORTED', 'The identifier is not a did:key.');
   const multibase = bare.slice('did:key:'.length);
   if (!multibase.startsWith('z6Mk')) {
     throw new OpenBadgesError('DID_UNSUPPORTED', 'Only Ed25519 did:key identifiers are supported.');

@@ -32,7 +32,8 @@ function isLoopback(hostname: string): boolean {
 /** Where the DID document lives: `https://host/path/did.json` or `https://host/.well-known/did.json`. */
 export function didWebToUrl(did: string): string {
   const bare = typeof did === 'string' ? did.split('#')[0] : '';
-  if (!bare.startsWith('did:web:')) throw new OpenBadgesError('DID_UNSUPPORTED', 'The identifier is not a did:web.');
+  if (!bare.startsWith('did:web:'))
+    throw new OpenBadgesError('DID_UNSUPPORTED', 'The identifier is not a did:web.');
   const parts = bare.slice('did:web:'.length).split(':');
   if (parts.some((p) => p === '' || !SEGMENT.test(p))) {
     throw new OpenBadgesError('DID_UNSUPPORTED', 'The did:web identifier is malformed.');
@@ -57,7 +58,10 @@ export function didWebToUrl(did: string): string {
   return `${scheme}://${url.host}/${rest}`;
 }
 
-export function buildDidWebDocument(opts: { did: string; keys: { id: string; publicKey: Uint8Array }[] }): DidDocument {
+export function buildDidWebDocument(opts: {
+  did: string;
+  keys: { id: string; publicKey: Uint8Array }[];
+}): DidDocument {
   didWebToUrl(opts.did);
   const methods = opts.keys.map((k) =>
     toMultikeyDocument({
@@ -76,7 +80,10 @@ export function buildDidWebDocument(opts: { did: string; keys: { id: string; pub
   };
 }
 
-export async function resolveDidWeb(did: string, fetchJson: (url: string) => Promise<unknown>): Promise<DidDocument> {
+export async function resolveDidWeb(
+  did: string,
+  fetchJson: (url: string) => Promise<unknown>,
+): Promise<DidDocument> {
   const bare = did.split('#')[0];
   const doc = (await fetchJson(didWebToUrl(bare))) as DidDocument | null;
   if (!doc || typeof doc !== 'object' || doc.id !== bare) {

@@ -32,7 +32,12 @@ const ctxApi = require('jsonld/lib/context.js') as {
     propagate?: boolean;
     overrideProtected?: boolean;
   }): Promise<ActiveContext>;
-  expandIri(ctx: ActiveContext, value: string, relativeTo: { vocab?: boolean; base?: boolean }, options: object): string | null;
+  expandIri(
+    ctx: ActiveContext,
+    value: string,
+    relativeTo: { vocab?: boolean; base?: boolean },
+    options: object,
+  ): string | null;
   getInitialContext(options: object): ActiveContext;
 };
 
@@ -64,7 +69,6 @@ export type Quad = { subject: Term; predicate: Term; object: Term; graph: Graph 
 
 const UNSUPPORTED = Symbol('unsupported');
 const bail = (): never => {
-  if (process.env.FASTRDF_DEBUG) console.trace("bail");
   throw UNSUPPORTED;
 };
 
@@ -89,14 +93,28 @@ const typeScoped = new WeakMap<ActiveContext, Map<unknown, Promise<ActiveContext
 const reverted = new WeakMap<ActiveContext, ActiveContext>();
 const embeddedMemo = new WeakMap<ActiveContext, Map<string, Promise<ActiveContext>>>();
 
-function transition(engine: Engine, from: ActiveContext, local: unknown, propagate: boolean): Promise<ActiveContext> {
+function transition(
+  engine: Engine,
+  from: ActiveContext,
+  local: unknown,
+  propagate: boolean,
+): Promise<ActiveContext> {
   const memo = propagate ? propagated : typeScoped;
   let byLocal = memo.get(from);
-  if (!byLocal) memo.set(from, (byLocal = new Map()));
+  if (!byLocal) {
+    byLocal = new Map();
+    memo.set(from, byLocal);
+  }
   let next = byLocal.get(local);
   if (!next) {
     // Property-scoped contexts propagate and may override protected terms; type-scoped ones do neither.
-    next = ctxApi.process({ activeCtx: from, localCtx: local, options: engine.options, propagate, overrideProtected: propagate });
+    next = ctxApi.process({
+      activeCtx: from,
+      localCtx: local,
+      options: engine.options,
+      propagate,
+      overrideProtected: propagate,
+    });
     byLocal.set(local, next);
   }
   return next;
@@ -113,7 +131,10 @@ function revert(ctx: ActiveContext): ActiveContext {
 }
 
 // IRI expansion is pure given the (immutable) context; memoize it per context and mode.
-const iriCache = new WeakMap<ActiveContext, [Map<string, string | null>, Map<string, string | null>, Map<string, string | null>]>();
+const iriCache = new WeakMap<
+  ActiveContext,
+  [Map<string, string | null>, Map<string, string | null>, Map<string, string | null>]
+>();
 const VOCAB = 0;
 const BASE = 1;
 const VOCAB_BASE = 2;
@@ -121,7 +142,10 @@ const MODES = [{ vocab: true }, { base: true }, { vocab: true, base: true }];
 
 function expandIri(engine: Engine, ctx: ActiveContext, value: string, mode: 0 | 1 | 2): string | null {
   let caches = iriCache.get(ctx);
-  if (!caches) iriCache.set(ctx, (caches = [new Map(), new Map(), new Map()]));
+  if (!caches) {
+    caches = [new Map(), new Map(), new Map()];
+    iriCache.set(ctx, caches);
+  }
   const cache = caches[mode];
   let iri = cache.get(value);
   if (iri === undefined) {
@@ -135,7 +159,13 @@ function engineFor(loader: DocumentLoader, contextResolver: unknown): Engine {
   let engine = engines.get(loader);
   if (!engine) {
     engine = {
-      options: { documentLoader: loader, contextResolver, base: null, safe: true, processingMode: 'json-ld-1.1' },
+      options: {
+        documentLoader: loader,
+        contextResolver,
+        base: null,
+        safe: true,
+        processingMode: 'json-ld-1.1',
+      },
       roots: new Map(),
       usable: new Map(),
     };
@@ -174,7 +204,10 @@ class Walker {
   constructor(private readonly engine: Engine) {}
 
   private emit(subject: Term, predicate: string, object: Term, graph: Graph): void {
-    const o = object.termType === 'Literal' ? `"${object.value}"^^${object.datatype.value}` : `${object.termType[0]}${object.value}`;
+    const o =
+      object.termType === 'Literal'
+        ? `"${object.value}"^^${object.datatype.value}`
+        : `${object.termType[0]}${object.value}`;
     const key = `${subject.termType[0]}${subject.value}\u0000${predicate}\u0000${o}\u0000${graph.value}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -185,7 +218,10 @@ class Walker {
     if (iri === undefined) return { termType: 'BlankNode', value: `b${this.blank++}` };
     if (iri.startsWith('_:')) {
       let label = this.labels.get(iri);
-      if (!label) this.labels.set(iri, (label = `b${this.blank++}`));
+      if (!label) {
+        label = `b${this.blank++}`;
+        this.labels.set(iri, label);
+      }
       return { termType: 'BlankNode', value: label };
     }
     return { termType: 'NamedNode', value: iri };
@@ -194,10 +230,17 @@ class Walker {
   /** An embedded `@context` (e.g. an endorsement inside a credential): bundled URLs only. */
   private async embedded(ctx: ActiveContext, local: unknown): Promise<ActiveContext> {
     const urls = typeof local === 'string' ? [local] : local;
-    if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string' && this.engine.usable.get(u) === true)) bail();
+    if (
+      !Array.isArray(urls) ||
+      !urls.every((u) => typeof u === 'string' && this.engine.usable.get(u) === true)
+    )
+      bail();
     const key = (urls as string[]).join(' ');
     let byKey = embeddedMemo.get(ctx);
-    if (!byKey) embeddedMemo.set(ctx, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      embeddedMemo.set(ctx, byKey);
+    }
     let next = byKey.get(key);
     if (!next) {
       next = ctxApi.process({ activeCtx: ctx, localCtx: urls, options: this.engine.options });
@@ -221,7 +264,8 @@ class Walker {
     if (ctx.previousContext) {
       const isReference = keys.length === 1 && expandIri(this.engine, ctx, keys[0], VOCAB) === '@id';
       if (!isReference) ctx = revert(ctx);
-      for (const key of keys) if (keys.length <= 2 && expandIri(this.engine, incoming, key, VOCAB) === '@value') bail();
+      for (const key of keys)
+        if (keys.length <= 2 && expandIri(this.engine, incoming, key, VOCAB) === '@value') bail();
     }
     if (propertyScoped !== undefined) ctx = await transition(this.engine, ctx, propertyScoped, true);
     if (!isTop && '@context' in element) ctx = await this.embedded(ctx, element['@context']);
@@ -257,7 +301,12 @@ class Walker {
         subject = this.node(iri!);
         continue;
       }
-      if (property === null || property.startsWith('@') || property.startsWith('_:') || !ABSOLUTE_IRI.test(property)) {
+      if (
+        property === null ||
+        property.startsWith('@') ||
+        property.startsWith('_:') ||
+        !ABSOLUTE_IRI.test(property)
+      ) {
         bail();
       }
       pending.push([key, property]);
@@ -269,15 +318,24 @@ class Walker {
       this.emit(subject, RDF_TYPE, { termType: 'NamedNode', value: iri! }, graph);
     }
     if (!isTop && pending.length === 0 && types.length === 0 && subject.termType === 'BlankNode') bail();
-    for (const [key, property] of pending) await this.property(subject, ctx, key, property as string, element[key], graph);
+    for (const [key, property] of pending)
+      await this.property(subject, ctx, key, property as string, element[key], graph);
     return subject;
   }
 
-  private async property(subject: Term, ctx: ActiveContext, key: string, property: string, value: unknown, graph: Graph) {
+  private async property(
+    subject: Term,
+    ctx: ActiveContext,
+    key: string,
+    property: string,
+    value: unknown,
+    graph: Graph,
+  ) {
     const definition = ctx.mappings.get(key);
     let kind: 'set' | 'list' | 'graph' = 'set';
     if (definition) {
-      if (definition.reverse || definition['@nest'] !== undefined || definition['@index'] !== undefined) bail();
+      if (definition.reverse || definition['@nest'] !== undefined || definition['@index'] !== undefined)
+        bail();
       const container = (definition['@container'] ?? []).filter((c) => c !== '@set');
       if (container.length === 1 && container[0] === '@list') kind = 'list';
       else if (container.length === 1 && container[0] === '@graph') kind = 'graph';
@@ -298,7 +356,12 @@ class Walker {
       const nodes = items.map(() => this.node(undefined));
       for (let i = 0; i < items.length; i++) {
         this.emit(nodes[i], `${RDF}first`, await value1(items[i], graph), graph);
-        this.emit(nodes[i], `${RDF}rest`, nodes[i + 1] ?? { termType: 'NamedNode', value: `${RDF}nil` }, graph);
+        this.emit(
+          nodes[i],
+          `${RDF}rest`,
+          nodes[i + 1] ?? { termType: 'NamedNode', value: `${RDF}nil` },
+          graph,
+        );
       }
       this.emit(subject, property, nodes[0] ?? { termType: 'NamedNode', value: `${RDF}nil` }, graph);
       return;
@@ -359,7 +422,11 @@ class Walker {
  * The RDF dataset of `doc` (without canonicalization), or undefined when the document is outside
  * the supported subset and the caller must use jsonld.js.
  */
-export async function fastToRdf(doc: object, loader: DocumentLoader, contextResolver: unknown): Promise<Quad[] | undefined> {
+export async function fastToRdf(
+  doc: object,
+  loader: DocumentLoader,
+  contextResolver: unknown,
+): Promise<Quad[] | undefined> {
   const engine = engineFor(loader, contextResolver);
   const urls = (doc as { '@context'?: unknown })['@context'];
   if (!isPlainObject(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;

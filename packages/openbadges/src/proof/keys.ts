@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { OpenBadgesError } from '../errors.ts';
 import { base58Decode, base58Encode } from './base58.ts';
 
@@ -40,7 +47,8 @@ function prefixed(header: number[], key: Uint8Array): string {
 }
 
 function unprefixed(header: number[], multibase: string, what: string): Uint8Array {
-  const bytes = typeof multibase === 'string' && multibase[0] === 'z' ? base58Decode(multibase.slice(1)) : undefined;
+  const bytes =
+    typeof multibase === 'string' && multibase[0] === 'z' ? base58Decode(multibase.slice(1)) : undefined;
   if (!bytes || bytes.length !== header.length + 32 || bytes[0] !== header[0] || bytes[1] !== header[1]) {
     throw new OpenBadgesError('KEY_INVALID', `The value is not a multibase Ed25519 ${what} key.`);
   }

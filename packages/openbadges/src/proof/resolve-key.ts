@@ -51,17 +51,29 @@ function findInController(doc: Obj, vmId: string, baseId: string, purpose?: stri
     ...asArray(doc.authentication),
     ...asArray(doc.publicKey),
   ];
-  const vm = candidates.find((c): c is Obj => isObj(c) && typeof c.id === 'string' && absolute(c.id, baseId) === vmId);
-  if (!vm) throw new OpenBadgesError('KEY_NOT_FOUND', 'The controller document does not list the verification method.');
+  const vm = candidates.find(
+    (c): c is Obj => isObj(c) && typeof c.id === 'string' && absolute(c.id, baseId) === vmId,
+  );
+  if (!vm)
+    throw new OpenBadgesError(
+      'KEY_NOT_FOUND',
+      'The controller document does not list the verification method.',
+    );
   if (purpose && doc[purpose] !== undefined) {
     const listed = asArray(doc[purpose]).some(
-      (r) => (typeof r === 'string' ? absolute(r, baseId) : isObj(r) && typeof r.id === 'string' && absolute(r.id, baseId)) === vmId,
+      (r) =>
+        (typeof r === 'string'
+          ? absolute(r, baseId)
+          : isObj(r) && typeof r.id === 'string' && absolute(r.id, baseId)) === vmId,
     );
     if (!listed) throw new OpenBadgesError('KEY_NOT_FOUND', `The key is not authorized for ${purpose}.`);
   }
   const key = keyFromMethod(vm, vmId, baseId);
   if (typeof doc.id === 'string' && doc.id.startsWith('did:') && key.controller !== doc.id) {
-    throw new OpenBadgesError('KEY_CONTROLLER_MISMATCH', 'The key is controlled by another DID than its document.');
+    throw new OpenBadgesError(
+      'KEY_CONTROLLER_MISMATCH',
+      'The key is controlled by another DID than its document.',
+    );
   }
   return key;
 }
@@ -72,21 +84,30 @@ function findInController(doc: Obj, vmId: string, baseId: string, purpose?: stri
  * entry of the document at the URL without its fragment (an issuer profile listing its keys, as
  * the 1EdTech test vector does).
  */
-export async function resolveVerificationMethod(vmId: string, opts: ResolveKeyOptions = {}): Promise<ResolvedKey> {
+export async function resolveVerificationMethod(
+  vmId: string,
+  opts: ResolveKeyOptions = {},
+): Promise<ResolvedKey> {
   if (typeof vmId !== 'string' || vmId.length === 0 || vmId.length > 2048) {
     throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method id is missing or too long.');
   }
   const [base, fragment] = vmId.split('#', 2);
   if (base.startsWith('did:key:')) {
     const doc = resolveDidKey(base);
-    return findInController(doc as Obj, fragment === undefined ? doc.verificationMethod![0].id : vmId, doc.id, opts.purpose);
+    return findInController(
+      doc as Obj,
+      fragment === undefined ? doc.verificationMethod![0].id : vmId,
+      doc.id,
+      opts.purpose,
+    );
   }
   if (base.startsWith('did:web:')) {
     const fetchJson = requireFetch(opts);
     const doc = await resolveDidWeb(base, fetchJson);
     return findInController(doc as Obj, vmId, base, opts.purpose);
   }
-  if (base.startsWith('did:')) throw new OpenBadgesError('DID_UNSUPPORTED', 'Only did:key and did:web are supported.');
+  if (base.startsWith('did:'))
+    throw new OpenBadgesError('DID_UNSUPPORTED', 'Only did:key and did:web are supported.');
   let url: URL;
   try {
     url = new URL(base);
@@ -97,7 +118,8 @@ export async function resolveVerificationMethod(vmId: string, opts: ResolveKeyOp
     throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method URL is not http(s).');
   }
   const doc = await requireFetch(opts)(base);
-  if (!isObj(doc)) throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method URL did not return a JSON object.');
+  if (!isObj(doc))
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method URL did not return a JSON object.');
   if (fragment === undefined || doc.id === vmId) {
     // The URL names the key document itself.
     if (doc.id !== undefined && doc.id !== vmId) {
@@ -115,6 +137,7 @@ export async function resolveVerificationMethod(vmId: string, opts: ResolveKeyOp
 }
 
 function requireFetch(opts: ResolveKeyOptions): (url: string) => Promise<unknown> {
-  if (!opts.fetchJson) throw new OpenBadgesError('KEY_NOT_FOUND', 'Resolving this key needs a fetch, and none was given.');
+  if (!opts.fetchJson)
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'Resolving this key needs a fetch, and none was given.');
   return opts.fetchJson;
 }

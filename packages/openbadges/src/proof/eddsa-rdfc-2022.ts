@@ -1,0 +1,300 @@
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { bundledContexts, VC_V2_CONTEXT } from '../contexts/bundled.ts';
+import { defaultDocumentLoader, type DocumentLoader } from '../contexts/index.ts';
+import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
+import { base58Decode, base58Encode } from './base58.ts';
+import { canonizeWithJsonLd, contextResolverFor } from './canonize.ts';
+import { fastToRdf } from './fast-rdf.ts';
+import { signEd25519, verifyEd25519 } from './keys.ts';
+
+const require = createRequire(import.meta.url);
+const rdfCanonize = require('rdf-canonize') as { _canonizeSync(dataset: unknown, opts: object): string };
+
+export const CRYPTOSUITE = 'eddsa-rdfc-2022';
+
+export type DataIntegrityProof = {
+  '@context'?: unknown;
+  type: 'DataIntegrityProof';
+  cryptosuite: typeof CRYPTOSUITE;
+  created?: string;
+  verificationMethod: string;
+  proofPurpose: string;
+  proofValue: string;
+  [k: string]: unknown;
+};
+
+export type ProofOptions = Omit<DataIntegrityProof, 'proofValue'>;
+
+export type SignDataIntegrityOptions = {
+  secretKey: Uint8Array;
+  verificationMethod: string;
+  /** XML Schema dateTime; defaults to now, to the second. */
+  created?: string;
+  proofPurpose?: 'assertionMethod';
+  documentLoader?: DocumentLoader;
+};
+
+export type VerifyDataIntegrityOptions = {
+  documentLoader?: DocumentLoader;
+  resolveKey: (vmId: string) => Promise<{ publicKey: Uint8Array; controller: string }>;
+};
+
+export type VerifyDataIntegrityResult = {
+  verified: boolean;
+  verificationMethod?: string;
+  controller?: string;
+  error?: OpenBadgesError;
+};
+
+/**
+ * RDFC-1.0 canonical N-Quads of a JSON-LD document. Documents over bundled contexts take the fast
+ * path (fast-rdf.ts); anything else goes through jsonld.js. Either way rdf-canonize does the
+ * canonicalization.
+ */
+export async function canonizeDocument(
+  doc: object,
+  loader: DocumentLoader = defaultDocumentLoader,
+): Promise<string> {
+  const resolver = contextResolverFor(loader);
+  const dataset = await fastToRdf(doc, loader, resolver);
+  if (!dataset) return canonizeWithJsonLd(doc, loader);
+  return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' });
+}
+
+function escapeLiteral(s: string): string {
+  return s.replace(/["\\\n\r]/g, (c) =>
+    c === '"' ? '\\"' : c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+const IRI = /^[A-Za-z][A-Za-z0-9+\-.]*:[^\u0000-\u0020<>"{}|\\^`]*$/;
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * The canonical N-Quads of a proof configuration, written directly when its contexts are bundled
+ * and start with VC 2.0: the configuration is one blank node whose five predicates the VC 2.0
+ * context fixes (protected DataIntegrityProof definition), so the labelled, sorted output is
+ * known without expansion. Anything unusual returns undefined and goes through the generic path.
+ */
+export function proofConfigNQuads(config: ProofOptions & { '@context'?: unknown }): string | undefined {
+  const ctx = config['@context'];
+  if (
+    !Array.isArray(ctx) ||
+    ctx[0] !== VC_V2_CONTEXT ||
+    !ctx.every((c) => typeof c === 'string' && bundledContexts.has(c))
+  ) {
+    return undefined;
+  }
+  const allowed = new Set([
+    '@context',
+    'type',
+    'cryptosuite',
+    'created',
+    'verificationMethod',
+    'proofPurpose',
+  ]);
+  if (Object.keys(config).some((k) => !allowed.has(k))) return undefined;
+  const { type, cryptosuite, created, verificationMethod, proofPurpose } = config;
+  if (type !== 'DataIntegrityProof' || typeof cryptosuite !== 'string' || proofPurpose !== 'assertionMethod')
+    return undefined;
+  if (typeof verificationMethod !== 'string' || !IRI.test(verificationMethod)) return undefined;
+  if (created !== undefined && (typeof created !== 'string' || !DATE_TIME.test(created))) return undefined;
+  const s = '_:c14n0';
+  const lines = [
+    `${s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/security#DataIntegrityProof> .\n`,
+    `${s} <https://w3id.org/security#cryptosuite> "${escapeLiteral(cryptosuite)}"^^<https://w3id.org/security#cryptosuiteString> .\n`,
+    `${s} <https://w3id.org/security#proofPurpose> <https://w3id.org/security#assertionMethod> .\n`,
+    `${s} <https://w3id.org/security#verificationMethod> <${verificationMethod}> .\n`,
+  ];
+  if (created !== undefined) {
+    lines.push(
+      `${s} <http://purl.org/dc/terms/created> "${created}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .\n`,
+    );
+  }
+  // RDFC-1.0 orders the canonical quads by code point, which is JS's default string order here (ASCII).
+  return lines.sort().join('');
+}
+
+export async function canonizeProofConfig(
+  config: object,
+  loader: DocumentLoader = defaultDocumentLoader,
+): Promise<string> {
+  return proofConfigNQuads(config as ProofOptions) ?? (await canonizeWithJsonLd(config, loader));
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The stages of eddsa-rdfc-2022 (VC-DI-EdDSA §3.3.4–3.3.6): canonical proof configuration and
+ * document, their SHA-256 hashes, and the signed bytes (proof hash ‖ document hash).
+ */
+export async function proofHashes(
+  unsecuredDocument: object,
+  proofConfig: ProofOptions & { '@context'?: unknown },
+  loader: DocumentLoader = defaultDocumentLoader,
+): Promise<{
+  documentCanon: string;
+  proofCanon: string;
+  documentHash: Buffer;
+  proofHash: Buffer;
+  hashData: Buffer;
+}> {
+  const [proofCanon, documentCanon] = await Promise.all([
+    canonizeProofConfig(proofConfig, loader),
+    canonizeDocument(unsecuredDocument, loader),
+  ]);
+  const proofHash = sha256(proofCanon);
+  const documentHash = sha256(documentCanon);
+  return {
+    documentCanon,
+    proofCanon,
+    documentHash,
+    proofHash,
+    hashData: Buffer.concat([proofHash, documentHash]),
+  };
+}
+
+function nowSeconds(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Adds an eddsa-rdfc-2022 DataIntegrityProof (VC-DI-EdDSA §3.3). The input is not modified. */
+export async function signDataIntegrity<T extends object>(
+  credential: T,
+  opts: SignDataIntegrityOptions,
+): Promise<T & { proof: DataIntegrityProof }> {
+  const loader = opts.documentLoader ?? defaultDocumentLoader;
+  const { proof: _existing, ...unsecured } = credential as T & { proof?: unknown };
+  if (_existing !== undefined) {
+    throw new OpenBadgesError(
+      'SHAPE_INVALID',
+      'The credential already has a proof; sign the unsecured credential.',
+    );
+  }
+  const options: ProofOptions = {
+    type: 'DataIntegrityProof',
+    cryptosuite: CRYPTOSUITE,
+    created: opts.created ?? nowSeconds(),
+    verificationMethod: opts.verificationMethod,
+    proofPurpose: opts.proofPurpose ?? 'assertionMethod',
+  };
+  const context = (credential as { '@context'?: unknown })['@context'];
+  const { hashData } = await proofHashes(unsecured, { '@context': context, ...options }, loader);
+  const proofValue = 'z' + base58Encode(signEd25519(opts.secretKey, hashData));
+  // Shallow copy: the caller's object stays untouched and nothing is deep-cloned.
+  return { ...credential, proof: { ...options, proofValue } as DataIntegrityProof };
+}
+
+const fail = (
+  code: OpenBadgesError['code'],
+  message: string,
+  extra: Partial<VerifyDataIntegrityResult> = {},
+) => ({
+  verified: false,
+  ...extra,
+  error: new OpenBadgesError(code, message),
+});
+
+/**
+ * Verifies the eddsa-rdfc-2022 proof(s) of a secured document (VC-DI §4.3 / VC-DI-EdDSA §3.3.2).
+ * With several proofs, the document verifies when one assertionMethod eddsa-rdfc-2022 proof does.
+ * Never throws: every failure is a result with an error code.
+ */
+export async function verifyDataIntegrity(
+  credential: object,
+  opts: VerifyDataIntegrityOptions,
+): Promise<VerifyDataIntegrityResult> {
+  try {
+    return await verifyInner(credential, opts);
+  } catch (e) {
+    if (isOpenBadgesError(e)) return { verified: false, error: e };
+    return {
+      verified: false,
+      error: new OpenBadgesError('PROOF_INVALID', 'The proof could not be checked.', { cause: e }),
+    };
+  }
+}
+
+async function verifyInner(
+  credential: object,
+  opts: VerifyDataIntegrityOptions,
+): Promise<VerifyDataIntegrityResult> {
+  if (typeof credential !== 'object' || credential === null || Array.isArray(credential)) {
+    return fail('PROOF_MISSING', 'The document is not a JSON object.');
+  }
+  const { proof, ...unsecured } = credential as { proof?: unknown };
+  const proofs = Array.isArray(proof) ? proof : proof === undefined ? [] : [proof];
+  if (proofs.length === 0) return fail('PROOF_MISSING', 'The credential has no proof.');
+  const candidates = proofs.filter(
+    (p): p is DataIntegrityProof =>
+      typeof p === 'object' &&
+      p !== null &&
+      (p as DataIntegrityProof).type === 'DataIntegrityProof' &&
+      (p as DataIntegrityProof).cryptosuite === CRYPTOSUITE,
+  );
+  if (candidates.length === 0) {
+    return fail('PROOF_UNSUPPORTED', `No proof uses the ${CRYPTOSUITE} cryptosuite (DataIntegrityProof).`);
+  }
+  let last: VerifyDataIntegrityResult | undefined;
+  for (const p of candidates) {
+    try {
+      last = await verifyOne(unsecured, (credential as { '@context'?: unknown })['@context'], p, opts);
+    } catch (e) {
+      if (!isOpenBadgesError(e)) throw e;
+      last = { verified: false, verificationMethod: p.verificationMethod, error: e };
+    }
+    if (last.verified) return last;
+  }
+  return last!;
+}
+
+async function verifyOne(
+  unsecured: object,
+  documentContext: unknown,
+  proof: DataIntegrityProof,
+  opts: VerifyDataIntegrityOptions,
+): Promise<VerifyDataIntegrityResult> {
+  const loader = opts.documentLoader ?? defaultDocumentLoader;
+  const vm = proof.verificationMethod;
+  if (typeof vm !== 'string' || vm === '')
+    return fail('PROOF_INVALID', 'The proof names no verification method.');
+  if (proof.proofPurpose !== 'assertionMethod') {
+    return fail('PROOF_INVALID', 'The proof purpose is not assertionMethod.', { verificationMethod: vm });
+  }
+  if (typeof proof.proofValue !== 'string' || proof.proofValue[0] !== 'z') {
+    return fail('PROOF_INVALID', 'The proofValue is not base58btc multibase.', { verificationMethod: vm });
+  }
+  const signature = base58Decode(proof.proofValue.slice(1));
+  if (signature?.length !== 64) {
+    return fail('PROOF_INVALID', 'The proofValue is not a 64-byte Ed25519 signature.', {
+      verificationMethod: vm,
+    });
+  }
+  // VC-DI §4.3 step 4: a proof @context must be a prefix of the document's @context; the proof
+  // configuration is then canonized with the document's contexts.
+  const { proofValue: _value, ...config } = proof;
+  if (config['@context'] !== undefined) {
+    const docCtx = Array.isArray(documentContext) ? documentContext : [documentContext];
+    const proofCtx = Array.isArray(config['@context']) ? config['@context'] : [config['@context']];
+    const prefix = proofCtx.every((c, i) => JSON.stringify(c) === JSON.stringify(docCtx[i]));
+    if (!prefix) {
+      return fail(
+        'PROOF_INVALID',
+        "The proof's @context does not match the start of the document's @context.",
+        {
+          verificationMethod: vm,
+        },
+      );
+    }
+  }
+  const { hashData } = await proofHashes(unsecured, { ...config, '@context': documentContext }, loader);
+  const key = await opts.resolveKey(vm);
+  if (!verifyEd25519(key.publicKey, hashData, signature)) {
+    return fail('PROOF_INVALID', 'The signature does not match the credential.', {
+      verificationMethod: vm,
+      controller: key.controller,
+    });
+  }
+  return { verified: true, verificationMethod: vm, controller: key.controller };
+}

@@ -1,0 +1,279 @@
+import type { KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK, type CryptoKey } from 'jose';
+import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
+import { didKeyToPublicKey } from './did-key.ts';
+import { ed25519ToJwk, privateKeyObject, publicKeyObject } from './keys.ts';
+
+/*
+ * Open Badges 3.0 §8.2 "JSON Web Token Proof Format" (VC-JWT as in VC Data Model 1.1 §6.3.1): the
+ * JWT payload is the credential itself plus the registered claims iss, jti, nbf, exp and sub
+ * derived from it. The older form with the credential under a `vc` claim is accepted on verify.
+ */
+
+export type VcJwtAlg = 'EdDSA' | 'RS256';
+export type KeyLike = KeyObject | CryptoKey;
+
+export type SignVcJwtOptions = {
+  /** Defaults to EdDSA. */
+  alg?: VcJwtAlg;
+  /** An RSA or Ed25519 private KeyObject, or a 32-byte Ed25519 seed. */
+  privateKey?: KeyObject | Uint8Array;
+  /** Same as an Ed25519 seed in `privateKey` (the name signDataIntegrity uses). */
+  secretKey?: Uint8Array;
+  /** Verification method or key URL the verifier resolves (e.g. did:key:…#z6Mk…). */
+  kid?: string;
+  /** Same as `kid` (the name signDataIntegrity uses). */
+  verificationMethod?: string;
+  /** A public JWK to carry in the header instead of (or with) a kid. */
+  jwk?: JWK;
+};
+
+export type VerifyVcJwtOptions = {
+  /** Maps the header's kid to a key; did:key kids resolve without it. */
+  resolveKey?: (kid: string) => Promise<KeyLike | JWK>;
+  /** Used only to compute `timely`; dates are never enforced here. */
+  now?: Date;
+};
+
+export type VcJwtHeader = { alg: string; typ?: string; kid?: string; jwk?: JWK; [k: string]: unknown };
+
+export type VerifyVcJwtResult = {
+  credential: Record<string, unknown>;
+  header: VcJwtHeader;
+  payload: Record<string, unknown>;
+  /** Where the verifying key came from. */
+  keySource: 'kid' | 'jwk';
+  notBefore?: Date;
+  expires?: Date;
+  /** Whether `now` lies within nbf/exp (present only when `now` was given). */
+  timely?: boolean;
+};
+
+const ALGORITHMS = ['EdDSA', 'Ed25519', 'RS256'];
+const MAX_JWT_LENGTH = 1_000_000;
+
+type Cred = Record<string, unknown>;
+
+const idOf = (v: unknown): string | undefined =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && typeof (v as Cred).id === 'string'
+      ? ((v as Cred).id as string)
+      : undefined;
+
+function subjectId(credential: Cred): string | undefined {
+  const s = credential.credentialSubject;
+  return Array.isArray(s) ? (s.length === 1 ? idOf(s[0]) : undefined) : idOf(s);
+}
+
+function epochSeconds(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+/** The claims OB 3.0 §8.2.2 derives from the credential. */
+export function vcJwtClaims(credential: Cred): Record<string, string | number> {
+  const claims: Record<string, string | number> = {};
+  const iss = idOf(credential.issuer);
+  if (iss) claims.iss = iss;
+  if (typeof credential.id === 'string') claims.jti = credential.id;
+  const nbf = epochSeconds(credential.validFrom ?? credential.issuanceDate);
+  if (nbf !== undefined) claims.nbf = nbf;
+  const exp = epochSeconds(credential.validUntil ?? credential.expirationDate);
+  if (exp !== undefined) claims.exp = exp;
+  const sub = subjectId(credential);
+  if (sub) claims.sub = sub;
+  return claims;
+}
+
+export async function signVcJwt(credential: object, opts: SignVcJwtOptions): Promise<string> {
+  const alg = opts.alg ?? 'EdDSA';
+  if (alg !== 'EdDSA' && alg !== 'RS256') {
+    throw new OpenBadgesError('KEY_INVALID', 'VC-JWT signing supports EdDSA and RS256 only.');
+  }
+  const given = opts.privateKey ?? opts.secretKey;
+  if (!given) throw new OpenBadgesError('KEY_INVALID', 'No private key was given.');
+  let key: KeyObject;
+  if (given instanceof Uint8Array) {
+    if (alg !== 'EdDSA') throw new OpenBadgesError('KEY_INVALID', 'A raw key seed can only sign EdDSA.');
+    key = privateKeyObject(given);
+  } else {
+    key = given;
+    const expected = alg === 'EdDSA' ? 'ed25519' : 'rsa';
+    if (key.type !== 'private' || key.asymmetricKeyType !== expected) {
+      throw new OpenBadgesError('KEY_INVALID', `The private key does not fit ${alg}.`);
+    }
+  }
+  const header: VcJwtHeader = { alg, typ: 'JWT' };
+  const kid = opts.kid ?? opts.verificationMethod;
+  if (kid) header.kid = kid;
+  if (opts.jwk) {
+    // Only public members go into a header.
+    const {
+      d: _d,
+      p: _p,
+      q: _q,
+      dp: _dp,
+      dq: _dq,
+      qi: _qi,
+      ...pub
+    } = opts.jwk as JWK & Record<string, unknown>;
+    header.jwk = pub as JWK;
+  }
+  const payload = { ...credential, ...vcJwtClaims(credential as Cred) };
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader(header)
+    .sign(key);
+}
+
+async function keyFor(
+  header: VcJwtHeader,
+  opts: VerifyVcJwtOptions,
+): Promise<{ key: KeyLike; source: 'kid' | 'jwk' }> {
+  const alg = header.alg === 'Ed25519' ? 'EdDSA' : header.alg;
+  const fromJwk = async (jwk: JWK): Promise<KeyLike> => {
+    try {
+      const k = await importJWK({ ...jwk, d: undefined } as JWK, alg);
+      if (k instanceof Uint8Array) throw new Error('symmetric key');
+      return k;
+    } catch (cause) {
+      throw new OpenBadgesError('KEY_INVALID', 'The JWT key is not a usable public JWK.', { cause });
+    }
+  };
+  if (typeof header.kid === 'string' && header.kid.startsWith('did:key:') && !opts.resolveKey) {
+    return { key: publicKeyObject(didKeyToPublicKey(header.kid)), source: 'kid' };
+  }
+  if (typeof header.kid === 'string' && opts.resolveKey) {
+    const resolved = await opts.resolveKey(header.kid);
+    if (!resolved) throw new OpenBadgesError('KEY_NOT_FOUND', 'The JWT kid resolved to no key.');
+    const isKeyObject =
+      typeof resolved === 'object' &&
+      'type' in resolved &&
+      typeof resolved.type === 'string' &&
+      !('kty' in resolved);
+    return { key: isKeyObject ? (resolved as KeyLike) : await fromJwk(resolved as JWK), source: 'kid' };
+  }
+  if (header.jwk && typeof header.jwk === 'object') return { key: await fromJwk(header.jwk), source: 'jwk' };
+  throw new OpenBadgesError('KEY_NOT_FOUND', 'The JWT names no key (kid or jwk) that can be resolved.');
+}
+
+function checkClaim(name: string, claim: unknown, expected: unknown): void {
+  if (claim !== undefined && expected !== undefined && claim !== expected) {
+    throw new OpenBadgesError('JWT_INVALID', `The JWT ${name} claim does not match the credential.`);
+  }
+}
+
+/**
+ * Verifies a VC-JWT and returns the credential with its header and claims. Signature, algorithm
+ * and claim consistency are checked; nbf/exp are returned, not enforced (the verifier reports
+ * dates as a step of its own).
+ */
+export async function verifyVcJwt(jwt: string, opts: VerifyVcJwtOptions = {}): Promise<VerifyVcJwtResult> {
+  if (
+    typeof jwt !== 'string' ||
+    jwt.length > MAX_JWT_LENGTH ||
+    !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(jwt.trim())
+  ) {
+    throw new OpenBadgesError('JWT_INVALID', 'The input is not a compact JWS.');
+  }
+  jwt = jwt.trim();
+  let header: VcJwtHeader;
+  try {
+    header = decodeProtectedHeader(jwt) as VcJwtHeader;
+  } catch (cause) {
+    throw new OpenBadgesError('JWT_INVALID', 'The JWT header is not valid JSON.', { cause });
+  }
+  if (!ALGORITHMS.includes(header.alg)) {
+    throw new OpenBadgesError('JWT_INVALID', `The JWT algorithm ${String(header.alg)} is not accepted.`);
+  }
+  const { key, source } = await keyFor(header, opts);
+  let payloadBytes: Uint8Array;
+  try {
+    ({ payload: payloadBytes } = await compactVerify(jwt, key, { algorithms: ALGORITHMS }));
+  } catch (cause) {
+    if (isOpenBadgesError(cause)) throw cause;
+    const code = (cause as { code?: string }).code;
+    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
+      throw new OpenBadgesError('PROOF_INVALID', 'The JWT signature does not match.', { cause });
+    }
+    throw new OpenBadgesError('JWT_INVALID', 'The JWT could not be verified with its key.', { cause });
+  }
+  let payload: Cred;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(payloadBytes));
+  } catch (cause) {
+    throw new OpenBadgesError('JWT_INVALID', 'The JWT payload is not JSON.', { cause });
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new OpenBadgesError('JWT_INVALID', 'The JWT payload is not a JSON object.');
+  }
+  const credential = credentialFrom(payload);
+  checkClaim('iss', payload.iss, idOf(credential.issuer));
+  checkClaim('jti', payload.jti, credential.id);
+  checkClaim('sub', payload.sub, subjectId(credential));
+  checkClaim('nbf', payload.nbf, epochSeconds(credential.validFrom ?? credential.issuanceDate));
+  checkClaim('exp', payload.exp, epochSeconds(credential.validUntil ?? credential.expirationDate));
+  const notBefore = typeof payload.nbf === 'number' ? new Date(payload.nbf * 1000) : undefined;
+  const expires = typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : undefined;
+  const result: VerifyVcJwtResult = { credential, header, payload, keySource: source };
+  if (notBefore) result.notBefore = notBefore;
+  if (expires) result.expires = expires;
+  if (opts.now) {
+    const t = opts.now.getTime();
+    result.timely = (!notBefore || t >= notBefore.getTime()) && (!expires || t < expires.getTime());
+  }
+  return result;
+}
+
+/**
+ * The credential a payload carries: the payload minus the JWT claims (OB 3.0 form), or the `vc`
+ * claim with id, issuer, subject id and dates filled back from the claims (VC 1.1 §6.3.1 form).
+ */
+function credentialFrom(payload: Cred): Cred {
+  if (payload.vc !== undefined) {
+    if (!payload.vc || typeof payload.vc !== 'object' || Array.isArray(payload.vc)) {
+      throw new OpenBadgesError('JWT_INVALID', 'The vc claim is not a JSON object.');
+    }
+    const vc: Cred = { ...(payload.vc as Cred) };
+    if (vc.id === undefined && typeof payload.jti === 'string') vc.id = payload.jti;
+    if (vc.issuer === undefined && typeof payload.iss === 'string') vc.issuer = payload.iss;
+    const subject = vc.credentialSubject;
+    if (
+      typeof payload.sub === 'string' &&
+      subject &&
+      typeof subject === 'object' &&
+      !Array.isArray(subject) &&
+      (subject as Cred).id === undefined
+    ) {
+      vc.credentialSubject = { ...(subject as Cred), id: payload.sub };
+    }
+    const v1 =
+      Array.isArray(vc['@context']) && vc['@context'][0] === 'https://www.w3.org/2018/credentials/v1';
+    const from = v1 ? 'issuanceDate' : 'validFrom';
+    if (vc[from] === undefined && typeof payload.nbf === 'number') {
+      vc[from] = new Date(payload.nbf * 1000).toISOString().replace('.000Z', 'Z');
+    }
+    const until = v1 ? 'expirationDate' : 'validUntil';
+    if (vc[until] === undefined && typeof payload.exp === 'number') {
+      vc[until] = new Date(payload.exp * 1000).toISOString().replace('.000Z', 'Z');
+    }
+    return vc;
+  }
+  const {
+    iss: _iss,
+    jti: _jti,
+    nbf: _nbf,
+    exp: _exp,
+    sub: _sub,
+    iat: _iat,
+    aud: _aud,
+    ...credential
+  } = payload;
+  return credential;
+}
+
+/** Public Ed25519 JWK for a header or a JWKS entry. */
+export function ed25519PublicJwk(publicKey: Uint8Array, kid?: string): JWK {
+  return { ...ed25519ToJwk(publicKey), ...(kid ? { kid } : {}) } as JWK;
+}
