@@ -2,5 +2,7 @@
 // migrations and this interface joins them. One line per feature.
 import type { AccountTables } from '../accounts/tables.ts';
 import type { OrgTables } from '../orgs/tables.ts';
+import type { IssuingTables } from '../issuing/tables.ts';
+import type { TemplateTables } from '../templates/tables.ts';
 
-export interface Database extends AccountTables, OrgTables {}
+export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables {}

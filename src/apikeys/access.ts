@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { requireUser } from '../http/auth.ts';
+import type { AppContext } from '../http/context.ts';
+import { LaurelError } from '../errors.ts';
+import { requireOrgRole } from '../orgs/access.ts';
+import { getOrgBySlug } from '../orgs/service.ts';
+import type { OrgRole } from '../orgs/tables.ts';
+import { type ApiScope, authenticateApiKey } from './service.ts';
+
+/** Who is acting on an organization through the API: a member (session) or one of its API keys. */
+export interface OrgActor {
+  org: { id: string; slug: string; name: string };
+  userId: string | null;
+  apiKeyId: string | null;
+}
+
+/**
+ * The authorization rule of every organization API route: an API key of this organization
+ * holding `scope`, or a signed-in member with at least `role` (session requests pass the CSRF
+ * check in src/http/csrf.ts; Bearer requests carry no ambient credential and are exempt).
+ */
+export async function requireOrgActor(
+  ctx: AppContext,
+  request: FastifyRequest,
+  slug: string,
+  needed: { role: OrgRole; scope: ApiScope },
+): Promise<OrgActor> {
+  const key = await authenticateApiKey(ctx.db, request);
+  if (key) {
+    const org = await getOrgBySlug(ctx.db, slug);
+    if (!org || org.id !== key.orgId)
+      throw new LaurelError('FORBIDDEN', 'This API key belongs to another organization.');
+    if (!key.scopes.includes(needed.scope))
+      throw new LaurelError('FORBIDDEN', `This API key does not have the ${needed.scope} scope.`);
+    return { org: { id: org.id, slug: org.slug, name: org.name }, userId: null, apiKeyId: key.keyId };
+  }
+  const user = requireUser(request);
+  const access = await requireOrgRole(ctx.db, user.id, slug, needed.role);
+  return { org: access.org, userId: user.id, apiKeyId: null };
+}

@@ -1,0 +1,76 @@
+import { formatDate } from '../ui/components.tsx';
+import { emailText, renderEmail } from '../mail/layout.tsx';
+
+export interface AwardEmailInput {
+  awardId: string;
+  to: string;
+  recipientName: string;
+  orgName: string;
+  badgeName: string;
+  badgeDescription: string;
+  claimUrl: string;
+  validUntil: Date | null;
+  image: Buffer | null;
+  reminder?: boolean;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  dedupeKey?: string;
+  attachments?: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
+}
+
+/** The award email: the badge image inline (cid), who issued it, what it is for, the claim link. */
+export function awardEmail(input: AwardEmailInput, dedupeKey: string): OutgoingEmail {
+  const cid = `badge-${input.awardId}@laurel`;
+  const subject = input.reminder
+    ? `Reminder: claim your “${input.badgeName}” badge from ${input.orgName}`
+    : `${input.orgName} awarded you the “${input.badgeName}” badge`;
+  const expiry = input.validUntil ? `This badge is valid until ${formatDate(input.validUntil)}.` : null;
+  const body = (
+    <>
+      {input.image ? (
+        <p style="text-align:center">
+          <img src={`cid:${cid}`} alt={input.badgeName} width="160" height="160" />
+        </p>
+      ) : null}
+      <p>Hello {input.recipientName},</p>
+      <p>
+        {input.orgName} has awarded you the <strong>{input.badgeName}</strong> badge.
+      </p>
+      {input.badgeDescription ? <p>{input.badgeDescription}</p> : null}
+      {expiry ? <p>{expiry}</p> : null}
+      <p>
+        Claim it to keep it in your Laurel wallet, share it, or download it as a verifiable Open Badge. If you
+        do not want it, you can decline it from the same page and it will be deleted.
+      </p>
+    </>
+  );
+  const html = renderEmail({
+    title: subject,
+    preheader: `Claim your ${input.badgeName} badge`,
+    body,
+    action: { label: 'Claim your badge', url: input.claimUrl },
+  });
+  const text = emailText([
+    `Hello ${input.recipientName},`,
+    `${input.orgName} has awarded you the "${input.badgeName}" badge.`,
+    ...(input.badgeDescription ? [input.badgeDescription] : []),
+    ...(expiry ? [expiry] : []),
+    `Claim it here: ${input.claimUrl}`,
+    'If you do not want it, you can decline it from the same page and it will be deleted.',
+  ]);
+  return {
+    to: input.to,
+    subject,
+    html,
+    text,
+    dedupeKey,
+    ...(input.image
+      ? { attachments: [{ filename: 'badge.png', content: input.image, cid, contentType: 'image/png' }] }
+      : {}),
+  };
+}

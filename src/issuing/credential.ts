@@ -1,0 +1,90 @@
+// Everything the issuing feature asks of the format library, in one place: building the
+// OpenBadgeCredential of an award and signing it both ways (Data Integrity and VC-JWT).
+import {
+  type Achievement,
+  buildOpenBadgeCredential,
+  emailIdentifier,
+  normalizeEmail,
+  type ProfileInput,
+} from '@laurel/openbadges/ob3';
+import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
+
+export interface SigningKey {
+  verificationMethod: string;
+  issuerId: string;
+  secretKey: Uint8Array;
+  publicKey: Uint8Array;
+}
+
+/** What stays the same for every award of one template: computed once per request or batch chunk. */
+export interface IssuerBundle {
+  issuer: Record<string, unknown>;
+  achievement: Record<string, unknown>;
+  credentialName: string;
+  key: SigningKey;
+}
+
+export interface AwardFacts {
+  awardId: string;
+  email: string;
+  salt: string;
+  issuedAt: Date;
+  validUntil: Date | null;
+  evidenceUrl: string | null;
+  evidenceNarrative: string | null;
+  statusListUrl: string;
+  statusIndex: number;
+}
+
+export interface SignedAward {
+  credentialJson: string;
+  credentialJwt: string;
+}
+
+/** RFC 3339 without milliseconds, as OB 3.0 examples and most verifiers expect. */
+export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record<string, unknown> {
+  const evidence =
+    facts.evidenceUrl || facts.evidenceNarrative
+      ? [
+          {
+            ...(facts.evidenceUrl ? { id: facts.evidenceUrl } : {}),
+            type: ['Evidence'],
+            ...(facts.evidenceNarrative ? { narrative: facts.evidenceNarrative } : {}),
+          },
+        ]
+      : undefined;
+  return buildOpenBadgeCredential({
+    id: `urn:uuid:${facts.awardId}`,
+    name: bundle.credentialName,
+    issuer: bundle.issuer as ProfileInput,
+    validFrom: isoSeconds(facts.issuedAt),
+    ...(facts.validUntil ? { validUntil: isoSeconds(facts.validUntil) } : {}),
+    subject: { identifier: [emailIdentifier(normalizeEmail(facts.email), facts.salt)] },
+    achievement: bundle.achievement as Achievement,
+    ...(evidence ? { evidence } : {}),
+    credentialStatus: {
+      id: `${facts.statusListUrl}#${facts.statusIndex}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(facts.statusIndex),
+      statusListCredential: facts.statusListUrl,
+    },
+  }) as unknown as Record<string, unknown>;
+}
+
+/** Signs one credential both ways; the texts returned are stored and served byte for byte. */
+export async function signAward(bundle: IssuerBundle, facts: AwardFacts): Promise<SignedAward> {
+  const credential = awardCredential(bundle, facts);
+  const signed = await signDataIntegrity(credential, {
+    secretKey: bundle.key.secretKey,
+    verificationMethod: bundle.key.verificationMethod,
+    created: isoSeconds(new Date()),
+  });
+  const jwt = await signVcJwt(credential, {
+    secretKey: bundle.key.secretKey,
+    verificationMethod: bundle.key.verificationMethod,
+  });
+  return { credentialJson: JSON.stringify(signed), credentialJwt: jwt };
+}

@@ -1,0 +1,98 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type AwardState = 'pending' | 'accepted' | 'rejected';
+export type BulkStatus = 'preview' | 'queued' | 'running' | 'done' | 'cancelled';
+export type BulkOutcome = 'pending' | 'invalid' | 'issued' | 'duplicate' | 'failed';
+
+export interface IssuingTables {
+  awards: {
+    id: string;
+    org_id: string;
+    template_id: string;
+    recipient_name: string | null;
+    recipient_email: string | null;
+    salt: string;
+    issued_at: Date;
+    valid_until: Date | null;
+    evidence_url: string | null;
+    evidence_narrative: string | null;
+    credential_json: string;
+    credential_jwt: string;
+    state: ColumnType<AwardState, AwardState | undefined, AwardState>;
+    revoked_at: NullableTimestamp;
+    revocation_reason: string | null;
+    revoked_by: string | null;
+    claimed_by: string | null;
+    claimed_at: NullableTimestamp;
+    claim_token_hash: string;
+    status_list_id: string;
+    status_index: number;
+    batch_id: string | null;
+    row_key: string | null;
+    idempotency_key: string | null;
+    request_hash: string | null;
+    api_key_id: string | null;
+    created_by: string | null;
+    created_at: Timestamp;
+  };
+  status_lists: {
+    id: Generated<string>;
+    org_id: string;
+    purpose: 'revocation' | 'suspension';
+    seq: Generated<number>;
+    capacity: Generated<number>;
+    bits: Generated<Buffer>;
+    next_index: Generated<number>;
+    version: Generated<number>;
+    signed_credential: string | null;
+    signed_version: number | null;
+    signed_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  api_keys: {
+    id: Generated<string>;
+    org_id: string;
+    name: string;
+    prefix: string;
+    secret_hash: string;
+    scopes: string[];
+    created_by: string | null;
+    created_at: Timestamp;
+    last_used_at: NullableTimestamp;
+    revoked_at: NullableTimestamp;
+  };
+  bulk_batches: {
+    id: Generated<string>;
+    org_id: string;
+    template_id: string;
+    filename: string;
+    status: BulkStatus;
+    total: Generated<number>;
+    valid: Generated<number>;
+    issued: Generated<number>;
+    skipped: Generated<number>;
+    failed: Generated<number>;
+    created_by: string | null;
+    created_at: Timestamp;
+    confirmed_at: NullableTimestamp;
+    finished_at: NullableTimestamp;
+  };
+  bulk_rows: {
+    batch_id: string;
+    row_no: number;
+    name: string;
+    email: string;
+    issued_on: string;
+    expires_on: string;
+    evidence_url: string;
+    narrative: string;
+    row_key: string;
+    errors: ColumnType<{ field: string; message: string }[], string, string>;
+    outcome: BulkOutcome;
+    award_id: string | null;
+    message: string | null;
+  };
+}
