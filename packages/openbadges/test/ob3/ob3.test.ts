@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import Ajv2019 from 'ajv/dist/2019.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
   buildAchievement,
@@ -13,26 +10,11 @@ import {
   validateEndorsementCredential,
   validateOpenBadgeCredential,
 } from '../../src/ob3/index.ts';
-
-const specDir = new URL('../../../../../shared/spec/ob3/', import.meta.url);
-const schema = JSON.parse(
-  readFileSync(new URL('ob_v3p0_achievementcredential_schema.json', specDir), 'utf8'),
-);
-const Ajv = (Ajv2019 as unknown as { default: typeof Ajv2019 }).default ?? Ajv2019;
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as { default: typeof addFormats }).default
-  ? (addFormats as unknown as { default: typeof addFormats }).default(ajv)
-  : addFormats(ajv);
-const ajvValidate = ajv.compile(schema);
-const endorsementSchema = {
-  ...schema,
-  $id: 'urn:test:endorsement',
-  $ref: '#/$defs/EndorsementCredential',
-  properties: undefined,
-  required: undefined,
-  type: undefined,
-};
-const ajvEndorsement = ajv.compile(endorsementSchema);
+import {
+  ajvAchievementCredential as ajvValidate,
+  ajvEndorsementCredential as ajvEndorsement,
+  readSpec,
+} from './official-schema.ts';
 
 const full = () =>
   buildOpenBadgeCredential({
@@ -146,10 +128,8 @@ describe('builders', () => {
   });
 
   it('validates the spec example and the 1EdTech vector', () => {
-    const example = JSON.parse(
-      readFileSync(new URL('example-full-openbadgecredential.json', specDir), 'utf8'),
-    );
-    const vector = JSON.parse(readFileSync(new URL('test-vector-eddsa-rdfc-2022.json', specDir), 'utf8'));
+    const example = readSpec('ob3/example-full-openbadgecredential.json');
+    const vector = readSpec('ob3/test-vector-eddsa-rdfc-2022.json');
     for (const c of [example, vector.unsignedCredential]) {
       const { proof, ...rest } = c;
       const forAjv = proof === undefined ? rest : { ...rest, proof: Array.isArray(proof) ? proof : [proof] };
