@@ -4,5 +4,7 @@ import type { AccountTables } from '../accounts/tables.ts';
 import type { OrgTables } from '../orgs/tables.ts';
 import type { IssuingTables } from '../issuing/tables.ts';
 import type { TemplateTables } from '../templates/tables.ts';
+import type { JobTables } from '../jobs/tables.ts';
+import type { MailTables } from '../mail/tables.ts';
 
-export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables {}
+export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables, JobTables, MailTables {}

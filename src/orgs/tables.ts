@@ -24,4 +24,26 @@ export interface OrgTables {
     role: OrgRole;
     created_at: Timestamp;
   };
+  org_keys: {
+    id: Generated<string>;
+    org_id: string;
+    key_id: string;
+    public_key: Buffer;
+    secret_sealed: Buffer;
+    status: 'active' | 'retired';
+    created_at: Timestamp;
+    retired_at: Date | null;
+  };
+  org_invitations: {
+    id: Generated<string>;
+    org_id: string;
+    email: string;
+    role: OrgRole;
+    token_hash: string;
+    invited_by: string | null;
+    created_at: Timestamp;
+    expires_at: Date;
+    accepted_at: Date | null;
+    accepted_by: string | null;
+  };
 }

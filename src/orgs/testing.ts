@@ -1,0 +1,54 @@
+/** Factories for tests of any feature: organizations with members and a session cookie per member. */
+import { randomBytes } from 'node:crypto';
+import { createSession } from '../accounts/sessions.ts';
+import { type Config, testConfig } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { type Org, type OrgInput, addMember, createOrg } from './service.ts';
+import type { OrgRole } from './tables.ts';
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+export async function makeOrg(
+  db: Db,
+  opts: Partial<OrgInput> & { config?: Config; ownerUserId?: string } = {},
+): Promise<Org> {
+  const { config = testConfig(), ownerUserId, ...input } = opts;
+  return createOrg(
+    db,
+    config,
+    { slug: input.slug ?? `org-${unique()}`, name: input.name ?? 'Test Society', ...input },
+    ownerUserId,
+  );
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  /** Cookies for `app.inject` that sign this user in. */
+  cookies: Record<string, string>;
+}
+
+/** A user with a verified email and a live session (rows written directly: test data only). */
+export async function makeTestUser(db: Db, name = 'Test User'): Promise<TestUser> {
+  const email = `u-${unique()}@example.test`;
+  const user = await db.insertInto('users').values({ name }).returning('id').executeTakeFirstOrThrow();
+  await db
+    .insertInto('user_emails')
+    .values({ user_id: user.id, email, verified_at: new Date(), is_primary: true })
+    .execute();
+  const token = await createSession(db, user.id);
+  return { id: user.id, email, cookies: { laurel_session: token } };
+}
+
+/** A user who holds `role` in `org`. */
+export async function makeMember(
+  db: Db,
+  org: Org,
+  role: OrgRole,
+  name = `Member ${role}`,
+): Promise<TestUser> {
+  const user = await makeTestUser(db, name);
+  await addMember(db, org.id, user.id, role);
+  return user;
+}
