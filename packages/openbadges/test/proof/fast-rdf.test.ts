@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createDocumentLoader, defaultDocumentLoader } from '../../src/contexts/index.ts';
+import { isOpenBadgesError } from '../../src/errors.ts';
+import { contextResolverFor } from '../../src/proof/canonize.ts';
+import { fastToRdf } from '../../src/proof/fast-rdf.ts';
+import { canonizeDocument, canonizeWithJsonLd, proofConfigNQuads } from '../../src/proof/index.ts';
+import { makeCredential } from './credentials.ts';
+import { fullExample, specJson, vector } from './spec-files.ts';
+
+const ISSUER = 'did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi';
+
+async function usesFastPath(doc: object): Promise<boolean> {
+  return (
+    (await fastToRdf(doc, defaultDocumentLoader, contextResolverFor(defaultDocumentLoader))) !== undefined
+  );
+}
+
+/** Both paths give the same N-Quads, or the same error code. */
+async function expectSameCanon(doc: object): Promise<void> {
+  const outcome = (p: Promise<string>) => p.catch((e) => (isOpenBadgesError(e) ? `error ${e.code}` : e));
+  expect(await outcome(canonizeDocument(doc))).toBe(await outcome(canonizeWithJsonLd(doc)));
+}
+
+describe('fast JSON-LD → RDF path', () => {
+  it('matches jsonld.js on the 1EdTech documents, signed and unsigned', async () => {
+    const v = vector();
+    const full = specJson('ob3/example-full-openbadgecredential.json');
+    for (const doc of [v.unsignedCredential, v.signedCredential, fullExample(), full]) {
+      expect(await usesFastPath(doc)).toBe(true);
+      await expectSameCanon(doc);
+    }
+  });
+
+  it('matches jsonld.js on generated credentials (property test)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.record({
+          name: fc.option(fc.string({ unit: 'grapheme', maxLength: 30 }), { nil: undefined }),
+          narrative: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+          extra: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
+        }),
+        async (seed, text) => {
+          const doc = makeCredential(seed, ISSUER, text);
+          expect(await usesFastPath(doc)).toBe(true);
+          await expectSameCanon(doc);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('hands documents outside its subset to jsonld.js, with the same result', async () => {
+    const base = makeCredential(7, ISSUER);
+    const variants: object[] = [
+      {
+        ...base,
+        '@context': [...base['@context'], { local: 'https://org.example/vocab#local' }],
+        local: 'x',
+      },
+      { ...base, description: { '@value': 'hello', '@language': 'en' } },
+      {
+        ...base,
+        credentialSubject: { ...base.credentialSubject, '@context': { n: 'https://org.example/n' }, n: 1 },
+      },
+      { ...base, '@context': ['https://www.w3.org/ns/credentials/v2'] },
+      { ...base, extraList: { '@list': [1, 2] } },
+      { ...base, nested: [[1, 2]] },
+      { ...base, evidence: [{}] },
+      { ...base, undefinedTerm: 'dropped by expansion, so refused in safe mode' },
+      { ...base, credentialSubject: { ...base.credentialSubject, id: 'relative/id' } },
+    ];
+    for (const doc of variants) await expectSameCanon(doc);
+    expect(await usesFastPath(variants[0])).toBe(false);
+    expect(await usesFastPath(variants[1])).toBe(false);
+  });
+
+  it('lets jsonld.js safe mode reject what it must', async () => {
+    const base = makeCredential(11, ISSUER);
+    const relative = { ...base, id: 'not-an-absolute-iri' };
+    const err = await canonizeDocument(relative).catch((e) => e);
+    expect(isOpenBadgesError(err, 'JSONLD_INVALID')).toBe(true);
+  });
+
+  it('never serves a context a custom loader replaced', async () => {
+    const loader = createDocumentLoader({
+      extra: {
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': {
+          '@context': { '@vocab': 'https://evil.example/#' },
+        },
+      },
+    });
+    const doc = makeCredential(3, ISSUER);
+    expect(await fastToRdf(doc, loader, contextResolverFor(loader))).toBeUndefined();
+    expect(await canonizeDocument(doc, loader)).toBe(await canonizeWithJsonLd(doc, loader));
+  });
+
+  it('writes proof configurations like jsonld.js', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.webUrl(),
+        fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        fc.constantFrom('eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'odd "suite"'),
+        async (vm, date, cryptosuite) => {
+          const config = {
+            '@context': [
+              'https://www.w3.org/ns/credentials/v2',
+              'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+            ],
+            type: 'DataIntegrityProof' as const,
+            cryptosuite: cryptosuite as 'eddsa-rdfc-2022',
+            created: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            verificationMethod: vm,
+            proofPurpose: 'assertionMethod',
+          };
+          const direct = proofConfigNQuads(config);
+          if (direct !== undefined) expect(direct).toBe(await canonizeWithJsonLd(config));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
