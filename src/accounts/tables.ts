@@ -38,4 +38,11 @@ export interface AccountTables {
     expires_at: Date;
     used_at: Date | null;
   };
+  /** Rate-limit counters shared by every process (migration 0101). */
+  rate_limits: {
+    key: string;
+    window_start: Date;
+    hits: number;
+  };
 }
+

@@ -1,0 +1,13 @@
+// Every job kind and the function that runs it. One line per kind.
+import { bulkIssueJob } from '../issuing/bulk/service.ts';
+import { sendEmail } from '../mail/deliver.ts';
+import { cleanup } from './maintenance.ts';
+import type { JobHandler } from './types.ts';
+
+export type { JobHandler } from './types.ts';
+
+export const jobHandlers: Record<string, JobHandler> = {
+  'email.send': sendEmail,
+  'bulk.issue': bulkIssueJob,
+  'maintenance.cleanup': cleanup,
+};

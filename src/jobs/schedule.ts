@@ -1,0 +1,8 @@
+/**
+ * Periodic work. Every worker enqueues each task once per period under the dedupe key
+ * `periodic:<kind>:<period number>`, so several processes together enqueue it once.
+ * One line per task; the kind needs a handler in handlers.ts.
+ */
+export const periodicTasks: { kind: string; everyMs: number }[] = [
+  { kind: 'maintenance.cleanup', everyMs: 60 * 60_000 },
+];

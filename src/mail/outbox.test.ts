@@ -1,0 +1,184 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { sql } from 'kysely';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../config.ts';
+import { DIALECTS, useTestDatabase } from '../db/testing.ts';
+import { runJobsUntilIdle } from '../jobs/worker.ts';
+import { closeMailTransports, sendEmail } from './deliver.ts';
+import { emailText, paragraphs, renderEmail } from './layout.tsx';
+import { enqueueEmail } from './outbox.ts';
+
+const handlers = { 'email.send': sendEmail };
+
+/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
+async function startSmtp(port = 0) {
+  const received: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((m) => {
+          received.push(m);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server.server, 'listening');
+  const address = server.server.address() as AddressInfo;
+  return { received, port: address.port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A port with nothing listening on it. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const message = (to: string, n = 1) => ({
+  to,
+  subject: `Hello ${n}`,
+  html: renderEmail({
+    title: `Hello ${n}`,
+    body: paragraphs(['<b>bold</b> & more']),
+    action: { label: 'Open', url: 'http://localhost:3000/x?a=1&b=2' },
+  }),
+  text: emailText(['First line', 'Open: http://localhost:3000/x?a=1&b=2']),
+});
+
+describe.each(DIALECTS)('email outbox on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+  const servers: { close(): Promise<void> }[] = [];
+  afterAll(async () => {
+    closeMailTransports();
+    for (const s of servers) await s.close();
+  });
+
+  it('keeps the email in the development mailbox when no SMTP server is set', async () => {
+    const id = await enqueueEmail(t.db, { ...message('Someone@Example.org '), dedupeKey: 'dev-1' });
+    expect(await enqueueEmail(t.db, { ...message('someone@example.org'), dedupeKey: 'dev-1' })).toBeNull();
+    expect(await runJobsUntilIdle({ db: t.db, config: testConfig() }, { handlers })).toBe(1);
+    const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(row.to_address).toBe('someone@example.org');
+    expect(row.dev_mailbox).toBe(true);
+    expect(row.sent_at).not.toBeNull();
+    expect(row.message_id).toBe(`<${id}@localhost>`);
+  });
+
+  it('writes no email when the transaction that caused it rolls back', async () => {
+    const before = await t.db
+      .selectFrom('emails')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await enqueueEmail(trx, message('rollback@example.org'));
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    const after = await t.db
+      .selectFrom('emails')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    expect(await runJobsUntilIdle({ db: t.db, config: testConfig() }, { handlers })).toBe(0);
+  });
+
+  it('delivers HTML, text and an inline attachment over SMTP, once', async () => {
+    const smtp = await startSmtp();
+    servers.push(smtp);
+    const config = testConfig({
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+      mailFrom: 'Laurel <badges@laurel.test>',
+    });
+    const id = await enqueueEmail(t.db, {
+      ...message('reader@example.org'),
+      attachments: [
+        {
+          filename: 'badge.png',
+          content: Buffer.from('png-bytes'),
+          cid: 'badge@laurel',
+          contentType: 'image/png',
+        },
+      ],
+    });
+    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(1);
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    expect(mail.subject).toBe('Hello 1');
+    expect(mail.messageId).toBe(`<${id}@laurel.test>`);
+    expect(mail.html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; more');
+    expect(mail.text).toContain('First line');
+    expect(mail.attachments[0]?.content.toString()).toBe('png-bytes');
+    expect(mail.attachments[0]?.cid).toBe('badge@laurel');
+    // Running the same job again (a retry after a crash) sends nothing more.
+    await sendEmail({ emailId: id }, { db: t.db, config, jobId: 'x' });
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('retries with backoff while the SMTP server is down, then delivers every email exactly once', async () => {
+    const port = await freePort();
+    const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}` });
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) ids.push((await enqueueEmail(t.db, message(`down${n}@example.org`, n)))!);
+    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(5);
+    const jobs = await t.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', '=', 'email.send')
+      .where('done_at', 'is', null)
+      .execute();
+    expect(jobs).toHaveLength(5);
+    for (const j of jobs) {
+      expect(j.attempts).toBe(1);
+      expect(j.last_error).toMatch(/ECONNREFUSED/);
+      expect(j.run_at.getTime()).toBeGreaterThan(Date.now());
+    }
+    const pending = await t.db
+      .selectFrom('emails')
+      .select(['sent_at', 'last_error'])
+      .where('id', 'in', ids)
+      .execute();
+    expect(pending.every((e) => e.sent_at === null && /ECONNREFUSED/.test(e.last_error ?? ''))).toBe(true);
+    // Nothing is due until the backoff has passed.
+    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(0);
+
+    const smtp = await startSmtp(port);
+    servers.push(smtp);
+    await sql`UPDATE jobs SET run_at = now() WHERE done_at IS NULL`.execute(t.db);
+    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(5);
+    await sql`UPDATE jobs SET run_at = now(), done_at = NULL`.execute(t.db);
+    await runJobsUntilIdle({ db: t.db, config }, { handlers });
+    const to = smtp.received.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.text).sort();
+    expect(to).toEqual([
+      'down0@example.org',
+      'down1@example.org',
+      'down2@example.org',
+      'down3@example.org',
+      'down4@example.org',
+    ]);
+    const sent = await t.db
+      .selectFrom('emails')
+      .select(['sent_at', 'dev_mailbox'])
+      .where('id', 'in', ids)
+      .execute();
+    expect(sent.every((e) => e.sent_at !== null && e.dev_mailbox === false)).toBe(true);
+  });
+
+  it('refuses a recipient that is not one address', async () => {
+    await expect(enqueueEmail(t.db, message('a@example.org, b@example.org'))).rejects.toThrow(/not valid/);
+    await expect(enqueueEmail(t.db, message('a@example.org\r\nBcc: x@example.org'))).rejects.toThrow(
+      /not valid/,
+    );
+  });
+});

@@ -1,0 +1,29 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** An attachment as stored in the outbox (content in base64). */
+export interface StoredAttachment {
+  filename: string;
+  content: string;
+  cid?: string;
+  contentType?: string;
+}
+
+export interface MailTables {
+  emails: {
+    id: Generated<string>;
+    to_address: string;
+    subject: string;
+    html: string;
+    text: string;
+    attachments: ColumnType<StoredAttachment[], string, string>;
+    dedupe_key: string | null;
+    created_at: Timestamp;
+    sent_at: Date | null;
+    message_id: string | null;
+    attempts: Generated<number>;
+    last_error: string | null;
+    dev_mailbox: Generated<boolean>;
+  };
+}
