@@ -1,5 +1,5 @@
 /** Factories for tests of any feature: organizations with members and a session cookie per member. */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createSession } from '../accounts/sessions.ts';
 import { type Config, testConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -51,4 +51,14 @@ export async function makeMember(
   const user = await makeTestUser(db, name);
   await addMember(db, org.id, user.id, role);
   return user;
+}
+
+/**
+ * A CSRF cookie and the matching form token (the same HMAC as src/http/csrf.ts), so tests can
+ * post forms through `app.inject` without scraping a page first.
+ */
+export function csrfPair(config: Config = testConfig()): { cookie: string; token: string } {
+  const cookie = randomBytes(24).toString('base64url');
+  const token = createHmac('sha256', config.secret).update(`csrf:${cookie}`).digest('base64url');
+  return { cookie, token };
 }

@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { LaurelError, invalid } from '../errors.ts';
+import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
+import { enqueueEmail } from '../mail/outbox.ts';
+import { EMAIL_PATTERN, addMember, getOrgRole } from './service.ts';
+import type { OrgRole } from './tables.ts';
+
+const INVITATION_DAYS = 7;
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface Invitation {
+  id: string;
+  orgId: string;
+  email: string;
+  role: OrgRole;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * Invites `email` with `role`: a row holding the hash of a random single-use token, and the
+ * email with the link, written in one transaction. The link alone is the proof: whoever opens
+ * it signed in (with any account) joins.
+ */
+export async function createInvitation(
+  db: Db,
+  config: Config,
+  input: {
+    org: { id: string; name: string };
+    email: string;
+    role: OrgRole;
+    invitedBy: { id: string; name: string };
+  },
+): Promise<{ invitation: Invitation; token: string }> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL_PATTERN.test(email) || email.length > 254) {
+    throw invalid('The invitation was not sent.', [
+      { field: 'email', message: 'Enter a valid email address.' },
+    ]);
+  }
+  if (!['owner', 'admin', 'issuer', 'viewer'].includes(input.role)) {
+    throw invalid('The invitation was not sent.', [{ field: 'role', message: 'Choose a role.' }]);
+  }
+  const token = randomBytes(32).toString('base64url');
+  const url = `${config.baseUrl}/invitations/${token}`;
+  const invitation = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('org_invitations')
+      .values({
+        org_id: input.org.id,
+        email,
+        role: input.role,
+        token_hash: hashToken(token),
+        invited_by: input.invitedBy.id,
+        expires_at: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+      })
+      .returning(['id', 'org_id', 'email', 'role', 'created_at', 'expires_at'])
+      .executeTakeFirstOrThrow();
+    const lines = [
+      `${input.invitedBy.name} invited you to join ${input.org.name} on Laurel as ${input.role}.`,
+      `The link works once and expires in ${INVITATION_DAYS} days. Log in or create an account with any email address to accept.`,
+    ];
+    await enqueueEmail(trx, {
+      to: email,
+      subject: `Join ${input.org.name} on Laurel`,
+      html: renderEmail({
+        title: `Join ${input.org.name}`,
+        preheader: `${input.invitedBy.name} invited you as ${input.role}.`,
+        body: paragraphs(lines),
+        action: { label: 'Accept the invitation', url },
+      }),
+      text: emailText([...lines, url]),
+    });
+    return row;
+  });
+  return { invitation: toInvitation(invitation), token };
+}
+
+function toInvitation(r: {
+  id: string;
+  org_id: string;
+  email: string;
+  role: OrgRole;
+  created_at: Date;
+  expires_at: Date;
+}): Invitation {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    email: r.email,
+    role: r.role,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+export async function listPendingInvitations(db: Db, orgId: string): Promise<Invitation[]> {
+  const rows = await db
+    .selectFrom('org_invitations')
+    .select(['id', 'org_id', 'email', 'role', 'created_at', 'expires_at'])
+    .where('org_id', '=', orgId)
+    .where('accepted_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map(toInvitation);
+}
+
+export async function revokeInvitation(db: Db, orgId: string, invitationId: string): Promise<void> {
+  await db.deleteFrom('org_invitations').where('org_id', '=', orgId).where('id', '=', invitationId).execute();
+}
+
+/** The invitation a token names, with its organization, if it is still usable. */
+export async function findInvitation(db: Db, token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = await db
+    .selectFrom('org_invitations')
+    .innerJoin('orgs', 'orgs.id', 'org_invitations.org_id')
+    .select([
+      'org_invitations.id',
+      'org_invitations.org_id',
+      'org_invitations.email',
+      'org_invitations.role',
+      'org_invitations.created_at',
+      'org_invitations.expires_at',
+      'org_invitations.accepted_at',
+      'orgs.slug',
+      'orgs.name',
+    ])
+    .where('org_invitations.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    invitation: toInvitation(row),
+    org: { id: row.org_id, slug: row.slug, name: row.name },
+    usable: !row.accepted_at && row.expires_at.getTime() > Date.now(),
+  };
+}
+
+/**
+ * Spends the token and makes the user a member. A user who already holds a higher role keeps
+ * it (an invitation never demotes). The update is conditional so a token works exactly once.
+ */
+export async function acceptInvitation(db: Db, token: string, userId: string): Promise<{ slug: string }> {
+  return db.transaction().execute(async (trx) => {
+    const spent = await trx
+      .updateTable('org_invitations')
+      .set({ accepted_at: new Date(), accepted_by: userId })
+      .where('token_hash', '=', hashToken(token))
+      .where('accepted_at', 'is', null)
+      .where('expires_at', '>', new Date())
+      .returning(['org_id', 'role'])
+      .executeTakeFirst();
+    if (!spent)
+      throw new LaurelError('GONE', 'This invitation has been used or has expired. Ask for a new one.');
+    const current = await getOrgRole(trx, spent.org_id, userId);
+    const rank = { viewer: 1, issuer: 2, admin: 3, owner: 4 } as const;
+    if (!current || rank[current] < rank[spent.role]) await addMember(trx, spent.org_id, userId, spent.role);
+    const org = await trx
+      .selectFrom('orgs')
+      .select('slug')
+      .where('id', '=', spent.org_id)
+      .executeTakeFirstOrThrow();
+    return { slug: org.slug };
+  });
+}

@@ -1,0 +1,213 @@
+import { resolveDidWeb } from '@laurel/openbadges/proof';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import { buildServer } from '../http/server.ts';
+import { getSigningKey, type Org } from './service.ts';
+import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
+
+const config = testConfig();
+type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
+const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
+const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3, owner: 4 };
+
+describe('organization routes', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let org: Org;
+  const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
+  const csrf = csrfPair(config);
+
+  const as = (who: Who, extra: Record<string, string> = {}) => ({
+    ...(who === 'anonymous' ? {} : users[who].cookies),
+    laurel_csrf: csrf.cookie,
+    ...extra,
+  });
+  const form = (fields: Record<string, string>) =>
+    new URLSearchParams({ _csrf: csrf.token, ...fields }).toString();
+  const post = (who: Who, url: string, fields: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url,
+      cookies: as(who),
+      payload: form(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  beforeAll(async () => {
+    app = await buildServer({ db: t.db, config });
+    users.owner = await makeTestUser(t.db, 'Olive Owner');
+    org = await makeOrg(t.db, { slug: 'guild', name: 'The <b>Guild</b>', ownerUserId: users.owner.id });
+    users.admin = await makeMember(t.db, org, 'admin');
+    users.issuer = await makeMember(t.db, org, 'issuer');
+    users.viewer = await makeMember(t.db, org, 'viewer');
+    const other = await makeOrg(t.db, { slug: 'other-org' });
+    users.outsider = await makeMember(t.db, other, 'owner');
+  });
+  afterAll(() => app.close());
+
+  const GETS: [string, Who][] = [
+    ['/manage/guild', 'viewer'],
+    ['/manage/guild/settings', 'admin'],
+    ['/manage/guild/members', 'admin'],
+    ['/manage/guild/keys', 'admin'],
+    ['/api/v1/orgs/guild', 'viewer'],
+  ];
+
+  it.each(GETS)('GET %s needs %s', async (url, needed) => {
+    for (const who of WHO) {
+      const res = await app.inject({ url, cookies: as(who) });
+      const allowed = who !== 'outsider' && who !== 'anonymous' && RANK[who] >= RANK[needed];
+      const expected = allowed
+        ? 200
+        : who === 'anonymous'
+          ? url.startsWith('/api/')
+            ? 401
+            : 303
+          : who === 'outsider'
+            ? 404
+            : 403;
+      expect([who, res.statusCode]).toEqual([who, expected]);
+    }
+  });
+
+  it('renders hostile names escaped and the public page with Open Graph tags', async () => {
+    const res = await app.inject({ url: '/orgs/guild' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('The &lt;b&gt;Guild&lt;/b&gt;');
+    expect(res.body).not.toContain('<b>Guild</b>');
+    expect(res.body).toContain('property="og:title"');
+    const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
+    expect(dash.body).not.toContain('<b>Guild</b>');
+    expect(dash.body).toContain('noindex');
+  });
+
+  it('serves did.json that resolves through resolveDidWeb, the Profile and the OB2 Issuer', async () => {
+    const key = await getSigningKey(t.db, config, org.id);
+    const fetchJson = async (url: string) => {
+      const u = new URL(url);
+      const res = await app.inject({ url: u.pathname });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    const doc = await resolveDidWeb(key.issuerId, fetchJson);
+    expect(doc.assertionMethod).toContain(key.verificationMethod);
+    const profile = (await app.inject({ url: '/orgs/guild/profile.json' })).json();
+    expect(profile).toMatchObject({ id: key.issuerId, type: ['Profile'], name: 'The <b>Guild</b>' });
+    const issuer = (await app.inject({ url: '/orgs/guild/issuer.json' })).json();
+    expect(issuer).toMatchObject({
+      id: 'http://localhost:3000/orgs/guild/issuer.json',
+      type: 'Issuer',
+      verification: { allowedOrigins: ['localhost:3000'] },
+      revocationList: 'http://localhost:3000/orgs/guild/ob2/revocations.json',
+    });
+    expect((await app.inject({ url: '/orgs/nope/did.json' })).statusCode).toBe(404);
+  });
+
+  it('rotation (admin only) keeps the old key in did.json', async () => {
+    const before = await getSigningKey(t.db, config, org.id);
+    expect((await post('issuer', '/manage/guild/keys/rotate')).statusCode).toBe(403);
+    expect((await post('outsider', '/manage/guild/keys/rotate')).statusCode).toBe(404);
+    const res = await post('admin', '/manage/guild/keys/rotate');
+    expect(res.statusCode).toBe(303);
+    const after = await getSigningKey(t.db, config, org.id);
+    expect(after.verificationMethod).not.toBe(before.verificationMethod);
+    const doc = (await app.inject({ url: '/orgs/guild/did.json' })).json();
+    expect(doc.assertionMethod).toEqual(
+      expect.arrayContaining([before.verificationMethod, after.verificationMethod]),
+    );
+  });
+
+  it('creates an organization from the form, refusing a reserved slug with the values kept', async () => {
+    const bad = await post('viewer', '/orgs', { name: 'Mine <i>', slug: 'admin' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('reserved');
+    expect(bad.body).toContain('value="Mine &lt;i&gt;"');
+    const ok = await post('viewer', '/orgs', { name: 'Mine', slug: 'mine-org' });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/manage/mine-org');
+    expect((await app.inject({ url: '/manage/mine-org', cookies: as('viewer') })).statusCode).toBe(200);
+    expect((await post('anonymous', '/orgs', { name: 'X', slug: 'anon-org' })).statusCode).toBe(303);
+    expect((await app.inject({ url: '/orgs/anon-org' })).statusCode).toBe(404);
+  });
+
+  it('saves settings (admin) and refuses a PNG with wrong bytes without changing anything', async () => {
+    expect((await post('issuer', '/manage/guild/settings', { name: 'Hacked' })).statusCode).toBe(403);
+    const ok = await post('admin', '/manage/guild/settings', {
+      name: 'The <b>Guild</b>',
+      website: 'https://guild.test',
+      linkedinOrgId: '4242',
+      reminderDays: '5, 20',
+    });
+    expect(ok.statusCode).toBe(303);
+    const boundary = 'XBOUNDARY';
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf.token}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nChanged\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\nnot a png at all\r\n`,
+      `--${boundary}--\r\n`,
+    ].join('');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/manage/guild/settings',
+      cookies: as('admin'),
+      payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(res.statusCode).toBe(415);
+    const api = (await app.inject({ url: '/api/v1/orgs/guild', cookies: as('viewer') })).json();
+    expect(api).toMatchObject({ name: 'The <b>Guild</b>', linkedinOrgId: '4242', reminderDays: [5, 20] });
+  });
+
+  it('invites by email; the link adds whoever opens it, once', async () => {
+    const res = await post('admin', '/manage/guild/members/invite', {
+      email: 'New.Person@Example.test',
+      role: 'issuer',
+    });
+    expect(res.statusCode).toBe(303);
+    expect(
+      (await post('admin', '/manage/guild/members/invite', { email: 'x@example.test', role: 'owner' }))
+        .statusCode,
+    ).toBe(403);
+    const mail = await t.db
+      .selectFrom('emails')
+      .select(['text', 'subject'])
+      .where('to_address', '=', 'new.person@example.test')
+      .executeTakeFirstOrThrow();
+    expect(mail.subject).toContain('Guild');
+    const text = mail.text;
+    const token = /invitations\/([A-Za-z0-9_-]{40,})/.exec(text)?.[1];
+    expect(token, 'the invitation email carries the link').toBeTruthy();
+    const page = await app.inject({ url: `/invitations/${token}` });
+    expect(page.statusCode).toBe(200);
+    const joiner = await makeTestUser(t.db, 'Joiner');
+    const accept = await app.inject({
+      method: 'POST',
+      url: `/invitations/${token}`,
+      cookies: { ...joiner.cookies, laurel_csrf: csrf.cookie },
+      payload: form({}),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(accept.statusCode).toBe(303);
+    expect((await app.inject({ url: '/manage/guild', cookies: joiner.cookies })).statusCode).toBe(200);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/invitations/${token}`,
+      cookies: { ...users.outsider.cookies, laurel_csrf: csrf.cookie },
+      payload: form({}),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(again.statusCode).toBe(410);
+  });
+
+  it('protects the last owner and lets only the owner delete', async () => {
+    const demote = await post('owner', `/manage/guild/members/${users.owner.id}/role`, { role: 'admin' });
+    expect(demote.statusCode).toBe(409);
+    expect((await post('admin', `/manage/guild/members/${users.owner.id}/remove`)).statusCode).toBe(403);
+    expect((await post('admin', '/manage/guild/delete', { confirm: 'guild' })).statusCode).toBe(403);
+    expect((await post('owner', '/manage/guild/delete', { confirm: 'wrong' })).statusCode).toBe(422);
+    expect((await post('owner', '/manage/guild/delete', { confirm: 'guild' })).statusCode).toBe(303);
+    expect((await app.inject({ url: '/orgs/guild' })).statusCode).toBe(404);
+  });
+});
