@@ -139,15 +139,15 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** Parses tEXt, zTXt and iTXt chunks (PNG 1.2 §11.3.4); other types give undefined. */
+/** Parses a tEXt, zTXt or iTXt credential chunk (PNG 1.2 §11.3.4); any other chunk gives undefined. */
 function parseTextChunk(png: Uint8Array, chunk: PngChunk, maxInflatedBytes: number): TextChunk | undefined {
   if (chunk.type !== 'tEXt' && chunk.type !== 'zTXt' && chunk.type !== 'iTXt') return undefined;
   const data = png.subarray(chunk.dataOffset, chunk.dataOffset + chunk.length);
   const nul = data.indexOf(0);
-  if (nul < 1 || nul > 79) {
-    throw new OpenBadgesError('PNG_INVALID', `A ${chunk.type} chunk has a malformed keyword.`);
-  }
+  // Other applications' text chunks are not ours to judge; only a credential chunk is parsed strictly.
+  if (nul < 1 || nul > 79) return undefined;
   const keyword = latin1.decode(data.subarray(0, nul));
+  if (!CREDENTIAL_KEYWORDS.has(keyword)) return undefined;
   if (chunk.type === 'tEXt') {
     return { keyword, text: () => latin1.decode(data.subarray(nul + 1)) };
   }
@@ -183,7 +183,7 @@ export function unbakePng(png: Uint8Array, opts: PngLimits = {}): { keyword: str
   const found: TextChunk[] = [];
   for (const chunk of readPngChunks(png, opts)) {
     const text = parseTextChunk(png, chunk, maxInflated);
-    if (text && CREDENTIAL_KEYWORDS.has(text.keyword)) found.push(text);
+    if (text) found.push(text);
   }
   if (found.length === 0)
     throw new OpenBadgesError('PNG_NO_CREDENTIAL', 'The PNG carries no baked credential.');
