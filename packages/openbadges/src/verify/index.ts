@@ -1,0 +1,10 @@
+export {
+  createGuardedFetch,
+  type FetchedResponse,
+  fetchJsonWith,
+  type GuardedFetch,
+  type GuardedFetchOptions,
+  isBlockedAddress,
+} from './fetch.ts';
+export type { CredentialFormat, StepId, VerificationReport, VerificationStep } from './report.ts';
+export { findJsonLdLink, type KeyResolver, type VerifyOptions, verify } from './verify.ts';

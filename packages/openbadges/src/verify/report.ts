@@ -1,0 +1,77 @@
+import type { ErrorCode } from '../errors.ts';
+
+export type StepId =
+  | 'format'
+  | 'parse'
+  | 'schema'
+  | 'proof'
+  | 'key'
+  | 'issuer'
+  | 'dates'
+  | 'status'
+  | 'recipient'
+  | 'endorsements';
+
+export type VerificationStep = {
+  id: StepId;
+  title: string;
+  result: 'pass' | 'fail' | 'warn' | 'skipped';
+  /** One human sentence. */
+  message: string;
+  code?: ErrorCode;
+  /** Technical detail (the underlying error, validation paths) for those who want it. */
+  detail?: string;
+};
+
+export type CredentialFormat = 'ob3-json' | 'ob3-jwt' | 'ob2-hosted' | 'ob2-signed' | 'unknown';
+
+export type VerificationReport = {
+  /** valid: every check passed; invalid: a check failed; indeterminate: a check could not be made. */
+  verdict: 'valid' | 'invalid' | 'indeterminate';
+  status?: 'valid' | 'expired' | 'revoked' | 'not-yet-valid' | 'suspended';
+  /** One sentence saying what the verdict rests on. */
+  summary: string;
+  format: CredentialFormat;
+  container?: 'png' | 'svg' | 'json' | 'text' | 'url';
+  credential?: object;
+  issuer?: { id: string; name?: string; url?: string };
+  recipient?: { id?: string; identityType?: string; hashed?: boolean; matched?: boolean };
+  achievement?: { id?: string; name?: string; description?: string; image?: string };
+  validFrom?: string;
+  validUntil?: string;
+  steps: VerificationStep[];
+};
+
+export const STEP_TITLES: Record<StepId, string> = {
+  format: 'Format',
+  parse: 'Readable',
+  schema: 'Structure',
+  proof: 'Signature',
+  key: 'Signing key',
+  issuer: 'Issuer',
+  dates: 'Validity period',
+  status: 'Revocation status',
+  recipient: 'Recipient',
+  endorsements: 'Endorsements',
+};
+
+export function step(
+  id: StepId,
+  result: VerificationStep['result'],
+  message: string,
+  extra: { code?: ErrorCode; detail?: string } = {},
+): VerificationStep {
+  const s: VerificationStep = { id, title: STEP_TITLES[id], result, message };
+  if (extra.code) s.code = extra.code;
+  if (extra.detail) s.detail = extra.detail;
+  return s;
+}
+
+/** Network failures mean "could not check", not "forged". */
+export const UNREACHABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'FETCH_FAILED',
+  'FETCH_TIMEOUT',
+  'FETCH_TOO_LARGE',
+  'FETCH_BLOCKED',
+  'STATUS_UNREACHABLE',
+]);

@@ -1,0 +1,975 @@
+import { detectImageType, unbakeImage } from '../bake/image.ts';
+import { createDocumentLoader, type DocumentLoader } from '../contexts/document-loader.ts';
+import { type ErrorCode, isOpenBadgesError, OpenBadgesError } from '../errors.ts';
+import { matchesIdentity, normalizeEmail } from '../ob3/identity.ts';
+import { describeValidationErrors, validateOpenBadgeCredential } from '../ob3/validate.ts';
+import type { Ob2Outcome } from '../ob2/verify-common.ts';
+import { verifyHostedAssertion } from '../ob2/verify-hosted.ts';
+import { verifySignedAssertion } from '../ob2/verify-signed.ts';
+import { verifyDataIntegrity } from '../proof/eddsa-rdfc-2022.ts';
+import { jwkToPublicKey, publicKeyObject } from '../proof/keys.ts';
+import { resolveVerificationMethod } from '../proof/resolve-key.ts';
+import { verifyVcJwt } from '../proof/vc-jwt.ts';
+import { checkBitstringStatus } from '../status/bitstring-credential.ts';
+import { check1EdTechRevocation } from '../status/revocation-list.ts';
+import type { StatusCache } from '../status/status-cache.ts';
+import { createGuardedFetch, type FetchedResponse, fetchJsonWith, type GuardedFetch } from './fetch.ts';
+import {
+  type CredentialFormat,
+  step,
+  UNREACHABLE_CODES,
+  type VerificationReport,
+  type VerificationStep,
+} from './report.ts';
+
+export type KeyResolver = (
+  verificationMethod: string,
+) => Promise<{ publicKey: Uint8Array; controller: string }>;
+
+export type VerifyOptions = {
+  /** How every URL is fetched; default createGuardedFetch(). */
+  fetch?: GuardedFetch;
+  /** The clock for the date checks; default the current time. */
+  now?: Date;
+  /** JSON-LD loader for canonicalization; default the bundled contexts only (never the network). */
+  documentLoader?: DocumentLoader;
+  /** When given, the badge must have been issued to this email (hashed identifiers match after normalization) or id. */
+  recipient?: { email?: string; id?: string };
+  /** Status lists and revocation lists seen before; a stale entry stands in when a list is unreachable. */
+  statusCache?: StatusCache;
+  /** When given, issuers outside this list of ids produce a warning. */
+  trustedIssuers?: string[];
+  /** Replaces the default key resolution (did:key, did:web and https through `fetch`). */
+  resolveKey?: KeyResolver;
+  /** Largest input accepted, bytes or characters; default 20 MB. */
+  maxInputBytes?: number;
+};
+
+type Obj = Record<string, unknown>;
+type Container = NonNullable<VerificationReport['container']>;
+
+const DEFAULT_MAX_INPUT = 20 * 1024 * 1024;
+const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const VC_CONTEXTS = ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/2018/credentials/v1'];
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const toError = (e: unknown, code: ErrorCode = 'INPUT_UNRECOGNIZED'): OpenBadgesError =>
+  isOpenBadgesError(e)
+    ? e
+    : new OpenBadgesError(code, e instanceof Error ? e.message : 'Unexpected failure.', { cause: e });
+
+type Ctx = {
+  fetch: GuardedFetch;
+  now: Date;
+  loader: DocumentLoader;
+  resolveKey: KeyResolver;
+  opts: VerifyOptions;
+  maxInput: number;
+  /** The URL input, when the credential came from one (one HTML hop is followed). */
+  hops: number;
+};
+
+/**
+ * Verifies a badge in any form (OB 3.0 JSON or VC-JWT, OB 2.0 hosted or signed, baked PNG/SVG,
+ * a URL to any of them) and reports each check of OB 3.0 §9 / OB 2.0 as a step. Never throws:
+ * unreadable or hostile input becomes a report.
+ */
+export async function verify(
+  input: Uint8Array | string | object,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const fetch = options.fetch ?? createGuardedFetch();
+  const fetchJson = fetchJsonWith(fetch);
+  const ctx: Ctx = {
+    fetch,
+    now: options.now ?? new Date(),
+    loader: options.documentLoader ?? createDocumentLoader(),
+    resolveKey:
+      options.resolveKey ??
+      ((vm) => resolveVerificationMethod(vm, { fetchJson, purpose: 'assertionMethod' })),
+    opts: options,
+    maxInput: options.maxInputBytes ?? DEFAULT_MAX_INPUT,
+    hops: 0,
+  };
+  try {
+    return await dispatch(input, ctx, undefined);
+  } catch (e) {
+    const err = toError(e);
+    return finish({
+      format: 'unknown',
+      steps: [
+        step('format', 'fail', 'The input could not be examined.', { code: err.code, detail: err.message }),
+      ],
+    });
+  }
+}
+
+function unrecognized(
+  container: Container | undefined,
+  message: string,
+  code: ErrorCode = 'INPUT_UNRECOGNIZED',
+  detail?: string,
+): VerificationReport {
+  return finish({ format: 'unknown', container, steps: [step('format', 'fail', message, { code, detail })] });
+}
+
+async function dispatch(
+  input: unknown,
+  ctx: Ctx,
+  container: Container | undefined,
+): Promise<VerificationReport> {
+  if (input instanceof Uint8Array) {
+    if (input.length > ctx.maxInput)
+      return unrecognized(container, 'The file is too large to be a badge.', 'INPUT_TOO_LARGE');
+    const type = detectImageType(input);
+    if (type) return fromImage(input, type, ctx);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return unrecognized(container, 'The file is neither a badge image nor text.');
+    }
+    return fromText(text, ctx, container);
+  }
+  if (typeof input === 'string') return fromText(input, ctx, container);
+  if (isObj(input)) return fromJson(input, ctx, container ?? 'json');
+  return unrecognized(container, 'The input is not a badge image, credential, token or URL.');
+}
+
+function fromImage(
+  bytes: Uint8Array,
+  type: 'png' | 'svg',
+  ctx: Ctx,
+): Promise<VerificationReport> | VerificationReport {
+  let text: string;
+  try {
+    text = unbakeImage(bytes).text;
+  } catch (e) {
+    const err = toError(e);
+    const none = err.code === 'PNG_NO_CREDENTIAL' || err.code === 'SVG_NO_CREDENTIAL';
+    return unrecognized(
+      type,
+      none
+        ? `The ${type.toUpperCase()} image has no badge baked into it.`
+        : `The ${type.toUpperCase()} image could not be read.`,
+      err.code,
+      err.message,
+    );
+  }
+  return fromText(text, ctx, type);
+}
+
+async function fromText(
+  raw: string,
+  ctx: Ctx,
+  container: Container | undefined,
+): Promise<VerificationReport> {
+  if (raw.length > ctx.maxInput)
+    return unrecognized(container, 'The input is too large to be a badge.', 'INPUT_TOO_LARGE');
+  const text = raw.replace(/^\uFEFF/, '').trim();
+  if (text.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return unrecognized(
+        container ?? 'json',
+        'The input looks like JSON but is not valid JSON.',
+        'JSON_INVALID',
+        (e as Error).message,
+      );
+    }
+    return fromJson(json, ctx, container ?? 'json');
+  }
+  if (JWS_RE.test(text)) return fromJws(text, ctx, container ?? 'text');
+  if (/^https?:\/\//i.test(text) && !/\s/.test(text)) return fromUrl(text, ctx, container);
+  if (text.startsWith('<')) {
+    const bytes = new TextEncoder().encode(text);
+    if (detectImageType(bytes) === 'svg' && container !== 'svg') return fromImage(bytes, 'svg', ctx);
+  }
+  return unrecognized(container ?? 'text', 'The input is not a badge image, credential, token or URL.');
+}
+
+function isOb3(json: Obj): boolean {
+  return (
+    asArray(json['@context']).some((c) => VC_CONTEXTS.includes(c as string)) ||
+    asArray(json.type).includes('VerifiableCredential')
+  );
+}
+function isOb2(json: Obj): boolean {
+  return (
+    asArray(json.type).includes('Assertion') || (json.recipient !== undefined && json.badge !== undefined)
+  );
+}
+
+async function fromJson(json: unknown, ctx: Ctx, container: Container): Promise<VerificationReport> {
+  if (!isObj(json)) return unrecognized(container, 'The JSON is not an object, so it is not a credential.');
+  if (isOb3(json)) return verifyOb3(json, ctx, container, undefined);
+  if (isOb2(json)) {
+    return fromOb2(
+      await verifyHostedAssertion(json, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
+      container,
+    );
+  }
+  return unrecognized(
+    container,
+    'The JSON is neither an Open Badges 3.0 credential nor an Open Badges 2.0 assertion.',
+  );
+}
+
+function decodeJwsPayload(jws: string): Obj | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'));
+    return isObj(payload) ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fromJws(jws: string, ctx: Ctx, container: Container): Promise<VerificationReport> {
+  const payload = decodeJwsPayload(jws);
+  if (!payload) return unrecognized(container, 'The token could not be decoded.', 'JWT_INVALID');
+  if (isObj(payload.vc) || isOb3(payload)) return verifyOb3(undefined, ctx, container, jws);
+  if (isOb2(payload)) {
+    return fromOb2(
+      await verifySignedAssertion(jws, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
+      container,
+    );
+  }
+  return unrecognized(
+    container,
+    'The token carries neither an Open Badges 3.0 credential nor a 2.0 assertion.',
+    'JWT_INVALID',
+  );
+}
+
+/** `<link rel="alternate" type="application/ld+json" href="…">` of a badge page. */
+export function findJsonLdLink(html: string, base: string): string | undefined {
+  for (const tag of html.slice(0, 512 * 1024).match(/<link\b[^>]*>/gi) ?? []) {
+    const attr = (name: string) =>
+      new RegExp(`\\b${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+    const value = (name: string) => {
+      const m = attr(name);
+      return m ? (m[2] ?? m[3] ?? m[4] ?? '') : undefined;
+    };
+    const rel = value('rel')?.toLowerCase().split(/\s+/) ?? [];
+    const type = value('type')?.toLowerCase().trim();
+    const href = value('href');
+    if (
+      rel.includes('alternate') &&
+      (type === 'application/ld+json' || type === 'application/vc+ld+json') &&
+      href
+    ) {
+      try {
+        return new URL(href.replace(/&amp;/g, '&'), base).href;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+async function fromUrl(url: string, ctx: Ctx, container: Container | undefined): Promise<VerificationReport> {
+  let res: FetchedResponse;
+  try {
+    res = await ctx.fetch(url, {
+      accept:
+        'application/ld+json, application/vc+ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, text/html;q=0.5',
+    });
+  } catch (e) {
+    const err = toError(e, 'FETCH_FAILED');
+    return finish({
+      format: 'unknown',
+      container: container ?? 'url',
+      steps: [
+        step('format', 'fail', 'The badge address could not be fetched, so the badge could not be checked.', {
+          code: err.code,
+          detail: err.message,
+        }),
+      ],
+    });
+  }
+  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  if (res.status === 410) {
+    // A hosted OB 2.0 assertion answering 410 is revoked; route through hosted verification to say so.
+    return fromOb2(
+      await verifyHostedAssertion(url, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
+      'url',
+    );
+  }
+  if (res.status < 200 || res.status > 299) {
+    return finish({
+      format: 'unknown',
+      container: 'url',
+      steps: [
+        step('format', 'fail', `The badge address answered HTTP ${res.status} instead of a badge.`, {
+          code: 'FETCH_FAILED',
+        }),
+      ],
+    });
+  }
+  const image = detectImageType(res.body);
+  if (image) return fromImage(res.body, image, ctx);
+  const text = res.text();
+  if (type.includes('html') || /^\s*<(!doctype html|html)/i.test(text)) {
+    const link = findJsonLdLink(text, res.url);
+    if (link && ctx.hops === 0) {
+      ctx.hops++;
+      return fromUrl(link, ctx, 'url');
+    }
+    return unrecognized('url', 'The page at this address offers no badge data (no JSON-LD alternate link).');
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(trimmed);
+    } catch (e) {
+      return unrecognized(
+        'url',
+        'The badge address returned invalid JSON.',
+        'JSON_INVALID',
+        (e as Error).message,
+      );
+    }
+    if (isObj(json) && !isOb3(json) && isOb2(json)) {
+      return fromOb2(
+        await verifyHostedAssertion(url, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
+        'url',
+      );
+    }
+    return fromJson(json, ctx, 'url');
+  }
+  if (JWS_RE.test(trimmed)) return fromJws(trimmed, ctx, 'url');
+  return unrecognized('url', 'The badge address returned something that is not a badge.');
+}
+
+// ---------------------------------------------------------------- OB 3.0
+
+function issuerOf(cred: Obj): { id: string; name?: string; url?: string } | undefined {
+  const i = cred.issuer;
+  if (typeof i === 'string') return { id: i };
+  if (isObj(i) && typeof i.id === 'string') {
+    const out: { id: string; name?: string; url?: string } = { id: i.id };
+    if (typeof i.name === 'string') out.name = i.name;
+    if (typeof i.url === 'string') out.url = i.url;
+    return out;
+  }
+  return undefined;
+}
+
+const issuerLabel = (i: { id: string; name?: string } | undefined) =>
+  i ? (i.name ? `${i.name} (${i.id})` : i.id) : 'an unnamed issuer';
+
+function subjectOf(cred: Obj): Obj {
+  const s = Array.isArray(cred.credentialSubject) ? cred.credentialSubject[0] : cred.credentialSubject;
+  return isObj(s) ? s : {};
+}
+
+function describeOb3(report: Partial<VerificationReport>, cred: Obj): void {
+  report.credential = cred;
+  const issuer = issuerOf(cred);
+  if (issuer) report.issuer = issuer;
+  const subject = subjectOf(cred);
+  const a = isObj(subject.achievement) ? subject.achievement : undefined;
+  if (a) {
+    const image = isObj(a.image) ? str(a.image.id) : str(a.image);
+    report.achievement = {
+      ...(str(a.id) ? { id: str(a.id) } : {}),
+      ...(str(a.name) ? { name: str(a.name) } : {}),
+      ...(str(a.description) ? { description: str(a.description) } : {}),
+      ...(image ? { image } : {}),
+    };
+  }
+  const ident = asArray(subject.identifier).find(isObj);
+  report.recipient = {
+    ...(str(subject.id) ? { id: str(subject.id) } : {}),
+    ...(ident && str(ident.identityType)
+      ? { identityType: str(ident.identityType), hashed: ident.hashed === true }
+      : {}),
+  };
+  if (str(cred.validFrom ?? cred.issuanceDate)) report.validFrom = str(cred.validFrom ?? cred.issuanceDate);
+  if (str(cred.validUntil ?? cred.expirationDate))
+    report.validUntil = str(cred.validUntil ?? cred.expirationDate);
+}
+
+type KeyFinding = { controller?: string; source: 'resolved' | 'embedded-jwk' };
+
+const KEY_CODES: ReadonlySet<string> = new Set([
+  'KEY_NOT_FOUND',
+  'KEY_INVALID',
+  'DID_UNSUPPORTED',
+  'KEY_CONTROLLER_MISMATCH',
+  'FETCH_FAILED',
+  'FETCH_TIMEOUT',
+  'FETCH_BLOCKED',
+  'FETCH_TOO_LARGE',
+]);
+
+function keyFailure(err: OpenBadgesError): VerificationStep[] {
+  const unreachable = UNREACHABLE_CODES.has(err.code);
+  return [
+    step('proof', 'skipped', 'The signature could not be checked without the issuer’s key.'),
+    step(
+      'key',
+      'fail',
+      unreachable
+        ? 'The issuer’s signing key could not be fetched, so the signature cannot be checked now.'
+        : 'The signing key named by the credential could not be found or used.',
+      { code: err.code, detail: err.message },
+    ),
+  ];
+}
+
+async function checkDataIntegrity(
+  cred: Obj,
+  ctx: Ctx,
+): Promise<{ steps: VerificationStep[]; key?: KeyFinding }> {
+  const result = await verifyDataIntegrity(cred, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
+  if (result.verified) {
+    return {
+      steps: [
+        step('proof', 'pass', 'The Data Integrity signature (eddsa-rdfc-2022) matches the credential.'),
+      ],
+      key: { controller: result.controller, source: 'resolved' },
+    };
+  }
+  const err = result.error ?? new OpenBadgesError('PROOF_INVALID', 'The proof did not verify.');
+  if (KEY_CODES.has(err.code)) return { steps: keyFailure(err) };
+  const messages: Partial<Record<ErrorCode, string>> = {
+    PROOF_INVALID: 'The signature does not match the credential: it was changed after it was signed.',
+    PROOF_MISSING: 'The credential carries no proof, so nothing shows that its issuer made it.',
+    PROOF_UNSUPPORTED: 'The credential’s proof uses a signature type this verifier does not support.',
+    CONTEXT_NOT_ALLOWED:
+      'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.',
+    JSONLD_INVALID: 'The credential is not valid JSON-LD, so its signature cannot be checked.',
+  };
+  // A malformed proof (bad proofValue, wrong purpose) is reported with its own sentence.
+  const message =
+    err.code === 'PROOF_INVALID' && !/does not match/.test(err.message)
+      ? `The proof is malformed: ${err.message}`
+      : (messages[err.code] ?? err.message);
+  return {
+    steps: [
+      step('proof', 'fail', message, { code: err.code, detail: err.message }),
+      step('key', 'skipped', 'Not checked, because the signature is not valid.'),
+    ],
+  };
+}
+
+async function checkJwt(
+  jws: string,
+  ctx: Ctx,
+): Promise<{ steps: VerificationStep[]; credential?: Obj; key?: KeyFinding }> {
+  let header: Obj = {};
+  try {
+    header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8'));
+  } catch {
+    // verifyVcJwt reports the bad header below.
+  }
+  let controller: string | undefined;
+  const kid = str(header.kid);
+  try {
+    const resolveKey = kid
+      ? async (k: string) => {
+          const resolved = await resolveJwtKey(k, header, ctx);
+          controller = resolved.controller;
+          return resolved.key;
+        }
+      : undefined;
+    const r = await verifyVcJwt(jws, resolveKey ? { resolveKey } : {});
+    return {
+      steps: [step('proof', 'pass', `The JWT signature (${String(header.alg)}) matches the credential.`)],
+      credential: r.credential,
+      key: r.keySource === 'jwk' ? { source: 'embedded-jwk' } : { controller, source: 'resolved' },
+    };
+  } catch (e) {
+    const err = toError(e, 'JWT_INVALID');
+    const payload = decodeJwsPayload(jws);
+    const credential = payload ? (isObj(payload.vc) ? payload.vc : payload) : undefined;
+    if (KEY_CODES.has(err.code)) return { steps: keyFailure(err), credential };
+    const message =
+      err.code === 'PROOF_INVALID'
+        ? 'The signature does not match the credential: it was changed after it was signed.'
+        : `The token is not a valid VC-JWT: ${err.message}`;
+    return {
+      steps: [
+        step('proof', 'fail', message, { code: err.code, detail: err.message }),
+        step('key', 'skipped', 'Not checked, because the signature is not valid.'),
+      ],
+      credential,
+    };
+  }
+}
+
+/** A JWT kid: a verification method (did:key, did:web, https key document) or a JWK / JWKS URL. */
+async function resolveJwtKey(
+  kid: string,
+  header: Obj,
+  ctx: Ctx,
+): Promise<{ key: ReturnType<typeof publicKeyObject> | Record<string, unknown>; controller: string }> {
+  if (header.alg === 'EdDSA' || header.alg === 'Ed25519' || !/^https?:/.test(kid)) {
+    const k = await ctx.resolveKey(kid);
+    return { key: publicKeyObject(k.publicKey), controller: k.controller };
+  }
+  // RS256 keys are published as a JWK or a JWKS; the controller is the key URL's origin.
+  const doc = await fetchJsonWith(ctx.fetch)(kid);
+  const jwks = isObj(doc) && Array.isArray(doc.keys) ? doc.keys.filter(isObj) : [doc];
+  const [base, fragment] = kid.split('#');
+  const jwk =
+    jwks.find((k) => isObj(k) && (k.kid === kid || (fragment !== undefined && k.kid === fragment))) ??
+    (jwks.length === 1 ? jwks[0] : undefined);
+  if (!isObj(jwk) || typeof jwk.kty !== 'string')
+    throw new OpenBadgesError('KEY_NOT_FOUND', 'The key URL does not hold a JWK for this kid.');
+  if (jwk.kty === 'OKP') jwkToPublicKey(jwk);
+  return { key: jwk, controller: new URL(base!).origin };
+}
+
+function sameController(controller: string, issuerId: string, source: 'resolved' | 'embedded-jwk'): boolean {
+  if (controller === issuerId) return true;
+  // An RS256 JWK URL has no controller of its own: its origin must be the issuer's.
+  if (source === 'resolved' && /^https?:/.test(controller) && !controller.slice(8).includes('/')) {
+    try {
+      return new URL(issuerId).origin === controller;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+function keyStep(
+  key: KeyFinding | undefined,
+  issuer: { id: string; name?: string } | undefined,
+): VerificationStep | undefined {
+  if (!key) return undefined;
+  if (key.source === 'embedded-jwk') {
+    return step(
+      'key',
+      'warn',
+      'The key travels inside the token, so nothing ties it to the issuer beyond the token itself.',
+    );
+  }
+  if (!issuer)
+    return step('key', 'fail', 'The credential names no issuer to own the signing key.', {
+      code: 'SHAPE_INVALID',
+    });
+  if (!key.controller || !sameController(key.controller, issuer.id, key.source)) {
+    return step(
+      'key',
+      'fail',
+      `The credential was signed with a key that does not belong to its issuer ${issuerLabel(issuer)}.`,
+      {
+        code: 'KEY_CONTROLLER_MISMATCH',
+        detail: `key controller ${key.controller ?? 'unknown'}, issuer ${issuer.id}`,
+      },
+    );
+  }
+  return step('key', 'pass', `The signing key belongs to the issuer ${issuerLabel(issuer)}.`);
+}
+
+function datesStep(cred: Obj, now: Date): VerificationStep {
+  const from = str(cred.validFrom ?? cred.issuanceDate);
+  const until = str(cred.validUntil ?? cred.expirationDate);
+  const fromMs = from ? Date.parse(from) : Number.NaN;
+  if (!from || Number.isNaN(fromMs))
+    return step('dates', 'fail', 'The credential has no readable start date (validFrom).', {
+      code: 'SHAPE_INVALID',
+    });
+  if (fromMs > now.getTime())
+    return step('dates', 'fail', `The credential only becomes valid on ${from}.`, { code: 'NOT_YET_VALID' });
+  if (until) {
+    const untilMs = Date.parse(until);
+    if (Number.isNaN(untilMs))
+      return step('dates', 'fail', 'The credential’s end date (validUntil) is not a date.', {
+        code: 'SHAPE_INVALID',
+      });
+    if (untilMs < now.getTime())
+      return step('dates', 'fail', `The credential expired on ${until}.`, { code: 'EXPIRED' });
+    return step('dates', 'pass', `The credential is valid from ${from} until ${until}.`);
+  }
+  return step('dates', 'pass', `The credential is valid from ${from} and does not expire.`);
+}
+
+function age(from: Date, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60000));
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+async function statusStep(
+  cred: Obj,
+  issuerId: string | undefined,
+  ctx: Ctx,
+): Promise<{ step: VerificationStep; suspended?: boolean }> {
+  const entries = asArray(cred.credentialStatus).filter(isObj);
+  if (entries.length === 0)
+    return {
+      step: step(
+        'status',
+        'pass',
+        'The issuer publishes no status for this credential, so it cannot be revoked.',
+      ),
+    };
+  const fetchJson = fetchJsonWith(ctx.fetch);
+  const stale: string[] = [];
+  let checked = 0;
+  for (const entry of entries) {
+    const types = asArray(entry.type);
+    try {
+      if (types.includes('BitstringStatusListEntry') || types.includes('StatusList2021Entry')) {
+        const r = await checkBitstringStatus(entry, {
+          fetchJson,
+          now: () => ctx.now,
+          ...(issuerId ? { expectedIssuer: issuerId } : {}),
+          ...(ctx.opts.statusCache ? { cache: ctx.opts.statusCache } : {}),
+          verifyListCredential: (vc) => verifyListCredential(vc, ctx),
+        });
+        if (r.stale) stale.push(age(r.fetchedAt, ctx.now));
+        if (r.status === 'revoked')
+          return {
+            step: step('status', 'fail', 'The issuer has revoked this credential.', { code: 'REVOKED' }),
+          };
+        if (r.status === 'suspended') {
+          return {
+            step: step('status', 'fail', 'The issuer has suspended this credential.', { code: 'REVOKED' }),
+            suspended: true,
+          };
+        }
+        checked++;
+      } else if (types.includes('1EdTechRevocationList')) {
+        const r = await check1EdTechRevocation(entry, String(cred.id), {
+          fetchJson,
+          now: () => ctx.now,
+          ...(ctx.opts.statusCache ? { cache: ctx.opts.statusCache } : {}),
+        });
+        if (r.stale) stale.push(age(r.fetchedAt, ctx.now));
+        if (r.revoked) {
+          const reason = r.reason ? ` The reason given: ${r.reason}` : '';
+          return {
+            step: step('status', 'fail', `The issuer has revoked this credential.${reason}`, {
+              code: 'REVOKED',
+            }),
+          };
+        }
+        checked++;
+      }
+    } catch (e) {
+      const err = toError(e, 'STATUS_INVALID');
+      if (err.code === 'STATUS_UNREACHABLE' || err.code.startsWith('FETCH_')) {
+        return {
+          step: step(
+            'status',
+            'warn',
+            'The issuer’s status list could not be reached, so whether the credential was revoked could not be checked.',
+            {
+              code: 'STATUS_UNREACHABLE',
+              detail: err.message,
+            },
+          ),
+        };
+      }
+      return {
+        step: step(
+          'status',
+          'fail',
+          'The credential’s status list is not valid, so its status cannot be trusted.',
+          { code: err.code, detail: err.message },
+        ),
+      };
+    }
+  }
+  if (checked === 0)
+    return {
+      step: step(
+        'status',
+        'warn',
+        'The credential uses a status method this verifier does not know, so its status was not checked.',
+      ),
+    };
+  if (stale.length > 0) {
+    return {
+      step: step(
+        'status',
+        'warn',
+        `The status list could not be reached; a copy fetched ${stale[0]} ago shows the credential as not revoked.`,
+      ),
+    };
+  }
+  return { step: step('status', 'pass', 'The issuer’s status list shows the credential as not revoked.') };
+}
+
+async function verifyListCredential(vc: object, ctx: Ctx): Promise<{ verified: boolean; issuer?: string }> {
+  const listIssuer = issuerOf(vc as Obj)?.id;
+  // An unsigned list is trusted as fetched (checkBitstringStatus still checks its issuer field).
+  if ((vc as Obj).proof === undefined)
+    return { verified: true, ...(listIssuer ? { issuer: listIssuer } : {}) };
+  const r = await verifyDataIntegrity(vc, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
+  if (!r.verified && r.error && UNREACHABLE_CODES.has(r.error.code)) throw r.error;
+  return {
+    verified: r.verified && r.controller === listIssuer,
+    ...(r.controller ? { issuer: r.controller } : {}),
+  };
+}
+
+function recipientStep(
+  cred: Obj,
+  recipient: VerifyOptions['recipient'],
+): { step: VerificationStep; matched?: boolean } {
+  if (!recipient?.email && !recipient?.id)
+    return { step: step('recipient', 'skipped', 'No recipient was given to compare with the credential.') };
+  const subject = subjectOf(cred);
+  let ok = false;
+  if (recipient.id && subject.id === recipient.id) ok = true;
+  for (const ident of asArray(subject.identifier).filter(isObj)) {
+    if (
+      recipient.email &&
+      ident.identityType === 'emailAddress' &&
+      matchesIdentity(ident, normalizeEmail(recipient.email))
+    )
+      ok = true;
+    if (recipient.id && ident.identityType !== 'emailAddress' && matchesIdentity(ident, recipient.id))
+      ok = true;
+  }
+  return ok
+    ? {
+        step: step('recipient', 'pass', 'The credential was issued to the recipient you named.'),
+        matched: true,
+      }
+    : {
+        step: step('recipient', 'fail', 'The credential was not issued to the recipient you named.', {
+          code: 'RECIPIENT_MISMATCH',
+        }),
+        matched: false,
+      };
+}
+
+async function endorsementsStep(cred: Obj, ctx: Ctx): Promise<VerificationStep> {
+  const subject = subjectOf(cred);
+  const found = [
+    ...asArray(cred.endorsement),
+    ...(isObj(subject.achievement) ? asArray(subject.achievement.endorsement) : []),
+    ...(isObj(cred.issuer) ? asArray(cred.issuer.endorsement) : []),
+  ].filter(isObj);
+  if (found.length === 0) return step('endorsements', 'skipped', 'The credential carries no endorsements.');
+  let good = 0;
+  for (const e of found.slice(0, 20)) {
+    const r = await verifyDataIntegrity(e, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
+    if (r.verified && r.controller === issuerOf(e)?.id) good++;
+  }
+  return good === found.length
+    ? step(
+        'endorsements',
+        'pass',
+        `All ${found.length} endorsement${found.length === 1 ? '' : 's'} carry valid signatures from their endorsers.`,
+      )
+    : step(
+        'endorsements',
+        'warn',
+        `${found.length - good} of ${found.length} endorsements could not be verified; they say nothing about the badge itself.`,
+      );
+}
+
+async function verifyOb3(
+  json: Obj | undefined,
+  ctx: Ctx,
+  container: Container,
+  jwt: string | undefined,
+): Promise<VerificationReport> {
+  const format: CredentialFormat = jwt ? 'ob3-jwt' : 'ob3-json';
+  const report: Partial<VerificationReport> & { steps: VerificationStep[] } = {
+    format,
+    container,
+    steps: [],
+  };
+  const steps = report.steps;
+  steps.push(
+    step(
+      'format',
+      'pass',
+      jwt
+        ? 'This is an Open Badges 3.0 credential secured as a VC-JWT.'
+        : 'This is an Open Badges 3.0 credential in JSON.',
+    ),
+  );
+  let cred: Obj;
+  let proofSteps: VerificationStep[];
+  let key: KeyFinding | undefined;
+  if (jwt) {
+    const r = await checkJwt(jwt, ctx);
+    if (!r.credential) {
+      steps.push(step('parse', 'fail', 'The token does not contain a credential.', { code: 'JWT_INVALID' }));
+      return finish(report);
+    }
+    cred = r.credential;
+    proofSteps = r.steps;
+    key = r.key;
+    steps.push(step('parse', 'pass', 'The token decodes to a credential.'));
+  } else {
+    cred = json!;
+    steps.push(step('parse', 'pass', 'The credential is readable JSON.'));
+    const r = await checkDataIntegrity(cred, ctx);
+    proofSteps = r.steps;
+    key = r.key;
+  }
+  describeOb3(report, cred);
+  const validation = validateOpenBadgeCredential(cred);
+  steps.push(
+    validation.valid
+      ? step('schema', 'pass', 'The credential has the structure Open Badges 3.0 requires.')
+      : step('schema', 'fail', 'The credential does not have the structure Open Badges 3.0 requires.', {
+          code: 'SHAPE_INVALID',
+          detail: describeValidationErrors(validation.errors),
+        }),
+  );
+  steps.push(...proofSteps);
+  const ks = keyStep(key, report.issuer);
+  if (ks) steps.push(ks);
+  const trusted = ctx.opts.trustedIssuers;
+  if (!report.issuer)
+    steps.push(step('issuer', 'fail', 'The credential names no issuer.', { code: 'SHAPE_INVALID' }));
+  else if (trusted && !trusted.includes(report.issuer.id)) {
+    steps.push(
+      step(
+        'issuer',
+        'warn',
+        `Issued by ${issuerLabel(report.issuer)}, which is not among the issuers you trust.`,
+      ),
+    );
+  } else steps.push(step('issuer', 'pass', `Issued by ${issuerLabel(report.issuer)}.`));
+  steps.push(datesStep(cred, ctx.now));
+  const status = await statusStep(cred, report.issuer?.id, ctx);
+  steps.push(status.step);
+  const recipient = recipientStep(cred, ctx.opts.recipient);
+  if (recipient.matched !== undefined && report.recipient) report.recipient.matched = recipient.matched;
+  steps.push(recipient.step);
+  steps.push(await endorsementsStep(cred, ctx));
+  return finish(report, status.suspended);
+}
+
+// ---------------------------------------------------------------- OB 2.0
+
+function fromOb2(outcome: Ob2Outcome, container: Container): VerificationReport {
+  const report: Partial<VerificationReport> & { steps: VerificationStep[] } = {
+    format: outcome.format,
+    container,
+    steps: [
+      step(
+        'format',
+        'pass',
+        outcome.format === 'ob2-hosted'
+          ? 'This is an Open Badges 2.0 hosted assertion.'
+          : 'This is an Open Badges 2.0 signed assertion.',
+      ),
+      step(
+        'parse',
+        'pass',
+        outcome.format === 'ob2-hosted'
+          ? 'The assertion is readable JSON.'
+          : 'The signed assertion decodes to JSON.',
+      ),
+      ...outcome.steps,
+    ],
+  };
+  const a = outcome.assertion;
+  if (a) {
+    report.credential = a;
+    if (str(a.issuedOn)) report.validFrom = str(a.issuedOn);
+    if (str(a.expires)) report.validUntil = str(a.expires);
+    const r = isObj(a.recipient) ? a.recipient : {};
+    report.recipient = { ...(str(r.type) ? { identityType: str(r.type) } : {}), hashed: r.hashed === true };
+  }
+  if (outcome.issuer && typeof outcome.issuer.id === 'string') {
+    report.issuer = {
+      id: outcome.issuer.id,
+      ...(str(outcome.issuer.name) ? { name: str(outcome.issuer.name) } : {}),
+      ...(str(outcome.issuer.url) ? { url: str(outcome.issuer.url) } : {}),
+    };
+  }
+  const b = outcome.badge;
+  if (b) {
+    const image = isObj(b.image) ? str(b.image.id) : str(b.image);
+    report.achievement = {
+      ...(str(b.id) ? { id: str(b.id) } : {}),
+      ...(str(b.name) ? { name: str(b.name) } : {}),
+      ...(str(b.description) ? { description: str(b.description) } : {}),
+      ...(image ? { image } : {}),
+    };
+  }
+  return finish(report);
+}
+
+// ---------------------------------------------------------------- verdict
+
+const SUMMARY: Partial<Record<ErrorCode, string>> = {
+  PROOF_INVALID: 'The badge was changed after it was issued: its signature no longer matches.',
+  KEY_CONTROLLER_MISMATCH: 'The badge was signed with a key that does not belong to its issuer.',
+  REVOKED: 'The issuer has revoked this badge.',
+  EXPIRED: 'The badge is expired.',
+  NOT_YET_VALID: 'The badge is not valid yet.',
+  RECIPIENT_MISMATCH: 'The badge was not issued to the recipient you named.',
+  ISSUER_MISMATCH: 'The badge is not hosted where its issuer publishes badges.',
+  PROOF_MISSING: 'The badge carries no proof of who issued it.',
+};
+
+function finish(
+  report: Partial<VerificationReport> & { steps: VerificationStep[] },
+  suspended = false,
+): VerificationReport {
+  const fails = report.steps.filter((s) => s.result === 'fail');
+  const decisive = fails.filter((s) => !s.code || !UNREACHABLE_CODES.has(s.code));
+  const statusWarn = report.steps.find(
+    (s) => s.id === 'status' && s.result === 'warn' && s.code === 'STATUS_UNREACHABLE',
+  );
+  let verdict: VerificationReport['verdict'];
+  if (decisive.length > 0) verdict = 'invalid';
+  else if (fails.length > 0 || statusWarn) verdict = 'indeterminate';
+  else verdict = 'valid';
+
+  const codes = new Set(fails.map((s) => s.code));
+  let status: VerificationReport['status'];
+  if (codes.has('REVOKED')) status = suspended ? 'suspended' : 'revoked';
+  else if (codes.has('EXPIRED')) status = 'expired';
+  else if (codes.has('NOT_YET_VALID')) status = 'not-yet-valid';
+  else if (verdict === 'valid') status = 'valid';
+
+  let summary: string;
+  const first = decisive[0] ?? fails[0];
+  if (verdict === 'valid') {
+    const what = report.achievement?.name ? `“${report.achievement.name}”` : 'This badge';
+    const warned = report.steps.some((s) => s.result === 'warn');
+    summary = `${what} is authentic and current, issued by ${issuerLabel(report.issuer)}${warned ? ', with warnings below' : ''}.`;
+  } else if (status === 'suspended') summary = 'The issuer has suspended this badge.';
+  else if (first) {
+    summary =
+      (first.code && SUMMARY[first.code]) ??
+      (verdict === 'indeterminate'
+        ? `The badge could not be fully checked: ${lowerFirst(first.message)}`
+        : first.message);
+    if (first.code === 'EXPIRED' && report.validUntil) summary = `The badge expired on ${report.validUntil}.`;
+  } else {
+    summary =
+      'The badge could not be fully checked: its revocation status is unknown because the status list is unreachable.';
+  }
+  return {
+    verdict,
+    ...(status ? { status } : {}),
+    summary,
+    format: report.format ?? 'unknown',
+    ...(report.container ? { container: report.container } : {}),
+    ...(report.credential ? { credential: report.credential } : {}),
+    ...(report.issuer ? { issuer: report.issuer } : {}),
+    ...(report.recipient ? { recipient: report.recipient } : {}),
+    ...(report.achievement ? { achievement: report.achievement } : {}),
+    ...(report.validFrom ? { validFrom: report.validFrom } : {}),
+    ...(report.validUntil ? { validUntil: report.validUntil } : {}),
+    steps: report.steps,
+  };
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
