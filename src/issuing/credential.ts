@@ -7,6 +7,7 @@ import {
   normalizeEmail,
   type ProfileInput,
 } from '@laurel/openbadges/ob3';
+import { OB3_EXTENSIONS_CONTEXT } from '@laurel/openbadges/contexts';
 import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
 
 export interface SigningKey {
@@ -57,6 +58,8 @@ export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record
       : undefined;
   return buildOpenBadgeCredential({
     id: `urn:uuid:${facts.awardId}`,
+    // credentialSchema's type 1EdTechJsonSchemaValidator2019 is defined by the extensions context.
+    extraContexts: [OB3_EXTENSIONS_CONTEXT],
     name: bundle.credentialName,
     issuer: bundle.issuer as ProfileInput,
     validFrom: isoSeconds(facts.issuedAt),
@@ -86,5 +89,6 @@ export async function signAward(bundle: IssuerBundle, facts: AwardFacts): Promis
     secretKey: bundle.key.secretKey,
     verificationMethod: bundle.key.verificationMethod,
   });
-  return { credentialJson: JSON.stringify(signed), credentialJwt: jwt };
+  // The official OB 3.0 JSON schema requires `proof` to be an array (a proof set, VC-DI §2.1).
+  return { credentialJson: JSON.stringify({ ...signed, proof: [signed.proof] }), credentialJwt: jwt };
 }

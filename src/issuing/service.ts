@@ -152,7 +152,7 @@ export async function prepareIssuer(
     org: { id: org.id, slug: org.slug, name: org.name },
     template: { id: template.id, name: template.name, description: template.description ?? '' },
     bundle: {
-      issuer: issuerProfile(ctx.config, org) as Record<string, unknown>,
+      issuer: issuerProfile(ctx.config, org) as unknown as Record<string, unknown>,
       achievement: achievementFor(ctx.config, org, template) as Record<string, unknown>,
       credentialName: template.name,
       key,

@@ -23,8 +23,8 @@ export async function issueTestAward(
   ctx: AppContext,
   opts: Partial<IssueAwardInput> & { org?: Org; template?: Template } = {},
 ): Promise<TestAward> {
-  const org = opts.org ?? (await makeOrg(ctx.db, ctx.config));
-  const template = opts.template ?? (await makeTemplate(ctx.db, { orgId: org.id }));
+  const org = opts.org ?? (await makeOrg(ctx.db, { config: ctx.config }));
+  const template = opts.template ?? (await makeTemplate(ctx.db, org));
   const { org: _o, template: _t, ...rest } = opts;
   const award = await issueAward(ctx, {
     recipientName: 'Ada Lovelace',

@@ -1,0 +1,253 @@
+// API keys of an organization (admin role): create with scopes, shown once, revoke.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { type FieldError, LaurelError } from '../errors.ts';
+import { pageContext } from '../http/auth.ts';
+import type { AppContext } from '../http/context.ts';
+import { type ManageAccess, field, manageAccess } from '../issuing/page-access.ts';
+import { ManageLayout } from '../orgs/manage-layout.tsx';
+import {
+  Alert,
+  CsrfField,
+  EmptyState,
+  Field,
+  FormErrors,
+  PageHeader,
+  Pill,
+  formatDate,
+} from '../ui/components.tsx';
+import {
+  API_SCOPES,
+  type ApiKeyInfo,
+  type ApiScope,
+  SCOPE_LABELS,
+  createApiKey,
+  listApiKeys,
+  parseScopes,
+  revokeApiKey,
+} from './service.ts';
+
+const SlugParams = Type.Object({ slug: Type.String({ maxLength: 63 }) });
+const KeyParams = Type.Object({ slug: Type.String({ maxLength: 63 }), id: Type.String({ maxLength: 64 }) });
+const FormBody = Type.Object(
+  {},
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
+const hidden = { hide: true };
+
+function KeysPage(props: {
+  request: FastifyRequest;
+  access: ManageAccess;
+  keys: ApiKeyInfo[];
+  created?: { key: string; name: string };
+  notice?: string;
+  values?: { name: string; scopes: string[] };
+  message?: string;
+  errors?: FieldError[];
+}) {
+  const { access } = props;
+  const base = `/manage/${access.org.slug}/api-keys`;
+  const chosen = new Set(props.values?.scopes ?? ['awards:read', 'awards:issue']);
+  const scopeError = props.errors?.find((e) => e.field === 'scopes')?.message;
+  return (
+    <ManageLayout
+      ctx={pageContext(props.request)}
+      org={access.org}
+      role={access.role}
+      active="api-keys"
+      title="API keys"
+    >
+      <PageHeader
+        title="API keys"
+        lead="Keys let your LMS or scripts issue and read badges through the API. Each key acts for this organization only, within its scopes."
+        actions={
+          <a class="button secondary" href="/api/docs">
+            API documentation
+          </a>
+        }
+      />
+      {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
+      {props.created ? (
+        <Alert kind="success" title={`Key “${props.created.name}” created`}>
+          <p>
+            Copy it now: it is shown only this once. Send it as <code>Authorization: Bearer &lt;key&gt;</code>
+            .
+          </p>
+          <p>
+            <input
+              id="new-key"
+              class="code"
+              type="text"
+              readonly
+              value={props.created.key}
+              aria-label="The new API key"
+              size={80}
+            />{' '}
+            <button type="button" data-copy="#new-key" class="secondary small">
+              Copy
+            </button>
+          </p>
+        </Alert>
+      ) : null}
+      <section>
+        <h2>Keys</h2>
+        {props.keys.length === 0 ? (
+          <EmptyState title="No API keys yet." />
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.keys.map((k) => (
+                  <tr>
+                    <td>{k.name}</td>
+                    <td>
+                      <code>lrl_{k.prefix}_…</code>
+                    </td>
+                    <td>{k.scopes.join(', ')}</td>
+                    <td>{formatDate(k.createdAt)}</td>
+                    <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
+                    <td>
+                      {k.revokedAt ? (
+                        <Pill kind="bad">Revoked {formatDate(k.revokedAt)}</Pill>
+                      ) : (
+                        <form
+                          method="post"
+                          action={`${base}/${k.id}/revoke`}
+                          class="inline"
+                          data-confirm={`Revoke the key “${k.name}”? Programs using it will stop working.`}
+                        >
+                          <CsrfField token={props.request.csrfToken} />
+                          <button type="submit" class="danger small">
+                            Revoke
+                          </button>
+                        </form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section>
+        <h2>Create a key</h2>
+        <form method="post" action={base} class="stack">
+          <CsrfField token={props.request.csrfToken} />
+          <FormErrors message={props.message} errors={props.errors} />
+          <Field
+            label="Name"
+            name="name"
+            value={props.values?.name ?? ''}
+            errors={props.errors}
+            required
+            hint="Where the key is used, e.g. “Moodle production”."
+          />
+          <fieldset class={scopeError ? 'field has-error' : 'field'} id="f-scopes">
+            <legend>Scopes</legend>
+            {scopeError ? <p class="error">{scopeError}</p> : null}
+            {API_SCOPES.map((s) => (
+              <label class="check">
+                <input type="checkbox" name="scopes" value={s} checked={chosen.has(s)} /> <code>{s}</code> —{' '}
+                {SCOPE_LABELS[s]}
+              </label>
+            ))}
+          </fieldset>
+          <div class="actions">
+            <button type="submit">Create key</button>
+          </div>
+        </form>
+      </section>
+    </ManageLayout>
+  );
+}
+
+export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { slug: string }; Querystring: { revoked?: string } }>(
+    '/manage/:slug/api-keys',
+    {
+      schema: {
+        ...hidden,
+        params: SlugParams,
+        querystring: Type.Object({ revoked: Type.Optional(Type.String({ maxLength: 4 })) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const keys = await listApiKeys(ctx.db, access.org.id);
+      return reply.html(
+        <KeysPage
+          request={request}
+          access={access}
+          keys={keys}
+          notice={request.query.revoked ? 'The key was revoked.' : undefined}
+        />,
+      );
+    },
+  );
+
+  app.post<{ Params: { slug: string } }>(
+    '/manage/:slug/api-keys',
+    { schema: { ...hidden, params: SlugParams, body: FormBody } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const body = request.body as Record<string, unknown>;
+      const raw = body?.scopes;
+      const scopeList = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+      const name = field(body, 'name');
+      try {
+        const scopes: ApiScope[] = parseScopes(scopeList);
+        const { key, info } = await createApiKey(ctx.db, {
+          orgId: access.org.id,
+          name,
+          scopes,
+          createdBy: access.user.id,
+        });
+        const keys = await listApiKeys(ctx.db, access.org.id);
+        // Rendered directly (no redirect): the secret must appear once and never be stored.
+        return reply
+          .header('cache-control', 'no-store')
+          .html(
+            <KeysPage request={request} access={access} keys={keys} created={{ key, name: info.name }} />,
+            201,
+          );
+      } catch (e) {
+        if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
+        const keys = await listApiKeys(ctx.db, access.org.id);
+        return reply.html(
+          <KeysPage
+            request={request}
+            access={access}
+            keys={keys}
+            values={{ name, scopes: scopeList }}
+            message={e.message}
+            errors={e.fields}
+          />,
+          422,
+        );
+      }
+    },
+  );
+
+  app.post<{ Params: { slug: string; id: string } }>(
+    '/manage/:slug/api-keys/:id/revoke',
+    { schema: { ...hidden, params: KeyParams, body: FormBody } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      await revokeApiKey(ctx.db, access.org.id, request.params.id);
+      return reply.redirect(`/manage/${access.org.slug}/api-keys?revoked=1`, 303);
+    },
+  );
+}

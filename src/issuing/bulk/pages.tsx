@@ -1,0 +1,429 @@
+// Bulk issuing from a CSV: upload → preview (every row with its errors, nothing issued) →
+// confirm → a background job issues in chunks → progress.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { LaurelError } from '../../errors.ts';
+import { pageContext } from '../../http/auth.ts';
+import type { AppContext } from '../../http/context.ts';
+import { isUploadedFile } from '../../http/multipart.ts';
+import { ManageLayout } from '../../orgs/manage-layout.tsx';
+import { listTemplates, type Template } from '../../templates/service.ts';
+import {
+  Alert,
+  CsrfField,
+  EmptyState,
+  FormErrors,
+  PageHeader,
+  Pill,
+  Select,
+  formatDate,
+} from '../../ui/components.tsx';
+import type { FieldError } from '../../errors.ts';
+import { type ManageAccess, field, manageAccess } from '../page-access.ts';
+import {
+  type BulkBatch,
+  type BulkRow,
+  batchRows,
+  cancelBatch,
+  confirmBatch,
+  createBatch,
+  getBatch,
+  listBatches,
+  progressOf,
+} from './service.ts';
+
+const SlugParams = Type.Object({ slug: Type.String({ maxLength: 63 }) });
+const BatchParams = Type.Object({
+  slug: Type.String({ maxLength: 63 }),
+  batchId: Type.String({ maxLength: 64 }),
+});
+const AnyBody = Type.Object({}, { additionalProperties: true });
+const hidden = { hide: true };
+
+const OUTCOME: Record<BulkRow['outcome'], [string, 'ok' | 'warn' | 'bad' | 'neutral']> = {
+  pending: ['Ready', 'neutral'],
+  invalid: ['Error', 'bad'],
+  issued: ['Issued', 'ok'],
+  duplicate: ['Skipped (duplicate)', 'warn'],
+  failed: ['Failed', 'bad'],
+};
+
+function UploadPage(props: {
+  request: FastifyRequest;
+  access: ManageAccess;
+  templates: Template[];
+  batches: BulkBatch[];
+  templateId?: string;
+  message?: string;
+  errors?: FieldError[];
+}) {
+  const { access } = props;
+  const names = new Map(props.templates.map((t) => [t.id, t.name]));
+  const active = props.templates.filter((t) => t.status === 'active');
+  return (
+    <ManageLayout
+      ctx={pageContext(props.request)}
+      org={access.org}
+      role={access.role}
+      active="bulk"
+      title="Bulk issue"
+    >
+      <PageHeader
+        title="Bulk issue from a CSV file"
+        lead="Upload a spreadsheet of recipients. You will see every row and its problems before anything is issued."
+      />
+      {active.length === 0 ? (
+        <EmptyState title="No active badge templates">
+          <p>
+            <a href={`/manage/${access.org.slug}/templates`}>Create or activate a template</a> first.
+          </p>
+        </EmptyState>
+      ) : (
+        <form
+          method="post"
+          action={`/manage/${access.org.slug}/bulk`}
+          enctype="multipart/form-data"
+          class="stack"
+        >
+          <CsrfField token={props.request.csrfToken} />
+          <FormErrors message={props.message} errors={props.errors} />
+          <Select
+            label="Badge"
+            name="templateId"
+            value={props.templateId ?? ''}
+            errors={props.errors}
+            options={active.map((t) => ({ value: t.id, label: t.name }))}
+          />
+          <div class={props.errors?.some((e) => e.field === 'file') ? 'field has-error' : 'field'}>
+            <label for="f-file">CSV file (10 MB at most)</label>
+            <p class="hint" id="f-file-hint">
+              A header row with the columns <code>name</code> and <code>email</code>, and optionally{' '}
+              <code>issued_on</code> and <code>expires_on</code> (YYYY-MM-DD), <code>evidence_url</code> and{' '}
+              <code>narrative</code>. Comma or semicolon separated; UTF-8, UTF-16 or Windows-1252.
+            </p>
+            <input
+              id="f-file"
+              type="file"
+              name="file"
+              accept=".csv,text/csv"
+              required
+              aria-describedby="f-file-hint"
+            />
+          </div>
+          <div class="actions">
+            <button type="submit">Check the file</button>
+          </div>
+        </form>
+      )}
+      {props.batches.length ? (
+        <section>
+          <h2>Recent uploads</h2>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Badge</th>
+                  <th scope="col">Uploaded</th>
+                  <th scope="col">Rows</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.batches.map((b) => (
+                  <tr>
+                    <td>
+                      <a href={`/manage/${access.org.slug}/bulk/${b.id}`}>{b.filename}</a>
+                    </td>
+                    <td>{names.get(b.template_id) ?? 'Badge'}</td>
+                    <td>{formatDate(b.created_at)}</td>
+                    <td>{b.total}</td>
+                    <td>{statusLabel(b)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+    </ManageLayout>
+  );
+}
+
+function statusLabel(b: BulkBatch): string {
+  switch (b.status) {
+    case 'preview':
+      return 'Awaiting confirmation';
+    case 'queued':
+    case 'running':
+      return 'Issuing';
+    case 'done':
+      return `Done: ${b.issued} issued`;
+    case 'cancelled':
+      return 'Cancelled';
+  }
+}
+
+function RowsTable(props: { rows: BulkRow[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Row</th>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Issued on</th>
+            <th scope="col">Expires on</th>
+            <th scope="col">Evidence</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => {
+            const [label, kind] = OUTCOME[r.outcome];
+            return (
+              <tr class={r.errors.length ? 'has-error' : undefined}>
+                <td>{r.row_no}</td>
+                <td>{r.name}</td>
+                <td>{r.email}</td>
+                <td>{r.issued_on || 'today'}</td>
+                <td>{r.expires_on || 'template policy'}</td>
+                <td>
+                  {r.evidence_url ? <div>{r.evidence_url}</div> : null}
+                  {r.narrative ? (
+                    <div class="muted">
+                      {r.narrative.length > 120 ? `${r.narrative.slice(0, 120)}…` : r.narrative}
+                    </div>
+                  ) : null}
+                </td>
+                <td>
+                  <Pill kind={kind}>{label}</Pill>
+                  {r.errors.length ? (
+                    <ul class="errors">
+                      {r.errors.map((e) => (
+                        <li>{e.message}</li>
+                      ))}
+                    </ul>
+                  ) : null}
+                  {r.message ? <div class="muted">{r.message}</div> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function BatchPage(props: {
+  request: FastifyRequest;
+  access: ManageAccess;
+  batch: BulkBatch;
+  templateName: string;
+  rows: BulkRow[];
+  message?: string;
+}) {
+  const { access, batch } = props;
+  const base = `/manage/${access.org.slug}/bulk/${batch.id}`;
+  const p = progressOf(batch);
+  const canAct = access.role !== 'viewer';
+  return (
+    <ManageLayout
+      ctx={pageContext(props.request)}
+      org={access.org}
+      role={access.role}
+      active="bulk"
+      title="Bulk issue"
+    >
+      <PageHeader
+        title={`${props.templateName}: ${batch.filename}`}
+        breadcrumbs={[[`/manage/${access.org.slug}/bulk`, 'Bulk issue']]}
+      />
+      {props.message ? <Alert kind="error">{props.message}</Alert> : null}
+      {batch.status === 'preview' ? (
+        <>
+          <Alert kind={p.invalid ? 'warning' : 'info'} title="Nothing has been issued yet.">
+            {batch.valid} of {batch.total} rows are ready to issue
+            {p.invalid
+              ? `; ${p.invalid} rows have errors and will be left out (fix the file and upload it again to include them)`
+              : ''}
+            .
+          </Alert>
+          {canAct ? (
+            <div class="actions">
+              {batch.valid > 0 ? (
+                <form method="post" action={`${base}/confirm`} class="inline">
+                  <CsrfField token={props.request.csrfToken} />
+                  <button type="submit">Issue {batch.valid} badges</button>
+                </form>
+              ) : null}
+              <form method="post" action={`${base}/cancel`} class="inline">
+                <CsrfField token={props.request.csrfToken} />
+                <button type="submit" class="secondary">
+                  Cancel
+                </button>
+              </form>
+            </div>
+          ) : null}
+        </>
+      ) : batch.status === 'cancelled' ? (
+        <Alert kind="info">This upload was cancelled; nothing was issued.</Alert>
+      ) : (
+        <section aria-live="polite">
+          {p.finished ? null : (
+            // Without JavaScript the page refreshes itself; with it, app.js polls the JSON.
+            <noscript>
+              <meta http-equiv="refresh" content="3" />
+            </noscript>
+          )}
+          <progress
+            max={Math.max(p.total, 1)}
+            value={p.done}
+            data-poll={`${base}/progress.json`}
+            data-label="#progress-label"
+            data-reload=""
+            aria-describedby="progress-label"
+          >
+            {p.done} of {p.total}
+          </progress>
+          <p id="progress-label">{p.message}</p>
+          <ul class="inline-list">
+            <li>Issued: {p.issued}</li>
+            <li>Skipped as duplicates: {p.skipped}</li>
+            <li>Failed: {p.failed}</li>
+            <li>Left out for errors: {p.invalid}</li>
+          </ul>
+          {p.finished ? null : (
+            <p>
+              <a href={base}>Reload</a>
+            </p>
+          )}
+        </section>
+      )}
+      <h2>Rows</h2>
+      <RowsTable rows={props.rows} />
+    </ManageLayout>
+  );
+}
+
+export function bulkPages(app: FastifyInstance, ctx: AppContext) {
+  const uploadPage = async (
+    request: FastifyRequest,
+    access: ManageAccess,
+    extra: { templateId?: string; message?: string; errors?: FieldError[] } = {},
+  ) => {
+    const [templates, batches] = await Promise.all([
+      listTemplates(ctx.db, access.org.id),
+      listBatches(ctx.db, access.org.id),
+    ]);
+    return (
+      <UploadPage request={request} access={access} templates={templates} batches={batches} {...extra} />
+    );
+  };
+
+  app.get<{ Params: { slug: string } }>(
+    '/manage/:slug/bulk',
+    { schema: { ...hidden, params: SlugParams } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      return reply.html(await uploadPage(request, access));
+    },
+  );
+
+  app.post<{ Params: { slug: string } }>(
+    '/manage/:slug/bulk',
+    { schema: { ...hidden, params: SlugParams, body: AnyBody } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const body = request.body as Record<string, unknown> | undefined;
+      const templateId = field(body, 'templateId');
+      const file = body?.file;
+      try {
+        if (!isUploadedFile(file) || file.data.length === 0)
+          throw new LaurelError('INVALID', 'Choose a CSV file to upload.', [
+            { field: 'file', message: 'Choose a CSV file to upload.' },
+          ]);
+        const batchId = await createBatch(ctx, {
+          orgId: access.org.id,
+          templateId,
+          filename: file.filename,
+          data: file.data,
+          createdBy: access.user.id,
+        });
+        return reply.redirect(`/manage/${access.org.slug}/bulk/${batchId}`, 303);
+      } catch (e) {
+        if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
+        return reply.html(
+          await uploadPage(request, access, { templateId, message: e.message, errors: e.fields }),
+          422,
+        );
+      }
+    },
+  );
+
+  const showBatch = async (request: FastifyRequest, slug: string, batchId: string, message?: string) => {
+    const access = await manageAccess(ctx, request, slug, 'issuer');
+    const batch = await getBatch(ctx.db, access.org.id, batchId);
+    const templates = await listTemplates(ctx.db, access.org.id);
+    // While issuing, list the rows that need attention; the preview and the result list them all.
+    const running = batch.status === 'queued' || batch.status === 'running';
+    const rows = await batchRows(ctx.db, batch.id, running ? { outcome: ['invalid', 'failed'] } : {});
+    return (
+      <BatchPage
+        request={request}
+        access={access}
+        batch={batch}
+        templateName={templates.find((t) => t.id === batch.template_id)?.name ?? 'Badge'}
+        rows={rows}
+        message={message}
+      />
+    );
+  };
+
+  app.get<{ Params: { slug: string; batchId: string } }>(
+    '/manage/:slug/bulk/:batchId',
+    { schema: { ...hidden, params: BatchParams } },
+    async (request, reply) =>
+      reply.html(await showBatch(request, request.params.slug, request.params.batchId)),
+  );
+
+  app.get<{ Params: { slug: string; batchId: string } }>(
+    '/manage/:slug/bulk/:batchId/progress.json',
+    { schema: { ...hidden, params: BatchParams } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const batch = await getBatch(ctx.db, access.org.id, request.params.batchId);
+      return reply.header('cache-control', 'no-store').send(progressOf(batch));
+    },
+  );
+
+  app.post<{ Params: { slug: string; batchId: string } }>(
+    '/manage/:slug/bulk/:batchId/confirm',
+    { schema: { ...hidden, params: BatchParams, body: AnyBody } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      try {
+        await confirmBatch(ctx, access.org.id, request.params.batchId);
+      } catch (e) {
+        if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
+        return reply.html(
+          await showBatch(request, request.params.slug, request.params.batchId, e.message),
+          422,
+        );
+      }
+      return reply.redirect(`/manage/${access.org.slug}/bulk/${request.params.batchId}`, 303);
+    },
+  );
+
+  app.post<{ Params: { slug: string; batchId: string } }>(
+    '/manage/:slug/bulk/:batchId/cancel',
+    { schema: { ...hidden, params: BatchParams, body: AnyBody } },
+    async (request, reply) => {
+      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      await cancelBatch(ctx.db, access.org.id, request.params.batchId);
+      return reply.redirect(`/manage/${access.org.slug}/bulk`, 303);
+    },
+  );
+}

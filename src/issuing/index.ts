@@ -1,0 +1,15 @@
+import type { Feature } from '../http/context.ts';
+import { statusListRoutes } from '../status-lists/routes.ts';
+import { bulkPages } from './bulk/pages.tsx';
+import { issuingPages } from './pages.tsx';
+import { publicAwardRoutes } from './public-routes.ts';
+import { awardRoutes } from './routes.ts';
+
+/** Issuing: the awards API, the dashboard pages, bulk CSV, status lists and OB 2.0 hosting. */
+export const issuingFeature: Feature = (app, ctx) => {
+  awardRoutes(app, ctx);
+  issuingPages(app, ctx, async () => null);
+  bulkPages(app, ctx);
+  statusListRoutes(app, ctx);
+  publicAwardRoutes(app, ctx);
+};

@@ -1,0 +1,201 @@
+// The JSON API for awards: issue, list, read, revoke. Authenticated by an API key of the
+// organization (scoped) or a member's session (role; x-csrf-token on POST).
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { requireOrgActor } from '../apikeys/access.ts';
+import { LaurelError, notFound } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import { AwardDetailSchema, AwardSummarySchema, presentAward, presentAwardDetail } from './presenters.ts';
+import { getAward, issueAward, listOrgAwards, revokeAward } from './service.ts';
+import { parseDate } from './validate.ts';
+
+const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { description: 'RFC 9457 problem details, with field errors when the input was invalid.' },
+);
+
+const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) });
+const AwardParams = Type.Object({ slug: SlugParams.properties.slug, id: Type.String({ format: 'uuid' }) });
+
+const IssueBody = Type.Object({
+  templateId: Type.String({ format: 'uuid', description: 'An active badge template of the organization.' }),
+  recipientName: Type.String({ minLength: 1, maxLength: 200 }),
+  recipientEmail: Type.String({ minLength: 3, maxLength: 254 }),
+  issuedAt: Type.Optional(Type.String({ description: 'YYYY-MM-DD or RFC 3339 date-time; defaults to now.' })),
+  validUntil: Type.Optional(
+    Type.String({ description: 'YYYY-MM-DD or RFC 3339; defaults to the template’s expiry policy.' }),
+  ),
+  evidenceUrl: Type.Optional(Type.String({ maxLength: 2000, description: 'An http(s) URL.' })),
+  evidenceNarrative: Type.Optional(Type.String({ maxLength: 10000 })),
+});
+
+const ListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in recipient name and email.' })),
+  templateId: Type.Optional(Type.String({ format: 'uuid' })),
+  state: Type.Optional(
+    Type.Union(['pending', 'accepted', 'rejected', 'revoked', 'expired'].map((s) => Type.Literal(s))),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+
+const RevokeBody = Type.Object({
+  reason: Type.String({ minLength: 1, maxLength: 500, description: 'Shown to verifiers.' }),
+});
+
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
+const security = [{ apiKey: [] }];
+
+/** Sends JSON that was serialized here, so response schemas document rather than filter. */
+const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
+  reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+
+function dateField(value: string | undefined, field: string) {
+  if (value === undefined || value === '') return undefined;
+  const d = parseDate(value);
+  if (!d)
+    throw new LaurelError('INVALID', 'The award could not be issued.', [
+      { field, message: 'Use YYYY-MM-DD or an RFC 3339 date-time.' },
+    ]);
+  return d;
+}
+
+export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof IssueBody> }>(
+    '/api/v1/orgs/:slug/awards',
+    {
+      schema: {
+        tags: ['Awards'],
+        summary: 'Issue a badge to a recipient',
+        description:
+          'Signs an OpenBadgeCredential (Data Integrity and VC-JWT), stores it and emails the recipient a claim link. ' +
+          'Send an `Idempotency-Key` header to make retries safe: the same key with the same body returns the first award (200); ' +
+          'the same key with a different body is a 409.',
+        security,
+        params: SlugParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        }),
+        body: IssueBody,
+        response: {
+          201: AwardSummarySchema,
+          200: AwardSummarySchema,
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'issuer',
+        scope: 'awards:issue',
+      });
+      const b = request.body;
+      const key = request.headers['idempotency-key'];
+      const award = await issueAward(ctx, {
+        orgId: actor.org.id,
+        templateId: b.templateId,
+        recipientName: b.recipientName,
+        recipientEmail: b.recipientEmail,
+        issuedAt: dateField(b.issuedAt, 'issuedAt'),
+        validUntil: dateField(b.validUntil, 'validUntil'),
+        evidenceUrl: b.evidenceUrl,
+        evidenceNarrative: b.evidenceNarrative,
+        idempotencyKey: typeof key === 'string' ? key : undefined,
+        createdBy: actor.userId ?? undefined,
+        apiKeyId: actor.apiKeyId ?? undefined,
+      });
+      reply.header('location', `/api/v1/orgs/${actor.org.slug}/awards/${award.id}`);
+      return sendJson(reply, award.replayed ? 200 : 201, presentAward(ctx.config, award));
+    },
+  );
+
+  app.get<{ Params: Static<typeof SlugParams>; Querystring: Static<typeof ListQuery> }>(
+    '/api/v1/orgs/:slug/awards',
+    {
+      schema: {
+        tags: ['Awards'],
+        summary: 'List and search issued awards',
+        description: 'Newest first. The total number of matches is in the `X-Total-Count` header.',
+        security,
+        params: SlugParams,
+        querystring: ListQuery,
+        response: { 200: Type.Array(AwardSummarySchema), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'viewer',
+        scope: 'awards:read',
+      });
+      const q = request.query;
+      const { items, total } = await listOrgAwards(ctx.db, actor.org.id, {
+        q: q.q,
+        templateId: q.templateId,
+        state: q.state as never,
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      });
+      reply.header('x-total-count', String(total));
+      return sendJson(
+        reply,
+        200,
+        items.map((a) => presentAward(ctx.config, a)),
+      );
+    },
+  );
+
+  app.get<{ Params: Static<typeof AwardParams> }>(
+    '/api/v1/orgs/:slug/awards/:id',
+    {
+      schema: {
+        tags: ['Awards'],
+        summary: 'Read one award with its signed credential',
+        security,
+        params: AwardParams,
+        response: { 200: AwardDetailSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'viewer',
+        scope: 'awards:read',
+      });
+      const award = await getAward(ctx.db, request.params.id);
+      if (!award || award.orgId !== actor.org.id) throw notFound('That award');
+      return sendJson(reply, 200, presentAwardDetail(ctx.config, award));
+    },
+  );
+
+  app.post<{ Params: Static<typeof AwardParams>; Body: Static<typeof RevokeBody> }>(
+    '/api/v1/orgs/:slug/awards/:id/revoke',
+    {
+      schema: {
+        tags: ['Awards'],
+        summary: 'Revoke an award',
+        description:
+          'Sets the award’s bit in the organization’s status list (the next fetch of the list is re-signed) and marks the OB 2.0 assertion revoked.',
+        security,
+        params: AwardParams,
+        body: RevokeBody,
+        response: { 200: AwardSummarySchema, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'issuer',
+        scope: 'awards:revoke',
+      });
+      const award = await getAward(ctx.db, request.params.id);
+      if (!award || award.orgId !== actor.org.id) throw notFound('That award');
+      const revoked = await revokeAward(ctx, award.id, request.body.reason, actor.userId ?? undefined);
+      return sendJson(reply, 200, presentAward(ctx.config, revoked));
+    },
+  );
+}

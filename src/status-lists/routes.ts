@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../http/context.ts';
+import { getSignedStatusList } from './service.ts';
+
+const Params = Type.Object({
+  slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
+  listId: Type.String({ format: 'uuid' }),
+});
+
+export function statusListRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { slug: string; listId: string } }>(
+    '/orgs/:slug/status/:listId',
+    {
+      schema: {
+        tags: ['Verification'],
+        summary: 'An organization’s signed Bitstring status list',
+        description:
+          'A BitstringStatusListCredential (W3C Bitstring Status List v1.0) signed with eddsa-rdfc-2022; a set bit means the credential at that index is revoked.',
+        params: Params,
+      },
+    },
+    async (request, reply) => {
+      const text = await getSignedStatusList(ctx.db, ctx.config, request.params.slug, request.params.listId);
+      if (!text) return reply.callNotFound();
+      // Short cache: verifiers may reuse it briefly, and a revocation shows within a minute.
+      return reply
+        .type('application/vc+ld+json')
+        .header('cache-control', 'public, max-age=60')
+        .header('access-control-allow-origin', '*')
+        .send(text);
+    },
+  );
+}
