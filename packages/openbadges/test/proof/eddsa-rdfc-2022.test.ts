@@ -14,7 +14,8 @@ const pair = generateEd25519KeyPair();
 const did = didKeyFromPublicKey(pair.publicKey);
 const vm = didKeyVerificationMethod(did);
 const resolveKey = (id: string) => resolveVerificationMethod(id);
-const sign = (c: object) => signDataIntegrity(c, { secretKey: pair.secretKey, verificationMethod: vm });
+const sign = <T extends object>(c: T) =>
+  signDataIntegrity(c, { secretKey: pair.secretKey, verificationMethod: vm });
 
 describe('signDataIntegrity / verifyDataIntegrity', () => {
   it('round-trips and leaves the input untouched', async () => {
@@ -128,7 +129,7 @@ describe('signDataIntegrity / verifyDataIntegrity', () => {
     const loader = createDocumentLoader({
       extra: { 'https://org.example/ctx.json': { '@context': { motto: 'https://org.example/vocab#motto' } } },
     });
-    const credential = { ...makeCredential(15, did), motto: 'Per aspera' };
+    const credential: Record<string, any> = { ...makeCredential(15, did), motto: 'Per aspera' };
     credential['@context'] = [...credential['@context'], 'https://org.example/ctx.json'];
     const signed = await signDataIntegrity(credential, {
       secretKey: pair.secretKey,
