@@ -31,7 +31,7 @@ export interface AccountTables {
   };
   auth_tokens: {
     id: string;
-    kind: 'verify_email' | 'reset_password' | 'login_link';
+    kind: 'verify_email' | 'reset_password' | 'login_link' | 'merge_account';
     user_id: string | null;
     email: string;
     created_at: Timestamp;
@@ -45,4 +45,3 @@ export interface AccountTables {
     hits: number;
   };
 }
-

@@ -1,0 +1,78 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Executor } from '../jobs/queue.ts';
+import type { AccountTables } from './tables.ts';
+
+export type TokenKind = AccountTables['auth_tokens']['kind'];
+
+export const TOKEN_TTL_MS: Record<TokenKind, number> = {
+  verify_email: 3 * 86_400_000,
+  reset_password: 3_600_000,
+  login_link: 15 * 60_000,
+  merge_account: 3_600_000,
+};
+
+// Only the SHA-256 of a token is stored: a copy of the database holds no usable link.
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export const looksLikeToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
+
+export async function createAuthToken(
+  db: Executor,
+  input: { kind: TokenKind; userId: string | null; email: string },
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db
+    .insertInto('auth_tokens')
+    .values({
+      id: hashToken(token),
+      kind: input.kind,
+      user_id: input.userId,
+      email: input.email,
+      expires_at: new Date(Date.now() + TOKEN_TTL_MS[input.kind]),
+    })
+    .execute();
+  return token;
+}
+
+export interface TokenRecord {
+  userId: string | null;
+  email: string;
+}
+
+/** A token that is valid right now (unused, not expired), without using it. */
+export async function peekAuthToken(
+  db: Executor,
+  kind: TokenKind,
+  token: string,
+): Promise<TokenRecord | null> {
+  if (!looksLikeToken(token)) return null;
+  const row = await db
+    .selectFrom('auth_tokens')
+    .select(['user_id', 'email'])
+    .where('id', '=', hashToken(token))
+    .where('kind', '=', kind)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row ? { userId: row.user_id, email: row.email } : null;
+}
+
+/** Uses a token: one UPDATE, so of two concurrent uses exactly one succeeds. */
+export async function consumeAuthToken(
+  db: Executor,
+  kind: TokenKind,
+  token: string,
+): Promise<TokenRecord | null> {
+  if (!looksLikeToken(token)) return null;
+  const row = await db
+    .updateTable('auth_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('id', '=', hashToken(token))
+    .where('kind', '=', kind)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['user_id', 'email'])
+    .executeTakeFirst();
+  return row ? { userId: row.user_id, email: row.email } : null;
+}
