@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OB3_CONTEXT, VC_V2_CONTEXT } from '../contexts/bundled.ts';
+import { OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_V2_CONTEXT } from '../contexts/bundled.ts';
 import { emailIdentifier } from './identity.ts';
 import type {
   Achievement,
@@ -114,7 +114,7 @@ function buildSubject(s: SubjectInput, achievement: Achievement): AchievementSub
   }) as AchievementSubject;
 }
 
-/** An unsigned OpenBadgeCredential (VC 2.0 envelope, OB context 3.0.3, the 1EdTech schema declared). */
+/** An unsigned OpenBadgeCredential (VC 2.0 envelope, OB context 3.0.3 + extensions, the 1EdTech schema declared). */
 export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenBadgeCredential {
   // buildAchievement is idempotent on a built Achievement.
   const achievement = buildAchievement(input.achievement as AchievementInput);
@@ -123,7 +123,9 @@ export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenB
   ];
   return compact({
     ...input.extra,
-    '@context': [VC_V2_CONTEXT, OB3_CONTEXT, ...(input.extraContexts ?? [])],
+    // extensions.json defines 1EdTechJsonSchemaValidator2019 (and the 1EdTech status/refresh
+    // types); without it those type names are relative IRIs and JSON-LD signing refuses them.
+    '@context': [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, ...(input.extraContexts ?? [])],
     id: input.id ?? `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: input.name ?? achievement.name,
@@ -157,7 +159,7 @@ export type EndorsementCredentialInput = {
 
 export function buildEndorsementCredential(input: EndorsementCredentialInput): EndorsementCredential {
   return compact({
-    '@context': [VC_V2_CONTEXT, OB3_CONTEXT],
+    '@context': [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
     id: input.id ?? `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'EndorsementCredential'],
     name: input.name,

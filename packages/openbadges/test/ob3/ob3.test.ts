@@ -112,6 +112,7 @@ describe('builders', () => {
     expect(c['@context']).toEqual([
       'https://www.w3.org/ns/credentials/v2',
       'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
     ]);
     expect(c.credentialSubject.identifier?.[0]?.identityHash).toBe(hashIdentity('ann@example.com', 'pepper'));
     expect(JSON.stringify(c)).not.toContain('Ann@');

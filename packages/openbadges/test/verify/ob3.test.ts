@@ -1,0 +1,296 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bakeImage } from '../../src/bake/index.ts';
+import { buildEndorsementCredential } from '../../src/ob3/index.ts';
+import { type VerificationReport, verify } from '../../src/verify/index.ts';
+import {
+  mapFetch,
+  NOW,
+  newIssuer,
+  RECIPIENT_EMAIL,
+  signDi,
+  signJwt,
+  type TestIssuer,
+  TINY_SVG,
+  tinyPng,
+  unsignedCredential,
+} from './fixtures.ts';
+
+let issuer: TestIssuer;
+let other: TestIssuer;
+let di: Record<string, any>;
+let jwt: string;
+const noNetwork = mapFetch({});
+
+beforeAll(async () => {
+  issuer = newIssuer();
+  other = newIssuer();
+  di = await signDi(unsignedCredential(issuer), issuer);
+  jwt = await signJwt(unsignedCredential(issuer), issuer);
+});
+
+const stepOf = (r: VerificationReport, id: string) => r.steps.find((s) => s.id === id);
+const run = (input: unknown, extra: Parameters<typeof verify>[1] = {}) =>
+  verify(input as object, { now: NOW, fetch: noNetwork, ...extra });
+
+/** Changes one field of a credential (by path) to a different value of the same kind. */
+function mutate(cred: Record<string, any>, path: string): Record<string, any> {
+  const copy = structuredClone(cred);
+  const keys = path.split('.');
+  let at: any = copy;
+  for (const k of keys.slice(0, -1)) at = at[k];
+  const last = keys.at(-1)!;
+  const v = at[last];
+  at[last] =
+    typeof v === 'string'
+      ? /^\d{4}-/.test(v)
+        ? '2024-12-31T00:00:00Z'
+        : v.startsWith('sha256$')
+          ? `sha256$${'0'.repeat(64)}`
+          : `${v}x`
+      : typeof v === 'boolean'
+        ? !v
+        : `${JSON.stringify(v)}!`;
+  return copy;
+}
+
+const TAMPER_PATHS = [
+  'id',
+  'name',
+  'issuer.id',
+  'issuer.name',
+  'issuer.url',
+  'validFrom',
+  'validUntil',
+  'credentialSubject.identifier.0.identityHash',
+  'credentialSubject.identifier.0.salt',
+  'credentialSubject.achievement.id',
+  'credentialSubject.achievement.name',
+  'credentialSubject.achievement.description',
+  'credentialSubject.achievement.criteria.narrative',
+  'credentialSubject.achievement.image.id',
+  'evidence.0.narrative',
+  'evidence.0.id',
+  'credentialSchema.0.id',
+];
+
+describe('verify: OB 3.0 Data Integrity', () => {
+  it('accepts the signed credential with every step passing', async () => {
+    const r = await run(di);
+    expect(r.verdict).toBe('valid');
+    expect(r.status).toBe('valid');
+    expect(r.format).toBe('ob3-json');
+    expect(r.issuer).toEqual({ id: issuer.did, name: 'Example Society', url: 'https://society.example' });
+    expect(r.achievement?.name).toBe('Teamwork');
+    expect(r.summary).toBe(
+      '“Teamwork” is authentic and current, issued by Example Society (' + issuer.did + ').',
+    );
+    expect(r.steps.map((s) => [s.id, s.result])).toEqual([
+      ['format', 'pass'],
+      ['parse', 'pass'],
+      ['schema', 'pass'],
+      ['proof', 'pass'],
+      ['key', 'pass'],
+      ['issuer', 'pass'],
+      ['dates', 'pass'],
+      ['status', 'pass'],
+      ['recipient', 'skipped'],
+      ['endorsements', 'skipped'],
+    ]);
+    expect(await run(JSON.stringify(di))).toMatchObject({ verdict: 'valid', container: 'json' });
+    expect(await run(new TextEncoder().encode(JSON.stringify(di)))).toMatchObject({ verdict: 'valid' });
+  });
+
+  for (const path of TAMPER_PATHS) {
+    it(`detects a changed ${path}`, async () => {
+      const r = await run(mutate(di, path));
+      expect(r.verdict).toBe('invalid');
+      const proof = stepOf(r, 'proof')!;
+      expect(proof).toMatchObject({ result: 'fail', code: 'PROOF_INVALID' });
+      expect(proof.message).toBe(
+        'The signature does not match the credential: it was changed after it was signed.',
+      );
+      expect(r.summary).toBe('The badge was changed after it was issued: its signature no longer matches.');
+    });
+  }
+
+  it('detects an added field and a removed field', async () => {
+    const added = { ...structuredClone(di), description: 'Now with a description.' };
+    expect(stepOf(await run(added), 'proof')?.code).toBe('PROOF_INVALID');
+    const removed = structuredClone(di);
+    delete removed.evidence;
+    expect(stepOf(await run(removed), 'proof')?.code).toBe('PROOF_INVALID');
+  });
+
+  it('rejects a proof taken from another credential', async () => {
+    const another = await signDi(unsignedCredential(issuer, { id: 'urn:uuid:other' }), issuer);
+    const r = await run({ ...structuredClone(di), proof: another.proof });
+    expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'PROOF_INVALID' });
+  });
+
+  it('rejects a verification method swapped for another did:key', async () => {
+    const r = await run({ ...structuredClone(di), proof: { ...di.proof, verificationMethod: other.vm } });
+    expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'PROOF_INVALID' });
+  });
+
+  it('rejects a credential signed by a key that is not the issuer’s', async () => {
+    const forged = await signDi(unsignedCredential(issuer), other);
+    const r = await run(forged);
+    expect(r.verdict).toBe('invalid');
+    expect(stepOf(r, 'proof')?.result).toBe('pass');
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+    expect(stepOf(r, 'key')?.message).toContain('does not belong to its issuer');
+    expect(r.summary).toBe('The badge was signed with a key that does not belong to its issuer.');
+  });
+
+  it('reports a missing proof', async () => {
+    const r = await run(unsignedCredential(issuer));
+    expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'PROOF_MISSING' });
+    expect(r.verdict).toBe('invalid');
+  });
+
+  it('reports expired and not-yet-valid credentials', async () => {
+    const expired = await run(di, { now: new Date('2031-01-01T00:00:00Z') });
+    expect(expired).toMatchObject({
+      verdict: 'invalid',
+      status: 'expired',
+      summary: 'The badge expired on 2030-01-01T00:00:00Z.',
+    });
+    expect(stepOf(expired, 'dates')).toMatchObject({
+      result: 'fail',
+      code: 'EXPIRED',
+      message: 'The credential expired on 2030-01-01T00:00:00Z.',
+    });
+    const early = await run(di, { now: new Date('2024-01-01T00:00:00Z') });
+    expect(early).toMatchObject({ verdict: 'invalid', status: 'not-yet-valid' });
+    expect(stepOf(early, 'dates')).toMatchObject({
+      result: 'fail',
+      code: 'NOT_YET_VALID',
+      message: 'The credential only becomes valid on 2025-01-01T00:00:00Z.',
+    });
+  });
+
+  it('checks the recipient email after normalization', async () => {
+    const ok = await run(di, { recipient: { email: '  earner@EXAMPLE.org ' } });
+    expect(stepOf(ok, 'recipient')?.result).toBe('pass');
+    expect(ok.verdict).toBe('valid');
+    expect(ok.recipient?.matched).toBe(true);
+    const wrong = await run(di, { recipient: { email: 'someone.else@example.org' } });
+    expect(stepOf(wrong, 'recipient')).toMatchObject({
+      result: 'fail',
+      code: 'RECIPIENT_MISMATCH',
+      message: 'The credential was not issued to the recipient you named.',
+    });
+    expect(wrong.verdict).toBe('invalid');
+    expect(JSON.stringify(ok)).not.toContain(RECIPIENT_EMAIL);
+  });
+
+  it('reports structural problems at the schema step', async () => {
+    const broken = await signDi({ ...unsignedCredential(issuer), validFrom: 'last tuesday' }, issuer);
+    const r = await run(broken);
+    expect(stepOf(r, 'schema')).toMatchObject({ result: 'fail', code: 'SHAPE_INVALID' });
+    expect(stepOf(r, 'schema')?.detail).toContain('/validFrom');
+  });
+
+  it('warns about untrusted issuers and checks endorsements', async () => {
+    const endorsement = await signDi(
+      buildEndorsementCredential({
+        issuer: { id: other.did, name: 'Endorser' },
+        validFrom: '2025-01-01T00:00:00Z',
+        name: 'Endorsement',
+        subjectId: 'https://society.example/achievements/teamwork',
+      }),
+      other,
+    );
+    const cred = await signDi({ ...unsignedCredential(issuer), endorsement: [endorsement] }, issuer);
+    const r = await run(cred, { trustedIssuers: ['did:key:somebody-else'] });
+    expect(stepOf(r, 'issuer')?.result).toBe('warn');
+    expect(stepOf(r, 'endorsements')?.result).toBe('pass');
+    expect(r.verdict).toBe('valid');
+    const badEndorsement = { ...endorsement, name: 'Changed' };
+    const cred2 = await signDi({ ...unsignedCredential(issuer), endorsement: [badEndorsement] }, issuer);
+    expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');
+  });
+
+  it('is indeterminate when the issuer’s key host is unreachable', async () => {
+    const webIssuer = { ...issuer, did: 'did:web:issuer.example', vm: 'did:web:issuer.example#key-1' };
+    const cred = await signDi(unsignedCredential(webIssuer), webIssuer);
+    const r = await run(cred);
+    expect(r.verdict).toBe('indeterminate');
+    expect(stepOf(r, 'proof')?.result).toBe('skipped');
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'FETCH_FAILED' });
+    expect(stepOf(r, 'key')?.message).toBe(
+      'The issuer’s signing key could not be fetched, so the signature cannot be checked now.',
+    );
+  });
+});
+
+describe('verify: OB 3.0 VC-JWT', () => {
+  it('accepts the signed JWT', async () => {
+    const r = await run(jwt);
+    expect(r).toMatchObject({ verdict: 'valid', format: 'ob3-jwt', container: 'text' });
+    expect(stepOf(r, 'key')?.result).toBe('pass');
+  });
+
+  const replacePayload = (token: string, edit: (p: Record<string, any>) => void) => {
+    const [h, p, s] = token.split('.');
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    edit(payload);
+    return `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
+  };
+
+  for (const path of TAMPER_PATHS) {
+    it(`detects a changed ${path}`, async () => {
+      const tampered = replacePayload(jwt, (p) => Object.assign(p, mutate(p, path)));
+      const r = await run(tampered);
+      expect(r.verdict).toBe('invalid');
+      expect(stepOf(r, 'proof')).toMatchObject({
+        result: 'fail',
+        code: 'PROOF_INVALID',
+        message: 'The signature does not match the credential: it was changed after it was signed.',
+      });
+    });
+  }
+
+  it('rejects a signature from another token and a key that is not the issuer’s', async () => {
+    const otherJwt = await signJwt(unsignedCredential(issuer, { id: 'urn:uuid:other' }), issuer);
+    const spliced = `${jwt.split('.').slice(0, 2).join('.')}.${otherJwt.split('.')[2]}`;
+    expect(stepOf(await run(spliced), 'proof')?.code).toBe('PROOF_INVALID');
+    const forged = await signJwt(unsignedCredential(issuer), other);
+    const r = await run(forged);
+    expect(stepOf(r, 'proof')?.result).toBe('pass');
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+  });
+
+  it('reports dates and recipient for JWTs too', async () => {
+    expect((await run(jwt, { now: new Date('2031-01-01T00:00:00Z') })).status).toBe('expired');
+    expect((await run(jwt, { now: new Date('2020-01-01T00:00:00Z') })).status).toBe('not-yet-valid');
+    expect(stepOf(await run(jwt, { recipient: { email: 'nobody@example.org' } }), 'recipient')?.code).toBe(
+      'RECIPIENT_MISMATCH',
+    );
+  });
+});
+
+describe('verify: baked images', () => {
+  it('verifies PNG and SVG badges with both proof forms', async () => {
+    for (const [image, format] of [
+      [tinyPng(), 'png'],
+      [new TextEncoder().encode(TINY_SVG), 'svg'],
+    ] as const) {
+      const withJson = bakeImage(image, { kind: 'ob3-json', text: JSON.stringify(di) });
+      const withJwt = bakeImage(image, { kind: 'ob3-jwt', text: jwt });
+      expect(await run(withJson)).toMatchObject({ verdict: 'valid', format: 'ob3-json', container: format });
+      expect(await run(withJwt)).toMatchObject({ verdict: 'valid', format: 'ob3-jwt', container: format });
+      const tampered = bakeImage(image, { kind: 'ob3-json', text: JSON.stringify(mutate(di, 'name')) });
+      expect(stepOf(await run(tampered), 'proof')?.code).toBe('PROOF_INVALID');
+    }
+  });
+
+  it('says when an image carries no badge', async () => {
+    const r = await run(tinyPng());
+    expect(r).toMatchObject({ verdict: 'invalid', format: 'unknown', container: 'png' });
+    expect(stepOf(r, 'format')).toMatchObject({
+      code: 'PNG_NO_CREDENTIAL',
+      message: 'The PNG image has no badge baked into it.',
+    });
+  });
+});
