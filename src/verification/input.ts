@@ -1,0 +1,81 @@
+import { LaurelError } from '../errors.ts';
+
+export const MAX_VERIFY_MB = 5;
+export const MAX_VERIFY_BYTES = MAX_VERIFY_MB * 1024 * 1024;
+const MAX_EMAIL = 254;
+
+export const TOO_LARGE_SENTENCE = `The file is larger than ${MAX_VERIFY_MB} MB, the most this verifier accepts. Badge images are usually far smaller: try the original file.`;
+export const EMPTY_SENTENCE = 'Choose a badge file, or paste a badge URL, credential JSON or a JWT.';
+
+/** What the verifier is asked to check, ready for the library's verify(). */
+export interface VerifyRequestInput {
+  value: Uint8Array | string | object;
+  /** A data: URL of an uploaded PNG, to show the badge as the verifier received it. */
+  imageSrc?: string;
+  recipientEmail?: string;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export function tooLarge(): LaurelError {
+  return new LaurelError('TOO_LARGE', TOO_LARGE_SENTENCE);
+}
+
+/**
+ * Bytes of an upload: PNG and SVG go to the library as bytes (it reads the baked credential);
+ * anything else must be text (JSON or a JWT) and goes as a string.
+ */
+export function inputFromBytes(data: Uint8Array): Uint8Array | string {
+  if (data.length > MAX_VERIFY_BYTES) throw tooLarge();
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.subarray(0, 8).equals(PNG_SIGNATURE)) return data;
+  const text = new TextDecoder('utf-8', { fatal: false })
+    .decode(data)
+    .replace(/^\uFEFF/, '')
+    .trim();
+  if (text.startsWith('<')) return data;
+  if (text === '') throw new LaurelError('INVALID', 'The file is empty.');
+  return text;
+}
+
+export function pngPreview(data: Uint8Array): string | undefined {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return buf.subarray(0, 8).equals(PNG_SIGNATURE)
+    ? `data:image/png;base64,${buf.toString('base64')}`
+    : undefined;
+}
+
+/** A pasted URL, JSON or JWT. */
+export function inputFromText(text: string): string | object {
+  const t = text.replace(/^\uFEFF/, '').trim();
+  if (t === '') throw new LaurelError('INVALID', EMPTY_SENTENCE);
+  if (Buffer.byteLength(t) > MAX_VERIFY_BYTES) throw tooLarge();
+  return t;
+}
+
+export function cleanRecipientEmail(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const email = value.trim().toLowerCase();
+  if (email === '') return undefined;
+  if (email.length > MAX_EMAIL || !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new LaurelError('INVALID', 'The recipient email is not an email address.', [
+      {
+        field: 'recipientEmail',
+        message: 'Enter an email address such as name@example.org, or leave it empty.',
+      },
+    ]);
+  }
+  return email;
+}
+
+export function decodeBase64Image(value: string): Uint8Array {
+  const clean = value.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean)) {
+    throw new LaurelError('INVALID', 'imageBase64 is not base64.', [
+      { field: 'imageBase64', message: 'Send the image bytes encoded as base64.' },
+    ]);
+  }
+  // Checked before decoding: the decoded size is 3/4 of the text.
+  if (Math.floor((clean.length * 3) / 4) > MAX_VERIFY_BYTES + 2) throw tooLarge();
+  return new Uint8Array(Buffer.from(clean, 'base64'));
+}

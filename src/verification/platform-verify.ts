@@ -1,0 +1,142 @@
+import { defaultDocumentLoader } from '@laurel/openbadges/contexts';
+import { didWebFromUrl } from '@laurel/openbadges/proof';
+import { createStatusCache, type StatusCache } from '@laurel/openbadges/status';
+import {
+  createGuardedFetch,
+  type GuardedFetch,
+  type VerificationReport,
+  verify,
+} from '@laurel/openbadges/verify';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../http/context.ts';
+import { createOwnOriginFetch } from './own-origin-fetch.ts';
+
+export type { VerificationReport };
+
+/*
+ * Which Fastify instance answers this platform's own URLs. The verification feature registers
+ * its scope here when the server is built, keyed by the context object and by its database
+ * handle (job handlers get a copy of the context, `{ ...ctx, jobId }`, with the same `db`).
+ */
+const apps = new WeakMap<object, FastifyInstance>();
+
+export function registerVerificationApp(ctx: AppContext, app: FastifyInstance): void {
+  apps.set(ctx, app);
+  apps.set(ctx.db, app);
+  app.addHook('onClose', async () => {
+    if (apps.get(ctx) === app) apps.delete(ctx);
+    if (apps.get(ctx.db) === app) apps.delete(ctx.db);
+  });
+}
+
+export function verificationAppFor(ctx: AppContext): FastifyInstance | undefined {
+  return apps.get(ctx) ?? apps.get(ctx.db);
+}
+
+/*
+ * One status-list cache for the process. A list fetched within the last five minutes is used as
+ * is; an older one is refetched, and stands in (with its age in the report) only when the live
+ * list cannot be reached. The cache holds public documents only, so a process-local copy is safe
+ * to lose: another process simply fetches again.
+ */
+export const STATUS_FRESH_MS = 5 * 60 * 1000;
+let statusCache: StatusCache | undefined;
+
+export function platformStatusCache(): StatusCache {
+  statusCache ??= createStatusCache({ maxAgeMs: STATUS_FRESH_MS, maxEntries: 2000 });
+  return statusCache;
+}
+
+/**
+ * Our own status lists are read in-process on every verification, so a revocation shows at once;
+ * the shared cache is for other issuers' lists.
+ */
+function exceptOwnOrigin(cache: StatusCache, baseUrl: string): StatusCache {
+  const own = `${new URL(baseUrl).origin}/`;
+  return {
+    get: (url) => (url.startsWith(own) ? undefined : cache.get(url)),
+    set: (url, value) => {
+      if (!url.startsWith(own)) cache.set(url, value);
+    },
+  };
+}
+
+let outside: GuardedFetch | undefined;
+const guardedFetch = (): GuardedFetch => {
+  outside ??= createGuardedFetch({ timeoutMs: 8000, userAgent: 'Laurel verifier' });
+  return outside;
+};
+
+/** The fetch the platform verifies with: our own origin in-process, the rest through the SSRF guard. */
+export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): GuardedFetch {
+  const app = ctx.app ?? verificationAppFor(ctx);
+  if (!app) {
+    // Outside a server (CLI, a worker process without routes): our own origin over the network,
+    // exempt from the private-address check because it is where this platform lives.
+    return createGuardedFetch({
+      timeoutMs: 8000,
+      userAgent: 'Laurel verifier',
+      allowedPrivateOrigins: [new URL(ctx.config.baseUrl).origin],
+    });
+  }
+  return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside: guardedFetch() });
+}
+
+/**
+ * Verifies a badge from any input the library reads (PNG/SVG bytes, JSON, a JWT, a URL, an
+ * object) with the platform's fetch and the shared status-list cache. Never throws on
+ * untrusted input: every failure is a step of the report.
+ */
+export async function verifyOnPlatform(
+  ctx: AppContext & { app?: FastifyInstance },
+  input: Uint8Array | string | object,
+  opts: { recipientEmail?: string; now?: Date } = {},
+): Promise<VerificationReport> {
+  const fetch = platformFetch(ctx);
+  const report = await verify(input, {
+    fetch,
+    now: opts.now ?? new Date(),
+    statusCache:
+      ctx.app || verificationAppFor(ctx)
+        ? exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl)
+        : platformStatusCache(),
+    documentLoader: defaultDocumentLoader,
+    ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
+  });
+  return await withOwnRevocationReason(ctx, report, fetch);
+}
+
+/*
+ * A Bitstring Status List says only that a credential is revoked, not why. For a credential this
+ * platform issued (issuer is one of our did:web organizations, id urn:uuid:<award>), the reason
+ * is public in the award's hosted OB 2.0 assertion: add it to the report.
+ */
+async function withOwnRevocationReason(
+  ctx: AppContext,
+  report: VerificationReport,
+  fetch: GuardedFetch,
+): Promise<VerificationReport> {
+  if (report.status !== 'revoked') return report;
+  const id = (report.credential as { id?: unknown } | undefined)?.id;
+  const match = typeof id === 'string' ? /^urn:uuid:([0-9a-f-]{36})$/i.exec(id) : null;
+  const ownPrefix = `${didWebFromUrl(ctx.config.baseUrl)}:`;
+  if (!match || !report.issuer?.id.startsWith(ownPrefix)) return report;
+  try {
+    const res = await fetch(`${ctx.config.baseUrl}/ob2/assertions/${match[1].toLowerCase()}`);
+    if (res.status !== 200) return report;
+    const reason = (res.json() as { revocationReason?: unknown }).revocationReason;
+    if (typeof reason !== 'string' || reason.trim() === '') return report;
+    const sentence = ` The reason given: ${reason.trim().slice(0, 500)}`;
+    return {
+      ...report,
+      summary: report.summary + sentence,
+      steps: report.steps.map((s) =>
+        s.id === 'status' && s.code === 'REVOKED' && !s.message.includes('The reason given')
+          ? { ...s, message: s.message + sentence }
+          : s,
+      ),
+    };
+  } catch {
+    return report;
+  }
+}

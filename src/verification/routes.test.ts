@@ -1,0 +1,341 @@
+import { deflateSync, crc32 } from 'node:zlib';
+import { bakeImage } from '@laurel/openbadges/bake';
+import { buildOpenBadgeCredential } from '@laurel/openbadges/ob3';
+import {
+  didKeyFromPublicKey,
+  didKeyVerificationMethod,
+  generateEd25519KeyPair,
+  signDataIntegrity,
+} from '@laurel/openbadges/proof';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import { buildServer } from '../http/server.ts';
+import { revokeAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { csrfPair } from '../orgs/testing.ts';
+import { verifyOnPlatform } from './platform-verify.ts';
+
+/** A 2x2 PNG, built by hand (signature, IHDR, IDAT, IEND). */
+function tinyPng(): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
+  const rows = Buffer.from([0, 200, 30, 30, 30, 200, 30, 0, 30, 200, 30, 30, 30, 200]);
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+async function signedCredential(name = 'Safety Training') {
+  const keys = generateEd25519KeyPair();
+  const did = didKeyFromPublicKey(keys.publicKey);
+  const unsigned = buildOpenBadgeCredential({
+    issuer: { id: did, name: 'Test Issuer' },
+    validFrom: '2024-01-01T00:00:00Z',
+    subject: { email: { address: 'Earner@Example.org', salt: 'pepper' } },
+    achievement: {
+      id: 'https://example.org/badges/1',
+      name,
+      description: 'Completed it.',
+      criteria: 'Do it.',
+    },
+  });
+  return signDataIntegrity(unsigned, {
+    secretKey: keys.secretKey,
+    verificationMethod: didKeyVerificationMethod(did),
+  });
+}
+
+function multipart(parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[]) {
+  const boundary = `----laurel${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition = p.filename
+      ? `form-data; name="${p.name}"; filename="${p.filename}"`
+      : `form-data; name="${p.name}"`;
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+      ),
+    );
+    chunks.push(Buffer.from(p.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+describe('the public verifier', () => {
+  const t = useTestDatabase('pglite');
+  const config = testConfig();
+  let app: FastifyInstance;
+
+  beforeEach(async () => {
+    app = await buildServer({ db: t.db, config });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const postForm = (parts: Parameters<typeof multipart>[0]) => {
+    const csrf = csrfPair(config);
+    const body = multipart([{ name: '_csrf', value: csrf.token }, ...parts]);
+    return app.inject({
+      method: 'POST',
+      url: '/verify',
+      cookies: { laurel_csrf: csrf.cookie },
+      headers: { 'content-type': body.contentType, accept: 'text/html' },
+      payload: body.payload,
+    });
+  };
+
+  it('shows the form, usable without JavaScript', async () => {
+    const res = await app.inject({ url: '/verify' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('enctype="multipart/form-data"');
+    expect(res.body).toContain('name="_csrf"');
+    expect(res.body).toMatch(/<label for="f-file">/);
+    expect(res.body).toMatch(/<label for="f-text">/);
+  });
+
+  it('reports a credential signed with a did:key as valid, through the API and the form', async () => {
+    const credential = await signedCredential();
+    const api = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { credential, recipientEmail: ' EARNER@example.org ' },
+    });
+    expect(api.statusCode).toBe(200);
+    const report = api.json();
+    expect(report.verdict).toBe('valid');
+    expect(report.recipient.matched).toBe(true);
+    expect(report.steps.find((s: any) => s.id === 'proof').result).toBe('pass');
+
+    const raw = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(credential),
+    });
+    expect(raw.json().verdict).toBe('valid');
+
+    const page = await postForm([{ name: 'text', value: JSON.stringify(credential) }]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(
+      /<section class="verdict verdict-valid" role="status"[^>]*>\s*<div>\s*<h2 id="verdict-h">Valid<\/h2>/,
+    );
+    expect(page.body).toContain('Safety Training');
+    expect(page.body).toContain('<details');
+  });
+
+  it('says a tampered credential is not valid, at the signature step', async () => {
+    const credential = await signedCredential();
+    const tampered = { ...credential, validFrom: '2020-01-01T00:00:00Z' };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { credential: tampered },
+    });
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report.verdict).toBe('invalid');
+    const proof = report.steps.find((s: any) => s.id === 'proof');
+    expect(proof.result).toBe('fail');
+    expect(proof.code).toBe('PROOF_INVALID');
+
+    const page = await postForm([{ name: 'text', value: JSON.stringify(tampered) }]);
+    expect(page.body).toContain('Not valid');
+    expect(page.body).toMatch(/<li class="fail">/);
+  });
+
+  it('verifies a baked PNG upload and shows the image', async () => {
+    const credential = await signedCredential();
+    const png = bakeImage(tinyPng(), { kind: 'ob3-json', text: JSON.stringify(credential) });
+    const page = await postForm([
+      { name: 'file', value: png, filename: 'badge.png', type: 'image/png' },
+      { name: 'recipientEmail', value: 'someone.else@example.org' },
+    ]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('src="data:image/png;base64,');
+    expect(page.body).toContain('Does not match someone.else@example.org');
+
+    const api = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify?recipientEmail=earner@example.org',
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.from(png),
+    });
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({ verdict: 'valid', container: 'png', recipient: { matched: true } });
+
+    const b64 = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { imageBase64: Buffer.from(png).toString('base64') },
+    });
+    expect(b64.json().verdict).toBe('valid');
+  });
+
+  it('refuses to fetch a URL on a private address, and says why', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { url: 'http://127.0.0.1:9/assertion.json' },
+    });
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report.verdict).toBe('indeterminate');
+    expect(report.steps[0].code).toBe('FETCH_BLOCKED');
+    expect(report.steps[0].detail).toMatch(/private or reserved network/);
+
+    const page = await postForm([{ name: 'text', value: 'http://127.0.0.1:9/assertion.json' }]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Could not be fully checked');
+    expect(page.body).toMatch(/private or reserved network/);
+  });
+
+  it('answers garbage, empty forms and bad requests with a clear error', async () => {
+    const garbage = await postForm([{ name: 'text', value: 'hello, is this a badge?' }]);
+    expect(garbage.statusCode).toBe(422);
+    expect(garbage.body).toContain('The input is not a badge image, credential, token or URL.');
+    expect(garbage.body).toContain('hello, is this a badge?');
+
+    const photo = await postForm([
+      { name: 'file', value: tinyPng(), filename: 'cat.png', type: 'image/png' },
+    ]);
+    expect(photo.statusCode).toBe(422);
+    expect(photo.body).toContain('The PNG image has no badge baked into it.');
+
+    const empty = await postForm([{ name: 'text', value: '   ' }]);
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain('Choose a badge file, or paste a badge URL, credential JSON or a JWT.');
+
+    const badEmail = await postForm([
+      { name: 'text', value: '{}' },
+      { name: 'recipientEmail', value: 'nope' },
+    ]);
+    expect(badEmail.statusCode).toBe(422);
+    expect(badEmail.body).toContain('The recipient email is not an email address.');
+
+    const api = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { jwt: 'not.a.jwt!' } });
+    expect(api.statusCode).toBe(422);
+    expect(api.headers['content-type']).toContain('application/problem+json');
+    expect(api.json().detail).toBe('The input is not a badge image, credential, token or URL.');
+
+    const none = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: {} });
+    expect(none.statusCode).toBe(422);
+    expect(none.json().detail).toBe('Send one of credential, url, jwt or imageBase64.');
+
+    const badType = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { url: 42, recipientEmail: ['x'] },
+    });
+    expect(badType.statusCode).toBeGreaterThanOrEqual(400);
+    expect(badType.statusCode).toBeLessThan(500);
+
+    const noCsrf = await app.inject({
+      method: 'POST',
+      url: '/verify',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'text=x',
+    });
+    expect(noCsrf.statusCode).toBe(403);
+  });
+
+  it('renders hostile content from a credential escaped', async () => {
+    const credential = await signedCredential('<script>alert(1)</script><img src=x onerror=alert(2)>');
+    const page = await postForm([{ name: 'text', value: JSON.stringify(credential) }]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('<script>alert(1)');
+    expect(page.body).not.toContain('<img src=x');
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('refuses an upload over 5 MB with a 413 and a sentence', async () => {
+    const big = new Uint8Array(5 * 1024 * 1024 + 10);
+    big.set(tinyPng());
+    const page = await postForm([{ name: 'file', value: big, filename: 'huge.png', type: 'image/png' }]);
+    expect(page.statusCode).toBe(413);
+    expect(page.body).toContain('The file is larger than 5 MB');
+    expect(page.body).toContain('<form');
+
+    const api = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.from(big),
+    });
+    expect(api.statusCode).toBe(413);
+    expect(api.json()).toMatchObject({ status: 413, code: 'TOO_LARGE' });
+
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.alloc(9 * 1024 * 1024),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().detail).toContain('larger than 5 MB');
+  });
+
+  it('describes the API in the OpenAPI document', async () => {
+    const doc = (await app.inject({ url: '/api/openapi.json' })).json();
+    const op = doc.paths['/api/v1/verify'].post;
+    expect(op.tags).toContain('Verification');
+    expect(Object.keys(op.requestBody.content)).toEqual(
+      expect.arrayContaining([
+        'application/json',
+        'image/png',
+        'image/svg+xml',
+        'application/jwt',
+        'text/plain',
+      ]),
+    );
+  });
+});
+
+describe('verifyOnPlatform', () => {
+  const t = useTestDatabase('pglite');
+  const config = testConfig();
+
+  it('verifies a badge this platform issued, resolving its did:web and status list in-process', async () => {
+    const app = await buildServer({ db: t.db, config });
+    try {
+      const ctx = { db: t.db, config };
+      const { award } = await issueTestAward(ctx, { recipientEmail: 'grace@example.org' });
+      const credential = JSON.parse(award.credentialJson);
+      expect(credential.issuer.id).toMatch(/^did:web:localhost%3A3000:orgs:/);
+
+      const report = await verifyOnPlatform(ctx, award.credentialJson, {
+        recipientEmail: 'Grace@Example.org',
+      });
+      expect(report.steps.filter((s) => s.result !== 'pass' && s.result !== 'skipped')).toEqual([]);
+      expect(report.verdict).toBe('valid');
+      expect(report.recipient?.matched).toBe(true);
+
+      await revokeAward(ctx, award.id, 'Awarded by mistake');
+      // Our own status list is read live: the revocation shows at once, with its reason.
+      const revoked = await verifyOnPlatform(ctx, award.credentialJson);
+      expect(revoked.verdict).toBe('invalid');
+      expect(revoked.status).toBe('revoked');
+      expect(revoked.summary).toContain('The reason given: Awarded by mistake');
+      expect(revoked.steps.find((s) => s.id === 'status')?.message).toContain('Awarded by mistake');
+    } finally {
+      await app.close();
+    }
+  });
+});
