@@ -27,8 +27,28 @@ export function decodeCsv(data: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
-    return new TextDecoder('windows-1252').decode(data);
+    return decodeWindows1252(data);
   }
+}
+
+// Windows-1252 differs from Latin-1 only in 0x80–0x9F (undefined bytes stay as their C1 code).
+// Decoded by hand: Node 20's TextDecoder('windows-1252') treats it as Latin-1.
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+export function decodeWindows1252(data: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < data.length; i += 8192) {
+    const chunk = data.subarray(i, i + 8192);
+    const codes = new Array<string>(chunk.length);
+    for (let j = 0; j < chunk.length; j++) {
+      const b = chunk[j]!;
+      codes[j] = b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : String.fromCharCode(b);
+    }
+    out += codes.join('');
+  }
+  return out;
 }
 
 /** Comma or semicolon: whichever occurs more often, outside quotes, in the header line. */

@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../config.ts';
+import type { Db } from '../../db/index.ts';
+import { DIALECTS, useTestDatabase } from '../../db/testing.ts';
+import type { AppContext } from '../../http/context.ts';
+import { runJobsUntilIdle } from '../../jobs/worker.ts';
+import { makeOrg } from '../../orgs/testing.ts';
+import { makeTemplate } from '../../templates/testing.ts';
+import { batchRows, confirmBatch, createBatch, getBatch } from './service.ts';
+
+/** Every award of the org has exactly one award email, and nothing else went to the outbox twice. */
+export async function emailsPerAward(db: Db, orgId: string) {
+  const { rows } = await sql<{ awards: number; emails: number; max_per_award: number }>`
+    SELECT count(*)::int AS awards, coalesce(sum(n), 0)::int AS emails, coalesce(max(n), 0)::int AS max_per_award
+    FROM (SELECT a.id, (SELECT count(*) FROM emails e WHERE e.dedupe_key = 'award:' || a.id) AS n
+          FROM awards a WHERE a.org_id = ${orgId}) x`.execute(db);
+  return rows[0]!;
+}
+
+export function csvOf(n: number, offset = 0): Buffer {
+  const lines = ['Recipient Name;E-mail;narrative'];
+  for (let i = offset; i < offset + n; i++)
+    lines.push(`Person ${i};person${i}@example.org;"Did task ${i}; well"`);
+  return Buffer.from(lines.join('\r\n'));
+}
+
+describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+  const config = testConfig();
+  let ctx: AppContext;
+  beforeAll(() => {
+    ctx = { db: t.db, config };
+  });
+
+  it('previews every row with its errors, issues only after confirmation, and never twice', async () => {
+    const org = await makeOrg(t.db, { config });
+    const template = await makeTemplate(t.db, org);
+    const csv = Buffer.from(
+      [
+        '\ufeffName,Email,issued_on,expires_on,evidence_url,narrative',
+        'Jörg Müller,jorg@example.org,2026-01-10,2030-01-10,https://example.org/j,"Led the ""Alpha"" project, twice"',
+        'No Mail,,,,,',
+        'Twice,JORG@example.org,,,,',
+        'Ann,ann@example.org,,,,',
+        '',
+      ].join('\r\n'),
+    );
+    const batchId = await createBatch(ctx, {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'a.csv',
+      data: csv,
+      createdBy: null,
+    });
+    const batch = await getBatch(t.db, org.id, batchId);
+    expect(batch).toMatchObject({ status: 'preview', total: 4, valid: 2 });
+    expect((await batchRows(t.db, batchId)).map((r) => r.outcome)).toEqual([
+      'pending',
+      'invalid',
+      'invalid',
+      'pending',
+    ]);
+    await runJobsUntilIdle(ctx);
+    expect((await emailsPerAward(t.db, org.id)).awards).toBe(0);
+
+    await confirmBatch(ctx, org.id, batchId);
+    await runJobsUntilIdle(ctx);
+    expect(await getBatch(t.db, org.id, batchId)).toMatchObject({
+      status: 'done',
+      issued: 2,
+      skipped: 0,
+      failed: 0,
+    });
+    const rows = await batchRows(t.db, batchId);
+    expect(rows.map((r) => r.outcome)).toEqual(['issued', 'invalid', 'invalid', 'issued']);
+    const award = await t.db
+      .selectFrom('awards')
+      .select(['recipient_name', 'evidence_narrative', 'valid_until', 'issued_at'])
+      .where('id', '=', rows[0]!.award_id!)
+      .executeTakeFirstOrThrow();
+    expect(award).toMatchObject({
+      recipient_name: 'Jörg Müller',
+      evidence_narrative: 'Led the "Alpha" project, twice',
+    });
+    expect(award.issued_at.toISOString()).toBe('2026-01-10T00:00:00.000Z');
+    expect(award.valid_until?.toISOString()).toBe('2030-01-10T00:00:00.000Z');
+    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, max_per_award: 1 });
+
+    // The same file again: the preview says so, and issuing it adds nothing.
+    const again = await createBatch(ctx, {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'a.csv',
+      data: csv,
+      createdBy: null,
+    });
+    expect((await batchRows(t.db, again)).filter((r) => r.message?.includes('Issued before'))).toHaveLength(
+      2,
+    );
+    await confirmBatch(ctx, org.id, again);
+    await runJobsUntilIdle(ctx);
+    expect(await getBatch(t.db, org.id, again)).toMatchObject({ status: 'done', issued: 0, skipped: 2 });
+    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, max_per_award: 1 });
+  });
+
+  it('refuses an inactive template and a file without the needed columns', async () => {
+    const org = await makeOrg(t.db, { config });
+    const draft = await makeTemplate(t.db, org, { status: 'draft' });
+    const active = await makeTemplate(t.db, org);
+    await expect(
+      createBatch(ctx, {
+        orgId: org.id,
+        templateId: draft.id,
+        filename: 'a.csv',
+        data: csvOf(2),
+        createdBy: null,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'templateId' }] });
+    await expect(
+      createBatch(ctx, {
+        orgId: org.id,
+        templateId: active.id,
+        filename: 'a.csv',
+        data: Buffer.from('who,where\n'),
+        createdBy: null,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'file' }] });
+  });
+
+  it.runIf(dialect === 'postgres')(
+    'issues 10,000 rows through the job, each exactly once with one email',
+    async () => {
+      const org = await makeOrg(t.db, { config });
+      const template = await makeTemplate(t.db, org);
+      const batchId = await createBatch(ctx, {
+        orgId: org.id,
+        templateId: template.id,
+        filename: 'big.csv',
+        data: csvOf(10_000),
+        createdBy: null,
+      });
+      await confirmBatch(ctx, org.id, batchId);
+      // Two runners at once, as two worker processes would.
+      await Promise.all([runJobsUntilIdle(ctx), runJobsUntilIdle(ctx)]);
+      await runJobsUntilIdle(ctx);
+      expect(await getBatch(t.db, org.id, batchId)).toMatchObject({
+        status: 'done',
+        issued: 10_000,
+        skipped: 0,
+        failed: 0,
+      });
+      const { rows } = await sql<{ n: number; distinct_keys: number; distinct_slots: number }>`
+        SELECT count(*)::int AS n, count(DISTINCT row_key)::int AS distinct_keys,
+               count(DISTINCT (status_list_id, status_index))::int AS distinct_slots
+        FROM awards WHERE org_id = ${org.id}`.execute(t.db);
+      expect(rows[0]).toEqual({ n: 10_000, distinct_keys: 10_000, distinct_slots: 10_000 });
+      expect(await emailsPerAward(t.db, org.id)).toEqual({
+        awards: 10_000,
+        emails: 10_000,
+        max_per_award: 1,
+      });
+    },
+    300_000,
+  );
+});
