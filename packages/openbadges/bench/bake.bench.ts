@@ -42,7 +42,9 @@ function median(xs: number[]): number {
 function measure(fns: Array<() => unknown>, rounds = 7, ms = 120): number[] {
   for (const fn of fns) for (let i = 0; i < 20; i++) fn();
   const samples = fns.map(() => [] as number[]);
-  for (let r = 0; r < rounds; r++) fns.forEach((fn, i) => samples[i].push(rate(fn, ms)));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < fns.length; i++) samples[i].push(rate(fns[i], ms));
+  }
   return samples.map(median);
 }
 
