@@ -21,11 +21,15 @@ import { makeTemplate } from './testing.ts';
 
 const config = testConfig();
 const schema = JSON.parse(
-  readFileSync(new URL('../../../shared/spec/ob3/ob_v3p0_achievementcredential_schema.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../../shared/spec/ob3/ob_v3p0_achievementcredential_schema.json', import.meta.url),
+    'utf8',
+  ),
 );
 
 function validator() {
-  const Ajv = (Ajv2019 as unknown as { default?: typeof Ajv2019 }).default ?? Ajv2019;
+  // biome-ignore lint/suspicious/noExplicitAny: CJS default export differs between tsc and Node
+  const Ajv: any = (Ajv2019 as any).default ?? Ajv2019;
   const ajv = new Ajv({ strict: false, allErrors: true });
   (addFormats as unknown as (a: unknown) => void)(ajv);
   return ajv.compile(schema);
@@ -35,8 +39,12 @@ describe('expiry policy', () => {
   it('adds calendar months, clamping to the end of a shorter month', () => {
     const at = new Date('2026-01-31T10:00:00Z');
     expect(validUntilFor({ expiry: { kind: 'none' } }, at)).toBeNull();
-    expect(validUntilFor({ expiry: { kind: 'months', months: 1 } }, at)?.toISOString()).toBe('2026-02-28T10:00:00.000Z');
-    expect(validUntilFor({ expiry: { kind: 'months', months: 12 } }, at)?.toISOString()).toBe('2027-01-31T10:00:00.000Z');
+    expect(validUntilFor({ expiry: { kind: 'months', months: 1 } }, at)?.toISOString()).toBe(
+      '2026-02-28T10:00:00.000Z',
+    );
+    expect(validUntilFor({ expiry: { kind: 'months', months: 12 } }, at)?.toISOString()).toBe(
+      '2027-01-31T10:00:00.000Z',
+    );
     const fixed = new Date('2030-06-01T00:00:00Z');
     expect(validUntilFor({ expiry: { kind: 'date', date: fixed } }, at)).toEqual(fixed);
   });
@@ -44,7 +52,14 @@ describe('expiry policy', () => {
 
 describe('designer', () => {
   it('renders the same PNG bytes for the same input, and escapes text', () => {
-    const design = parseDesign({ shape: 'shield', icon: 'trophy', title: 'Data <Science> & Co', subtitle: 'Level 2', primary: '#112233', secondary: '#ffeeaa' });
+    const design = parseDesign({
+      shape: 'shield',
+      icon: 'trophy',
+      title: 'Data <Science> & Co',
+      subtitle: 'Level 2',
+      primary: '#112233',
+      secondary: '#ffeeaa',
+    });
     const svg = renderDesignSvg(design);
     expect(svg).toContain('Data &lt;Science&gt; &amp; Co');
     expect(svg).not.toContain('<Science>');
@@ -81,7 +96,12 @@ describe.each(DIALECTS)('badge templates on %s', (dialect) => {
       tags: ['python', ' programming ', 'python'],
       criteriaUrl: 'https://example.org/criteria',
       alignments: [
-        { targetName: 'ESCO programming', targetUrl: 'https://esco.example/skill/1', targetCode: 'S1', targetFramework: 'ESCO' },
+        {
+          targetName: 'ESCO programming',
+          targetUrl: 'https://esco.example/skill/1',
+          targetCode: 'S1',
+          targetFramework: 'ESCO',
+        },
       ],
       achievementType: 'Certificate',
       creditsAvailable: 2.5,
@@ -101,12 +121,18 @@ describe.each(DIALECTS)('badge templates on %s', (dialect) => {
       id: `http://localhost:3000/orgs/${org.slug}/badges/${tpl.id}`,
       type: ['Achievement'],
       image: { id: `http://localhost:3000/orgs/${org.slug}/badges/${tpl.id}/image.png`, type: 'Image' },
-      criteria: { id: 'https://example.org/criteria', narrative: 'Attend the full course and pass the final quiz.' },
+      criteria: {
+        id: 'https://example.org/criteria',
+        narrative: 'Attend the full course and pass the final quiz.',
+      },
       alignment: [{ type: ['Alignment'], targetName: 'ESCO programming' }],
       creator: { id: `did:web:localhost%3A3000:orgs:${org.slug}`, type: ['Profile'] },
     });
     const credential = {
-      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+      ],
       id: 'urn:uuid:2f1e2a4c-1111-4a4a-8b8b-000000000001',
       type: ['VerifiableCredential', 'OpenBadgeCredential'],
       issuer: achievement.creator,
@@ -114,7 +140,9 @@ describe.each(DIALECTS)('badge templates on %s', (dialect) => {
       name: 'Python Basics',
       credentialSubject: {
         type: ['AchievementSubject'],
-        identifier: [{ type: 'IdentityObject', identityHash: 'sha256$00', identityType: 'emailAddress', hashed: true }],
+        identifier: [
+          { type: 'IdentityObject', identityHash: 'sha256$00', identityType: 'emailAddress', hashed: true },
+        ],
         achievement,
       },
     };
@@ -142,7 +170,9 @@ describe.each(DIALECTS)('badge templates on %s', (dialect) => {
     });
     await updateTemplate(t.db, tpl.id, { status: 'active' });
     await updateTemplate(t.db, tpl.id, { status: 'archived' });
-    await expect(updateTemplate(t.db, tpl.id, { status: 'active' })).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(updateTemplate(t.db, tpl.id, { status: 'active' })).rejects.toMatchObject({
+      code: 'INVALID',
+    });
     await expect(
       makeTemplate(t.db, org, {
         description: '',

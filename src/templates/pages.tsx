@@ -1,0 +1,726 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LaurelError, notFound } from '../errors.ts';
+import { pageContext } from '../http/auth.ts';
+import type { AppContext } from '../http/context.ts';
+import { roleAtLeast } from '../orgs/access.ts';
+import { type FormFailure, fileField, formFailure } from '../orgs/forms.ts';
+import { ManageLayout } from '../orgs/manage-layout.tsx';
+import { IMAGE_CSP, manageAccess, publicOrg } from '../orgs/pages.tsx';
+import { type Org, issuerDid } from '../orgs/service.ts';
+import type { OrgRole } from '../orgs/tables.ts';
+import {
+  Alert,
+  CsrfField,
+  EmptyState,
+  Field,
+  FormErrors,
+  PageHeader,
+  Pill,
+  Select,
+  TextArea,
+  formatDate,
+} from '../ui/components.tsx';
+import { Layout, type PageContext } from '../ui/layout.tsx';
+import { ICONS, SHAPES, renderDesignSvg } from './designer.ts';
+import {
+  EMPTY_ALIGNMENT_ROWS,
+  STATUS_ACTIONS,
+  type TemplateFormValues,
+  designFromValues,
+  designValues,
+  readTemplateForm,
+  valuesFromTemplate,
+} from './form.ts';
+import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';
+import {
+  ACHIEVEMENT_TYPES,
+  MAX_ALIGNMENTS,
+  type Template,
+  type TemplateImageInput,
+  achievementFor,
+  badgeClassFor,
+  createTemplate,
+  getTemplate,
+  listTemplates,
+  setTemplateStatus,
+  templateImage,
+  templateUrl,
+  updateTemplate,
+} from './service.ts';
+import type { TemplateStatus } from './tables.ts';
+
+const STATUS_PILL: Record<TemplateStatus, 'ok' | 'neutral' | 'warn'> = {
+  active: 'ok',
+  draft: 'warn',
+  archived: 'neutral',
+};
+const OB3_CONTEXT = [
+  'https://www.w3.org/ns/credentials/v2',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+];
+
+function TemplateListPage(props: { ctx: PageContext; org: Org; role: OrgRole; templates: Template[] }) {
+  const base = `/manage/${props.org.slug}/templates`;
+  return (
+    <ManageLayout
+      ctx={props.ctx}
+      org={props.org}
+      role={props.role}
+      active="templates"
+      title="Badge templates"
+    >
+      <PageHeader
+        title="Badge templates"
+        actions={
+          roleAtLeast(props.role, 'admin') ? (
+            <a class="button" href={`${base}/new`}>
+              New template
+            </a>
+          ) : null
+        }
+      />
+      {props.templates.length === 0 ? (
+        <EmptyState title="No badge templates yet.">
+          <p>A template holds what every badge of one kind says: name, image, criteria, skills and expiry.</p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span class="visually-hidden">Image</span>
+                </th>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.templates.map((t) => (
+                <tr>
+                  <td>
+                    <img src={`${base}/${t.id}/image.png`} alt="" width="48" height="48" />
+                  </td>
+                  <td>
+                    {roleAtLeast(props.role, 'admin') ? (
+                      <a href={`${base}/${t.id}`}>{t.name}</a>
+                    ) : t.status === 'draft' ? (
+                      t.name
+                    ) : (
+                      <a href={`/orgs/${props.org.slug}/badges/${t.id}`}>{t.name}</a>
+                    )}
+                  </td>
+                  <td>
+                    <Pill kind={STATUS_PILL[t.status]}>{t.status}</Pill>
+                  </td>
+                  <td>{formatDate(t.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </ManageLayout>
+  );
+}
+
+function EditorPage(props: {
+  ctx: PageContext;
+  org: Org;
+  role: OrgRole;
+  template?: Template;
+  values: TemplateFormValues;
+  failure?: FormFailure;
+  saved?: boolean;
+}) {
+  const { org, template, values: v } = props;
+  const errors = props.failure?.errors;
+  const base = `/manage/${org.slug}/templates`;
+  const action = template ? `${base}/${template.id}` : `${base}/new`;
+  const filled = Object.keys(v).filter((k) => /^alignments\.\d+\.targetName$/.test(k)).length;
+  const rows = Math.min(
+    MAX_ALIGNMENTS,
+    Math.max(filled, ...Object.keys(v).map((k) => Number(/^alignments\.(\d+)\./.exec(k)?.[1] ?? -1) + 1)) +
+      EMPTY_ALIGNMENT_ROWS,
+  );
+  const previewSrc =
+    template && v.imageSource === 'keep'
+      ? `${base}/${template.id}/image.png?v=${template.updatedAt.getTime()}`
+      : `${base}/preview.svg?${new URLSearchParams(designValues(designFromValues(v)))}`;
+  const imageError = errors?.find((e) => e.field === 'image')?.message;
+  return (
+    <ManageLayout
+      ctx={props.ctx}
+      org={org}
+      role={props.role}
+      active="templates"
+      title={template ? `Edit ${template.name}` : 'New badge template'}
+    >
+      <PageHeader
+        title={template ? template.name : 'New badge template'}
+        breadcrumbs={[[base, 'Templates']]}
+        actions={
+          template && template.status !== 'draft' ? (
+            <a href={`/orgs/${org.slug}/badges/${template.id}`}>Public page</a>
+          ) : null
+        }
+      />
+      {props.saved ? <Alert kind="success" title="Saved." /> : null}
+      {template ? (
+        <div class="row" style="margin-bottom:1rem">
+          <span>
+            Status: <Pill kind={STATUS_PILL[template.status]}>{template.status}</Pill>
+          </span>
+          {STATUS_ACTIONS[template.status].map((a) => (
+            <form method="post" action={`${base}/${template.id}/status`} data-confirm={a.confirm}>
+              <CsrfField token={props.ctx.csrfToken} />
+              <input type="hidden" name="status" value={a.to} />
+              <button type="submit" class="button small">
+                {a.label}
+              </button>
+            </form>
+          ))}
+          {template.status === 'archived' ? (
+            <span class="muted">Archived templates cannot issue badges.</span>
+          ) : null}
+        </div>
+      ) : null}
+      <form
+        method="post"
+        action={action}
+        enctype="multipart/form-data"
+        class="stack"
+        data-preview-url={`${base}/preview.svg`}
+        data-preview-target="#badge-preview"
+      >
+        <CsrfField token={props.ctx.csrfToken} />
+        <FormErrors message={props.failure?.message} errors={errors} />
+        <div class="two-col">
+          <div class="stack">
+            <Field
+              label="Name"
+              name="name"
+              value={v.name}
+              required
+              errors={errors}
+              attrs={{ maxlength: 200 }}
+            />
+            <TextArea
+              label="Description"
+              name="description"
+              value={v.description}
+              required
+              errors={errors}
+              rows={3}
+            />
+            <TextArea
+              label="Criteria"
+              name="criteriaNarrative"
+              value={v.criteriaNarrative}
+              required
+              errors={errors}
+              rows={4}
+              hint="What someone did to earn this badge (Markdown allowed)."
+            />
+            <Field
+              label="Criteria page (URL)"
+              name="criteriaUrl"
+              type="url"
+              value={v.criteriaUrl}
+              errors={errors}
+            />
+            <Field
+              label="Skills and tags"
+              name="tags"
+              value={v.tags}
+              errors={errors}
+              hint="Comma-separated, e.g. first aid, leadership."
+            />
+            <div class="two-col">
+              <Select
+                label="Type"
+                name="achievementType"
+                value={v.achievementType || 'Badge'}
+                errors={errors}
+                options={ACHIEVEMENT_TYPES.map((t) => ({
+                  value: t,
+                  label: t.replace(/([a-z])([A-Z])/g, '$1 $2'),
+                }))}
+              />
+              <Field label="Level" name="level" value={v.level} errors={errors} attrs={{ maxlength: 100 }} />
+            </div>
+            <Field
+              label="Credits"
+              name="creditsAvailable"
+              type="number"
+              value={v.creditsAvailable}
+              errors={errors}
+              attrs={{ step: 'any', min: 0 }}
+            />
+            <fieldset>
+              <legend>Expiry</legend>
+              <Select
+                label="Badges expire"
+                name="expiryKind"
+                value={v.expiryKind || 'none'}
+                errors={errors}
+                options={[
+                  { value: 'none', label: 'Never' },
+                  { value: 'months', label: 'A number of months after issuing' },
+                  { value: 'date', label: 'On a fixed date' },
+                ]}
+              />
+              <Field
+                label="Months"
+                name="expiryMonths"
+                type="number"
+                value={v.expiryMonths}
+                errors={errors}
+                attrs={{ min: 1, max: 1200 }}
+              />
+              <Field label="Date" name="expiryDate" type="date" value={v.expiryDate} errors={errors} />
+            </fieldset>
+            <fieldset>
+              <legend>Alignments (up to {MAX_ALIGNMENTS})</legend>
+              <p class="hint">
+                Link the badge to a competency framework or standard. Leave rows empty to skip them.
+              </p>
+              {Array.from({ length: rows }, (_, i) => (
+                <fieldset class="card">
+                  <legend>Alignment {i + 1}</legend>
+                  <Field
+                    label="Target name"
+                    name={`alignments.${i}.targetName`}
+                    value={v[`alignments.${i}.targetName`]}
+                    errors={errors}
+                  />
+                  <Field
+                    label="Target URL"
+                    name={`alignments.${i}.targetUrl`}
+                    type="url"
+                    value={v[`alignments.${i}.targetUrl`]}
+                    errors={errors}
+                  />
+                  <Field
+                    label="Framework"
+                    name={`alignments.${i}.targetFramework`}
+                    value={v[`alignments.${i}.targetFramework`]}
+                    errors={errors}
+                  />
+                  <Field
+                    label="Code"
+                    name={`alignments.${i}.targetCode`}
+                    value={v[`alignments.${i}.targetCode`]}
+                    errors={errors}
+                  />
+                  <Field
+                    label="Description"
+                    name={`alignments.${i}.targetDescription`}
+                    value={v[`alignments.${i}.targetDescription`]}
+                    errors={errors}
+                  />
+                </fieldset>
+              ))}
+            </fieldset>
+          </div>
+          <div class="stack">
+            <h2>Image</h2>
+            <img id="badge-preview" src={previewSrc} alt="Preview of the badge" width="240" height="240" />
+            <fieldset>
+              <legend>Image source</legend>
+              {template ? (
+                <label>
+                  <input type="radio" name="imageSource" value="keep" checked={v.imageSource === 'keep'} />{' '}
+                  Keep the current image
+                </label>
+              ) : null}
+              <label>
+                <input
+                  type="radio"
+                  name="imageSource"
+                  value="designer"
+                  checked={v.imageSource === 'designer' || (!template && v.imageSource !== 'upload')}
+                />{' '}
+                Design it here
+              </label>
+              <label>
+                <input type="radio" name="imageSource" value="upload" checked={v.imageSource === 'upload'} />{' '}
+                Upload a PNG or SVG
+              </label>
+            </fieldset>
+            <div class={imageError ? 'field has-error' : 'field'}>
+              <label for="f-image">Upload (PNG or SVG, at most 2 MB, square works best)</label>
+              {imageError ? <p class="error">{imageError}</p> : null}
+              <input id="f-image" type="file" name="image" accept="image/png,image/svg+xml" />
+            </div>
+            <fieldset>
+              <legend>Designer</legend>
+              <Select
+                label="Shape"
+                name="shape"
+                value={v.shape}
+                options={SHAPES.map((s) => ({ value: s, label: s }))}
+              />
+              <Select
+                label="Icon"
+                name="icon"
+                value={v.icon}
+                options={ICONS.map((s) => ({ value: s, label: s }))}
+              />
+              <Field label="Main colour" name="primary" type="color" value={v.primary || '#1f5c4a'} />
+              <Field label="Accent colour" name="secondary" type="color" value={v.secondary || '#f4d35e'} />
+              <Field
+                label="Title on the badge"
+                name="designTitle"
+                value={v.designTitle}
+                hint="Defaults to the name; two lines at most."
+                attrs={{ maxlength: 48 }}
+              />
+              <Field label="Subtitle" name="subtitle" value={v.subtitle} attrs={{ maxlength: 40 }} />
+            </fieldset>
+          </div>
+        </div>
+        <div class="form-actions">
+          <button type="submit" class="button">
+            {template ? 'Save changes' : 'Create template'}
+          </button>
+        </div>
+      </form>
+    </ManageLayout>
+  );
+}
+
+function PublicTemplatePage(props: {
+  ctx: PageContext;
+  org: Org;
+  template: Template;
+  url: string;
+  did: string;
+}) {
+  const { org, template: t } = props;
+  const meta: Record<string, string> = {
+    'og:type': 'website',
+    'og:title': t.name,
+    'og:description': t.description.slice(0, 300),
+    'og:url': props.url,
+    'og:image': `${props.url}/image.png`,
+    'og:image:alt': t.name,
+    'twitter:card': 'summary',
+  };
+  return (
+    <Layout
+      ctx={props.ctx}
+      title={`${t.name} — ${org.name}`}
+      description={t.description.slice(0, 300)}
+      meta={meta}
+    >
+      <div class="badge-hero">
+        <img src={`/orgs/${org.slug}/badges/${t.id}/image.png`} alt={t.name} />
+        <div class="stack">
+          <h1>{t.name}</h1>
+          <p>
+            Issued by <a href={`/orgs/${org.slug}`}>{org.name}</a>
+            {t.status === 'archived' ? (
+              <>
+                {' '}
+                · <Pill>no longer issued</Pill>
+              </>
+            ) : null}
+          </p>
+          <p class="lead">{t.description}</p>
+          {t.tags.length ? (
+            <ul class="tags" aria-label="Skills">
+              {t.tags.map((tag) => (
+                <li>{tag}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      </div>
+      <section aria-labelledby="criteria">
+        <h2 id="criteria">Criteria</h2>
+        <p style="white-space:pre-line">{t.criteriaNarrative}</p>
+        {t.criteriaUrl ? (
+          <p>
+            <a href={t.criteriaUrl} rel="nofollow noopener">
+              More about the criteria
+            </a>
+          </p>
+        ) : null}
+      </section>
+      {t.alignments.length ? (
+        <section aria-labelledby="alignments">
+          <h2 id="alignments">Alignments</h2>
+          <ul>
+            {t.alignments.map((a) => (
+              <li>
+                <a href={a.targetUrl} rel="nofollow noopener">
+                  {a.targetName}
+                </a>
+                {a.targetFramework ? ` (${a.targetFramework}${a.targetCode ? ` ${a.targetCode}` : ''})` : ''}
+                {a.targetDescription ? <span class="muted"> — {a.targetDescription}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <dl>
+        <dt>Type</dt>
+        <dd>{t.achievementType}</dd>
+        {t.level ? (
+          <>
+            <dt>Level</dt>
+            <dd>{t.level}</dd>
+          </>
+        ) : null}
+        {t.creditsAvailable !== null ? (
+          <>
+            <dt>Credits</dt>
+            <dd>{String(t.creditsAvailable)}</dd>
+          </>
+        ) : null}
+        <dt>Issuer identity</dt>
+        <dd>
+          <code>{props.did}</code>
+        </dd>
+      </dl>
+      <p class="muted small">
+        Machine-readable: <a href={`${props.url}/achievement.json`}>Open Badges 3.0 Achievement</a> ·{' '}
+        <a href={`${props.url}/badgeclass.json`}>Open Badges 2.0 BadgeClass</a>
+      </p>
+    </Layout>
+  );
+}
+
+// ---------------------------------------------------------------- routes
+
+type P = { Params: { slug: string; id: string } };
+const hide = { schema: { hide: true } };
+
+function sendImage(reply: FastifyReply, data: Buffer, format: 'png' | 'svg', cache: string) {
+  return reply
+    .type(format === 'png' ? 'image/png' : 'image/svg+xml')
+    .header('content-security-policy', IMAGE_CSP)
+    .header('cache-control', cache)
+    .send(data);
+}
+
+/** A template of the org as the public may see it: drafts do not exist for them. */
+async function publicTemplate(ctx: AppContext, slug: string, id: string) {
+  const org = await publicOrg(ctx, slug);
+  const template = await getTemplate(ctx.db, id);
+  if (!template || template.orgId !== org.id || template.status === 'draft') throw notFound('That badge');
+  return { org, template };
+}
+
+export function wantsLinkedData(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return (
+    /application\/ld\+json/.test(accept) || (/application\/json/.test(accept) && !/text\/html/.test(accept))
+  );
+}
+
+export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
+  const { db, config } = ctx;
+
+  const orgTemplate = async (org: Org, id: string) => {
+    const template = await getTemplate(db, id);
+    if (!template || template.orgId !== org.id) throw notFound('That badge template');
+    return template;
+  };
+
+  app.get<{ Params: { slug: string } }>('/manage/:slug/templates', hide, async (request, reply) => {
+    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'viewer');
+    const templates = await listTemplates(db, org.id);
+    return reply.html(
+      <TemplateListPage ctx={pageContext(request)} org={org} role={role} templates={templates} />,
+    );
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: Record<string, string> }>(
+    '/manage/:slug/templates/preview.svg',
+    hide,
+    async (request, reply) => {
+      await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const svg = renderDesignSvg(designFromValues(request.query));
+      return reply
+        .type('image/svg+xml')
+        .header('content-security-policy', IMAGE_CSP)
+        .header('cache-control', 'private, max-age=60')
+        .send(svg);
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>('/manage/:slug/templates/new', hide, async (request, reply) => {
+    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+    const values = {
+      imageSource: 'designer',
+      expiryKind: 'none',
+      achievementType: 'Badge',
+      ...designValues(designFromValues({})),
+      designTitle: '',
+    };
+    return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
+  });
+
+  const imageFrom = (
+    request: FastifyRequest,
+    values: TemplateFormValues,
+    required: boolean,
+  ): TemplateImageInput | undefined => {
+    const file = fileField(request, 'image');
+    if (values.imageSource === 'upload' || (file && values.imageSource !== 'designer')) {
+      if (!file) {
+        throw invalidField('image', 'Choose a PNG or SVG file to upload, or use the designer.');
+      }
+      return { upload: prepareUpload(file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
+    }
+    if (values.imageSource === 'designer' || required) return { design: designFromValues(values) };
+    return undefined;
+  };
+
+  app.post<{ Params: { slug: string } }>('/manage/:slug/templates/new', hide, async (request, reply) => {
+    const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+    const { values, input } = readTemplateForm(request);
+    try {
+      const image = imageFrom(request, values, true)!;
+      const template = await createTemplate(db, org.id, input, image, user.id);
+      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+    } catch (e) {
+      const failure = formFailure(e);
+      return reply.html(
+        <EditorPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
+        failure.status === 409 ? 422 : failure.status,
+      );
+    }
+  });
+
+  app.get<P & { Querystring: { saved?: string } }>(
+    '/manage/:slug/templates/:id',
+    hide,
+    async (request, reply) => {
+      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const template = await orgTemplate(org, request.params.id);
+      return reply.html(
+        <EditorPage
+          ctx={pageContext(request)}
+          org={org}
+          role={role}
+          template={template}
+          values={valuesFromTemplate(template)}
+          saved={request.query.saved === '1'}
+        />,
+      );
+    },
+  );
+
+  app.post<P>('/manage/:slug/templates/:id', hide, async (request, reply) => {
+    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+    const template = await orgTemplate(org, request.params.id);
+    const { values, input } = readTemplateForm(request);
+    try {
+      const image = imageFrom(request, values, false);
+      await updateTemplate(db, template.id, input, image);
+      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+    } catch (e) {
+      const failure = formFailure(e);
+      return reply.html(
+        <EditorPage
+          ctx={pageContext(request)}
+          org={org}
+          role={role}
+          template={template}
+          values={values}
+          failure={failure}
+        />,
+        failure.status === 409 ? 422 : failure.status,
+      );
+    }
+  });
+
+  app.post<P>('/manage/:slug/templates/:id/status', hide, async (request, reply) => {
+    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+    const template = await orgTemplate(org, request.params.id);
+    const to = (request.body as Record<string, unknown> | undefined)?.status;
+    try {
+      await setTemplateStatus(db, template.id, to as TemplateStatus);
+      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+    } catch (e) {
+      const failure = formFailure(e);
+      return reply.html(
+        <EditorPage
+          ctx={pageContext(request)}
+          org={org}
+          role={role}
+          template={template}
+          values={valuesFromTemplate(template)}
+          failure={failure}
+        />,
+        422,
+      );
+    }
+  });
+
+  app.get<P>('/manage/:slug/templates/:id/image.png', hide, async (request, reply) => {
+    const { org } = await manageAccess(ctx, request, request.params.slug, 'viewer');
+    const template = await orgTemplate(org, request.params.id);
+    const png = await templateImage(db, template.id, 'png');
+    if (!png) throw notFound('That image');
+    return sendImage(reply, png, 'png', 'private, max-age=60');
+  });
+
+  // Public pages and documents of a template.
+  app.get<P>('/orgs/:slug/badges/:id', hide, async (request, reply) => {
+    const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+    reply.header('vary', 'accept');
+    if (wantsLinkedData(request)) {
+      return reply
+        .type('application/ld+json; charset=utf-8')
+        .header('access-control-allow-origin', '*')
+        .send(JSON.stringify({ '@context': OB3_CONTEXT, ...achievementFor(config, org, template) }, null, 2));
+    }
+    return reply.html(
+      <PublicTemplatePage
+        ctx={pageContext(request)}
+        org={org}
+        template={template}
+        url={templateUrl(config, org, template)}
+        did={issuerDid(config, org.slug)}
+      />,
+    );
+  });
+
+  app.get<P>('/orgs/:slug/badges/:id/achievement.json', hide, async (request, reply) => {
+    const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+    return reply
+      .type('application/ld+json; charset=utf-8')
+      .header('access-control-allow-origin', '*')
+      .header('cache-control', 'public, max-age=300')
+      .send(JSON.stringify({ '@context': OB3_CONTEXT, ...achievementFor(config, org, template) }, null, 2));
+  });
+
+  app.get<P>('/orgs/:slug/badges/:id/badgeclass.json', hide, async (request, reply) => {
+    const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('access-control-allow-origin', '*')
+      .header('cache-control', 'public, max-age=300')
+      .send(JSON.stringify(badgeClassFor(config, org, template), null, 2));
+  });
+
+  for (const format of ['png', 'svg'] as const) {
+    app.get<P>(`/orgs/:slug/badges/:id/image.${format}`, hide, async (request, reply) => {
+      const { template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+      const data = await templateImage(db, template.id, format);
+      if (!data) throw notFound('That image');
+      return sendImage(reply, data, format, 'public, max-age=300');
+    });
+  }
+}
+
+function invalidField(fieldName: string, message: string) {
+  return new LaurelError('INVALID', 'The badge template could not be saved.', [
+    { field: fieldName, message },
+  ]);
+}

@@ -1,0 +1,305 @@
+// The JSON API for badge templates. Authenticated by an API key of the organization (scoped)
+// or a member's session (role; x-csrf-token on writes).
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { requireOrgActor } from '../apikeys/access.ts';
+import type { Config } from '../config.ts';
+import { LaurelError, notFound } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Org, getOrgById } from '../orgs/service.ts';
+import { ICONS, SHAPES, parseDesign } from './designer.ts';
+import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';
+import {
+  ACHIEVEMENT_TYPES,
+  MAX_ALIGNMENTS,
+  MAX_TAGS,
+  type Template,
+  type TemplateImageInput,
+  type TemplateInput,
+  createTemplate,
+  getTemplate,
+  listTemplates,
+  templateUrl,
+  updateTemplate,
+} from './service.ts';
+
+const Problem = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  code: Type.String(),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
+
+const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) });
+const TemplateParams = Type.Object({ slug: SlugParams.properties.slug, id: Type.String({ format: 'uuid' }) });
+
+const Status = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
+const AlignmentSchema = Type.Object(
+  {
+    targetName: Type.String({ minLength: 1, maxLength: 1000 }),
+    targetUrl: Type.String({ minLength: 1, maxLength: 1000 }),
+    targetFramework: Type.Optional(Type.String({ maxLength: 1000 })),
+    targetCode: Type.Optional(Type.String({ maxLength: 1000 })),
+    targetDescription: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+const ExpirySchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('none'), Type.Literal('date'), Type.Literal('months')]),
+    date: Type.Optional(Type.String({ description: 'YYYY-MM-DD or RFC 3339, for kind "date".' })),
+    months: Type.Optional(Type.Integer({ minimum: 1, maximum: 1200 })),
+  },
+  { additionalProperties: false },
+);
+const DesignSchema = Type.Object(
+  {
+    shape: Type.Optional(Type.Union(SHAPES.map((s) => Type.Literal(s)))),
+    icon: Type.Optional(Type.Union(ICONS.map((s) => Type.Literal(s)))),
+    primary: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+    secondary: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+    title: Type.Optional(Type.String({ maxLength: 48 })),
+    subtitle: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false, description: 'Draw the image with the built-in designer.' },
+);
+const ImageSchema = Type.Object(
+  {
+    data: Type.String({
+      maxLength: Math.ceil((MAX_TEMPLATE_IMAGE_BYTES * 4) / 3) + 8,
+      description: 'Base64 of a PNG or SVG file (at most 2 MB decoded); the type is read from the bytes.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.String({ minLength: 1, maxLength: 5000 }),
+  criteriaNarrative: Type.String({ minLength: 1, maxLength: 10000 }),
+  criteriaUrl: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  tags: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: MAX_TAGS })),
+  alignments: Type.Optional(Type.Array(AlignmentSchema, { maxItems: MAX_ALIGNMENTS })),
+  achievementType: Type.Optional(
+    Type.String({ maxLength: 64, description: `One of ${ACHIEVEMENT_TYPES.join(', ')}, or ext:Name.` }),
+  ),
+  creditsAvailable: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 10000 }), Type.Null()])),
+  level: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+  expiry: Type.Optional(ExpirySchema),
+  status: Type.Optional(Status),
+  image: Type.Optional(ImageSchema),
+  design: Type.Optional(DesignSchema),
+};
+
+const CreateBody = Type.Object(fields, { additionalProperties: false });
+const PatchBody = Type.Object(
+  {
+    ...fields,
+    name: Type.Optional(fields.name),
+    description: Type.Optional(fields.description),
+    criteriaNarrative: Type.Optional(fields.criteriaNarrative),
+  },
+  { additionalProperties: false },
+);
+
+const TemplateSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  description: Type.String(),
+  criteriaNarrative: Type.String(),
+  criteriaUrl: Type.Union([Type.String(), Type.Null()]),
+  tags: Type.Array(Type.String()),
+  alignments: Type.Array(AlignmentSchema),
+  achievementType: Type.String(),
+  creditsAvailable: Type.Union([Type.Number(), Type.Null()]),
+  level: Type.Union([Type.String(), Type.Null()]),
+  expiry: ExpirySchema,
+  status: Status,
+  achievementId: Type.String({ description: 'The OB3 Achievement id (its public page).' }),
+  imageUrl: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+function present(config: Config, org: Org, t: Template) {
+  const url = templateUrl(config, org, t);
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    criteriaNarrative: t.criteriaNarrative,
+    criteriaUrl: t.criteriaUrl,
+    tags: t.tags,
+    alignments: t.alignments,
+    achievementType: t.achievementType,
+    creditsAvailable: t.creditsAvailable,
+    level: t.level,
+    expiry: {
+      kind: t.expiry.kind,
+      ...(t.expiry.date ? { date: t.expiry.date.toISOString() } : {}),
+      ...(t.expiry.months ? { months: t.expiry.months } : {}),
+    },
+    status: t.status,
+    achievementId: url,
+    imageUrl: `${url}/image.png`,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
+  reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+
+function imageInput(body: Static<typeof PatchBody>): TemplateImageInput | undefined {
+  if (body.image && body.design) {
+    throw new LaurelError('INVALID', 'Send either an image or a design, not both.', [
+      { field: 'image', message: 'Send either image or design.' },
+    ]);
+  }
+  if (body.image) {
+    const data = Buffer.from(body.image.data, 'base64');
+    return { upload: prepareUpload(data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
+  }
+  if (body.design) return { design: parseDesign(body.design, body.name) };
+  return undefined;
+}
+
+function expiryInput(e: Static<typeof ExpirySchema> | undefined): TemplateInput['expiry'] {
+  if (!e) return undefined;
+  return { kind: e.kind, date: e.date ? new Date(e.date) : null, months: e.months ?? null };
+}
+
+export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
+  const { db, config } = ctx;
+  const tags = ['Templates'];
+  const security = [{ apiKey: [] }];
+  const bodyLimit = 4 * 1024 * 1024;
+
+  const actorOrg = async (actor: { org: { id: string } }) => (await getOrgById(db, actor.org.id))!;
+  const ownTemplate = async (org: Org, id: string) => {
+    const t = await getTemplate(db, id);
+    if (!t || t.orgId !== org.id) throw notFound('That badge template');
+    return t;
+  };
+
+  app.get<{ Params: Static<typeof SlugParams>; Querystring: { status?: 'draft' | 'active' | 'archived' } }>(
+    '/api/v1/orgs/:slug/templates',
+    {
+      schema: {
+        tags,
+        summary: 'List badge templates',
+        params: SlugParams,
+        querystring: Type.Object({ status: Type.Optional(Status) }),
+        security,
+        response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'viewer',
+        scope: 'templates:read',
+      });
+      const org = await actorOrg(actor);
+      const list = await listTemplates(
+        db,
+        org.id,
+        request.query.status ? { status: request.query.status } : {},
+      );
+      return sendJson(reply, 200, { items: list.map((t) => present(config, org, t)) });
+    },
+  );
+
+  app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof CreateBody> }>(
+    '/api/v1/orgs/:slug/templates',
+    {
+      bodyLimit,
+      schema: {
+        tags,
+        summary: 'Create a badge template',
+        description:
+          'The image is an upload (base64 PNG/SVG) or a design; with neither, the designer draws one from the name.',
+        params: SlugParams,
+        body: CreateBody,
+        security,
+        response: { 201: TemplateSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'admin',
+        scope: 'templates:write',
+      });
+      const org = await actorOrg(actor);
+      const b = request.body;
+      const image = imageInput(b) ?? { design: parseDesign({}, b.name) };
+      const t = await createTemplate(
+        db,
+        org.id,
+        { ...b, expiry: expiryInput(b.expiry) },
+        image,
+        actor.userId ?? undefined,
+      );
+      return sendJson(
+        reply.header('location', `/api/v1/orgs/${org.slug}/templates/${t.id}`),
+        201,
+        present(config, org, t),
+      );
+    },
+  );
+
+  app.get<{ Params: Static<typeof TemplateParams> }>(
+    '/api/v1/orgs/:slug/templates/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Read a badge template',
+        params: TemplateParams,
+        security,
+        response: { 200: TemplateSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'viewer',
+        scope: 'templates:read',
+      });
+      const org = await actorOrg(actor);
+      return sendJson(reply, 200, present(config, org, await ownTemplate(org, request.params.id)));
+    },
+  );
+
+  app.patch<{ Params: Static<typeof TemplateParams>; Body: Static<typeof PatchBody> }>(
+    '/api/v1/orgs/:slug/templates/:id',
+    {
+      bodyLimit,
+      schema: {
+        tags,
+        summary: 'Change a badge template',
+        description: 'Fields left out keep their value. Status moves draft → active → archived only.',
+        params: TemplateParams,
+        body: PatchBody,
+        security,
+        response: { 200: TemplateSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireOrgActor(ctx, request, request.params.slug, {
+        role: 'admin',
+        scope: 'templates:write',
+      });
+      const org = await actorOrg(actor);
+      const current = await ownTemplate(org, request.params.id);
+      const { image: _i, design: _d, expiry, ...rest } = request.body;
+      const t = await updateTemplate(
+        db,
+        current.id,
+        { ...rest, expiry: expiryInput(expiry) },
+        imageInput(request.body),
+      );
+      return sendJson(reply, 200, present(config, org, t));
+    },
+  );
+}
