@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bakeImage } from '../../src/bake/index.ts';
+import { type VerificationReport, verify } from '../../src/verify/index.ts';
+import { readSpec } from '../ob3/official-schema.ts';
+import { mapFetch, NOW, newIssuer, signDi, signJwt, tinyPng, unsignedCredential } from './fixtures.ts';
+
+const vector = readSpec('ob3/test-vector-eddsa-rdfc-2022.json');
+const stepOf = (r: VerificationReport, id: string) => r.steps.find((s) => s.id === id);
+
+describe('the 1EdTech eddsa-rdfc-2022 test vector', () => {
+  // The issuer profile lists its key, as the implementation guide's example does.
+  const issuerDoc = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: vector.key.controller,
+    verificationMethod: [
+      {
+        id: vector.key.id,
+        type: 'Multikey',
+        controller: vector.key.controller,
+        publicKeyMultibase: vector.key.publicKeyMultibase,
+      },
+    ],
+    assertionMethod: [vector.key.id],
+  };
+  const fetch = mapFetch({ [vector.key.controller]: issuerDoc });
+
+  it('verifies with the key document served through the injected fetch', async () => {
+    const r = await verify(vector.signedCredential, { fetch, now: NOW });
+    expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
+    expect(stepOf(r, 'proof')?.result).toBe('pass');
+    expect(stepOf(r, 'key')?.result).toBe('pass');
+    expect(r.issuer?.name).toBe('Example Corp');
+  });
+
+  it('fails when its name is changed', async () => {
+    const r = await verify({ ...vector.signedCredential, name: 'Teamwork Badge!' }, { fetch, now: NOW });
+    expect(stepOf(r, 'proof')?.code).toBe('PROOF_INVALID');
+  });
+
+  it('is indeterminate when the issuer’s key document cannot be fetched', async () => {
+    const r = await verify(vector.signedCredential, { fetch: mapFetch({}), now: NOW });
+    expect(r.verdict).toBe('indeterminate');
+    expect(stepOf(r, 'key')?.code).toBe('FETCH_FAILED');
+  });
+});
+
+describe('verify never throws', () => {
+  let samples: unknown[] = [];
+  beforeAll(async () => {
+    const issuer = newIssuer();
+    const di = await signDi(unsignedCredential(issuer), issuer);
+    const jwt = await signJwt(unsignedCredential(issuer), issuer);
+    samples = [di, jwt, bakeImage(tinyPng(), { kind: 'ob3-json', text: JSON.stringify(di) })];
+  });
+  const opts = { fetch: mapFetch({}), now: NOW };
+  const isReport = (r: VerificationReport) =>
+    ['valid', 'invalid', 'indeterminate'].includes(r.verdict) &&
+    typeof r.summary === 'string' &&
+    Array.isArray(r.steps) &&
+    r.steps.length > 0;
+
+  it('on random bytes and strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.string({ maxLength: 300 }),
+          fc.constantFrom('{', '{"@context":1}', 'a.b.c', 'http://', '<svg', '[]', 'null'),
+        ),
+        async (input) => {
+          const r = await verify(input, opts);
+          expect(isReport(r)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('on random JSON values and mutations of a real credential', async () => {
+    const mutateDeep = (value: unknown, path: number[], replacement: unknown): unknown => {
+      if (path.length === 0 || value === null || typeof value !== 'object') return replacement;
+      const entries = Object.entries(value as object);
+      if (entries.length === 0) return replacement;
+      const [k, v] = entries[path[0]! % entries.length]!;
+      const copy: any = Array.isArray(value) ? [...value] : { ...value };
+      copy[k] = mutateDeep(v, path.slice(1), replacement);
+      return copy;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.boolean(),
+        async (path, replacement, asJwtPayload) => {
+          const base = samples[0];
+          const mutated = mutateDeep(base, path, replacement);
+          const input = asJwtPayload
+            ? `eyJhbGciOiJFZERTQSJ9.${Buffer.from(JSON.stringify(mutated) ?? 'null').toString('base64url')}.AAAA`
+            : mutated;
+          const r = await verify(input as object, opts);
+          expect(isReport(r)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    for (const s of samples) expect(isReport(await verify(s as object, opts))).toBe(true);
+    expect(isReport(await verify(fc.sample(fc.jsonValue(), 1)[0] as object, opts))).toBe(true);
+  });
+});
