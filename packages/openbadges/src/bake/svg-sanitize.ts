@@ -10,6 +10,7 @@ import {
   requireSvgRoot,
   SVG_NS,
   type SvgLimits,
+  textContent,
   XLINK_NS,
   XML_NS,
   type XmlElement,
@@ -121,8 +122,18 @@ const RASTER_DATA_URI = /^data:image\/(png|jpeg|jpg|gif);base64,[A-Za-z0-9+/=\s]
  */
 export function isSafeCss(css: string): boolean {
   if (css.includes('\\')) return false;
-  if (/\/\*(?![\s\S]*?\*\/)/.test(css)) return false;
-  const plain = css.replace(/\/\*[\s\S]*?\*\//g, '').toLowerCase();
+  // Comments removed in one linear pass (a regex with lookahead goes quadratic on many `/*`).
+  let plain = '';
+  let at = 0;
+  for (;;) {
+    const open = css.indexOf('/*', at);
+    if (open < 0) break;
+    const close = css.indexOf('*/', open + 2);
+    if (close < 0) return false;
+    plain += css.slice(at, open);
+    at = close + 2;
+  }
+  plain = (plain + css.slice(at)).toLowerCase();
   if (
     /@import|@font-face|expression|behavior|-moz-binding|javascript:|vbscript:|image-set|\bsrc\s*\(/.test(
       plain,
@@ -189,12 +200,17 @@ export function sanitizeSvg(svg: string | Uint8Array, opts: SanitizeSvgOptions =
     }
     if (found.length === 1) {
       const el = found[0];
-      const { text, verify } = readCredentialElement(el);
-      credentialNs = el.uri;
-      const local = el.local;
-      const verifyAttr = verify !== undefined ? ` verify="${escapeAttribute(verify)}"` : '';
-      const body = text !== verify ? cdata(text) : '';
-      credential = `<openbadges:${local}${verifyAttr}>${body}</openbadges:${local}>`;
+      // An empty credential element carries nothing worth keeping.
+      const read =
+        textContent(el).trim() || el.attributes.some((a) => a.local === 'verify' && a.value.trim());
+      if (read) {
+        const { text, verify } = readCredentialElement(el);
+        credentialNs = el.uri;
+        const local = el.local;
+        const verifyAttr = verify !== undefined ? ` verify="${escapeAttribute(verify)}"` : '';
+        const body = text !== verify ? cdata(text) : '';
+        credential = `<openbadges:${local}${verifyAttr}>${body}</openbadges:${local}>`;
+      }
     }
   }
 

@@ -100,6 +100,10 @@ describe('sanitizeSvg', () => {
     expect(sanitizeSvg(baked)).not.toContain('openbadges');
     const kept = sanitizeSvg(baked, { keepCredential: true });
     expect(unbakeSvg(kept)).toEqual({ version: 'ob3', text: OB3_JSON });
+    const empty = `<svg ${NS} xmlns:ob="https://purl.imsglobal.org/ob/v3p0"><ob:credential> </ob:credential></svg>`;
+    expect(sanitizeSvg(empty, { keepCredential: true })).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+    );
     const jwt = sanitizeSvg(bakeSvg(BADGE_SVG, { version: 'ob3', jws: OB3_JWT }), { keepCredential: true });
     expect(unbakeSvg(jwt).text).toBe(OB3_JWT);
   });
@@ -123,6 +127,9 @@ describe('sanitizeSvg', () => {
     // A large attribute within the limits is handled, and an unsafe one dropped.
     const big = `<svg ${NS}><rect width="1" style="${'fill:red;'.repeat(50_000)}url(https://x)"/></svg>`;
     expect(sanitizeSvg(big)).toBe('<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"/></svg>');
+    // Many comment openers in one style value are handled in linear time.
+    const comments = `<svg ${NS}><rect width="1" style="${'/*'.repeat(400_000)}*/fill:red"/></svg>`;
+    expect(sanitizeSvg(comments)).toContain('fill:red');
   });
 });
 

@@ -8,7 +8,7 @@ import { BADGE_SVG, OB2_JSON, OB2_JWS, OB3_JSON, OB3_JWT } from './fixtures.ts';
 function firstChildOfRoot(svg: string) {
   const { root } = parseXml(svg);
   const first = root.children.find((c) => c.kind === 'element');
-  if (!first || first.kind !== 'element') throw new Error('no child');
+  if (first?.kind !== 'element') throw new Error('no child');
   return { root, first };
 }
 
