@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { moveMemberships } from '../orgs/service.ts';
 
 /**
  * Runs when one account is merged into another, inside the merge transaction, before the
@@ -10,4 +11,4 @@ export const mergeHooks: ((
   trx: Transaction<Database>,
   fromUserId: string,
   toUserId: string,
-) => Promise<void>)[] = [];
+) => Promise<void>)[] = [moveMemberships];

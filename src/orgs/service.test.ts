@@ -15,6 +15,7 @@ import {
   listKeys,
   listMembers,
   listOrgsForUser,
+  moveMemberships,
   removeMember,
   rotateKey,
   updateOrg,
@@ -154,5 +155,23 @@ describe.each(DIALECTS)('organizations on %s', (dialect) => {
     ]);
     await removeMember(t.db, org.id, owner.id);
     expect((await listMembers(t.db, org.id)).length).toBe(1);
+  });
+
+  it('moves memberships on account merge, keeping the higher role', async () => {
+    const from = await makeTestUser(t.db, 'From');
+    const to = await makeTestUser(t.db, 'To');
+    const a = await makeOrg(t.db, { ownerUserId: from.id });
+    const b = await makeOrg(t.db);
+    await addMember(t.db, b.id, from.id, 'viewer');
+    await addMember(t.db, b.id, to.id, 'admin');
+    await t.db.transaction().execute((trx) => moveMemberships(trx, from.id, to.id));
+    const roles = (await listOrgsForUser(t.db, to.id)).map((m) => [m.org.id, m.role]);
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        [a.id, 'owner'],
+        [b.id, 'admin'],
+      ]),
+    );
+    expect(await listOrgsForUser(t.db, from.id)).toEqual([]);
   });
 });

@@ -524,3 +524,34 @@ export async function removeMember(db: Handle, orgId: string, userId: string): P
     throw new LaurelError('CONFLICT', LAST_OWNER);
   await db.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
 }
+
+const ROLE_RANK: Record<OrgRole, number> = { viewer: 1, issuer: 2, admin: 3, owner: 4 };
+
+/**
+ * Account merge (see src/accounts/merge-hooks.ts): the memberships of `fromUserId` move to
+ * `toUserId`; where both were members, the higher role stays.
+ */
+export async function moveMemberships(trx: Transaction<Database>, fromUserId: string, toUserId: string) {
+  const rows = await trx
+    .selectFrom('org_members')
+    .select(['org_id', 'role'])
+    .where('user_id', '=', fromUserId)
+    .execute();
+  for (const r of rows) {
+    const existing = await getOrgRole(trx, r.org_id, toUserId);
+    if (!existing) {
+      await trx
+        .insertInto('org_members')
+        .values({ org_id: r.org_id, user_id: toUserId, role: r.role })
+        .execute();
+    } else if (ROLE_RANK[r.role] > ROLE_RANK[existing]) {
+      await trx
+        .updateTable('org_members')
+        .set({ role: r.role })
+        .where('org_id', '=', r.org_id)
+        .where('user_id', '=', toUserId)
+        .execute();
+    }
+  }
+  await trx.deleteFrom('org_members').where('user_id', '=', fromUserId).execute();
+}

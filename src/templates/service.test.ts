@@ -28,8 +28,11 @@ const schema = JSON.parse(
 );
 
 function validator() {
-  // biome-ignore lint/suspicious/noExplicitAny: CJS default export differs between tsc and Node
-  const Ajv: any = (Ajv2019 as any).default ?? Ajv2019;
+  // The CJS default export is seen differently by tsc and by Node.
+  type Validate = ((data: unknown) => boolean) & { errors?: unknown };
+  const Ajv = ((Ajv2019 as unknown as { default?: unknown }).default ?? Ajv2019) as unknown as new (
+    opts: object,
+  ) => { compile(schema: unknown): Validate };
   const ajv = new Ajv({ strict: false, allErrors: true });
   (addFormats as unknown as (a: unknown) => void)(ajv);
   return ajv.compile(schema);
