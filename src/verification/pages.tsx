@@ -165,10 +165,20 @@ const httpUrl = (value: string | undefined): string | undefined => {
   }
 };
 
+const IDENTITY_LABEL: Record<string, string> = {
+  emailAddress: 'email address',
+  email: 'email address',
+  url: 'URL',
+  telephone: 'telephone number',
+  did: 'DID',
+};
+
 function recipientLine(report: VerificationReport, checkedEmail: string | undefined): string {
   const r = report.recipient;
-  if (!r) return 'Not stated in the credential.';
-  const kind = r.hashed ? `a hashed ${r.identityType ?? 'identifier'}` : (r.identityType ?? 'an identifier');
+  if (!r || (!r.identityType && !r.id)) return 'Not stated in the credential.';
+  if (!r.identityType && r.id && r.matched === undefined) return `Identified as ${r.id}.`;
+  const type = r.identityType ? (IDENTITY_LABEL[r.identityType] ?? r.identityType) : 'identifier';
+  const kind = r.hashed ? `a hashed ${type}` : `an unhashed ${type}`;
   if (r.matched === true) return `Matches ${checkedEmail ?? 'the address you gave'} (${kind}).`;
   if (r.matched === false) return `Does not match ${checkedEmail ?? 'the address you gave'} (${kind}).`;
   return `Identified by ${kind}. Enter an email address above to check it.`;

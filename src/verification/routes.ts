@@ -281,7 +281,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
           report,
           baseUrl: ctx.config.baseUrl,
           imageSrc: input.imageSrc,
-          values: keep,
+          values: { ...keep, recipientEmail: input.recipientEmail },
         }),
       );
     },
