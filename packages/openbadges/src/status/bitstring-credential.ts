@@ -123,14 +123,15 @@ function parseEntry(entry: unknown) {
   if (!types) throw invalid('The credential status entry is not a BitstringStatusListEntry.');
   const purpose = entry.statusPurpose;
   if (purpose !== 'revocation' && purpose !== 'suspension') {
-    throw invalid(`The status purpose ${JSON.stringify(purpose)} is not one this verifier checks.`);
+    const shown = typeof purpose === 'string' ? `"${purpose.slice(0, 40)}"` : 'of this entry';
+    throw invalid(`The status purpose ${shown} is not one this verifier checks.`);
   }
   const raw = entry.statusListIndex;
   const index = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
   if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) {
     throw invalid('The statusListIndex of the credential status entry is not a non-negative integer.');
   }
-  if (entry.statusSize !== undefined && Number(entry.statusSize) !== 1) {
+  if (entry.statusSize !== undefined && entry.statusSize !== 1 && entry.statusSize !== '1') {
     throw invalid('Status entries wider than one bit (statusSize) are not supported.');
   }
   if (!isHttpUrl(entry.statusListCredential)) {
