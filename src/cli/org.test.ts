@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createUser } from '../accounts/service.ts';
 import { openPglite } from '../db/index.ts';
 import { listOrgsForUser } from '../orgs/service.ts';
-import { orgCommand } from './org.ts';
+import { runOrgCommand } from './org.ts';
 
 describe('laurel org create', () => {
   const dir = mkdtempSync(join(tmpdir(), 'laurel-org-cli-'));
@@ -15,7 +18,7 @@ describe('laurel org create', () => {
   const run = async (args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await orgCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
+    const code = await runOrgCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -61,5 +64,15 @@ describe('laurel org create', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('runs through the laurel binary', async () => {
+    const bin = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'org', 'create', '--slug', 'from-bin', '--name', 'From Bin'],
+      { env: { ...process.env, ...env } },
+    );
+    expect(stdout).toContain('did: did:web:badges.example.org:orgs:from-bin');
   });
 });

@@ -18,7 +18,11 @@ export interface CliIo {
 
 const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-export async function orgCommand(args: string[], io: CliIo = consoleIo, env = process.env): Promise<number> {
+export async function runOrgCommand(
+  args: string[],
+  io: CliIo = consoleIo,
+  env = process.env,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -79,3 +83,9 @@ function parse(args: string[]) {
     },
   });
 }
+
+/** The entry in the `laurel` command table (src/cli.ts). */
+export const orgCommand = {
+  summary: 'Create an organization: org create --slug S --name N [--owner-email E]',
+  run: (args: string[]) => runOrgCommand(args),
+};
