@@ -9,10 +9,8 @@ const require = createRequire(import.meta.url);
 const ContextResolver = require('jsonld/lib/ContextResolver.js') as new (opts: {
   sharedCache: { get(k: string): unknown; set(k: string, v: unknown): void };
 }) => unknown;
-const rdfCanonize = require('rdf-canonize') as {
-  canonize(dataset: unknown, opts: object): Promise<string>;
-  _canonizeSync(dataset: unknown, opts: object): string;
-};
+// The synchronous entry point: the work is CPU-bound either way, and it saves a promise per call.
+const rdfCanonize = require('rdf-canonize') as { _canonizeSync(dataset: unknown, opts: object): string };
 
 /** A tiny bounded map with the get/set interface jsonld.js expects of its shared cache. */
 class BoundedCache {
@@ -83,5 +81,17 @@ export async function canonizeWithJsonLd(
   } catch (e) {
     throw jsonLdError(e);
   }
-  return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' });
+  return canonizeDataset(dataset);
+}
+
+/**
+ * RDFC-1.0 over a dataset. rdf-canonize bounds its own work (maxWorkFactor) so a crafted graph of
+ * look-alike blank nodes fails fast instead of running for minutes; that failure is JSONLD_INVALID.
+ */
+export function canonizeDataset(dataset: unknown): string {
+  try {
+    return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' });
+  } catch (e) {
+    throw new OpenBadgesError('JSONLD_INVALID', 'The document could not be canonicalized.', { cause: e });
+  }
 }

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { bundledContexts, VC_V2_CONTEXT } from '../contexts/bundled.ts';
 import { defaultDocumentLoader, type DocumentLoader } from '../contexts/index.ts';
 import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
 import { base58Decode, base58Encode } from './base58.ts';
-import { canonizeWithJsonLd, contextResolverFor } from './canonize.ts';
+import { canonizeDataset, canonizeWithJsonLd, contextResolverFor } from './canonize.ts';
 import { fastToRdf } from './fast-rdf.ts';
 import { signEd25519, verifyEd25519 } from './keys.ts';
-
-const require = createRequire(import.meta.url);
-const rdfCanonize = require('rdf-canonize') as { _canonizeSync(dataset: unknown, opts: object): string };
 
 export const CRYPTOSUITE = 'eddsa-rdfc-2022';
 
@@ -59,7 +55,7 @@ export async function canonizeDocument(
   const resolver = contextResolverFor(loader);
   const dataset = await fastToRdf(doc, loader, resolver);
   if (!dataset) return canonizeWithJsonLd(doc, loader);
-  return rdfCanonize._canonizeSync(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads' });
+  return canonizeDataset(dataset);
 }
 
 function escapeLiteral(s: string): string {

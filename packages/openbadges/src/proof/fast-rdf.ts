@@ -83,7 +83,16 @@ type Engine = {
   options: object;
   roots: Map<string, Promise<ActiveContext>>;
   usable: Map<string, boolean>;
+  /** Memoized contexts so far; past MAX_CONTEXTS new combinations go to jsonld.js, keeping memory bounded. */
+  contexts: number;
 };
+// Real credentials need a few dozen; a hostile stream of odd type combinations must not grow memory.
+const MAX_CONTEXTS = 2000;
+
+function reserveContext(engine: Engine): void {
+  if (engine.contexts >= MAX_CONTEXTS) bail();
+  engine.contexts++;
+}
 const engines = new WeakMap<DocumentLoader, Engine>();
 
 // Memoized transitions between immutable active contexts, one map per kind of application. Keys
@@ -107,6 +116,7 @@ function transition(
   }
   let next = byLocal.get(local);
   if (!next) {
+    reserveContext(engine);
     // Property-scoped contexts propagate and may override protected terms; type-scoped ones do neither.
     next = ctxApi.process({
       activeCtx: from,
@@ -150,7 +160,8 @@ function expandIri(engine: Engine, ctx: ActiveContext, value: string, mode: 0 | 
   let iri = cache.get(value);
   if (iri === undefined) {
     iri = ctxApi.expandIri(ctx, value, MODES[mode], engine.options);
-    if (cache.size < 4096) cache.set(value, iri);
+    // Terms and type names repeat across credentials; ids rarely do, so they are not kept.
+    if (mode !== BASE && cache.size < 1024) cache.set(value, iri);
   }
   return iri;
 }
@@ -168,6 +179,7 @@ function engineFor(loader: DocumentLoader, contextResolver: unknown): Engine {
       },
       roots: new Map(),
       usable: new Map(),
+      contexts: 0,
     };
     engines.set(loader, engine);
   }
@@ -243,6 +255,7 @@ class Walker {
     }
     let next = byKey.get(key);
     if (!next) {
+      reserveContext(this.engine);
       next = ctxApi.process({ activeCtx: ctx, localCtx: urls, options: this.engine.options });
       byKey.set(key, next);
     }
@@ -431,22 +444,22 @@ export async function fastToRdf(
   const urls = (doc as { '@context'?: unknown })['@context'];
   if (!isPlainObject(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;
   const rootKey = (urls as string[]).join(' ');
-  let root = engine.roots.get(rootKey);
-  if (!root) {
-    root = ctxApi.process({
-      activeCtx: ctxApi.getInitialContext(engine.options),
-      localCtx: urls,
-      options: engine.options,
-    });
-    engine.roots.set(rootKey, root);
-    root.catch(() => engine.roots.delete(rootKey));
-  }
   const walker = new Walker(engine);
   try {
+    let root = engine.roots.get(rootKey);
+    if (!root) {
+      reserveContext(engine);
+      root = ctxApi.process({
+        activeCtx: ctxApi.getInitialContext(engine.options),
+        localCtx: urls,
+        options: engine.options,
+      });
+      engine.roots.set(rootKey, root);
+    }
     await walker.nodeObject(doc, await root, undefined, true);
-  } catch (e) {
-    if (e === UNSUPPORTED) return undefined;
-    throw e;
+  } catch {
+    // Unsupported shape, or a context error: jsonld.js redoes the work and reports its own error.
+    return undefined;
   }
   return walker.quads;
 }

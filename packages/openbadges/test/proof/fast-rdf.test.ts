@@ -81,6 +81,12 @@ describe('fast JSON-LD → RDF path', () => {
     const relative = { ...base, id: 'not-an-absolute-iri' };
     const err = await canonizeDocument(relative).catch((e) => e);
     expect(isOpenBadgesError(err, 'JSONLD_INVALID')).toBe(true);
+    // VC 1.1 after VC 2.0 redefines protected terms: a context error, reported the same way.
+    const clash = { ...base, '@context': [...base['@context'], 'https://www.w3.org/2018/credentials/v1'] };
+    for (let i = 0; i < 2; i++) {
+      const e = await canonizeDocument(clash).catch((x) => x);
+      expect(isOpenBadgesError(e, 'JSONLD_INVALID')).toBe(true);
+    }
   });
 
   it('never serves a context a custom loader replaced', async () => {
