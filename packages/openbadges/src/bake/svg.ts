@@ -184,7 +184,13 @@ export function bakeSvg(svg: string, payload: SvgBakePayload, limits: SvgLimits 
     .join('');
   const startTag = `<${root.name}${attrs} xmlns:openbadges="${ns}">`;
   const { text } = doc;
-  const head = text.slice(0, root.start);
+  // The text was read as UTF-8 and the credential may not be ASCII: the declaration must agree.
+  const head = text
+    .slice(0, root.start)
+    .replace(
+      /^(\s*<\?xml\s[^?]*?encoding\s*=\s*)(["'])[^"']*\2/,
+      (_m, pre: string, q: string) => `${pre}${q}UTF-8${q}`,
+    );
   if (root.isSelfClosing) {
     return `${head}${startTag}${element}</${root.name}>${text.slice(root.end)}`;
   }

@@ -84,6 +84,13 @@ describe('bakeSvg', () => {
     expect(Buffer.compare(a, b)).toBe(0);
   });
 
+  it('declares UTF-8 when the source declared another encoding', () => {
+    const latin = `<?xml version="1.0" encoding='ISO-8859-1' standalone="no"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>`;
+    const out = bakeSvg(latin, { version: 'ob3', json: OB3_JSON });
+    expect(out.startsWith(`<?xml version="1.0" encoding='UTF-8' standalone="no"?>\n<svg`)).toBe(true);
+    expect(unbakeSvg(Buffer.from(out, 'utf8')).text).toBe(OB3_JSON);
+  });
+
   it('handles a self-closing root and a prefixed root', () => {
     const out = bakeSvg('<svg xmlns="http://www.w3.org/2000/svg" width="1"/>', {
       version: 'ob3',
