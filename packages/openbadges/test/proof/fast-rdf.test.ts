@@ -32,6 +32,58 @@ describe('fast JSON-LD → RDF path', () => {
     }
   });
 
+  it('matches jsonld.js on status lists, endorsements and profiles', async () => {
+    const docs = [
+      {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        id: 'https://x.example/status/1',
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        issuer: 'did:web:x.example',
+        validFrom: '2024-01-01T00:00:00Z',
+        credentialSubject: {
+          id: 'https://x.example/status/1#list',
+          type: 'BitstringStatusList',
+          statusPurpose: 'revocation',
+          encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+          ttl: 300,
+        },
+      },
+      {
+        '@context': [
+          'https://www.w3.org/ns/credentials/v2',
+          'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+        ],
+        id: 'urn:uuid:6a0e2a64-8d0c-4f43-9b43-0c1f6f1f3a01',
+        type: ['VerifiableCredential', 'EndorsementCredential'],
+        issuer: { id: 'did:web:a.example', type: 'Profile', name: 'A' },
+        validFrom: '2024-01-01T00:00:00Z',
+        name: 'Endorsement',
+        credentialSubject: {
+          id: 'https://b.example/issuers/1',
+          type: ['EndorsementSubject'],
+          endorsementComment: 'Good',
+        },
+      },
+      {
+        '@context': [
+          'https://www.w3.org/ns/credentials/v2',
+          'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+          'https://w3id.org/security/data-integrity/v2',
+        ],
+        id: 'https://a.example/issuers/1',
+        type: 'Profile',
+        name: 'Org',
+        url: 'https://a.example',
+        email: 'a@a.example',
+        image: { id: 'https://a.example/i.png', type: 'Image' },
+      },
+    ];
+    for (const doc of docs) {
+      expect(await usesFastPath(doc)).toBe(true);
+      await expectSameCanon(doc);
+    }
+  });
+
   it('matches jsonld.js on generated credentials (property test)', async () => {
     await fc.assert(
       fc.asyncProperty(
