@@ -1,7 +1,10 @@
 // Every feature of the platform, registered in this order, each in its own scope.
 // One line per feature.
+import { accountsFeature } from '../accounts/index.ts';
+import { adminFeature } from '../admin/index.ts';
 import { apiDocsFeature } from '../api-docs/index.ts';
 import { apiKeysFeature } from '../apikeys/index.ts';
+import { homeFeature } from '../home/index.ts';
 import { issuingFeature } from '../issuing/index.ts';
 import { orgsFeature } from '../orgs/index.ts';
 import { templatesFeature } from '../templates/index.ts';
@@ -9,6 +12,9 @@ import { verificationFeature } from '../verification/index.ts';
 import type { Feature } from './context.ts';
 
 export const features: Feature[] = [
+  homeFeature,
+  accountsFeature,
+  adminFeature,
   orgsFeature,
   templatesFeature,
   issuingFeature,

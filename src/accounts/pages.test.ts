@@ -1,0 +1,276 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import { buildServer } from '../http/server.ts';
+import { runJobsUntilIdle } from '../jobs/worker.ts';
+import { sendEmail } from '../mail/deliver.ts';
+
+const config = testConfig();
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A browser: keeps cookies and the CSRF token of the last page it saw. */
+function browser(app: FastifyInstance) {
+  const jar: Record<string, string> = {};
+  let csrf = '';
+  const remember = (res: LightMyRequestResponse) => {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (!c.value || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now())) delete jar[c.name];
+      else jar[c.name] = c.value;
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m) csrf = m[1]!;
+    return res;
+  };
+  return {
+    jar,
+    get: async (url: string) =>
+      remember(await app.inject({ url, cookies: { ...jar }, headers: { accept: 'text/html' } })),
+    post: async (url: string, fields: Record<string, string> = {}, opts: { csrf?: boolean } = {}) =>
+      remember(
+        await app.inject({
+          method: 'POST',
+          url,
+          cookies: { ...jar },
+          headers: { ...FORM, accept: 'text/html' },
+          payload: new URLSearchParams(opts.csrf === false ? fields : { _csrf: csrf, ...fields }).toString(),
+        }),
+      ),
+  };
+}
+
+describe('account pages', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildServer({ db: t.db, config });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  const deliver = () => runJobsUntilIdle({ db: t.db, config }, { handlers: { 'email.send': sendEmail } });
+
+  /** Opens the newest email to `to` in the dev mailbox, as an admin would, and returns its links. */
+  async function mailboxLinks(admin: ReturnType<typeof browser>, to: string): Promise<string[]> {
+    await deliver();
+    const list = await admin.get('/admin/mail');
+    expect(list.statusCode).toBe(200);
+    const row = await t.db
+      .selectFrom('emails')
+      .select('id')
+      .where('to_address', '=', to)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(list.body).toContain(`/admin/mail/${row.id}`);
+    const page = await admin.get(`/admin/mail/${row.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('sandbox=""');
+    const section = page.body.slice(page.body.indexOf('id="h-links"'), page.body.indexOf('id="h-html"'));
+    return [...section.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  }
+
+  const path = (url: string) => url.replace(config.baseUrl, '');
+
+  it('runs sign-up, confirmation, logout, login, reset and login-link flows', async () => {
+    const admin = browser(app);
+    await admin.get('/signup');
+    const first = await admin.post('/signup', {
+      name: 'Ada Admin',
+      email: 'ada@example.org',
+      password: 'first account pw',
+    });
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/account?notice=welcome');
+    expect((await admin.get('/admin')).statusCode).toBe(200);
+
+    const b = browser(app);
+    await b.get('/signup?email=Bob@Example.org&next=/claim/abc');
+    const kept = await b.post('/signup', {
+      name: 'Bob',
+      email: 'Bob@Example.org',
+      password: 'tiny-pw',
+      next: '/claim/abc',
+    });
+    expect(kept.statusCode).toBe(422);
+    expect(kept.body).toContain('value="Bob@Example.org"');
+    expect(kept.body).toContain('value="/claim/abc"');
+    expect(kept.body).not.toContain('tiny-pw');
+    const made = await b.post('/signup', {
+      name: 'Bob',
+      email: 'Bob@Example.org',
+      password: 'bob password 1',
+      next: '/claim/abc',
+    });
+    expect(made.statusCode).toBe(303);
+    expect(made.headers.location).toBe('/claim/abc');
+    expect((await b.get('/admin')).statusCode).toBe(403);
+    expect((await b.get('/admin/mail')).statusCode).toBe(403);
+
+    const [verify] = (await mailboxLinks(admin, 'bob@example.org')).filter((l) =>
+      l.includes('/verify-email/'),
+    );
+    expect(verify).toBeTruthy();
+    const confirmed = await b.get(path(verify!));
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('bob@example.org is confirmed');
+    expect((await b.get(path(verify!))).statusCode).toBe(410);
+
+    await b.get('/account');
+    const out = await b.post('/logout');
+    expect(out.statusCode).toBe(303);
+    expect(b.jar.laurel_session).toBeUndefined();
+    expect((await b.get('/account')).headers.location).toBe('/login?next=%2Faccount');
+
+    await b.get('/login');
+    const wrong = await b.post('/login', { email: 'bob@example.org', password: 'not the password' });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toContain('value="bob@example.org"');
+    const ok = await b.post('/login', {
+      email: 'BOB@example.org',
+      password: 'bob password 1',
+      next: '//evil.example/x',
+    });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/');
+    expect((await b.get('/account')).body).toContain('bob@example.org');
+
+    // Reset: the answer is the same for a known and an unknown address.
+    const c = browser(app);
+    await c.get('/forgot');
+    const known = await c.post('/forgot', { email: 'bob@example.org' });
+    await c.get('/forgot');
+    const unknown = await c.post('/forgot', { email: 'nobody@example.org' });
+    expect(known.statusCode).toBe(200);
+    expect(unknown.body.replace(/name="_csrf" value="[^"]+"/g, '')).toBe(
+      known.body.replace(/name="_csrf" value="[^"]+"/g, ''),
+    );
+    const [reset] = (await mailboxLinks(admin, 'bob@example.org')).filter((l) => l.includes('/reset/'));
+    expect((await c.get(path(reset!))).statusCode).toBe(200);
+    const weak = await c.post(path(reset!), { password: 'tiny' });
+    expect(weak.statusCode).toBe(422);
+    const changed = await c.post(path(reset!), { password: 'bob new password' });
+    expect(changed.statusCode).toBe(303);
+    expect(changed.headers.location).toBe('/account?notice=password-reset');
+    expect((await b.get('/account')).statusCode).toBe(303); // the old session ended
+    expect((await c.get(path(reset!))).statusCode).toBe(410);
+
+    // Login link: the GET only shows a button; the POST logs in, once.
+    const d = browser(app);
+    await d.get('/login/link?next=/wallet');
+    await d.post('/login/link', { email: 'bob@example.org', next: '/wallet' });
+    const [link] = (await mailboxLinks(admin, 'bob@example.org')).filter((l) => l.includes('/login/link/'));
+    expect(link).toContain('next=%2Fwallet');
+    const shown = await d.get(path(link!));
+    expect(shown.statusCode).toBe(200);
+    expect(d.jar.laurel_session).toBeUndefined();
+    const used = await d.post(path(link!).split('?')[0]!, { next: '/wallet' });
+    expect(used.statusCode).toBe(303);
+    expect(used.headers.location).toBe('/wallet');
+    expect((await d.get('/account')).statusCode).toBe(200);
+    expect((await d.get(path(link!))).statusCode).toBe(410);
+  });
+
+  it('refuses a form without its CSRF token', async () => {
+    const x = browser(app);
+    await x.get('/login');
+    const res = await x.post(
+      '/login',
+      { email: 'ada@example.org', password: 'first account pw' },
+      { csrf: false },
+    );
+    expect(res.statusCode).toBe(403);
+    expect(x.jar.laurel_session).toBeUndefined();
+  });
+
+  it('answers 429 after too many login attempts for one address', async () => {
+    await sql`DELETE FROM rate_limits`.execute(t.db);
+    const x = browser(app);
+    await x.get('/login');
+    let last = 0;
+    for (let i = 0; i < 11; i++)
+      last = (await x.post('/login', { email: 'ada@example.org', password: `guess ${i} wrong` })).statusCode;
+    expect(last).toBe(429);
+    const page = await x.post('/login', { email: 'ada@example.org', password: 'first account pw' });
+    expect(page.statusCode).toBe(429);
+    expect(page.body).toContain('Too many attempts');
+    await sql`DELETE FROM rate_limits`.execute(t.db);
+  });
+
+  it('keeps the admin pages to platform admins', async () => {
+    const anon = browser(app);
+    const res = await anon.get('/admin');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/login?next=%2Fadmin');
+    expect((await anon.get('/admin/mail')).statusCode).toBe(303);
+  });
+
+  it('escapes hostile names on every page that shows them', async () => {
+    const evil = '<script>alert(1)</script>"\'&';
+    const x = browser(app);
+    await x.get('/signup');
+    const res = await x.post('/signup', {
+      name: evil,
+      email: 'evil@example.org',
+      password: 'evil password 1',
+    });
+    expect(res.statusCode).toBe(303);
+    for (const url of ['/account', '/']) {
+      const page = await x.get(url);
+      expect(page.body).not.toContain('<script>alert(1)</script>');
+      expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
+    }
+    const admin = browser(app);
+    await admin.get('/login');
+    await admin.post('/login', { email: 'ada@example.org', password: 'first account pw' });
+    await deliver();
+    const row = await t.db
+      .selectFrom('emails')
+      .select('id')
+      .where('to_address', '=', 'evil@example.org')
+      .executeTakeFirstOrThrow();
+    const mail = await admin.get(`/admin/mail/${row.id}`);
+    expect(mail.statusCode).toBe(200);
+    // Inside srcdoc the email's own escaped name is escaped once more; no live tag anywhere.
+    expect(mail.body).not.toContain('<script>alert(1)');
+    const profile = await x.post('/account/profile', {
+      name: 'Eve',
+      handle: 'Bad Handle!',
+      bio: evil,
+      profilePublic: 'on',
+    });
+    expect(profile.statusCode).toBe(422);
+    expect(profile.body).toContain('value="Bad Handle!"');
+    expect(profile.body).not.toContain('<script>alert(1)');
+  });
+
+  it('edits the profile and manages addresses from the account page', async () => {
+    const x = browser(app);
+    await x.get('/login');
+    await x.post('/login', { email: 'evil@example.org', password: 'evil password 1' });
+    await x.get('/account');
+    const saved = await x.post('/account/profile', {
+      name: 'Eve Smith',
+      handle: 'eve-smith',
+      bio: '',
+      profilePublic: 'on',
+    });
+    expect(saved.statusCode).toBe(303);
+    const page = await x.get('/account?notice=profile');
+    expect(page.body).toContain('Your profile is saved.');
+    expect(page.body).toContain('href="/u/eve-smith"');
+    const added = await x.post('/account/emails', { email: 'eve.work@example.org' });
+    expect(added.statusCode).toBe(303);
+    const dup = await x.post('/account/emails', { email: 'ada@example.org' });
+    expect(dup.statusCode).toBe(422);
+    expect(dup.body).toContain('belongs to another account');
+    const wrongPw = await x.post('/account/password', {
+      current: 'nope nope nope',
+      next: 'another password 9',
+    });
+    expect(wrongPw.statusCode).toBe(422);
+    const pw = await x.post('/account/password', { current: 'evil password 1', next: 'another password 9' });
+    expect(pw.statusCode).toBe(303);
+  });
+});

@@ -1,0 +1,509 @@
+import type { SafeHtml } from '@laurel/jsx';
+import type { FieldError } from '../errors.ts';
+import {
+  Alert,
+  CsrfField,
+  Field,
+  FormErrors,
+  PageHeader,
+  Pill,
+  TextArea,
+  formatDate,
+} from '../ui/components.tsx';
+import { Layout, type PageContext } from '../ui/layout.tsx';
+import { withNext } from './next.ts';
+import { MIN_PASSWORD } from './passwords.ts';
+import type { User, UserEmail } from './service.ts';
+
+export interface FormState {
+  message?: string;
+  errors?: FieldError[];
+  values?: Record<string, string>;
+}
+
+const NextField = (p: { next?: string }) =>
+  p.next && p.next !== '/' ? <input type="hidden" name="next" value={p.next} /> : null;
+
+function AuthPage(p: { ctx: PageContext; title: string; lead?: string; children?: unknown }): SafeHtml {
+  return (
+    <Layout ctx={p.ctx} title={p.title} noindex>
+      <div class="form-narrow">
+        <PageHeader title={p.title} lead={p.lead} />
+        {p.children as SafeHtml}
+      </div>
+    </Layout>
+  );
+}
+
+export function SignupPage(p: { ctx: PageContext; next?: string; form?: FormState }) {
+  const v = p.form?.values ?? {};
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Create your account"
+      lead="Keep every badge you earn in one place, share it, and prove it is yours."
+    >
+      <form method="post" action="/signup" class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Your name"
+          name="name"
+          value={v.name}
+          required
+          autocomplete="name"
+          errors={p.form?.errors}
+          hint="As it should appear on your badges."
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          required
+          autocomplete="email"
+          errors={p.form?.errors}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          autocomplete="new-password"
+          errors={p.form?.errors}
+          hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember and hard to guess.`}
+          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
+        />
+        <div class="form-actions">
+          <button type="submit">Create account</button>
+        </div>
+      </form>
+      <p>
+        Already have an account? <a href={withNext('/login', p.next)}>Log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function LoginPage(p: { ctx: PageContext; next?: string; form?: FormState; notice?: string }) {
+  const v = p.form?.values ?? {};
+  return (
+    <AuthPage ctx={p.ctx} title="Log in">
+      {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
+      <form method="post" action="/login" class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          required
+          autocomplete="username"
+          errors={p.form?.errors}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          autocomplete="current-password"
+          errors={p.form?.errors}
+        />
+        <div class="form-actions">
+          <button type="submit">Log in</button>
+          <a href="/forgot">Forgot your password?</a>
+        </div>
+      </form>
+      <p>
+        <a href={withNext('/login/link', p.next)}>Email me a login link instead</a>
+        {' · '}
+        <a href={withNext('/signup', p.next)}>Create an account</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function EmailFormPage(p: {
+  ctx: PageContext;
+  title: string;
+  lead: string;
+  action: string;
+  button: string;
+  next?: string;
+  form?: FormState;
+}) {
+  return (
+    <AuthPage ctx={p.ctx} title={p.title} lead={p.lead}>
+      <form method="post" action={p.action} class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={p.form?.values?.email}
+          required
+          autocomplete="email"
+          errors={p.form?.errors}
+        />
+        <div class="form-actions">
+          <button type="submit">{p.button}</button>
+        </div>
+      </form>
+      <p>
+        <a href={withNext('/login', p.next)}>Back to log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+/** "Check your email": the same answer whether or not the address has an account. */
+export function SentPage(p: { ctx: PageContext; title: string; what: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title={p.title}>
+      <Alert kind="info">
+        If an account uses that address, we have sent it {p.what}. It can take a minute to arrive; check your
+        spam folder too.
+      </Alert>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function LinkGonePage(p: { ctx: PageContext; what: string; retry: { href: string; label: string } }) {
+  return (
+    <AuthPage ctx={p.ctx} title="This link no longer works">
+      <p>This {p.what} link has expired or has already been used. Links work once, for a limited time.</p>
+      <p>
+        <a class="button" href={p.retry.href}>
+          {p.retry.label}
+        </a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function ConfirmLinkPage(p: { ctx: PageContext; action: string; next?: string }) {
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Log in to Laurel"
+      lead="Press the button to finish logging in on this device."
+    >
+      <form method="post" action={p.action} class="card">
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <button type="submit">Log in</button>
+      </form>
+    </AuthPage>
+  );
+}
+
+export function ResetPage(p: { ctx: PageContext; action: string; form?: FormState }) {
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Choose a new password"
+      lead="After this, every device logged in to your account is logged out."
+    >
+      <form method="post" action={p.action} class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          required
+          autocomplete="new-password"
+          errors={p.form?.errors}
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
+        />
+        <div class="form-actions">
+          <button type="submit">Save the new password</button>
+        </div>
+      </form>
+    </AuthPage>
+  );
+}
+
+export function EmailConfirmedPage(p: { ctx: PageContext; email: string; next?: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title="Address confirmed">
+      <Alert kind="success">{p.email} is confirmed. Badges sent to it will reach your account.</Alert>
+      <p>
+        <a class="button" href={p.next ?? (p.ctx.user ? '/account' : '/login')}>
+          Continue
+        </a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export const ACCOUNT_NOTICES: Record<string, string> = {
+  welcome: 'Welcome to Laurel! We have sent you an email: follow its link to confirm your address.',
+  profile: 'Your profile is saved.',
+  'email-added': 'We have sent a confirmation link to the new address.',
+  'email-resent': 'We have sent a new confirmation link.',
+  'email-primary': 'Your primary address is changed.',
+  'email-removed': 'The address is removed from your account.',
+  password: 'Your password is changed. Other devices have been logged out.',
+  'password-reset': 'Your password is changed. You are logged in.',
+  'merge-sent':
+    'If an account uses that address, we have sent it a link. Open it while logged in here to merge.',
+  merged: 'The other account is merged into this one.',
+};
+
+export type AccountForm = 'profile' | 'email' | 'password' | 'merge';
+
+export function AccountPage(p: {
+  ctx: PageContext;
+  user: User;
+  emails: UserEmail[];
+  notice?: string;
+  failed?: { form: AccountForm; state: FormState };
+}) {
+  const { user } = p;
+  const f = (form: AccountForm) => (p.failed?.form === form ? p.failed.state : undefined);
+  const profile = f('profile');
+  const pv = profile?.values;
+  return (
+    <Layout ctx={p.ctx} title="Your account" section="account" noindex>
+      <PageHeader
+        title="Your account"
+        lead="Your name, your public profile, your addresses and how you log in."
+      />
+      {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
+      <div class="two-col">
+        <div>
+          <section class="card" aria-labelledby="h-profile">
+            <h2 id="h-profile">Profile</h2>
+            <form method="post" action="/account/profile" novalidate>
+              <CsrfField token={p.ctx.csrfToken} />
+              <FormErrors message={profile?.message} errors={profile?.errors} />
+              <Field
+                label="Name"
+                name="name"
+                value={pv?.name ?? user.name}
+                required
+                autocomplete="name"
+                errors={profile?.errors}
+              />
+              <Field
+                label="Handle"
+                name="handle"
+                value={pv?.handle ?? user.handle ?? ''}
+                errors={profile?.errors}
+                hint="The address of your public profile: /u/your-handle. Lower-case letters, digits and hyphens."
+                attrs={{
+                  pattern: '[a-z0-9][a-z0-9-]{2,30}',
+                  maxlength: 31,
+                  autocapitalize: 'none',
+                  spellcheck: 'false',
+                }}
+              />
+              <TextArea
+                label="About you"
+                name="bio"
+                value={pv?.bio ?? user.bio ?? ''}
+                rows={3}
+                errors={profile?.errors}
+                hint="Optional, shown on your public profile. Up to 500 characters."
+              />
+              <div class="field">
+                <label>
+                  <input
+                    type="checkbox"
+                    name="profilePublic"
+                    value="on"
+                    checked={pv ? pv.profilePublic === 'on' : user.profilePublic}
+                  />{' '}
+                  Make my profile public
+                </label>
+                <p class="hint">
+                  Public: anyone can see your profile and the badges you choose to show. Private: nobody else
+                  can.
+                </p>
+              </div>
+              {user.handle && user.profilePublic ? (
+                <p class="small">
+                  Your public profile: <a href={`/u/${user.handle}`}>/u/{user.handle}</a>
+                </p>
+              ) : null}
+              <div class="form-actions">
+                <button type="submit">Save profile</button>
+              </div>
+            </form>
+          </section>
+
+          <section class="card" aria-labelledby="h-emails">
+            <h2 id="h-emails">Email addresses</h2>
+            <p class="muted small">Badges sent to any confirmed address here belong to this account.</p>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Address</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.emails.map((e) => (
+                    <tr>
+                      <td>{e.email}</td>
+                      <td>
+                        {e.primary ? <Pill kind="ok">Primary</Pill> : null}{' '}
+                        {e.verified ? (
+                          <Pill kind="ok">Confirmed</Pill>
+                        ) : (
+                          <Pill kind="warn">Not confirmed</Pill>
+                        )}
+                      </td>
+                      <td>
+                        <div class="row">
+                          {!e.verified ? (
+                            <form method="post" action={`/account/emails/${e.id}/resend`} class="inline">
+                              <CsrfField token={p.ctx.csrfToken} />
+                              <button type="submit" class="small secondary">
+                                Resend link
+                              </button>
+                            </form>
+                          ) : null}
+                          {e.verified && !e.primary ? (
+                            <form method="post" action={`/account/emails/${e.id}/primary`} class="inline">
+                              <CsrfField token={p.ctx.csrfToken} />
+                              <button type="submit" class="small secondary">
+                                Make primary
+                              </button>
+                            </form>
+                          ) : null}
+                          {!e.primary ? (
+                            <form
+                              method="post"
+                              action={`/account/emails/${e.id}/remove`}
+                              class="inline"
+                              data-confirm={`Remove ${e.email} from your account?`}
+                            >
+                              <CsrfField token={p.ctx.csrfToken} />
+                              <button type="submit" class="small danger">
+                                Remove
+                              </button>
+                            </form>
+                          ) : null}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <form method="post" action="/account/emails" novalidate>
+              <CsrfField token={p.ctx.csrfToken} />
+              <FormErrors message={f('email')?.message} errors={f('email')?.errors} />
+              <Field
+                label="Add an address"
+                name="email"
+                type="email"
+                value={f('email')?.values?.email}
+                autocomplete="email"
+                errors={f('email')?.errors}
+              />
+              <button type="submit" class="secondary">
+                Add and send a confirmation link
+              </button>
+            </form>
+          </section>
+        </div>
+
+        <div>
+          <section class="card" aria-labelledby="h-password">
+            <h2 id="h-password">Password</h2>
+            <form method="post" action="/account/password" novalidate>
+              <CsrfField token={p.ctx.csrfToken} />
+              <FormErrors message={f('password')?.message} errors={f('password')?.errors} />
+              {user.hasPassword ? (
+                <Field
+                  label="Current password"
+                  name="current"
+                  type="password"
+                  autocomplete="current-password"
+                  required
+                  errors={f('password')?.errors}
+                />
+              ) : (
+                <p class="small muted">
+                  Your account has no password yet: you log in by emailed links. You can set one here.
+                </p>
+              )}
+              <Field
+                label="New password"
+                name="next"
+                type="password"
+                autocomplete="new-password"
+                required
+                errors={f('password')?.errors}
+                hint={`At least ${MIN_PASSWORD} characters.`}
+              />
+              <button type="submit">Change password</button>
+            </form>
+          </section>
+
+          <section class="card" aria-labelledby="h-merge">
+            <h2 id="h-merge">I have another account</h2>
+            <p class="small">
+              Got badges on a second Laurel account, under another address? Enter one of its addresses: we
+              send it a link, and opening that link while logged in here moves its badges, addresses and
+              memberships into this account.
+            </p>
+            <form method="post" action="/account/merge" novalidate>
+              <CsrfField token={p.ctx.csrfToken} />
+              <FormErrors message={f('merge')?.message} errors={f('merge')?.errors} />
+              <Field
+                label="Address of the other account"
+                name="email"
+                type="email"
+                value={f('merge')?.values?.email}
+                errors={f('merge')?.errors}
+              />
+              <button type="submit" class="secondary">
+                Send the merge link
+              </button>
+            </form>
+          </section>
+          <p class="small muted">Member since {formatDate(user.createdAt)}.</p>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export function MergePage(p: { ctx: PageContext; action: string; from: User; fromEmails: string[] }) {
+  return (
+    <Layout ctx={p.ctx} title="Merge accounts" section="account" noindex>
+      <div class="form-narrow">
+        <PageHeader title="Merge accounts" />
+        <div class="card">
+          <p>
+            The account <strong>{p.from.name}</strong> ({p.fromEmails.join(', ')}) will be merged into the
+            account you are logged in to, <strong>{p.ctx.user?.name}</strong>. Its addresses, badges and
+            organization memberships move here, and it is then deleted. This cannot be undone.
+          </p>
+          <form method="post" action={p.action}>
+            <CsrfField token={p.ctx.csrfToken} />
+            <div class="form-actions">
+              <button type="submit">Merge into this account</button>
+              <a href="/account">Cancel</a>
+            </div>
+          </form>
+        </div>
+      </div>
+    </Layout>
+  );
+}

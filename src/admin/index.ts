@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { countUsers } from '../accounts/service.ts';
+import { notFound } from '../errors.ts';
+import { pageContext, requirePlatformAdmin } from '../http/auth.ts';
+import type { Feature } from '../http/context.ts';
+import { jobCounts, listFailedJobs, retryJob } from '../jobs/queue.ts';
+import { getMail, htmlWithInlineImages, linksIn, listMail, mailCounts } from '../mail/mailbox.ts';
+import { AdminPage, MailPage, MailboxPage } from './pages.tsx';
+
+const pages = { tags: ['pages'], hide: true };
+
+/** The platform administrator's pages: overview, failed jobs, the development mailbox. */
+export const adminFeature: Feature = (app, ctx) => {
+  const { db } = ctx;
+
+  app.get<{ Querystring: { notice?: string } }>(
+    '/admin',
+    {
+      schema: {
+        ...pages,
+        querystring: Type.Object({ notice: Type.Optional(Type.String({ maxLength: 20 })) }),
+      },
+    },
+    async (request, reply) => {
+      requirePlatformAdmin(request);
+      // A plain count for the overview; the orgs feature exposes no counter of its own.
+      const orgs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orgs`.execute(db);
+      const o = {
+        users: await countUsers(db),
+        orgs: orgs.rows[0]?.n ?? 0,
+        jobs: await jobCounts(db),
+        mail: await mailCounts(db),
+        failed: await listFailedJobs(db),
+        smtp: Boolean(ctx.config.smtpUrl),
+      };
+      const notice = request.query.notice === 'retried' ? 'The job will run again shortly.' : undefined;
+      return reply.html(AdminPage({ ctx: pageContext(request), o, notice }));
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/admin/jobs/:id/retry',
+    { schema: { ...pages, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    async (request, reply) => {
+      requirePlatformAdmin(request);
+      if (!(await retryJob(db, request.params.id))) throw notFound('That failed job');
+      return reply.redirect('/admin?notice=retried', 303);
+    },
+  );
+
+  app.get<{ Querystring: { page?: number } }>(
+    '/admin/mail',
+    {
+      schema: {
+        ...pages,
+        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }),
+      },
+    },
+    async (request, reply) => {
+      requirePlatformAdmin(request);
+      const page = request.query.page ?? 1;
+      const { items, hasNext } = await listMail(db, { page });
+      return reply.html(MailboxPage({ ctx: pageContext(request), items, page, hasNext }));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/admin/mail/:id',
+    { schema: { ...pages, params: Type.Object({ id: Type.String({ maxLength: 40 }) }) } },
+    async (request, reply) => {
+      requirePlatformAdmin(request);
+      const m = await getMail(db, request.params.id);
+      if (!m) throw notFound('That email');
+      return reply.html(
+        MailPage({
+          ctx: pageContext(request),
+          m,
+          from: ctx.config.mailFrom,
+          html: htmlWithInlineImages(m),
+          links: linksIn(m),
+        }),
+      );
+    },
+  );
+};

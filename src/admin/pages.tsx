@@ -1,0 +1,225 @@
+import type { FailedJob, JobCounts } from '../jobs/queue.ts';
+import type { MailMessage, MailSummary } from '../mail/mailbox.ts';
+import { Alert, CsrfField, EmptyState, PageHeader, Pager, Pill } from '../ui/components.tsx';
+import { Layout, type PageContext } from '../ui/layout.tsx';
+
+const when = (d: Date | null) =>
+  d
+    ? d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+    : '';
+
+export interface Overview {
+  users: number;
+  orgs: number;
+  jobs: JobCounts;
+  mail: { pending: number; sent: number };
+  failed: FailedJob[];
+  smtp: boolean;
+}
+
+function Stat(p: { label: string; value: number; href?: string }) {
+  return (
+    <div class="card">
+      <div class="stat">{p.value}</div>
+      <div class="muted">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</div>
+    </div>
+  );
+}
+
+export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string }) {
+  const { o } = p;
+  return (
+    <Layout ctx={p.ctx} title="Platform administration" section="admin" noindex>
+      <PageHeader title="Platform administration" lead="The state of this Laurel server." />
+      {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
+      <div class="grid">
+        <Stat label="Accounts" value={o.users} />
+        <Stat label="Organizations" value={o.orgs} />
+        <Stat label="Jobs waiting" value={o.jobs.pending} />
+        <Stat label="Jobs failed" value={o.jobs.failed} />
+        <Stat label="Emails waiting" value={o.mail.pending} href="/admin/mail" />
+        <Stat label="Emails sent" value={o.mail.sent} href="/admin/mail" />
+      </div>
+      <section class="card" aria-labelledby="h-mail">
+        <h2 id="h-mail">Email</h2>
+        <p>
+          {o.smtp
+            ? 'Email goes out through the SMTP server set in SMTP_URL.'
+            : 'No SMTP_URL is set: emails are kept here, in the development mailbox, and not sent.'}{' '}
+          <a href="/admin/mail">Open the mailbox</a>
+        </p>
+      </section>
+      <section class="card" aria-labelledby="h-failed">
+        <h2 id="h-failed">Failed jobs</h2>
+        {o.failed.length === 0 ? (
+          <EmptyState title="No failed jobs.">
+            <p class="muted">Jobs that run out of attempts appear here with their last error.</p>
+          </EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.failed.map((j) => (
+                  <tr>
+                    <td>
+                      <code>{j.kind}</code>
+                    </td>
+                    <td>{when(j.failedAt)}</td>
+                    <td>{j.attempts}</td>
+                    <td class="small">{j.lastError ?? ''}</td>
+                    <td>
+                      <form method="post" action={`/admin/jobs/${j.id}/retry`} class="inline">
+                        <CsrfField token={p.ctx.csrfToken} />
+                        <button type="submit" class="small secondary">
+                          Retry
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+function MailState(p: { m: MailSummary }) {
+  if (p.m.sentAt) return p.m.devMailbox ? <Pill kind="neutral">Kept here</Pill> : <Pill kind="ok">Sent</Pill>;
+  return p.m.lastError ? <Pill kind="bad">Retrying</Pill> : <Pill kind="warn">Waiting</Pill>;
+}
+
+export function MailboxPage(p: { ctx: PageContext; items: MailSummary[]; page: number; hasNext: boolean }) {
+  return (
+    <Layout ctx={p.ctx} title="Mailbox" section="admin" noindex>
+      <PageHeader
+        title="Mailbox"
+        lead="Every email this server has written, newest first. Without SMTP_URL they stay here: open one to follow its links."
+        breadcrumbs={[['/admin', 'Administration']]}
+      />
+      {p.items.length === 0 ? (
+        <EmptyState title="No emails yet." />
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Written</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.items.map((m) => (
+                <tr>
+                  <td>{m.to}</td>
+                  <td>
+                    <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>
+                  </td>
+                  <td>{when(m.createdAt)}</td>
+                  <td>
+                    <MailState m={m} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager base="/admin/mail" query={{}} page={p.page} hasNext={p.hasNext} />
+    </Layout>
+  );
+}
+
+export function MailPage(p: {
+  ctx: PageContext;
+  m: MailMessage;
+  from: string;
+  html: string;
+  links: string[];
+}) {
+  const { m } = p;
+  return (
+    <Layout ctx={p.ctx} title={m.subject || 'Email'} section="admin" noindex>
+      <PageHeader
+        title={m.subject || '(no subject)'}
+        breadcrumbs={[
+          ['/admin', 'Administration'],
+          ['/admin/mail', 'Mailbox'],
+        ]}
+      />
+      <dl class="facts card">
+        <dt>From</dt>
+        <dd>{p.from}</dd>
+        <dt>To</dt>
+        <dd>{m.to}</dd>
+        <dt>Written</dt>
+        <dd>{when(m.createdAt)}</dd>
+        <dt>State</dt>
+        <dd>
+          <MailState m={m} /> {m.sentAt ? when(m.sentAt) : ''}
+        </dd>
+        {m.messageId ? (
+          <>
+            <dt>Message-ID</dt>
+            <dd>
+              <code>{m.messageId}</code>
+            </dd>
+          </>
+        ) : null}
+        {m.lastError ? (
+          <>
+            <dt>Last error</dt>
+            <dd>{m.lastError}</dd>
+          </>
+        ) : null}
+        {m.attachments.length ? (
+          <>
+            <dt>Attachments</dt>
+            <dd>{m.attachments.map((a) => a.filename).join(', ')}</dd>
+          </>
+        ) : null}
+      </dl>
+      <section aria-labelledby="h-links" class="card">
+        <h2 id="h-links">Links in this email</h2>
+        {p.links.length ? (
+          <ul>
+            {p.links.map((l) => (
+              <li>
+                <a href={l}>{l}</a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">None.</p>
+        )}
+      </section>
+      <section aria-labelledby="h-html">
+        <h2 id="h-html">HTML</h2>
+        {/* sandbox="": no scripts, no forms, no navigation, a unique origin. */}
+        <iframe class="mailbox-body" title="The HTML part of the email" sandbox="" srcdoc={p.html}></iframe>
+      </section>
+      <section aria-labelledby="h-text">
+        <h2 id="h-text">Text</h2>
+        <pre class="card" style="white-space:pre-wrap">
+          {m.text}
+        </pre>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { StoredAttachment } from './tables.ts';
+
+export interface MailSummary {
+  id: string;
+  to: string;
+  subject: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  devMailbox: boolean;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface MailMessage extends MailSummary {
+  html: string;
+  text: string;
+  messageId: string | null;
+  attachments: StoredAttachment[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The newest emails first, every state (the development mailbox and the SMTP outbox). */
+export async function listMail(
+  db: Db,
+  opts: { page: number; perPage?: number },
+): Promise<{ items: MailSummary[]; hasNext: boolean }> {
+  const perPage = opts.perPage ?? 50;
+  const rows = await db
+    .selectFrom('emails')
+    .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'dev_mailbox', 'attempts', 'last_error'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(perPage + 1)
+    .offset((Math.max(1, opts.page) - 1) * perPage)
+    .execute();
+  return {
+    items: rows.slice(0, perPage).map((r) => ({
+      id: r.id,
+      to: r.to_address,
+      subject: r.subject,
+      createdAt: r.created_at,
+      sentAt: r.sent_at,
+      devMailbox: r.dev_mailbox,
+      attempts: r.attempts,
+      lastError: r.last_error,
+    })),
+    hasNext: rows.length > perPage,
+  };
+}
+
+export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
+  if (!UUID.test(id)) return null;
+  const r = await db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id,
+    to: r.to_address,
+    subject: r.subject,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    devMailbox: r.dev_mailbox,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    html: r.html,
+    text: r.text,
+    messageId: r.message_id,
+    attachments: r.attachments,
+  };
+}
+
+export async function mailCounts(db: Db): Promise<{ pending: number; sent: number }> {
+  const r = await db
+    .selectFrom('emails')
+    .select([
+      sql<number>`count(*) FILTER (WHERE sent_at IS NULL)::int`.as('pending'),
+      sql<number>`count(*) FILTER (WHERE sent_at IS NOT NULL)::int`.as('sent'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { pending: r.pending, sent: r.sent };
+}
+
+/** The http(s) links of a message, in order, once each: from the HTML's hrefs and the text part. */
+export function linksIn(message: Pick<MailMessage, 'html' | 'text'>): string[] {
+  const found = new Set<string>();
+  const decode = (s: string) =>
+    s
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
+  for (const m of message.html.matchAll(/href="(https?:\/\/[^"]+)"/gi)) found.add(decode(m[1]!));
+  for (const m of message.text.matchAll(/https?:\/\/[^\s<>"]+/gi)) found.add(m[0].replace(/[.,;:)]+$/, ''));
+  return [...found].filter((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'http:' || p === 'https:';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The HTML with inline images (cid:) turned into data: URLs, for viewing in the browser. */
+export function htmlWithInlineImages(message: Pick<MailMessage, 'html' | 'attachments'>): string {
+  let html = message.html;
+  for (const a of message.attachments) {
+    if (!a.cid || !/^image\/(png|jpeg|gif|svg\+xml|webp)$/.test(a.contentType ?? '')) continue;
+    html = html.split(`cid:${a.cid}`).join(`data:${a.contentType};base64,${a.content}`);
+  }
+  return html;
+}
