@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError, notFound } from '../errors.ts';
 import { pageContext, requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
+import { listOrgAwards } from '../issuing/service.ts';
 import { countTemplates, listTemplates } from '../templates/service.ts';
 import { MAX_LOGO_BYTES, prepareUpload } from '../templates/images.ts';
 import {
@@ -230,6 +231,7 @@ function OverviewPage(props: {
   role: OrgRole;
   counts: { draft: number; active: number; archived: number };
   members: number;
+  awards: { issued: number; pending: number };
 }) {
   const { org, role, counts } = props;
   const base = `/manage/${org.slug}`;
@@ -248,6 +250,14 @@ function OverviewPage(props: {
         <div class="card stat">
           <strong>{counts.archived}</strong>
           <span>archived</span>
+        </div>
+        <div class="card stat">
+          <strong>{props.awards.issued}</strong>
+          <span>badges issued</span>
+        </div>
+        <div class="card stat">
+          <strong>{props.awards.pending}</strong>
+          <span>waiting to be claimed</span>
         </div>
         <div class="card stat">
           <strong>{props.members}</strong>
@@ -409,7 +419,9 @@ function MembersPage(props: {
               <th scope="col">Role</th>
               <th scope="col">Member since</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">
+                  Actions
+                </span>
               </th>
             </tr>
           </thead>
@@ -427,7 +439,10 @@ function MembersPage(props: {
                     {editable ? (
                       <form method="post" action={`${base}/members/${m.userId}/role`} class="row">
                         <CsrfField token={props.ctx.csrfToken} />
-                        <label class="visually-hidden" for={`role-${m.userId}`}>
+                        <label
+                          style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
+                          for={`role-${m.userId}`}
+                        >
                           Role of {m.name}
                         </label>
                         <select id={`role-${m.userId}`} name="role">
@@ -704,8 +719,19 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     const { org, role } = await manageAccess(ctx, request, request.params.slug, 'viewer');
     const counts = await countTemplates(db, org.id);
     const members = (await listMembers(db, org.id)).length;
+    const awards = {
+      issued: (await listOrgAwards(db, org.id, { limit: 1 })).total,
+      pending: (await listOrgAwards(db, org.id, { state: 'pending', limit: 1 })).total,
+    };
     return reply.html(
-      <OverviewPage ctx={pageContext(request)} org={org} role={role} counts={counts} members={members} />,
+      <OverviewPage
+        ctx={pageContext(request)}
+        org={org}
+        role={role}
+        counts={counts}
+        members={members}
+        awards={awards}
+      />,
     );
   });
 

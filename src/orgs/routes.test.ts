@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
+import { issueTestAward } from '../issuing/testing.ts';
 import { getSigningKey, type Org } from './service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
 
@@ -117,6 +118,38 @@ describe('organization routes', () => {
     expect(doc.assertionMethod).toEqual(
       expect.arrayContaining([before.verificationMethod, after.verificationMethod]),
     );
+  });
+
+  it('counts issued badges on the overview and serves an uploaded SVG logo cleaned, with a strict CSP', async () => {
+    await issueTestAward({ db: t.db, config }, { org });
+    const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
+    expect(dash.body).toMatch(/<strong>1<\/strong>\s*<span>badges issued<\/span>/);
+    const boundary = 'LOGOBOUNDARY';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><circle cx="5" cy="5" r="4"/></svg>';
+    const body = [
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf.token}\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nThe <b>Guild</b>\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="logo.svg"\r\nContent-Type: image/svg+xml\r\n\r\n${svg}\r\n`,
+      `--${boundary}--\r\n`,
+    ].join('');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/manage/guild/settings',
+      cookies: as('admin'),
+      payload: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(res.statusCode).toBe(303);
+    const logo = await app.inject({ url: '/orgs/guild/logo' });
+    expect(logo.headers['content-type']).toBe('image/svg+xml');
+    expect(logo.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(logo.body).toContain('<circle');
+    expect(logo.body).not.toMatch(/onload|<script/);
+    expect((await app.inject({ url: '/orgs/guild/profile.json' })).json().image).toEqual({
+      id: 'http://localhost:3000/orgs/guild/logo',
+      type: 'Image',
+    });
   });
 
   it('creates an organization from the form, refusing a reserved slug with the values kept', async () => {

@@ -89,7 +89,9 @@ function TemplateListPage(props: { ctx: PageContext; org: Org; role: OrgRole; te
             <thead>
               <tr>
                 <th scope="col">
-                  <span class="visually-hidden">Image</span>
+                  <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">
+                    Image
+                  </span>
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
