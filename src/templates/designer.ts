@@ -38,6 +38,8 @@ export const DEFAULT_DESIGN: Design = {
 };
 
 export const FONT_FAMILY = 'Roboto';
+// The renderer only knows Roboto; browsers showing the live preview fall back to a similar face.
+const FONT_STACK = `${FONT_FAMILY}, Arial, Helvetica, sans-serif`;
 const TITLE_MAX = 48;
 const SUBTITLE_MAX = 40;
 const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -172,14 +174,14 @@ export function renderDesignSvg(design: Design): string {
   }
   for (const line of lines) {
     parts.push(
-      `<text x="300" y="${y.toFixed(1)}" text-anchor="middle" font-family="${FONT_FAMILY}" font-weight="700" font-size="${size}" fill="${secondary}">${xml(line)}</text>`,
+      `<text x="300" y="${y.toFixed(1)}" text-anchor="middle" font-family="${FONT_STACK}" font-weight="700" font-size="${size}" fill="${secondary}">${xml(line)}</text>`,
     );
     y += size * 1.1;
   }
   if (design.subtitle) {
     y += subSize * 0.5;
     parts.push(
-      `<text x="300" y="${y.toFixed(1)}" text-anchor="middle" font-family="${FONT_FAMILY}" font-weight="400" font-size="${subSize}" fill="${secondary}">${xml(design.subtitle)}</text>`,
+      `<text x="300" y="${y.toFixed(1)}" text-anchor="middle" font-family="${FONT_STACK}" font-weight="400" font-size="${subSize}" fill="${secondary}">${xml(design.subtitle)}</text>`,
     );
   }
   parts.push('</svg>');

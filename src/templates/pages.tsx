@@ -223,7 +223,7 @@ function EditorPage(props: {
               required
               errors={errors}
               rows={4}
-              hint="What someone did to earn this badge (Markdown allowed)."
+              hint="What someone did to earn this badge."
             />
             <Field
               label="Criteria page (URL)"
@@ -332,12 +332,12 @@ function EditorPage(props: {
             <fieldset>
               <legend>Image source</legend>
               {template ? (
-                <label>
+                <label style="display:block">
                   <input type="radio" name="imageSource" value="keep" checked={v.imageSource === 'keep'} />{' '}
                   Keep the current image
                 </label>
               ) : null}
-              <label>
+              <label style="display:block">
                 <input
                   type="radio"
                   name="imageSource"
@@ -346,7 +346,7 @@ function EditorPage(props: {
                 />{' '}
                 Design it here
               </label>
-              <label>
+              <label style="display:block">
                 <input type="radio" name="imageSource" value="upload" checked={v.imageSource === 'upload'} />{' '}
                 Upload a PNG or SVG
               </label>
