@@ -2,9 +2,9 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { OpenBadgesError } from '../errors.ts';
 
 /**
- * A small, bounded XML tree for SVG files, built with saxes (namespace aware, no DTD, no
- * external entities). Any DOCTYPE is refused outright: that rules out entity expansion bombs
- * and external entities before they could matter. Elements keep their source offsets so the
+ * A small, bounded XML tree for SVG files, built with saxes (namespace aware, never loads a
+ * DTD). A DOCTYPE with an internal subset is refused outright: that rules out entity expansion
+ * bombs and external entities before they could matter. Elements keep their source offsets so the
  * baker can splice the original text instead of re-serializing the whole image.
  */
 
@@ -97,11 +97,16 @@ export function parseXml(input: string | Uint8Array, limits: SvgLimits = {}): Xm
     if (parent) parent.children.push(node);
   };
 
-  parser.on('doctype', () => {
-    throw new OpenBadgesError(
-      'SVG_FORBIDDEN',
-      'The SVG has a DOCTYPE declaration; DTDs and entity declarations are refused.',
-    );
+  parser.on('doctype', (doctype) => {
+    // The stock `<!DOCTYPE svg PUBLIC … "svg11.dtd">` of many editors (and of 1EdTech's own baked
+    // samples) is harmless: saxes never loads an external DTD. An internal subset is where entity
+    // declarations live (bombs, external entities), so any `[` is refused before it could be used.
+    if (doctype.includes('[')) {
+      throw new OpenBadgesError(
+        'SVG_FORBIDDEN',
+        'The SVG declares a DTD internal subset; entity and other DTD declarations are refused.',
+      );
+    }
   });
   parser.on('opentagstart', () => {
     count++;

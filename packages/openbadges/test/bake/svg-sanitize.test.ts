@@ -76,6 +76,13 @@ describe('sanitizeSvg', () => {
     expect(Buffer.compare(before, after)).toBe(0);
   });
 
+  it('drops a harmless SVG 1.1 DOCTYPE', () => {
+    const out = sanitizeSvg(
+      `<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg ${NS}><rect width="1"/></svg>`,
+    );
+    expect(out).toBe('<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"/></svg>');
+  });
+
   it('renders a real badge the same after sanitizing', () => {
     const out = sanitizeSvg(BADGE_SVG);
     expect(Buffer.compare(new Resvg(BADGE_SVG).render().pixels, new Resvg(out).render().pixels)).toBe(0);
