@@ -94,6 +94,8 @@ export async function startHarness(): Promise<Harness> {
     async newPerson() {
       const context = await browser.newContext({ baseURL: url, acceptDownloads: true });
       contexts.push(context);
+      // Steps fail fast with a screenshot rather than waiting out the test's own timeout.
+      context.setDefaultTimeout(10_000);
       const page = await context.newPage();
       return { context, page };
     },
@@ -115,8 +117,9 @@ export async function startHarness(): Promise<Harness> {
     async stop() {
       await browser.close().catch(() => {});
       await platform.stop();
-      // Screenshots are kept for a failed run (their path is in the failure message).
-      rmSync(join(dataDir, 'pglite'), { recursive: true, force: true });
+      // Screenshots of a failed run are kept (their paths are in the failure message).
+      if (shot === 0) rmSync(dataDir, { recursive: true, force: true });
+      else rmSync(join(dataDir, 'pglite'), { recursive: true, force: true });
     },
   };
 }

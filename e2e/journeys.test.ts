@@ -17,7 +17,7 @@ import {
 } from '@laurel/openbadges/proof';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, openMail, startHarness } from './harness.ts';
 import { tinyPng } from './images.ts';
 
 let h: Harness;
@@ -89,5 +89,101 @@ describe('the verifier page', () => {
     await page.getByLabel('Badge file').setInputFiles(photo);
     await page.getByRole('button', { name: 'Verify' }).click();
     await expect.poll(() => page.locator('[role="alert"]').textContent()).toContain('no badge baked into it');
+  });
+});
+
+// ---------------------------------------------------------------- the journeys
+
+const admin = { name: 'Ines Issuer', email: 'ines@society.example', password: 'a long enough passphrase 1' };
+const earner = { name: 'Eli Earner', email: 'eli@learner.example', password: 'another long passphrase 2' };
+const second = { name: 'Sam Second', email: 'sam@learner.example', password: 'a third long passphrase 3' };
+const org = { name: 'Society of Testers', slug: 'testers' };
+const badgeName = 'Careful Tester';
+
+const state: {
+  adminPage?: Page;
+  templateId?: string;
+  claimUrl?: string;
+  awardId?: string;
+  pngPath?: string;
+} = {};
+
+async function signUp(page: Page, who: { name: string; email: string; password: string }, path = '/signup') {
+  await page.goto(path);
+  const form = page.locator('form[action="/signup"]');
+  await form.locator('[name="name"]').fill(who.name);
+  const email = form.locator('[name="email"]');
+  if ((await email.inputValue()) === '') await email.fill(who.email);
+  await form.locator('[name="password"]').fill(who.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForLoadState();
+}
+
+/** Submits a form whose button asks for confirmation (data-confirm), accepting the dialog. */
+async function confirmAndClick(page: Page, button: ReturnType<Page['getByRole']>) {
+  page.once('dialog', (d) => d.accept());
+  await button.click();
+  await page.waitForLoadState();
+}
+
+async function issue(page: Page, recipient: { name: string; email: string }): Promise<string> {
+  await page.goto(`/manage/${org.slug}/issue`);
+  await page.locator('main select[name="templateId"]').selectOption({ label: badgeName });
+  await page.locator('main [name="recipientName"]').fill(recipient.name);
+  await page.locator('main [name="recipientEmail"]').fill(recipient.email);
+  await page.getByRole('button', { name: 'Issue and email the recipient' }).click();
+  await page.waitForURL(/\/manage\/testers\/awards\/[0-9a-f-]{36}/);
+  return /awards\/([0-9a-f-]{36})/.exec(page.url())![1];
+}
+
+describe('journey 1: an issuer designs a badge and issues it', () => {
+  it('signs up as the first account, which is the platform admin', async () => {
+    const { page } = await h.newPerson();
+    state.adminPage = page;
+    await signUp(page, admin);
+    await page.goto('/admin');
+    expect(page.url()).toContain('/admin');
+    await expect.poll(() => page.locator('main h1').first().textContent()).toMatch(/admin/i);
+  });
+
+  it('creates an organization', async () => {
+    const page = state.adminPage!;
+    await page.goto('/orgs');
+    await page.locator('form[action="/orgs"] [name="name"]').fill(org.name);
+    await page.locator('form[action="/orgs"] [name="slug"]').fill(org.slug);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await page.waitForLoadState();
+    expect(page.url()).toContain(`/manage/${org.slug}`);
+  });
+
+  it('designs a template with the live preview and publishes it', async () => {
+    const page = state.adminPage!;
+    await page.goto(`/manage/${org.slug}/templates/new`);
+    const form = page.locator('form[data-preview-url]');
+    await form.locator('[name="name"]').fill(badgeName);
+    await form.locator('[name="description"]').fill('Tests carefully and writes it down.');
+    await form.locator('[name="criteriaNarrative"]').fill('Review three test plans.');
+    const preview = page.locator('#badge-preview');
+    const before = await preview.getAttribute('src');
+    await form.locator('[name="designTitle"]').fill('Careful');
+    await expect.poll(() => preview.getAttribute('src')).not.toBe(before);
+    expect(await preview.getAttribute('src')).toContain('Careful');
+    await expect
+      .poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Create template' }).click();
+    await page.waitForURL(/\/templates\/[0-9a-f-]{36}/);
+    state.templateId = /templates\/([0-9a-f-]{36})/.exec(page.url())![1];
+    await confirmAndClick(page, page.getByRole('button', { name: 'Publish' }));
+    await expect.poll(() => page.locator('main').textContent()).toContain('active');
+  });
+
+  it('issues the badge to an email and finds the award email in the dev mailbox', async () => {
+    const page = state.adminPage!;
+    state.awardId = await issue(page, earner);
+    const mail = await openMail(page, { to: earner.email });
+    expect(mail.subject).toContain(badgeName);
+    state.claimUrl = mail.links.find((l) => l.startsWith(`${h.url}/claim/`));
+    expect(state.claimUrl, `claim link among ${mail.links.join(', ')}`).toBeTruthy();
   });
 });
