@@ -11,6 +11,8 @@ import { multibaseToPublicKey, verifyDataIntegrity, verifyVcJwt } from '@laurel/
 import { decodeBitstring, getBit } from '@laurel/openbadges/status';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Db } from '../db/index.ts';
 
 const specDir = new URL('../../../shared/spec/', import.meta.url);
 const addFormats = createRequire(import.meta.url)('ajv-formats') as (ajv: Ajv2019) => void;
@@ -126,4 +128,20 @@ export async function checkAwardCredential(
     digitalBazaar: db.verified === true,
     schemaErrors: validateOb3.errors ?? [],
   };
+}
+
+/** Every award of the org has exactly one award email, and nothing else went to the outbox twice. */
+export async function emailsPerAward(db: Db, orgId: string) {
+  const { rows } = await sql<{ awards: number; emails: number; max_per_award: number }>`
+    SELECT count(*)::int AS awards, coalesce(sum(n), 0)::int AS emails, coalesce(max(n), 0)::int AS max_per_award
+    FROM (SELECT a.id, (SELECT count(*) FROM emails e WHERE e.dedupe_key = 'award:' || a.id) AS n
+          FROM awards a WHERE a.org_id = ${orgId}) x`.execute(db);
+  return rows[0]!;
+}
+
+export function csvOf(n: number, offset = 0): Buffer {
+  const lines = ['Recipient Name;E-mail;narrative'];
+  for (let i = offset; i < offset + n; i++)
+    lines.push(`Person ${i};person${i}@example.org;"Did task ${i}; well"`);
+  return Buffer.from(lines.join('\r\n'));
 }

@@ -1,29 +1,13 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../../config.ts';
-import type { Db } from '../../db/index.ts';
 import { DIALECTS, useTestDatabase } from '../../db/testing.ts';
 import type { AppContext } from '../../http/context.ts';
 import { runJobsUntilIdle } from '../../jobs/worker.ts';
 import { makeOrg } from '../../orgs/testing.ts';
 import { makeTemplate } from '../../templates/testing.ts';
+import { csvOf, emailsPerAward } from '../test-support.ts';
 import { batchRows, confirmBatch, createBatch, getBatch } from './service.ts';
-
-/** Every award of the org has exactly one award email, and nothing else went to the outbox twice. */
-export async function emailsPerAward(db: Db, orgId: string) {
-  const { rows } = await sql<{ awards: number; emails: number; max_per_award: number }>`
-    SELECT count(*)::int AS awards, coalesce(sum(n), 0)::int AS emails, coalesce(max(n), 0)::int AS max_per_award
-    FROM (SELECT a.id, (SELECT count(*) FROM emails e WHERE e.dedupe_key = 'award:' || a.id) AS n
-          FROM awards a WHERE a.org_id = ${orgId}) x`.execute(db);
-  return rows[0]!;
-}
-
-export function csvOf(n: number, offset = 0): Buffer {
-  const lines = ['Recipient Name;E-mail;narrative'];
-  for (let i = offset; i < offset + n; i++)
-    lines.push(`Person ${i};person${i}@example.org;"Did task ${i}; well"`);
-  return Buffer.from(lines.join('\r\n'));
-}
 
 describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
   const t = useTestDatabase(dialect);

@@ -1,0 +1,213 @@
+/**
+ * Issuing at scale: a 10,000-row CSV issued end to end (parse, sign both ways, store, queue
+ * the award emails) on PGlite (on disk, in a temp dir) and on PostgreSQL (a throwaway
+ * cluster), and the latency of issuing one badge through the API. Each run happens in a
+ * child process so its peak RSS is its own.
+ *
+ *   node --import tsx bench/issuing.bench.ts            (all rows)
+ *   node --import tsx bench/issuing.bench.ts --child pglite 10000
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
+
+const ROWS = 10_000;
+const API_REQUESTS = 200;
+
+interface ChildResult {
+  dialect: string;
+  rows: number;
+  seconds: number;
+  parseSeconds: number;
+  peakRssMb: number;
+  issued: number;
+  emails: number;
+  apiP50Ms: number;
+  apiP99Ms: number;
+}
+
+function recipientsCsv(n: number): Buffer {
+  const lines = ['name,email,issued_on,evidence_url,narrative'];
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `Recipient ${i},recipient${i}@example.org,2026-01-15,https://example.org/work/${i},"Completed module ${i}, with distinction"`,
+    );
+  return Buffer.from(lines.join('\r\n'));
+}
+
+/** The measured run, inside the child process. */
+async function child(
+  dialect: 'pglite' | 'postgres',
+  rows: number,
+  databaseUrl?: string,
+): Promise<ChildResult> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  const { testConfig } = await import('../src/config.ts');
+  const { openPglite, openPostgres } = await import('../src/db/index.ts');
+  const { migrate } = await import('../src/db/migrate.ts');
+  const { makeOrg } = await import('../src/orgs/testing.ts');
+  const { makeTemplate } = await import('../src/templates/testing.ts');
+  const { createBatch, confirmBatch, runBulkStep, getBatch } = await import('../src/issuing/bulk/service.ts');
+  const { buildServer } = await import('../src/http/server.ts');
+  const { createApiKey } = await import('../src/apikeys/service.ts');
+  const { sql } = await import('kysely');
+
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
+  const handle = dialect === 'pglite' ? await openPglite(dir) : await openPostgres(databaseUrl!);
+  try {
+    await migrate(handle);
+    const config = testConfig({ dataDir: dir });
+    const ctx = { db: handle.db, config };
+    const org = await makeOrg(ctx.db, { config });
+    const template = await makeTemplate(ctx.db, org);
+    const csv = recipientsCsv(rows);
+    peak = process.memoryUsage().rss;
+
+    const t0 = performance.now();
+    const batchId = await createBatch(ctx, {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'bench.csv',
+      data: csv,
+      createdBy: null,
+    });
+    const parseSeconds = (performance.now() - t0) / 1000;
+    await confirmBatch(ctx, org.id, batchId);
+    // The job's steps run back to back here (a worker would interleave the email jobs).
+    for (let step = 0; ; step++) {
+      await runBulkStep(ctx, { batchId, step });
+      if ((await getBatch(ctx.db, org.id, batchId)).status === 'done') break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const batch = await getBatch(ctx.db, org.id, batchId);
+    const { rows: counted } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM emails WHERE dedupe_key LIKE 'award:%'`.execute(ctx.db);
+    const peakRssMb = Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
+
+    // One badge through the API, as an LMS would call it.
+    const app = await buildServer(ctx);
+    const { key } = await createApiKey(ctx.db, { orgId: org.id, name: 'bench', scopes: ['awards:issue'] });
+    const latencies: number[] = [];
+    for (let i = 0; i < API_REQUESTS + 10; i++) {
+      const start = performance.now();
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/orgs/${org.slug}/awards`,
+        headers: { authorization: `Bearer ${key}` },
+        payload: {
+          templateId: template.id,
+          recipientName: `API ${i}`,
+          recipientEmail: `api${i}@example.org`,
+        },
+      });
+      if (res.statusCode !== 201) throw new Error(`API issue answered ${res.statusCode}: ${res.body}`);
+      if (i >= 10) latencies.push(performance.now() - start);
+    }
+    await app.close();
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+    return {
+      dialect,
+      rows,
+      seconds,
+      parseSeconds,
+      peakRssMb,
+      issued: batch.issued,
+      emails: counted[0]!.n,
+      apiP50Ms: pct(50),
+      apiP99Ms: pct(99),
+    };
+  } finally {
+    clearInterval(sampler);
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(dialect: string, rows: number, url?: string): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', self, '--child', dialect, String(rows), ...(url ? [url] : [])],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+    });
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last));
+      else reject(new Error(`issuing bench child (${dialect}) exited with ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+function rowsFor(r: ChildResult): BenchRow[] {
+  const complete =
+    r.issued === r.rows && r.emails >= r.rows ? '' : ` INCOMPLETE: ${r.issued} issued, ${r.emails} emails`;
+  return [
+    {
+      name: `bulk CSV ${r.rows.toLocaleString('en-US')} rows, ${r.dialect}: wall time`,
+      ours: r.seconds,
+      baseline: 30,
+      baselineName: 'target',
+      unit: 's',
+      note: `parse + preview ${r.parseSeconds.toFixed(2)} s; sign (DI + JWT), store, queue emails${complete}`,
+    },
+    { name: `bulk CSV, ${r.dialect}: throughput`, ours: r.rows / r.seconds, unit: 'rows/s' },
+    {
+      name: `bulk CSV, ${r.dialect}: peak RSS`,
+      ours: r.peakRssMb,
+      baseline: 500,
+      baselineName: 'target',
+      unit: 'MB',
+    },
+    {
+      name: `API issue one badge, ${r.dialect}: p50`,
+      ours: r.apiP50Ms,
+      unit: 'ms',
+      note: `${API_REQUESTS} requests, app.inject`,
+    },
+    { name: `API issue one badge, ${r.dialect}: p99`, ours: r.apiP99Ms, unit: 'ms' },
+  ];
+}
+
+export async function benchIssuing(rows = ROWS): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  out.push(...rowsFor(await runChild('pglite', rows)));
+  const { startCluster } = await import('../test/pg-cluster.ts');
+  const cluster = await startCluster();
+  try {
+    out.push(...rowsFor(await runChild('postgres', rows, cluster.url)));
+  } finally {
+    cluster.stop();
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    const result = await child(args[1] as 'pglite' | 'postgres', Number(args[2] ?? ROWS), args[3]);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  } else {
+    const rows = await benchIssuing(Number(args[0] ?? ROWS));
+    for (const r of rows)
+      console.log(
+        `${r.name}: ${r.ours.toFixed(2)} ${r.unit ?? 'ops/s'}${r.baseline ? ` (target ${r.baseline})` : ''}${r.note ? ` — ${r.note}` : ''}`,
+      );
+  }
+}
