@@ -1,0 +1,213 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/laurel.js', import.meta.url).pathname;
+let dir: string;
+
+type Run = { code: number; stdout: string; stderr: string };
+function laurel(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+function tinyPng(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1, 0);
+  ihdr.writeUInt32BE(1, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from([0, 10, 120, 200]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const unsigned = {
+  '@context': [
+    'https://www.w3.org/ns/credentials/v2',
+    'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+    'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
+  ],
+  id: 'urn:uuid:0b4c4e4e-1111-4222-8333-944455556666',
+  type: ['VerifiableCredential', 'OpenBadgeCredential'],
+  issuer: { type: ['Profile'], name: 'Command Line Society' },
+  validFrom: '2025-01-01T00:00:00Z',
+  credentialSubject: {
+    type: ['AchievementSubject'],
+    identifier: [
+      {
+        type: 'IdentityObject',
+        identityType: 'emailAddress',
+        hashed: true,
+        salt: 'cli',
+        identityHash: `sha256$${createHash('sha256')
+          .update('earner@example.org' + 'cli')
+          .digest('hex')}`,
+      },
+    ],
+    achievement: {
+      id: 'https://cli.example/achievements/1',
+      type: ['Achievement'],
+      name: 'Shell Wizard',
+      description: 'Uses the command line well.',
+      criteria: { narrative: 'Pass the test.' },
+    },
+  },
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'laurel-cli-'));
+  await writeFile(join(dir, 'cred.json'), JSON.stringify(unsigned));
+  await writeFile(join(dir, 'badge.png'), tinyPng());
+  await writeFile(
+    join(dir, 'badge.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="teal"/></svg>',
+  );
+  await writeFile(join(dir, 'garbage.bin'), 'this is not a badge at all');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+// Each run starts a Node process with the TypeScript loader; on a busy machine that takes seconds.
+describe('laurel CLI', { timeout: 300_000 }, () => {
+  it('lists commands', async () => {
+    const r = await laurel('help');
+    expect(r.code).toBe(0);
+    for (const name of ['verify', 'keygen', 'sign', 'bake', 'unbake'])
+      expect(r.stdout).toContain(`  ${name}`);
+    expect((await laurel('--help')).stdout).toBe(r.stdout);
+  });
+
+  it('keygen → sign (di, jwt) → verify, and catches tampering', async () => {
+    const kg = await laurel('keygen', '-o', 'key.json');
+    expect(kg.code).toBe(0);
+    expect((await stat(join(dir, 'key.json'))).mode & 0o777).toBe(0o600);
+    const key = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8'));
+    expect(key).toMatchObject({ type: 'Multikey', controller: expect.stringMatching(/^did:key:z6Mk/) });
+    expect(key.id).toBe(`${key.controller}#${key.publicKeyMultibase}`);
+    expect((await laurel('keygen', '-o', 'key.json')).code).toBe(2);
+
+    expect(
+      (await laurel('sign', '--key', 'key.json', '--credential', 'cred.json', '-o', 'signed.json')).code,
+    ).toBe(0);
+    const signed = JSON.parse(await readFile(join(dir, 'signed.json'), 'utf8'));
+    expect(signed.issuer).toEqual({ type: ['Profile'], name: 'Command Line Society', id: key.controller });
+    expect(signed.proof.cryptosuite).toBe('eddsa-rdfc-2022');
+    expect(
+      (
+        await laurel(
+          'sign',
+          '--key',
+          'key.json',
+          '--credential',
+          'cred.json',
+          '--format',
+          'jwt',
+          '-o',
+          'signed.jwt',
+        )
+      ).code,
+    ).toBe(0);
+
+    const ok = await laurel('verify', 'signed.json');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.split('\n')[0]).toMatch(/^VALID: /);
+    expect(ok.stdout).toContain('✓ Signature');
+    expect(ok.stdout).toContain('– Recipient');
+    expect((await laurel('verify', 'signed.jwt')).code).toBe(0);
+    expect((await laurel('verify', 'signed.json', '--email', 'Earner@Example.org')).code).toBe(0);
+    const wrong = await laurel('verify', 'signed.json', '--email', 'someone@example.org');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('✗ Recipient');
+
+    await writeFile(join(dir, 'tampered.json'), JSON.stringify({ ...signed, name: 'Forged' }));
+    const bad = await laurel('verify', 'tampered.json');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('INVALID: The badge was changed after it was issued');
+
+    const asJson = await laurel('verify', '--json', 'tampered.json');
+    const report = JSON.parse(asJson.stdout);
+    expect(report.verdict).toBe('invalid');
+    expect(report.steps.find((s: { id: string }) => s.id === 'proof').code).toBe('PROOF_INVALID');
+  });
+
+  it('bakes, unbakes and verifies PNG and SVG badges', async () => {
+    if (!(await stat(join(dir, 'signed.json')).catch(() => null))) {
+      await laurel('keygen', '-o', 'key2.json');
+      await laurel('sign', '--key', 'key2.json', '--credential', 'cred.json', '-o', 'signed.json');
+      await laurel(
+        'sign',
+        '--key',
+        'key2.json',
+        '--credential',
+        'cred.json',
+        '--format',
+        'jwt',
+        '-o',
+        'signed.jwt',
+      );
+    }
+    for (const [image, credential] of [
+      ['badge.png', 'signed.json'],
+      ['badge.svg', 'signed.jwt'],
+      ['badge.svg', 'signed.json'],
+      ['badge.png', 'signed.jwt'],
+    ] as const) {
+      const out = `baked-${credential}-${image}`;
+      const b = await laurel('bake', '--credential', credential, '--image', image, '-o', out);
+      expect(b.code, b.stderr).toBe(0);
+      const u = await laurel('unbake', out);
+      expect(u.code).toBe(0);
+      const original = (await readFile(join(dir, credential), 'utf8')).trim();
+      if (credential.endsWith('.jwt')) expect(u.stdout.trim()).toBe(original);
+      else expect(JSON.parse(u.stdout)).toEqual(JSON.parse(original));
+      const v = await laurel('verify', out);
+      expect(v.code, v.stdout).toBe(0);
+      expect(v.stdout).toContain(`in ${image.split('.')[1]}`);
+    }
+  });
+
+  it('exits 2 on unreadable input and bad usage, with one sentence and no stack trace', async () => {
+    const results = new Map<string, Run>();
+    for (const args of [
+      ['verify', 'garbage.bin'],
+      ['verify', 'missing.json'],
+      ['verify'],
+      ['verify', '--frobnicate', 'x'],
+      ['sign', '--key', 'missing.json', '--credential', 'cred.json'],
+      ['sign'],
+      ['unbake', 'badge.png'],
+      ['nonsense'],
+    ]) {
+      const r = await laurel(...args);
+      results.set(args.join(' '), r);
+      expect(r.code, args.join(' ')).toBeGreaterThan(0);
+      expect(r.stderr + r.stdout).not.toMatch(/\n\s+at /);
+      if (r.stderr) expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(results.get('verify garbage.bin')?.code).toBe(2);
+    expect(results.get('verify missing.json')?.stderr).toBe(
+      'laurel verify: The badge file missing.json does not exist.\n',
+    );
+    expect(results.get('unbake badge.png')?.stderr).toMatch(/^laurel unbake: .+\.\n$/);
+    expect(results.get('nonsense')?.code).toBe(2);
+  });
+});

@@ -1,0 +1,68 @@
+import { createGuardedFetch, type VerificationReport, verify } from '@laurel/openbadges/verify';
+import { parse } from './args.ts';
+import { CliError, out, readInput } from './io.ts';
+
+const USAGE = 'laurel verify <file|url|-> [--json] [--email address] [--allow-private-network]';
+
+const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;
+
+// Codes meaning the input itself could not be read as a badge (exit 2, like a bad file).
+const UNREADABLE = new Set([
+  'INPUT_UNRECOGNIZED',
+  'INPUT_TOO_LARGE',
+  'JSON_INVALID',
+  'JWT_INVALID',
+  'PNG_INVALID',
+  'PNG_BAD_CRC',
+  'PNG_NO_CREDENTIAL',
+  'SVG_INVALID',
+  'SVG_NO_CREDENTIAL',
+  'SVG_FORBIDDEN',
+  'PNG_MULTIPLE_CREDENTIALS',
+  'SVG_MULTIPLE_CREDENTIALS',
+]);
+
+export function exitCodeFor(report: VerificationReport): number {
+  if (report.verdict === 'valid') return 0;
+  const format = report.steps.find((s) => s.id === 'format');
+  if (report.format === 'unknown' && format?.result === 'fail' && format.code && UNREADABLE.has(format.code))
+    return 2;
+  return 1;
+}
+
+export function renderReport(r: VerificationReport): string {
+  const lines = [`${r.verdict.toUpperCase()}: ${r.summary}`];
+  const facts: string[] = [];
+  if (r.format !== 'unknown') facts.push(`format ${r.format}${r.container ? ` in ${r.container}` : ''}`);
+  if (r.issuer) facts.push(`issuer ${r.issuer.name ? `${r.issuer.name} <${r.issuer.id}>` : r.issuer.id}`);
+  if (r.achievement?.name) facts.push(`achievement “${r.achievement.name}”`);
+  if (r.validFrom) facts.push(`valid from ${r.validFrom}${r.validUntil ? ` until ${r.validUntil}` : ''}`);
+  if (facts.length > 0) lines.push(facts.join('; '));
+  lines.push('');
+  for (const s of r.steps) {
+    lines.push(
+      `  ${MARK[s.result]} ${s.title}: ${s.message}${s.code && s.result !== 'pass' ? ` [${s.code}]` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export const verifyCommand = {
+  summary: 'Verify a badge: a JSON or JWT credential, a baked PNG/SVG, or a URL',
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parse(
+      args,
+      { json: { type: 'boolean' }, email: { type: 'string' }, 'allow-private-network': { type: 'boolean' } },
+      USAGE,
+    );
+    if (positionals.length !== 1) throw new CliError(`Give exactly one badge to verify. Usage: ${USAGE}`);
+    const target = positionals[0]!;
+    const input = /^https?:\/\//i.test(target) ? target : await readInput(target, 'badge file');
+    const report = await verify(input, {
+      fetch: createGuardedFetch({ allowPrivateNetwork: values['allow-private-network'] === true }),
+      ...(values.email ? { recipient: { email: values.email } } : {}),
+    });
+    out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+    return exitCodeFor(report);
+  },
+};
