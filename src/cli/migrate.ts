@@ -1,0 +1,26 @@
+// `laurel migrate`: apply pending database migrations and say which.
+import type { Command } from '../cli.ts';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/index.ts';
+import { migrate } from '../db/migrate.ts';
+import { parse } from './args.ts';
+
+export const migrateCommand: Command = {
+  summary: 'Apply pending database migrations (DATA_DIR or DATABASE_URL)',
+  async run(args) {
+    parse(args, {}, 'laurel migrate');
+    const config = loadConfig(process.env);
+    const handle = await openDatabase(config);
+    try {
+      const applied = await migrate(handle);
+      process.stdout.write(
+        applied.length
+          ? `Applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m}\n`).join('')}`
+          : 'The database is up to date.\n',
+      );
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+};

@@ -1,0 +1,110 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../db/index.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('laurel serve, migrate and admin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-serve-cli-'));
+  const env = {
+    ...process.env,
+    DATA_DIR: dir,
+    LAUREL_SECRET: 'cd'.repeat(32),
+    DATABASE_URL: '',
+    SMTP_URL: '',
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const laurel = async (args: string[], input?: string) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env });
+    if (input !== undefined) child.stdin?.end(input);
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (err += d));
+    const [code] = (await once(child, 'exit')) as [number];
+    return { code, out, err };
+  };
+
+  it('migrates once, then reports the database up to date', async () => {
+    const first = await laurel(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('0300_jobs_outbox');
+    const again = await laurel(['migrate']);
+    expect(again).toMatchObject({ code: 0, out: 'The database is up to date.\n' });
+  });
+
+  it('creates a platform admin, promotes an existing account, and refuses a weak password', async () => {
+    const made = await laurel([
+      'admin',
+      'create',
+      '--email',
+      'Root@Example.org',
+      '--password',
+      'root password 1',
+    ]);
+    expect(made).toMatchObject({ code: 0, out: 'Created the platform administrator root@example.org.\n' });
+    const again = await laurel(
+      ['admin', 'create', '--email', 'root@example.org', '--password', '-'],
+      'new root password\n',
+    );
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('is now a platform administrator');
+    expect(again.out + again.err).not.toContain('new root password');
+    const weak = await laurel(['admin', 'create', '--email', 'x@example.org', '--password', 'short']);
+    expect(weak.code).toBe(1);
+    expect(weak.err).toContain('at least 10 characters');
+    expect((await laurel(['admin', 'make'])).code).toBe(2);
+    const handle = await openPglite(dir);
+    try {
+      const users = await handle.db.selectFrom('users').select(['is_admin']).execute();
+      expect(users).toEqual([{ is_admin: true }]);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('serves until SIGTERM, then exits 0', async () => {
+    const port = await freePort();
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout?.on('data', (d) => (log += d));
+    child.stderr?.on('data', (d) => (log += d));
+    const exited = once(child, 'exit');
+    try {
+      let health: Response | undefined;
+      while (!health) {
+        if (child.exitCode !== null) throw new Error(`serve exited early: ${log}`);
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => {
+          await new Promise((r) => setTimeout(r, 100));
+          return undefined;
+        });
+      }
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true });
+      expect(log).toContain('Laurel is running at http://localhost');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+  });
+});
