@@ -236,6 +236,49 @@ describe('SVG fuzzing', () => {
     );
   });
 
+  it('baking splices: apart from the new element and namespace, the file is unchanged', () => {
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const piece = fc.oneof(
+      fc
+        .string({ unit: 'binary', maxLength: 12 })
+        .map((t) => esc(t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff\r]/g, ''))),
+      fc.constantFrom(
+        '\r\n',
+        '\n',
+        '<g>',
+        '</g>',
+        '<rect width="1"/>',
+        '<!-- 🎓 -->',
+        '<![CDATA[ x ]]>',
+        '<title>Ü</title>',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        // Keep <g> balanced so the input is well-formed.
+        let depth = 0;
+        const body = pieces
+          .filter((p) => {
+            if (p === '<g>') depth++;
+            if (p === '</g>') {
+              if (depth === 0) return false;
+              depth--;
+            }
+            return true;
+          })
+          .join('');
+        const input = `<svg xmlns="http://www.w3.org/2000/svg">${body}${'</g>'.repeat(depth)}</svg>\r\n`;
+        const out = bakeSvg(input, { version: 'ob3', json: '{"a":"🎓"}' });
+        const element = '<openbadges:credential><![CDATA[{"a":"🎓"}]]></openbadges:credential>';
+        expect(
+          out.replace(' xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"', '').replace(element, ''),
+        ).toBe(input);
+        expect(unbakeSvg(out).text).toBe('{"a":"🎓"}');
+      }),
+      runs,
+    );
+  });
+
   it('any JSON (CDATA edge cases included) round-trips through bake and unbake', () => {
     const cdataish = fc.constantFrom(']]>', ']]]]>', '<![CDATA[', ']]', ']>', '&', '<', '\r\n');
     const json = fc.oneof(
