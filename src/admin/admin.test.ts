@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import { buildServer } from '../http/server.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import { runJobsUntilIdle } from '../jobs/worker.ts';
+import { sendEmail } from '../mail/deliver.ts';
+import { paragraphs, renderEmail } from '../mail/layout.tsx';
+import { enqueueEmail } from '../mail/outbox.ts';
+
+const config = testConfig();
+
+describe('platform admin pages and home', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let admin: Awaited<ReturnType<typeof sessionFor>>;
+  let member: Awaited<ReturnType<typeof sessionFor>>;
+  beforeAll(async () => {
+    app = await buildServer({ db: t.db, config });
+    const a = await makeUser(t.db, { name: 'Admin', admin: true });
+    const m = await makeUser(t.db, { name: 'Member', admin: false });
+    admin = await sessionFor(t.db, config, a.id);
+    member = await sessionFor(t.db, config, m.id);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+  const get = (url: string, s?: { cookies: Record<string, string> }) =>
+    app.inject({ url, cookies: s?.cookies, headers: { accept: 'text/html' } });
+
+  it('shows counts and failed jobs with their (escaped) error, and retries one', async () => {
+    await enqueueJob(t.db, { kind: 'test.broken', payload: {}, maxAttempts: 1 });
+    await runJobsUntilIdle(
+      { db: t.db, config },
+      {
+        handlers: {
+          'test.broken': async () => {
+            throw new Error('<img src=x onerror=alert(1)> refused');
+          },
+        },
+      },
+    );
+    const page = await get('/admin', admin);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('test.broken');
+    expect(page.body).toContain('&lt;img src=x onerror=alert(1)&gt; refused');
+    expect(page.body).not.toContain('<img src=x');
+    const job = await t.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', 'test.broken')
+      .executeTakeFirstOrThrow();
+    const denied = await app.inject({
+      method: 'POST',
+      url: `/admin/jobs/${job.id}/retry`,
+      cookies: member.cookies,
+      headers: FORM,
+      payload: formBody(member, {}),
+    });
+    expect(denied.statusCode).toBe(403);
+    const retried = await app.inject({
+      method: 'POST',
+      url: `/admin/jobs/${job.id}/retry`,
+      cookies: admin.cookies,
+      headers: FORM,
+      payload: formBody(admin, {}),
+    });
+    expect(retried.statusCode).toBe(303);
+    const row = await t.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
+    expect(row.failed_at).toBeNull();
+    expect(row.attempts).toBe(0);
+    await sql`DELETE FROM jobs`.execute(t.db);
+  });
+
+  it('shows a mailbox message with headers, a sandboxed body, inline images and its links', async () => {
+    const id = await enqueueEmail(t.db, {
+      to: 'reader@example.org',
+      subject: 'Claim <your> badge',
+      html: renderEmail({
+        title: 'Claim',
+        body: paragraphs(['Hi "there"']),
+        action: { label: 'Claim', url: 'http://localhost:3000/claim/tok?a=1&b=2' },
+      }).replace('</body>', '<img src="cid:badge@laurel" alt="badge"></body>'),
+      text: 'Claim: http://localhost:3000/claim/tok?a=1&b=2',
+      attachments: [
+        { filename: 'badge.png', content: Buffer.from('png'), cid: 'badge@laurel', contentType: 'image/png' },
+      ],
+    });
+    await runJobsUntilIdle({ db: t.db, config }, { handlers: { 'email.send': sendEmail } });
+    expect((await get('/admin/mail', member)).statusCode).toBe(403);
+    expect((await get(`/admin/mail/${id}`, member)).statusCode).toBe(403);
+    const list = await get('/admin/mail', admin);
+    expect(list.body).toContain('Claim &lt;your&gt; badge');
+    const page = await get(`/admin/mail/${id}`, admin);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      '<iframe class="mailbox-body" title="The HTML part of the email" sandbox="" srcdoc="',
+    );
+    expect(page.body).toContain('data:image/png;base64,cG5n');
+    expect(page.body).toContain('<a href="http://localhost:3000/claim/tok?a=1&amp;b=2">');
+    expect(page.body).toContain(`&lt;${id}@localhost&gt;`);
+    expect((await get('/admin/mail/00000000-0000-0000-0000-000000000000', admin)).statusCode).toBe(404);
+    expect((await get('/admin/mail/nope', admin)).statusCode).toBe(404);
+  });
+
+  it('shows visitors what Laurel is and members their ways in', async () => {
+    const visitor = await get('/');
+    expect(visitor.statusCode).toBe(200);
+    expect(visitor.body).toContain('href="/verify"');
+    expect(visitor.body).toContain('href="/signup"');
+    const home = await get('/', member);
+    expect(home.body).toContain('Welcome, Member');
+    expect(home.body).toContain('href="/wallet"');
+    expect(home.body).toContain('href="/orgs"');
+  });
+});
