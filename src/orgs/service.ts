@@ -503,26 +503,42 @@ async function ownerCount(db: Handle, orgId: string): Promise<number> {
 
 const LAST_OWNER = 'An organization needs at least one owner: make someone else owner first.';
 
+/**
+ * Runs `fn` holding a lock on the organization row, so that two concurrent demotions or
+ * removals cannot both see "another owner exists" and leave none.
+ */
+async function withOrgLock<T>(db: Handle, orgId: string, fn: (trx: Handle) => Promise<T>): Promise<T> {
+  const locked = async (trx: Handle) => {
+    await trx.selectFrom('orgs').select('id').where('id', '=', orgId).forUpdate().executeTakeFirst();
+    return fn(trx);
+  };
+  return db.isTransaction ? locked(db) : (db as Db).transaction().execute(locked);
+}
+
 export async function changeRole(db: Handle, orgId: string, userId: string, role: OrgRole): Promise<void> {
-  const current = await getOrgRole(db, orgId, userId);
-  if (!current) throw notFound('That member');
-  if (current === 'owner' && role !== 'owner' && (await ownerCount(db, orgId)) <= 1) {
-    throw new LaurelError('CONFLICT', LAST_OWNER);
-  }
-  await db
-    .updateTable('org_members')
-    .set({ role })
-    .where('org_id', '=', orgId)
-    .where('user_id', '=', userId)
-    .execute();
+  await withOrgLock(db, orgId, async (trx) => {
+    const current = await getOrgRole(trx, orgId, userId);
+    if (!current) throw notFound('That member');
+    if (current === 'owner' && role !== 'owner' && (await ownerCount(trx, orgId)) <= 1) {
+      throw new LaurelError('CONFLICT', LAST_OWNER);
+    }
+    await trx
+      .updateTable('org_members')
+      .set({ role })
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .execute();
+  });
 }
 
 export async function removeMember(db: Handle, orgId: string, userId: string): Promise<void> {
-  const current = await getOrgRole(db, orgId, userId);
-  if (!current) throw notFound('That member');
-  if (current === 'owner' && (await ownerCount(db, orgId)) <= 1)
-    throw new LaurelError('CONFLICT', LAST_OWNER);
-  await db.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+  await withOrgLock(db, orgId, async (trx) => {
+    const current = await getOrgRole(trx, orgId, userId);
+    if (!current) throw notFound('That member');
+    if (current === 'owner' && (await ownerCount(trx, orgId)) <= 1)
+      throw new LaurelError('CONFLICT', LAST_OWNER);
+    await trx.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+  });
 }
 
 const ROLE_RANK: Record<OrgRole, number> = { viewer: 1, issuer: 2, admin: 3, owner: 4 };
