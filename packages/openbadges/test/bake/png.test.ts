@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { bakePng, isPng, readPngChunks, unbakePng } from '../../src/bake/png.ts';
 import { expectCode } from './expect-code.ts';
@@ -34,6 +35,18 @@ describe('bakePng / unbakePng', () => {
     const before = rawChunks(png).map((c) => Buffer.from(c.data).toString('hex'));
     const after = chunks.filter((c) => c.type !== 'iTXt').map((c) => Buffer.from(c.data).toString('hex'));
     expect(after).toEqual(before);
+  });
+
+  it('leaves the image itself intact: a PNG decoder draws the baked file pixel for pixel', () => {
+    // resvg decodes PNGs embedded as data URIs, which makes it an independent PNG reader here.
+    const draw = (bytes: Uint8Array) =>
+      new Resvg(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><image width="64" height="64" href="data:image/png;base64,${Buffer.from(bytes).toString('base64')}"/></svg>`,
+      ).render().pixels;
+    const baked = bakePng(png, { keyword: 'openbadgecredential', text: OB3_JSON });
+    const original = draw(png);
+    expect(original.some((b) => b !== 0)).toBe(true);
+    expect(Buffer.compare(draw(baked), original)).toBe(0);
   });
 
   it('replaces an earlier bake instead of adding a second chunk', () => {
