@@ -1,4 +1,5 @@
 import { adminCommand } from './cli/admin.ts';
+import { apikeyCommand } from './cli/apikey.ts';
 import { bakeCommand, unbakeCommand } from './cli/bake.ts';
 import { CliError } from './cli/io.ts';
 import { keygenCommand } from './cli/keygen.ts';
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   admin: adminCommand,
+  apikey: apikeyCommand,
 };
 
 function help(): string {
