@@ -108,7 +108,11 @@ export const accountsFeature: Feature = (app, ctx) => {
       const next = safeNext(request.body.next);
       const values = { name: field(request.body, 'name'), email: field(request.body, 'email') };
       try {
-        const user = await registerAccount(ctx, { ...values, password: field(request.body, 'password') });
+        const user = await registerAccount(
+          ctx,
+          { ...values, password: field(request.body, 'password') },
+          request.ip,
+        );
         await startSession(ctx, request, reply, user.id);
         return reply.redirect(next !== '/' ? next : '/account?notice=welcome', 303);
       } catch (e) {

@@ -291,7 +291,10 @@ export async function sendVerification(
 export async function registerAccount(
   ctx: AppContext,
   input: { name: string; email: string; password: string },
+  ip?: string,
 ): Promise<User> {
+  // Each sign-up sends an email: bound how many one address can trigger.
+  if (ip) await enforce(ctx.db, [['signup-ip', ip, LIMITS.mailPerIp]]);
   return ctx.db.transaction().execute(async (trx) => {
     const user = await createUser(trx, input);
     await sendVerification(trx, ctx.config, user.id, user.name, user.primaryEmail!);
@@ -479,6 +482,7 @@ export async function addEmail(ctx: AppContext, userId: string, email: string): 
   const address = normalizeEmail(email);
   const problems = emailProblems(address);
   if (problems.length) throw invalid('Please correct the errors below.', problems);
+  await enforce(ctx.db, [['add-email', userId, LIMITS.mailPerEmail]]);
   await ctx.db.transaction().execute(async (trx) => {
     const count = await trx
       .selectFrom('user_emails')
