@@ -4,7 +4,7 @@
  * checks it before and after it is revoked. The steps build on each other, so they run in order
  * and share state; a failing step saves screenshots of every open page.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bakeImage, unbakeImage } from '@laurel/openbadges/bake';
@@ -15,6 +15,7 @@ import {
   generateEd25519KeyPair,
   signDataIntegrity,
 } from '@laurel/openbadges/proof';
+import { createGuardedFetch, verify } from '@laurel/openbadges/verify';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, openMail, startHarness } from './harness.ts';
@@ -185,5 +186,165 @@ describe('journey 1: an issuer designs a badge and issues it', () => {
     expect(mail.subject).toContain(badgeName);
     state.claimUrl = mail.links.find((l) => l.startsWith(`${h.url}/claim/`));
     expect(state.claimUrl, `claim link among ${mail.links.join(', ')}`).toBeTruthy();
+  });
+});
+
+/** The wallet item of a badge, from the earner's wallet page. */
+async function walletItemOf(page: Page, name: string): Promise<string> {
+  await page.goto('/wallet');
+  const link = page.locator(`main a[href^="/wallet/"]:has-text("${name}")`).first();
+  return (await link.getAttribute('href'))!;
+}
+
+describe('journey 2: the earner claims, publishes and shares the badge', () => {
+  let earnerPage: Page;
+  let publicUrl: string;
+
+  it('follows the claim link, signs up with that email and accepts', async () => {
+    expect(state.claimUrl, 'journey 1 found the claim link').toBeTruthy();
+    ({ page: earnerPage } = await h.newPerson());
+    await earnerPage.goto(state.claimUrl!);
+    // Anonymous: the claim page offers to sign up (or log in) and comes back here.
+    await earnerPage
+      .getByRole('link', { name: /sign up|create an account/i })
+      .first()
+      .click();
+    await earnerPage.waitForURL(/\/signup/);
+    expect(await earnerPage.locator('form[action="/signup"] [name="email"]').inputValue()).toBe(earner.email);
+    await signUp(earnerPage, earner, earnerPage.url());
+    await earnerPage.waitForURL(/\/claim\//);
+    await earnerPage
+      .getByRole('button', { name: /accept/i })
+      .first()
+      .click();
+    await earnerPage.waitForLoadState();
+    await earnerPage.goto('/wallet');
+    expect(await earnerPage.locator('main').textContent()).toContain(badgeName);
+  });
+
+  it('makes the badge public; an anonymous visitor sees it with Open Graph tags', async () => {
+    await earnerPage.goto(await walletItemOf(earnerPage, badgeName));
+    await earnerPage
+      .getByLabel(/^public/i)
+      .first()
+      .check();
+    await earnerPage
+      .getByRole('button', { name: /save|update|change/i })
+      .first()
+      .click();
+    await earnerPage.waitForLoadState();
+    publicUrl = `${h.url}/c/${state.awardId}`;
+
+    const { page: visitor } = await h.newPerson();
+    const res = await visitor.goto(publicUrl);
+    expect(res?.status()).toBe(200);
+    const meta = async (sel: string) => visitor.locator(`head meta[${sel}]`).first().getAttribute('content');
+    expect(await meta('property="og:title"')).toContain(badgeName);
+    const ogImage = (await meta('property="og:image"'))!;
+    expect(ogImage.startsWith(`${h.url}/`), `og:image ${ogImage} is absolute`).toBe(true);
+    expect(await meta('name="twitter:card"')).toMatch(/summary/);
+    const image = await visitor.request.get(ogImage);
+    expect(image.status()).toBe(200);
+    expect(image.headers()['content-type']).toContain('image/png');
+
+    // The baked PNG downloads, unbakes and verifies with the library alone.
+    const [download] = await Promise.all([
+      visitor.waitForEvent('download'),
+      visitor.locator(`a[href="/c/${state.awardId}/image.png"]`).first().click(),
+    ]);
+    state.pngPath = join(files, 'earned.png');
+    await download.saveAs(state.pngPath);
+    const bytes = new Uint8Array(readFileSync(state.pngPath));
+    const unbaked = unbakeImage(bytes);
+    expect(JSON.parse(unbaked.text).id).toBe(`urn:uuid:${state.awardId}`);
+    const report = await verify(bytes, {
+      fetch: createGuardedFetch({ allowPrivateNetwork: true }),
+      recipient: { email: earner.email },
+    });
+    expect(report.verdict, JSON.stringify(report.steps)).toBe('valid');
+  });
+
+  it('refuses the PNG as an import into another account, and accepts one issued to that account', async () => {
+    const { page: samPage } = await h.newPerson();
+    await signUp(samPage, second);
+    await samPage.goto('/wallet/import');
+    await samPage.locator('main input[type="file"]').first().setInputFiles(state.pngPath!);
+    await samPage.locator('main form button[type="submit"]').first().click();
+    await samPage.waitForLoadState();
+    await expect
+      .poll(() => samPage.locator('[role="alert"]').first().textContent())
+      .toMatch(/not .*(issued|addressed|yours)|recipient/i);
+
+    // A badge issued to Sam, baked into a PNG from the credential the issuer shows, imports.
+    const adminPage = state.adminPage!;
+    const samAward = await issue(adminPage, second);
+    const credentialText = (await adminPage.locator('#credential-json').textContent())!.trim();
+    expect(JSON.parse(credentialText).id).toBe(`urn:uuid:${samAward}`);
+    const samPng = join(files, 'sam.png');
+    writeFileSync(samPng, bakeImage(tinyPng(), { kind: 'ob3-json', text: credentialText }));
+    await samPage.goto('/wallet/import');
+    await samPage.locator('main input[type="file"]').first().setInputFiles(samPng);
+    await samPage.locator('main form button[type="submit"]').first().click();
+    await samPage.waitForLoadState();
+    await samPage.goto('/wallet');
+    expect(await samPage.locator('main').textContent()).toContain(badgeName);
+  });
+
+  it('rejects another badge after confirming; it leaves the wallet and shows declined to the issuer', async () => {
+    const adminPage = state.adminPage!;
+    const otherId = await issue(adminPage, earner);
+    const mail = await openMail(adminPage, { to: earner.email, subject: new RegExp(badgeName) });
+    const claims = mail.links.filter((l) => l.startsWith(`${h.url}/claim/`));
+    expect(claims.length).toBeGreaterThan(0);
+    await earnerPage.goto(claims[0]);
+    earnerPage.once('dialog', (d) => d.accept());
+    await earnerPage
+      .getByRole('button', { name: /reject|decline/i })
+      .first()
+      .click();
+    await earnerPage.waitForLoadState();
+    // A confirmation step, when the page asks on its own rather than through a dialog.
+    const confirm = earnerPage.getByRole('button', { name: /reject|decline|confirm|yes/i });
+    if (earnerPage.url().includes('/claim/') && (await confirm.count()) > 0) {
+      earnerPage.once('dialog', (d) => d.accept());
+      await confirm.first().click();
+      await earnerPage.waitForLoadState();
+    }
+    await earnerPage.goto('/wallet');
+    expect(await earnerPage.locator(`main a[href*="${otherId}"]`).count()).toBe(0);
+    // Only the first (accepted) copy of the badge remains.
+    expect(await earnerPage.locator(`main a[href^="/wallet/"]:has-text("${badgeName}")`).count()).toBe(1);
+
+    await adminPage.goto(`/manage/${org.slug}/awards/${otherId}`);
+    expect(await adminPage.locator('main').textContent()).toContain('Declined');
+  });
+});
+
+describe('journey 3: a verifier checks the badge, before and after it is revoked', () => {
+  async function verifyUpload(page: Page) {
+    await page.goto('/verify');
+    await page.locator('main input[name="file"]').setInputFiles(state.pngPath!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForLoadState();
+  }
+
+  it('shows the downloaded PNG as valid, then revoked with the reason', async () => {
+    expect(state.pngPath, 'journey 2 downloaded the baked PNG').toBeTruthy();
+    const { page } = await h.newPerson();
+    await verifyUpload(page);
+    expect(await verdictOf(page), (await page.locator('main').textContent()) ?? '').toBe('Valid');
+    expect(await page.locator('main').textContent()).toContain(org.name);
+
+    const adminPage = state.adminPage!;
+    await adminPage.goto(`/manage/${org.slug}/awards/${state.awardId}`);
+    await adminPage.locator('textarea[name="reason"]').fill('Awarded for the wrong course');
+    await adminPage.locator('input[name="confirm"]').check();
+    await confirmAndClick(adminPage, adminPage.getByRole('button', { name: 'Revoke this badge' }));
+    expect(await adminPage.locator('main').textContent()).toContain('Awarded for the wrong course');
+
+    await verifyUpload(page);
+    expect(await verdictOf(page)).toBe('Not valid: revoked');
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Awarded for the wrong course');
   });
 });
