@@ -252,6 +252,14 @@ export function bakePng(
     if (chunk.type === 'IHDR') parts.push(iTxtChunk(payload.keyword, payload.text));
   }
   const size = parts.reduce((n, p) => n + p.length, 0);
+  // Never write a file our own reader (with the same limit) would refuse.
+  const maxBytes = opts.maxBytes ?? DEFAULT_PNG_MAX_BYTES;
+  if (size > maxBytes) {
+    throw new OpenBadgesError(
+      'INPUT_TOO_LARGE',
+      `The baked PNG would be ${size} bytes, over the ${maxBytes} byte limit.`,
+    );
+  }
   const out = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {

@@ -9,6 +9,7 @@ import {
   parseXml,
   requireSvgRoot,
   type SvgLimits,
+  svgText,
   textContent,
   type XmlElement,
 } from './svg-tree.ts';
@@ -191,15 +192,20 @@ export function bakeSvg(svg: string, payload: SvgBakePayload, limits: SvgLimits 
       /^(\s*<\?xml\s[^?]*?encoding\s*=\s*)(["'])[^"']*\2/,
       (_m, pre: string, q: string) => `${pre}${q}UTF-8${q}`,
     );
+  let out: string;
   if (root.isSelfClosing) {
-    return `${head}${startTag}${element}</${root.name}>${text.slice(root.end)}`;
+    out = `${head}${startTag}${element}</${root.name}>${text.slice(root.end)}`;
+  } else {
+    const parts = [head, startTag, element];
+    let at = root.startTagEnd;
+    for (const r of removals) {
+      parts.push(text.slice(at, r.start));
+      at = r.end;
+    }
+    parts.push(text.slice(at));
+    out = parts.join('');
   }
-  const parts = [head, startTag, element];
-  let at = root.startTagEnd;
-  for (const r of removals) {
-    parts.push(text.slice(at, r.start));
-    at = r.end;
-  }
-  parts.push(text.slice(at));
-  return parts.join('');
+  // Never write a file our own reader (with the same limit) would refuse.
+  svgText(out, limits.maxBytes);
+  return out;
 }

@@ -133,6 +133,12 @@ describe('bakePng / unbakePng', () => {
       () => bakePng(png, { keyword: 'openbadges', text: 'x' }, { maxBytes: 100 }),
       'INPUT_TOO_LARGE',
     );
+    // The output counts too: a bake never produces a file the reader would refuse.
+    const text = 'x'.repeat(2000);
+    expectCode(
+      () => bakePng(png, { keyword: 'openbadges', text }, { maxBytes: png.length + 1000 }),
+      'INPUT_TOO_LARGE',
+    );
   });
 
   it('refuses an empty payload or an unknown keyword', () => {

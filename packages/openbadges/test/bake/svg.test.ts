@@ -126,6 +126,8 @@ describe('bakeSvg', () => {
       'SVG_INVALID',
     );
     expectCode(() => bakeSvg('', { version: 'ob3', json: '{}' }), 'SVG_INVALID');
+    const limits = { maxBytes: BADGE_SVG.length + 100 };
+    expectCode(() => bakeSvg(BADGE_SVG, { version: 'ob3', json: OB3_JSON }, limits), 'INPUT_TOO_LARGE');
   });
 });
 
