@@ -1,0 +1,64 @@
+import { createGuardedFetch } from '@laurel/openbadges/verify';
+import Fastify from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOwnOriginFetch } from './own-origin-fetch.ts';
+
+describe('createOwnOriginFetch', () => {
+  const app = Fastify();
+  app.get('/orgs/acme/did.json', async (request) => ({
+    id: 'did:web:localhost%3A3000:orgs:acme',
+    accept: request.headers.accept,
+    host: request.headers.host,
+  }));
+  app.get('/old', async (_request, reply) => reply.redirect('/orgs/acme/did.json', 301));
+  app.get('/away', async (_request, reply) => reply.redirect('http://10.0.0.1/secret', 302));
+  app.get('/gone', async (_request, reply) => reply.status(410).send({ revoked: true }));
+  afterAll(() => app.close());
+
+  const fetch = createOwnOriginFetch({
+    app,
+    baseUrl: 'http://localhost:3000',
+    outside: createGuardedFetch({ timeoutMs: 2000 }),
+  });
+
+  it('answers our own origin in-process, with the Accept and Host a network client would send', async () => {
+    const res = await fetch('http://localhost:3000/orgs/acme/did.json', { accept: 'application/did+json' });
+    expect(res.status).toBe(200);
+    expect(res.url).toBe('http://localhost:3000/orgs/acme/did.json');
+    expect(res.json()).toEqual({
+      id: 'did:web:localhost%3A3000:orgs:acme',
+      accept: 'application/did+json',
+      host: 'localhost:3000',
+    });
+  });
+
+  it('follows redirects within our origin and reports other statuses as they are', async () => {
+    const moved = await fetch('http://localhost:3000/old');
+    expect(moved.status).toBe(200);
+    expect(moved.url).toBe('http://localhost:3000/orgs/acme/did.json');
+    const gone = await fetch('http://localhost:3000/gone');
+    expect(gone.status).toBe(410);
+    expect(gone.json()).toEqual({ revoked: true });
+  });
+
+  it('sends every other address, and redirects that leave our origin, through the SSRF guard', async () => {
+    await expect(fetch('http://127.0.0.1:3000/orgs/acme/did.json')).rejects.toMatchObject({
+      code: 'FETCH_BLOCKED',
+    });
+    await expect(fetch('http://localhost:3000/away')).rejects.toMatchObject({ code: 'FETCH_BLOCKED' });
+    await expect(fetch('https://localhost:3000/orgs/acme/did.json')).rejects.toMatchObject({
+      code: 'FETCH_BLOCKED',
+    });
+  });
+
+  it('strips the path prefix of a base URL served under a path', async () => {
+    const prefixed = createOwnOriginFetch({
+      app,
+      baseUrl: 'https://badges.example.org/laurel',
+      outside: createGuardedFetch({ timeoutMs: 2000 }),
+    });
+    const res = await prefixed('https://badges.example.org/laurel/orgs/acme/did.json');
+    expect(res.status).toBe(200);
+    expect((res.json() as { host: string }).host).toBe('badges.example.org');
+  });
+});
