@@ -9,16 +9,13 @@ const transports = new Map<string, Transporter>();
 function transportFor(smtpUrl: string): Transporter {
   let t = transports.get(smtpUrl);
   if (!t) {
-    t = nodemailer.createTransport(withPool(smtpUrl));
+    // Settings in the URL (e.g. ?pool=false, maxConnections=…) win over these defaults.
+    t = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 3 } as Parameters<
+      typeof nodemailer.createTransport
+    >[0]);
     transports.set(smtpUrl, t);
   }
   return t;
-}
-
-function withPool(smtpUrl: string): string {
-  const url = new URL(smtpUrl);
-  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
-  return url.toString();
 }
 
 /** Closes the pooled SMTP connections (the worker calls this when it stops). */
