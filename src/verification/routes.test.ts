@@ -292,6 +292,28 @@ describe('the public verifier', () => {
     expect(huge.json().detail).toContain('larger than 5 MB');
   });
 
+  it('limits each address to 30 verifications a minute', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: {},
+        remoteAddress: '203.0.113.9',
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 422)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: {},
+      remoteAddress: '203.0.113.10',
+    });
+    expect(other.statusCode).toBe(422);
+  });
+
   it('describes the API in the OpenAPI document', async () => {
     const doc = (await app.inject({ url: '/api/openapi.json' })).json();
     const op = doc.paths['/api/v1/verify'].post;
