@@ -280,6 +280,19 @@ describe('badge template routes', () => {
     });
   });
 
+  it('documents the template and org API in the OpenAPI document', async () => {
+    const doc = (await app.inject({ url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/orgs/{slug}',
+        '/api/v1/orgs/{slug}/templates',
+        '/api/v1/orgs/{slug}/templates/{id}',
+      ]),
+    );
+    expect(doc.paths['/api/v1/orgs/{slug}/templates'].post.summary).toBe('Create a badge template');
+    expect(Object.keys(doc.paths).some((p: string) => p.startsWith('/manage/'))).toBe(false);
+  });
+
   it('creates and reads templates through the API with an API key', async () => {
     const { key } = await createApiKey(t.db, {
       orgId: org.id,
