@@ -84,6 +84,34 @@ describe('organization routes', () => {
     expect(dash.body).toContain('noindex');
   });
 
+  it('refuses every dashboard form post to anyone below the needed role', async () => {
+    const target = users.viewer.id;
+    const posts: [string, Who][] = [
+      ['/manage/guild/settings', 'admin'],
+      ['/manage/guild/members/invite', 'admin'],
+      [`/manage/guild/members/${target}/role`, 'admin'],
+      [`/manage/guild/members/${target}/remove`, 'admin'],
+      ['/manage/guild/invitations/00000000-0000-4000-8000-000000000000/revoke', 'admin'],
+      ['/manage/guild/keys/rotate', 'admin'],
+      ['/manage/guild/delete', 'owner'],
+    ];
+    for (const [url, needed] of posts) {
+      for (const who of WHO) {
+        if (who !== 'anonymous' && who !== 'outsider' && RANK[who] >= RANK[needed]) continue;
+        const res = await post(who, url, {
+          name: 'Changed',
+          email: 'a@b.test',
+          role: 'viewer',
+          confirm: 'guild',
+        });
+        const expected = who === 'anonymous' ? 303 : who === 'outsider' ? 404 : 403;
+        expect([url, who, res.statusCode]).toEqual([url, who, expected]);
+        if (who === 'anonymous') expect(res.headers.location).toMatch(/^\/login\?next=/);
+      }
+    }
+    expect((await app.inject({ url: '/orgs/guild' })).statusCode).toBe(200);
+  });
+
   it('serves did.json that resolves through resolveDidWeb, the Profile and the OB2 Issuer', async () => {
     const key = await getSigningKey(t.db, config, org.id);
     const fetchJson = async (url: string) => {

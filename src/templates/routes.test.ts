@@ -110,6 +110,11 @@ describe('badge template routes', () => {
     if (!allowed) expect((await listTemplates(t.db, org.id)).some((x) => x.name === `By ${who}`)).toBe(false);
     const edit = await postForm(who, `${base}/${draft.id}`, { ...required, name: 'Secret draft' });
     expect(edit.statusCode).toBe(expected);
+    if (!allowed) {
+      const status = await postForm(who, `${base}/${draft.id}/status`, { status: 'active' });
+      expect(status.statusCode).toBe(expected);
+      expect((await getTemplate(t.db, draft.id))?.status).toBe('draft');
+    }
     const api = await app.inject({
       method: 'PATCH',
       url: `/api/v1/orgs/academy/templates/${draft.id}`,
