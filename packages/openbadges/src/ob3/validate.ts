@@ -359,19 +359,25 @@ const ProofObj = object(() => ({
 const ProofField: Check = (v, p, ctx) =>
   Array.isArray(v) ? arrayOf(ProofObj)(v, p, ctx) : ProofObj(v, p, ctx);
 const IdType = (required: string[]) => object(() => ({ required, props: { id: str, type: str } }));
-const Context: Check = (v, p, ctx) => {
-  if (!Array.isArray(v)) return err(ctx, p, 'must be an array');
-  if (v.length < 2) err(ctx, p, 'must list at least the VC 2.0 and Open Badges 3.0 contexts');
-  if (v.length > 0 && v[0] !== 'https://www.w3.org/ns/credentials/v2')
-    err(ctx, `${p}/0`, 'must be https://www.w3.org/ns/credentials/v2');
-  if (v.length > 1) {
-    if (typeof v[1] !== 'string') err(ctx, `${p}/1`, 'must be a string');
-    else if (!OB_CONTEXT.test(v[1])) err(ctx, `${p}/1`, 'must be the Open Badges 3.0 context');
-  }
-  v.slice(2).forEach((c, i) => {
-    if (typeof c !== 'string' && !isObj(c)) err(ctx, `${p}/${i + 2}`, 'must be a URI or an object');
-  });
-};
+const VC_V2 = 'https://www.w3.org/ns/credentials/v2';
+const VC_V1 = 'https://www.w3.org/2018/credentials/v1';
+const contextFor =
+  (vc: string): Check =>
+  (v, p, ctx) => {
+    if (!Array.isArray(v)) return err(ctx, p, 'must be an array');
+    if (v.length < 2)
+      err(ctx, p, 'must list at least the Verifiable Credentials and Open Badges 3.0 contexts');
+    if (v.length > 0 && v[0] !== vc) err(ctx, `${p}/0`, `must be ${vc}`);
+    if (v.length > 1) {
+      if (typeof v[1] !== 'string') err(ctx, `${p}/1`, 'must be a string');
+      else if (!OB_CONTEXT.test(v[1])) err(ctx, `${p}/1`, 'must be the Open Badges 3.0 context');
+    }
+    v.slice(2).forEach((c, i) => {
+      if (typeof c !== 'string' && !isObj(c)) err(ctx, `${p}/${i + 2}`, 'must be a URI or an object');
+    });
+  };
+
+const Context = contextFor(VC_V2);
 
 const envelope = (subject: Check, types: string[]): Record<string, Check> => ({
   '@context': Context,
@@ -417,6 +423,29 @@ const AchievementCredential = object(() => ({
   },
 }));
 
+// OB 3.0 credentials issued before VC 2.0 (the `anyachievementcredential` schema): VC 1.1
+// context and issuanceDate / expirationDate in place of validFrom / validUntil.
+const AchievementCredentialV11 = object(() => {
+  const {
+    validFrom: _f,
+    validUntil: _u,
+    ...rest
+  } = envelope(AchievementSubject, ['AchievementCredential', 'OpenBadgeCredential']);
+  return {
+    required: ['@context', 'id', 'type', 'credentialSubject', 'issuer', 'issuanceDate'],
+    props: {
+      ...rest,
+      '@context': contextFor(VC_V1),
+      issuanceDate: dateTime,
+      expirationDate: dateTime,
+      image: Image,
+      endorsement: arrayOf(Endorsement),
+      endorsementJwt: arrayOf(pattern(JWS, 'a compact JWS')),
+      evidence: arrayOf(Evidence),
+    },
+  };
+});
+
 function run(check: Check, json: unknown): ValidationResult {
   const ctx: Ctx = { errors: [] };
   check(json, '', ctx);
@@ -424,14 +453,16 @@ function run(check: Check, json: unknown): ValidationResult {
 }
 
 /**
- * Validates an OpenBadgeCredential / AchievementCredential. Beyond the schema, OB 3.0 §9 requires
- * the subject to carry an `id` or at least one `identifier`; `schemaOnly` skips that rule.
+ * Validates an OpenBadgeCredential / AchievementCredential (VC 2.0, or VC 1.1 when its first
+ * context says so). Beyond the schema, OB 3.0 §9 requires the subject to carry an `id` or at
+ * least one `identifier`; `schemaOnly` skips that rule.
  */
 export function validateOpenBadgeCredential(
   json: unknown,
   opts: { schemaOnly?: boolean } = {},
 ): ValidationResult {
-  const result = run(AchievementCredential, json);
+  const v11 = isObj(json) && Array.isArray(json['@context']) && json['@context'][0] === VC_V1;
+  const result = run(v11 ? AchievementCredentialV11 : AchievementCredential, json);
   if (!opts.schemaOnly && isObj(json) && isObj(json.credentialSubject)) {
     const s = json.credentialSubject;
     if (s.id === undefined && (!Array.isArray(s.identifier) || s.identifier.length === 0)) {

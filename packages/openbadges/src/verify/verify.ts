@@ -273,6 +273,8 @@ export function findJsonLdLink(html: string, base: string): string | undefined {
 }
 
 async function fromUrl(url: string, ctx: Ctx, container: Container | undefined): Promise<VerificationReport> {
+  // A URL baked into an image keeps the image as its container.
+  const c: Container = container ?? 'url';
   let res: FetchedResponse;
   try {
     res = await ctx.fetch(url, {
@@ -283,7 +285,7 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
     const err = toError(e, 'FETCH_FAILED');
     return finish({
       format: 'unknown',
-      container: container ?? 'url',
+      container: c,
       steps: [
         step('format', 'fail', 'The badge address could not be fetched, so the badge could not be checked.', {
           code: err.code,
@@ -297,13 +299,13 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
     // A hosted OB 2.0 assertion answering 410 is revoked; route through hosted verification to say so.
     return fromOb2(
       await verifyHostedAssertion(url, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
-      'url',
+      c,
     );
   }
   if (res.status < 200 || res.status > 299) {
     return finish({
       format: 'unknown',
-      container: 'url',
+      container: c,
       steps: [
         step('format', 'fail', `The badge address answered HTTP ${res.status} instead of a badge.`, {
           code: 'FETCH_FAILED',
@@ -318,9 +320,9 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
     const link = findJsonLdLink(text, res.url);
     if (link && ctx.hops === 0) {
       ctx.hops++;
-      return fromUrl(link, ctx, 'url');
+      return fromUrl(link, ctx, c);
     }
-    return unrecognized('url', 'The page at this address offers no badge data (no JSON-LD alternate link).');
+    return unrecognized(c, 'The page at this address offers no badge data (no JSON-LD alternate link).');
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
@@ -329,7 +331,7 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
       json = JSON.parse(trimmed);
     } catch (e) {
       return unrecognized(
-        'url',
+        c,
         'The badge address returned invalid JSON.',
         'JSON_INVALID',
         (e as Error).message,
@@ -338,13 +340,13 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
     if (isObj(json) && !isOb3(json) && isOb2(json)) {
       return fromOb2(
         await verifyHostedAssertion(url, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
-        'url',
+        c,
       );
     }
-    return fromJson(json, ctx, 'url');
+    return fromJson(json, ctx, c);
   }
-  if (JWS_RE.test(trimmed)) return fromJws(trimmed, ctx, 'url');
-  return unrecognized('url', 'The badge address returned something that is not a badge.');
+  if (JWS_RE.test(trimmed)) return fromJws(trimmed, ctx, c);
+  return unrecognized(c, 'The badge address returned something that is not a badge.');
 }
 
 // ---------------------------------------------------------------- OB 3.0

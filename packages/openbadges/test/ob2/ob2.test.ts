@@ -296,3 +296,33 @@ describe('verify: OB 2.0 signed assertions', () => {
     );
   });
 });
+
+describe('verify: OB 2.0 baked badges', () => {
+  it('verifies a PNG carrying the hosted assertion URL and an SVG carrying a signed assertion', async () => {
+    const { bakeImage } = await import('../../src/bake/index.ts');
+    const { tinyPng, TINY_SVG } = await import('../verify/fixtures.ts');
+    server.routes.set('/a/baked', json(hosted('/a/baked')));
+    const png = bakeImage(tinyPng(), { kind: 'ob2-url', text: `${base}/a/baked` });
+    expect(await verify(png, { fetch, now: NOW })).toMatchObject({
+      verdict: 'valid',
+      format: 'ob2-hosted',
+      container: 'png',
+    });
+    const jws = signOb2Assertion(
+      buildOb2Assertion({
+        id: 'urn:uuid:baked-signed',
+        recipient: { email: 'a@b.c' },
+        badge: `${base}/badge`,
+        issuedOn: '2020-05-01T00:00:00Z',
+        verification: { type: 'SignedBadge', creator: `${base}/key` },
+      }),
+      rsa.privateKey,
+    );
+    const svg = bakeImage(new TextEncoder().encode(TINY_SVG), { kind: 'ob2-jws', text: jws });
+    expect(await verify(svg, { fetch, now: NOW })).toMatchObject({
+      verdict: 'valid',
+      format: 'ob2-signed',
+      container: 'svg',
+    });
+  });
+});

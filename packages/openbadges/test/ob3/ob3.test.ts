@@ -235,3 +235,20 @@ describe('our validator agrees with the official schema', () => {
     ]);
   });
 });
+
+describe('VC 1.1 credentials', () => {
+  it('validates the pre-VC-2.0 form with issuanceDate', () => {
+    const { validFrom, validUntil, ...rest } = full();
+    const v11 = {
+      ...rest,
+      '@context': ['https://www.w3.org/2018/credentials/v1', ...rest['@context'].slice(1)],
+      issuanceDate: validFrom,
+      expirationDate: validUntil,
+    };
+    expect(validateOpenBadgeCredential(v11)).toEqual({ valid: true, errors: [] });
+    const { issuanceDate: _i, ...missing } = v11;
+    expect(validateOpenBadgeCredential(missing).errors).toEqual([
+      { path: '/', message: 'must have the property issuanceDate' },
+    ]);
+  });
+});

@@ -294,3 +294,35 @@ describe('verify: baked images', () => {
     });
   });
 });
+
+describe('verify: RS256 VC-JWT with a JWK published by the issuer', () => {
+  it('accepts a key on the issuer’s origin and refuses one elsewhere', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'https://issuer.example/keys/1' };
+    const fetch = mapFetch({
+      'https://issuer.example/keys/1': jwk,
+      'https://elsewhere.example/jwks.json': { keys: [jwk] },
+    });
+    const cred = {
+      ...unsignedCredential(issuer),
+      issuer: { id: 'https://issuer.example/issuers/1', type: ['Profile'], name: 'RSA Org' },
+    };
+    const token = await (await import('../../src/proof/index.ts')).signVcJwt(cred, {
+      alg: 'RS256',
+      privateKey,
+      kid: 'https://issuer.example/keys/1',
+    });
+    const ok = await run(token, { fetch });
+    expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
+    expect(stepOf(ok, 'proof')?.message).toBe('The JWT signature (RS256) matches the credential.');
+    const elsewhere = await (await import('../../src/proof/index.ts')).signVcJwt(cred, {
+      alg: 'RS256',
+      privateKey,
+      kid: 'https://elsewhere.example/jwks.json',
+    });
+    const r = await run(elsewhere, { fetch });
+    expect(stepOf(r, 'proof')?.result).toBe('pass');
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+  });
+});
