@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { moveMemberships } from '../orgs/service.ts';
+import { moveWalletItems } from '../wallet/service.ts';
 
 /**
  * Runs when one account is merged into another, inside the merge transaction, before the
@@ -11,4 +12,4 @@ export const mergeHooks: ((
   trx: Transaction<Database>,
   fromUserId: string,
   toUserId: string,
-) => Promise<void>)[] = [moveMemberships];
+) => Promise<void>)[] = [moveMemberships, moveWalletItems];

@@ -6,5 +6,6 @@ import type { IssuingTables } from '../issuing/tables.ts';
 import type { TemplateTables } from '../templates/tables.ts';
 import type { JobTables } from '../jobs/tables.ts';
 import type { MailTables } from '../mail/tables.ts';
+import type { WalletTables } from '../wallet/tables.ts';
 
-export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables, JobTables, MailTables {}
+export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables, JobTables, MailTables, WalletTables {}

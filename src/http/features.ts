@@ -9,6 +9,10 @@ import { issuingFeature } from '../issuing/index.ts';
 import { orgsFeature } from '../orgs/index.ts';
 import { templatesFeature } from '../templates/index.ts';
 import { verificationFeature } from '../verification/index.ts';
+import { claimsFeature } from '../claims/index.ts';
+import { publicFeature } from '../public/index.ts';
+import { sharingFeature } from '../sharing/index.ts';
+import { walletFeature } from '../wallet/index.ts';
 import type { Feature } from './context.ts';
 
 export const features: Feature[] = [
@@ -21,4 +25,8 @@ export const features: Feature[] = [
   apiKeysFeature,
   apiDocsFeature,
   verificationFeature,
+  claimsFeature,
+  walletFeature,
+  publicFeature,
+  sharingFeature,
 ];

@@ -2,6 +2,8 @@
 import { bulkIssueJob } from '../issuing/bulk/service.ts';
 import { sendEmail } from '../mail/deliver.ts';
 import { cleanup } from './maintenance.ts';
+import { enqueueClaimReminders, sendClaimReminder } from '../claims/service.ts';
+import { sendExpiryNotices } from '../wallet/expiry.ts';
 import type { JobHandler } from './types.ts';
 
 export type { JobHandler } from './types.ts';
@@ -10,4 +12,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   'email.send': sendEmail,
   'bulk.issue': bulkIssueJob,
   'maintenance.cleanup': cleanup,
+  'claims.reminders': enqueueClaimReminders,
+  'claims.reminder': sendClaimReminder,
+  'wallet.expiry-notices': sendExpiryNotices,
 };

@@ -5,4 +5,6 @@
  */
 export const periodicTasks: { kind: string; everyMs: number }[] = [
   { kind: 'maintenance.cleanup', everyMs: 60 * 60_000 },
+  { kind: 'claims.reminders', everyMs: 60 * 60_000 },
+  { kind: 'wallet.expiry-notices', everyMs: 6 * 60 * 60_000 },
 ];

@@ -33,6 +33,7 @@ const NAV: NavItem[] = [
   { key: 'members', label: 'Members', path: '/members', role: 'admin' },
   { key: 'settings', label: 'Settings', path: '/settings', role: 'admin' },
   { key: 'keys', label: 'Keys', path: '/keys', role: 'admin' },
+  { key: 'analytics', label: 'Analytics', path: '/analytics', role: 'viewer' },
 ];
 
 export interface ManageLayoutProps {

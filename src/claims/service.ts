@@ -1,0 +1,190 @@
+// Claiming: the award email's single-use link, accepting into the wallet, declining for good,
+// and the reminder and expiry emails.
+import { markEmailVerified, verifiedEmailsOf } from '../accounts/service.ts';
+import { LaurelError } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import {
+  type Award,
+  acceptAward,
+  findAwardByClaimToken,
+  getAward,
+  listUnclaimedAwards,
+  rejectAward,
+  resendClaimEmail,
+} from '../issuing/service.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import type { JobHandler } from '../jobs/types.ts';
+import { type Org, getOrgById, issuerDid } from '../orgs/service.ts';
+import { forgetBadge } from '../public/badge-view.ts';
+import { type Template, getTemplate } from '../templates/service.ts';
+import {
+  type WalletItem,
+  addIssuedItem,
+  getItemForAward,
+  getOwnItem,
+  removeItemForAward,
+} from '../wallet/service.ts';
+
+export type Claim =
+  /** No award has this token. */
+  | { kind: 'unknown' }
+  /** Accepted by another account: nothing of the badge is shown. */
+  | { kind: 'used' }
+  /** Accepted by this viewer: the wallet item. */
+  | { kind: 'mine'; itemId: string }
+  | { kind: 'rejected' }
+  | { kind: 'revoked'; reason: string | null }
+  | { kind: 'expired'; award: Award; org: Org; template: Template }
+  | {
+      kind: 'open';
+      award: Award;
+      org: Org;
+      template: Template;
+      /** The award's email is among the signed-in viewer's verified addresses. */
+      emailIsViewers: boolean;
+    };
+
+/** What the claim page should show for `token`, seen by `viewerId` (null: not signed in). */
+export async function lookupClaim(ctx: AppContext, token: string, viewerId: string | null): Promise<Claim> {
+  const award = await findAwardByClaimToken(ctx.db, token);
+  if (!award) return { kind: 'unknown' };
+  if (award.state === 'rejected') return { kind: 'rejected' };
+  if (award.state === 'accepted') {
+    if (viewerId && award.claimedBy === viewerId) {
+      const item = await getItemForAward(ctx.db, award.id);
+      if (item) return { kind: 'mine', itemId: item.id };
+    }
+    return { kind: 'used' };
+  }
+  if (award.revokedAt) return { kind: 'revoked', reason: award.revocationReason };
+  const [org, template] = await Promise.all([
+    getOrgById(ctx.db, award.orgId),
+    getTemplate(ctx.db, award.templateId),
+  ]);
+  if (!org || !template) return { kind: 'unknown' };
+  if (award.validUntil && award.validUntil < new Date()) return { kind: 'expired', award, org, template };
+  const emails = viewerId ? await verifiedEmailsOf(ctx.db, viewerId) : [];
+  return {
+    kind: 'open',
+    award,
+    org,
+    template,
+    emailIsViewers: award.recipientEmail !== null && emails.includes(award.recipientEmail),
+  };
+}
+
+function refuse(claim: Claim): never {
+  switch (claim.kind) {
+    case 'unknown':
+      throw new LaurelError('NOT_FOUND', 'This claim link is not valid.');
+    case 'used':
+      throw new LaurelError('CONFLICT', 'This claim link has already been used.');
+    case 'rejected':
+      throw new LaurelError('GONE', 'This badge was declined and no longer exists.');
+    case 'revoked':
+      throw new LaurelError('GONE', 'The issuer has revoked this badge.');
+    case 'expired':
+      throw new LaurelError('GONE', 'This badge has expired, and its claim link with it.');
+    default:
+      throw new LaurelError('CONFLICT', 'This badge is already in your wallet.');
+  }
+}
+
+/**
+ * Accepts with the claim link. Holding the link proves the award's address is the viewer's: it
+ * is added to their account as verified (refused when another account has confirmed it).
+ * Returns the new wallet item (private).
+ */
+export async function acceptClaim(ctx: AppContext, token: string, userId: string): Promise<WalletItem> {
+  const claim = await lookupClaim(ctx, token, userId);
+  if (claim.kind === 'mine') return getOwnItem(ctx.db, userId, claim.itemId);
+  if (claim.kind !== 'open') refuse(claim);
+  if (!claim.emailIsViewers && claim.award.recipientEmail)
+    await markEmailVerified(ctx.db, userId, claim.award.recipientEmail);
+  const award = await acceptAward(ctx.db, claim.award.id, userId);
+  forgetBadge(award.id);
+  return addIssuedItem(ctx.db, {
+    userId,
+    awardId: award.id,
+    badgeName: claim.template.name,
+    issuerName: claim.org.name,
+    issuerId: issuerDid(ctx.config, claim.org.slug),
+    validUntil: award.validUntil,
+  });
+}
+
+/** Declines with the claim link: revoked, personal data deleted; cannot be undone. */
+export async function rejectClaim(ctx: AppContext, token: string): Promise<void> {
+  const award = await findAwardByClaimToken(ctx.db, token);
+  const claim = await lookupClaim(ctx, token, null);
+  if (!award || (claim.kind !== 'open' && claim.kind !== 'expired')) refuse(claim);
+  await declineAward(ctx, award.id);
+}
+
+/** The earner declines a badge they accepted earlier (from their wallet). */
+export async function declineOwnAward(ctx: AppContext, userId: string, itemId: string): Promise<void> {
+  const item = await getOwnItem(ctx.db, userId, itemId);
+  if (!item.awardId) throw new LaurelError('CONFLICT', 'Only a badge issued here can be declined.');
+  await declineAward(ctx, item.awardId);
+}
+
+async function declineAward(ctx: AppContext, awardId: string) {
+  await rejectAward(ctx, awardId);
+  await removeItemForAward(ctx.db, awardId);
+  forgetBadge(awardId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders for unclaimed badges, after each of the org's reminder days (default 7 and 30).
+// ---------------------------------------------------------------------------------------------
+
+export const DEFAULT_REMINDER_DAYS = [7, 30];
+const DAY_MS = 86_400_000;
+
+/** Periodic task: enqueues one reminder job per award and due day (the latest day due only). */
+export const enqueueClaimReminders: JobHandler = async (_payload, ctx) => {
+  const orgs = new Map<string, Org | null>();
+  const awards = await listUnclaimedAwards(ctx.db, { olderThanDays: 1, limit: 5000 });
+  const now = Date.now();
+  for (const award of awards) {
+    if (!award.recipientEmail || (award.validUntil && award.validUntil.getTime() < now)) continue;
+    if (!orgs.has(award.orgId)) orgs.set(award.orgId, await getOrgById(ctx.db, award.orgId));
+    const org = orgs.get(award.orgId);
+    if (!org) continue;
+    const days = org.reminderDays.length ? org.reminderDays : DEFAULT_REMINDER_DAYS;
+    const age = (now - award.createdAt.getTime()) / DAY_MS;
+    const due = days.filter((d) => d <= age).sort((a, b) => b - a)[0];
+    if (due === undefined) continue;
+    await enqueueJob(ctx.db, {
+      kind: 'claims.reminder',
+      payload: { awardId: award.id, day: due },
+      dedupeKey: `claim-reminder:${award.id}:${due}`,
+    });
+  }
+};
+
+/**
+ * Sends one reminder (a fresh claim link). The row in claim_reminders makes it once per award
+ * and day even when the job runs again; a failed send removes the row so a retry can send.
+ */
+export const sendClaimReminder: JobHandler = async (payload: { awardId: string; day: number }, ctx) => {
+  const award = await getAward(ctx.db, payload.awardId);
+  if (award?.state !== 'pending' || award.revokedAt || !award.recipientEmail) return;
+  const inserted = await ctx.db
+    .insertInto('claim_reminders')
+    .values({ award_id: award.id, day: payload.day })
+    .onConflict((oc) => oc.columns(['award_id', 'day']).doNothing())
+    .returning('award_id')
+    .executeTakeFirst();
+  if (!inserted) return;
+  try {
+    await resendClaimEmail(ctx, award.id, { reminder: true });
+  } catch (e) {
+    await ctx.db
+      .deleteFrom('claim_reminders')
+      .where('award_id', '=', award.id)
+      .where('day', '=', payload.day)
+      .execute();
+    throw e;
+  }
+};

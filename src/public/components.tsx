@@ -1,0 +1,82 @@
+// Pieces shared by the public badge page, the wallet and the claim page.
+import type { VerificationReport } from '../verification/platform-verify.ts';
+import { Pill, formatDate } from '../ui/components.tsx';
+import type { BadgeState } from './badge-view.ts';
+
+const RESULT_LABEL = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skipped: 'Not checked' } as const;
+const RESULT_PILL = { pass: 'ok', fail: 'bad', warn: 'warn', skipped: 'neutral' } as const;
+
+/** The state of a badge in plain words: valid, expired (when), or revoked (why). */
+export function StateLine(props: {
+  state: BadgeState | 'unverified';
+  validUntil?: Date | string | null;
+  reason?: string | null;
+}) {
+  switch (props.state) {
+    case 'valid':
+      return (
+        <p class="state">
+          <Pill kind="ok">Valid</Pill>{' '}
+          {props.validUntil ? `Valid until ${formatDate(props.validUntil)}.` : 'This badge does not expire.'}
+        </p>
+      );
+    case 'expired':
+      return (
+        <p class="state">
+          <Pill kind="warn">Expired</Pill> This badge expired on {formatDate(props.validUntil)}.
+        </p>
+      );
+    case 'revoked':
+      return (
+        <p class="state">
+          <Pill kind="bad">Revoked</Pill> The issuer revoked this badge
+          {props.reason ? `: ${props.reason}` : '.'}
+        </p>
+      );
+    default:
+      return (
+        <p class="state">
+          <Pill kind="warn">Not verified</Pill> This badge could not be verified.
+        </p>
+      );
+  }
+}
+
+/** Each check of the verification report with its result. */
+export function VerificationPanel(props: { report: VerificationReport; checkedAt?: Date | null }) {
+  const r = props.report;
+  return (
+    <section class="card" aria-labelledby="verification-title">
+      <h2 id="verification-title">Verification</h2>
+      <div class={`verdict verdict-${r.verdict}`} role="status">
+        <div>
+          <strong>
+            {r.verdict === 'valid'
+              ? 'Verified'
+              : r.verdict === 'invalid'
+                ? 'Verification failed'
+                : 'Could not be fully verified'}
+          </strong>
+          <span>{r.summary}</span>
+        </div>
+      </div>
+      <ul class="checks">
+        {r.steps.map((s) => (
+          <li>
+            <Pill kind={RESULT_PILL[s.result]}>{RESULT_LABEL[s.result]}</Pill> <strong>{s.title}</strong>:{' '}
+            {s.message}
+          </li>
+        ))}
+      </ul>
+      {props.checkedAt ? <p class="muted small">Checked {props.checkedAt.toISOString()}</p> : null}
+    </section>
+  );
+}
+
+/** The state from a report, for badges imported from elsewhere. */
+export function reportState(report: VerificationReport | null | undefined): BadgeState | 'unverified' {
+  if (!report) return 'unverified';
+  if (report.status === 'revoked') return 'revoked';
+  if (report.status === 'expired') return 'expired';
+  return report.verdict === 'invalid' ? 'unverified' : 'valid';
+}

@@ -1,0 +1,9 @@
+import type { Feature } from '../http/context.ts';
+import { profilePages } from './profile.tsx';
+import { publicBadgeRoutes } from './routes.tsx';
+
+/** Public badge pages (`/c/:id` and its documents, images, embed, shares) and profiles (`/u/:handle`). */
+export const publicFeature: Feature = (app, ctx) => {
+  publicBadgeRoutes(app, ctx);
+  profilePages(app, ctx);
+};

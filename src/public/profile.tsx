@@ -1,0 +1,83 @@
+// `/u/:handle`: an earner's public profile — only when they made it public, only public badges.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { getUserByHandle } from '../accounts/service.ts';
+import { pageContext } from '../http/auth.ts';
+import type { AppContext } from '../http/context.ts';
+import { Alert, EmptyState, Pill } from '../ui/components.tsx';
+import { Layout } from '../ui/layout.tsx';
+import { walletEntries } from '../wallet/pages.tsx';
+
+const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
+
+export function profilePages(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { handle: string } }>(
+    '/u/:handle',
+    { schema: { hide: true, params: HandleParams } },
+    async (request, reply) => {
+      const user = await getUserByHandle(ctx.db, request.params.handle);
+      const isOwner = !!user && request.user?.id === user.id;
+      if (!user || (!user.profilePublic && !isOwner)) return reply.callNotFound();
+      const entries = (await walletEntries(ctx, user.id)).filter((e) => e.item.visibility === 'public');
+      const url = `${ctx.config.baseUrl}/u/${user.handle}`;
+      reply.header('cache-control', user.profilePublic ? 'no-cache' : 'private, no-store');
+      return reply.html(
+        <Layout
+          ctx={pageContext(request)}
+          title={user.name}
+          description={`Badges earned by ${user.name}`}
+          noindex={!user.profilePublic || isOwner}
+          meta={
+            user.profilePublic
+              ? { 'og:title': `${user.name} — badges`, 'og:type': 'profile', 'og:url': url }
+              : {}
+          }
+        >
+          {isOwner ? (
+            <Alert kind={user.profilePublic ? 'info' : 'warning'}>
+              {user.profilePublic
+                ? 'This is your public profile: it lists your public badges only. '
+                : 'Your profile is private: anyone else who opens this address gets “not found”. '}
+              <a href="/account">Change it on your account page</a>
+            </Alert>
+          ) : null}
+          <div class="page-header">
+            <h1>{user.name}</h1>
+            {user.bio ? <p class="lead">{user.bio}</p> : null}
+          </div>
+          {entries.length === 0 ? (
+            <EmptyState title="No public badges yet" />
+          ) : (
+            <ul class="grid" aria-label="Badges">
+              {entries.map(({ item, state }) => (
+                <li class="card badge-tile">
+                  {item.awardId ? (
+                    <>
+                      <img src={`/c/${item.awardId}/image.png`} alt="" width="140" height="140" />
+                      <a href={`/c/${item.awardId}`}>
+                        <strong>{item.badgeName}</strong>
+                      </a>
+                    </>
+                  ) : (
+                    <>
+                      {item.hasImage ? (
+                        <img src={`/wallet/${item.id}/image`} alt="" width="140" height="140" />
+                      ) : null}
+                      <strong>{item.badgeName}</strong>
+                    </>
+                  )}
+                  <span class="muted">{item.issuerName}</span>
+                  {state === 'valid' ? null : (
+                    <Pill kind={state === 'expired' ? 'warn' : 'bad'}>
+                      {state === 'expired' ? 'Expired' : state === 'revoked' ? 'Revoked' : 'Not verified'}
+                    </Pill>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Layout>,
+      );
+    },
+  );
+}

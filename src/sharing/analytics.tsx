@@ -1,0 +1,136 @@
+// `/manage/:slug/analytics`: per template, how badges were claimed, viewed and shared.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireUser, pageContext } from '../http/auth.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Award, listOrgAwards } from '../issuing/service.ts';
+import { requireOrgRole } from '../orgs/access.ts';
+import { ManageLayout } from '../orgs/manage-layout.tsx';
+import { listTemplates } from '../templates/service.ts';
+import { EmptyState } from '../ui/components.tsx';
+import { engagementByTemplate } from '../wallet/service.ts';
+import { NETWORKS } from './links.ts';
+
+export interface TemplateStats {
+  templateId: string;
+  name: string;
+  issued: number;
+  accepted: number;
+  rejected: number;
+  pending: number;
+  views: number;
+  shares: Record<string, number>;
+}
+
+const PAGE = 200;
+const MAX_PAGES = 500;
+
+async function allAwards(ctx: AppContext, orgId: string): Promise<Award[]> {
+  const out: Award[] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const { items } = await listOrgAwards(ctx.db, orgId, { limit: PAGE, offset: page * PAGE });
+    out.push(...items);
+    if (items.length < PAGE) break;
+  }
+  return out;
+}
+
+/** Claim and engagement figures per template of an org. */
+export async function orgAnalytics(ctx: AppContext, orgId: string): Promise<TemplateStats[]> {
+  const [templates, awards, engagement] = await Promise.all([
+    listTemplates(ctx.db, orgId),
+    allAwards(ctx, orgId),
+    engagementByTemplate(ctx.db, orgId),
+  ]);
+  return templates.map((t) => {
+    const mine = awards.filter((a) => a.templateId === t.id);
+    const counts = engagement.get(t.id) ?? {};
+    const shares: Record<string, number> = {};
+    for (const [kind, n] of Object.entries(counts)) if (kind.startsWith('share:')) shares[kind.slice(6)] = n;
+    return {
+      templateId: t.id,
+      name: t.name,
+      issued: mine.length,
+      accepted: mine.filter((a) => a.state === 'accepted').length,
+      rejected: mine.filter((a) => a.state === 'rejected').length,
+      pending: mine.filter((a) => a.state === 'pending').length,
+      views: counts.view ?? 0,
+      shares,
+    };
+  });
+}
+
+const NETWORK_LABEL: Record<string, string> = {
+  'linkedin-profile': 'LinkedIn profile',
+  linkedin: 'LinkedIn',
+  x: 'X',
+  facebook: 'Facebook',
+  email: 'Email',
+};
+
+export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
+  app.get<{ Params: { slug: string } }>(
+    '/manage/:slug/analytics',
+    { schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 63 }) }) } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const access = await requireOrgRole(ctx.db, user.id, request.params.slug, 'viewer');
+      const stats = await orgAnalytics(ctx, access.org.id);
+      const networks = ['linkedin-profile', ...NETWORKS];
+      return reply.html(
+        <ManageLayout
+          ctx={pageContext(request)}
+          org={access.org}
+          role={access.role}
+          active="analytics"
+          title="Analytics"
+        >
+          <h1>Analytics</h1>
+          <p class="lead">
+            How your badges are claimed, and how often their public pages are viewed and shared. Views by the
+            earners themselves are not counted.
+          </p>
+          {stats.length === 0 ? (
+            <EmptyState title="No templates yet" />
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <caption class="muted">Per badge template</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Template</th>
+                    <th scope="col">Issued</th>
+                    <th scope="col">Accepted</th>
+                    <th scope="col">Declined</th>
+                    <th scope="col">Not yet claimed</th>
+                    <th scope="col">Views</th>
+                    {networks.map((n) => (
+                      <th scope="col">Shares: {NETWORK_LABEL[n] ?? n}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {stats.map((s) => (
+                    <tr>
+                      <th scope="row">
+                        <a href={`/manage/${access.org.slug}/templates/${s.templateId}`}>{s.name}</a>
+                      </th>
+                      <td>{s.issued}</td>
+                      <td>{s.accepted}</td>
+                      <td>{s.rejected}</td>
+                      <td>{s.pending}</td>
+                      <td>{s.views}</td>
+                      {networks.map((n) => (
+                        <td>{s.shares[n] ?? 0}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </ManageLayout>,
+      );
+    },
+  );
+}

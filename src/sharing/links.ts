@@ -1,0 +1,93 @@
+// Share targets for a public badge page (openbadges.md §7). Pure functions: the caller decides
+// whether the badge may be shared at all.
+import { escapeHtml } from '@laurel/jsx';
+import QRCode from 'qrcode';
+
+export const NETWORKS = ['linkedin', 'x', 'facebook', 'email'] as const;
+export type Network = (typeof NETWORKS)[number];
+export const isNetwork = (v: string): v is Network => (NETWORKS as readonly string[]).includes(v);
+
+export interface ShareableBadge {
+  awardId: string;
+  badgeName: string;
+  issuerName: string;
+  /** The organization's LinkedIn company id, when it set one. */
+  linkedinOrgId: string | null;
+  issuedAt: Date;
+  validUntil: Date | null;
+}
+
+export const publicUrl = (baseUrl: string, awardId: string) => `${baseUrl}/c/${awardId}`;
+
+const query = (params: [string, string | number | undefined][]) =>
+  params
+    .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+
+/**
+ * LinkedIn's add-to-profile link for a certification. The organization's numeric id makes the
+ * entry show the company logo; without one LinkedIn takes the name as free text.
+ */
+export function linkedInAddToProfileUrl(baseUrl: string, badge: ShareableBadge): string {
+  const orgParam: [string, string] = badge.linkedinOrgId
+    ? ['organizationId', badge.linkedinOrgId]
+    : ['organizationName', badge.issuerName];
+  return `https://www.linkedin.com/profile/add?${query([
+    ['startTask', 'CERTIFICATION_NAME'],
+    ['name', badge.badgeName],
+    orgParam,
+    ['issueYear', badge.issuedAt.getUTCFullYear()],
+    ['issueMonth', badge.issuedAt.getUTCMonth() + 1],
+    ['expirationYear', badge.validUntil?.getUTCFullYear()],
+    ['expirationMonth', badge.validUntil ? badge.validUntil.getUTCMonth() + 1 : undefined],
+    ['certUrl', publicUrl(baseUrl, badge.awardId)],
+    ['certId', badge.awardId],
+  ])}`;
+}
+
+const shareText = (badge: ShareableBadge) => `I earned “${badge.badgeName}” from ${badge.issuerName}.`;
+
+/** Where `/c/:id/share/:network` sends the visitor after counting the share. */
+export function shareTargetUrl(baseUrl: string, badge: ShareableBadge, network: Network): string {
+  const url = publicUrl(baseUrl, badge.awardId);
+  switch (network) {
+    case 'linkedin':
+      return `https://www.linkedin.com/sharing/share-offsite/?${query([['url', url]])}`;
+    case 'x':
+      return `https://x.com/intent/post?${query([
+        ['text', shareText(badge)],
+        ['url', url],
+      ])}`;
+    case 'facebook':
+      return `https://www.facebook.com/sharer/sharer.php?${query([['u', url]])}`;
+    case 'email':
+      return `mailto:?${query([
+        ['subject', `My badge: ${badge.badgeName}`],
+        ['body', `${shareText(badge)}\n\nSee it and check that it is genuine: ${url}`],
+      ])}`;
+  }
+}
+
+/** An iframe of the frameable card, with a plain link for sites that strip iframes. */
+export function embedSnippet(baseUrl: string, badge: ShareableBadge): string {
+  const url = publicUrl(baseUrl, badge.awardId);
+  const title = `${badge.badgeName} — ${badge.issuerName}`;
+  return (
+    `<iframe src="${escapeHtml(`${url}/embed`)}" title="${escapeHtml(title)}" width="320" height="380" ` +
+    `style="border:0;max-width:100%" loading="lazy"></iframe>\n` +
+    `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>`
+  );
+}
+
+/** For an email signature: a linked image, no script (mail clients run none). */
+export function signatureSnippet(baseUrl: string, badge: ShareableBadge): string {
+  const url = publicUrl(baseUrl, badge.awardId);
+  const alt = `${badge.badgeName} — ${badge.issuerName}`;
+  return `<a href="${escapeHtml(url)}"><img src="${escapeHtml(`${url}/image.png`)}" alt="${escapeHtml(alt)}" width="96" height="96"></a>`;
+}
+
+/** A QR code of the public URL as SVG. */
+export async function qrSvg(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 256 });
+}

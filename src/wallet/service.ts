@@ -1,0 +1,439 @@
+import { type Selectable, type Transaction, sql } from 'kysely';
+import type { Db } from '../db/index.ts';
+import type { Database } from '../db/schema.ts';
+import { LaurelError, notFound } from '../errors.ts';
+import type { Visibility, WalletTables } from './tables.ts';
+
+type Executor = Db | Transaction<Database>;
+type Row = Selectable<WalletTables['wallet_items']>;
+
+export interface WalletItem {
+  id: string;
+  userId: string;
+  /** Set for a badge accepted on this platform. */
+  awardId: string | null;
+  /** Set for an imported badge: the credential as it was imported (JSON, a JWT or an OB 2.0 URL). */
+  credentialText: string | null;
+  format: string | null;
+  sourceUrl: string | null;
+  issuerName: string;
+  issuerId: string | null;
+  badgeName: string;
+  badgeDescription: string | null;
+  hasImage: boolean;
+  imageType: string | null;
+  imageUrl: string | null;
+  validUntil: Date | null;
+  visibility: Visibility;
+  showRecipientName: boolean;
+  addedAt: Date;
+  updatedAt: Date;
+  lastVerifiedAt: Date | null;
+  lastReport: unknown;
+}
+
+const COLUMNS = [
+  'id',
+  'user_id',
+  'award_id',
+  'credential_text',
+  'format',
+  'source_url',
+  'issuer_name',
+  'issuer_id',
+  'badge_name',
+  'badge_description',
+  'image_type',
+  'image_url',
+  'valid_until',
+  'visibility',
+  'show_recipient_name',
+  'added_at',
+  'updated_at',
+  'last_verified_at',
+  'last_report',
+] as const;
+
+function toItem(r: Pick<Row, (typeof COLUMNS)[number]>): WalletItem {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    awardId: r.award_id,
+    credentialText: r.credential_text,
+    format: r.format,
+    sourceUrl: r.source_url,
+    issuerName: r.issuer_name,
+    issuerId: r.issuer_id,
+    badgeName: r.badge_name,
+    badgeDescription: r.badge_description,
+    hasImage: r.image_type !== null,
+    imageType: r.image_type,
+    imageUrl: r.image_url,
+    validUntil: r.valid_until,
+    visibility: r.visibility,
+    showRecipientName: r.show_recipient_name,
+    addedAt: r.added_at,
+    updatedAt: r.updated_at,
+    lastVerifiedAt: r.last_verified_at,
+    lastReport: typeof r.last_report === 'string' ? JSON.parse(r.last_report) : r.last_report,
+  };
+}
+
+export const isUuid = (s: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** The wallet entry of an award accepted here; accepting again is a no-op. Private by default. */
+export async function addIssuedItem(
+  db: Executor,
+  input: {
+    userId: string;
+    awardId: string;
+    badgeName: string;
+    issuerName: string;
+    issuerId: string;
+    validUntil: Date | null;
+  },
+): Promise<WalletItem> {
+  await db
+    .insertInto('wallet_items')
+    .values({
+      user_id: input.userId,
+      award_id: input.awardId,
+      badge_name: input.badgeName,
+      issuer_name: input.issuerName,
+      issuer_id: input.issuerId,
+      valid_until: input.validUntil,
+    })
+    .onConflict((oc) => oc.column('award_id').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('wallet_items')
+    .select(COLUMNS)
+    .where('award_id', '=', input.awardId)
+    .executeTakeFirstOrThrow();
+  return toItem(row);
+}
+
+export interface ImportedItemInput {
+  userId: string;
+  credentialText: string;
+  credentialHash: string;
+  format: string;
+  sourceUrl: string | null;
+  issuerName: string;
+  issuerId: string | null;
+  badgeName: string;
+  badgeDescription: string | null;
+  image: { data: Buffer; type: string } | null;
+  imageUrl: string | null;
+  validUntil: Date | null;
+  report: unknown;
+}
+
+/** Stores an imported badge; the same credential twice in one wallet is a CONFLICT. */
+export async function addImportedItem(db: Db, input: ImportedItemInput): Promise<WalletItem> {
+  const row = await db
+    .insertInto('wallet_items')
+    .values({
+      user_id: input.userId,
+      credential_text: input.credentialText,
+      credential_hash: input.credentialHash,
+      format: input.format,
+      source_url: input.sourceUrl,
+      issuer_name: input.issuerName,
+      issuer_id: input.issuerId,
+      badge_name: input.badgeName,
+      badge_description: input.badgeDescription,
+      image: input.image?.data ?? null,
+      image_type: input.image?.type ?? null,
+      image_url: input.imageUrl,
+      valid_until: input.validUntil,
+      last_verified_at: new Date(),
+      last_report: JSON.stringify(input.report),
+    })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'credential_hash']).where('credential_hash', 'is not', null).doNothing(),
+    )
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  if (!row) throw new LaurelError('CONFLICT', 'This badge is already in your wallet.');
+  return toItem(row);
+}
+
+export async function getWalletItem(db: Executor, id: string): Promise<WalletItem | null> {
+  if (!isUuid(id)) return null;
+  const row = await db.selectFrom('wallet_items').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toItem(row) : null;
+}
+
+/** An item of `userId`'s wallet; anyone else's item is NOT_FOUND, exactly like a missing one. */
+export async function getOwnItem(db: Executor, userId: string, id: string): Promise<WalletItem> {
+  const item = await getWalletItem(db, id);
+  if (!item || item.userId !== userId) throw notFound('That badge');
+  return item;
+}
+
+export async function getItemForAward(db: Executor, awardId: string): Promise<WalletItem | null> {
+  if (!isUuid(awardId)) return null;
+  const row = await db
+    .selectFrom('wallet_items')
+    .select(COLUMNS)
+    .where('award_id', '=', awardId)
+    .executeTakeFirst();
+  return row ? toItem(row) : null;
+}
+
+export async function itemImage(db: Executor, id: string): Promise<{ data: Buffer; type: string } | null> {
+  if (!isUuid(id)) return null;
+  const row = await db
+    .selectFrom('wallet_items')
+    .select(['image', 'image_type'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.image && row.image_type ? { data: Buffer.from(row.image), type: row.image_type } : null;
+}
+
+export async function listWalletItems(db: Executor, userId: string): Promise<WalletItem[]> {
+  const rows = await db
+    .selectFrom('wallet_items')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .orderBy('added_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map(toItem);
+}
+
+export async function listPublicItems(db: Executor, userId: string): Promise<WalletItem[]> {
+  const rows = await db
+    .selectFrom('wallet_items')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .where('visibility', '=', 'public')
+    .orderBy('added_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map(toItem);
+}
+
+export async function setVisibility(
+  db: Executor,
+  userId: string,
+  itemId: string,
+  visibility: Visibility,
+): Promise<WalletItem> {
+  const item = await getOwnItem(db, userId, itemId);
+  const row = await db
+    .updateTable('wallet_items')
+    .set({ visibility, updated_at: new Date() })
+    .where('id', '=', item.id)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toItem(row);
+}
+
+export async function setShowRecipientName(
+  db: Executor,
+  userId: string,
+  itemId: string,
+  show: boolean,
+): Promise<WalletItem> {
+  const item = await getOwnItem(db, userId, itemId);
+  const row = await db
+    .updateTable('wallet_items')
+    .set({ show_recipient_name: show, updated_at: new Date() })
+    .where('id', '=', item.id)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toItem(row);
+}
+
+/** Removes an imported badge. A badge accepted here is declined through its claim page instead. */
+export async function deleteImportedItem(db: Executor, userId: string, itemId: string): Promise<void> {
+  const item = await getOwnItem(db, userId, itemId);
+  if (item.awardId)
+    throw new LaurelError('CONFLICT', 'A badge issued here cannot be removed; make it private instead.');
+  await db.deleteFrom('wallet_items').where('id', '=', item.id).execute();
+}
+
+export async function removeItemForAward(db: Executor, awardId: string): Promise<void> {
+  if (!isUuid(awardId)) return;
+  await db.deleteFrom('wallet_items').where('award_id', '=', awardId).execute();
+}
+
+export async function saveReport(db: Executor, itemId: string, report: unknown, at = new Date()) {
+  await db
+    .updateTable('wallet_items')
+    .set({ last_report: JSON.stringify(report), last_verified_at: at })
+    .where('id', '=', itemId)
+    .execute();
+}
+
+/**
+ * Whether anyone may see the award's public page, images and documents: it is accepted and its
+ * earner made the wallet item public. A wallet item exists only for an accepted award.
+ */
+export async function isAwardPublic(db: Executor, awardId: string): Promise<boolean> {
+  return (await awardVisibility(db, awardId))?.visibility === 'public';
+}
+
+export interface AwardVisibility {
+  itemId: string;
+  userId: string;
+  visibility: Visibility;
+  showRecipientName: boolean;
+  updatedAt: Date;
+}
+
+/** The privacy facts of an award's page in one small query (read on every public request, never cached). */
+export async function awardVisibility(db: Executor, awardId: string): Promise<AwardVisibility | null> {
+  if (!isUuid(awardId)) return null;
+  const row = await db
+    .selectFrom('wallet_items')
+    .select(['id', 'user_id', 'visibility', 'show_recipient_name', 'updated_at'])
+    .where('award_id', '=', awardId)
+    .executeTakeFirst();
+  return row
+    ? {
+        itemId: row.id,
+        userId: row.user_id,
+        visibility: row.visibility,
+        showRecipientName: row.show_recipient_name,
+        updatedAt: row.updated_at,
+      }
+    : null;
+}
+
+/** Merge hook: the merged account's wallet moves to the surviving account (duplicates dropped). */
+export async function moveWalletItems(
+  trx: Transaction<Database>,
+  fromUserId: string,
+  toUserId: string,
+): Promise<void> {
+  await trx
+    .deleteFrom('wallet_items')
+    .where('user_id', '=', fromUserId)
+    .where('credential_hash', 'is not', null)
+    .where(
+      'credential_hash',
+      'in',
+      trx.selectFrom('wallet_items').select('credential_hash').where('user_id', '=', toUserId),
+    )
+    .execute();
+  await trx
+    .updateTable('wallet_items')
+    .set({ user_id: toUserId })
+    .where('user_id', '=', fromUserId)
+    .execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engagement: views and shares of public pages.
+//
+// A view is counted on every public page load, so writing a row per view would put a database
+// write on the hottest path. Counts are added up in memory and written in one statement per
+// award and kind every few seconds (and before any read in this process, so reads are exact).
+// A crash loses at most those seconds of counts; another process keeps its own buffer.
+// ---------------------------------------------------------------------------------------------
+
+const pending = new WeakMap<object, Map<string, number>>();
+const timers = new WeakMap<object, NodeJS.Timeout>();
+const FLUSH_MS = 2000;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** Counts a view or a share (`share:<network>`) of an award's public page. */
+export function recordEngagement(
+  db: Db,
+  award: { id: string; orgId: string; templateId: string },
+  kind: string,
+): void {
+  if (!isUuid(award.id) || !/^(view|share:[a-z-]{1,20})$/.test(kind)) return;
+  let buffer = pending.get(db);
+  if (!buffer) {
+    buffer = new Map();
+    pending.set(db, buffer);
+  }
+  const key = `${award.id}|${award.orgId}|${award.templateId}|${kind}|${today()}`;
+  buffer.set(key, (buffer.get(key) ?? 0) + 1);
+  if (!timers.has(db)) {
+    const timer = setTimeout(() => {
+      timers.delete(db);
+      flushEngagement(db).catch(() => undefined);
+    }, FLUSH_MS);
+    timer.unref();
+    timers.set(db, timer);
+  }
+}
+
+/** Writes the buffered counts of this process. */
+export async function flushEngagement(db: Db): Promise<void> {
+  const buffer = pending.get(db);
+  if (!buffer || buffer.size === 0) return;
+  pending.delete(db);
+  const rows = [...buffer].map(([key, count]) => {
+    const [award_id, org_id, template_id, kind, day] = key.split('|') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    return { award_id, org_id, template_id, kind, day, count };
+  });
+  await db
+    .insertInto('engagement_events')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['award_id', 'kind', 'day']).doUpdateSet({
+        count: sql`engagement_events.count + excluded.count`,
+      }),
+    )
+    .execute();
+}
+
+/** Views and shares per award (for the issuer's list of issued badges). */
+export async function engagementCounts(
+  db: Db,
+  awardIds: string[],
+): Promise<Map<string, { views: number; shares: number }>> {
+  const out = new Map<string, { views: number; shares: number }>();
+  const ids = awardIds.filter(isUuid);
+  for (const id of ids) out.set(id, { views: 0, shares: 0 });
+  if (ids.length === 0) return out;
+  await flushEngagement(db);
+  const rows = await db
+    .selectFrom('engagement_events')
+    .select(['award_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
+    .where('award_id', 'in', ids)
+    .groupBy(['award_id', 'kind'])
+    .execute();
+  for (const r of rows) {
+    const entry = out.get(r.award_id)!;
+    if (r.kind === 'view') entry.views += Number(r.total);
+    else entry.shares += Number(r.total);
+  }
+  return out;
+}
+
+/** Every kind counted per template of an org: `view`, `share:linkedin`, … */
+export async function engagementByTemplate(
+  db: Db,
+  orgId: string,
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  if (!isUuid(orgId)) return out;
+  await flushEngagement(db);
+  const rows = await db
+    .selectFrom('engagement_events')
+    .select(['template_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
+    .where('org_id', '=', orgId)
+    .groupBy(['template_id', 'kind'])
+    .execute();
+  for (const r of rows) {
+    const entry = out.get(r.template_id) ?? {};
+    entry[r.kind] = Number(r.total);
+    out.set(r.template_id, entry);
+  }
+  return out;
+}
