@@ -14,6 +14,13 @@ import { features } from './features.ts';
 import { normalizeMultipart } from './multipart.ts';
 import { handleError } from './problem.ts';
 
+const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
+
+/** `/reset/<token>?next=…` → `/reset/:token?next=…` */
+export function redactTokens(url: string): string {
+  return url.replace(TOKEN_PATHS, '$1/:token');
+}
+
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Assembles the platform: shared plumbing first, then every feature in its own scope. */
@@ -26,6 +33,14 @@ export async function buildServer(
       ? {
           level: 'info',
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          // Emailed links carry single-use secrets in the path: they never reach the log.
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string }) => ({
+              method: req.method,
+              url: redactTokens(req.url),
+              remoteAddress: req.ip,
+            }),
+          },
         }
       : false,
     bodyLimit: 2 * 1024 * 1024,
