@@ -7,6 +7,7 @@ import type { Ob2Outcome } from '../ob2/verify-common.ts';
 import { verifyHostedAssertion } from '../ob2/verify-hosted.ts';
 import { verifySignedAssertion } from '../ob2/verify-signed.ts';
 import { verifyDataIntegrity } from '../proof/eddsa-rdfc-2022.ts';
+import { didKeyFromPublicKey } from '../proof/did-key.ts';
 import { jwkToPublicKey, publicKeyObject } from '../proof/keys.ts';
 import { resolveVerificationMethod } from '../proof/resolve-key.ts';
 import { verifyVcJwt } from '../proof/vc-jwt.ts';
@@ -486,7 +487,10 @@ async function checkJwt(
     return {
       steps: [step('proof', 'pass', `The JWT signature (${String(header.alg)}) matches the credential.`)],
       credential: r.credential,
-      key: r.keySource === 'jwk' ? { source: 'embedded-jwk' } : { controller, source: 'resolved' },
+      key:
+        r.keySource === 'jwk'
+          ? { source: 'embedded-jwk', ...embeddedController(header.jwk) }
+          : { controller, source: 'resolved' },
     };
   } catch (e) {
     const err = toError(e, 'JWT_INVALID');
@@ -530,6 +534,16 @@ async function resolveJwtKey(
   return { key: jwk, controller: new URL(base!).origin };
 }
 
+/** An embedded Ed25519 JWK stands for the did:key of the same public key; other JWKs name nobody. */
+function embeddedController(jwk: unknown): { controller?: string } {
+  try {
+    if (isObj(jwk) && jwk.kty === 'OKP') return { controller: didKeyFromPublicKey(jwkToPublicKey(jwk)) };
+  } catch {
+    // Not an Ed25519 JWK: no controller.
+  }
+  return {};
+}
+
 function sameController(controller: string, issuerId: string, source: 'resolved' | 'embedded-jwk'): boolean {
   if (controller === issuerId) return true;
   // An RS256 JWK URL has no controller of its own: its origin must be the issuer's.
@@ -548,11 +562,15 @@ function keyStep(
   issuer: { id: string; name?: string } | undefined,
 ): VerificationStep | undefined {
   if (!key) return undefined;
-  if (key.source === 'embedded-jwk') {
+  if (key.source === 'embedded-jwk' && (!issuer || key.controller !== issuer.id)) {
+    // Anyone can put a key in a token header; it says who signed only when it is the issuer's did:key.
     return step(
       'key',
-      'warn',
-      'The key travels inside the token, so nothing ties it to the issuer beyond the token itself.',
+      'fail',
+      'The token carries its own key, and nothing shows that this key belongs to the issuer.',
+      {
+        code: 'KEY_CONTROLLER_MISMATCH',
+      },
     );
   }
   if (!issuer)

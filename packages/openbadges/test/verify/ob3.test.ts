@@ -326,3 +326,27 @@ describe('verify: RS256 VC-JWT with a JWK published by the issuer', () => {
     expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
   });
 });
+
+describe('verify: VC-JWT with the key in its header', () => {
+  it('accepts it only when the key is the issuer’s own did:key', async () => {
+    const { ed25519ToJwk, signVcJwt } = await import('../../src/proof/index.ts');
+    const jwk = ed25519ToJwk(issuer.publicKey);
+    const own = await signVcJwt(unsignedCredential(issuer), {
+      alg: 'EdDSA',
+      privateKey: issuer.secretKey,
+      jwk: jwk as never,
+    });
+    const ok = await run(own);
+    expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
+    const strangerJwk = ed25519ToJwk(other.publicKey);
+    const claimed = await signVcJwt(unsignedCredential(issuer), {
+      alg: 'EdDSA',
+      privateKey: other.secretKey,
+      jwk: strangerJwk as never,
+    });
+    const r = await run(claimed);
+    expect(stepOf(r, 'proof')?.result).toBe('pass');
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+    expect(r.verdict).toBe('invalid');
+  });
+});
