@@ -273,4 +273,52 @@ describe('account pages', () => {
     const pw = await x.post('/account/password', { current: 'evil password 1', next: 'another password 9' });
     expect(pw.statusCode).toBe(303);
   });
+
+  it('merges another account through the emailed link, after a confirmation page', async () => {
+    const me = browser(app);
+    await me.get('/signup');
+    await me.post('/signup', { name: 'Main Me', email: 'main.me@example.org', password: 'main me password' });
+    const other = browser(app);
+    await other.get('/signup');
+    await other.post('/signup', { name: 'Old Me', email: 'old.me@example.org', password: 'old me password' });
+    await me.get('/account');
+    const sent = await me.post('/account/merge', { email: 'old.me@example.org' });
+    expect(sent.headers.location).toBe('/account?notice=merge-sent');
+    const admin = browser(app);
+    await admin.get('/login');
+    await admin.post('/login', { email: 'ada@example.org', password: 'first account pw' });
+    const [link] = (await mailboxLinks(admin, 'old.me@example.org')).filter((l) =>
+      l.includes('/account/merge/'),
+    );
+    // Opened by the other account itself: not the one the link was made for.
+    expect((await other.get(path(link!))).statusCode).toBe(403);
+    const preview = await me.get(path(link!));
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('old.me@example.org');
+    const done = await me.post(path(link!));
+    expect(done.headers.location).toBe('/account?notice=merged');
+    const account = await me.get('/account?notice=merged');
+    expect(account.body).toContain('old.me@example.org');
+    expect((await other.get('/account')).statusCode).toBe(303); // the merged account and its sessions are gone
+  });
+
+  it('sets the session cookie httpOnly, SameSite=Lax, and Secure behind https', async () => {
+    const secureApp = await buildServer({
+      db: t.db,
+      config: testConfig({ secureCookies: true, baseUrl: 'https://badges.example.org' }),
+    });
+    try {
+      const x = browser(secureApp);
+      await x.get('/login?next=%22%3E%3Cscript%3E');
+      const res = await x.post('/login', { email: 'ada@example.org', password: 'first account pw' });
+      const cookie = res.cookies.find((c) => c.name === 'laurel_session') as {
+        httpOnly?: boolean;
+        secure?: boolean;
+        sameSite?: string;
+      };
+      expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    } finally {
+      await secureApp.close();
+    }
+  });
 });
