@@ -1,5 +1,5 @@
 import { detectImageType, unbakeImage } from '../bake/image.ts';
-import { createDocumentLoader, type DocumentLoader } from '../contexts/document-loader.ts';
+import { type DocumentLoader, defaultDocumentLoader } from '../contexts/document-loader.ts';
 import { type ErrorCode, isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import { matchesIdentity, normalizeEmail } from '../ob3/identity.ts';
 import { describeValidationErrors, validateOpenBadgeCredential } from '../ob3/validate.ts';
@@ -86,7 +86,8 @@ export async function verify(
   const ctx: Ctx = {
     fetch,
     now: options.now ?? new Date(),
-    loader: options.documentLoader ?? createDocumentLoader(),
+    // The shared offline loader keeps its processed-context cache across calls.
+    loader: options.documentLoader ?? defaultDocumentLoader,
     resolveKey:
       options.resolveKey ??
       ((vm) => resolveVerificationMethod(vm, { fetchJson, purpose: 'assertionMethod' })),
