@@ -404,7 +404,7 @@ export function AccountPage(p: {
                 </tbody>
               </table>
             </div>
-            <form method="post" action="/account/emails" novalidate>
+            <form method="post" action="/account/emails" novalidate style="margin-top:1.25rem">
               <CsrfField token={p.ctx.csrfToken} />
               <FormErrors message={f('email')?.message} errors={f('email')?.errors} />
               <Field

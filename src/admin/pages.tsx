@@ -22,7 +22,7 @@ export interface Overview {
 
 function Stat(p: { label: string; value: number; href?: string }) {
   return (
-    <div class="card">
+    <div class="card" style="margin-bottom:0">
       <div class="stat">{p.value}</div>
       <div class="muted">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</div>
     </div>
@@ -35,7 +35,7 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
     <Layout ctx={p.ctx} title="Platform administration" section="admin" noindex>
       <PageHeader title="Platform administration" lead="The state of this Laurel server." />
       {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
-      <div class="grid">
+      <div class="grid" style="margin-bottom:1rem">
         <Stat label="Accounts" value={o.users} />
         <Stat label="Organizations" value={o.orgs} />
         <Stat label="Jobs waiting" value={o.jobs.pending} />
@@ -216,9 +216,7 @@ export function MailPage(p: {
       </section>
       <section aria-labelledby="h-text">
         <h2 id="h-text">Text</h2>
-        <pre class="card" style="white-space:pre-wrap">
-          {m.text}
-        </pre>
+        <pre style="white-space:pre-wrap">{m.text}</pre>
       </section>
     </Layout>
   );
