@@ -9,7 +9,8 @@ import { serveCommand } from './cli/serve.ts';
 import { signCommand } from './cli/sign.ts';
 import { verifyCommand } from './cli/verify.ts';
 
-export type Command = { summary: string; run(args: string[]): Promise<number> };
+/** `usage`, when given, is printed by `laurel <command> --help` under the summary. */
+export type Command = { summary: string; usage?: string; run(args: string[]): Promise<number> };
 
 /** The `laurel` commands: one line per command. */
 export const commands: Record<string, Command> = {
@@ -46,7 +47,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`laurel ${name}: ${command.summary}\n`);
+    process.stdout.write(
+      `laurel ${name}: ${command.summary}\n${command.usage ? `Usage: ${command.usage}\n` : ''}`,
+    );
     return 0;
   }
   try {

@@ -40,6 +40,7 @@ const asCliError = (e: unknown): never => {
 };
 
 export const bakeCommand = {
+  usage: BAKE_USAGE,
   summary: 'Bake a credential into a PNG or SVG badge image',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(
@@ -65,6 +66,7 @@ export const bakeCommand = {
 };
 
 export const unbakeCommand = {
+  usage: UNBAKE_USAGE,
   summary: 'Print the credential baked into a PNG or SVG badge',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, { json: { type: 'boolean' } }, UNBAKE_USAGE);

@@ -60,6 +60,7 @@ export async function loadKeyFile(path: string): Promise<KeyFile & { secretKey: 
 }
 
 export const keygenCommand = {
+  usage: USAGE,
   summary: 'Create an Ed25519 signing key (a did:key) in a key file',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, { output: { type: 'string', short: 'o' } }, USAGE);

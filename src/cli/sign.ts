@@ -30,6 +30,7 @@ export function withIssuer(cred: Obj, controller: string): Obj {
 }
 
 export const signCommand = {
+  usage: USAGE,
   summary: 'Sign an OpenBadgeCredential (Data Integrity eddsa-rdfc-2022 or VC-JWT)',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(

@@ -48,6 +48,7 @@ export function renderReport(r: VerificationReport): string {
 }
 
 export const verifyCommand = {
+  usage: USAGE,
   summary: 'Verify a badge: a JSON or JWT credential, a baked PNG/SVG, or a URL',
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(
