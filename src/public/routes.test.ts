@@ -1,0 +1,319 @@
+import { unbakeImage } from '@laurel/openbadges/bake';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM, type TestSession, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import type { AppContext } from '../http/context.ts';
+import { buildServer } from '../http/server.ts';
+import { revokeAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { makeMember, makeOrg } from '../orgs/testing.ts';
+import { makeTemplate } from '../templates/testing.ts';
+import { engagementCounts } from '../wallet/service.ts';
+import { forgetBadge } from './badge-view.ts';
+import { pngSize } from './preview.ts';
+
+const HOSTILE = '<script>alert("x")</script>&"\'';
+
+describe('public badge pages', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+  let owner: Awaited<ReturnType<typeof makeUser>>;
+  let ownerSession: TestSession;
+  let otherSession: TestSession;
+  let anon: TestSession;
+  let awardId: string;
+  let itemId: string;
+  let orgSlug: string;
+
+  const get = (url: string, s: TestSession = anon, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, cookies: s.cookies, headers });
+
+  const setVisibility = async (visibility: 'public' | 'private') => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/wallet/${itemId}/visibility`,
+      cookies: ownerSession.cookies,
+      headers: FORM,
+      payload: formBody(ownerSession, { visibility }),
+    });
+    expect(res.statusCode).toBe(303);
+  };
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+    owner = await makeUser(t.db, { name: `Ada ${HOSTILE}` });
+    ownerSession = await sessionFor(t.db, ctx.config, owner.id);
+    otherSession = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    anon = await sessionFor(t.db, ctx.config);
+    const org = await makeOrg(t.db, {
+      config: ctx.config,
+      name: `Society ${HOSTILE}`,
+      linkedinOrgId: '12345',
+    });
+    orgSlug = org.slug;
+    const template = await makeTemplate(t.db, org, {
+      name: `Badge ${HOSTILE} & Co`,
+      description: `Description ${HOSTILE}`,
+    });
+    const issued = await issueTestAward(ctx, {
+      org,
+      template,
+      recipientEmail: owner.email,
+      recipientName: `Ada ${HOSTILE}`,
+      validUntil: new Date('2031-03-15T00:00:00Z'),
+      issuedAt: new Date('2025-11-02T00:00:00Z'),
+    });
+    awardId = issued.award.id;
+    const accept = await app.inject({
+      method: 'POST',
+      url: `/claim/${issued.claimToken}/accept`,
+      cookies: ownerSession.cookies,
+      headers: FORM,
+      payload: formBody(ownerSession, {}),
+    });
+    expect(accept.statusCode).toBe(303);
+    itemId = accept.headers.location!.split('/')[2]!.split('?')[0]!;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const routes = () => [
+    `/c/${awardId}`,
+    `/c/${awardId}.json`,
+    `/c/${awardId}.jwt`,
+    `/c/${awardId}/preview.png`,
+    `/c/${awardId}/image.png`,
+    `/c/${awardId}/image.svg`,
+    `/c/${awardId}/image.png?ob=2`,
+    `/c/${awardId}/embed`,
+    `/c/${awardId}/qr.svg`,
+    `/c/${awardId}/share/linkedin`,
+  ];
+
+  it('a private badge is 404 on every route for anyone but its earner', async () => {
+    await setVisibility('private');
+    const missing = new Map<TestSession, string>();
+    for (const s of [anon, otherSession])
+      missing.set(s, (await get('/c/00000000-0000-4000-8000-000000000000', s)).body);
+    for (const url of routes()) {
+      for (const s of [anon, otherSession]) {
+        const res = await get(url, s);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.body).not.toContain('Badge &lt;script');
+        expect(res.body.replace(/value="[^"]*"/g, '')).toBe(missing.get(s)!.replace(/value="[^"]*"/g, ''));
+      }
+      const own = await get(url, ownerSession);
+      expect([200, 303], url).toContain(own.statusCode);
+    }
+    const negotiated = await get(`/c/${awardId}`, anon, { accept: 'application/ld+json' });
+    expect(negotiated.statusCode).toBe(404);
+    const page = await get(`/c/${awardId}`, ownerSession);
+    expect(page.body).toContain('noindex');
+    expect(page.body).toContain('Only you can see this page');
+    expect(page.body).not.toContain('og:image');
+    expect(page.headers['cache-control']).toContain('no-store');
+    // The wallet item and the API are the owner's only.
+    expect((await get(`/wallet/${itemId}`, otherSession)).statusCode).toBe(404);
+    const api = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/me/badges/${itemId}`,
+      cookies: otherSession.cookies,
+      headers: { 'x-csrf-token': otherSession.csrf },
+      payload: { visibility: 'public' },
+    });
+    expect(api.statusCode).toBe(404);
+    expect((await get('/api/v1/me/badges', anon)).statusCode).toBe(401);
+  });
+
+  it('a public badge page: escaped names, Open Graph with absolute URLs, the verification, alternates', async () => {
+    await setVisibility('public');
+    const res = await get(`/c/${awardId}`);
+    expect(res.statusCode).toBe(200);
+    const html = res.body;
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('Badge &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    const base = ctx.config.baseUrl;
+    expect(html).toContain(`<meta property="og:image" content="${base}/c/${awardId}/preview.png"`);
+    expect(html).toContain(`<meta property="og:url" content="${base}/c/${awardId}"`);
+    expect(html).toContain('<meta property="og:type" content="website"');
+    expect(html).toMatch(/<meta property="og:title" content="Badge &lt;script/);
+    expect(html).toMatch(/<meta property="og:description" content="Description/);
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image"');
+    expect(html).toContain(`<link rel="alternate" type="application/ld+json" href="/c/${awardId}.json">`);
+    expect(html).toContain('Verified');
+    expect(html).toContain('Signature');
+    expect(html).toContain('Valid until');
+    expect(html).not.toContain('noindex');
+    // The name stays hidden until the earner shows it.
+    expect(html).not.toContain('to Ada');
+    await app.inject({
+      method: 'POST',
+      url: `/wallet/${itemId}/recipient-name`,
+      cookies: ownerSession.cookies,
+      headers: FORM,
+      payload: formBody(ownerSession, { show: 'yes' }),
+    });
+    const named = await get(`/c/${awardId}`);
+    expect(named.body).toContain('to Ada &lt;script&gt;');
+  });
+
+  it('serves the credential bytes exactly, by path and by content negotiation, and the JWT', async () => {
+    await setVisibility('public');
+    const json = await get(`/c/${awardId}.json`);
+    expect(json.headers['content-type']).toContain('application/ld+json');
+    const stored = await t.db
+      .selectFrom('awards')
+      .select(['credential_json', 'credential_jwt'])
+      .where('id', '=', awardId)
+      .executeTakeFirstOrThrow();
+    expect(json.body).toBe(stored.credential_json);
+    const negotiated = await get(`/c/${awardId}`, anon, { accept: 'application/vc+ld+json' });
+    expect(negotiated.body).toBe(stored.credential_json);
+    const jwt = await get(`/c/${awardId}.jwt`);
+    expect(jwt.headers['content-type']).toContain('application/jwt');
+    expect(jwt.body).toBe(stored.credential_jwt);
+  });
+
+  it('bakes the credential into the images (OB 3.0 JSON; OB 2.0 assertion URL with ?ob=2)', async () => {
+    await setVisibility('public');
+    const png = await get(`/c/${awardId}/image.png`);
+    expect(png.headers['content-type']).toBe('image/png');
+    const stored = await t.db
+      .selectFrom('awards')
+      .select('credential_json')
+      .where('id', '=', awardId)
+      .executeTakeFirstOrThrow();
+    expect(unbakeImage(png.rawPayload).text).toBe(stored.credential_json);
+    const ob2 = await get(`/c/${awardId}/image.png?ob=2`);
+    expect(unbakeImage(ob2.rawPayload).text).toBe(`${ctx.config.baseUrl}/ob2/assertions/${awardId}`);
+    const svg = await get(`/c/${awardId}/image.svg`);
+    expect(svg.headers['content-type']).toContain('image/svg+xml');
+    expect(unbakeImage(svg.rawPayload)).toMatchObject({ format: 'svg', version: 'ob3' });
+  });
+
+  it('renders a 1200x630 preview PNG, a QR code and a frameable embed card', async () => {
+    await setVisibility('public');
+    const preview = await get(`/c/${awardId}/preview.png`);
+    expect(preview.headers['content-type']).toBe('image/png');
+    expect(pngSize(preview.rawPayload)).toEqual({ width: 1200, height: 630 });
+    const qr = await get(`/c/${awardId}/qr.svg`);
+    expect(qr.body).toContain('<svg');
+    const embed = await get(`/c/${awardId}/embed`);
+    expect(embed.statusCode).toBe(200);
+    expect(embed.headers['x-frame-options']).toBeUndefined();
+    expect(embed.headers['content-security-policy']).toContain('frame-ancestors *');
+    expect(embed.body).not.toContain('<script>alert');
+    expect((await get(`/c/${awardId}`)).headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('share links count and redirect; the LinkedIn link carries every parameter encoded', async () => {
+    await setVisibility('public');
+    const before = (await engagementCounts(t.db, [awardId])).get(awardId)!;
+    const res = await get(`/c/${awardId}/share/linkedin-profile`, ownerSession);
+    expect(res.statusCode).toBe(303);
+    const url = new URL(res.headers.location!);
+    expect(url.origin + url.pathname).toBe('https://www.linkedin.com/profile/add');
+    const p = url.searchParams;
+    expect(p.get('startTask')).toBe('CERTIFICATION_NAME');
+    expect(p.get('name')).toBe(`Badge ${HOSTILE} & Co`);
+    expect(p.get('organizationId')).toBe('12345');
+    expect(p.get('issueYear')).toBe('2025');
+    expect(p.get('issueMonth')).toBe('11');
+    expect(p.get('expirationYear')).toBe('2031');
+    expect(p.get('expirationMonth')).toBe('3');
+    expect(p.get('certUrl')).toBe(`${ctx.config.baseUrl}/c/${awardId}`);
+    expect(p.get('certId')).toBe(awardId);
+    // Every value is percent-encoded: no raw '&', '<' or space inside a value.
+    expect(res.headers.location).toContain('name=Badge%20%3Cscript%3E');
+    expect(res.headers.location).toContain('%26%20Co');
+    for (const network of ['linkedin', 'x', 'facebook', 'email'])
+      expect((await get(`/c/${awardId}/share/${network}`)).statusCode).toBe(303);
+    expect((await get(`/c/${awardId}/share/myspace`)).statusCode).toBe(404);
+    await get(`/c/${awardId}`); // a visitor's view counts
+    await get(`/c/${awardId}`, ownerSession); // the earner's own does not
+    const after = (await engagementCounts(t.db, [awardId])).get(awardId)!;
+    expect(after.shares - before.shares).toBe(5);
+    expect(after.views - before.views).toBe(1);
+    const analytics = await get(`/manage/${orgSlug}/analytics`, ownerSession);
+    expect(analytics.statusCode).toBe(404);
+  });
+
+  it('the analytics page is for the org’s members', async () => {
+    const org = await makeOrg(t.db, { config: ctx.config });
+    const viewer = await makeMember(t.db, org, 'viewer');
+    const template = await makeTemplate(t.db, org, { name: 'Counted' });
+    await issueTestAward(ctx, { org, template });
+    const res = await app.inject({ url: `/manage/${org.slug}/analytics`, cookies: viewer.cookies });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Counted');
+    expect((await get(`/manage/${org.slug}/analytics`, otherSession)).statusCode).toBe(404);
+    expect((await get(`/manage/${org.slug}/analytics`, anon)).statusCode).toBe(303);
+  });
+
+  it('shows a revoked or expired badge as such', async () => {
+    await setVisibility('public');
+    await revokeAward(ctx, awardId, `Misconduct ${HOSTILE}`);
+    forgetBadge(awardId);
+    const res = await get(`/c/${awardId}`);
+    expect(res.body).toContain('Revoked');
+    expect(res.body).toContain('Misconduct &lt;script&gt;');
+    const wallet = await get('/wallet', ownerSession);
+    expect(wallet.body).toContain('Revoked');
+  });
+
+  it('a profile is 404 until made public, then lists public badges only', async () => {
+    await t.db.updateTable('users').set({ handle: 'ada-profile' }).where('id', '=', owner.id).execute();
+    expect((await get('/u/ada-profile')).statusCode).toBe(404);
+    expect((await get('/u/ada-profile', otherSession)).statusCode).toBe(404);
+    const own = await get('/u/ada-profile', ownerSession);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain('noindex');
+    await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', owner.id).execute();
+    await setVisibility('public');
+    const pub = await get('/u/ada-profile');
+    expect(pub.statusCode).toBe(200);
+    expect(pub.body).toContain(`/c/${awardId}`);
+    await setVisibility('private');
+    const hidden = await get('/u/ada-profile');
+    expect(hidden.body).not.toContain(`/c/${awardId}`);
+    expect((await get('/u/nobody-here')).statusCode).toBe(404);
+  });
+
+  it('the API lists my badges and changes visibility with the CSRF header', async () => {
+    const list = await get('/api/v1/me/badges', ownerSession);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((i: { id: string }) => i.id)).toContain(itemId);
+    const noCsrf = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/me/badges/${itemId}`,
+      cookies: ownerSession.cookies,
+      payload: { visibility: 'public' },
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    const ok = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/me/badges/${itemId}`,
+      cookies: ownerSession.cookies,
+      headers: { 'x-csrf-token': ownerSession.csrf },
+      payload: { visibility: 'public' },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({
+      visibility: 'public',
+      publicUrl: `${ctx.config.baseUrl}/c/${awardId}`,
+    });
+    const bad = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/me/badges/${itemId}`,
+      cookies: ownerSession.cookies,
+      headers: { 'x-csrf-token': ownerSession.csrf },
+      payload: { visibility: 'everyone' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});

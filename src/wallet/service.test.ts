@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { markEmailVerified, verifiedEmailsOf } from '../accounts/service.ts';
+import { makeUser } from '../accounts/testing.ts';
+import {
+  acceptClaim,
+  enqueueClaimReminders,
+  lookupClaim,
+  rejectClaim,
+  sendClaimReminder,
+} from '../claims/service.ts';
+import { testConfig } from '../config.ts';
+import { DIALECTS, useTestDatabase } from '../db/testing.ts';
+import type { AppContext } from '../http/context.ts';
+import { getAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { sendExpiryNotices } from './expiry.ts';
+import {
+  engagementByTemplate,
+  engagementCounts,
+  getItemForAward,
+  isAwardPublic,
+  listWalletItems,
+  moveWalletItems,
+  recordEngagement,
+  setVisibility,
+} from './service.ts';
+
+describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
+  const t = useTestDatabase(dialect);
+  const ctx = (): AppContext => ({ db: t.db, config: testConfig() });
+  const job = () => ({ ...ctx(), jobId: 'test' });
+
+  it('accepting with the claim link makes a private wallet item; the link is single-use', async () => {
+    const user = await makeUser(t.db);
+    const { award, claimToken } = await issueTestAward(ctx(), { recipientEmail: 'Claim.Me@Example.org' });
+    expect((await lookupClaim(ctx(), claimToken, user.id)).kind).toBe('open');
+    const item = await acceptClaim(ctx(), claimToken, user.id);
+    expect(item.visibility).toBe('private');
+    expect(item.awardId).toBe(award.id);
+    expect(await isAwardPublic(t.db, award.id)).toBe(false);
+    // The link proved the address: it is now a verified email of the account.
+    expect(await verifiedEmailsOf(t.db, user.id)).toContain('claim.me@example.org');
+    // Accepting again is a no-op for the same person, refused for anyone else.
+    expect((await acceptClaim(ctx(), claimToken, user.id)).id).toBe(item.id);
+    const other = await makeUser(t.db);
+    expect((await lookupClaim(ctx(), claimToken, other.id)).kind).toBe('used');
+    await expect(acceptClaim(ctx(), claimToken, other.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await getAward(t.db, award.id))?.claimedBy).toBe(user.id);
+    await setVisibility(t.db, user.id, item.id, 'public');
+    expect(await isAwardPublic(t.db, award.id)).toBe(true);
+    await expect(setVisibility(t.db, other.id, item.id, 'private')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it('refuses an address confirmed on another account', async () => {
+    const owner = await makeUser(t.db, { email: 'taken@example.org' });
+    const user = await makeUser(t.db);
+    const { claimToken } = await issueTestAward(ctx(), { recipientEmail: 'taken@example.org' });
+    await expect(acceptClaim(ctx(), claimToken, user.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await acceptClaim(ctx(), claimToken, owner.id)).userId).toBe(owner.id);
+  });
+
+  it('declining revokes, deletes the personal data and removes nothing else', async () => {
+    const { award, claimToken } = await issueTestAward(ctx());
+    await rejectClaim(ctx(), claimToken);
+    const after = await getAward(t.db, award.id);
+    expect(after).toMatchObject({ state: 'rejected', recipientName: null, recipientEmail: null });
+    expect(after?.revokedAt).not.toBeNull();
+    expect((await lookupClaim(ctx(), claimToken, null)).kind).toBe('rejected');
+    await expect(rejectClaim(ctx(), claimToken)).rejects.toMatchObject({ code: 'GONE' });
+    expect(await getItemForAward(t.db, award.id)).toBeNull();
+  });
+
+  it('an expired badge cannot be claimed', async () => {
+    const user = await makeUser(t.db);
+    const { claimToken } = await issueTestAward(ctx(), {
+      issuedAt: new Date(Date.now() - 60 * 86_400_000),
+      validUntil: new Date(Date.now() - 86_400_000),
+    });
+    expect((await lookupClaim(ctx(), claimToken, user.id)).kind).toBe('expired');
+    await expect(acceptClaim(ctx(), claimToken, user.id)).rejects.toMatchObject({ code: 'GONE' });
+  });
+
+  it('counts views and shares, per award and per template', async () => {
+    const { award, template, org } = await issueTestAward(ctx());
+    recordEngagement(t.db, award, 'view');
+    recordEngagement(t.db, award, 'view');
+    recordEngagement(t.db, award, 'share:linkedin');
+    recordEngagement(t.db, award, 'not a kind');
+    const counts = await engagementCounts(t.db, [award.id, 'not-an-id']);
+    expect(counts.get(award.id)).toEqual({ views: 2, shares: 1 });
+    recordEngagement(t.db, award, 'view');
+    expect((await engagementByTemplate(t.db, org.id)).get(template.id)).toEqual({
+      view: 3,
+      'share:linkedin': 1,
+    });
+  });
+
+  it('moves wallet items on an account merge', async () => {
+    const a = await makeUser(t.db);
+    const b = await makeUser(t.db);
+    const { claimToken } = await issueTestAward(ctx(), { recipientEmail: a.email });
+    await acceptClaim(ctx(), claimToken, a.id);
+    await t.db.transaction().execute((trx) => moveWalletItems(trx, a.id, b.id));
+    expect(await listWalletItems(t.db, a.id)).toHaveLength(0);
+    expect(await listWalletItems(t.db, b.id)).toHaveLength(1);
+  });
+
+  it('sends each claim reminder once, after the latest reminder day due', async () => {
+    const { award } = await issueTestAward(ctx(), { recipientEmail: 'remind@example.org' });
+    await t.db
+      .updateTable('awards')
+      .set({ created_at: new Date(Date.now() - 8 * 86_400_000) })
+      .where('id', '=', award.id)
+      .execute();
+    await enqueueClaimReminders({}, job());
+    await enqueueClaimReminders({}, job());
+    const jobs = await t.db
+      .selectFrom('jobs')
+      .select(['payload'])
+      .where('kind', '=', 'claims.reminder')
+      .execute();
+    const mine = jobs.filter((j) => JSON.stringify(j.payload).includes(award.id));
+    expect(mine).toHaveLength(1);
+    await sendClaimReminder({ awardId: award.id, day: 7 }, job());
+    await sendClaimReminder({ awardId: award.id, day: 7 }, job());
+    const mails = await t.db
+      .selectFrom('emails')
+      .select('subject')
+      .where('to_address', '=', 'remind@example.org')
+      .execute();
+    expect(mails.filter((m) => m.subject.startsWith('Reminder'))).toHaveLength(1);
+  });
+
+  it('emails an earner once, 30 days before a badge expires', async () => {
+    const user = await makeUser(t.db);
+    const { claimToken } = await issueTestAward(ctx(), {
+      recipientEmail: user.email,
+      validUntil: new Date(Date.now() + 10 * 86_400_000),
+    });
+    await acceptClaim(ctx(), claimToken, user.id);
+    await sendExpiryNotices({}, job());
+    await sendExpiryNotices({}, job());
+    const mails = await t.db
+      .selectFrom('emails')
+      .select('subject')
+      .where('to_address', '=', user.email)
+      .execute();
+    expect(mails.filter((m) => m.subject.includes('expires'))).toHaveLength(1);
+  });
+
+  it('markEmailVerified is what a claim through sign-up relies on', async () => {
+    const user = await makeUser(t.db, { verified: false, email: 'new@example.org' });
+    const { claimToken } = await issueTestAward(ctx(), { recipientEmail: 'new@example.org' });
+    const claim = await lookupClaim(ctx(), claimToken, user.id);
+    expect(claim.kind === 'open' && claim.emailIsViewers).toBe(false);
+    await acceptClaim(ctx(), claimToken, user.id);
+    expect(await verifiedEmailsOf(t.db, user.id)).toContain('new@example.org');
+    await markEmailVerified(t.db, user.id, 'new@example.org');
+  });
+});
