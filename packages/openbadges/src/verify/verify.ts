@@ -770,29 +770,49 @@ function recipientStep(
       };
 }
 
+// Endorsements are checked up to this many; more only add work an attacker controls.
+const MAX_ENDORSEMENTS = 20;
+
 async function endorsementsStep(cred: Obj, ctx: Ctx): Promise<VerificationStep> {
   const subject = subjectOf(cred);
-  const found = [
-    ...asArray(cred.endorsement),
-    ...(isObj(subject.achievement) ? asArray(subject.achievement.endorsement) : []),
-    ...(isObj(cred.issuer) ? asArray(cred.issuer.endorsement) : []),
-  ].filter(isObj);
-  if (found.length === 0) return step('endorsements', 'skipped', 'The credential carries no endorsements.');
+  const holders = [
+    cred,
+    isObj(subject.achievement) ? subject.achievement : {},
+    isObj(cred.issuer) ? cred.issuer : {},
+  ];
+  const embedded = holders.flatMap((h) => asArray(h.endorsement)).filter(isObj);
+  const jwts = holders
+    .flatMap((h) => asArray(h.endorsementJwt))
+    .filter((j): j is string => typeof j === 'string');
+  const total = embedded.length + jwts.length;
+  if (total === 0) return step('endorsements', 'skipped', 'The credential carries no endorsements.');
+  if (total > MAX_ENDORSEMENTS) {
+    return step(
+      'endorsements',
+      'warn',
+      `The credential carries ${total} endorsements, more than this verifier checks; none were verified.`,
+    );
+  }
   let good = 0;
-  for (const e of found.slice(0, 20)) {
+  for (const e of embedded) {
     const r = await verifyDataIntegrity(e, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
     if (r.verified && r.controller === issuerOf(e)?.id) good++;
   }
-  return good === found.length
+  for (const jwt of jwts) {
+    const r = await checkJwt(jwt, ctx);
+    const endorser = r.credential ? issuerOf(r.credential) : undefined;
+    if (r.steps[0]?.result === 'pass' && keyStep(r.key, endorser)?.result === 'pass') good++;
+  }
+  return good === total
     ? step(
         'endorsements',
         'pass',
-        `All ${found.length} endorsement${found.length === 1 ? '' : 's'} carry valid signatures from their endorsers.`,
+        `All ${total} endorsement${total === 1 ? '' : 's'} carry valid signatures from their endorsers.`,
       )
     : step(
         'endorsements',
         'warn',
-        `${found.length - good} of ${found.length} endorsements could not be verified; they say nothing about the badge itself.`,
+        `${total - good} of ${total} endorsements could not be verified; they say nothing about the badge itself.`,
       );
 }
 

@@ -206,6 +206,34 @@ describe('verify: OB 3.0 Data Integrity', () => {
     expect(stepOf(r, 'issuer')?.result).toBe('warn');
     expect(stepOf(r, 'endorsements')?.result).toBe('pass');
     expect(r.verdict).toBe('valid');
+    const endorsementJwt = await signJwt(
+      buildEndorsementCredential({
+        issuer: { id: other.did, name: 'Endorser' },
+        validFrom: '2025-01-01T00:00:00Z',
+        name: 'JWT endorsement',
+        subjectId: issuer.did,
+      }),
+      other,
+    );
+    // endorsementJwt has no term in the OB 3.0.3 context, so only a VC-JWT credential can carry it.
+    const withJwt = await signJwt(
+      { ...unsignedCredential(issuer), endorsementJwt: [endorsementJwt] },
+      issuer,
+    );
+    expect(stepOf(await run(withJwt), 'endorsements')?.message).toBe(
+      'All 1 endorsement carry valid signatures from their endorsers.',
+    );
+    const forgedJwt = await signJwt(
+      buildEndorsementCredential({
+        issuer: { id: other.did, name: 'Endorser' },
+        validFrom: '2025-01-01T00:00:00Z',
+        name: 'Forged',
+        subjectId: issuer.did,
+      }),
+      issuer,
+    );
+    const withForged = await signJwt({ ...unsignedCredential(issuer), endorsementJwt: [forgedJwt] }, issuer);
+    expect(stepOf(await run(withForged), 'endorsements')?.result).toBe('warn');
     const badEndorsement = { ...endorsement, name: 'Changed' };
     const cred2 = await signDi({ ...unsignedCredential(issuer), endorsement: [badEndorsement] }, issuer);
     expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');
