@@ -4,7 +4,7 @@
  * checks it before and after it is revoked. The steps build on each other, so they run in order
  * and share state; a failing step saves screenshots of every open page.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bakeImage, unbakeImage } from '@laurel/openbadges/bake';
@@ -29,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.stop();
+  rmSync(files, { recursive: true, force: true });
 });
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
@@ -199,19 +200,22 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
     ({ page: earnerPage } = await h.newPerson());
     await earnerPage.goto(state.claimUrl!);
     // Anonymous: the claim page offers to sign up (or log in) and comes back here.
-    await earnerPage
-      .getByRole('link', { name: /sign up|create an account/i })
-      .first()
-      .click();
-    await earnerPage.waitForURL(/\/signup/);
-    expect(await earnerPage.locator('form[action="/signup"] [name="email"]').inputValue()).toBe(earner.email);
+    const signUpLink = earnerPage.getByRole('link', { name: `Sign up with ${earner.email}` });
+    const href = (await signUpLink.getAttribute('href')) ?? '';
+    expect(href, 'the claim page sends the earner to sign up with the address and back').toContain(
+      `email=${encodeURIComponent(earner.email)}`,
+    );
+    await signUpLink.click();
+    await earnerPage.waitForURL(/\/signup\?/);
+    expect(
+      await earnerPage.locator('form[action="/signup"] [name="email"]').inputValue(),
+      `the address is filled in at ${earnerPage.url()}`,
+    ).toBe(earner.email);
     await signUp(earnerPage, earner, earnerPage.url());
     await earnerPage.waitForURL(/\/claim\//);
-    await earnerPage
-      .getByRole('button', { name: /accept/i })
-      .first()
-      .click();
-    await earnerPage.waitForLoadState();
+    await earnerPage.getByRole('button', { name: 'Accept into my wallet' }).click();
+    await earnerPage.waitForURL(/\/wallet\/[^/?]+\?accepted=1/);
+    state.earnerItem = new URL(earnerPage.url()).pathname;
     await earnerPage.goto('/wallet');
     expect(await earnerPage.locator('main').textContent()).toContain(badgeName);
   });
@@ -255,13 +259,18 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
   it('refuses the PNG as an import into another account, and accepts one issued to that account', async () => {
     const { page: samPage } = await h.newPerson();
     await signUp(samPage, second);
+    // Imports are matched against confirmed addresses: Sam confirms his from the email.
+    const welcome = await openMail(state.adminPage!, { to: second.email });
+    const confirmLink = welcome.links.find((l) => l.startsWith(`${h.url}/verify-email/`));
+    expect(confirmLink, `a confirmation link among ${welcome.links.join(', ')}`).toBeTruthy();
+    await samPage.goto(confirmLink!);
     await samPage.goto('/wallet/import');
     await samPage.locator('main input[type="file"]').first().setInputFiles(state.pngPath!);
     await samPage.getByRole('button', { name: 'Verify and import' }).click();
     await samPage.waitForLoadState();
     await expect
       .poll(() => samPage.locator('[role="alert"]').first().textContent())
-      .toMatch(/not .*(issued|addressed|yours)|recipient/i);
+      .toMatch(/issued to an email address that is not one of your confirmed addresses/);
 
     // A badge issued to Sam, baked into a PNG from the credential the issuer shows, imports.
     const adminPage = state.adminPage!;
@@ -274,8 +283,9 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
     await samPage.locator('main input[type="file"]').first().setInputFiles(samPng);
     await samPage.getByRole('button', { name: 'Verify and import' }).click();
     await samPage.waitForLoadState();
+    const afterImport = `${samPage.url()}: ${await samPage.locator('main').textContent()}`;
     await samPage.goto('/wallet');
-    expect(await samPage.locator('main').textContent()).toContain(badgeName);
+    expect(await samPage.locator('main').textContent(), afterImport).toContain(badgeName);
   });
 
   it('declines another badge after confirming; it leaves the wallet and shows declined to the issuer', async () => {
