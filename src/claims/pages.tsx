@@ -185,9 +185,12 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
     return png ? `data:image/png;base64,${png.toString('base64')}` : null;
   };
 
-  // The token is in the address: keep it out of Referer headers to any link on the page.
-  const noReferrer = (reply: FastifyReply) =>
-    reply.header('referrer-policy', 'no-referrer').header('cache-control', 'private, no-store');
+  // The token is in the address: keep it out of Referer headers to any link on the page. This
+  // scope's onSend runs after the server-wide one that sets the default policy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('referrer-policy', 'no-referrer');
+  });
+  const noReferrer = (reply: FastifyReply) => reply.header('cache-control', 'private, no-store');
 
   const show = async (
     request: FastifyRequest<{ Params: { token: string } }>,

@@ -1,0 +1,150 @@
+import { decodeBitstring } from '@laurel/openbadges/status';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifiedEmailsOf } from '../accounts/service.ts';
+import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import type { AppContext } from '../http/context.ts';
+import { buildServer } from '../http/server.ts';
+import { getAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { getItemForAward } from '../wallet/service.ts';
+
+describe('claim pages', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('shows the badge and sign-up / log-in choices to a visitor, without leaking the token', async () => {
+    const { claimToken, template, award } = await issueTestAward(ctx, {
+      recipientName: 'Grace <b>Hopper</b>',
+      recipientEmail: 'grace@example.org',
+    });
+    const anon = await sessionFor(t.db, ctx.config);
+    const res = await app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.body).toContain(template.name);
+    expect(res.body).toContain('Grace &lt;b&gt;Hopper&lt;/b&gt;');
+    expect(res.body).toContain(`/signup?email=grace%40example.org&amp;next=%2Fclaim%2F${claimToken}`);
+    expect(res.body).toContain(`/login?next=%2Fclaim%2F${claimToken}`);
+    expect(res.body).toContain('noindex');
+    // Accepting needs an account.
+    const post = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/accept`,
+      cookies: anon.cookies,
+      headers: FORM,
+      payload: formBody(anon, {}),
+    });
+    expect(post.statusCode).toBe(303);
+    expect(post.headers.location).toContain('/login?next=');
+    expect((await getAward(t.db, award.id))?.state).toBe('pending');
+  });
+
+  it('accepts into the wallet, adds the address, and the used link shows nothing to anyone else', async () => {
+    const { claimToken, award, template } = await issueTestAward(ctx, {
+      recipientEmail: 'second@example.org',
+    });
+    const user = await makeUser(t.db);
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const page = await app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies });
+    expect(page.body).toContain('as a confirmed address');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/accept`,
+      cookies: s.cookies,
+      headers: FORM,
+      payload: formBody(s, {}),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(/^\/wallet\/[0-9a-f-]{36}\?accepted=1$/);
+    expect(await verifiedEmailsOf(t.db, user.id)).toContain('second@example.org');
+    const item = await app.inject({ url: res.headers.location!, cookies: s.cookies });
+    expect(item.body).toContain('make it public to share it');
+    expect(item.body).toContain('noindex');
+    // Back on the link: the earner goes to the wallet item; anyone else gets a message only.
+    expect((await app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies })).statusCode).toBe(303);
+    const other = await makeUser(t.db);
+    const os = await sessionFor(t.db, ctx.config, other.id);
+    const used = await app.inject({ url: `/claim/${claimToken}`, cookies: os.cookies });
+    expect(used.statusCode).toBe(410);
+    expect(used.body).toContain('already been claimed');
+    expect(used.body).not.toContain(template.name);
+    const steal = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/accept`,
+      cookies: os.cookies,
+      headers: FORM,
+      payload: formBody(os, {}),
+    });
+    expect(steal.statusCode).toBe(410);
+    expect(steal.body).not.toContain(template.name);
+    expect((await getAward(t.db, award.id))?.claimedBy).toBe(user.id);
+  });
+
+  it('declines after a confirmation: revoked in the status list, personal data gone, wallet item removed', async () => {
+    const { claimToken, award, org, template } = await issueTestAward(ctx, {
+      recipientName: 'Decliner',
+      recipientEmail: 'decline@example.org',
+    });
+    const anon = await sessionFor(t.db, ctx.config);
+    const confirm = await app.inject({ url: `/claim/${claimToken}/reject`, cookies: anon.cookies });
+    expect(confirm.body).toContain('permanent');
+    const unconfirmed = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/reject`,
+      cookies: anon.cookies,
+      headers: FORM,
+      payload: formBody(anon, {}),
+    });
+    expect(unconfirmed.statusCode).toBe(303);
+    expect((await getAward(t.db, award.id))?.state).toBe('pending');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/reject`,
+      cookies: anon.cookies,
+      headers: FORM,
+      payload: formBody(anon, { confirm: 'yes' }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('declined');
+    const after = await getAward(t.db, award.id);
+    expect(after).toMatchObject({
+      state: 'rejected',
+      recipientName: null,
+      recipientEmail: null,
+      credentialJson: '',
+    });
+    expect(await getItemForAward(t.db, award.id)).toBeNull();
+    // The org's status list has the award's bit set.
+    const list = await app.inject({ url: `/orgs/${org.slug}/status/${award.statusListId}` });
+    expect(list.statusCode).toBe(200);
+    const body = list.body.trim();
+    const credential = body.startsWith('{')
+      ? JSON.parse(body)
+      : JSON.parse(Buffer.from(body.split('.')[1]!, 'base64url').toString('utf8'));
+    const subject = (credential.vc ?? credential).credentialSubject;
+    const bits = decodeBitstring(subject.encodedList);
+    expect((bits[award.statusIndex >> 3]! >> (7 - (award.statusIndex & 7))) & 1).toBe(1);
+    const again = await app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
+    expect(again.statusCode).toBe(410);
+    expect(again.body).not.toContain(template.name);
+    expect(again.body).not.toContain('Decliner');
+  });
+
+  it('an unknown token is a clear 404', async () => {
+    const res = await app.inject({ url: '/claim/this-token-does-not-exist-at-all' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('not valid');
+  });
+});

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { bakeImage } from '@laurel/openbadges/bake';
+import { buildOpenBadgeCredential } from '@laurel/openbadges/ob3';
+import {
+  didKeyFromPublicKey,
+  didKeyVerificationMethod,
+  generateEd25519KeyPair,
+  signDataIntegrity,
+} from '@laurel/openbadges/proof';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import type { AppContext } from '../http/context.ts';
+import { buildServer } from '../http/server.ts';
+import { revokeAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { importBadge } from './import.ts';
+import { itemImage, listWalletItems } from './service.ts';
+
+async function signedCredential(email: string, name = 'Imported Skill') {
+  const keys = generateEd25519KeyPair();
+  const did = didKeyFromPublicKey(keys.publicKey);
+  const unsigned = buildOpenBadgeCredential({
+    issuer: { id: did, name: 'Elsewhere Institute' },
+    validFrom: '2024-01-01T00:00:00Z',
+    subject: { email: { address: email, salt: 'pepper' } },
+    achievement: { id: 'https://example.org/badges/1', name, description: 'Did it.', criteria: 'Do it.' },
+  });
+  return signDataIntegrity(unsigned, {
+    secretKey: keys.secretKey,
+    verificationMethod: didKeyVerificationMethod(did),
+  });
+}
+
+const HOSTILE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" onload="alert(1)"><script>alert(2)</script>' +
+  '<circle cx="50" cy="50" r="40" fill="red"/><a href="javascript:alert(3)"><text x="10" y="20">x</text></a>' +
+  '<foreignObject><iframe src="https://evil.example"/></foreignObject></svg>';
+
+describe('importing badges', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+  let user: Awaited<ReturnType<typeof makeUser>>;
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+    user = await makeUser(t.db, { email: 'Earner@Example.org' });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const count = async () => (await listWalletItems(t.db, user.id)).length;
+
+  it('refuses random bytes, unreadable text and a huge file, storing nothing', async () => {
+    const before = await count();
+    await expect(importBadge(ctx, user.id, { file: randomBytes(4096) })).rejects.toMatchObject({
+      code: 'INVALID',
+    });
+    await expect(importBadge(ctx, user.id, { text: 'hello there' })).rejects.toMatchObject({
+      code: 'INVALID',
+    });
+    await expect(importBadge(ctx, user.id, { file: new Uint8Array(6 * 1024 * 1024) })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
+    await expect(importBadge(ctx, user.id, { text: '{"@context": 1' })).rejects.toMatchObject({
+      code: 'INVALID',
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('never fetches private, loopback or link-local addresses', async () => {
+    const before = await count();
+    for (const url of [
+      'http://127.0.0.1:9/badge.json',
+      'http://10.0.0.1/badge.json',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/badge.json',
+    ]) {
+      const e = await importBadge(ctx, user.id, { text: url }).catch((err) => err);
+      expect(e, url).toMatchObject({ code: 'INVALID' });
+      expect(e.message).toMatch(/could not be (verified|checked)/);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses a badge issued to another email', async () => {
+    const credential = await signedCredential('someone.else@example.org');
+    const e = await importBadge(ctx, user.id, { text: JSON.stringify(credential) }).catch((err) => err);
+    expect(e).toMatchObject({ code: 'INVALID' });
+    expect(e.message).toContain('not one of your confirmed addresses');
+  });
+
+  it('refuses a tampered credential', async () => {
+    const credential = (await signedCredential('earner@example.org')) as Record<string, any>;
+    credential.credentialSubject.achievement.name = 'Something I did not earn';
+    await expect(importBadge(ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
+      code: 'INVALID',
+    });
+  });
+
+  it('imports a valid badge (any letter case of the address) once', async () => {
+    const credential = await signedCredential('EARNER@example.org', 'Case Insensitive');
+    const item = await importBadge(ctx, user.id, { text: JSON.stringify(credential) });
+    expect(item).toMatchObject({
+      badgeName: 'Case Insensitive',
+      issuerName: 'Elsewhere Institute',
+      visibility: 'private',
+    });
+    await expect(importBadge(ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const page = await app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Case Insensitive');
+    expect(page.body).toContain('Verified');
+    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    expect((await app.inject({ url: `/wallet/${item.id}`, cookies: other.cookies })).statusCode).toBe(404);
+  });
+
+  it('sanitizes a hostile SVG before storing it, keeping the credential', async () => {
+    const credential = await signedCredential('earner@example.org', 'From an SVG');
+    const svg = HOSTILE_SVG;
+    const baked = bakeImage(new TextEncoder().encode(svg), {
+      kind: 'ob3-json',
+      text: JSON.stringify(credential),
+    });
+    const item = await importBadge(ctx, user.id, { file: baked });
+    const image = await itemImage(t.db, item.id);
+    const text = image!.data.toString('utf8');
+    expect(image!.type).toBe('image/svg+xml');
+    expect(text).not.toMatch(/<script|onload|javascript:|foreignObject|iframe/i);
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const served = await app.inject({ url: `/wallet/${item.id}/image`, cookies: s.cookies });
+    expect(served.headers['content-security-policy']).toContain('sandbox');
+    // Private: nobody else gets the image.
+    expect((await app.inject({ url: `/wallet/${item.id}/image` })).statusCode).toBe(404);
+  });
+
+  it('refuses an SVG with a DTD (entity expansion) clearly', async () => {
+    const svg =
+      '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>';
+    const e = await importBadge(ctx, user.id, { file: new TextEncoder().encode(svg) }).catch((err) => err);
+    expect(e).toMatchObject({ code: 'INVALID' });
+  });
+
+  it('imports through the page; failures re-render the form with the reason (422)', async () => {
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/wallet/import',
+      cookies: s.cookies,
+      headers: FORM,
+      payload: formBody(s, { text: 'http://169.254.169.254/' }),
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('could not be');
+    const credential = await signedCredential('earner@example.org', 'Via the form');
+    const boundary = '----laurel-test';
+    const multipart = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${s.csrf}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="badge.json"\r\nContent-Type: application/json\r\n\r\n`,
+      ),
+      Buffer.from(JSON.stringify(credential)),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/wallet/import',
+      cookies: s.cookies,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: multipart,
+    });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toMatch(/\?imported=1$/);
+  });
+
+  it('an imported badge that is revoked later shows revoked on the next verification', async () => {
+    const { award } = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
+    const item = await importBadge(ctx, user.id, { text: award.credentialJson });
+    expect(item.issuerId).toMatch(/^did:web:/);
+    await revokeAward(ctx, award.id, 'Issued by mistake');
+    await t.db
+      .updateTable('wallet_items')
+      .set({ last_verified_at: new Date(Date.now() - 3600_000) })
+      .where('id', '=', item.id)
+      .execute();
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const page = await app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
+    expect(page.body).toContain('Revoked');
+    expect(page.body).toContain('Issued by mistake');
+    const list = await app.inject({ url: '/wallet?state=revoked', cookies: s.cookies });
+    expect(list.body).toContain(`/wallet/${item.id}`);
+  });
+});
