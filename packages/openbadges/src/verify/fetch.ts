@@ -246,6 +246,15 @@ function response(status: number, url: string, headers: Headers, body: Uint8Arra
   };
 }
 
+function withDeadline<T>(work: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /** A fetch for untrusted URLs: http(s) only, no private networks, pinned DNS, redirects re-checked, bounded time and size. */
 export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch {
   const opts = { ...options, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES };
@@ -258,9 +267,10 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     try {
       let url = parseTarget(rawUrl);
       for (let hop = 0; ; hop++) {
-        const pinned = await resolveHost(url, opts);
-        if (controller.signal.aborted)
-          throw fetchError('FETCH_TIMEOUT', `${url.origin} did not answer within ${timeoutMs} ms.`);
+        // A DNS lookup cannot be cancelled, so the deadline races it.
+        const pinned = await withDeadline(resolveHost(url, opts), controller.signal, () =>
+          fetchError('FETCH_TIMEOUT', `The host of ${url.origin} was not found within ${timeoutMs} ms.`),
+        );
         let raw: RawResponse;
         try {
           raw = await requestOnce(url, pinned, accept, opts, controller.signal);
