@@ -652,7 +652,7 @@ export async function confirmMerge(
         'This merge link was made for another account. Log in to that account to use it.',
       );
     }
-    await consumeAuthToken(trx, 'merge_account', token);
+    if (!(await consumeAuthToken(trx, 'merge_account', token))) return null;
     const owner = await ownerOf(trx, t.email);
     if (!owner || owner.user_id === currentUserId) return null;
     await mergeAccounts(trx, owner.user_id, currentUserId);
