@@ -67,6 +67,9 @@ describe('verify never throws', () => {
           fc.uint8Array({ maxLength: 300 }),
           fc.string({ maxLength: 300 }),
           fc.constantFrom('{', '{"@context":1}', 'a.b.c', 'http://', '<svg', '[]', 'null'),
+          // Inputs that get past format detection into the PNG and SVG readers.
+          fc.uint8Array({ maxLength: 200 }).map((b) => new Uint8Array([...tinyPng().subarray(0, 33), ...b])),
+          fc.string({ maxLength: 200 }).map((t) => `<svg xmlns="http://www.w3.org/2000/svg">${t}</svg>`),
         ),
         async (input) => {
           const r = await verify(input, opts);
