@@ -95,7 +95,7 @@ export async function startHarness(): Promise<Harness> {
       const context = await browser.newContext({ baseURL: url, acceptDownloads: true });
       contexts.push(context);
       // Steps fail fast with a screenshot rather than waiting out the test's own timeout.
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       return { context, page };
     },
@@ -132,7 +132,7 @@ export async function openMail(
   adminPage: Page,
   opts: { to: string; subject?: RegExp; attempts?: number },
 ): Promise<{ subject: string; links: string[]; text: string }> {
-  const attempts = opts.attempts ?? 60;
+  const attempts = opts.attempts ?? 120;
   for (let i = 0; i < attempts; i++) {
     await adminPage.goto('/admin/mail');
     const rows = adminPage.locator('a[href^="/admin/mail/"]');

@@ -22,6 +22,8 @@ import { type Harness, openMail, startHarness } from './harness.ts';
 import { tinyPng } from './images.ts';
 
 let h: Harness;
+// Bounds for conditions that settle asynchronously (the worker, the preview debounce), not timings.
+const POLL = { timeout: 20_000 };
 const files = mkdtempSync(join(tmpdir(), 'laurel-e2e-files-'));
 
 beforeAll(async () => {
@@ -90,7 +92,9 @@ describe('the verifier page', () => {
     await page.goto('/verify');
     await page.getByLabel('Badge file').setInputFiles(photo);
     await page.getByRole('button', { name: 'Verify' }).click();
-    await expect.poll(() => page.locator('[role="alert"]').textContent()).toContain('no badge baked into it');
+    await expect
+      .poll(() => page.locator('[role="alert"]').textContent(), POLL)
+      .toContain('no badge baked into it');
   });
 });
 
@@ -146,7 +150,7 @@ describe('journey 1: an issuer designs a badge and issues it', () => {
     await signUp(page, admin);
     await page.goto('/admin');
     expect(page.url()).toContain('/admin');
-    await expect.poll(() => page.locator('main h1').first().textContent()).toMatch(/admin/i);
+    await expect.poll(() => page.locator('main h1').first().textContent(), POLL).toMatch(/admin/i);
   });
 
   it('creates an organization', async () => {
@@ -169,16 +173,16 @@ describe('journey 1: an issuer designs a badge and issues it', () => {
     const preview = page.locator('#badge-preview');
     const before = await preview.getAttribute('src');
     await form.locator('[name="designTitle"]').fill('Careful');
-    await expect.poll(() => preview.getAttribute('src')).not.toBe(before);
+    await expect.poll(() => preview.getAttribute('src'), POLL).not.toBe(before);
     expect(await preview.getAttribute('src')).toContain('Careful');
     await expect
-      .poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), POLL)
       .toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Create template' }).click();
     await page.waitForURL(/\/templates\/[0-9a-f-]{36}/);
     state.templateId = /templates\/([0-9a-f-]{36})/.exec(page.url())![1];
     await confirmAndClick(page, page.getByRole('button', { name: 'Publish' }));
-    await expect.poll(() => page.locator('main').textContent()).toContain('active');
+    await expect.poll(() => page.locator('main').textContent(), POLL).toContain('active');
   });
 
   it('issues the badge to an email and finds the award email in the dev mailbox', async () => {
@@ -269,7 +273,7 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
     await samPage.getByRole('button', { name: 'Verify and import' }).click();
     await samPage.waitForLoadState();
     await expect
-      .poll(() => samPage.locator('[role="alert"]').first().textContent())
+      .poll(() => samPage.locator('[role="alert"]').first().textContent(), POLL)
       .toMatch(/issued to an email address that is not one of your confirmed addresses/);
 
     // A badge issued to Sam, baked into a PNG from the credential the issuer shows, imports.
