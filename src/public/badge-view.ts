@@ -30,8 +30,7 @@ interface Cached {
 
 /*
  * The award, its org and template change rarely and are public facts once the page is public;
- * they are kept for a few seconds so a busy page costs one small query (the privacy facts, which
- * are never cached: making a badge private takes effect at once, in every process).
+ * they are kept for a few seconds.
  */
 const FACTS_TTL_MS = 15_000;
 const MAX_ENTRIES = 2000;
@@ -57,10 +56,30 @@ async function loadFacts(ctx: AppContext, awardId: string): Promise<Cached | nul
   return entry;
 }
 
+/*
+ * The privacy facts (public or private, whose, name shown) are read from the database at most
+ * once a second per award: one query per page view would cap a busy page at the database's
+ * query rate (PGlite runs one query at a time). A change made in this process applies at once
+ * (forgetBadge); one made through another process sharing the PostgreSQL database applies
+ * within VISIBILITY_TTL_MS.
+ */
+export const VISIBILITY_TTL_MS = 1000;
+const visibilities = new Map<string, { value: AwardVisibility | null; at: number }>();
+
+async function currentVisibility(ctx: AppContext, awardId: string): Promise<AwardVisibility | null> {
+  const hit = visibilities.get(awardId);
+  if (hit && Date.now() - hit.at < VISIBILITY_TTL_MS) return hit.value;
+  const value = await awardVisibility(ctx.db, awardId);
+  remember(visibilities, awardId, { value, at: Date.now() });
+  return value;
+}
+
 /** Drops what this process remembers about an award (after a change made here). */
 export function forgetBadge(awardId: string): void {
-  facts.delete(awardId);
-  reports.delete(awardId);
+  const id = awardId.toLowerCase();
+  visibilities.delete(id);
+  facts.delete(id);
+  reports.delete(id);
 }
 
 export function badgeState(award: Award, now = new Date()): BadgeState {
@@ -79,7 +98,7 @@ export async function loadBadgeView(
   viewerId: string | null,
 ): Promise<BadgeView | null> {
   if (!isUuid(awardId)) return null;
-  const visibility = await awardVisibility(ctx.db, awardId.toLowerCase());
+  const visibility = await currentVisibility(ctx, awardId.toLowerCase());
   if (!visibility) return null;
   const isOwner = viewerId !== null && viewerId === visibility.userId;
   if (visibility.visibility !== 'public' && !isOwner) return null;
