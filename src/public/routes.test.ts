@@ -266,6 +266,45 @@ describe('public badge pages', () => {
     expect(wallet.body).toContain('Revoked');
   });
 
+  it('an accepted badge that has since expired shows as expired on its page and in the wallet', async () => {
+    const user = await makeUser(t.db);
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const issued = await issueTestAward(ctx, { recipientEmail: user.email });
+    const accepted = await app.inject({
+      method: 'POST',
+      url: `/claim/${issued.claimToken}/accept`,
+      cookies: s.cookies,
+      headers: FORM,
+      payload: formBody(s, {}),
+    });
+    const id = accepted.headers.location!.split('/')[2]!.split('?')[0]!;
+    await app.inject({
+      method: 'POST',
+      url: `/wallet/${id}/visibility`,
+      cookies: s.cookies,
+      headers: FORM,
+      payload: formBody(s, { visibility: 'public' }),
+    });
+    await t.db
+      .updateTable('awards')
+      .set({ valid_until: new Date('2020-01-01T00:00:00Z') })
+      .where('id', '=', issued.award.id)
+      .execute();
+    forgetBadge(issued.award.id);
+    const page = await get(`/c/${issued.award.id}`);
+    expect(page.body).toContain('Expired');
+    expect(page.body).toContain('expired on 1 January 2020');
+    expect((await get('/wallet?state=expired', s)).body).toContain(`/wallet/${id}`);
+    expect((await get('/wallet?state=valid', s)).body).not.toContain(`/wallet/${id}`);
+  });
+
+  it('documents the JSON routes in the OpenAPI document', async () => {
+    const doc = (await get('/api/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/me/badges', '/api/v1/me/badges/{id}']),
+    );
+  });
+
   it('a profile is 404 until made public, then lists public badges only', async () => {
     await t.db.updateTable('users').set({ handle: 'ada-profile' }).where('id', '=', owner.id).execute();
     expect((await get('/u/ada-profile')).statusCode).toBe(404);
