@@ -349,7 +349,17 @@ describe('verifyOnPlatform', () => {
       expect(report.verdict).toBe('valid');
       expect(report.recipient?.matched).toBe(true);
 
+      // The hosted OB 2.0 assertion of the same award, fetched from our own origin in-process.
+      const hosted = await verifyOnPlatform(ctx, `${config.baseUrl}/ob2/assertions/${award.id}`, {
+        recipientEmail: 'grace@example.org',
+      });
+      expect(hosted.format).toBe('ob2-hosted');
+      expect(hosted.verdict, JSON.stringify(hosted.steps)).toBe('valid');
+
       await revokeAward(ctx, award.id, 'Awarded by mistake');
+      const hostedRevoked = await verifyOnPlatform(ctx, `${config.baseUrl}/ob2/assertions/${award.id}`);
+      expect(hostedRevoked.status).toBe('revoked');
+
       // Our own status list is read live: the revocation shows at once, with its reason.
       const revoked = await verifyOnPlatform(ctx, award.credentialJson);
       expect(revoked.verdict).toBe('invalid');
