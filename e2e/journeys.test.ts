@@ -342,6 +342,13 @@ describe('journey 3: a verifier checks the badge, before and after it is revoked
     expect(await verdictOf(page), (await page.locator('main').textContent()) ?? '').toBe('Valid');
     expect(await page.locator('main').textContent()).toContain(org.name);
 
+    // The public page's address works too: its JSON-LD alternate link leads to the credential.
+    await page.goto('/verify');
+    await page.locator('main textarea[name="text"]').fill(`${h.url}/c/${state.awardId}`);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForLoadState();
+    expect(await verdictOf(page), (await page.locator('main').textContent()) ?? '').toBe('Valid');
+
     const adminPage = state.adminPage!;
     await adminPage.goto(`/manage/${org.slug}/awards/${state.awardId}`);
     await adminPage.locator('textarea[name="reason"]').fill('Awarded for the wrong course');
