@@ -273,6 +273,13 @@ describe('the public verifier', () => {
     expect(page.body).toContain('The file is larger than 5 MB');
     expect(page.body).toContain('<form');
 
+    // Past the server-wide multipart cap, the upload is cut off while streaming: same answer.
+    const past = await postForm([
+      { name: 'file', value: new Uint8Array(11 * 1024 * 1024), filename: 'huge.png', type: 'image/png' },
+    ]);
+    expect(past.statusCode).toBe(413);
+    expect(past.body).toContain('The file is larger than 5 MB');
+
     const api = await app.inject({
       method: 'POST',
       url: '/api/v1/verify',
