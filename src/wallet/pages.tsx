@@ -1,6 +1,6 @@
 // The earner's wallet: every badge (issued here and imported), one badge's detail with its
 // verification, visibility, sharing and downloads, and importing.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { declineOwnAward } from '../claims/service.ts';
 import { type FieldError, LaurelError } from '../errors.ts';
@@ -508,32 +508,40 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
     return reply.html(<ImportPage ctx={pageContext(request)} />);
   });
 
-  app.post('/wallet/import', { schema: { ...hidden, body: FormBody } }, async (request, reply) => {
-    const user = requireUser(request);
-    const body = request.body as Record<string, unknown>;
-    const file = isUploadedFile(body.file) ? body.file : undefined;
-    const pasted = text(body, 'text');
-    try {
-      const item = await importBadge(
-        ctx,
-        user.id,
-        file ? { file: new Uint8Array(file.data) } : { text: pasted },
-      );
-      return reply.redirect(`/wallet/${item.id}?imported=1`, 303);
-    } catch (e) {
-      if (!(e instanceof LaurelError) || !['INVALID', 'CONFLICT', 'TOO_LARGE'].includes(e.code)) throw e;
-      const status = e.code === 'INVALID' ? 422 : e.code === 'CONFLICT' ? 409 : 413;
-      return reply.html(
-        <ImportPage
-          ctx={pageContext(request)}
-          error={e.message}
-          errors={e.fields.filter((f) => f.message !== e.message)}
-          text={file ? '' : pasted.slice(0, 100_000)}
-        />,
-        status,
-      );
-    }
-  });
+  // Each import verifies (and may fetch a URL): bounded per client like the public verifier.
+  app.post(
+    '/wallet/import',
+    {
+      schema: { ...hidden, body: FormBody },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } } as FastifyContextConfig,
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const body = request.body as Record<string, unknown>;
+      const file = isUploadedFile(body.file) ? body.file : undefined;
+      const pasted = text(body, 'text');
+      try {
+        const item = await importBadge(
+          ctx,
+          user.id,
+          file ? { file: new Uint8Array(file.data) } : { text: pasted },
+        );
+        return reply.redirect(`/wallet/${item.id}?imported=1`, 303);
+      } catch (e) {
+        if (!(e instanceof LaurelError) || !['INVALID', 'CONFLICT', 'TOO_LARGE'].includes(e.code)) throw e;
+        const status = e.code === 'INVALID' ? 422 : e.code === 'CONFLICT' ? 409 : 413;
+        return reply.html(
+          <ImportPage
+            ctx={pageContext(request)}
+            error={e.message}
+            errors={e.fields.filter((f) => f.message !== e.message)}
+            text={file ? '' : pasted.slice(0, 100_000)}
+          />,
+          status,
+        );
+      }
+    },
+  );
 
   app.get<{
     Params: { itemId: string };
