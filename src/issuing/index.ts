@@ -1,5 +1,6 @@
 import type { Feature } from '../http/context.ts';
 import { statusListRoutes } from '../status-lists/routes.ts';
+import { engagementCounts } from '../wallet/service.ts';
 import { bulkPages } from './bulk/pages.tsx';
 import { issuingPages } from './pages.tsx';
 import { publicAwardRoutes } from './public-routes.ts';
@@ -8,7 +9,7 @@ import { awardRoutes } from './routes.ts';
 /** Issuing: the awards API, the dashboard pages, bulk CSV, status lists and OB 2.0 hosting. */
 export const issuingFeature: Feature = (app, ctx) => {
   awardRoutes(app, ctx);
-  issuingPages(app, ctx, async () => null);
+  issuingPages(app, ctx, (c, ids) => engagementCounts(c.db, ids));
   bulkPages(app, ctx);
   statusListRoutes(app, ctx);
   publicAwardRoutes(app, ctx);
