@@ -1,3 +1,4 @@
+import { sanitizeSvg } from '@laurel/openbadges/bake';
 import { LaurelError } from '../errors.ts';
 
 export const MAX_VERIFY_MB = 5;
@@ -38,11 +39,20 @@ export function inputFromBytes(data: Uint8Array): Uint8Array | string {
   return text;
 }
 
-export function pngPreview(data: Uint8Array): string | undefined {
+/**
+ * The uploaded image as a data: URL, to show the badge as the verifier received it: a PNG as
+ * is, an SVG rebuilt by the sanitizer (without its credential) so nothing active survives.
+ */
+export function imagePreview(data: Uint8Array): string | undefined {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return buf.subarray(0, 8).equals(PNG_SIGNATURE)
-    ? `data:image/png;base64,${buf.toString('base64')}`
-    : undefined;
+  if (buf.subarray(0, 8).equals(PNG_SIGNATURE)) return `data:image/png;base64,${buf.toString('base64')}`;
+  if (!buf.subarray(0, 512).toString('utf8').includes('<svg')) return undefined;
+  try {
+    const svg = sanitizeSvg(data);
+    return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A pasted URL, JSON or JWT. */

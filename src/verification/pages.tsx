@@ -147,7 +147,8 @@ export function VerdictBanner(props: { report: VerificationReport }): SafeHtml {
 
 const isSafeImageSrc = (src: string | undefined, baseUrl: string): src is string => {
   if (!src) return false;
-  if (/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src)) return true;
+  // An <img> never runs an SVG's scripts; uploaded SVGs are sanitized before they get here anyway.
+  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src)) return true;
   try {
     // The page's CSP allows our own images only; an outside image would not load anyway.
     return new URL(src).origin === new URL(baseUrl).origin;

@@ -189,6 +189,23 @@ describe('the public verifier', () => {
     expect(b64.json().verdict).toBe('valid');
   });
 
+  it('verifies a baked SVG upload and shows it sanitized', async () => {
+    const credential = await signedCredential();
+    const svg = bakeImage(
+      new TextEncoder().encode(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><circle cx="5" cy="5" r="4"/></svg>',
+      ),
+      { kind: 'ob3-json', text: JSON.stringify(credential) },
+    );
+    const page = await postForm([{ name: 'file', value: svg, filename: 'badge.svg', type: 'image/svg+xml' }]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('verdict-valid');
+    const src = /src="data:image\/svg\+xml;base64,([^"]+)"/.exec(page.body)?.[1];
+    const shown = Buffer.from(src!, 'base64').toString('utf8');
+    expect(shown).toContain('<circle');
+    expect(shown).not.toMatch(/script|onload/);
+  });
+
   it('refuses to fetch a URL on a private address, and says why', async () => {
     const res = await app.inject({
       method: 'POST',

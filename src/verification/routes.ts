@@ -22,7 +22,7 @@ import {
   decodeBase64Image,
   inputFromBytes,
   inputFromText,
-  pngPreview,
+  imagePreview,
   tooLarge,
 } from './input.ts';
 import { VerifyPage, VerifyResultPage } from './pages.tsx';
@@ -206,7 +206,7 @@ function formInput(body: FormBody): VerifyRequestInput {
   if (isUploadedFile(file)) {
     if (file.data.length > MAX_VERIFY_BYTES) throw tooLarge();
     const data = new Uint8Array(file.data);
-    return { value: inputFromBytes(data), imageSrc: pngPreview(data), recipientEmail };
+    return { value: inputFromBytes(data), imageSrc: imagePreview(data), recipientEmail };
   }
   if (!body.text?.trim()) throw new LaurelError('INVALID', EMPTY_SENTENCE);
   return { value: inputFromText(body.text), recipientEmail };
