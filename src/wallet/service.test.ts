@@ -100,11 +100,12 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   it('moves wallet items on an account merge', async () => {
     const a = await makeUser(t.db);
     const b = await makeUser(t.db);
-    const { claimToken } = await issueTestAward(ctx(), { recipientEmail: a.email });
+    const { claimToken, award } = await issueTestAward(ctx(), { recipientEmail: a.email });
     await acceptClaim(ctx(), claimToken, a.id);
     await t.db.transaction().execute((trx) => moveWalletItems(trx, a.id, b.id));
     expect(await listWalletItems(t.db, a.id)).toHaveLength(0);
     expect(await listWalletItems(t.db, b.id)).toHaveLength(1);
+    expect((await getAward(t.db, award.id))?.claimedBy).toBe(b.id);
   });
 
   it('sends each claim reminder once, after the latest reminder day due', async () => {

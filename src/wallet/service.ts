@@ -2,6 +2,7 @@ import { type Selectable, type Transaction, sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { LaurelError, notFound } from '../errors.ts';
+import { reassignAwards } from '../issuing/service.ts';
 import type { Visibility, WalletTables } from './tables.ts';
 
 type Executor = Db | Transaction<Database>;
@@ -304,7 +305,7 @@ export async function awardVisibility(db: Executor, awardId: string): Promise<Aw
     : null;
 }
 
-/** Merge hook: the merged account's wallet moves to the surviving account (duplicates dropped). */
+/** Merge hook: the wallet and accepted awards move to the surviving account (duplicate imports dropped). */
 export async function moveWalletItems(
   trx: Transaction<Database>,
   fromUserId: string,
@@ -325,6 +326,8 @@ export async function moveWalletItems(
     .set({ user_id: toUserId })
     .where('user_id', '=', fromUserId)
     .execute();
+  // A badge page is shown only while its award's earner owns the wallet item: both move together.
+  await reassignAwards(trx, fromUserId, toUserId);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,25 @@
+// Factory for tests of any feature that needs a badge in someone's wallet.
+import { acceptClaim } from '../claims/service.ts';
+import type { AppContext } from '../http/context.ts';
+import { type TestAward, issueTestAward } from '../issuing/testing.ts';
+import type { IssueAwardInput } from '../issuing/service.ts';
+import { type WalletItem, setVisibility } from './service.ts';
+import type { Visibility } from './tables.ts';
+
+/**
+ * Issues a real award to `user.email`, accepts it with its claim link as `user`, and sets the
+ * wallet item's visibility (private unless asked).
+ */
+export async function makeWalletBadge(
+  ctx: AppContext,
+  user: { id: string; email: string },
+  opts: Partial<IssueAwardInput> & { visibility?: Visibility } & Partial<
+      Pick<TestAward, 'org' | 'template'>
+    > = {},
+): Promise<TestAward & { item: WalletItem }> {
+  const { visibility = 'private', ...issue } = opts;
+  const issued = await issueTestAward(ctx, { ...issue, recipientEmail: user.email });
+  let item = await acceptClaim(ctx, issued.claimToken, user.id);
+  if (visibility !== 'private') item = await setVisibility(ctx.db, user.id, item.id, visibility);
+  return { ...issued, item };
+}
