@@ -142,6 +142,40 @@ describe('claim pages', () => {
     expect(again.body).not.toContain('Decliner');
   });
 
+  it('signs up through the claim link, comes back, accepts; the address counts as verified', async () => {
+    const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: 'Newcomer@Example.org' });
+    const anon = await sessionFor(t.db, ctx.config);
+    const signup = await app.inject({
+      method: 'POST',
+      url: '/signup',
+      cookies: anon.cookies,
+      headers: FORM,
+      payload: formBody(anon, {
+        name: 'New Comer',
+        email: 'newcomer@example.org',
+        password: 'a long enough password for tests',
+        next: `/claim/${claimToken}`,
+      }),
+    });
+    expect(signup.statusCode).toBe(303);
+    expect(signup.headers.location).toBe(`/claim/${claimToken}`);
+    const session = signup.cookies.find((c) => c.name === 'laurel_session')!.value;
+    const cookies = { ...anon.cookies, laurel_session: session };
+    const page = await app.inject({ url: `/claim/${claimToken}`, cookies });
+    expect(page.body).toContain('Accept into my wallet');
+    const accept = await app.inject({
+      method: 'POST',
+      url: `/claim/${claimToken}/accept`,
+      cookies,
+      headers: FORM,
+      payload: formBody(anon, {}),
+    });
+    expect(accept.statusCode).toBe(303);
+    const after = await getAward(t.db, award.id);
+    expect(after?.state).toBe('accepted');
+    expect(await verifiedEmailsOf(t.db, after!.claimedBy!)).toContain('newcomer@example.org');
+  });
+
   it('an unknown token is a clear 404', async () => {
     const res = await app.inject({ url: '/claim/this-token-does-not-exist-at-all' });
     expect(res.statusCode).toBe(404);
