@@ -4,7 +4,7 @@ import { Pill, formatDate } from '../ui/components.tsx';
 import type { BadgeState } from './badge-view.ts';
 
 const RESULT_LABEL = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skipped: 'Not checked' } as const;
-const RESULT_PILL = { pass: 'ok', fail: 'bad', warn: 'warn', skipped: 'neutral' } as const;
+const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;
 
 /** The state of a badge in plain words: valid, expired (when), or revoked (why). */
 export function StateLine(props: {
@@ -49,7 +49,7 @@ export function VerificationPanel(props: { report: VerificationReport; checkedAt
     <section class="card" aria-labelledby="verification-title">
       <h2 id="verification-title">Verification</h2>
       <div class={`verdict verdict-${r.verdict}`} role="status">
-        <div>
+        <div style="overflow-wrap:anywhere;min-width:0">
           <strong>
             {r.verdict === 'valid'
               ? 'Verified'
@@ -62,9 +62,13 @@ export function VerificationPanel(props: { report: VerificationReport; checkedAt
       </div>
       <ul class="checks">
         {r.steps.map((s) => (
-          <li>
-            <Pill kind={RESULT_PILL[s.result]}>{RESULT_LABEL[s.result]}</Pill> <strong>{s.title}</strong>:{' '}
-            {s.message}
+          <li class={s.result}>
+            <span class="mark" aria-hidden="true">
+              {MARK[s.result]}
+            </span>
+            <div style="overflow-wrap:anywhere;min-width:0">
+              <strong>{s.title}</strong> ({RESULT_LABEL[s.result]}): {s.message}
+            </div>
           </li>
         ))}
       </ul>
