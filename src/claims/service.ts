@@ -51,7 +51,9 @@ export async function lookupClaim(ctx: AppContext, token: string, viewerId: stri
   if (award.state === 'rejected') return { kind: 'rejected' };
   if (award.state === 'accepted') {
     if (viewerId && award.claimedBy === viewerId) {
-      const item = await getItemForAward(ctx.db, award.id);
+      // The wallet item is written right after the award is accepted; should that write have
+      // failed, the earner's next visit creates it.
+      const item = (await getItemForAward(ctx.db, award.id)) ?? (await walletItemFor(ctx, award, viewerId));
       if (item) return { kind: 'mine', itemId: item.id };
     }
     return { kind: 'used' };
@@ -71,6 +73,22 @@ export async function lookupClaim(ctx: AppContext, token: string, viewerId: stri
     template,
     emailIsViewers: award.recipientEmail !== null && emails.includes(award.recipientEmail),
   };
+}
+
+async function walletItemFor(ctx: AppContext, award: Award, userId: string): Promise<WalletItem | null> {
+  const [org, template] = await Promise.all([
+    getOrgById(ctx.db, award.orgId),
+    getTemplate(ctx.db, award.templateId),
+  ]);
+  if (!org || !template) return null;
+  return addIssuedItem(ctx.db, {
+    userId,
+    awardId: award.id,
+    badgeName: template.name,
+    issuerName: org.name,
+    issuerId: issuerDid(ctx.config, org.slug),
+    validUntil: award.validUntil,
+  });
 }
 
 function refuse(claim: Claim): never {
@@ -103,14 +121,9 @@ export async function acceptClaim(ctx: AppContext, token: string, userId: string
     await markEmailVerified(ctx.db, userId, claim.award.recipientEmail);
   const award = await acceptAward(ctx.db, claim.award.id, userId);
   forgetBadge(award.id);
-  return addIssuedItem(ctx.db, {
-    userId,
-    awardId: award.id,
-    badgeName: claim.template.name,
-    issuerName: claim.org.name,
-    issuerId: issuerDid(ctx.config, claim.org.slug),
-    validUntil: award.validUntil,
-  });
+  const item = await walletItemFor(ctx, award, userId);
+  if (!item) throw new LaurelError('NOT_FOUND', 'This badge’s organization or template no longer exists.');
+  return item;
 }
 
 /** Declines with the claim link: revoked, personal data deleted; cannot be undone. */

@@ -53,6 +53,16 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
     });
   });
 
+  it('recreates a missing wallet item when the earner comes back to the link', async () => {
+    const user = await makeUser(t.db);
+    const { award, claimToken } = await issueTestAward(ctx(), { recipientEmail: user.email });
+    await acceptClaim(ctx(), claimToken, user.id);
+    await t.db.deleteFrom('wallet_items').where('award_id', '=', award.id).execute();
+    const claim = await lookupClaim(ctx(), claimToken, user.id);
+    expect(claim.kind).toBe('mine');
+    expect((await getItemForAward(t.db, award.id))?.userId).toBe(user.id);
+  });
+
   it('refuses an address confirmed on another account', async () => {
     const owner = await makeUser(t.db, { email: 'taken@example.org' });
     const user = await makeUser(t.db);
