@@ -246,28 +246,23 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request, reply) => {
       const body = (request.body ?? {}) as FormBody;
-      const values = {
-        text: typeof body.text === 'string' ? body.text : undefined,
-        recipientEmail: body.recipientEmail,
-      };
+      const text = typeof body.text === 'string' ? body.text : undefined;
+      // What the form shows again after an error (a huge paste is not echoed back).
       const keep = {
-        text: values.text && values.text.length <= 100_000 ? values.text : undefined,
-        recipientEmail: values.recipientEmail,
+        text: text && text.length <= 100_000 ? text : undefined,
+        recipientEmail: typeof body.recipientEmail === 'string' ? body.recipientEmail : undefined,
       };
       let input: VerifyRequestInput;
       try {
         if (request.validationError) {
-          if ((values.text?.length ?? 0) > MAX_VERIFY_BYTES) throw tooLarge();
+          if ((text?.length ?? 0) > MAX_VERIFY_BYTES) throw tooLarge();
           throw new LaurelError('INVALID', 'The form could not be read. Check the fields and try again.');
         }
         input = formInput(body);
       } catch (e) {
         if (!(e instanceof LaurelError)) throw e;
         const status = e.code === 'TOO_LARGE' ? 413 : 422;
-        const message =
-          e.fields[0]?.message && e.code === 'INVALID' && e.fields.length
-            ? `${e.message} ${e.fields[0].message}`
-            : e.message;
+        const message = e.fields[0] ? `${e.message} ${e.fields[0].message}` : e.message;
         return reply.html(VerifyPage({ ctx: pageContext(request), values: keep, error: message }), status);
       }
       const report = await verifyOnPlatform(ctx, input.value, { recipientEmail: input.recipientEmail });
