@@ -1,7 +1,19 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildOpenBadgeCredential } from '@laurel/openbadges/ob3';
+import {
+  didKeyFromPublicKey,
+  didKeyVerificationMethod,
+  generateEd25519KeyPair,
+  signDataIntegrity,
+} from '@laurel/openbadges/proof';
 import { createGuardedFetch } from '@laurel/openbadges/verify';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../config.ts';
+import type { Db } from '../db/index.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
+import { verifyOnPlatform } from './platform-verify.ts';
 
 describe('createOwnOriginFetch', () => {
   const app = Fastify();
@@ -60,5 +72,40 @@ describe('createOwnOriginFetch', () => {
     const res = await prefixed('https://badges.example.org/laurel/orgs/acme/did.json');
     expect(res.status).toBe(200);
     expect((res.json() as { host: string }).host).toBe('badges.example.org');
+  });
+});
+
+describe('verifyOnPlatform outside a server', () => {
+  it('reaches our own origin over the network even on a private address, and nothing else there', async () => {
+    const keys = generateEd25519KeyPair();
+    const did = didKeyFromPublicKey(keys.publicKey);
+    const credential = await signDataIntegrity(
+      buildOpenBadgeCredential({
+        issuer: { id: did, name: 'Loopback Institute' },
+        validFrom: '2024-01-01T00:00:00Z',
+        subject: { email: { address: 'kim@example.org' } },
+        achievement: { id: 'https://example.org/a', name: 'Loops', description: 'Loops.', criteria: 'Loop.' },
+      }),
+      { secretKey: keys.secretKey, verificationMethod: didKeyVerificationMethod(did) },
+    );
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/ld+json');
+      res.end(JSON.stringify(credential));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      // A context no server registered: a CLI command or a worker-only process.
+      const ctx = { db: {} as Db, config: testConfig({ baseUrl: origin }) };
+      const own = await verifyOnPlatform(ctx, `${origin}/c/some-badge.json`);
+      expect(own.verdict, JSON.stringify(own.steps)).toBe('valid');
+      const elsewhere = await verifyOnPlatform(
+        { db: {} as Db, config: testConfig({ baseUrl: 'http://localhost:1' }) },
+        `${origin}/c/some-badge.json`,
+      );
+      expect(elsewhere.steps[0].code).toBe('FETCH_BLOCKED');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
