@@ -6,6 +6,7 @@ import {
   didKeyVerificationMethod,
   generateEd25519KeyPair,
   signDataIntegrity,
+  signVcJwt,
 } from '@laurel/openbadges/proof';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -187,6 +188,43 @@ describe('the public verifier', () => {
       payload: { imageBase64: Buffer.from(png).toString('base64') },
     });
     expect(b64.json().verdict).toBe('valid');
+  });
+
+  it('verifies a VC-JWT pasted, sent as jwt, uploaded as a file and posted raw', async () => {
+    const keys = generateEd25519KeyPair();
+    const did = didKeyFromPublicKey(keys.publicKey);
+    const jwt = await signVcJwt(
+      buildOpenBadgeCredential({
+        issuer: { id: did, name: 'JWT Academy' },
+        validFrom: '2024-01-01T00:00:00Z',
+        subject: { email: { address: 'jo@example.org' } },
+        achievement: {
+          id: 'https://example.org/j',
+          name: 'Tokens',
+          description: 'Tokens.',
+          criteria: 'Sign.',
+        },
+      }),
+      { secretKey: keys.secretKey, verificationMethod: didKeyVerificationMethod(did) },
+    );
+    const pasted = await postForm([{ name: 'text', value: jwt }]);
+    expect(pasted.body).toContain('verdict-valid');
+    expect(pasted.body).toContain('Open Badges 3.0 credential (VC-JWT)');
+    const file = await postForm([
+      { name: 'file', value: jwt, filename: 'badge.jwt', type: 'application/jwt' },
+    ]);
+    expect(file.body).toContain('verdict-valid');
+    const field = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { jwt } });
+    expect(field.json()).toMatchObject({ verdict: 'valid', format: 'ob3-jwt' });
+    for (const type of ['application/jwt', 'text/plain']) {
+      const raw = await app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        headers: { 'content-type': type },
+        payload: jwt,
+      });
+      expect(raw.json(), type).toMatchObject({ verdict: 'valid', format: 'ob3-jwt' });
+    }
   });
 
   it('verifies a baked SVG upload and shows it sanitized', async () => {
