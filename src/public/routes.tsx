@@ -23,6 +23,7 @@ const ImageQuery = Type.Object({ ob: Type.Optional(Type.String({ maxLength: 2 })
 const BODY_TTL_MS = 15_000;
 const MAX_CACHED = 1000;
 const bodies = new Map<string, { html: string; at: number }>();
+const pages = new Map<string, { html: string; at: number }>();
 const previews = new Map<string, Buffer>();
 
 function remember<V>(map: Map<string, V>, key: string, value: V) {
@@ -60,24 +61,34 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
       if (wantsCredentialJson(request)) return sendJson(reply.header('vary', 'accept'), v);
       if (!v.isOwner) recordEngagement(ctx.db, v.award, 'view');
       const key = `${v.award.id}|${v.state}|${v.visibility.showRecipientName}|${v.visibility.updatedAt.getTime()}`;
+      cacheHeaders(reply, v);
+      reply.header('vary', 'accept');
+      reply.header('link', `</c/${v.award.id}.json>; rel="alternate"; type="application/ld+json"`);
+      // A visitor who is not signed in gets the same bytes as every other such visitor (the
+      // layout differs only for signed-in people): the whole page is kept for them.
+      const anonymous = !request.user;
+      const whole = anonymous ? pages.get(key) : undefined;
+      if (whole && Date.now() - whole.at <= BODY_TTL_MS)
+        return reply.type('text/html; charset=utf-8').send(whole.html);
       let cached = bodies.get(key);
       if (!cached || Date.now() - cached.at > BODY_TTL_MS) {
         const report = await awardReport(ctx, v.award);
         cached = { html: BadgeBody({ view: v, report }).toString(), at: Date.now() };
         remember(bodies, key, cached);
       }
-      cacheHeaders(reply, v);
-      reply.header('vary', 'accept');
-      reply.header('link', `</c/${v.award.id}.json>; rel="alternate"; type="application/ld+json"`);
-      return reply.html(
-        <BadgePage
-          ctx={pageContext(request)}
-          config={ctx.config}
-          view={v}
-          body={raw(cached.html)}
-          walletItemId={v.visibility.itemId}
-        />,
-      );
+      const html = `<!doctype html>${(
+        (
+          <BadgePage
+            ctx={pageContext(request)}
+            config={ctx.config}
+            view={v}
+            body={raw(cached.html)}
+            walletItemId={v.visibility.itemId}
+          />
+        )
+      ).toString()}`;
+      if (anonymous) remember(pages, key, { html, at: cached.at });
+      return reply.type('text/html; charset=utf-8').send(html);
     },
   );
 
