@@ -8,4 +8,11 @@ import type { JobTables } from '../jobs/tables.ts';
 import type { MailTables } from '../mail/tables.ts';
 import type { WalletTables } from '../wallet/tables.ts';
 
-export interface Database extends AccountTables, OrgTables, IssuingTables, TemplateTables, JobTables, MailTables, WalletTables {}
+export interface Database
+  extends AccountTables,
+    OrgTables,
+    IssuingTables,
+    TemplateTables,
+    JobTables,
+    MailTables,
+    WalletTables {}
