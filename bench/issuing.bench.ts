@@ -41,11 +41,7 @@ function recipientsCsv(n: number): Buffer {
 }
 
 /** The measured run, inside the child process. */
-async function child(
-  dialect: 'pglite' | 'postgres',
-  rows: number,
-  databaseUrl?: string,
-): Promise<ChildResult> {
+async function child(dialect: 'pglite' | 'postgres', rows: number, target: string): Promise<ChildResult> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -60,11 +56,12 @@ async function child(
   const { createApiKey } = await import('../src/apikeys/service.ts');
   const { sql } = await import('kysely');
 
-  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
-  const handle = dialect === 'pglite' ? await openPglite(dir) : await openPostgres(databaseUrl!);
+  // The PGlite data directory was created by an earlier process (prepare), as a server opens
+  // its existing database: initdb alone grows the WASM heap by ~500 MB, once in a lifetime.
+  const handle = dialect === 'pglite' ? await openPglite(target) : await openPostgres(target);
   try {
     await migrate(handle);
-    const config = testConfig({ dataDir: dir });
+    const config = testConfig({ dataDir: dialect === 'pglite' ? target : tmpdir() });
     const ctx = { db: handle.db, config };
     const org = await makeOrg(ctx.db, { config });
     const template = await makeTemplate(ctx.db, org);
@@ -131,20 +128,24 @@ async function child(
   } finally {
     clearInterval(sampler);
     await handle.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runChild(dialect: string, rows: number, url?: string): Promise<ChildResult> {
+/** Creates and migrates a PGlite data directory, in its own process. */
+async function prepare(dir: string): Promise<void> {
+  const { openPglite } = await import('../src/db/index.ts');
+  const { migrate } = await import('../src/db/migrate.ts');
+  const handle = await openPglite(dir);
+  await migrate(handle);
+  await handle.close();
+}
+
+function runChild(args: string[]): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', self, '--child', dialect, String(rows), ...(url ? [url] : [])],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const proc = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
@@ -153,7 +154,7 @@ function runChild(dialect: string, rows: number, url?: string): Promise<ChildRes
     proc.on('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last));
-      else reject(new Error(`issuing bench child (${dialect}) exited with ${code}: ${out.slice(-500)}`));
+      else reject(new Error(`issuing bench child (${args.join(' ')}) exited with ${code}: ${out.slice(-500)}`));
     });
   });
 }
@@ -191,11 +192,17 @@ function rowsFor(r: ChildResult): BenchRow[] {
 
 export async function benchIssuing(rows = ROWS): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
-  out.push(...rowsFor(await runChild('pglite', rows)));
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-'));
+  try {
+    await runChild(['--prepare', dir]);
+    out.push(...rowsFor(await runChild(['--child', 'pglite', String(rows), dir])));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const { startCluster } = await import('../test/pg-cluster.ts');
   const cluster = await startCluster();
   try {
-    out.push(...rowsFor(await runChild('postgres', rows, cluster.url)));
+    out.push(...rowsFor(await runChild(['--child', 'postgres', String(rows), cluster.url])));
   } finally {
     cluster.stop();
   }
@@ -204,8 +211,12 @@ export async function benchIssuing(rows = ROWS): Promise<BenchRow[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') {
-    const result = await child(args[1] as 'pglite' | 'postgres', Number(args[2] ?? ROWS), args[3]);
+  if (args[0] === '--prepare') {
+    await prepare(args[1]!);
+    process.stdout.write('{}\n');
+    process.exit(0);
+  } else if (args[0] === '--child') {
+    const result = await child(args[1] as 'pglite' | 'postgres', Number(args[2] ?? ROWS), args[3]!);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   } else {

@@ -1,16 +1,19 @@
-import { adminCommand } from './cli/admin.ts';
-import { apikeyCommand } from './cli/apikey.ts';
 import { bakeCommand, unbakeCommand } from './cli/bake.ts';
 import { CliError } from './cli/io.ts';
 import { keygenCommand } from './cli/keygen.ts';
-import { migrateCommand } from './cli/migrate.ts';
-import { orgCommand } from './cli/org.ts';
-import { serveCommand } from './cli/serve.ts';
 import { signCommand } from './cli/sign.ts';
 import { verifyCommand } from './cli/verify.ts';
 
 /** `usage`, when given, is printed by `laurel <command> --help` under the summary. */
 export type Command = { summary: string; usage?: string; run(args: string[]): Promise<number> };
+
+/**
+ * A platform command loads its module (the server, the database, every feature) only when
+ * it runs, so the format commands (`laurel verify`, `bake`, ...) start without them.
+ */
+function platform(summary: string, load: () => Promise<Omit<Command, 'summary'>>): Command {
+  return { summary, run: async (args) => (await load()).run(args) };
+}
 
 /** The `laurel` commands: one line per command. */
 export const commands: Record<string, Command> = {
@@ -19,11 +22,26 @@ export const commands: Record<string, Command> = {
   sign: signCommand,
   bake: bakeCommand,
   unbake: unbakeCommand,
-  org: orgCommand,
-  serve: serveCommand,
-  migrate: migrateCommand,
-  admin: adminCommand,
-  apikey: apikeyCommand,
+  org: platform(
+    'Create an organization: org create --slug S --name N [--owner-email E]',
+    async () => (await import('./cli/org.ts')).orgCommand,
+  ),
+  serve: platform(
+    'Run the Laurel server (PORT, PUBLIC_URL, DATA_DIR, DATABASE_URL, SMTP_URL, LAUREL_WORKER=off)',
+    async () => (await import('./cli/serve.ts')).serveCommand,
+  ),
+  migrate: platform(
+    'Apply pending database migrations (DATA_DIR or DATABASE_URL)',
+    async () => (await import('./cli/migrate.ts')).migrateCommand,
+  ),
+  admin: platform(
+    'Create a platform administrator, or promote an account: admin create --email E --password P',
+    async () => (await import('./cli/admin.ts')).adminCommand,
+  ),
+  apikey: platform(
+    'Create an API key: apikey create --org S [--name N] [--scopes a,b]',
+    async () => (await import('./cli/apikey.ts')).apikeyCommand,
+  ),
 };
 
 function help(): string {

@@ -19,6 +19,11 @@ export interface Config {
   secureCookies: boolean;
   /** Run the job worker in this process (default yes). */
   worker: boolean;
+  /**
+   * Whom to believe about the client address in X-Forwarded-For (Fastify's trustProxy): off
+   * by default, since a trusted header lets any client pick the address the rate limits count.
+   */
+  trustProxy: boolean | string;
 }
 
 /**
@@ -41,7 +46,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: loadSecret(env.LAUREL_SECRET, dataDir),
     secureCookies: baseUrl.startsWith('https://'),
     worker: env.LAUREL_WORKER !== 'off',
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
   };
+}
+
+/** `true`/`1`: every hop is trusted; an address list (`127.0.0.1,10.0.0.0/8`): those proxies only. */
+function readTrustProxy(value: string | undefined): boolean | string {
+  const v = value?.trim() ?? '';
+  if (v === '' || /^(0|false|no|off)$/i.test(v)) return false;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  return v;
 }
 
 function loadSecret(fromEnv: string | undefined, dataDir: string): Buffer {
@@ -69,6 +83,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secret: Buffer.alloc(32, 7),
     secureCookies: false,
     worker: false,
+    trustProxy: false,
     ...overrides,
   };
 }

@@ -12,8 +12,7 @@ import { CliError, readText } from './io.ts';
 
 const USAGE = 'laurel admin create --email EMAIL --password PASSWORD|- [--name NAME]';
 
-export const adminCommand: Command = {
-  summary: 'Create a platform administrator, or promote an account: admin create --email E --password P',
+export const adminCommand: Omit<Command, 'summary'> = {
   async run(args) {
     const { positionals, values } = parse(
       args,

@@ -72,6 +72,5 @@ export async function runApiKeyCommand(
 
 /** The entry in the `laurel` command table (src/cli.ts). */
 export const apikeyCommand = {
-  summary: 'Create an API key: apikey create --org S [--name N] [--scopes a,b]',
   run: (args: string[]) => runApiKeyCommand(args),
 };

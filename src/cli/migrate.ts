@@ -5,8 +5,7 @@ import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { parse } from './args.ts';
 
-export const migrateCommand: Command = {
-  summary: 'Apply pending database migrations (DATA_DIR or DATABASE_URL)',
+export const migrateCommand: Omit<Command, 'summary'> = {
   async run(args) {
     parse(args, {}, 'laurel migrate');
     const config = loadConfig(process.env);

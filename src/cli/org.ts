@@ -86,6 +86,5 @@ function parse(args: string[]) {
 
 /** The entry in the `laurel` command table (src/cli.ts). */
 export const orgCommand = {
-  summary: 'Create an organization: org create --slug S --name N [--owner-email E]',
   run: (args: string[]) => runOrgCommand(args),
 };

@@ -5,8 +5,7 @@ import { loadConfig } from '../config.ts';
 import { startPlatform } from '../http/start.ts';
 import { parse } from './args.ts';
 
-export const serveCommand: Command = {
-  summary: 'Run the Laurel server (PORT, PUBLIC_URL, DATA_DIR, DATABASE_URL, SMTP_URL, LAUREL_WORKER=off)',
+export const serveCommand: Omit<Command, 'summary'> = {
   async run(args) {
     parse(args, {}, 'laurel serve');
     const config = loadConfig(process.env);

@@ -1,3 +1,4 @@
+import type { OutgoingMessage } from '../mail/outbox.ts';
 import { formatDate } from '../ui/components.tsx';
 import { emailText, renderEmail } from '../mail/layout.tsx';
 
@@ -14,17 +15,8 @@ export interface AwardEmailInput {
   reminder?: boolean;
 }
 
-export interface OutgoingEmail {
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  dedupeKey?: string;
-  attachments?: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
-}
-
 /** The award email: the badge image inline (cid), who issued it, what it is for, the claim link. */
-export function awardEmail(input: AwardEmailInput, dedupeKey: string): OutgoingEmail {
+export function awardEmail(input: AwardEmailInput, dedupeKey: string): OutgoingMessage {
   const cid = `badge-${input.awardId}@laurel`;
   const subject = input.reminder
     ? `Reminder: claim your “${input.badgeName}” badge from ${input.orgName}`

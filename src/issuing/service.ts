@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
+import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
 import { getOrgById, getSigningKey, issuerProfile } from '../orgs/service.ts';
 import { allocateStatusIndices, setStatusBit, statusListUrl } from '../status-lists/service.ts';
 import { achievementFor, getTemplate, templateImage, validUntilFor } from '../templates/service.ts';
@@ -255,12 +255,10 @@ export async function writeAwards(
     .returning('id')
     .execute();
   const kept = new Set(inserted.map((r) => r.id));
-  const written: WrittenAward[] = [];
-  for (const row of rows) {
-    if (!kept.has(row.id)) continue;
-    const claimUrl = awardClaimUrl(config, row.token);
-    await enqueueEmail(
-      trx,
+  const keptRows = rows.filter((row) => kept.has(row.id));
+  await enqueueEmails(
+    trx,
+    keptRows.map((row) =>
       awardEmail(
         {
           awardId: row.id,
@@ -269,16 +267,15 @@ export async function writeAwards(
           orgName: issuer.org.name,
           badgeName: issuer.template.name,
           badgeDescription: issuer.template.description,
-          claimUrl,
+          claimUrl: awardClaimUrl(config, row.token),
           validUntil: row.valid_until,
           image: issuer.image,
         },
         `award:${row.id}`,
       ),
-    );
-    written.push({ award: toAward(row), claimToken: row.token, draft: row.draft });
-  }
-  return written;
+    ),
+  );
+  return keptRows.map((row) => ({ award: toAward(row), claimToken: row.token, draft: row.draft }));
 }
 
 function requestHashOf(input: IssueAwardInput): string {

@@ -17,17 +17,25 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 
 /** Adds a job. Pass the caller's transaction so the job exists only if the change commits. */
 export async function enqueueJob(db: Executor, job: NewJob): Promise<void> {
-  await db
-    .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      payload: JSON.stringify(job.payload ?? null),
-      run_at: job.runAt,
-      max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      dedupe_key: job.dedupeKey ?? null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  await enqueueJobs(db, [job]);
+}
+
+/** Adds several jobs in multi-row statements (same rules as enqueueJob). */
+export async function enqueueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 1000)
+    await db
+      .insertInto('jobs')
+      .values(
+        jobs.slice(i, i + 1000).map((job) => ({
+          kind: job.kind,
+          payload: JSON.stringify(job.payload ?? null),
+          run_at: job.runAt,
+          max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          dedupe_key: job.dedupeKey ?? null,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute();
 }
 
 export interface JobRow {

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { JobHandler } from '../jobs/types.ts';
+import { loadAttachments } from './outbox.ts';
 
 // One pooled transport per SMTP URL and process: without the pool each message pays a
 // new connection and handshake.
@@ -61,12 +62,7 @@ export const sendEmail: JobHandler = async (payload: { emailId: string }, ctx) =
       html: email.html,
       text: email.text,
       messageId,
-      attachments: email.attachments.map((a) => ({
-        filename: a.filename,
-        content: Buffer.from(a.content, 'base64'),
-        ...(a.cid ? { cid: a.cid } : {}),
-        ...(a.contentType ? { contentType: a.contentType } : {}),
-      })),
+      attachments: await loadAttachments(db, email.attachments),
     });
   } catch (e) {
     const message = describeSmtpError(e);

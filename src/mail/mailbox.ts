@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
-import type { StoredAttachment } from './tables.ts';
+import { loadAttachments } from './outbox.ts';
 
 export interface MailSummary {
   id: string;
@@ -17,7 +17,7 @@ export interface MailMessage extends MailSummary {
   html: string;
   text: string;
   messageId: string | null;
-  attachments: StoredAttachment[];
+  attachments: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,7 +67,7 @@ export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
     html: r.html,
     text: r.text,
     messageId: r.message_id,
-    attachments: r.attachments,
+    attachments: await loadAttachments(db, r.attachments),
   };
 }
 
@@ -109,7 +109,7 @@ export function htmlWithInlineImages(message: Pick<MailMessage, 'html' | 'attach
   let html = message.html;
   for (const a of message.attachments) {
     if (!a.cid || !/^image\/(png|jpeg|gif|svg\+xml|webp)$/.test(a.contentType ?? '')) continue;
-    html = html.split(`cid:${a.cid}`).join(`data:${a.contentType};base64,${a.content}`);
+    html = html.split(`cid:${a.cid}`).join(`data:${a.contentType};base64,${a.content.toString('base64')}`);
   }
   return html;
 }

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors.ts';
-import { enqueueJob } from '../jobs/queue.ts';
+import { enqueueJobs } from '../jobs/queue.ts';
+import type { StoredAttachment } from './tables.ts';
 
 export interface OutgoingMessage {
   to: string;
@@ -15,18 +16,33 @@ export interface OutgoingMessage {
   attachments?: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
 
+type Executor = Db | Transaction<Database>;
+
 const MAX_BODY = 2 * 1024 * 1024;
 const MAX_ATTACHMENTS = 10 * 1024 * 1024;
+/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters. */
+const ROWS_PER_INSERT = 500;
+
+interface CheckedMessage {
+  id: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  dedupeKey: string | null;
+  attachments: StoredAttachment[];
+}
 
 /**
- * Writes an email to the outbox plus the `email.send` job that delivers it. Pass the
- * transaction of the change that causes the email: if it rolls back, no email exists.
- * Returns the email id, or null when the dedupe key was already used.
+ * Validates one message and names its attachments by content hash. `blobs` collects each
+ * distinct content once; `hashes` remembers the hash of a Buffer already seen, so the same
+ * badge image attached to a thousand emails is hashed once.
  */
-export async function enqueueEmail(
-  db: Db | Transaction<Database>,
+function check(
   msg: OutgoingMessage,
-): Promise<string | null> {
+  blobs: Map<string, Buffer>,
+  hashes: WeakMap<Buffer, string>,
+): CheckedMessage {
   const to = msg.to.trim().toLowerCase();
   if (!to || to.length > 320 || /[\r\n\s,;<>]/.test(to) || !to.includes('@')) {
     throw invalid('The recipient address of an email is not valid.', [
@@ -39,31 +55,109 @@ export async function enqueueEmail(
     .trim()
     .slice(0, 300);
   if (msg.html.length + msg.text.length > MAX_BODY) throw invalid('The email is too large.');
-  const attachments = (msg.attachments ?? []).map((a) => ({
-    filename: a.filename.replace(/[\r\n/\\]+/g, '_').slice(0, 200),
-    content: a.content.toString('base64'),
-    ...(a.cid ? { cid: a.cid } : {}),
-    ...(a.contentType ? { contentType: a.contentType } : {}),
-  }));
-  if (attachments.reduce((n, a) => n + a.content.length, 0) > MAX_ATTACHMENTS) {
+  const files = msg.attachments ?? [];
+  if (files.reduce((n, a) => n + a.content.length, 0) > MAX_ATTACHMENTS) {
     throw invalid('The attachments of the email are too large.');
   }
-  const id = randomUUID();
-  const inserted = await db
-    .insertInto('emails')
-    .values({
-      id,
-      to_address: to,
-      subject,
-      html: msg.html,
-      text: msg.text,
-      attachments: JSON.stringify(attachments),
-      dedupe_key: msg.dedupeKey ?? null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) return null;
-  await enqueueJob(db, { kind: 'email.send', payload: { emailId: id }, dedupeKey: `email:${id}` });
-  return id;
+  const attachments = files.map((a) => {
+    let hash = hashes.get(a.content);
+    if (!hash) {
+      hash = createHash('sha256').update(a.content).digest('hex');
+      hashes.set(a.content, hash);
+    }
+    blobs.set(hash, a.content);
+    return {
+      filename: a.filename.replace(/[\r\n/\\]+/g, '_').slice(0, 200),
+      blob: hash,
+      ...(a.cid ? { cid: a.cid } : {}),
+      ...(a.contentType ? { contentType: a.contentType } : {}),
+    };
+  });
+  return {
+    id: randomUUID(),
+    to,
+    subject,
+    html: msg.html,
+    text: msg.text,
+    dedupeKey: msg.dedupeKey ?? null,
+    attachments,
+  };
+}
+
+/**
+ * Writes emails to the outbox, each with the `email.send` job that delivers it, in a few
+ * multi-row statements. Pass the transaction of the change that causes the emails: if it
+ * rolls back, no email exists. Returns the ids in order, null where the dedupe key was
+ * already used. An invalid message rejects the whole call before anything is written.
+ */
+export async function enqueueEmails(db: Executor, msgs: OutgoingMessage[]): Promise<(string | null)[]> {
+  const blobs = new Map<string, Buffer>();
+  const hashes = new WeakMap<Buffer, string>();
+  const checked = msgs.map((m) => check(m, blobs, hashes));
+  if (blobs.size)
+    await db
+      .insertInto('mail_blobs')
+      .values([...blobs].map(([sha256, content]) => ({ sha256, content })))
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
+  const kept = new Set<string>();
+  for (let i = 0; i < checked.length; i += ROWS_PER_INSERT) {
+    const rows = await db
+      .insertInto('emails')
+      .values(
+        checked.slice(i, i + ROWS_PER_INSERT).map((m) => ({
+          id: m.id,
+          to_address: m.to,
+          subject: m.subject,
+          html: m.html,
+          text: m.text,
+          attachments: JSON.stringify(m.attachments),
+          dedupe_key: m.dedupeKey,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) kept.add(r.id);
+  }
+  const ids = checked.map((m) => (kept.has(m.id) ? m.id : null));
+  await enqueueJobs(
+    db,
+    ids
+      .filter((id): id is string => id !== null)
+      .map((id) => ({ kind: 'email.send', payload: { emailId: id }, dedupeKey: `email:${id}` })),
+  );
+  return ids;
+}
+
+/** One email; see enqueueEmails. Returns its id, or null when the dedupe key was already used. */
+export async function enqueueEmail(db: Executor, msg: OutgoingMessage): Promise<string | null> {
+  const [id] = await enqueueEmails(db, [msg]);
+  return id ?? null;
+}
+
+/** The attachments of a stored email with their bytes, from the blob table (or inline, for older rows). */
+export async function loadAttachments(
+  db: Executor,
+  stored: StoredAttachment[],
+): Promise<{ filename: string; content: Buffer; cid?: string; contentType?: string }[]> {
+  const wanted = [...new Set(stored.flatMap((a) => (a.blob ? [a.blob] : [])))];
+  const found = wanted.length
+    ? await db.selectFrom('mail_blobs').select(['sha256', 'content']).where('sha256', 'in', wanted).execute()
+    : [];
+  const bytes = new Map(found.map((b) => [b.sha256, Buffer.from(b.content)]));
+  return stored.map((a) => {
+    const content = a.blob
+      ? bytes.get(a.blob)
+      : a.content !== undefined
+        ? Buffer.from(a.content, 'base64')
+        : null;
+    if (!content) throw new Error(`The attachment ${a.filename} of this email is missing from the outbox.`);
+    return {
+      filename: a.filename,
+      content,
+      ...(a.cid ? { cid: a.cid } : {}),
+      ...(a.contentType ? { contentType: a.contentType } : {}),
+    };
+  });
 }

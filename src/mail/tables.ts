@@ -2,10 +2,15 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-/** An attachment as stored in the outbox (content in base64). */
+/**
+ * An attachment as stored in the outbox: its bytes live once in `mail_blobs` under `blob`
+ * (the SHA-256 of the content). `content` (base64 inline) is what rows written before the
+ * blob table hold; both are read.
+ */
 export interface StoredAttachment {
   filename: string;
-  content: string;
+  blob?: string;
+  content?: string;
   cid?: string;
   contentType?: string;
 }
@@ -25,5 +30,10 @@ export interface MailTables {
     attempts: Generated<number>;
     last_error: string | null;
     dev_mailbox: Generated<boolean>;
+  };
+  mail_blobs: {
+    sha256: string;
+    content: Buffer;
+    created_at: Timestamp;
   };
 }

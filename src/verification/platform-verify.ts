@@ -82,14 +82,6 @@ export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): Guar
   return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside: guardedFetch() });
 }
 
-/*
- * Status lists are signed on demand, dated to the second they are signed, which can be after the
- * moment a verification starts (and other issuers' clocks run a little ahead of ours): without
- * some leeway a freshly signed list reads as "not valid yet". The cost is that a credential
- * reads as expired this much early.
- */
-export const CLOCK_LEEWAY_MS = 5_000;
-
 /**
  * Verifies a badge from any input the library reads (PNG/SVG bytes, JSON, a JWT, a URL, an
  * object) with the platform's fetch and the shared status-list cache. Never throws on
@@ -103,7 +95,7 @@ export async function verifyOnPlatform(
   const fetch = platformFetch(ctx);
   const report = await verify(input, {
     fetch,
-    now: opts.now ?? new Date(Date.now() + CLOCK_LEEWAY_MS),
+    ...(opts.now ? { now: opts.now } : {}),
     statusCache:
       ctx.app || verificationAppFor(ctx)
         ? exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl)

@@ -90,9 +90,17 @@ export interface CheckBitstringStatusOptions {
   expectedIssuer?: string;
   cache?: StatusCache;
   now?: () => Date;
+  /**
+   * How far in the future the list's validFrom may lie (default 60 s). Issuers re-sign their
+   * lists on demand, dated the second they sign, which can be after the verification began or
+   * a little ahead on the issuer's clock.
+   */
+  clockToleranceMs?: number;
   /** Cap on the gunzipped list (default 16 MB). */
   maxListBytes?: number;
 }
+
+export const STATUS_CLOCK_TOLERANCE_MS = 60_000;
 
 export interface BitstringStatusResult {
   status: 'ok' | 'revoked' | 'suspended';
@@ -146,10 +154,10 @@ function issuerId(issuer: unknown): string | undefined {
   return undefined;
 }
 
-function checkValidity(vc: Record<string, unknown>, now: Date): void {
+function checkValidity(vc: Record<string, unknown>, now: Date, toleranceMs: number): void {
   const from = vc.validFrom ?? vc.issuanceDate;
   const until = vc.validUntil ?? vc.expirationDate;
-  if (typeof from === 'string' && new Date(from).getTime() > now.getTime()) {
+  if (typeof from === 'string' && new Date(from).getTime() > now.getTime() + toleranceMs) {
     throw invalid('The status list credential is not valid yet.');
   }
   if (typeof until === 'string' && new Date(until).getTime() < now.getTime()) {
@@ -181,7 +189,7 @@ export async function checkBitstringStatus(
     throw invalid(`The status list at ${url} is not a ${purpose} list.`);
   }
   if (typeof subject.encodedList !== 'string') throw invalid(`The status list at ${url} has no encodedList.`);
-  checkValidity(vc, now);
+  checkValidity(vc, now, opts.clockToleranceMs ?? STATUS_CLOCK_TOLERANCE_MS);
 
   const listIssuer = issuerId(vc.issuer);
   if (opts.expectedIssuer !== undefined && listIssuer !== opts.expectedIssuer) {

@@ -173,6 +173,26 @@ describe('checkBitstringStatus', () => {
     }
   });
 
+  it('allows a list signed a little ahead of the verifier (clock tolerance), not more', async () => {
+    const at = (iso: string) =>
+      server({ [LIST_URL]: { ...list('revocation', [4]), validFrom: iso } }).fetchJson;
+    // 30 s ahead: a list re-signed while the verification ran, or a slightly fast clock.
+    const soon = await checkBitstringStatus(entry(4), { fetchJson: at('2026-06-01T00:00:30Z'), now });
+    expect(soon.status).toBe('revoked');
+    expect(await code(checkBitstringStatus(entry(4), { fetchJson: at('2026-06-01T00:02:00Z'), now }))).toBe(
+      'STATUS_INVALID',
+    );
+    expect(
+      await code(
+        checkBitstringStatus(entry(4), {
+          fetchJson: at('2026-06-01T00:00:30Z'),
+          now,
+          clockToleranceMs: 0,
+        }),
+      ),
+    ).toBe('STATUS_INVALID');
+  });
+
   it('accepts a numeric index and the StatusList2021 names', async () => {
     const legacy = {
       ...list('revocation', [3]),
