@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -9,7 +10,7 @@ import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { closeMailTransports, sendEmail } from './deliver.ts';
 import { emailText, paragraphs, renderEmail } from './layout.tsx';
-import { enqueueEmail } from './outbox.ts';
+import { enqueueEmail, enqueueEmails } from './outbox.ts';
 
 const handlers = { 'email.send': sendEmail };
 
@@ -124,6 +125,55 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     // Running the same job again (a retry after a crash) sends nothing more.
     await sendEmail({ emailId: id }, { db: t.db, config, jobId: 'x' });
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('stores an attachment shared by many emails once, and delivers it with each', async () => {
+    const smtp = await startSmtp();
+    servers.push(smtp);
+    const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
+    const image = Buffer.from(`shared-image-${Date.now()}`);
+    const attachments = [
+      { filename: 'badge.png', content: image, cid: 'b@laurel', contentType: 'image/png' },
+    ];
+    const ids = await enqueueEmails(t.db, [
+      { ...message('one@example.org'), attachments, dedupeKey: `shared-${Date.now()}` },
+      { ...message('two@example.org', 2), attachments },
+      {
+        ...message('three@example.org', 3),
+        attachments: [{ filename: 'copy.png', content: Buffer.from(image) }],
+      },
+    ]);
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    const hash = createHash('sha256').update(image).digest('hex');
+    const blobs = await t.db.selectFrom('mail_blobs').select('content').where('sha256', '=', hash).execute();
+    expect(blobs).toHaveLength(1);
+    const stored = await t.db
+      .selectFrom('emails')
+      .select('attachments')
+      .where('id', 'in', ids as string[])
+      .execute();
+    for (const row of stored) expect(JSON.stringify(row.attachments)).not.toContain(image.toString('base64'));
+    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(3);
+    expect(smtp.received.map((m) => m.attachments[0]?.content.toString()).sort()).toEqual([
+      image.toString(),
+      image.toString(),
+      image.toString(),
+    ]);
+  });
+
+  it('refuses a batch with one bad address and writes none of it', async () => {
+    const before = await t.db
+      .selectFrom('emails')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await expect(
+      enqueueEmails(t.db, [message('fine@example.org'), message('not an address')]),
+    ).rejects.toThrow(/not valid/);
+    const after = await t.db
+      .selectFrom('emails')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('retries with backoff while the SMTP server is down, then delivers every email exactly once', async () => {
