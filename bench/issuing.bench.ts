@@ -154,7 +154,8 @@ function runChild(args: string[]): Promise<ChildResult> {
     proc.on('exit', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last));
-      else reject(new Error(`issuing bench child (${args.join(' ')}) exited with ${code}: ${out.slice(-500)}`));
+      else
+        reject(new Error(`issuing bench child (${args.join(' ')}) exited with ${code}: ${out.slice(-500)}`));
     });
   });
 }

@@ -42,6 +42,13 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   };
 }
 
+/*
+ * PostgreSQL's default 128 MB of shared buffers lives inside PGlite's WASM heap, in the
+ * server's own process. 32 MB keeps a platform's working set (the data files stay in the OS
+ * page cache) and takes ~100 MB off the resident size, at no measured cost on bulk issuing.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 /** PGlite in `dir` (or in memory when `dir` is undefined). */
 export async function openPglite(dir?: string): Promise<DatabaseHandle> {
   let unlock = () => {};
@@ -50,7 +57,8 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     unlock = lockDataDir(dir);
   }
   try {
-    const client = dir ? new PGlite(join(dir, 'pglite')) : new PGlite();
+    const options = { startParams: PGLITE_START_PARAMS };
+    const client = dir ? new PGlite(join(dir, 'pglite'), options) : new PGlite(options);
     await client.waitReady;
     const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
     return {
