@@ -19,7 +19,7 @@ import { createGuardedFetch, verify } from '@laurel/openbadges/verify';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, openMail, startHarness } from './harness.ts';
-import { tinyPng } from './images.ts';
+import { tinyPng } from '../test/images.ts';
 
 let h: Harness;
 // Bounds for conditions that settle asynchronously (the worker, the preview debounce), not timings.

@@ -6,17 +6,11 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { LaurelError } from '../errors.ts';
+import { type CliIo, consoleIo } from './io.ts';
 import { getOrgBySlug } from '../orgs/service.ts';
 
 const USAGE = `Usage: laurel apikey create --org SLUG [--name NAME] [--scopes ${API_SCOPES.join(',')}]`;
 const DEFAULT_SCOPES = ['awards:read', 'awards:issue'];
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 export async function runApiKeyCommand(
   args: string[],

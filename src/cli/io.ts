@@ -76,3 +76,11 @@ export async function writeOutput(
 export function out(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
+
+/** Where a platform command writes, so tests can capture it. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };

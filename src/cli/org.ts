@@ -6,17 +6,11 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { LaurelError } from '../errors.ts';
+import { type CliIo, consoleIo } from './io.ts';
 import { createOrg, issuerDid, orgUrl } from '../orgs/service.ts';
 
 const USAGE =
   'Usage: laurel org create --slug SLUG --name NAME [--owner-email EMAIL] [--website URL] [--email CONTACT]';
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 export async function runOrgCommand(
   args: string[],

@@ -1,3 +1,4 @@
+import { ACHIEVEMENT_TYPES } from '@laurel/openbadges/ob3';
 import type { Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
@@ -11,40 +12,8 @@ import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
 
 type Handle = Db | Transaction<Database>;
 
-// OB 3.0 AchievementType vocabulary (spec §B.1.2); `ext:` names extend it.
-export const ACHIEVEMENT_TYPES = [
-  'Achievement',
-  'ApprenticeshipCertificate',
-  'Assessment',
-  'Assignment',
-  'AssociateDegree',
-  'Award',
-  'Badge',
-  'BachelorDegree',
-  'Certificate',
-  'CertificateOfCompletion',
-  'Certification',
-  'CommunityService',
-  'Competency',
-  'Course',
-  'CoCurricular',
-  'Degree',
-  'Diploma',
-  'DoctoralDegree',
-  'Fieldwork',
-  'GeneralEducationDevelopment',
-  'JourneymanCertificate',
-  'LearningProgram',
-  'License',
-  'Membership',
-  'ProfessionalDoctorate',
-  'QualityAssuranceCredential',
-  'MasterCertificate',
-  'MasterDegree',
-  'MicroCredential',
-  'ResearchDoctorate',
-  'SecondarySchoolDiploma',
-] as const;
+// The OB 3.0 AchievementType vocabulary (spec §B.1.2) is the library's; `ext:` names extend it.
+export { ACHIEVEMENT_TYPES };
 export const MAX_ALIGNMENTS = 10;
 export const MAX_TAGS = 30;
 

@@ -80,40 +80,66 @@ interface FieldProps {
 const errorFor = (errors: FieldError[] | undefined, name: string) =>
   errors?.find((e) => e.field === name)?.message;
 
-export function Field(p: FieldProps) {
-  const id = `f-${p.name}`;
-  const error = errorFor(p.errors, p.name);
+/**
+ * The label, hint and error around one control, with the ids the control points at through
+ * aria-describedby (so a screen reader reads the hint and the error with the control).
+ */
+function FieldShell(p: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  control: (describedBy: string | undefined) => Child;
+}) {
   const describedBy =
-    [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+    [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={p.id}>
         {p.label}
         {p.required ? <span class="required"> (required)</span> : null}
       </label>
       {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
+        <p class="hint" id={`${p.id}-hint`}>
           {p.hint}
         </p>
       ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
+      {p.error ? (
+        <p class="error" id={`${p.id}-error`}>
+          {p.error}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={p.name}
-        type={p.type ?? 'text'}
-        value={p.value ?? undefined}
-        required={p.required}
-        autocomplete={p.autocomplete}
-        placeholder={p.placeholder}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
-        {...p.attrs}
-      />
+      {p.control(describedBy)}
     </div>
+  );
+}
+
+export function Field(p: FieldProps) {
+  const id = `f-${p.name}`;
+  const error = errorFor(p.errors, p.name);
+  return (
+    <FieldShell
+      id={id}
+      label={p.label}
+      hint={p.hint}
+      error={error}
+      required={p.required}
+      control={(describedBy) => (
+        <input
+          id={id}
+          name={p.name}
+          type={p.type ?? 'text'}
+          value={p.value ?? undefined}
+          required={p.required}
+          autocomplete={p.autocomplete}
+          placeholder={p.placeholder}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy}
+          {...p.attrs}
+        />
+      )}
+    />
   );
 }
 
@@ -121,33 +147,26 @@ export function TextArea(p: FieldProps & { rows?: number }) {
   const id = `f-${p.name}`;
   const error = errorFor(p.errors, p.name);
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.required ? <span class="required"> (required)</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <textarea
-        id={id}
-        name={p.name}
-        rows={p.rows ?? 4}
-        required={p.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={p.hint ? `${id}-hint` : undefined}
-        {...p.attrs}
-      >
-        {p.value ?? ''}
-      </textarea>
-    </div>
+    <FieldShell
+      id={id}
+      label={p.label}
+      hint={p.hint}
+      error={error}
+      required={p.required}
+      control={(describedBy) => (
+        <textarea
+          id={id}
+          name={p.name}
+          rows={p.rows ?? 4}
+          required={p.required}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy}
+          {...p.attrs}
+        >
+          {p.value ?? ''}
+        </textarea>
+      )}
+    />
   );
 }
 
@@ -157,18 +176,29 @@ export function Select(
   const id = `f-${p.name}`;
   const error = errorFor(p.errors, p.name);
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={id}>{p.label}</label>
-      {p.hint ? <p class="hint">{p.hint}</p> : null}
-      {error ? <p class="error">{error}</p> : null}
-      <select id={id} name={p.name} required={p.required} {...p.attrs}>
-        {p.options.map((o) => (
-          <option value={o.value} selected={o.value === p.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldShell
+      id={id}
+      label={p.label}
+      hint={p.hint}
+      error={error}
+      required={p.required}
+      control={(describedBy) => (
+        <select
+          id={id}
+          name={p.name}
+          required={p.required}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy}
+          {...p.attrs}
+        >
+          {p.options.map((o) => (
+            <option value={o.value} selected={o.value === p.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

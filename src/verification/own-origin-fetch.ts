@@ -1,5 +1,5 @@
 import { OpenBadgesError } from '@laurel/openbadges/errors';
-import type { FetchedResponse, GuardedFetch } from '@laurel/openbadges/verify';
+import { fetchedResponse, type GuardedFetch } from '@laurel/openbadges/verify';
 import type { FastifyInstance } from 'fastify';
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -55,41 +55,7 @@ export function createOwnOriginFetch(opts: {
       if (res.rawPayload.length > MAX_BYTES) {
         throw new OpenBadgesError('FETCH_TOO_LARGE', `The document at ${url.origin} is too large.`);
       }
-      return toResponse(res.statusCode, url.href, res.headers, new Uint8Array(res.rawPayload));
+      return fetchedResponse(res.statusCode, url.href, res.headers, new Uint8Array(res.rawPayload));
     }
-  };
-}
-
-function toResponse(
-  status: number,
-  url: string,
-  raw: Record<string, string | string[] | number | undefined>,
-  body: Uint8Array,
-): FetchedResponse {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) {
-      try {
-        headers.append(k, String(one));
-      } catch {
-        // A value Headers refuses (non-ASCII) is dropped, as the network fetch does.
-      }
-    }
-  }
-  const text = () => new TextDecoder().decode(body);
-  return {
-    status,
-    url,
-    headers,
-    body,
-    text,
-    json() {
-      try {
-        return JSON.parse(text());
-      } catch (cause) {
-        throw new OpenBadgesError('JSON_INVALID', `The document at ${url} is not JSON.`, { cause });
-      }
-    },
   };
 }

@@ -213,22 +213,27 @@ function requestOnce(
   });
 }
 
-function toHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(raw)) {
+/**
+ * A FetchedResponse over bytes already read, with Node-style raw headers: for callers that
+ * answer some URLs themselves (e.g. a server's own origin, in process) behind the same type.
+ */
+export function fetchedResponse(
+  status: number,
+  url: string,
+  rawHeaders: Record<string, string | string[] | number | undefined>,
+  body: Uint8Array,
+): FetchedResponse {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(rawHeaders)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) {
       try {
-        h.append(k, one);
+        headers.append(k, String(one));
       } catch {
         // A header value Headers refuses (non-ASCII) is dropped; nothing downstream relies on it.
       }
     }
   }
-  return h;
-}
-
-function response(status: number, url: string, headers: Headers, body: Uint8Array): FetchedResponse {
   const text = () => new TextDecoder().decode(body);
   return {
     status,
@@ -290,7 +295,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
           url = parseTarget(new URL(location, url).href);
           continue;
         }
-        return response(raw.status, url.href, toHeaders(raw.headers), raw.body);
+        return fetchedResponse(raw.status, url.href, raw.headers, raw.body);
       }
     } finally {
       clearTimeout(timer);

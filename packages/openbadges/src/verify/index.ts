@@ -1,6 +1,7 @@
 export {
   createGuardedFetch,
   type FetchedResponse,
+  fetchedResponse,
   fetchJsonWith,
   type GuardedFetch,
   type GuardedFetchOptions,
