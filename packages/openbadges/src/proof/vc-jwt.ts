@@ -158,8 +158,13 @@ async function keyFor(
   throw new OpenBadgesError('KEY_NOT_FOUND', 'The JWT names no key (kid or jwk) that can be resolved.');
 }
 
+/**
+ * A claim present in the payload must say what the credential says (OB 3.0 §8.2.2: each "MUST
+ * represent" its property). An `exp` with no validUntil would otherwise go unchecked, since the
+ * date step reads the credential.
+ */
 function checkClaim(name: string, claim: unknown, expected: unknown): void {
-  if (claim !== undefined && expected !== undefined && claim !== expected) {
+  if (claim !== undefined && claim !== expected) {
     throw new OpenBadgesError('JWT_INVALID', `The JWT ${name} claim does not match the credential.`);
   }
 }

@@ -449,7 +449,9 @@ async function checkDataIntegrity(
     PROOF_UNSUPPORTED: 'The credential’s proof uses a signature type this verifier does not support.',
     CONTEXT_NOT_ALLOWED:
       'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.',
-    JSONLD_INVALID: 'The credential is not valid JSON-LD, so its signature cannot be checked.',
+    // A signer canonicalizes valid JSON-LD, so an undefined term (a changed type) usually means tampering.
+    JSONLD_INVALID:
+      'The credential uses terms its JSON-LD contexts do not define (it may have been changed after it was signed), so its signature cannot be checked.',
   };
   // A malformed proof (bad proofValue, wrong purpose) is reported with its own sentence.
   const message =
@@ -980,7 +982,8 @@ function finish(
   else if (verdict === 'valid') status = 'valid';
 
   let summary: string;
-  const first = decisive[0] ?? fails[0];
+  // A known cause (tampered, wrong key, revoked…) explains more than a schema failure that comes first.
+  const first = decisive.find((s) => s.code && SUMMARY[s.code]) ?? decisive[0] ?? fails[0];
   if (verdict === 'valid') {
     const what = report.achievement?.name ? `“${report.achievement.name}”` : 'This badge';
     const warned = report.steps.some((s) => s.result === 'warn');

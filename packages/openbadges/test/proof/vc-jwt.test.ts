@@ -124,6 +124,12 @@ describe('VC-JWT (OB 3.0 JSON Web Token proof format)', () => {
       .setProtectedHeader({ alg: 'EdDSA', kid: vm })
       .sign(privateKeyObject(pair.secretKey));
     expect(await codeOf(verifyVcJwt(lying))).toBe('JWT_INVALID');
+    // An exp the credential does not carry as validUntil would escape the date check.
+    const { validUntil: _until, ...open } = credential as Record<string, unknown>;
+    const hiddenExpiry = await new CompactSign(Buffer.from(JSON.stringify({ ...open, exp: 1_000_000_000 })))
+      .setProtectedHeader({ alg: 'EdDSA', kid: vm })
+      .sign(privateKeyObject(pair.secretKey));
+    expect(await codeOf(verifyVcJwt(hiddenExpiry))).toBe('JWT_INVALID');
     expect(await codeOf(verifyVcJwt('not a jwt'))).toBe('JWT_INVALID');
     const noKey = `${b64({ alg: 'EdDSA' })}.${p}.${s}`;
     expect(await codeOf(verifyVcJwt(noKey))).toBe('KEY_NOT_FOUND');
