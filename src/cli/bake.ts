@@ -34,8 +34,9 @@ export function credentialKind(text: string): CredentialKind {
   throw new CliError('The credential file holds neither JSON, a JWT nor a hosted assertion URL.');
 }
 
+// A library error here means the image or credential file cannot be used: unreadable input, exit 2.
 const asCliError = (e: unknown): never => {
-  if (isOpenBadgesError(e)) throw new CliError(e.message, 1);
+  if (isOpenBadgesError(e)) throw new CliError(e.message, 2);
   throw e;
 };
 

@@ -173,6 +173,7 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
       ['sign', '--key', 'missing.json', '--credential', 'cred.json'],
       ['sign'],
       ['unbake', 'badge.png'],
+      ['bake', '--credential', 'cred.json', '--image', 'garbage.bin', '-o', 'out.png'],
       ['nonsense'],
     ]) {
       const r = await laurel(...args);
@@ -186,6 +187,11 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
       'laurel verify: The badge file missing.json does not exist.\n',
     );
     expect(results.get('unbake badge.png')?.stderr).toMatch(/^laurel unbake: .+\.\n$/);
+    expect(results.get('unbake badge.png')?.code).toBe(2);
+    expect(results.get('bake --credential cred.json --image garbage.bin -o out.png')?.code).toBe(2);
+    expect(results.get('bake --credential cred.json --image garbage.bin -o out.png')?.stderr).toMatch(
+      /^laurel bake: .+\.\n$/,
+    );
     expect(results.get('nonsense')?.code).toBe(2);
   });
 });

@@ -228,7 +228,24 @@ describe('verify: OB 3.0 Data Integrity', () => {
       }),
       other,
     );
-    // endorsementJwt has no term in the OB 3.0.3 context, so only a VC-JWT credential can carry it.
+    // endorsementJwt has no term in the OB 3.0.3 context: a Data Integrity credential carries it only
+    // with a context that defines it (safe-mode canonicalization refuses undefined terms).
+    const unsigned = unsignedCredential(issuer);
+    const jwtTerm = {
+      endorsementJwt: {
+        '@id': 'https://purl.imsglobal.org/spec/vc/ob/vocab.html#endorsementJwt',
+        '@container': '@set',
+      },
+    };
+    const diWithJwt = await signDi(
+      { ...unsigned, '@context': [...unsigned['@context'], jwtTerm], endorsementJwt: [endorsementJwt] },
+      issuer,
+    );
+    const diReport = await run(diWithJwt);
+    expect(diReport.verdict).toBe('valid');
+    expect(stepOf(diReport, 'endorsements')?.message).toBe(
+      'All 1 endorsement carry valid signatures from their endorsers.',
+    );
     const withJwt = await signJwt(
       { ...unsignedCredential(issuer), endorsementJwt: [endorsementJwt] },
       issuer,
@@ -247,6 +264,11 @@ describe('verify: OB 3.0 Data Integrity', () => {
     );
     const withForged = await signJwt({ ...unsignedCredential(issuer), endorsementJwt: [forgedJwt] }, issuer);
     expect(stepOf(await run(withForged), 'endorsements')?.result).toBe('warn');
+    const diWithForged = await signDi(
+      { ...unsigned, '@context': [...unsigned['@context'], jwtTerm], endorsementJwt: [forgedJwt] },
+      issuer,
+    );
+    expect(stepOf(await run(diWithForged), 'endorsements')?.result).toBe('warn');
     const badEndorsement = { ...endorsement, name: 'Changed' };
     const cred2 = await signDi({ ...unsignedCredential(issuer), endorsement: [badEndorsement] }, issuer);
     expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');

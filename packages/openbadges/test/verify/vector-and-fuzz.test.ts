@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bakeImage } from '../../src/bake/index.ts';
 import { type VerificationReport, verify } from '../../src/verify/index.ts';
 import { readSpec } from '../ob3/official-schema.ts';
-import { mapFetch, NOW, newIssuer, signDi, signJwt, tinyPng, unsignedCredential } from './fixtures.ts';
+import {
+  mapFetch,
+  NOW,
+  newIssuer,
+  signDi,
+  signJwt,
+  TINY_SVG,
+  tinyPng,
+  unsignedCredential,
+} from './fixtures.ts';
 
 const vector = readSpec('ob3/test-vector-eddsa-rdfc-2022.json');
 const stepOf = (r: VerificationReport, id: string) => r.steps.find((s) => s.id === id);
@@ -78,6 +87,47 @@ describe('verify never throws', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('on damaged baked images: truncations, flipped bytes, huge chunks and XML bombs are never valid', async () => {
+    const png = samples[2] as Uint8Array;
+    const svg = bakeImage(new TextEncoder().encode(TINY_SVG), {
+      kind: 'ob3-jwt',
+      text: samples[1] as string,
+    });
+    const damaged = fc.oneof(
+      fc.nat({ max: png.length - 1 }).map((n) => png.subarray(0, n)),
+      fc.nat({ max: svg.length - 1 }).map((n) => svg.subarray(0, n)),
+      // Every byte of the tiny PNG up to IEND is covered by a CRC or is structure, so a flip always shows.
+      fc.tuple(fc.nat({ max: png.length - 1 }), fc.integer({ min: 1, max: 255 })).map(([at, x]) => {
+        const copy = png.slice();
+        copy[at]! ^= x;
+        return copy;
+      }),
+      fc.integer({ min: 1 << 20, max: 0xffffffff }).map((length) => {
+        const copy = png.slice();
+        new DataView(copy.buffer).setUint32(33, length);
+        return copy;
+      }),
+      fc.tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 2, max: 16 })).map(([levels, width]) => {
+        let dtd = '<!ENTITY e0 "lol">';
+        for (let i = 1; i <= levels; i++) dtd += `<!ENTITY e${i} "${`&e${i - 1};`.repeat(width)}">`;
+        return `<?xml version="1.0"?><!DOCTYPE svg [${dtd}]><svg xmlns="http://www.w3.org/2000/svg"><text>&e${levels};</text></svg>`;
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(damaged, async (input) => {
+        const r = await verify(input, opts);
+        expect(isReport(r)).toBe(true);
+        expect(r.verdict).toBe('invalid');
+      }),
+      { numRuns: 150 },
+    );
+    const bomb = await verify(
+      '<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>',
+      opts,
+    );
+    expect(stepOf(bomb, 'format')).toMatchObject({ result: 'fail', code: 'SVG_FORBIDDEN' });
   });
 
   it('on random JSON values and mutations of a real credential', async () => {
