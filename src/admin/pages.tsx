@@ -2,6 +2,7 @@ import type { FailedJob, JobCounts } from '../jobs/queue.ts';
 import type { MailMessage, MailSummary } from '../mail/mailbox.ts';
 import { Alert, CsrfField, EmptyState, PageHeader, Pager, Pill } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
+import { StatCard } from '../orgs/stat-card.tsx';
 
 const when = (d: Date | null) =>
   d
@@ -20,15 +21,6 @@ export interface Overview {
   smtp: boolean;
 }
 
-function Stat(p: { label: string; value: number; href?: string }) {
-  return (
-    <div class="card" style="margin-bottom:0">
-      <div class="stat">{p.value}</div>
-      <div class="muted">{p.href ? <a href={p.href}>{p.label}</a> : p.label}</div>
-    </div>
-  );
-}
-
 export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string }) {
   const { o } = p;
   return (
@@ -36,12 +28,12 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
       <PageHeader title="Platform administration" lead="The state of this Laurel server." />
       {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
       <div class="grid" style="margin-bottom:1rem">
-        <Stat label="Accounts" value={o.users} />
-        <Stat label="Organizations" value={o.orgs} />
-        <Stat label="Jobs waiting" value={o.jobs.pending} />
-        <Stat label="Jobs failed" value={o.jobs.failed} />
-        <Stat label="Emails waiting" value={o.mail.pending} href="/admin/mail" />
-        <Stat label="Emails sent" value={o.mail.sent} href="/admin/mail" />
+        <StatCard label="Accounts" value={o.users} />
+        <StatCard label="Organizations" value={o.orgs} />
+        <StatCard label="Jobs waiting" value={o.jobs.pending} />
+        <StatCard label="Jobs failed" value={o.jobs.failed} />
+        <StatCard label="Emails waiting" value={o.mail.pending} href="/admin/mail" />
+        <StatCard label="Emails sent" value={o.mail.sent} href="/admin/mail" />
       </div>
       <section class="card" aria-labelledby="h-mail">
         <h2 id="h-mail">Email</h2>

@@ -28,6 +28,7 @@ import {
   revokeInvitation,
 } from './invitations.ts';
 import { ManageLayout } from './manage-layout.tsx';
+import { StatCard } from './stat-card.tsx';
 import {
   type Org,
   type OrgInput,
@@ -185,27 +186,38 @@ function PublicOrgPage(props: {
   };
   if (org.description) meta['og:description'] = org.description.slice(0, 300);
   if (org.hasLogo) meta['og:image'] = `${props.url}/logo`;
+  // Without a logo the text takes the whole width rather than sitting beside an empty column.
+  const about = (
+    <div class="stack">
+      <h1>{org.name}</h1>
+      {org.description ? <p class="lead">{org.description}</p> : null}
+      {org.website || org.contactEmail ? (
+        <p>
+          {org.website ? (
+            <a href={org.website} rel="nofollow noopener">
+              {org.website}
+            </a>
+          ) : null}
+          {org.website && org.contactEmail ? ' · ' : null}
+          {org.contactEmail ? <a href={`mailto:${org.contactEmail}`}>{org.contactEmail}</a> : null}
+        </p>
+      ) : null}
+      <p class="muted small">
+        Issuer identity: <code>{props.did}</code> · <a href={`/orgs/${org.slug}/did.json`}>DID document</a> ·{' '}
+        <a href={`/orgs/${org.slug}/profile.json`}>Profile</a>
+      </p>
+    </div>
+  );
   return (
     <Layout ctx={props.ctx} title={org.name} description={org.description?.slice(0, 300)} meta={meta}>
-      <div class="badge-hero">
-        {org.hasLogo ? <img src={`/orgs/${org.slug}/logo`} alt={`${org.name} logo`} /> : <div />}
-        <div class="stack">
-          <h1>{org.name}</h1>
-          {org.description ? <p class="lead">{org.description}</p> : null}
-          {org.website ? (
-            <p>
-              <a href={org.website} rel="nofollow noopener">
-                {org.website}
-              </a>
-            </p>
-          ) : null}
-          <p class="muted small">
-            Issuer identity: <code>{props.did}</code> ·{' '}
-            <a href={`/orgs/${org.slug}/did.json`}>DID document</a> ·{' '}
-            <a href={`/orgs/${org.slug}/profile.json`}>Profile</a>
-          </p>
+      {org.hasLogo ? (
+        <div class="badge-hero">
+          <img src={`/orgs/${org.slug}/logo`} alt={`${org.name} logo`} />
+          {about}
         </div>
-      </div>
+      ) : (
+        about
+      )}
       <h2>Badges</h2>
       {props.templates.length === 0 ? (
         <EmptyState title={`${org.name} has no published badges yet.`} />
@@ -238,31 +250,13 @@ function OverviewPage(props: {
   return (
     <ManageLayout ctx={props.ctx} org={org} role={role} active="overview" title="Overview">
       <PageHeader title={org.name} lead={`You are ${role} of this organization.`} />
-      <div class="grid">
-        <div class="card stat">
-          <strong>{counts.active}</strong>
-          <span>active templates</span>
-        </div>
-        <div class="card stat">
-          <strong>{counts.draft}</strong>
-          <span>drafts</span>
-        </div>
-        <div class="card stat">
-          <strong>{counts.archived}</strong>
-          <span>archived</span>
-        </div>
-        <div class="card stat">
-          <strong>{props.awards.issued}</strong>
-          <span>badges issued</span>
-        </div>
-        <div class="card stat">
-          <strong>{props.awards.pending}</strong>
-          <span>waiting to be claimed</span>
-        </div>
-        <div class="card stat">
-          <strong>{props.members}</strong>
-          <span>members</span>
-        </div>
+      <div class="grid" style="margin-bottom:1rem">
+        <StatCard label="active templates" value={counts.active} href={`${base}/templates`} />
+        <StatCard label="drafts" value={counts.draft} />
+        <StatCard label="archived" value={counts.archived} />
+        <StatCard label="badges issued" value={props.awards.issued} href={`${base}/awards`} />
+        <StatCard label="waiting to be claimed" value={props.awards.pending} />
+        <StatCard label="members" value={props.members} />
       </div>
       <h2>Next steps</h2>
       <ul>

@@ -79,6 +79,8 @@ describe('organization routes', () => {
     expect(res.body).toContain('The &lt;b&gt;Guild&lt;/b&gt;');
     expect(res.body).not.toContain('<b>Guild</b>');
     expect(res.body).toContain('property="og:title"');
+    // No logo yet: no empty image column beside the name.
+    expect(res.body).not.toContain('badge-hero');
     const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
     expect(dash.body).not.toContain('<b>Guild</b>');
     expect(dash.body).toContain('noindex');
@@ -151,7 +153,10 @@ describe('organization routes', () => {
   it('counts issued badges on the overview and serves an uploaded SVG logo cleaned, with a strict CSP', async () => {
     await issueTestAward({ db: t.db, config }, { org });
     const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
-    expect(dash.body).toMatch(/<strong>1<\/strong>\s*<span>badges issued<\/span>/);
+    // The count and its label are separate lines, never run together ("1badges issued").
+    expect(dash.body).toMatch(
+      /<div class="stat">1<\/div><div class="muted"><a href="\/manage\/guild\/awards">badges issued<\/a>/,
+    );
     const boundary = 'LOGOBOUNDARY';
     const svg =
       '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><circle cx="5" cy="5" r="4"/></svg>';
@@ -198,10 +203,14 @@ describe('organization routes', () => {
     const ok = await post('admin', '/manage/guild/settings', {
       name: 'The <b>Guild</b>',
       website: 'https://guild.test',
+      contactEmail: 'Badges@Guild.test',
       linkedinOrgId: '4242',
       reminderDays: '5, 20',
     });
     expect(ok.statusCode).toBe(303);
+    const page = (await app.inject({ url: '/orgs/guild' })).body;
+    expect(page).toContain('href="https://guild.test"');
+    expect(page).toContain('<a href="mailto:badges@guild.test">badges@guild.test</a>');
     const boundary = 'XBOUNDARY';
     const body = [
       `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf.token}\r\n`,
