@@ -1,4 +1,9 @@
-import { createGuardedFetch, type VerificationReport, verify } from '@laurel/openbadges/verify';
+import {
+  createGuardedFetch,
+  unreadableStep,
+  type VerificationReport,
+  verify,
+} from '@laurel/openbadges/verify';
 import { parse } from './args.ts';
 import { CliError, out, readInput } from './io.ts';
 
@@ -6,28 +11,10 @@ const USAGE = 'laurel verify <file|url|-> [--json] [--email address] [--allow-pr
 
 const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;
 
-// Codes meaning the input itself could not be read as a badge (exit 2, like a bad file).
-const UNREADABLE = new Set([
-  'INPUT_UNRECOGNIZED',
-  'INPUT_TOO_LARGE',
-  'JSON_INVALID',
-  'JWT_INVALID',
-  'PNG_INVALID',
-  'PNG_BAD_CRC',
-  'PNG_NO_CREDENTIAL',
-  'SVG_INVALID',
-  'SVG_NO_CREDENTIAL',
-  'SVG_FORBIDDEN',
-  'PNG_MULTIPLE_CREDENTIALS',
-  'SVG_MULTIPLE_CREDENTIALS',
-]);
-
+/** 0 valid, 1 not valid (or not fully checked), 2 when the input is not a readable badge. */
 export function exitCodeFor(report: VerificationReport): number {
   if (report.verdict === 'valid') return 0;
-  const format = report.steps.find((s) => s.id === 'format');
-  if (report.format === 'unknown' && format?.result === 'fail' && format.code && UNREADABLE.has(format.code))
-    return 2;
-  return 1;
+  return unreadableStep(report) ? 2 : 1;
 }
 
 export function renderReport(r: VerificationReport): string {

@@ -7,5 +7,11 @@ export {
   type GuardedFetchOptions,
   isBlockedAddress,
 } from './fetch.ts';
-export type { CredentialFormat, StepId, VerificationReport, VerificationStep } from './report.ts';
+export {
+  type CredentialFormat,
+  type StepId,
+  unreadableStep,
+  type VerificationReport,
+  type VerificationStep,
+} from './report.ts';
 export { findJsonLdLink, type KeyResolver, type VerifyOptions, verify } from './verify.ts';

@@ -75,3 +75,54 @@ export const UNREACHABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   'FETCH_BLOCKED',
   'STATUS_UNREACHABLE',
 ]);
+
+/** Format failures that mean "this is not a badge that can be read", as opposed to one that fails a check. */
+const UNREADABLE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'INPUT_UNRECOGNIZED',
+  'INPUT_TOO_LARGE',
+  'JSON_INVALID',
+  'JWT_INVALID',
+  'PNG_INVALID',
+  'PNG_BAD_CRC',
+  'PNG_NO_CREDENTIAL',
+  'PNG_MULTIPLE_CREDENTIALS',
+  'SVG_INVALID',
+  'SVG_NO_CREDENTIAL',
+  'SVG_FORBIDDEN',
+  'SVG_MULTIPLE_CREDENTIALS',
+]);
+
+/**
+ * The failed format step when the input could not be read as a badge at all (a photo without a
+ * baked credential, random text), so callers can answer "unreadable" rather than "not valid".
+ */
+export function unreadableStep(report: VerificationReport): VerificationStep | undefined {
+  if (report.verdict === 'valid' || report.format !== 'unknown') return undefined;
+  const failed = report.steps.find((s) => s.result === 'fail');
+  return failed?.code && UNREADABLE_INPUT_CODES.has(failed.code) ? failed : undefined;
+}
+
+// The checks every report lists, in order; endorsements appear only for OB 3.0 credentials.
+const CORE_STEPS: readonly StepId[] = [
+  'format',
+  'parse',
+  'schema',
+  'proof',
+  'key',
+  'issuer',
+  'dates',
+  'status',
+  'recipient',
+];
+
+/** Adds the checks a report stopped before, as skipped, so every report lists every check. */
+export function withSkippedSteps(steps: VerificationStep[]): VerificationStep[] {
+  const done = new Set(steps.map((s) => s.id));
+  const missing = CORE_STEPS.filter((id) => !done.has(id));
+  return missing.length === 0
+    ? steps
+    : [
+        ...steps,
+        ...missing.map((id) => step(id, 'skipped', 'Not checked, because an earlier check failed.')),
+      ];
+}

@@ -21,6 +21,7 @@ import {
   UNREACHABLE_CODES,
   type VerificationReport,
   type VerificationStep,
+  withSkippedSteps,
 } from './report.ts';
 
 export type KeyResolver = (
@@ -1012,7 +1013,7 @@ function finish(
     ...(report.achievement ? { achievement: report.achievement } : {}),
     ...(report.validFrom ? { validFrom: report.validFrom } : {}),
     ...(report.validUntil ? { validUntil: report.validUntil } : {}),
-    steps: report.steps,
+    steps: withSkippedSteps(report.steps),
   };
 }
 

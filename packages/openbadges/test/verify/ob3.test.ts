@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bakeImage } from '../../src/bake/index.ts';
 import { buildEndorsementCredential } from '../../src/ob3/index.ts';
-import { type VerificationReport, verify } from '../../src/verify/index.ts';
+import { unreadableStep, type VerificationReport, verify } from '../../src/verify/index.ts';
 import {
   mapFetch,
   NOW,
@@ -355,6 +355,18 @@ describe('verify: baked images', () => {
       code: 'PNG_NO_CREDENTIAL',
       message: 'The PNG image has no badge baked into it.',
     });
+    expect(unreadableStep(r)).toBe(stepOf(r, 'format'));
+    // The checks it never reached are listed as skipped.
+    expect(r.steps.map((s) => [s.id, s.result])).toEqual([
+      ['format', 'fail'],
+      ...['parse', 'schema', 'proof', 'key', 'issuer', 'dates', 'status', 'recipient'].map((id) => [
+        id,
+        'skipped',
+      ]),
+    ]);
+    expect(stepOf(r, 'proof')?.message).toBe('Not checked, because an earlier check failed.');
+    // A badge that fails a check is not "unreadable".
+    expect(unreadableStep(await run(mutate(di, 'name')))).toBeUndefined();
   });
 });
 
