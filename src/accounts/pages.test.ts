@@ -6,6 +6,7 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
+import { makeTestUser } from '../orgs/testing.ts';
 
 const config = testConfig();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -195,6 +196,33 @@ describe('account pages', () => {
     const page = await x.post('/login', { email: 'ada@example.org', password: 'first account pw' });
     expect(page.statusCode).toBe(429);
     expect(page.body).toContain('Too many attempts');
+    await sql`DELETE FROM rate_limits`.execute(t.db);
+  });
+
+  it('limits reset and login-link emails per address: 429 past five, and no more mail queued', async () => {
+    await sql`DELETE FROM rate_limits`.execute(t.db);
+    const x = browser(app);
+    const { email } = await makeTestUser(t.db, 'Rita Reset');
+    const count = async () =>
+      (
+        await t.db
+          .selectFrom('emails')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('to_address', '=', email)
+          .executeTakeFirstOrThrow()
+      ).n;
+    for (const [page, scope] of [
+      ['/forgot', 'reset'],
+      ['/login/link', 'login link'],
+    ] as const) {
+      await x.get(page);
+      const before = Number(await count());
+      const codes: number[] = [];
+      for (let i = 0; i < 6; i++)
+        codes.push((await x.post(page, { email: ` ${email.toUpperCase()} ` })).statusCode);
+      expect(codes, scope).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(Number(await count()) - before, scope).toBe(5);
+    }
     await sql`DELETE FROM rate_limits`.execute(t.db);
   });
 
