@@ -504,7 +504,7 @@ async function checkJwt(
     const message =
       err.code === 'PROOF_INVALID'
         ? 'The signature does not match the credential: it was changed after it was signed.'
-        : `The token is not a valid VC-JWT: ${err.message}`;
+        : `The token is not a valid VC-JWT: ${lowerFirst(err.message)}`;
     return {
       steps: [
         step('proof', 'fail', message, { code: err.code, detail: err.message }),

@@ -324,6 +324,31 @@ describe('verify: OB 3.0 VC-JWT', () => {
     expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
   });
 
+  it('accepts the older form with the credential in a vc claim, and checks its claims', async () => {
+    const { CompactSign } = await import('jose');
+    const { privateKeyObject } = await import('../../src/proof/index.ts');
+    const { validUntil: _until, ...cred } = unsignedCredential(issuer) as Record<string, any>;
+    const sign = (payload: object) =>
+      new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: issuer.vm })
+        .sign(privateKeyObject(issuer.secretKey));
+    const claims = { iss: issuer.did, jti: cred.id, nbf: Date.parse(cred.validFrom) / 1000 };
+    const ok = await run(await sign({ ...claims, vc: cred }));
+    expect(ok, JSON.stringify(ok.steps)).toMatchObject({ verdict: 'valid', format: 'ob3-jwt' });
+    // exp stands for validUntil in this form, so the date check sees it.
+    const expired = await run(
+      await sign({ ...claims, exp: Date.parse('2026-01-01T00:00:00Z') / 1000, vc: cred }),
+    );
+    expect(stepOf(expired, 'dates')).toMatchObject({ result: 'fail', code: 'EXPIRED' });
+    const lying = await run(await sign({ ...claims, iss: other.did, vc: cred }));
+    expect(stepOf(lying, 'proof')).toMatchObject({
+      result: 'fail',
+      code: 'JWT_INVALID',
+      message: 'The token is not a valid VC-JWT: the JWT iss claim does not match the credential.',
+    });
+    expect(lying.verdict).toBe('invalid');
+  });
+
   it('reports dates and recipient for JWTs too', async () => {
     expect((await run(jwt, { now: new Date('2031-01-01T00:00:00Z') })).status).toBe('expired');
     expect((await run(jwt, { now: new Date('2020-01-01T00:00:00Z') })).status).toBe('not-yet-valid');
