@@ -2,7 +2,7 @@ import { decodeBitstring } from '@laurel/openbadges/status';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifiedEmailsOf } from '../accounts/service.ts';
-import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { FORM, type TestSession, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
@@ -11,7 +11,7 @@ import { getAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { getItemForAward } from '../wallet/service.ts';
 
-describe('claim pages', () => {
+describe('claim pages and API', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance;
   let ctx: AppContext;
@@ -180,5 +180,99 @@ describe('claim pages', () => {
     const res = await app.inject({ url: '/claim/this-token-does-not-exist-at-all' });
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('not valid');
+  });
+
+  /** POST /api/v1/claims/:token/accept as `s`, with its CSRF header unless `csrf` is false. */
+  const apiAccept = (token: string, s: TestSession, csrf = true) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${token}/accept`,
+      cookies: s.cookies,
+      headers: csrf ? { 'x-csrf-token': s.csrf } : {},
+    });
+
+  it('API: shows the badge to the link holder, accepts with a session and CSRF header, then says accepted', async () => {
+    const { claimToken, award, template, org } = await issueTestAward(ctx, {
+      recipientName: 'Api Earner',
+      recipientEmail: 'api.earner@example.org',
+    });
+    const look = await app.inject({ url: `/api/v1/claims/${claimToken}` });
+    expect(look.statusCode).toBe(200);
+    expect(look.headers['cache-control']).toContain('no-store');
+    expect(look.json()).toMatchObject({
+      state: 'open',
+      awardId: award.id,
+      walletItemId: null,
+      badge: { name: template.name },
+      issuer: { name: org.name, url: `${ctx.config.baseUrl}/orgs/${org.slug}` },
+      recipient: { name: 'Api Earner', email: 'api.earner@example.org', isMine: false },
+    });
+
+    const visitor = await sessionFor(t.db, ctx.config);
+    const anon = await apiAccept(claimToken, visitor);
+    expect(anon.statusCode).toBe(401);
+    const user = await makeUser(t.db);
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const noCsrf = await apiAccept(claimToken, s, false);
+    expect(noCsrf.statusCode).toBe(403);
+    expect((await getAward(t.db, award.id))?.state).toBe('pending');
+
+    const ok = await apiAccept(claimToken, s);
+    expect(ok.statusCode).toBe(200);
+    const item = await getItemForAward(t.db, award.id);
+    expect(ok.json()).toEqual({ state: 'accepted', awardId: award.id, walletItemId: item!.id });
+    expect(await verifiedEmailsOf(t.db, user.id)).toContain('api.earner@example.org');
+
+    // The earner sees it accepted; anyone else learns nothing of the badge.
+    const mine = await app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: s.cookies });
+    expect(mine.json()).toEqual({ state: 'accepted', awardId: award.id, walletItemId: item!.id });
+    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    const used = await app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: other.cookies });
+    expect(used.statusCode).toBe(409);
+    expect(used.body).not.toContain(template.name);
+    expect(used.body).not.toContain('api.earner');
+    const steal = await apiAccept(claimToken, other);
+    expect(steal.statusCode).toBe(409);
+    expect((await getAward(t.db, award.id))?.claimedBy).toBe(user.id);
+  });
+
+  it('API: declines only with confirm: true, for good', async () => {
+    const { claimToken, award } = await issueTestAward(ctx, {
+      recipientName: 'Declining Person',
+      recipientEmail: 'decline.api@example.org',
+    });
+    for (const payload of [{}, { confirm: false }, { confirm: 'yes' }]) {
+      const res = await app.inject({ method: 'POST', url: `/api/v1/claims/${claimToken}/reject`, payload });
+      expect([400, 422], JSON.stringify(payload)).toContain(res.statusCode);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await getAward(t.db, award.id))?.state).toBe('pending');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claimToken}/reject`,
+      payload: { confirm: true },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ state: 'rejected' });
+    expect(await getAward(t.db, award.id)).toMatchObject({
+      state: 'rejected',
+      recipientName: null,
+      recipientEmail: null,
+    });
+    const after = await app.inject({ url: `/api/v1/claims/${claimToken}` });
+    expect(after.statusCode).toBe(410);
+    expect(after.body).not.toContain('Declining Person');
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/v1/claims/${claimToken}/reject`,
+      payload: { confirm: true },
+    });
+    expect(again.statusCode).toBe(410);
+  });
+
+  it('API: an unknown token is a 404 problem', async () => {
+    const res = await app.inject({ url: '/api/v1/claims/not-a-token-anyone-was-given' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -31,7 +31,7 @@ export type Claim =
   /** Accepted by another account: nothing of the badge is shown. */
   | { kind: 'used' }
   /** Accepted by this viewer: the wallet item. */
-  | { kind: 'mine'; itemId: string }
+  | { kind: 'mine'; itemId: string; awardId: string }
   | { kind: 'rejected' }
   | { kind: 'revoked'; reason: string | null }
   | { kind: 'expired'; award: Award; org: Org; template: Template }
@@ -54,7 +54,7 @@ export async function lookupClaim(ctx: AppContext, token: string, viewerId: stri
       // The wallet item is written right after the award is accepted; should that write have
       // failed, the earner's next visit creates it.
       const item = (await getItemForAward(ctx.db, award.id)) ?? (await walletItemFor(ctx, award, viewerId));
-      if (item) return { kind: 'mine', itemId: item.id };
+      if (item) return { kind: 'mine', itemId: item.id, awardId: award.id };
     }
     return { kind: 'used' };
   }
@@ -91,7 +91,8 @@ async function walletItemFor(ctx: AppContext, award: Award, userId: string): Pro
   });
 }
 
-function refuse(claim: Claim): never {
+/** The error for a claim that cannot be shown or acted on. */
+export function refuse(claim: Claim): never {
   switch (claim.kind) {
     case 'unknown':
       throw new LaurelError('NOT_FOUND', 'This claim link is not valid.');

@@ -110,7 +110,20 @@ export function BadgeBody(props: { view: BadgeView; report: VerificationReport }
               <li>
                 <a href={`/c/${award.id}/image.png`} download={`${slugify(template.name)}.png`}>
                   Badge image with the credential baked in
+                </a>{' '}
+                (PNG; also as{' '}
+                <a href={`/c/${award.id}/image.svg`} download={`${slugify(template.name)}.svg`}>
+                  SVG
                 </a>
+                , or for Open Badges 2.0 backpacks as{' '}
+                <a href={`/c/${award.id}/image.png?ob=2`} download={`${slugify(template.name)}-ob2.png`}>
+                  PNG
+                </a>{' '}
+                or{' '}
+                <a href={`/c/${award.id}/image.svg?ob=2`} download={`${slugify(template.name)}-ob2.svg`}>
+                  SVG
+                </a>
+                )
               </li>
               <li>
                 <a href="/verify">Verify a copy yourself</a> (upload the image or the JSON)

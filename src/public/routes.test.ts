@@ -301,7 +301,14 @@ describe('public badge pages', () => {
   it('documents the JSON routes in the OpenAPI document', async () => {
     const doc = (await get('/api/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/me/badges', '/api/v1/me/badges/{id}']),
+      expect.arrayContaining([
+        '/api/v1/me/badges',
+        '/api/v1/me/badges/{id}',
+        '/api/v1/me/badges/import',
+        '/api/v1/claims/{token}',
+        '/api/v1/claims/{token}/accept',
+        '/api/v1/claims/{token}/reject',
+      ]),
     );
   });
 

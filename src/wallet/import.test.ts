@@ -84,6 +84,7 @@ describe('importing badges', () => {
       const e = await importBadge(ctx, user.id, { text: url }).catch((err) => err);
       expect(e, url).toMatchObject({ code: 'INVALID' });
       expect(e.message).toMatch(/could not be (verified|checked)/);
+      expect(e.message, url).toContain('private or reserved network');
     }
     expect(await count()).toBe(before);
   });
@@ -197,5 +198,85 @@ describe('importing badges', () => {
     expect(page.body).toContain('Issued by mistake');
     const list = await app.inject({ url: '/wallet?state=revoked', cookies: s.cookies });
     expect(list.body).toContain(`/wallet/${item.id}`);
+  });
+
+  it('imports through the JSON API (a VC-JWT, an OB 2.0 hosted URL); the detail re-verifies', async () => {
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const post = (payload: unknown, session = s) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/me/badges/import',
+        cookies: session.cookies,
+        headers: { 'x-csrf-token': session.csrf },
+        payload: payload as Record<string, unknown>,
+      });
+    const first = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
+    const jwt = await post({ jwt: first.award.credentialJwt });
+    expect(jwt.statusCode, jwt.body).toBe(201);
+    expect(jwt.json()).toMatchObject({ imported: true, state: 'valid', visibility: 'private' });
+    const second = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
+    const hosted = await post({ url: `${ctx.config.baseUrl}/ob2/assertions/${second.award.id}` });
+    expect(hosted.statusCode, hosted.body).toBe(201);
+    const id = hosted.json().id as string;
+
+    const detail = await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.json()).toMatchObject({ id, state: 'valid', verification: { verdict: 'valid' } });
+    await revokeAward(ctx, second.award.id, 'Wrong person');
+    await t.db
+      .updateTable('wallet_items')
+      .set({ last_verified_at: new Date(Date.now() - 3600_000) })
+      .where('id', '=', id)
+      .execute();
+    const later = await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
+    expect(later.json().verification).toMatchObject({ status: 'revoked' });
+    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    expect((await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: other.cookies })).statusCode).toBe(
+      404,
+    );
+    // Not the recipient: refused with the reason.
+    const refused = await post({ jwt: first.award.credentialJwt }, other);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().detail).toContain('not one of your confirmed addresses');
+  });
+
+  it('the JSON API refuses bad input with a problem and stores nothing', async () => {
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const before = await count();
+    const post = (payload: Record<string, unknown>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/me/badges/import',
+        cookies: s.cookies,
+        headers: { 'x-csrf-token': s.csrf },
+        payload,
+      });
+    const cases: [Record<string, unknown>, number, RegExp][] = [
+      [{ imageBase64: randomBytes(4096).toString('base64') }, 422, /not a badge/],
+      [{ imageBase64: Buffer.from(HOSTILE_SVG).toString('base64') }, 422, /no readable badge/],
+      [{ url: 'http://127.0.0.1:9/badge.json' }, 422, /private or reserved network/],
+      [{ url: 'http://[::1]/badge.json' }, 422, /private or reserved network/],
+      [{ credential: '{"@context": 1' }, 422, /could not be verified/],
+      [{ jwt: 'a.b.c', url: 'https://example.org/b' }, 422, /exactly one/],
+      [{}, 422, /exactly one/],
+      [{ imageBase64: Buffer.alloc(5 * 1024 * 1024 + 10_000).toString('base64') }, 413, /larger than 5 MB/],
+      // Past the route's body limit the server refuses before reading the JSON.
+      [{ imageBase64: Buffer.alloc(8 * 1024 * 1024).toString('base64') }, 413, /larger than/],
+    ];
+    for (const [payload, status, message] of cases) {
+      const res = await post(payload);
+      const label = JSON.stringify(payload).slice(0, 80);
+      expect(res.statusCode, label).toBe(status);
+      expect(res.headers['content-type'], label).toContain('application/problem+json');
+      expect(res.json().detail, label).toMatch(message);
+    }
+    const noCsrf = await app.inject({
+      method: 'POST',
+      url: '/api/v1/me/badges/import',
+      cookies: s.cookies,
+      payload: { url: 'https://example.org/b' },
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(await count()).toBe(before);
   });
 });

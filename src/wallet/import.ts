@@ -22,6 +22,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
+export const importTooLarge = () =>
+  new LaurelError('TOO_LARGE', `The file is larger than ${MAX_IMPORT_MB} MB; badge files are far smaller.`);
+
 const refuse = (message: string) => new LaurelError('INVALID', message, [{ field: 'badge', message }]);
 
 interface Prepared {
@@ -36,11 +39,7 @@ interface Prepared {
 function prepare(input: ImportInput): Prepared {
   if ('file' in input) {
     const bytes = input.file;
-    if (bytes.length > MAX_IMPORT_BYTES)
-      throw new LaurelError(
-        'TOO_LARGE',
-        `The file is larger than ${MAX_IMPORT_MB} MB; badge files are far smaller.`,
-      );
+    if (bytes.length > MAX_IMPORT_BYTES) throw importTooLarge();
     if (bytes.length === 0) throw refuse('The file is empty.');
     const type = detectImageType(bytes);
     if (type === 'svg') {
@@ -163,7 +162,9 @@ export async function importBadge(ctx: AppContext, userId: string, input: Import
     throw refuse(`This badge has been revoked by its issuer. ${report.summary}`);
   if (report.verdict !== 'valid' && report.status !== 'expired') {
     const step = failedStep(report);
-    const why = step ? `${step.title}: ${step.message}` : report.summary;
+    // A fetch failure's detail names its cause: a private address refused, no such host, a timeout.
+    const cause = step?.code?.startsWith('FETCH_') && step.detail ? ` ${step.detail}` : '';
+    const why = step ? `${step.title}: ${step.message}${cause}` : report.summary;
     throw refuse(
       report.verdict === 'invalid'
         ? `This badge could not be verified, so it was not added. ${why}`

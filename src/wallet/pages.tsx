@@ -129,6 +129,7 @@ function WalletList(props: {
             { value: 'valid', label: 'Valid' },
             { value: 'expired', label: 'Expired' },
             { value: 'revoked', label: 'Revoked' },
+            { value: 'unverified', label: 'Not verified' },
           ]}
         />
         <Select
@@ -285,24 +286,26 @@ function ItemPage(props: {
                 : 'It shows on your public profile when that is public.'
               : 'Only you can see it.'}
           </p>
-          <form method="post" action={`/wallet/${item.id}/visibility`} class="inline">
-            <CsrfField token={props.ctx.csrfToken} />
-            <input type="hidden" name="visibility" value={isPublic ? 'private' : 'public'} />
-            <button type="submit" class="button">
-              {isPublic ? 'Make private' : 'Make public'}
-            </button>
-          </form>
-          {award ? (
-            <form method="post" action={`/wallet/${item.id}/recipient-name`} class="inline">
+          <div class="form-actions">
+            <form method="post" action={`/wallet/${item.id}/visibility`} class="inline">
               <CsrfField token={props.ctx.csrfToken} />
-              <input type="hidden" name="show" value={item.showRecipientName ? 'no' : 'yes'} />
-              <button type="submit" class="button small">
-                {item.showRecipientName
-                  ? 'Hide my name on the public page'
-                  : 'Show my name on the public page'}
+              <input type="hidden" name="visibility" value={isPublic ? 'private' : 'public'} />
+              <button type="submit" class="button">
+                {isPublic ? 'Make private' : 'Make public'}
               </button>
             </form>
-          ) : null}
+            {award ? (
+              <form method="post" action={`/wallet/${item.id}/recipient-name`} class="inline">
+                <CsrfField token={props.ctx.csrfToken} />
+                <input type="hidden" name="show" value={item.showRecipientName ? 'no' : 'yes'} />
+                <button type="submit" class="button small">
+                  {item.showRecipientName
+                    ? 'Hide my name on the public page'
+                    : 'Show my name on the public page'}
+                </button>
+              </form>
+            ) : null}
+          </div>
         </div>
       </section>
       <div class="two-col">
@@ -347,6 +350,11 @@ function ItemPage(props: {
                 <li>
                   <a href={`/c/${award.id}/image.png?ob=2`} download="badge-ob2.png">
                     PNG for Open Badges 2.0 backpacks
+                  </a>
+                </li>
+                <li>
+                  <a href={`/c/${award.id}/image.svg?ob=2`} download="badge-ob2.svg">
+                    SVG for Open Badges 2.0 backpacks
                   </a>
                 </li>
                 <li>

@@ -1,10 +1,19 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
-import type { AppContext } from '../http/context.ts';
-import { forgetBadge } from '../public/badge-view.ts';
+import type { AppContext, CurrentUser } from '../http/context.ts';
+import { awardReport, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
+import { decodeBase64Image } from '../verification/input.ts';
+import {
+  type ImportInput,
+  MAX_IMPORT_BYTES,
+  currentReport,
+  importBadge,
+  importTooLarge,
+  stripCredential,
+} from './import.ts';
 import { type WalletEntry, walletEntries } from './pages.tsx';
 import { getOwnItem, setShowRecipientName, setVisibility } from './service.ts';
 
@@ -28,6 +37,53 @@ const Badge = Type.Object({
   validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   addedAt: Type.String({ format: 'date-time' }),
 });
+
+const ItemParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+// Base64 of the largest importable file in a JSON body, with room for the braces.
+const IMPORT_BODY_LIMIT = Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 64 * 1024;
+const ImportBody = Type.Object(
+  {
+    url: Type.Optional(Type.String({ maxLength: 2000, description: 'An https address of a hosted badge.' })),
+    credential: Type.Optional(
+      Type.Union([Type.Object({}, { additionalProperties: true }), Type.String()], {
+        description: 'An OB 3.0 credential or OB 2.0 assertion, as an object or as JSON text.',
+      }),
+    ),
+    jwt: Type.Optional(Type.String({ description: 'A VC-JWT or an OB 2.0 signed assertion.' })),
+    imageBase64: Type.Optional(
+      Type.String({ description: 'A baked PNG or SVG, base64-encoded (5 MB at most).' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Exactly one of url, credential, jwt or imageBase64.' },
+);
+type ImportBody = Static<typeof ImportBody>;
+
+function importInput(body: ImportBody): ImportInput {
+  const given = (['url', 'credential', 'jwt', 'imageBase64'] as const).filter(
+    (k) => body[k] !== undefined && body[k] !== '',
+  );
+  if (given.length !== 1) {
+    const message = 'Send exactly one of url, credential, jwt or imageBase64.';
+    throw new LaurelError('INVALID', message, [{ field: given[1] ?? 'url', message }]);
+  }
+  const key = given[0]!;
+  if (key === 'imageBase64') {
+    // Sized before decoding (3/4 of the text), so the refusal names the import's own limit.
+    if (Math.floor((body.imageBase64!.length * 3) / 4) > MAX_IMPORT_BYTES + 4) throw importTooLarge();
+    return { file: decodeBase64Image(body.imageBase64!) };
+  }
+  const value = body[key]!;
+  return { text: typeof value === 'string' ? value : JSON.stringify(value) };
+}
+
+/** The wallet is changed by its owner's session, never with an API key (keys act for an org). */
+export function requireSessionUser(request: FastifyRequest): CurrentUser {
+  const user = requireUser(request);
+  if (request.headers.authorization)
+    throw new LaurelError('FORBIDDEN', 'Wallets are changed by their owner, signed in, not with an API key.');
+  return user;
+}
 
 const Patch = Type.Object(
   {
@@ -86,12 +142,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      if (request.headers.authorization)
-        throw new LaurelError(
-          'FORBIDDEN',
-          'Wallets are changed by their owner, signed in, not with an API key.',
-        );
+      const user = requireSessionUser(request);
       let item = await getOwnItem(ctx.db, user.id, request.params.id);
       const { visibility, showRecipientName } = request.body;
       if (visibility) item = await setVisibility(ctx.db, user.id, item.id, visibility);
@@ -101,6 +152,63 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       reply.header('cache-control', 'private, no-store');
       return present(ctx, entry);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/me/badges/:id',
+    {
+      schema: {
+        tags: ['My badges'],
+        summary: 'One badge of my wallet with its verification report',
+        description:
+          'Signed-in session only. An imported badge is verified again when its last report is over a minute old, so a revocation or expiry since shows.',
+        params: ItemParams,
+        response: {
+          200: Type.Object({
+            ...Badge.properties,
+            verification: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
+              description: 'The verification report (as from POST /api/v1/verify, without the credential).',
+            }),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const item = await getOwnItem(ctx.db, user.id, request.params.id);
+      const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
+      let verification: unknown = null;
+      if (item.awardId) {
+        const view = await loadBadgeView(ctx, item.awardId, user.id);
+        if (view) verification = stripCredential(await awardReport(ctx, view.award));
+      } else verification = await currentReport(ctx, item);
+      reply.header('cache-control', 'private, no-store');
+      return { ...present(ctx, entry), verification };
+    },
+  );
+
+  // Each import verifies (and may fetch a URL): bounded per client like the import page.
+  app.post<{ Body: ImportBody }>(
+    '/api/v1/me/badges/import',
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: {
+        tags: ['My badges'],
+        summary: 'Import a badge issued elsewhere',
+        description:
+          'Signed-in session with the `x-csrf-token` header. The badge is verified (URLs are fetched through the SSRF guard) and must be issued to one of my confirmed email addresses; it is stored private. A refusal is a 422 problem that says why, and stores nothing.',
+        body: ImportBody,
+        response: { 201: Badge },
+      },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } } as FastifyContextConfig,
+    },
+    async (request, reply) => {
+      const user = requireSessionUser(request);
+      const item = await importBadge(ctx, user.id, importInput(request.body));
+      const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
+      reply.header('cache-control', 'private, no-store');
+      return reply.status(201).send(present(ctx, entry));
     },
   );
 }

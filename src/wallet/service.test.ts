@@ -15,6 +15,7 @@ import { getAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { sendExpiryNotices } from './expiry.ts';
 import {
+  addImportedItem,
   engagementByTemplate,
   engagementCounts,
   getItemForAward,
@@ -159,6 +160,35 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
       .where('to_address', '=', user.email)
       .execute();
     expect(mails.filter((m) => m.subject.includes('expires'))).toHaveLength(1);
+  });
+
+  it('emails an earner once before an imported badge expires, not when it was revoked', async () => {
+    const user = await makeUser(t.db);
+    const imported = (name: string, status: string) =>
+      addImportedItem(t.db, {
+        userId: user.id,
+        credentialText: `{"name":"${name}"}`,
+        credentialHash: name,
+        format: 'ob3-json',
+        sourceUrl: null,
+        issuerName: 'Elsewhere',
+        issuerId: null,
+        badgeName: name,
+        badgeDescription: null,
+        image: null,
+        imageUrl: null,
+        validUntil: new Date(Date.now() + 5 * 86_400_000),
+        report: { verdict: status === 'revoked' ? 'invalid' : 'valid', status, summary: '', steps: [] },
+      });
+    await imported('Imported Current', 'valid');
+    await imported('Imported Revoked', 'revoked');
+    await sendExpiryNotices({}, job());
+    await sendExpiryNotices({}, job());
+    const subjects = (
+      await t.db.selectFrom('emails').select('subject').where('to_address', '=', user.email).execute()
+    ).map((m) => m.subject);
+    expect(subjects.filter((m) => m.includes('Imported Current'))).toHaveLength(1);
+    expect(subjects.filter((m) => m.includes('Imported Revoked'))).toHaveLength(0);
   });
 
   it('markEmailVerified is what a claim through sign-up relies on', async () => {
