@@ -10,6 +10,8 @@ import type { Org } from '../orgs/service.ts';
 import { type TestUser, makeMember, makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
+import { BATCH_PAGE_ROWS } from './bulk/pages.tsx';
+import { createBatch } from './bulk/service.ts';
 import { rejectAward } from './service.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
@@ -380,6 +382,37 @@ describe('issuing routes', () => {
     const done = await as('issuer', { url: page });
     expect(done.body).toContain('data-poll=');
     expect(done.body).toContain('Issued: 1');
+    const problems = await as('issuer', { url: `${page}?rows=problems` });
+    expect(problems.body).toContain('not an email address');
+    expect(problems.body).not.toContain('ann@bulk.example');
+    expect((await as('issuer', { url: `${page}?rows=everything` })).statusCode).toBe(400);
+  });
+
+  it('pages the rows of a large upload, so a 10,000-row preview stays one page of rows', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => `P${i},p${i}@bulk.example`);
+    rows[430] = 'Broken,not-mail';
+    const batchId = await createBatch(ctx, {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'big.csv',
+      data: Buffer.from(`name,email\n${rows.join('\n')}\n`),
+      createdBy: users.issuer.id,
+    });
+    const url = `/manage/${org.slug}/bulk/${batchId}`;
+    const first = await as('issuer', { url });
+    expect(first.statusCode).toBe(200);
+    expect(first.body.match(/<tr class=|<tr>/g)?.length).toBe(BATCH_PAGE_ROWS + 1);
+    expect(first.body).toContain('showing 1–200 of 450');
+    expect(first.body).toContain('Rows with problems (1)');
+    expect(first.body).toContain(`href="${url}?rows=all&amp;page=2"`);
+    const last = await as('issuer', { url: `${url}?page=3` });
+    expect(last.body).toContain('showing 401–450 of 450');
+    expect(last.body).toContain('p449@bulk.example');
+    expect(last.body).not.toContain('p399@bulk.example');
+    expect(last.body).not.toContain('page=4');
+    const problems = await as('issuer', { url: `${url}?rows=problems` });
+    expect(problems.body).toContain('showing 1–1 of 1');
+    expect(problems.body).toContain('Broken');
   });
 
   it('renders the API docs from the OpenAPI document, with no external scripts', async () => {

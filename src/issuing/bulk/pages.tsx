@@ -1,7 +1,7 @@
 // Bulk issuing from a CSV: upload → preview (every row with its errors, nothing issued) →
 // confirm → a background job issues in chunks → progress.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { LaurelError } from '../../errors.ts';
 import { pageContext } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
@@ -14,6 +14,7 @@ import {
   EmptyState,
   FormErrors,
   PageHeader,
+  Pager,
   Pill,
   Select,
   formatDate,
@@ -37,7 +38,22 @@ const BatchParams = Type.Object({
   slug: Type.String({ maxLength: 63 }),
   batchId: Type.String({ maxLength: 64 }),
 });
+const BatchQuery = Type.Object({
+  rows: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('problems')])),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+});
 const AnyBody = Type.Object({}, { additionalProperties: true });
+/** Rows per page of a batch: a 10,000-row file stays a page the browser renders at once. */
+export const BATCH_PAGE_ROWS = 200;
+const PROBLEMS: BulkRow['outcome'][] = ['invalid', 'failed'];
+
+/** Which rows of a batch the page lists, and how many there are in that view. */
+interface RowView {
+  show: 'all' | 'problems';
+  page: number;
+  count: number;
+  problems: number;
+}
 const hidden = { hide: true };
 
 const OUTCOME: Record<BulkRow['outcome'], [string, 'ok' | 'warn' | 'bad' | 'neutral']> = {
@@ -217,15 +233,40 @@ function RowsTable(props: { rows: BulkRow[] }) {
   );
 }
 
+/** The choice between every row and the rows with problems, and where this page starts. */
+function RowsNav(props: { base: string; batch: BulkBatch; view: RowView; shown: number }) {
+  const { view } = props;
+  const first = (view.page - 1) * BATCH_PAGE_ROWS + 1;
+  const tab = (show: RowView['show'], label: string) =>
+    view.show === show ? (
+      <strong aria-current="true">{label}</strong>
+    ) : (
+      <a href={`${props.base}?rows=${show}`}>{label}</a>
+    );
+  return (
+    <p>
+      {tab('all', `All rows (${props.batch.total})`)} ·{' '}
+      {tab('problems', `Rows with problems (${view.problems})`)}
+      {props.shown ? (
+        <span class="muted">
+          {' '}
+          · showing {first}–{first + props.shown - 1} of {view.count}
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
 function BatchPage(props: {
   request: FastifyRequest;
   access: ManageAccess;
   batch: BulkBatch;
   templateName: string;
   rows: BulkRow[];
+  view: RowView;
   message?: string;
 }) {
-  const { access, batch } = props;
+  const { access, batch, view } = props;
   const base = `/manage/${access.org.slug}/bulk/${batch.id}`;
   const p = progressOf(batch);
   const canAct = access.role !== 'viewer';
@@ -303,7 +344,20 @@ function BatchPage(props: {
         </section>
       )}
       <h2>Rows</h2>
-      <RowsTable rows={props.rows} />
+      <RowsNav base={base} batch={batch} view={view} shown={props.rows.length} />
+      {props.rows.length ? (
+        <RowsTable rows={props.rows} />
+      ) : (
+        <EmptyState title={view.show === 'problems' ? 'No rows with problems.' : 'No rows.'} />
+      )}
+      {view.count > BATCH_PAGE_ROWS ? (
+        <Pager
+          base={base}
+          query={{ rows: view.show }}
+          page={view.page}
+          hasNext={view.page * BATCH_PAGE_ROWS < view.count}
+        />
+      ) : null}
     </ManageLayout>
   );
 }
@@ -363,13 +417,26 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  const showBatch = async (request: FastifyRequest, slug: string, batchId: string, message?: string) => {
+  const showBatch = async (
+    request: FastifyRequest,
+    slug: string,
+    batchId: string,
+    opts: { rows?: RowView['show']; page?: number; message?: string } = {},
+  ) => {
     const access = await manageAccess(ctx, request, slug, 'issuer');
     const batch = await getBatch(ctx.db, access.org.id, batchId);
     const templates = await listTemplates(ctx.db, access.org.id);
-    // While issuing, list the rows that need attention; the preview and the result list them all.
+    const p = progressOf(batch);
+    const problems = p.invalid + p.failed;
+    // While issuing, the rows that need attention; the preview and the result list them all.
     const running = batch.status === 'queued' || batch.status === 'running';
-    const rows = await batchRows(ctx.db, batch.id, running ? { outcome: ['invalid', 'failed'] } : {});
+    const show = opts.rows ?? (running ? 'problems' : 'all');
+    const page = opts.page ?? 1;
+    const rows = await batchRows(ctx.db, batch.id, {
+      outcome: show === 'problems' ? PROBLEMS : undefined,
+      limit: BATCH_PAGE_ROWS,
+      offset: (page - 1) * BATCH_PAGE_ROWS,
+    });
     return (
       <BatchPage
         request={request}
@@ -377,16 +444,17 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
         batch={batch}
         templateName={templates.find((t) => t.id === batch.template_id)?.name ?? 'Badge'}
         rows={rows}
-        message={message}
+        view={{ show, page, problems, count: show === 'problems' ? problems : batch.total }}
+        message={opts.message}
       />
     );
   };
 
-  app.get<{ Params: { slug: string; batchId: string } }>(
+  app.get<{ Params: { slug: string; batchId: string }; Querystring: Static<typeof BatchQuery> }>(
     '/manage/:slug/bulk/:batchId',
-    { schema: { ...hidden, params: BatchParams } },
+    { schema: { ...hidden, params: BatchParams, querystring: BatchQuery } },
     async (request, reply) =>
-      reply.html(await showBatch(request, request.params.slug, request.params.batchId)),
+      reply.html(await showBatch(request, request.params.slug, request.params.batchId, request.query)),
   );
 
   app.get<{ Params: { slug: string; batchId: string } }>(
@@ -409,7 +477,7 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
       } catch (e) {
         if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
         return reply.html(
-          await showBatch(request, request.params.slug, request.params.batchId, e.message),
+          await showBatch(request, request.params.slug, request.params.batchId, { message: e.message }),
           422,
         );
       }
