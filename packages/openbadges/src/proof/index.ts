@@ -42,7 +42,13 @@ export {
   verifyEd25519,
 } from './keys.ts';
 export { decodeOb2Jws, generateRsaKeyPair, signOb2Assertion, verifyOb2Jws } from './ob2-jws.ts';
-export { type ResolvedKey, type ResolveKeyOptions, resolveVerificationMethod } from './resolve-key.ts';
+export {
+  type LocatedMethod,
+  type ResolvedKey,
+  type ResolveKeyOptions,
+  resolveVerificationMethod,
+  resolveVerificationMethodJwk,
+} from './resolve-key.ts';
 export {
   ed25519PublicJwk,
   type KeyLike,

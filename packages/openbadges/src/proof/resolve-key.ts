@@ -29,8 +29,7 @@ function absolute(id: string, base: string): string {
   return id.startsWith('#') ? base + id : id;
 }
 
-function keyFromMethod(vm: Obj, id: string, fallbackController: string): ResolvedKey {
-  const controller = typeof vm.controller === 'string' ? vm.controller : fallbackController;
+function keyFromMethod({ method: vm, id, controller }: LocatedMethod): ResolvedKey {
   if (vm.type === 'Multikey' || vm.type === 'Ed25519VerificationKey2020') {
     if (typeof vm.publicKeyMultibase !== 'string') {
       throw new OpenBadgesError('KEY_INVALID', 'The verification method has no publicKeyMultibase.');
@@ -43,8 +42,11 @@ function keyFromMethod(vm: Obj, id: string, fallbackController: string): Resolve
   throw new OpenBadgesError('KEY_INVALID', 'The verification method is not an Ed25519 key type we support.');
 }
 
+/** A verification method found for an id, with the controller it answers to. */
+export type LocatedMethod = { id: string; controller: string; method: Obj };
+
 /** Finds `vmId` among a controller document's verification methods (embedded relationships included). */
-function findInController(doc: Obj, vmId: string, baseId: string, purpose?: string): ResolvedKey {
+function findInController(doc: Obj, vmId: string, baseId: string, purpose?: string): LocatedMethod {
   const candidates = [
     ...asArray(doc.verificationMethod),
     ...asArray(doc.assertionMethod),
@@ -68,14 +70,14 @@ function findInController(doc: Obj, vmId: string, baseId: string, purpose?: stri
     );
     if (!listed) throw new OpenBadgesError('KEY_NOT_FOUND', `The key is not authorized for ${purpose}.`);
   }
-  const key = keyFromMethod(vm, vmId, baseId);
-  if (typeof doc.id === 'string' && doc.id.startsWith('did:') && key.controller !== doc.id) {
+  const controller = typeof vm.controller === 'string' ? vm.controller : baseId;
+  if (typeof doc.id === 'string' && doc.id.startsWith('did:') && controller !== doc.id) {
     throw new OpenBadgesError(
       'KEY_CONTROLLER_MISMATCH',
       'The key is controlled by another DID than its document.',
     );
   }
-  return key;
+  return { id: vmId, controller, method: vm };
 }
 
 /**
@@ -88,6 +90,26 @@ export async function resolveVerificationMethod(
   vmId: string,
   opts: ResolveKeyOptions = {},
 ): Promise<ResolvedKey> {
+  return keyFromMethod(await locateVerificationMethod(vmId, opts));
+}
+
+/**
+ * The public JWK of a JsonWebKey verification method, found as resolveVerificationMethod finds
+ * one: how a did:web or a key document publishes an RSA key for RS256 VC-JWTs.
+ */
+export async function resolveVerificationMethodJwk(
+  vmId: string,
+  opts: ResolveKeyOptions = {},
+): Promise<{ id: string; controller: string; jwk: Obj }> {
+  const { id, controller, method } = await locateVerificationMethod(vmId, opts);
+  if (!isObj(method.publicKeyJwk) || typeof method.publicKeyJwk.kty !== 'string') {
+    throw new OpenBadgesError('KEY_INVALID', 'The verification method has no publicKeyJwk.');
+  }
+  const { d: _d, ...jwk } = method.publicKeyJwk;
+  return { id, controller, jwk };
+}
+
+async function locateVerificationMethod(vmId: string, opts: ResolveKeyOptions): Promise<LocatedMethod> {
   if (typeof vmId !== 'string' || vmId.length === 0 || vmId.length > 2048) {
     throw new OpenBadgesError('KEY_NOT_FOUND', 'The verification method id is missing or too long.');
   }
@@ -128,7 +150,7 @@ export async function resolveVerificationMethod(
     if (typeof doc.controller !== 'string') {
       throw new OpenBadgesError('KEY_INVALID', 'The key document names no controller.');
     }
-    return keyFromMethod(doc, vmId, doc.controller);
+    return { id: vmId, controller: doc.controller, method: doc };
   }
   if (doc.id !== undefined && doc.id !== base) {
     throw new OpenBadgesError('KEY_NOT_FOUND', 'The document at the key URL has another id.');

@@ -9,7 +9,7 @@ import { verifySignedAssertion } from '../ob2/verify-signed.ts';
 import { verifyDataIntegrity } from '../proof/eddsa-rdfc-2022.ts';
 import { didKeyFromPublicKey } from '../proof/did-key.ts';
 import { jwkToPublicKey, publicKeyObject } from '../proof/keys.ts';
-import { resolveVerificationMethod } from '../proof/resolve-key.ts';
+import { resolveVerificationMethod, resolveVerificationMethodJwk } from '../proof/resolve-key.ts';
 import { verifyVcJwt } from '../proof/vc-jwt.ts';
 import { checkBitstringStatus } from '../status/bitstring-credential.ts';
 import { check1EdTechRevocation } from '../status/revocation-list.ts';
@@ -515,26 +515,40 @@ async function checkJwt(
   }
 }
 
-/** A JWT kid: a verification method (did:key, did:web, https key document) or a JWK / JWKS URL. */
+/**
+ * A JWT kid: a verification method (did:key, did:web, https key document) or a JWK / JWKS URL.
+ * Ed25519 keys go through the (replaceable) key resolver; RSA keys for RS256 are read as the
+ * publicKeyJwk of a JsonWebKey verification method, or as a plain JWK or JWKS at an https URL.
+ */
 async function resolveJwtKey(
   kid: string,
   header: Obj,
   ctx: Ctx,
 ): Promise<{ key: ReturnType<typeof publicKeyObject> | Record<string, unknown>; controller: string }> {
-  if (header.alg === 'EdDSA' || header.alg === 'Ed25519' || !/^https?:/.test(kid)) {
+  if (header.alg === 'EdDSA' || header.alg === 'Ed25519') {
     const k = await ctx.resolveKey(kid);
     return { key: publicKeyObject(k.publicKey), controller: k.controller };
   }
-  // RS256 keys are published as a JWK or a JWKS; the controller is the key URL's origin.
-  const doc = await fetchJsonWith(ctx.fetch)(kid);
+  const fetchJson = fetchJsonWith(ctx.fetch);
+  const asMethod = async () => {
+    const m = await resolveVerificationMethodJwk(kid, { fetchJson, purpose: 'assertionMethod' });
+    return { key: m.jwk, controller: m.controller };
+  };
+  if (!/^https?:/.test(kid)) return asMethod();
+  const doc = await fetchJson(kid);
   const jwks = isObj(doc) && Array.isArray(doc.keys) ? doc.keys.filter(isObj) : [doc];
   const [base, fragment] = kid.split('#');
   const jwk =
     jwks.find((k) => isObj(k) && (k.kid === kid || (fragment !== undefined && k.kid === fragment))) ??
     (jwks.length === 1 ? jwks[0] : undefined);
-  if (!isObj(jwk) || typeof jwk.kty !== 'string')
+  if (!isObj(jwk) || typeof jwk.kty !== 'string') {
+    // Not a JWK: a key document or controller document that lists the method.
+    if (isObj(doc) && (doc.publicKeyJwk !== undefined || doc.verificationMethod !== undefined))
+      return asMethod();
     throw new OpenBadgesError('KEY_NOT_FOUND', 'The key URL does not hold a JWK for this kid.');
+  }
   if (jwk.kty === 'OKP') jwkToPublicKey(jwk);
+  // A bare JWK names no controller: the key URL's origin stands for it.
   return { key: jwk, controller: new URL(base!).origin };
 }
 

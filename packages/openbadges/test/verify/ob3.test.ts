@@ -427,6 +427,45 @@ describe('verify: RS256 VC-JWT with a JWK published by the issuer', () => {
   });
 });
 
+describe('verify: RS256 VC-JWT with a JsonWebKey verification method', () => {
+  it('resolves the RSA key from a did:web document and from a key document', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { signVcJwt } = await import('../../src/proof/index.ts');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKeyJwk = publicKey.export({ format: 'jwk' });
+    const did = 'did:web:rsa.example';
+    const method = { id: `${did}#rsa-1`, type: 'JsonWebKey', controller: did, publicKeyJwk };
+    const keyDoc = {
+      id: 'https://rsa.example/keys/2',
+      type: 'JsonWebKey',
+      controller: 'https://rsa.example/issuers/2',
+      publicKeyJwk,
+    };
+    const fetch = mapFetch({
+      'https://rsa.example/.well-known/did.json': {
+        '@context': ['https://www.w3.org/ns/did/v1'],
+        id: did,
+        verificationMethod: [method],
+        assertionMethod: [method.id],
+      },
+      'https://rsa.example/keys/2': keyDoc,
+    });
+    const signed = (issuerId: string, kid: string) =>
+      signVcJwt(
+        { ...unsignedCredential(issuer), issuer: { id: issuerId, type: ['Profile'], name: 'RSA Org' } },
+        { alg: 'RS256', privateKey, kid },
+      );
+    const viaDid = await run(await signed(did, method.id), { fetch });
+    expect(viaDid.verdict, JSON.stringify(viaDid.steps)).toBe('valid');
+    expect(stepOf(viaDid, 'key')?.message).toBe(`The signing key belongs to the issuer RSA Org (${did}).`);
+    const viaDoc = await run(await signed(keyDoc.controller, keyDoc.id), { fetch });
+    expect(viaDoc.verdict, JSON.stringify(viaDoc.steps)).toBe('valid');
+    // The DID's key does not make a credential naming another issuer valid.
+    const claimed = await run(await signed('https://rsa.example/issuers/2', method.id), { fetch });
+    expect(stepOf(claimed, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+  });
+});
+
 describe('verify: VC-JWT with the key in its header', () => {
   it('accepts it only when the key is the issuer’s own did:key', async () => {
     const { ed25519ToJwk, signVcJwt } = await import('../../src/proof/index.ts');
