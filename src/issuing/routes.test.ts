@@ -375,12 +375,17 @@ describe('issuing routes', () => {
     expect((await as('outsider', { url: `${page}/progress.json`, json: true })).statusCode).toBe(404);
     const confirm = await as('issuer', { method: 'POST', url: `${page}/confirm`, payload: {} });
     expect(confirm.statusCode).toBe(303);
+    const running = await as('issuer', { url: page });
+    expect(running.body).toContain(`data-poll="${page}/progress.json"`);
+    expect(running.body).toContain('http-equiv="refresh"');
     const { runJobsUntilIdle } = await import('../jobs/worker.ts');
     await runJobsUntilIdle(ctx);
     const progress = await as('issuer', { url: `${page}/progress.json`, json: true });
     expect(progress.json()).toMatchObject({ finished: true, issued: 1, invalid: 1, total: 1, done: 1 });
     const done = await as('issuer', { url: page });
-    expect(done.body).toContain('data-poll=');
+    // Finished: nothing polls or refreshes any more (app.js reloads a page whose poll says done).
+    expect(done.body).not.toContain('data-poll=');
+    expect(done.body).not.toContain('http-equiv="refresh"');
     expect(done.body).toContain('Issued: 1');
     const problems = await as('issuer', { url: `${page}?rows=problems` });
     expect(problems.body).toContain('not an email address');

@@ -319,16 +319,24 @@ function BatchPage(props: {
               <meta http-equiv="refresh" content="3" />
             </noscript>
           )}
-          <progress
-            max={Math.max(p.total, 1)}
-            value={p.done}
-            data-poll={`${base}/progress.json`}
-            data-label="#progress-label"
-            data-reload=""
-            aria-describedby="progress-label"
-          >
-            {p.done} of {p.total}
-          </progress>
+          {p.finished ? (
+            <progress max={Math.max(p.total, 1)} value={p.done} aria-describedby="progress-label">
+              {p.done} of {p.total}
+            </progress>
+          ) : (
+            // app.js polls until the batch is done, then reloads once: a finished page must not
+            // carry data-poll, or it would reload itself for ever.
+            <progress
+              max={Math.max(p.total, 1)}
+              value={p.done}
+              data-poll={`${base}/progress.json`}
+              data-label="#progress-label"
+              data-reload=""
+              aria-describedby="progress-label"
+            >
+              {p.done} of {p.total}
+            </progress>
+          )}
           <p id="progress-label">{p.message}</p>
           <ul class="inline-list">
             <li>Issued: {p.issued}</li>
