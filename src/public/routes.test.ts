@@ -92,7 +92,8 @@ describe('public badge pages', () => {
     `/c/${awardId}/image.png?ob=2`,
     `/c/${awardId}/embed`,
     `/c/${awardId}/qr.svg`,
-    `/c/${awardId}/share/linkedin`,
+    `/c/${awardId}/image.svg?ob=2`,
+    ...['linkedin-profile', 'linkedin', 'x', 'facebook', 'email'].map((n) => `/c/${awardId}/share/${n}`),
   ];
 
   it('a private badge is 404 on every route for anyone but its earner', async () => {
@@ -128,6 +129,15 @@ describe('public badge pages', () => {
     });
     expect(api.statusCode).toBe(404);
     expect((await get('/api/v1/me/badges', anon)).statusCode).toBe(401);
+    expect((await get(`/api/v1/me/badges/${itemId}`, otherSession)).statusCode).toBe(404);
+    // The public verifier fetches its own origin as a visitor: it learns nothing either.
+    const verified = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      payload: { url: `${ctx.config.baseUrl}/c/${awardId}` },
+    });
+    expect(verified.json().verdict).not.toBe('valid');
+    expect(verified.body).not.toContain('Badge <script');
   });
 
   it('a public badge page: escaped names, Open Graph with absolute URLs, the verification, alternates', async () => {

@@ -13,6 +13,8 @@ import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
 import { getAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
+import type { Org } from '../orgs/service.ts';
+import { makeOrg } from '../orgs/testing.ts';
 import { sendExpiryNotices } from './expiry.ts';
 import {
   addImportedItem,
@@ -143,6 +145,44 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
       .where('to_address', '=', 'remind@example.org')
       .execute();
     expect(mails.filter((m) => m.subject.startsWith('Reminder'))).toHaveLength(1);
+  });
+
+  it('reminder days are the organization’s own when it set them, else 7 and 30', async () => {
+    const own = await makeOrg(t.db, { config: ctx().config, reminderDays: [3, 10] });
+    const aged = async (days: number, org?: Org) => {
+      const { award } = await issueTestAward(ctx(), org ? { org } : {});
+      await t.db
+        .updateTable('awards')
+        .set({ created_at: new Date(Date.now() - days * 86_400_000) })
+        .where('id', '=', award.id)
+        .execute();
+      return award.id;
+    };
+    const ownFour = await aged(4, own);
+    const ownEleven = await aged(11, own);
+    const defaultFour = await aged(4);
+    const defaultThirtyOne = await aged(31);
+    await enqueueClaimReminders({}, job());
+    const jobs = await t.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('kind', '=', 'claims.reminder')
+      .execute();
+    const dayFor = (awardId: string) =>
+      jobs
+        .map(
+          (j) =>
+            (typeof j.payload === 'string' ? JSON.parse(j.payload) : j.payload) as {
+              awardId: string;
+              day: number;
+            },
+        )
+        .filter((p) => p.awardId === awardId)
+        .map((p) => p.day);
+    expect(dayFor(ownFour)).toEqual([3]);
+    expect(dayFor(ownEleven)).toEqual([10]);
+    expect(dayFor(defaultFour)).toEqual([]);
+    expect(dayFor(defaultThirtyOne)).toEqual([30]);
   });
 
   it('emails an earner once, 30 days before a badge expires', async () => {
