@@ -393,6 +393,14 @@ function EditorPage(props: {
   );
 }
 
+/** The expiry policy in words, for people deciding whether the badge is worth earning. */
+function validityOf(e: Template['expiry']): string {
+  if (e.kind === 'months' && e.months)
+    return `For ${e.months} month${e.months === 1 ? '' : 's'} after it is issued`;
+  if (e.kind === 'date' && e.date) return `Until ${formatDate(e.date)}`;
+  return 'Does not expire';
+}
+
 function PublicTemplatePage(props: {
   ctx: PageContext;
   org: Org;
@@ -467,7 +475,7 @@ function PublicTemplatePage(props: {
           </ul>
         </section>
       ) : null}
-      <dl>
+      <dl class="facts">
         <dt>Type</dt>
         <dd>{t.achievementType}</dd>
         {t.level ? (
@@ -482,6 +490,8 @@ function PublicTemplatePage(props: {
             <dd>{String(t.creditsAvailable)}</dd>
           </>
         ) : null}
+        <dt>Valid</dt>
+        <dd>{validityOf(t.expiry)}</dd>
         <dt>Issuer identity</dt>
         <dd>
           <code>{props.did}</code>

@@ -140,6 +140,12 @@ describe('badge template routes', () => {
     expect(page.body).toContain(
       `property="og:image" content="http://localhost:3000/orgs/academy/badges/${active.id}/image.png"`,
     );
+    expect(page.body).toContain('<dl class="facts">');
+    expect(page.body).toContain('<dt>Valid</dt><dd>Does not expire</dd>');
+    const yearly = await makeTemplate(t.db, org, { name: 'Yearly', expiry: { kind: 'months', months: 12 } });
+    expect((await app.inject({ url: `/orgs/academy/badges/${yearly.id}` })).body).toContain(
+      '<dd>For 12 months after it is issued</dd>',
+    );
     const ld = await app.inject({
       url: `/orgs/academy/badges/${active.id}`,
       headers: { accept: 'application/ld+json' },
