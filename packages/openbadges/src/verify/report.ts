@@ -6,6 +6,7 @@ export type StepId =
   | 'schema'
   | 'proof'
   | 'key'
+  | 'refresh'
   | 'issuer'
   | 'dates'
   | 'status'
@@ -48,6 +49,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   schema: 'Structure',
   proof: 'Signature',
   key: 'Signing key',
+  refresh: 'Refreshed copy',
   issuer: 'Issuer',
   dates: 'Validity period',
   status: 'Revocation status',

@@ -45,6 +45,11 @@ export type VerifyOptions = {
   resolveKey?: KeyResolver;
   /** Largest input accepted, bytes or characters; default 20 MB. */
   maxInputBytes?: number;
+  /**
+   * Follow an OB 3.0 credential's `refreshService` (type 1EdTechCredentialRefresh) and check the
+   * newer copy it returns instead, as OB 3.0 §9 allows. Off by default: it costs a request.
+   */
+  followRefresh?: boolean;
 };
 
 type Obj = Record<string, unknown>;
@@ -71,6 +76,8 @@ type Ctx = {
   maxInput: number;
   /** The URL input, when the credential came from one (one HTML hop is followed). */
   hops: number;
+  /** Set while checking a refreshed copy, so a refresh is followed once. */
+  refreshed?: boolean;
 };
 
 /**
@@ -888,6 +895,12 @@ async function verifyOb3(
   steps.push(...proofSteps);
   const ks = keyStep(key, report.issuer);
   if (ks) steps.push(ks);
+  const signedByIssuer = proofSteps[0]?.result === 'pass' && ks?.result === 'pass';
+  if (signedByIssuer && ctx.opts.followRefresh && !ctx.refreshed) {
+    const refreshed = await followRefresh(cred, report.issuer!.id, ctx, container);
+    if (refreshed.report) return refreshed.report;
+    if (refreshed.step) steps.push(refreshed.step);
+  }
   const trusted = ctx.opts.trustedIssuers;
   if (!report.issuer)
     steps.push(step('issuer', 'fail', 'The credential names no issuer.', { code: 'SHAPE_INVALID' }));
@@ -908,6 +921,69 @@ async function verifyOb3(
   steps.push(recipient.step);
   steps.push(await endorsementsStep(cred, ctx));
   return finish(report, status.suspended);
+}
+
+/**
+ * OB 3.0 §9 (refresh): a credential signed by its issuer may name a 1EdTechCredentialRefresh
+ * service; the copy it returns is checked in its place when it comes from the same issuer.
+ * Any failure leaves the original to be checked, with a warning saying so.
+ */
+async function followRefresh(
+  cred: Obj,
+  issuerId: string,
+  ctx: Ctx,
+  container: Container,
+): Promise<{ report?: VerificationReport; step?: VerificationStep }> {
+  const service = asArray(cred.refreshService).find(
+    (s): s is Obj => isObj(s) && asArray(s.type).includes('1EdTechCredentialRefresh'),
+  );
+  const url = service ? str(service.id) : undefined;
+  if (!url) return {};
+  const failed = (detail: string, code?: ErrorCode) => ({
+    step: step(
+      'refresh',
+      'warn',
+      'The issuer’s refresh service gave no newer copy, so the credential as given was checked.',
+      { detail, ...(code ? { code } : {}) },
+    ),
+  });
+  let text: string;
+  try {
+    const res = await ctx.fetch(url, {
+      accept: 'application/vc+ld+json, application/ld+json, application/json, application/jwt;q=0.9',
+    });
+    if (res.status < 200 || res.status > 299) return failed(`HTTP ${res.status} from ${url}`, 'FETCH_FAILED');
+    text = res.text().trim();
+  } catch (e) {
+    const err = toError(e, 'FETCH_FAILED');
+    return failed(err.message, err.code);
+  }
+  let json: unknown;
+  if (text.startsWith('{')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return failed('The refresh service returned invalid JSON.', 'JSON_INVALID');
+    }
+  }
+  const fresh = { ...ctx, refreshed: true };
+  let report: VerificationReport;
+  if (isObj(json) && isOb3(json)) report = await verifyOb3(json, fresh, container, undefined);
+  else if (JWS_RE.test(text)) report = await verifyOb3(undefined, fresh, container, text);
+  else return failed('The refresh service did not return an Open Badges 3.0 credential.');
+  // A copy that is not the issuer's own, verifiably, is no refresh (OB 3.0 §9: keep the original).
+  const unsigned = report.steps.find((s) => (s.id === 'proof' || s.id === 'key') && s.result !== 'pass');
+  if (unsigned)
+    return failed(`The refreshed copy failed its ${unsigned.title.toLowerCase()} check: ${unsigned.message}`);
+  if (report.issuer?.id !== issuerId)
+    return failed(`The refreshed copy names another issuer (${report.issuer?.id ?? 'none'}).`);
+  const at = report.steps.findIndex((s) => s.id === 'key') + 1;
+  report.steps.splice(
+    at,
+    0,
+    step('refresh', 'pass', `The issuer’s refresh service returned a newer copy, which is what was checked.`),
+  );
+  return { report };
 }
 
 // ---------------------------------------------------------------- OB 2.0

@@ -7,6 +7,7 @@ import {
   NOW,
   newIssuer,
   RECIPIENT_EMAIL,
+  response,
   signDi,
   signJwt,
   type TestIssuer,
@@ -424,6 +425,70 @@ describe('verify: RS256 VC-JWT with a JWK published by the issuer', () => {
     const r = await run(elsewhere, { fetch });
     expect(stepOf(r, 'proof')?.result).toBe('pass');
     expect(stepOf(r, 'key')).toMatchObject({ result: 'fail', code: 'KEY_CONTROLLER_MISMATCH' });
+  });
+});
+
+describe('verify: refreshService (followed only when asked)', () => {
+  const REFRESH = 'https://society.example/refresh/1';
+  const withRefresh = (extra: Record<string, unknown> = {}) =>
+    signDi(
+      {
+        ...unsignedCredential(issuer),
+        refreshService: { id: REFRESH, type: '1EdTechCredentialRefresh' },
+        ...extra,
+      },
+      issuer,
+    );
+
+  it('checks the newer copy the issuer’s service returns', async () => {
+    const original = await withRefresh({ validUntil: '2026-01-01T00:00:00Z' });
+    const newer = await withRefresh({ validUntil: '2028-01-01T00:00:00Z' });
+    const fetch = mapFetch({ [REFRESH]: newer });
+    // Without the option the expired original is what is checked.
+    expect((await run(original, { fetch })).status).toBe('expired');
+    const r = await run(original, { fetch, followRefresh: true });
+    expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
+    expect(r.validUntil).toBe('2028-01-01T00:00:00Z');
+    expect(stepOf(r, 'refresh')).toMatchObject({
+      result: 'pass',
+      message: 'The issuer’s refresh service returned a newer copy, which is what was checked.',
+    });
+    expect(r.steps.map((s) => s.id).slice(3, 6)).toEqual(['proof', 'key', 'refresh']);
+    // The service answering with a JWT works too.
+    const jwtCopy = await signJwt(
+      { ...unsignedCredential(issuer), validUntil: '2028-01-01T00:00:00Z' },
+      issuer,
+    );
+    const viaJwt = await run(original, {
+      followRefresh: true,
+      fetch: async (url, init) =>
+        url === REFRESH
+          ? response(200, url, 'application/jwt', new TextEncoder().encode(jwtCopy))
+          : noNetwork(url, init),
+    });
+    expect(viaJwt).toMatchObject({ verdict: 'valid', format: 'ob3-jwt' });
+  });
+
+  it('keeps the original when the service fails or returns a copy that is not the issuer’s', async () => {
+    const original = await withRefresh();
+    const warned = 'The issuer’s refresh service gave no newer copy, so the credential as given was checked.';
+    const down = await run(original, { followRefresh: true });
+    expect(down.verdict).toBe('valid');
+    expect(stepOf(down, 'refresh')).toMatchObject({ result: 'warn', message: warned, code: 'FETCH_FAILED' });
+    const forged = await signDi(unsignedCredential(issuer, { validUntil: '2099-01-01T00:00:00Z' }), other);
+    const r = await run(original, { followRefresh: true, fetch: mapFetch({ [REFRESH]: forged }) });
+    expect(r.credential).toEqual(original);
+    expect(stepOf(r, 'refresh')).toMatchObject({ result: 'warn', message: warned });
+    expect(stepOf(r, 'refresh')?.detail).toContain('signing key');
+    const elsewhere = await signDi(
+      { ...unsignedCredential(other), refreshService: { id: REFRESH, type: '1EdTechCredentialRefresh' } },
+      other,
+    );
+    const foreign = await run(original, { followRefresh: true, fetch: mapFetch({ [REFRESH]: elsewhere }) });
+    expect(stepOf(foreign, 'refresh')?.detail).toContain('another issuer');
+    // A tampered original is not refreshed: its refresh address is not the issuer's word.
+    const tampered = await run(mutate(original, 'name'), { followRefresh: true, fetch: mapFetch({}) });
+    expect(stepOf(tampered, 'refresh')).toBeUndefined();
   });
 });
 
