@@ -51,6 +51,12 @@ interface OpenApi {
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** A one-line type: `string (uuid)`, `integer 1–200`, `"a" | "b"`, `array of string`. */
+/** Descriptions in the document mark code with backticks (CommonMark); show those as code. */
+export function withCode(text: string | undefined) {
+  if (!text) return '';
+  return text.split('`').map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part));
+}
+
 export function typeLabel(s: Schema | undefined): string {
   if (!s) return 'any';
   if (s.$ref) return s.$ref.split('/').pop() ?? 'object';
@@ -93,7 +99,7 @@ function Properties(props: { schema: Schema }) {
               </td>
               <td>{typeLabel(p)}</td>
               <td>{required.has(name) ? 'yes' : 'no'}</td>
-              <td>{p.description ?? ''}</td>
+              <td>{withCode(p.description)}</td>
             </tr>
           ))}
         </tbody>
@@ -172,7 +178,8 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
       title="API documentation"
       description="The Laurel HTTP API for issuing and verifying Open Badges."
     >
-      <PageHeader title={props.doc.info?.title ?? 'API'} lead={props.doc.info?.description} />
+      <PageHeader title={props.doc.info?.title ?? 'API'} />
+      {props.doc.info?.description ? <p class="lead">{withCode(props.doc.info.description)}</p> : null}
       <p>
         The machine-readable document is at <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3).
         Errors are <code>application/problem+json</code> with a stable <code>code</code> and, for invalid
@@ -208,7 +215,7 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
                   <code>{method.toUpperCase()}</code> <code>{path}</code>
                 </h3>
                 {op.summary ? <p>{op.summary}</p> : null}
-                {op.description ? <p class="muted">{op.description}</p> : null}
+                {op.description ? <p class="muted">{withCode(op.description)}</p> : null}
                 {params.length ? (
                   <>
                     <h4>Parameters</h4>
@@ -232,7 +239,7 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
                               <td>{p.in}</td>
                               <td>{typeLabel(p.schema)}</td>
                               <td>{p.required ? 'yes' : 'no'}</td>
-                              <td>{p.description ?? p.schema?.description ?? ''}</td>
+                              <td>{withCode(p.description ?? p.schema?.description)}</td>
                             </tr>
                           ))}
                         </tbody>

@@ -428,5 +428,9 @@ describe('issuing routes', () => {
     expect(res.body).toContain('Authorization: Bearer');
     expect(res.body).toContain('recipientEmail');
     expect(res.body).not.toMatch(/<script[^>]+src="https?:/);
+    // Backticks in descriptions become code, never literal backticks on the page.
+    expect(res.body).toContain('<code>Authorization: Bearer &lt;key&gt;</code>');
+    expect(res.body).toContain('<code>Idempotency-Key</code>');
+    expect(res.body).not.toContain('`');
   });
 });
