@@ -1,0 +1,371 @@
+/**
+ * The authorization matrix over every route the server registers: anonymous, an issuer of
+ * another organization, and a viewer, issuer and admin of this one. A route added without a
+ * line in RULES fails the first test, so nothing new ships unchecked.
+ *
+ * Allowed requests carry input that fails validation (or act on throwaway rows), so the
+ * matrix changes nothing the later rows depend on.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../apikeys/service.ts';
+import { testConfig } from '../config.ts';
+import { useTestDatabase } from '../db/testing.ts';
+import { buildServer } from '../http/server.ts';
+import type { AppContext } from '../http/context.ts';
+import { createBatch } from '../issuing/bulk/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import { makeTemplate } from '../templates/testing.ts';
+import { createInvitation } from './invitations.ts';
+import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
+
+const config = testConfig();
+type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin';
+const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin'];
+const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3 };
+const NEEDS = { viewer: 1, issuer: 2, admin: 3, owner: 4 } as const;
+
+/**
+ * - a role: members with at least that role; others in the org 403; outsiders 404
+ * - `user`: anyone signed in; `platform`: platform administrators only
+ * - `public`: anyone, signed in or not
+ * - `token`: a secret in the URL decides; with a wrong one, every signed-in user gets the same answer
+ * - `nobody`: someone else's row (a wallet item, an address): 404 to the four signed in
+ * - `hidden`: like `nobody`, and 404 to anonymous too (an image URL never asks to log in)
+ */
+type Rule = keyof typeof NEEDS | 'user' | 'platform' | 'public' | 'token' | 'nobody' | 'hidden';
+
+const RULES: Record<string, Rule> = {
+  'GET /': 'public',
+  'GET /healthz': 'public',
+  'GET /assets/:name': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/docs': 'public',
+  // accounts
+  'GET /signup': 'public',
+  'POST /signup': 'public',
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'GET /login/link': 'public',
+  'POST /login/link': 'public',
+  'GET /login/link/:token': 'token',
+  'POST /login/link/:token': 'token',
+  // Logging out without a session just goes home.
+  'POST /logout': 'public',
+  'GET /forgot': 'public',
+  'POST /forgot': 'public',
+  'GET /reset/:token': 'token',
+  'POST /reset/:token': 'token',
+  'GET /verify-email/:token': 'token',
+  'GET /account': 'user',
+  'POST /account/profile': 'user',
+  'POST /account/password': 'user',
+  'POST /account/emails': 'user',
+  'POST /account/emails/:id/resend': 'nobody',
+  'POST /account/emails/:id/remove': 'nobody',
+  'POST /account/emails/:id/primary': 'nobody',
+  'POST /account/merge': 'user',
+  'GET /account/merge/:token': 'token',
+  'POST /account/merge/:token': 'token',
+  // platform administration
+  'GET /admin': 'platform',
+  'POST /admin/jobs/:id/retry': 'platform',
+  'GET /admin/mail': 'platform',
+  'GET /admin/mail/:id': 'platform',
+  // organizations, public side
+  'GET /orgs': 'user',
+  'POST /orgs': 'user',
+  'GET /orgs/:slug': 'public',
+  'GET /orgs/:slug/did.json': 'public',
+  'GET /orgs/:slug/profile.json': 'public',
+  'GET /orgs/:slug/issuer.json': 'public',
+  'GET /orgs/:slug/logo': 'public',
+  'GET /orgs/:slug/badges/:id': 'public',
+  'GET /orgs/:slug/badges/:id/achievement.json': 'public',
+  'GET /orgs/:slug/badges/:id/badgeclass.json': 'public',
+  'GET /orgs/:slug/badges/:id/image.png': 'public',
+  'GET /orgs/:slug/badges/:id/image.svg': 'public',
+  'GET /orgs/:slug/status/:listId': 'public',
+  'GET /orgs/:slug/ob2/revocations.json': 'public',
+  'GET /ob2/assertions/:id': 'public',
+  'GET /invitations/:token': 'token',
+  'POST /invitations/:token': 'token',
+  // the dashboard
+  'GET /manage/:slug': 'viewer',
+  'GET /manage/:slug/settings': 'admin',
+  'POST /manage/:slug/settings': 'admin',
+  'POST /manage/:slug/delete': 'owner',
+  'GET /manage/:slug/members': 'admin',
+  'POST /manage/:slug/members/invite': 'admin',
+  'POST /manage/:slug/members/:userId/role': 'admin',
+  'POST /manage/:slug/members/:userId/remove': 'admin',
+  'POST /manage/:slug/invitations/:id/revoke': 'admin',
+  'GET /manage/:slug/keys': 'admin',
+  'POST /manage/:slug/keys/rotate': 'admin',
+  'GET /manage/:slug/templates': 'viewer',
+  // The designer's preview, also drawn on the issue form.
+  'GET /manage/:slug/templates/preview.svg': 'issuer',
+  'GET /manage/:slug/templates/new': 'admin',
+  'POST /manage/:slug/templates/new': 'admin',
+  // The editor; viewers follow the list to the public page instead.
+  'GET /manage/:slug/templates/:id': 'admin',
+  'POST /manage/:slug/templates/:id': 'admin',
+  'POST /manage/:slug/templates/:id/status': 'admin',
+  'GET /manage/:slug/templates/:id/image.png': 'viewer',
+  'GET /manage/:slug/issue': 'issuer',
+  'POST /manage/:slug/issue': 'issuer',
+  'GET /manage/:slug/awards': 'viewer',
+  'GET /manage/:slug/awards/:id': 'viewer',
+  'POST /manage/:slug/awards/:id/resend': 'issuer',
+  'POST /manage/:slug/awards/:id/revoke': 'issuer',
+  'GET /manage/:slug/bulk': 'issuer',
+  'POST /manage/:slug/bulk': 'issuer',
+  'GET /manage/:slug/bulk/:batchId': 'issuer',
+  'GET /manage/:slug/bulk/:batchId/progress.json': 'issuer',
+  'POST /manage/:slug/bulk/:batchId/confirm': 'issuer',
+  'POST /manage/:slug/bulk/:batchId/cancel': 'issuer',
+  'GET /manage/:slug/api-keys': 'admin',
+  'POST /manage/:slug/api-keys': 'admin',
+  'POST /manage/:slug/api-keys/:id/revoke': 'admin',
+  'GET /manage/:slug/analytics': 'viewer',
+  // the JSON API, with a session (API keys: src/issuing/routes.test.ts, src/templates/routes.test.ts)
+  'GET /api/v1/orgs/:slug': 'viewer',
+  'GET /api/v1/orgs/:slug/templates': 'viewer',
+  'POST /api/v1/orgs/:slug/templates': 'admin',
+  'GET /api/v1/orgs/:slug/templates/:id': 'viewer',
+  'PATCH /api/v1/orgs/:slug/templates/:id': 'admin',
+  'GET /api/v1/orgs/:slug/awards': 'viewer',
+  'POST /api/v1/orgs/:slug/awards': 'issuer',
+  'GET /api/v1/orgs/:slug/awards/:id': 'viewer',
+  'POST /api/v1/orgs/:slug/awards/:id/revoke': 'issuer',
+  'POST /api/v1/verify': 'public',
+  'GET /api/v1/me/badges': 'user',
+  'POST /api/v1/me/badges/import': 'user',
+  'GET /api/v1/me/badges/:id': 'nobody',
+  'PATCH /api/v1/me/badges/:id': 'nobody',
+  'GET /api/v1/claims/:token': 'token',
+  'POST /api/v1/claims/:token/accept': 'token',
+  'POST /api/v1/claims/:token/reject': 'token',
+  // earners, verifiers, public badge pages
+  'GET /verify': 'public',
+  'POST /verify': 'public',
+  'GET /claim/:token': 'token',
+  'POST /claim/:token/accept': 'token',
+  'GET /claim/:token/reject': 'token',
+  'POST /claim/:token/reject': 'token',
+  'GET /c/:id.json': 'public',
+  'GET /c/:id.jwt': 'public',
+  'GET /c/:id': 'public',
+  'GET /c/:id/image.png': 'public',
+  'GET /c/:id/image.svg': 'public',
+  'GET /c/:id/preview.png': 'public',
+  'GET /c/:id/qr.svg': 'public',
+  'GET /c/:id/embed': 'public',
+  'GET /c/:id/share/:network': 'public',
+  'GET /wallet': 'user',
+  'GET /wallet/import': 'user',
+  'POST /wallet/import': 'user',
+  'GET /wallet/:itemId': 'nobody',
+  'GET /wallet/:itemId/image': 'hidden',
+  'GET /wallet/:itemId/credential': 'nobody',
+  'POST /wallet/:itemId/visibility': 'nobody',
+  'POST /wallet/:itemId/recipient-name': 'nobody',
+  'POST /wallet/:itemId/decline': 'nobody',
+  'POST /wallet/:itemId/delete': 'nobody',
+  'GET /u/:handle': 'public',
+};
+
+/** Every method + path the server answers, read from Fastify's route tree (HEAD mirrors GET). */
+function registeredRoutes(app: FastifyInstance): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^([│ ]*)[├└]── (.+?) \(([A-Z, ]+)\)$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    const path = (stack[depth - 1] ?? '') + m[2];
+    stack.push(path);
+    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
+  }
+  return out;
+}
+
+describe('authorization matrix over every route', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  const users = {} as Record<Exclude<Who, 'anonymous'> | 'platform', TestUser>;
+  const csrf = csrfPair(config);
+  const params: Record<string, string> = {};
+  const perRoute: Record<string, Record<string, string>> = {};
+  let awardBody: Record<string, string> = {};
+  /**
+   * Bodies of the right shape, so the answer is about who asks (schema validation runs before
+   * the handler checks the caller); each still fails the handler's own checks or is harmless.
+   */
+  const bodies = (): Record<string, Record<string, string>> => ({
+    'POST /api/v1/orgs/:slug/templates': { name: 'Matrix', description: 'D', criteriaNarrative: 'C' },
+    'POST /api/v1/orgs/:slug/awards': awardBody,
+    'POST /api/v1/orgs/:slug/awards/:id/revoke': { reason: ' ' },
+    'POST /wallet/:itemId/visibility': { visibility: 'public' },
+  });
+
+  beforeAll(async () => {
+    const ctx: AppContext = { db: t.db, config };
+    app = await buildServer(ctx);
+    const owner = await makeTestUser(t.db, 'Owner');
+    const org = await makeOrg(t.db, { config, ownerUserId: owner.id });
+    users.viewer = await makeMember(t.db, org, 'viewer');
+    users.issuer = await makeMember(t.db, org, 'issuer');
+    users.admin = await makeMember(t.db, org, 'admin');
+    users.outsider = await makeMember(t.db, await makeOrg(t.db, { config }), 'issuer');
+    users.platform = await makeTestUser(t.db, 'Platform Admin');
+    await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', users.platform.id).execute();
+
+    const template = await makeTemplate(t.db, org);
+    const { award } = await issueTestAward(ctx, { org, template });
+    const target = await makeMember(t.db, org, 'viewer', 'Removable');
+    const invitation = await createInvitation(t.db, config, {
+      org,
+      email: 'invitee@example.test',
+      role: 'viewer',
+      invitedBy: { id: owner.id, name: 'Owner' },
+    });
+    const key = await createApiKey(t.db, { orgId: org.id, name: 'Throwaway', scopes: ['awards:read'] });
+    const batch = (name: string) =>
+      createBatch(ctx, {
+        orgId: org.id,
+        templateId: template.id,
+        filename: name,
+        data: Buffer.from(`name,email\nRow One,${name}@example.test\n`),
+        createdBy: owner.id,
+      });
+    await enqueueJob(t.db, { kind: 'nothing.here', payload: {} });
+    const job = await t.db
+      .updateTable('jobs')
+      .set({ failed_at: new Date() })
+      .where('kind', '=', 'nothing.here')
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    awardBody = { templateId: template.id, recipientName: 'N', recipientEmail: 'not-an-email' };
+    const mail = await t.db.selectFrom('emails').select('id').executeTakeFirstOrThrow();
+    const statusList = await t.db.selectFrom('status_lists').select('id').executeTakeFirstOrThrow();
+
+    Object.assign(params, {
+      slug: org.slug,
+      token: 'not-a-real-token-0123456789abcdef',
+      name: 'app.css',
+      handle: 'nobody-here',
+      network: 'linkedin',
+      listId: statusList.id,
+      id: randomUUID(),
+      itemId: randomUUID(),
+      userId: target.id,
+      batchId: await batch('preview'),
+    });
+    // Routes whose `:id` is a row of a particular kind.
+    const ids: [RegExp, string][] = [
+      [/\/(badges|templates)\/:id/, template.id],
+      [/\/awards\/:id|\/c\/:id|\/ob2\/assertions\/:id/, award.id],
+      [/\/invitations\/:id/, invitation.invitation.id],
+      [/\/api-keys\/:id/, key.info.id],
+      [/\/admin\/jobs\/:id/, job.id],
+      [/\/admin\/mail\/:id/, mail.id],
+    ];
+    for (const route of Object.keys(RULES)) {
+      const hit = ids.find(([re]) => re.test(route));
+      if (hit) perRoute[route] = { id: hit[1] };
+    }
+    perRoute['POST /manage/:slug/bulk/:batchId/cancel'] = { batchId: await batch('cancel') };
+  });
+  afterAll(() => app?.close());
+
+  const urlOf = (route: string) => {
+    const path = route.slice(route.indexOf(' ') + 1);
+    const values = { ...params, ...perRoute[route] };
+    return path.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? `missing-${name}`);
+  };
+
+  const request = (who: Who | 'platform', route: string) => {
+    const method = route.slice(0, route.indexOf(' ')) as 'GET' | 'POST' | 'PATCH';
+    const url = urlOf(route);
+    const api = url.startsWith('/api/');
+    const fields = bodies()[route] ?? {};
+    const body =
+      method === 'GET'
+        ? undefined
+        : api
+          ? JSON.stringify(fields)
+          : new URLSearchParams({ _csrf: csrf.token, ...fields }).toString();
+    return app.inject({
+      method,
+      url,
+      payload: body,
+      cookies: { laurel_csrf: csrf.cookie, ...(who === 'anonymous' ? {} : users[who].cookies) },
+      headers: {
+        accept: api ? 'application/json' : 'text/html',
+        'x-csrf-token': csrf.token,
+        ...(body === undefined
+          ? {}
+          : { 'content-type': api ? 'application/json' : 'application/x-www-form-urlencoded' }),
+      },
+    });
+  };
+
+  it('has a rule for every registered route, and no rule for a route that is gone', () => {
+    const registered = registeredRoutes(app);
+    expect(registered.length).toBeGreaterThan(100);
+    expect(registered.filter((r) => !(r in RULES))).toEqual([]);
+    expect(Object.keys(RULES).filter((r) => !registered.includes(r))).toEqual([]);
+  });
+
+  // Logging out ends the session, so it runs last.
+  const ordered = Object.keys(RULES).sort(
+    (a, b) => Number(a === 'POST /logout') - Number(b === 'POST /logout'),
+  );
+
+  it.each(ordered)('%s', async (route) => {
+    const rule = RULES[route]!;
+    const api = urlOf(route).startsWith('/api/');
+    const seen: string[] = [];
+    for (const who of WHO) {
+      const res = await request(who, route);
+      const label = `${who} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+      seen.push(`${who}:${res.statusCode}`);
+      expect(res.statusCode, label).toBeLessThan(500);
+      const loginWall = api
+        ? res.statusCode === 401
+        : res.statusCode === 303 && /^\/login\?next=/.test(String(res.headers.location));
+
+      if (rule === 'public') {
+        expect(loginWall || res.statusCode === 403, label).toBe(false);
+        continue;
+      }
+      if (rule === 'token') continue;
+      if (rule === 'hidden') {
+        expect(res.statusCode, label).toBe(404);
+        continue;
+      }
+      if (who === 'anonymous') {
+        expect(loginWall, label).toBe(true);
+        continue;
+      }
+      if (rule === 'user') expect([401, 403, 404], label).not.toContain(res.statusCode);
+      else if (rule === 'nobody') expect(res.statusCode, label).toBe(404);
+      else if (rule === 'platform') expect(res.statusCode, label).toBe(403);
+      else if (who === 'outsider') expect(res.statusCode, label).toBe(404);
+      else if (RANK[who] < NEEDS[rule]) expect(res.statusCode, label).toBe(403);
+      else expect([401, 403, 404], label).not.toContain(res.statusCode);
+    }
+    if (rule === 'token') {
+      // A wrong token is wrong for everyone alike.
+      expect(new Set(seen.slice(1).map((s) => s.split(':')[1])).size, seen.join(' ')).toBe(1);
+    }
+    if (rule === 'platform') {
+      const res = await request('platform', route);
+      expect([401, 403, 404], `platform admin → ${res.statusCode}`).not.toContain(res.statusCode);
+    }
+  });
+});
