@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +12,22 @@ const BIN = new URL('../../bin/laurel.js', import.meta.url).pathname;
 let dir: string;
 
 type Run = { code: number; stdout: string; stderr: string };
-function laurel(...args: string[]): Promise<Run> {
+/** Runs the real bin; a last argument `{ stdin }` is piped to it. */
+function laurel(...args: (string | { stdin: string })[]): Promise<Run> {
+  const last = args.at(-1);
+  const stdin = typeof last === 'object' ? last.stdin : undefined;
+  const argv = args.filter((a): a is string => typeof a === 'string');
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    const child = execFile(
+      process.execPath,
+      [BIN, ...argv],
+      { cwd: dir, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    child.stdin?.end(stdin ?? '');
   });
 }
 
@@ -125,6 +137,45 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
     const report = JSON.parse(asJson.stdout);
     expect(report.verdict).toBe('invalid');
     expect(report.steps.find((s: { id: string }) => s.id === 'proof').code).toBe('PROOF_INVALID');
+  });
+
+  it('verifies from stdin and from a URL (private addresses only when allowed)', async () => {
+    if (!(await stat(join(dir, 'signed.jwt')).catch(() => null))) {
+      await laurel('keygen', '-o', 'key3.json');
+      await laurel(
+        'sign',
+        '--key',
+        'key3.json',
+        '--credential',
+        'cred.json',
+        '--format',
+        'jwt',
+        '-o',
+        'signed.jwt',
+      );
+    }
+    const jwt = await readFile(join(dir, 'signed.jwt'), 'utf8');
+    const piped = await laurel('verify', '-', { stdin: jwt });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toMatch(/^VALID: /);
+
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/jwt');
+      res.end(jwt);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/badge`;
+    try {
+      const allowed = await laurel('verify', url, '--allow-private-network');
+      expect(allowed.code, allowed.stdout).toBe(0);
+      expect(allowed.stdout).toContain('format ob3-jwt in url');
+      const refused = await laurel('verify', '--json', url);
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.stdout).steps[0].code).toBe('FETCH_BLOCKED');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('bakes, unbakes and verifies PNG and SVG badges', async () => {
