@@ -6,13 +6,13 @@ import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
 import { buildServer } from '../http/server.ts';
-import type { Org } from '../orgs/service.ts';
+import { type Org, rotateKey } from '../orgs/service.ts';
 import { type TestUser, makeMember, makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { BATCH_PAGE_ROWS } from './bulk/pages.tsx';
 import { createBatch } from './bulk/service.ts';
-import { rejectAward } from './service.ts';
+import { rejectAward, revokeAward } from './service.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
 
@@ -267,6 +267,34 @@ describe('issuing routes', () => {
     expect(
       (await app.inject({ url: `/ob2/assertions/00000000-0000-4000-8000-000000000000` })).statusCode,
     ).toBe(404);
+  });
+
+  it('keeps a badge signed before a key rotation verifiable, and revocable, after it', async () => {
+    const rotating = await makeOrg(t.db, { config });
+    const badge = await makeTemplate(t.db, rotating);
+    const { award: before } = await issueTestAward(ctx, { org: rotating, template: badge });
+    await rotateKey(t.db, config, rotating.id);
+    const { award: after } = await issueTestAward(ctx, { org: rotating, template: badge });
+    const vm = (json: string) => JSON.parse(json).proof[0].verificationMethod;
+    expect(vm(after.credentialJson)).not.toBe(vm(before.credentialJson));
+    for (const a of [before, after]) {
+      expect(await checkAwardCredential(app, config.baseUrl, a.credentialJson, a.credentialJwt)).toEqual({
+        library: true,
+        jwt: true,
+        digitalBazaar: true,
+        schemaErrors: [],
+      });
+    }
+    // The status list is re-signed with the new key; the old badge reads as revoked.
+    await revokeAward(ctx, before.id, 'Issued in error');
+    expect(await servedStatusBit(app, config.baseUrl, JSON.parse(before.credentialJson))).toBe(true);
+    const checks = await checkAwardCredential(
+      app,
+      config.baseUrl,
+      before.credentialJson,
+      before.credentialJwt,
+    );
+    expect(checks).toMatchObject({ library: true, digitalBazaar: false });
   });
 
   it('issues from the form, re-renders errors with the values kept, and escapes hostile text', async () => {
