@@ -266,7 +266,21 @@ describe('the public verifier', () => {
     const api = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: { jwt: 'not.a.jwt!' } });
     expect(api.statusCode).toBe(422);
     expect(api.headers['content-type']).toContain('application/problem+json');
-    expect(api.json().detail).toBe('The input is not a badge image, credential, token or URL.');
+    expect(api.json()).toMatchObject({
+      detail: 'The input is not a badge image, credential, token or URL.',
+      code: 'INPUT_UNRECOGNIZED',
+    });
+    const rawPhoto = await app.inject({
+      method: 'POST',
+      url: '/api/v1/verify',
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.from(tinyPng()),
+    });
+    expect(rawPhoto.statusCode).toBe(422);
+    expect(rawPhoto.json()).toMatchObject({
+      detail: 'The PNG image has no badge baked into it.',
+      code: 'PNG_NO_CREDENTIAL',
+    });
 
     const none = await app.inject({ method: 'POST', url: '/api/v1/verify', payload: {} });
     expect(none.statusCode).toBe(422);

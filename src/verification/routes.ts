@@ -8,6 +8,8 @@ import type {
   FastifyRequest,
 } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { OpenBadgesError } from '@laurel/openbadges/errors';
+import { unreadableStep } from '@laurel/openbadges/verify';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { isUploadedFile } from '../http/multipart.ts';
@@ -27,7 +29,6 @@ import {
 } from './input.ts';
 import { VerifyPage, VerifyResultPage } from './pages.tsx';
 import { type VerificationReport, verifyOnPlatform } from './platform-verify.ts';
-import { unreadableReason } from './unreadable.ts';
 
 const RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
 // Base64 of a 5 MB image in a JSON body, with room for the other fields.
@@ -266,9 +267,12 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
         return reply.html(VerifyPage({ ctx: pageContext(request), values: keep, error: message }), status);
       }
       const report = await verifyOnPlatform(ctx, input.value, { recipientEmail: input.recipientEmail });
-      const unreadable = unreadableReason(report);
+      const unreadable = unreadableStep(report);
       if (unreadable) {
-        return reply.html(VerifyPage({ ctx: pageContext(request), values: keep, error: unreadable }), 422);
+        return reply.html(
+          VerifyPage({ ctx: pageContext(request), values: keep, error: unreadable.message }),
+          422,
+        );
       }
       return reply.html(
         VerifyResultPage({
@@ -322,8 +326,9 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
       const report: VerificationReport = await verifyOnPlatform(ctx, input.value, {
         recipientEmail: input.recipientEmail,
       });
-      const unreadable = unreadableReason(report);
-      if (unreadable) throw new LaurelError('INVALID', unreadable);
+      // Not a badge at all: a problem with the library's code (PNG_NO_CREDENTIAL, JSON_INVALID, …).
+      const unreadable = unreadableStep(report);
+      if (unreadable?.code) throw new OpenBadgesError(unreadable.code, unreadable.message);
       return sendJson(reply, 200, report);
     },
   );
