@@ -321,6 +321,34 @@ describe('authorization matrix over every route', () => {
     expect(Object.keys(RULES).filter((r) => !registered.includes(r))).toEqual([]);
   });
 
+  // Forms and session API calls that change something need the CSRF token (src/http/csrf.ts).
+  const WITHOUT_CSRF = new Set([
+    'POST /api/v1/verify', // verifies what it is sent and changes nothing
+    'POST /api/v1/claims/:token/reject', // the claim token in the URL is the credential, not the cookie
+  ]);
+
+  it('refuses every state-changing route without the CSRF token, signed in or not', async () => {
+    const refused: string[] = [];
+    for (const route of Object.keys(RULES)) {
+      if (route.startsWith('GET ') || WITHOUT_CSRF.has(route) || route === 'POST /logout') continue;
+      for (const who of ['anonymous', 'admin'] as const) {
+        const method = route.slice(0, route.indexOf(' ')) as 'POST' | 'PATCH';
+        const api = urlOf(route).startsWith('/api/');
+        const res = await app.inject({
+          method,
+          url: urlOf(route),
+          payload: api
+            ? JSON.stringify(bodies()[route] ?? {})
+            : new URLSearchParams(bodies()[route]).toString(),
+          cookies: who === 'anonymous' ? {} : users[who].cookies,
+          headers: { 'content-type': api ? 'application/json' : 'application/x-www-form-urlencoded' },
+        });
+        if (res.statusCode !== 403) refused.push(`${who} ${route} → ${res.statusCode}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+
   // Logging out ends the session, so it runs last.
   const ordered = Object.keys(RULES).sort(
     (a, b) => Number(a === 'POST /logout') - Number(b === 'POST /logout'),
