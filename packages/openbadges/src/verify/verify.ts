@@ -817,15 +817,26 @@ async function endorsementsStep(cred: Obj, ctx: Ctx): Promise<VerificationStep> 
       `The credential carries ${total} endorsements, more than this verifier checks; none were verified.`,
     );
   }
+  // An endorsement counts only when it is about this credential, its achievement or its issuer:
+  // one copied from another badge carries a good signature about something else.
+  const endorsed = new Set(holders.map((h) => str(h.id)).filter((id) => id !== undefined));
+  const aboutThis = (e: Obj) => endorsed.has(str(subjectOf(e).id) ?? '');
   let good = 0;
   for (const e of embedded) {
+    if (!aboutThis(e)) continue;
     const r = await verifyDataIntegrity(e, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
     if (r.verified && r.controller === issuerOf(e)?.id) good++;
   }
   for (const jwt of jwts) {
     const r = await checkJwt(jwt, ctx);
     const endorser = r.credential ? issuerOf(r.credential) : undefined;
-    if (r.steps[0]?.result === 'pass' && keyStep(r.key, endorser)?.result === 'pass') good++;
+    if (
+      r.credential &&
+      aboutThis(r.credential) &&
+      r.steps[0]?.result === 'pass' &&
+      keyStep(r.key, endorser)?.result === 'pass'
+    )
+      good++;
   }
   return good === total
     ? step(

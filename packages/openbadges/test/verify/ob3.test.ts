@@ -270,6 +270,21 @@ describe('verify: OB 3.0 Data Integrity', () => {
       issuer,
     );
     expect(stepOf(await run(diWithForged), 'endorsements')?.result).toBe('warn');
+    // A well-signed endorsement of something else says nothing about this badge.
+    const elsewhere = await signDi(
+      buildEndorsementCredential({
+        issuer: { id: other.did, name: 'Endorser' },
+        validFrom: '2025-01-01T00:00:00Z',
+        name: 'Endorsement of another badge',
+        subjectId: 'https://elsewhere.example/achievements/1',
+      }),
+      other,
+    );
+    const copied = await signDi({ ...unsignedCredential(issuer), endorsement: [elsewhere] }, issuer);
+    expect(stepOf(await run(copied), 'endorsements')).toMatchObject({
+      result: 'warn',
+      message: '1 of 1 endorsements could not be verified; they say nothing about the badge itself.',
+    });
     const badEndorsement = { ...endorsement, name: 'Changed' };
     const cred2 = await signDi({ ...unsignedCredential(issuer), endorsement: [badEndorsement] }, issuer);
     expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');
