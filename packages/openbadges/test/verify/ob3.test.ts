@@ -206,13 +206,16 @@ describe('verify: OB 3.0 Data Integrity', () => {
   });
 
   it('warns about untrusted issuers and checks endorsements', async () => {
-    const endorsement = await signDi(
+    /** An unsigned endorsement by `other` of `subjectId`. */
+    const endorse = (name: string, subjectId: string) =>
       buildEndorsementCredential({
         issuer: { id: other.did, name: 'Endorser' },
         validFrom: '2025-01-01T00:00:00Z',
-        name: 'Endorsement',
-        subjectId: 'https://society.example/achievements/teamwork',
-      }),
+        name,
+        subjectId,
+      });
+    const endorsement = await signDi(
+      endorse('Endorsement', 'https://society.example/achievements/teamwork'),
       other,
     );
     const cred = await signDi({ ...unsignedCredential(issuer), endorsement: [endorsement] }, issuer);
@@ -220,15 +223,7 @@ describe('verify: OB 3.0 Data Integrity', () => {
     expect(stepOf(r, 'issuer')?.result).toBe('warn');
     expect(stepOf(r, 'endorsements')?.result).toBe('pass');
     expect(r.verdict).toBe('valid');
-    const endorsementJwt = await signJwt(
-      buildEndorsementCredential({
-        issuer: { id: other.did, name: 'Endorser' },
-        validFrom: '2025-01-01T00:00:00Z',
-        name: 'JWT endorsement',
-        subjectId: issuer.did,
-      }),
-      other,
-    );
+    const endorsementJwt = await signJwt(endorse('JWT endorsement', issuer.did), other);
     // endorsementJwt has no term in the OB 3.0.3 context: a Data Integrity credential carries it only
     // with a context that defines it (safe-mode canonicalization refuses undefined terms).
     const unsigned = unsignedCredential(issuer);
@@ -238,55 +233,34 @@ describe('verify: OB 3.0 Data Integrity', () => {
         '@container': '@set',
       },
     };
-    const diWithJwt = await signDi(
-      { ...unsigned, '@context': [...unsigned['@context'], jwtTerm], endorsementJwt: [endorsementJwt] },
-      issuer,
-    );
-    const diReport = await run(diWithJwt);
+    const diCarrying = (jwts: string[]) =>
+      signDi({ ...unsigned, '@context': [...unsigned['@context'], jwtTerm], endorsementJwt: jwts }, issuer);
+    const diReport = await run(await diCarrying([endorsementJwt]));
     expect(diReport.verdict).toBe('valid');
     expect(stepOf(diReport, 'endorsements')?.message).toBe(
       'All 1 endorsement carry valid signatures from their endorsers.',
     );
-    const withJwt = await signJwt(
-      { ...unsignedCredential(issuer), endorsementJwt: [endorsementJwt] },
-      issuer,
-    );
+    const withJwt = await signJwt({ ...unsigned, endorsementJwt: [endorsementJwt] }, issuer);
     expect(stepOf(await run(withJwt), 'endorsements')?.message).toBe(
       'All 1 endorsement carry valid signatures from their endorsers.',
     );
-    const forgedJwt = await signJwt(
-      buildEndorsementCredential({
-        issuer: { id: other.did, name: 'Endorser' },
-        validFrom: '2025-01-01T00:00:00Z',
-        name: 'Forged',
-        subjectId: issuer.did,
-      }),
-      issuer,
-    );
-    const withForged = await signJwt({ ...unsignedCredential(issuer), endorsementJwt: [forgedJwt] }, issuer);
+    // Signed by the badge's issuer in the endorser's name.
+    const forgedJwt = await signJwt(endorse('Forged', issuer.did), issuer);
+    const withForged = await signJwt({ ...unsigned, endorsementJwt: [forgedJwt] }, issuer);
     expect(stepOf(await run(withForged), 'endorsements')?.result).toBe('warn');
-    const diWithForged = await signDi(
-      { ...unsigned, '@context': [...unsigned['@context'], jwtTerm], endorsementJwt: [forgedJwt] },
-      issuer,
-    );
-    expect(stepOf(await run(diWithForged), 'endorsements')?.result).toBe('warn');
+    expect(stepOf(await run(await diCarrying([forgedJwt])), 'endorsements')?.result).toBe('warn');
     // A well-signed endorsement of something else says nothing about this badge.
     const elsewhere = await signDi(
-      buildEndorsementCredential({
-        issuer: { id: other.did, name: 'Endorser' },
-        validFrom: '2025-01-01T00:00:00Z',
-        name: 'Endorsement of another badge',
-        subjectId: 'https://elsewhere.example/achievements/1',
-      }),
+      endorse('Of another badge', 'https://elsewhere.example/achievements/1'),
       other,
     );
-    const copied = await signDi({ ...unsignedCredential(issuer), endorsement: [elsewhere] }, issuer);
+    const copied = await signDi({ ...unsigned, endorsement: [elsewhere] }, issuer);
     expect(stepOf(await run(copied), 'endorsements')).toMatchObject({
       result: 'warn',
       message: '1 of 1 endorsements could not be verified; they say nothing about the badge itself.',
     });
     const badEndorsement = { ...endorsement, name: 'Changed' };
-    const cred2 = await signDi({ ...unsignedCredential(issuer), endorsement: [badEndorsement] }, issuer);
+    const cred2 = await signDi({ ...unsigned, endorsement: [badEndorsement] }, issuer);
     expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');
   });
 
