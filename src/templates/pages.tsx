@@ -291,37 +291,39 @@ function EditorPage(props: {
               {Array.from({ length: rows }, (_, i) => (
                 <fieldset class="card">
                   <legend>Alignment {i + 1}</legend>
-                  <Field
-                    label="Target name"
-                    name={`alignments.${i}.targetName`}
-                    value={v[`alignments.${i}.targetName`]}
-                    errors={errors}
-                  />
-                  <Field
-                    label="Target URL"
-                    name={`alignments.${i}.targetUrl`}
-                    type="url"
-                    value={v[`alignments.${i}.targetUrl`]}
-                    errors={errors}
-                  />
-                  <Field
-                    label="Framework"
-                    name={`alignments.${i}.targetFramework`}
-                    value={v[`alignments.${i}.targetFramework`]}
-                    errors={errors}
-                  />
-                  <Field
-                    label="Code"
-                    name={`alignments.${i}.targetCode`}
-                    value={v[`alignments.${i}.targetCode`]}
-                    errors={errors}
-                  />
-                  <Field
-                    label="Description"
-                    name={`alignments.${i}.targetDescription`}
-                    value={v[`alignments.${i}.targetDescription`]}
-                    errors={errors}
-                  />
+                  <div class="grid">
+                    <Field
+                      label="Target name"
+                      name={`alignments.${i}.targetName`}
+                      value={v[`alignments.${i}.targetName`]}
+                      errors={errors}
+                    />
+                    <Field
+                      label="Target URL"
+                      name={`alignments.${i}.targetUrl`}
+                      type="url"
+                      value={v[`alignments.${i}.targetUrl`]}
+                      errors={errors}
+                    />
+                    <Field
+                      label="Framework"
+                      name={`alignments.${i}.targetFramework`}
+                      value={v[`alignments.${i}.targetFramework`]}
+                      errors={errors}
+                    />
+                    <Field
+                      label="Code"
+                      name={`alignments.${i}.targetCode`}
+                      value={v[`alignments.${i}.targetCode`]}
+                      errors={errors}
+                    />
+                    <Field
+                      label="Description"
+                      name={`alignments.${i}.targetDescription`}
+                      value={v[`alignments.${i}.targetDescription`]}
+                      errors={errors}
+                    />
+                  </div>
                 </fieldset>
               ))}
             </fieldset>
