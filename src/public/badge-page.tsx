@@ -3,10 +3,10 @@ import { type SafeHtml, raw } from '@laurel/jsx';
 import type { Config } from '../config.ts';
 import type { PageContext } from '../ui/layout.tsx';
 import { Layout } from '../ui/layout.tsx';
-import { Alert, formatDate } from '../ui/components.tsx';
+import { formatDate } from '../ui/components.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import type { BadgeView } from './badge-view.ts';
-import { StateLine, VerificationPanel } from './components.tsx';
+import { OwnerNotice, StateLine, VerificationPanel } from './components.tsx';
 
 export const badgeUrl = (config: Config, awardId: string) => `${config.baseUrl}/c/${awardId}`;
 
@@ -192,15 +192,11 @@ export function BadgePage(props: {
       head={alternate}
     >
       {view.isOwner ? (
-        <Alert
-          kind={isPrivate ? 'warning' : 'info'}
-          title={isPrivate ? 'Only you can see this page' : 'Your badge'}
-        >
-          {isPrivate
-            ? 'This badge is private: anyone else who opens this address gets “not found”. '
-            : 'This is how others see your badge. '}
-          <a href={`/wallet/${props.walletItemId}`}>Change its visibility and share it</a>
-        </Alert>
+        <OwnerNotice
+          isPublic={!isPrivate}
+          itemId={props.walletItemId ?? ''}
+          link="Change its visibility and share it"
+        />
       ) : null}
       {props.body}
     </Layout>

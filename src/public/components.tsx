@@ -1,7 +1,10 @@
 // Pieces shared by the public badge page, the wallet and the claim page.
 import type { VerificationReport } from '../verification/platform-verify.ts';
-import { Pill, formatDate } from '../ui/components.tsx';
+import { Alert, Pill, formatDate } from '../ui/components.tsx';
 import type { BadgeState } from './badge-view.ts';
+
+/** The public page of a badge its earner imported (badges issued here live at /c/:id). */
+export const importedBadgePath = (handle: string, itemId: string) => `/u/${handle}/badges/${itemId}`;
 
 const RESULT_LABEL = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skipped: 'Not checked' } as const;
 const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;
@@ -72,7 +75,11 @@ export function VerificationPanel(props: { report: VerificationReport; checkedAt
           </li>
         ))}
       </ul>
-      {props.checkedAt ? <p class="muted small">Checked {props.checkedAt.toISOString()}</p> : null}
+      {props.checkedAt ? (
+        <p class="muted small">
+          Checked on {formatDate(props.checkedAt)} at {props.checkedAt.toISOString().slice(11, 16)} UTC.
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -83,4 +90,19 @@ export function reportState(report: VerificationReport | null | undefined): Badg
   if (report.status === 'revoked') return 'revoked';
   if (report.status === 'expired') return 'expired';
   return report.verdict === 'invalid' ? 'unverified' : 'valid';
+}
+
+/** What the earner sees on their own badge's public page: whether others can, and where to change it. */
+export function OwnerNotice(props: { isPublic: boolean; itemId: string; link: string }) {
+  return (
+    <Alert
+      kind={props.isPublic ? 'info' : 'warning'}
+      title={props.isPublic ? 'Your badge' : 'Only you can see this page'}
+    >
+      {props.isPublic
+        ? 'This is how others see your badge. '
+        : 'This badge is private: anyone else who opens this address gets “not found”. '}
+      <a href={`/wallet/${props.itemId}`}>{props.link}</a>
+    </Alert>
+  );
 }

@@ -1,4 +1,5 @@
 import type { Feature } from '../http/context.ts';
+import { importedBadgePages } from './imported-page.tsx';
 import { profilePages } from './profile.tsx';
 import { publicBadgeRoutes } from './routes.tsx';
 
@@ -6,4 +7,5 @@ import { publicBadgeRoutes } from './routes.tsx';
 export const publicFeature: Feature = (app, ctx) => {
   publicBadgeRoutes(app, ctx);
   profilePages(app, ctx);
+  importedBadgePages(app, ctx);
 };

@@ -7,6 +7,7 @@ import type { AppContext } from '../http/context.ts';
 import { Alert, EmptyState, Pill } from '../ui/components.tsx';
 import { Layout } from '../ui/layout.tsx';
 import { walletEntries } from '../wallet/pages.tsx';
+import { importedBadgePath } from './components.tsx';
 
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 
@@ -63,7 +64,9 @@ export function profilePages(app: FastifyInstance, ctx: AppContext) {
                       {item.hasImage ? (
                         <img src={`/wallet/${item.id}/image`} alt="" width="140" height="140" />
                       ) : null}
-                      <strong>{item.badgeName}</strong>
+                      <a href={importedBadgePath(user.handle!, item.id)}>
+                        <strong>{item.badgeName}</strong>
+                      </a>
                     </>
                   )}
                   <span class="muted">{item.issuerName}</span>

@@ -17,7 +17,8 @@ import { buildServer } from '../http/server.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { importBadge } from './import.ts';
-import { itemImage, listWalletItems } from './service.ts';
+import { itemImage, listWalletItems, setVisibility } from './service.ts';
+import { makeWalletBadge } from './testing.ts';
 
 async function signedCredential(email: string, name = 'Imported Skill') {
   const keys = generateEd25519KeyPair();
@@ -278,5 +279,56 @@ describe('importing badges', () => {
     });
     expect(noCsrf.statusCode).toBe(403);
     expect(await count()).toBe(before);
+  });
+
+  it('an imported badge has a public page only while public; the profile links to it', async () => {
+    await t.db.updateTable('users').set({ handle: 'imported-earner' }).where('id', '=', user.id).execute();
+    const credential = await signedCredential('earner@example.org', 'Shown Imported');
+    const item = await importBadge(ctx, user.id, { text: JSON.stringify(credential) });
+    const url = `/u/imported-earner/badges/${item.id}`;
+    const own = await sessionFor(t.db, ctx.config, user.id);
+    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    const get = (path: string, s?: { cookies: Record<string, string> }) =>
+      app.inject({ url: path, cookies: s?.cookies ?? {} });
+    const missing = (await get(`/u/imported-earner/badges/00000000-0000-4000-8000-000000000000`)).body;
+    for (const s of [undefined, other]) {
+      const res = await get(url, s);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('Shown Imported');
+      if (!s) expect(res.body).toBe(missing);
+    }
+    const preview = await get(url, own);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Only you can see this page');
+    expect(preview.body).toContain('noindex');
+
+    await setVisibility(t.db, user.id, item.id, 'public');
+    const page = await get(url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Shown Imported');
+    expect(page.body).toContain('Elsewhere Institute');
+    expect(page.body).toContain('Verified');
+    expect(page.body).not.toContain('noindex');
+    // The earner's name appears only once their profile is public.
+    expect(page.body).toContain('Imported from elsewhere.');
+    await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', user.id).execute();
+    expect((await get(url)).body).toContain('Imported by <a href="/u/imported-earner">');
+    expect((await get('/u/imported-earner')).body).toContain(url);
+    // Another handle, or a badge issued here, is not found at this address.
+    await t.db
+      .updateTable('users')
+      .set({ handle: 'someone-else' })
+      .where('id', '=', (await makeUser(t.db)).id)
+      .execute();
+    expect((await get(`/u/someone-else/badges/${item.id}`)).statusCode).toBe(404);
+    const issued = await makeWalletBadge(
+      ctx,
+      { id: user.id, email: 'earner@example.org' },
+      { visibility: 'public' },
+    );
+    expect((await get(`/u/imported-earner/badges/${issued.item.id}`)).statusCode).toBe(404);
+    await setVisibility(t.db, user.id, item.id, 'private');
+    expect((await get(url)).statusCode).toBe(404);
+    await t.db.updateTable('users').set({ profile_public: false }).where('id', '=', user.id).execute();
   });
 });

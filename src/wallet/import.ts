@@ -211,12 +211,17 @@ export function stripCredential(report: VerificationReport): VerificationReport 
 
 const REVERIFY_AFTER_MS = 60_000;
 
-/** An imported item's report, verified again when the stored one is older than a minute. */
-export async function currentReport(ctx: AppContext, item: WalletItem): Promise<VerificationReport | null> {
-  if (!item.credentialText) return null;
+/** An imported item's report and when it ran, verified again when the stored one is over a minute old. */
+export async function currentReport(
+  ctx: AppContext,
+  item: WalletItem,
+): Promise<{ report: VerificationReport | null; checkedAt: Date | null }> {
+  if (!item.credentialText) return { report: null, checkedAt: null };
   const fresh = item.lastVerifiedAt && Date.now() - item.lastVerifiedAt.getTime() < REVERIFY_AFTER_MS;
-  if (fresh && item.lastReport) return item.lastReport as VerificationReport;
+  if (fresh && item.lastReport)
+    return { report: item.lastReport as VerificationReport, checkedAt: item.lastVerifiedAt };
   const report = stripCredential(await verifyOnPlatform(ctx, item.credentialText));
-  await saveReport(ctx.db, item.id, report);
-  return report;
+  const checkedAt = new Date();
+  await saveReport(ctx.db, item.id, report, checkedAt);
+  return { report, checkedAt };
 }

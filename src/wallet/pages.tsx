@@ -10,7 +10,7 @@ import { isUploadedFile } from '../http/multipart.ts';
 import { type Award, listAwardsForUser } from '../issuing/service.ts';
 import { awardReport, badgeState, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
 import type { BadgeState } from '../public/badge-view.ts';
-import { StateLine, VerificationPanel, reportState } from '../public/components.tsx';
+import { StateLine, VerificationPanel, importedBadgePath, reportState } from '../public/components.tsx';
 import { embedSnippet, publicUrl, signatureSnippet } from '../sharing/links.ts';
 import {
   Alert,
@@ -243,6 +243,8 @@ function ItemPage(props: {
   item: WalletItem;
   award: Award | null;
   report: VerificationReport | null;
+  /** When an imported badge's report ran. */
+  checkedAt: Date | null;
   notice?: string;
   errors?: FieldError[];
 }) {
@@ -250,6 +252,7 @@ function ItemPage(props: {
   const state: ItemState = award ? badgeState(award) : reportState(props.report);
   const src = itemImageSrc(item);
   const isPublic = item.visibility === 'public';
+  const issuedOn = award?.issuedAt ?? props.report?.validFrom ?? null;
   const shareable = award
     ? {
         awardId: award.id,
@@ -270,7 +273,7 @@ function ItemPage(props: {
         <div class="stack">
           <p>
             Issued by <strong>{item.issuerName}</strong>
-            {award ? ` on ${formatDate(award.issuedAt)}` : ''}.{item.awardId ? '' : ' Imported.'}
+            {issuedOn ? ` on ${formatDate(issuedOn)}` : ''}.{item.awardId ? '' : ' Imported.'}
           </p>
           <StateLine
             state={state}
@@ -280,11 +283,26 @@ function ItemPage(props: {
           {item.badgeDescription ? <p>{item.badgeDescription}</p> : null}
           <p>
             <Pill kind={isPublic ? 'ok' : 'neutral'}>{isPublic ? 'Public' : 'Private'}</Pill>{' '}
-            {isPublic
-              ? award
-                ? 'Anyone with the address can see it, and it shows on your public profile when that is public.'
-                : 'It shows on your public profile when that is public.'
-              : 'Only you can see it.'}
+            {isPublic ? (
+              award ? (
+                'Anyone with the address can see it, and it shows on your public profile when that is public.'
+              ) : props.ctx.user?.handle ? (
+                <>
+                  Anyone with its address can see it, at{' '}
+                  <a href={importedBadgePath(props.ctx.user.handle, item.id)}>
+                    {props.app.config.baseUrl}
+                    {importedBadgePath(props.ctx.user.handle, item.id)}
+                  </a>
+                  , and it shows on your public profile when that is public.
+                </>
+              ) : (
+                <>
+                  Choose a handle on <a href="/account">your account page</a> to give it a public address.
+                </>
+              )
+            ) : (
+              'Only you can see it.'
+            )}
           </p>
           <div class="form-actions">
             <form method="post" action={`/wallet/${item.id}/visibility`} class="inline">
@@ -328,9 +346,7 @@ function ItemPage(props: {
               </section>
             )
           ) : null}
-          {props.report ? (
-            <VerificationPanel report={props.report} checkedAt={item.awardId ? null : item.lastVerifiedAt} />
-          ) : null}
+          {props.report ? <VerificationPanel report={props.report} checkedAt={props.checkedAt} /> : null}
         </div>
         <div class="stack">
           <section class="card">
@@ -474,14 +490,23 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
   ) => {
     let award: Award | null = null;
     let report: VerificationReport | null = null;
+    let checkedAt: Date | null = null;
     if (item.awardId) {
       const view = await loadBadgeView(ctx, item.awardId, user.id);
       award = view?.award ?? null;
       if (award) report = await awardReport(ctx, award);
-    } else report = await currentReport(ctx, item);
+    } else ({ report, checkedAt } = await currentReport(ctx, item));
     reply.header('cache-control', 'private, no-store');
     return reply.html(
-      <ItemPage ctx={pageContext(request)} app={ctx} item={item} award={award} report={report} {...extra} />,
+      <ItemPage
+        ctx={pageContext(request)}
+        app={ctx}
+        item={item}
+        award={award}
+        report={report}
+        checkedAt={checkedAt}
+        {...extra}
+      />,
       status,
     );
   };

@@ -182,7 +182,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       if (item.awardId) {
         const view = await loadBadgeView(ctx, item.awardId, user.id);
         if (view) verification = stripCredential(await awardReport(ctx, view.award));
-      } else verification = await currentReport(ctx, item);
+      } else verification = (await currentReport(ctx, item)).report;
       reply.header('cache-control', 'private, no-store');
       return { ...present(ctx, entry), verification };
     },
