@@ -175,6 +175,7 @@ const RULES: Record<string, Rule> = {
   'POST /wallet/:itemId/decline': 'nobody',
   'POST /wallet/:itemId/delete': 'nobody',
   'GET /u/:handle': 'public',
+  'GET /u/:handle/badges/:itemId': 'public',
 };
 
 /** Every method + path the server answers, read from Fastify's route tree (HEAD mirrors GET). */
