@@ -159,12 +159,14 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).toMatch(/^VALID: /);
 
-    const server = createServer((_req, res) => {
+    const fresh = new Map<string, string>();
+    const server = createServer((req, res) => {
       res.setHeader('content-type', 'application/jwt');
-      res.end(jwt);
+      res.end(req.url === '/fresh' ? fresh.get('jwt') : jwt);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/badge`;
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = `${base}/badge`;
     try {
       const allowed = await laurel('verify', url, '--allow-private-network');
       expect(allowed.code, allowed.stdout).toBe(0);
@@ -172,6 +174,34 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
       const refused = await laurel('verify', '--json', url);
       expect(refused.code).toBe(1);
       expect(JSON.parse(refused.stdout).steps[0].code).toBe('FETCH_BLOCKED');
+
+      // --follow-refresh checks the copy the issuer's refresh service returns.
+      await laurel('keygen', '-o', 'key-refresh.json');
+      const refreshService = { id: `${base}/fresh`, type: '1EdTechCredentialRefresh' };
+      await writeFile(join(dir, 'refreshable.json'), JSON.stringify({ ...unsigned, refreshService }));
+      const sign = (out: string) =>
+        laurel(
+          'sign',
+          '--key',
+          'key-refresh.json',
+          '--credential',
+          'refreshable.json',
+          '--format',
+          'jwt',
+          '-o',
+          out,
+        );
+      await sign('old.jwt');
+      await sign('fresh.jwt');
+      fresh.set('jwt', (await readFile(join(dir, 'fresh.jwt'), 'utf8')).trim());
+      const refreshed = await laurel('verify', 'old.jwt', '--follow-refresh', '--allow-private-network');
+      expect(refreshed.code, refreshed.stdout).toBe(0);
+      expect(refreshed.stdout).toContain(
+        '✓ Refreshed copy: The issuer’s refresh service returned a newer copy',
+      );
+      expect((await laurel('verify', 'old.jwt', '--allow-private-network')).stdout).not.toContain(
+        'Refreshed',
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -7,7 +7,8 @@ import {
 import { parse } from './args.ts';
 import { CliError, out, readInput } from './io.ts';
 
-const USAGE = 'laurel verify <file|url|-> [--json] [--email address] [--allow-private-network]';
+const USAGE =
+  'laurel verify <file|url|-> [--json] [--email address] [--allow-private-network] [--follow-refresh]';
 
 const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;
 
@@ -40,7 +41,12 @@ export const verifyCommand = {
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(
       args,
-      { json: { type: 'boolean' }, email: { type: 'string' }, 'allow-private-network': { type: 'boolean' } },
+      {
+        json: { type: 'boolean' },
+        email: { type: 'string' },
+        'allow-private-network': { type: 'boolean' },
+        'follow-refresh': { type: 'boolean' },
+      },
       USAGE,
     );
     if (positionals.length !== 1) throw new CliError(`Give exactly one badge to verify. Usage: ${USAGE}`);
@@ -49,6 +55,7 @@ export const verifyCommand = {
     const report = await verify(input, {
       fetch: createGuardedFetch({ allowPrivateNetwork: values['allow-private-network'] === true }),
       ...(values.email ? { recipient: { email: values.email } } : {}),
+      followRefresh: values['follow-refresh'] === true,
     });
     out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
     return exitCodeFor(report);
