@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { pageContext, requireUser } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { StateLine } from '../public/components.tsx';
+import { BadgePlaceholder, StateLine } from '../public/components.tsx';
 import { templateImage } from '../templates/service.ts';
 import { Alert, CsrfField, FormErrors, formatDate } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
@@ -42,7 +42,7 @@ function BadgeSummary(props: { claim: OpenClaim; imageSrc: string | null }) {
       {props.imageSrc ? (
         <img src={props.imageSrc} alt={`${template.name} badge`} width="240" height="240" />
       ) : (
-        <span />
+        <BadgePlaceholder name={template.name} size={240} />
       )}
       <div class="stack">
         <h1>{template.name}</h1>

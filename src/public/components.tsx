@@ -1,4 +1,5 @@
 // Pieces shared by the public badge page, the wallet and the claim page.
+import { escapeHtml, raw } from '@laurel/jsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import { Alert, Pill, formatDate } from '../ui/components.tsx';
 import type { BadgeState } from './badge-view.ts';
@@ -104,5 +105,18 @@ export function OwnerNotice(props: { isPublic: boolean; itemId: string; link: st
         : 'This badge is private: anyone else who opens this address gets “not found”. '}
       <a href={`/wallet/${props.itemId}`}>{props.link}</a>
     </Alert>
+  );
+}
+
+/**
+ * Stands in for a badge that came without an image (imported ones may): a plain disc with the
+ * name's first letter, so the page keeps its shape instead of showing an empty column.
+ */
+export function BadgePlaceholder(props: { name: string; size: number }) {
+  const letter = escapeHtml((props.name.trim()[0] ?? '?').toUpperCase());
+  return raw(
+    `<svg width="${props.size}" height="${props.size}" viewBox="0 0 100 100" role="img" aria-label="No image">` +
+      '<circle cx="50" cy="50" r="46" fill="#dfe7e3" stroke="#1f5c4a" stroke-width="3"/>' +
+      `<text x="50" y="63" text-anchor="middle" font-size="40" font-family="system-ui,sans-serif" font-weight="700" fill="#1f5c4a">${letter}</text></svg>`,
   );
 }

@@ -11,7 +11,14 @@ import { Layout } from '../ui/layout.tsx';
 import { currentReport } from '../wallet/import.ts';
 import { itemImageSrc } from '../wallet/pages.tsx';
 import { getWalletItem } from '../wallet/service.ts';
-import { OwnerNotice, StateLine, VerificationPanel, importedBadgePath, reportState } from './components.tsx';
+import {
+  BadgePlaceholder,
+  OwnerNotice,
+  StateLine,
+  VerificationPanel,
+  importedBadgePath,
+  reportState,
+} from './components.tsx';
 
 const Params = Type.Object({
   handle: Type.String({ maxLength: 64 }),
@@ -57,7 +64,11 @@ export function importedBadgePages(app: FastifyInstance, ctx: AppContext) {
         >
           {isOwner ? <OwnerNotice isPublic={isPublic} itemId={item.id} link="Change its visibility" /> : null}
           <section class="badge-hero">
-            {src ? <img src={src} alt={`${item.badgeName} badge`} width="240" height="240" /> : <span />}
+            {src ? (
+              <img src={src} alt={`${item.badgeName} badge`} width="240" height="240" />
+            ) : (
+              <BadgePlaceholder name={item.badgeName} size={240} />
+            )}
             <div class="stack">
               <h1>{item.badgeName}</h1>
               <p>

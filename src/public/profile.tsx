@@ -7,7 +7,7 @@ import type { AppContext } from '../http/context.ts';
 import { Alert, EmptyState, Pill } from '../ui/components.tsx';
 import { Layout } from '../ui/layout.tsx';
 import { walletEntries } from '../wallet/pages.tsx';
-import { importedBadgePath } from './components.tsx';
+import { BadgePlaceholder, importedBadgePath } from './components.tsx';
 
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 
@@ -63,7 +63,9 @@ export function profilePages(app: FastifyInstance, ctx: AppContext) {
                     <>
                       {item.hasImage ? (
                         <img src={`/wallet/${item.id}/image`} alt="" width="140" height="140" />
-                      ) : null}
+                      ) : (
+                        <BadgePlaceholder name={item.badgeName} size={140} />
+                      )}
                       <a href={importedBadgePath(user.handle!, item.id)}>
                         <strong>{item.badgeName}</strong>
                       </a>

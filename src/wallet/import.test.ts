@@ -307,6 +307,8 @@ describe('importing badges', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Shown Imported');
     expect(page.body).toContain('Elsewhere Institute');
+    // It came without an image: a placeholder keeps the page's shape.
+    expect(page.body).toContain('aria-label="No image"');
     expect(page.body).toContain('Verified');
     expect(page.body).not.toContain('noindex');
     // The earner's name appears only once their profile is public.

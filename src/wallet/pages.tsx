@@ -10,7 +10,13 @@ import { isUploadedFile } from '../http/multipart.ts';
 import { type Award, listAwardsForUser } from '../issuing/service.ts';
 import { awardReport, badgeState, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
 import type { BadgeState } from '../public/badge-view.ts';
-import { StateLine, VerificationPanel, importedBadgePath, reportState } from '../public/components.tsx';
+import {
+  BadgePlaceholder,
+  StateLine,
+  VerificationPanel,
+  importedBadgePath,
+  reportState,
+} from '../public/components.tsx';
 import { embedSnippet, publicUrl, signatureSnippet } from '../sharing/links.ts';
 import {
   Alert,
@@ -164,7 +170,11 @@ function WalletList(props: {
             const [kind, label] = STATE_PILL[state];
             return (
               <li class="card badge-tile">
-                {src ? <img src={src} alt="" width="140" height="140" /> : null}
+                {src ? (
+                  <img src={src} alt="" width="140" height="140" />
+                ) : (
+                  <BadgePlaceholder name={item.badgeName} size={140} />
+                )}
                 <a href={`/wallet/${item.id}`}>
                   <strong>{item.badgeName}</strong>
                 </a>
@@ -269,7 +279,11 @@ function ItemPage(props: {
       {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
       {props.errors?.length ? <FormErrors errors={props.errors} /> : null}
       <section class="badge-hero">
-        {src ? <img src={src} alt={`${item.badgeName} badge`} width="240" height="240" /> : <span />}
+        {src ? (
+          <img src={src} alt={`${item.badgeName} badge`} width="240" height="240" />
+        ) : (
+          <BadgePlaceholder name={item.badgeName} size={240} />
+        )}
         <div class="stack">
           <p>
             Issued by <strong>{item.issuerName}</strong>
