@@ -138,12 +138,21 @@ describe('verify: OB 3.0 Data Integrity', () => {
   it('rejects a proof taken from another credential', async () => {
     const another = await signDi(unsignedCredential(issuer, { id: 'urn:uuid:other' }), issuer);
     const r = await run({ ...structuredClone(di), proof: another.proof });
-    expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'PROOF_INVALID' });
+    expect(stepOf(r, 'proof')).toMatchObject({
+      result: 'fail',
+      code: 'PROOF_INVALID',
+      message: TAMPERED_SENTENCE,
+    });
+    expect(stepOf(r, 'key')).toMatchObject({ result: 'skipped' });
   });
 
   it('rejects a verification method swapped for another did:key', async () => {
     const r = await run({ ...structuredClone(di), proof: { ...di.proof, verificationMethod: other.vm } });
-    expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'PROOF_INVALID' });
+    expect(stepOf(r, 'proof')).toMatchObject({
+      result: 'fail',
+      code: 'PROOF_INVALID',
+      message: TAMPERED_SENTENCE,
+    });
   });
 
   it('rejects a credential signed by a key that is not the issuer’s', async () => {
@@ -307,7 +316,10 @@ describe('verify: OB 3.0 VC-JWT', () => {
   it('rejects a signature from another token and a key that is not the issuer’s', async () => {
     const otherJwt = await signJwt(unsignedCredential(issuer, { id: 'urn:uuid:other' }), issuer);
     const spliced = `${jwt.split('.').slice(0, 2).join('.')}.${otherJwt.split('.')[2]}`;
-    expect(stepOf(await run(spliced), 'proof')?.code).toBe('PROOF_INVALID');
+    expect(stepOf(await run(spliced), 'proof')).toMatchObject({
+      code: 'PROOF_INVALID',
+      message: TAMPERED_SENTENCE,
+    });
     const forged = await signJwt(unsignedCredential(issuer), other);
     const r = await run(forged);
     expect(stepOf(r, 'proof')?.result).toBe('pass');
@@ -340,11 +352,23 @@ describe('verify: OB 3.0 VC-JWT', () => {
   });
 
   it('reports dates and recipient for JWTs too', async () => {
-    expect((await run(jwt, { now: new Date('2031-01-01T00:00:00Z') })).status).toBe('expired');
-    expect((await run(jwt, { now: new Date('2020-01-01T00:00:00Z') })).status).toBe('not-yet-valid');
-    expect(stepOf(await run(jwt, { recipient: { email: 'nobody@example.org' } }), 'recipient')?.code).toBe(
-      'RECIPIENT_MISMATCH',
+    const expired = await run(jwt, { now: new Date('2031-01-01T00:00:00Z') });
+    expect(expired).toMatchObject({
+      status: 'expired',
+      summary: 'The badge expired on 2030-01-01T00:00:00Z.',
+    });
+    expect(stepOf(expired, 'dates')?.message).toBe('The credential expired on 2030-01-01T00:00:00Z.');
+    const early = await run(jwt, { now: new Date('2020-01-01T00:00:00Z') });
+    expect(early).toMatchObject({ status: 'not-yet-valid', summary: 'The badge is not valid yet.' });
+    expect(stepOf(early, 'dates')?.message).toBe(
+      'The credential only becomes valid on 2025-01-01T00:00:00Z.',
     );
+    const stranger = await run(jwt, { recipient: { email: 'nobody@example.org' } });
+    expect(stepOf(stranger, 'recipient')).toMatchObject({
+      code: 'RECIPIENT_MISMATCH',
+      message: 'The credential was not issued to the recipient you named.',
+    });
+    expect(stranger.summary).toBe('The badge was not issued to the recipient you named.');
   });
 });
 
