@@ -303,6 +303,10 @@ describe('importing badges', () => {
     expect(preview.body).toContain('noindex');
 
     await setVisibility(t.db, user.id, item.id, 'public');
+    const listed = await app.inject({ url: '/api/v1/me/badges', cookies: own.cookies });
+    expect(listed.json().items.find((i: { id: string }) => i.id === item.id).publicUrl).toBe(
+      `${ctx.config.baseUrl}${url}`,
+    );
     const page = await get(url);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Shown Imported');

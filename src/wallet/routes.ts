@@ -5,6 +5,7 @@ import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { awardReport, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
+import { importedBadgePath } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';
 import {
   type ImportInput,
@@ -93,7 +94,8 @@ const Patch = Type.Object(
   { additionalProperties: false },
 );
 
-function present(ctx: AppContext, e: WalletEntry): Static<typeof Badge> {
+/** `handle`: the owner's, which gives a public imported badge its address. */
+function present(ctx: AppContext, e: WalletEntry, handle: string | null): Static<typeof Badge> {
   const { item } = e;
   return {
     id: item.id,
@@ -105,7 +107,13 @@ function present(ctx: AppContext, e: WalletEntry): Static<typeof Badge> {
     visibility: item.visibility,
     showRecipientName: item.showRecipientName,
     publicUrl:
-      item.awardId && item.visibility === 'public' ? `${ctx.config.baseUrl}/c/${item.awardId}` : null,
+      item.visibility !== 'public'
+        ? null
+        : item.awardId
+          ? `${ctx.config.baseUrl}/c/${item.awardId}`
+          : handle
+            ? `${ctx.config.baseUrl}${importedBadgePath(handle, item.id)}`
+            : null,
     validUntil: (e.award?.validUntil ?? item.validUntil)?.toISOString() ?? null,
     addedAt: item.addedAt.toISOString(),
   };
@@ -125,7 +133,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const user = requireUser(request);
       reply.header('cache-control', 'private, no-store');
-      return { items: (await walletEntries(ctx, user.id)).map((e) => present(ctx, e)) };
+      return { items: (await walletEntries(ctx, user.id)).map((e) => present(ctx, e, user.handle)) };
     },
   );
 
@@ -151,7 +159,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       if (item.awardId) forgetBadge(item.awardId);
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       reply.header('cache-control', 'private, no-store');
-      return present(ctx, entry);
+      return present(ctx, entry, user.handle);
     },
   );
 
@@ -184,7 +192,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         if (view) verification = stripCredential(await awardReport(ctx, view.award));
       } else verification = (await currentReport(ctx, item)).report;
       reply.header('cache-control', 'private, no-store');
-      return { ...present(ctx, entry), verification };
+      return { ...present(ctx, entry, user.handle), verification };
     },
   );
 
@@ -208,7 +216,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       const item = await importBadge(ctx, user.id, importInput(request.body));
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       reply.header('cache-control', 'private, no-store');
-      return reply.status(201).send(present(ctx, entry));
+      return reply.status(201).send(present(ctx, entry, user.handle));
     },
   );
 }
