@@ -77,7 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`laurel ${name}: ${e.message}\n`);
       return e.exitCode;
     }
-    const message = e instanceof Error && e.message ? e.message : String(e);
+    // One line: some libraries put a dump of their state after the first.
+    const message = (e instanceof Error && e.message ? e.message : String(e)).split('\n')[0]!.trim();
     process.stderr.write(`laurel ${name}: ${message}${/[.!?]$/.test(message) ? '' : '.'}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
