@@ -9,6 +9,7 @@ import { enqueueJob } from '../jobs/queue.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
 import { paragraphs, renderEmail } from '../mail/layout.tsx';
+import { listMail } from '../mail/mailbox.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 
 const config = testConfig();
@@ -104,6 +105,24 @@ describe('platform admin pages and home', () => {
     expect(page.body).toContain(`&lt;${id}@localhost&gt;`);
     expect((await get('/admin/mail/00000000-0000-0000-0000-000000000000', admin)).statusCode).toBe(404);
     expect((await get('/admin/mail/nope', admin)).statusCode).toBe(404);
+  });
+
+  it('finds the mail of one recipient, wildcards taken literally, and keeps the search across pages', async () => {
+    for (const to of ['ann_x@find.example', 'annex@find.example', 'bob@find.example'])
+      await enqueueEmail(t.db, { to, subject: `For ${to}`, html: '<p>x</p>', text: 'x' });
+    const found = (await get('/admin/mail?to=%20ANN_', admin)).body;
+    expect(found).toContain('For ann_x@find.example');
+    expect(found).not.toContain('For annex@find.example');
+    expect(found).toContain('value="ANN_"');
+    const all = (await get('/admin/mail?to=find.example', admin)).body;
+    expect(all.match(/For [a-z_]+@find\.example/g)?.length).toBe(3);
+    expect((await get('/admin/mail?to=%25', admin)).body).toContain('No emails to addresses containing “%”.');
+    expect((await get('/admin/mail?to=find.example', member)).statusCode).toBe(403);
+    const { items, hasNext } = await listMail(t.db, { page: 1, perPage: 2, to: 'find.example' });
+    expect([items.length, hasNext]).toEqual([2, true]);
+    expect((await get('/admin/mail?to=find.example&page=2', admin)).body).toContain(
+      'href="/admin/mail?to=find.example&amp;page=1"',
+    );
   });
 
   it('shows visitors what Laurel is and members their ways in', async () => {

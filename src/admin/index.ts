@@ -49,19 +49,23 @@ export const adminFeature: Feature = (app, ctx) => {
     },
   );
 
-  app.get<{ Querystring: { page?: number } }>(
+  app.get<{ Querystring: { page?: number; to?: string } }>(
     '/admin/mail',
     {
       schema: {
         ...pages,
-        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) }),
+        querystring: Type.Object({
+          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+          to: Type.Optional(Type.String({ maxLength: 254 })),
+        }),
       },
     },
     async (request, reply) => {
       requirePlatformAdmin(request);
       const page = request.query.page ?? 1;
-      const { items, hasNext } = await listMail(db, { page });
-      return reply.html(MailboxPage({ ctx: pageContext(request), items, page, hasNext }));
+      const to = request.query.to?.trim() || undefined;
+      const { items, hasNext } = await listMail(db, { page, to });
+      return reply.html(MailboxPage({ ctx: pageContext(request), items, page, hasNext, to }));
     },
   );
 

@@ -1,6 +1,6 @@
 import type { FailedJob, JobCounts } from '../jobs/queue.ts';
 import type { MailMessage, MailSummary } from '../mail/mailbox.ts';
-import { Alert, CsrfField, EmptyState, PageHeader, Pager, Pill } from '../ui/components.tsx';
+import { Alert, CsrfField, EmptyState, Field, PageHeader, Pager, Pill } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { StatCard } from '../orgs/stat-card.tsx';
 
@@ -95,7 +95,13 @@ function MailState(p: { m: MailSummary }) {
   return p.m.lastError ? <Pill kind="bad">Retrying</Pill> : <Pill kind="warn">Waiting</Pill>;
 }
 
-export function MailboxPage(p: { ctx: PageContext; items: MailSummary[]; page: number; hasNext: boolean }) {
+export function MailboxPage(p: {
+  ctx: PageContext;
+  items: MailSummary[];
+  page: number;
+  hasNext: boolean;
+  to?: string;
+}) {
   return (
     <Layout ctx={p.ctx} title="Mailbox" section="admin" noindex>
       <PageHeader
@@ -103,8 +109,17 @@ export function MailboxPage(p: { ctx: PageContext; items: MailSummary[]; page: n
         lead="Every email this server has written, newest first. Without SMTP_URL they stay here: open one to follow its links."
         breadcrumbs={[['/admin', 'Administration']]}
       />
+      <search>
+        <form method="get" action="/admin/mail" class="row" style="align-items:flex-end">
+          <Field label="Recipient address contains" name="to" type="search" value={p.to ?? ''} />
+          {/* Level with the input, whose field keeps a bottom margin. */}
+          <div class="actions" style="margin-bottom:1rem">
+            <button type="submit">Find</button>
+          </div>
+        </form>
+      </search>
       {p.items.length === 0 ? (
-        <EmptyState title="No emails yet." />
+        <EmptyState title={p.to ? `No emails to addresses containing “${p.to}”.` : 'No emails yet.'} />
       ) : (
         <div class="table-wrap">
           <table>
@@ -133,7 +148,7 @@ export function MailboxPage(p: { ctx: PageContext; items: MailSummary[]; page: n
           </table>
         </div>
       )}
-      <Pager base="/admin/mail" query={{}} page={p.page} hasNext={p.hasNext} />
+      <Pager base="/admin/mail" query={{ to: p.to }} page={p.page} hasNext={p.hasNext} />
     </Layout>
   );
 }

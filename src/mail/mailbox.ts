@@ -22,15 +22,31 @@ export interface MailMessage extends MailSummary {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The newest emails first, every state (the development mailbox and the SMTP outbox). */
+/**
+ * The newest emails first, every state (the development mailbox and the SMTP outbox);
+ * `to` keeps those whose recipient contains it, so one person's mail is found after a bulk issue.
+ */
 export async function listMail(
   db: Db,
-  opts: { page: number; perPage?: number },
+  opts: { page: number; perPage?: number; to?: string },
 ): Promise<{ items: MailSummary[]; hasNext: boolean }> {
   const perPage = opts.perPage ?? 50;
-  const rows = await db
+  const to = opts.to?.trim().toLowerCase();
+  let q = db
     .selectFrom('emails')
-    .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'dev_mailbox', 'attempts', 'last_error'])
+    .select([
+      'id',
+      'to_address',
+      'subject',
+      'created_at',
+      'sent_at',
+      'dev_mailbox',
+      'attempts',
+      'last_error',
+    ]);
+  // LIKE wildcards in the search are literal characters.
+  if (to) q = q.where('to_address', 'ilike', `%${to.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const rows = await q
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(perPage + 1)
