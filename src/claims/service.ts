@@ -85,6 +85,7 @@ async function walletItemFor(ctx: AppContext, award: Award, userId: string): Pro
     userId,
     awardId: award.id,
     badgeName: template.name,
+    badgeDescription: template.description,
     issuerName: org.name,
     issuerId: issuerDid(ctx.config, org.slug),
     validUntil: award.validUntil,

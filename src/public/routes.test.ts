@@ -308,6 +308,21 @@ describe('public badge pages', () => {
     expect((await get('/wallet?state=valid', s)).body).not.toContain(`/wallet/${id}`);
   });
 
+  it('the wallet list searches by name, issuer and description, and filters by issuer and visibility', async () => {
+    await setVisibility('public');
+    const shows = async (query: string) =>
+      (await get(`/wallet?${query}`, ownerSession)).body.includes(`/wallet/${itemId}`);
+    expect(await shows('q=BADGE')).toBe(true);
+    expect(await shows('q=society')).toBe(true);
+    expect(await shows('q=description')).toBe(true);
+    expect(await shows('q=nothing-like-it')).toBe(false);
+    expect(await shows(`issuer=${encodeURIComponent(`Society ${HOSTILE}`)}`)).toBe(true);
+    expect(await shows('issuer=Another%20Issuer')).toBe(false);
+    expect(await shows('visibility=public')).toBe(true);
+    expect(await shows('visibility=private')).toBe(false);
+    expect((await get('/wallet?q=nothing-like-it', ownerSession)).body).toContain('No badge matches');
+  });
+
   it('documents the JSON routes in the OpenAPI document', async () => {
     const doc = (await get('/api/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(

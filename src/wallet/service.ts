@@ -90,6 +90,8 @@ export async function addIssuedItem(
     userId: string;
     awardId: string;
     badgeName: string;
+    /** Kept beside the name so the wallet's search finds words of the description too. */
+    badgeDescription?: string | null;
     issuerName: string;
     issuerId: string;
     validUntil: Date | null;
@@ -101,6 +103,7 @@ export async function addIssuedItem(
       user_id: input.userId,
       award_id: input.awardId,
       badge_name: input.badgeName,
+      badge_description: input.badgeDescription || null,
       issuer_name: input.issuerName,
       issuer_id: input.issuerId,
       valid_until: input.validUntil,
