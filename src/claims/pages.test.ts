@@ -71,6 +71,8 @@ describe('claim pages and API', () => {
     expect(await verifiedEmailsOf(t.db, user.id)).toContain('second@example.org');
     const item = await app.inject({ url: res.headers.location!, cookies: s.cookies });
     expect(item.body).toContain('make it public to share it');
+    // Declining from the wallet asks for a confirmation even without JavaScript.
+    expect(item.body).toMatch(/<noscript>.*name="understood"[^>]*required.*permanent.*<\/noscript>/s);
     expect(item.body).toContain('noindex');
     // Back on the link: the earner goes to the wallet item; anyone else gets a message only.
     expect((await app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies })).statusCode).toBe(303);

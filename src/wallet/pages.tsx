@@ -430,10 +430,25 @@ function ItemPage(props: {
             <form
               method="post"
               action={`/wallet/${item.id}/${award ? 'decline' : 'delete'}`}
-              data-confirm={award ? 'Decline this badge for good?' : 'Remove this badge from your wallet?'}
+              data-confirm={
+                award
+                  ? 'Decline this badge for good? It is revoked and your name and email are deleted from it.'
+                  : 'Remove this badge from your wallet?'
+              }
             >
               <CsrfField token={props.ctx.csrfToken} />
               <input type="hidden" name="confirm" value="yes" />
+              {award ? (
+                // Without JavaScript there is no confirmation dialog: the browser asks for this tick.
+                <noscript>
+                  <p class="field">
+                    <label>
+                      <input type="checkbox" name="understood" value="yes" required /> I understand that
+                      declining is permanent.
+                    </label>
+                  </p>
+                </noscript>
+              ) : null}
               <button type="submit" class="button danger">
                 {award ? 'Decline for good' : 'Remove'}
               </button>
