@@ -38,3 +38,23 @@ export async function requireOrgActor(
   const access = await requireOrgRole(ctx.db, user.id, slug, needed.role);
   return { org: access.org, userId: user.id, apiKeyId: null };
 }
+
+const actors = new WeakMap<FastifyRequest, OrgActor>();
+
+/**
+ * The same rule as a route's `preValidation` hook: who may call comes before what is wrong with
+ * the input, so a stranger gets 401/404 rather than a list of the body's field errors.
+ */
+export function orgActorCheck(ctx: AppContext, needed: { role: OrgRole; scope: ApiScope }) {
+  return async (request: FastifyRequest) => {
+    const slug = (request.params as { slug?: string }).slug ?? '';
+    actors.set(request, await requireOrgActor(ctx, request, slug, needed));
+  };
+}
+
+/** The actor that the route's `orgActorCheck` let through. */
+export function orgActorOf(request: FastifyRequest): OrgActor {
+  const actor = actors.get(request);
+  if (!actor) throw new Error('This route has no orgActorCheck in its preValidation.');
+  return actor;
+}

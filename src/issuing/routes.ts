@@ -2,7 +2,7 @@
 // organization (scoped) or a member's session (role; x-csrf-token on POST).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { requireOrgActor } from '../apikeys/access.ts';
+import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { AwardDetailSchema, AwardSummarySchema, presentAward, presentAwardDetail } from './presenters.ts';
@@ -71,6 +71,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof IssueBody> }>(
     '/api/v1/orgs/:slug/awards',
     {
+      preValidation: orgActorCheck(ctx, { role: 'issuer', scope: 'awards:issue' }),
       schema: {
         tags: ['Awards'],
         summary: 'Issue a badge to a recipient',
@@ -92,10 +93,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'issuer',
-        scope: 'awards:issue',
-      });
+      const actor = orgActorOf(request);
       const b = request.body;
       const key = request.headers['idempotency-key'];
       const award = await issueAward(ctx, {
@@ -119,6 +117,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof SlugParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:slug/awards',
     {
+      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'awards:read' }),
       schema: {
         tags: ['Awards'],
         summary: 'List and search issued awards',
@@ -130,10 +129,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'viewer',
-        scope: 'awards:read',
-      });
+      const actor = orgActorOf(request);
       const q = request.query;
       const { items, total } = await listOrgAwards(ctx.db, actor.org.id, {
         q: q.q,
@@ -154,6 +150,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof AwardParams> }>(
     '/api/v1/orgs/:slug/awards/:id',
     {
+      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'awards:read' }),
       schema: {
         tags: ['Awards'],
         summary: 'Read one award with its signed credential',
@@ -163,10 +160,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'viewer',
-        scope: 'awards:read',
-      });
+      const actor = orgActorOf(request);
       const award = await getAward(ctx.db, request.params.id);
       if (!award || award.orgId !== actor.org.id) throw notFound('That award');
       return sendJson(reply, 200, presentAwardDetail(ctx.config, award));
@@ -176,6 +170,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof AwardParams>; Body: Static<typeof RevokeBody> }>(
     '/api/v1/orgs/:slug/awards/:id/revoke',
     {
+      preValidation: orgActorCheck(ctx, { role: 'issuer', scope: 'awards:revoke' }),
       schema: {
         tags: ['Awards'],
         summary: 'Revoke an award',
@@ -188,10 +183,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'issuer',
-        scope: 'awards:revoke',
-      });
+      const actor = orgActorOf(request);
       const award = await getAward(ctx.db, request.params.id);
       if (!award || award.orgId !== actor.org.id) throw notFound('That award');
       const revoked = await revokeAward(ctx, award.id, request.body.reason, actor.userId ?? undefined);

@@ -1,7 +1,7 @@
 // Machine-readable documents of an organization (did:web, OB3 Profile, OB2 Issuer) and its JSON API.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireOrgActor } from '../apikeys/access.ts';
+import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
 import type { AppContext } from '../http/context.ts';
 import { PUBLIC_JSON, publicOrg } from './pages.tsx';
 import { didDocument, getOrgById, issuerDid, issuerProfile, ob2Issuer } from './service.ts';
@@ -51,6 +51,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<P>(
     '/api/v1/orgs/:slug',
     {
+      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
       schema: {
         tags: ['Organizations'],
         summary: 'Read an organization',
@@ -61,10 +62,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'viewer',
-        scope: 'templates:read',
-      });
+      const actor = orgActorOf(request);
       const org = (await getOrgById(db, actor.org.id))!;
       return {
         id: org.id,

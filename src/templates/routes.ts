@@ -2,7 +2,7 @@
 // or a member's session (role; x-csrf-token on writes).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { requireOrgActor } from '../apikeys/access.ts';
+import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
 import type { Config } from '../config.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
@@ -188,6 +188,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof SlugParams>; Querystring: { status?: 'draft' | 'active' | 'archived' } }>(
     '/api/v1/orgs/:slug/templates',
     {
+      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
       schema: {
         tags,
         summary: 'List badge templates',
@@ -198,10 +199,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'viewer',
-        scope: 'templates:read',
-      });
+      const actor = orgActorOf(request);
       const org = await actorOrg(actor);
       const list = await listTemplates(
         db,
@@ -215,6 +213,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof CreateBody> }>(
     '/api/v1/orgs/:slug/templates',
     {
+      preValidation: orgActorCheck(ctx, { role: 'admin', scope: 'templates:write' }),
       bodyLimit,
       schema: {
         tags,
@@ -228,10 +227,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'admin',
-        scope: 'templates:write',
-      });
+      const actor = orgActorOf(request);
       const org = await actorOrg(actor);
       const b = request.body;
       const image = imageInput(b) ?? { design: parseDesign({}, b.name) };
@@ -253,6 +249,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof TemplateParams> }>(
     '/api/v1/orgs/:slug/templates/:id',
     {
+      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
       schema: {
         tags,
         summary: 'Read a badge template',
@@ -262,10 +259,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'viewer',
-        scope: 'templates:read',
-      });
+      const actor = orgActorOf(request);
       const org = await actorOrg(actor);
       return sendJson(reply, 200, present(config, org, await ownTemplate(org, request.params.id)));
     },
@@ -274,6 +268,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.patch<{ Params: Static<typeof TemplateParams>; Body: Static<typeof PatchBody> }>(
     '/api/v1/orgs/:slug/templates/:id',
     {
+      preValidation: orgActorCheck(ctx, { role: 'admin', scope: 'templates:write' }),
       bodyLimit,
       schema: {
         tags,
@@ -286,10 +281,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const actor = await requireOrgActor(ctx, request, request.params.slug, {
-        role: 'admin',
-        scope: 'templates:write',
-      });
+      const actor = orgActorOf(request);
       const org = await actorOrg(actor);
       const current = await ownTemplate(org, request.params.id);
       const { image: _i, design: _d, expiry, ...rest } = request.body;
