@@ -817,10 +817,11 @@ async function endorsementsStep(cred: Obj, ctx: Ctx): Promise<VerificationStep> 
       `The credential carries ${total} endorsements, more than this verifier checks; none were verified.`,
     );
   }
-  // An endorsement counts only when it is about this credential, its achievement or its issuer:
-  // one copied from another badge carries a good signature about something else.
+  // An endorsement counts only when it is about this credential, its achievement or its issuer
+  // (one copied from another badge carries a good signature about something else) and is current.
   const endorsed = new Set(holders.map((h) => str(h.id)).filter((id) => id !== undefined));
-  const aboutThis = (e: Obj) => endorsed.has(str(subjectOf(e).id) ?? '');
+  const aboutThis = (e: Obj) =>
+    endorsed.has(str(subjectOf(e).id) ?? '') && datesStep(e, ctx.now).result === 'pass';
   let good = 0;
   for (const e of embedded) {
     if (!aboutThis(e)) continue;

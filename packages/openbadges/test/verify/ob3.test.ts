@@ -268,6 +268,17 @@ describe('verify: OB 3.0 Data Integrity', () => {
       result: 'warn',
       message: '1 of 1 endorsements could not be verified; they say nothing about the badge itself.',
     });
+    const lapsed = await signDi(
+      {
+        ...endorse('Lapsed', 'https://society.example/achievements/teamwork'),
+        validUntil: '2026-01-01T00:00:00Z',
+      },
+      other,
+    );
+    const withLapsed = await signDi({ ...unsigned, endorsement: [endorsement, lapsed] }, issuer);
+    expect(stepOf(await run(withLapsed), 'endorsements')?.message).toBe(
+      '1 of 2 endorsements could not be verified; they say nothing about the badge itself.',
+    );
     const badEndorsement = { ...endorsement, name: 'Changed' };
     const cred2 = await signDi({ ...unsigned, endorsement: [badEndorsement] }, issuer);
     expect(stepOf(await run(cred2), 'endorsements')?.result).toBe('warn');
