@@ -118,6 +118,18 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     ]);
     expect(await fields({ templateId: other.id })).toEqual(['templateId']);
     expect(await fields({ templateId: draft.id })).toEqual(['templateId']);
+    // A template whose fixed expiry date has passed: the error says where the date comes from.
+    const lapsed = await makeTemplate(t.db, org, { expiry: { kind: 'date', date: '2024-06-30' } });
+    const refusal = await issueAward(ctx, { ...base, templateId: lapsed.id }).catch((e) => e);
+    expect(refusal.fields).toEqual([
+      {
+        field: 'validUntil',
+        message: expect.stringContaining('template makes every badge expire on 2024-06-30'),
+      },
+    ]);
+    expect(await fields({ templateId: lapsed.id, validUntil: new Date(Date.now() + 86_400_000) })).toEqual(
+      [],
+    );
     const { total } = await listOrgAwards(t.db, org.id, {});
     expect(total).toBe(0);
   });

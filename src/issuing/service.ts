@@ -349,7 +349,13 @@ export async function issueAward(ctx: AppContext, input: IssueAwardInput): Promi
   };
   if (draft.validUntil && draft.validUntil.getTime() <= issuedAt.getTime())
     throw new LaurelError('INVALID', 'The award could not be issued.', [
-      { field: 'validUntil', message: 'The expiry date must be after the issue date.' },
+      {
+        field: 'validUntil',
+        // Only the template's fixed expiry date can get here without an expiry date given.
+        message: input.validUntil
+          ? 'The expiry date must be after the issue date.'
+          : `This badge’s template makes every badge expire on ${draft.validUntil.toISOString().slice(0, 10)}, which is not after the issue date: give a later expiry date, or change the template’s expiry.`,
+      },
     ]);
   const [written] = await ctx.db
     .transaction()
