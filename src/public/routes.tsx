@@ -6,7 +6,13 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import { Type } from 'typebox';
 import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { isNetwork, linkedInAddToProfileUrl, qrSvg, shareTargetUrl } from '../sharing/links.ts';
+import {
+  isNetwork,
+  linkedInAddToProfileUrl,
+  qrSvg,
+  shareTargetUrl,
+  shareableAward,
+} from '../sharing/links.ts';
 import { templateImage } from '../templates/service.ts';
 import { recordEngagement } from '../wallet/service.ts';
 import { BadgeBody, BadgePage, EmbedCard, badgeUrl, slugify } from './badge-page.tsx';
@@ -210,17 +216,14 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
       const v = await view(request);
       if (!v) return reply.callNotFound();
       const network = request.params.network;
-      const badge = {
-        awardId: v.award.id,
+      const badge = shareableAward(ctx.config.baseUrl, v.award, {
         badgeName: v.template.name,
         issuerName: v.org.name,
         linkedinOrgId: v.org.linkedinOrgId,
-        issuedAt: v.award.issuedAt,
-        validUntil: v.award.validUntil,
-      };
+      });
       let target: string;
-      if (network === 'linkedin-profile') target = linkedInAddToProfileUrl(ctx.config.baseUrl, badge);
-      else if (isNetwork(network)) target = shareTargetUrl(ctx.config.baseUrl, badge, network);
+      if (network === 'linkedin-profile') target = linkedInAddToProfileUrl(badge);
+      else if (isNetwork(network)) target = shareTargetUrl(badge, network);
       else return reply.callNotFound();
       recordEngagement(ctx.db, v.award, `share:${network}`);
       return reply.header('cache-control', 'no-store').redirect(target, 303);

@@ -8,7 +8,10 @@ export type Network = (typeof NETWORKS)[number];
 export const isNetwork = (v: string): v is Network => (NETWORKS as readonly string[]).includes(v);
 
 export interface ShareableBadge {
-  awardId: string;
+  /** The badge's public page: what every share points at. */
+  url: string;
+  /** The credential's identifier, for LinkedIn's "credential ID". */
+  credentialId: string;
   badgeName: string;
   issuerName: string;
   /** The organization's LinkedIn company id, when it set one. */
@@ -18,6 +21,21 @@ export interface ShareableBadge {
 }
 
 export const publicUrl = (baseUrl: string, awardId: string) => `${baseUrl}/c/${awardId}`;
+
+/** A badge issued here: its page is /c/:id and its award id is the credential's. */
+export function shareableAward(
+  baseUrl: string,
+  award: { id: string; issuedAt: Date; validUntil: Date | null },
+  names: { badgeName: string; issuerName: string; linkedinOrgId: string | null },
+): ShareableBadge {
+  return {
+    url: publicUrl(baseUrl, award.id),
+    credentialId: award.id,
+    issuedAt: award.issuedAt,
+    validUntil: award.validUntil,
+    ...names,
+  };
+}
 
 const query = (params: [string, string | number | undefined][]) =>
   params
@@ -29,7 +47,7 @@ const query = (params: [string, string | number | undefined][]) =>
  * LinkedIn's add-to-profile link for a certification. The organization's numeric id makes the
  * entry show the company logo; without one LinkedIn takes the name as free text.
  */
-export function linkedInAddToProfileUrl(baseUrl: string, badge: ShareableBadge): string {
+export function linkedInAddToProfileUrl(badge: ShareableBadge): string {
   const orgParam: [string, string] = badge.linkedinOrgId
     ? ['organizationId', badge.linkedinOrgId]
     : ['organizationName', badge.issuerName];
@@ -41,16 +59,16 @@ export function linkedInAddToProfileUrl(baseUrl: string, badge: ShareableBadge):
     ['issueMonth', badge.issuedAt.getUTCMonth() + 1],
     ['expirationYear', badge.validUntil?.getUTCFullYear()],
     ['expirationMonth', badge.validUntil ? badge.validUntil.getUTCMonth() + 1 : undefined],
-    ['certUrl', publicUrl(baseUrl, badge.awardId)],
-    ['certId', badge.awardId],
+    ['certUrl', badge.url],
+    ['certId', badge.credentialId],
   ])}`;
 }
 
 const shareText = (badge: ShareableBadge) => `I earned “${badge.badgeName}” from ${badge.issuerName}.`;
 
 /** Where `/c/:id/share/:network` sends the visitor after counting the share. */
-export function shareTargetUrl(baseUrl: string, badge: ShareableBadge, network: Network): string {
-  const url = publicUrl(baseUrl, badge.awardId);
+export function shareTargetUrl(badge: ShareableBadge, network: Network): string {
+  const url = badge.url;
   switch (network) {
     case 'linkedin':
       return `https://www.linkedin.com/sharing/share-offsite/?${query([['url', url]])}`;
@@ -69,9 +87,9 @@ export function shareTargetUrl(baseUrl: string, badge: ShareableBadge, network: 
   }
 }
 
-/** An iframe of the frameable card, with a plain link for sites that strip iframes. */
-export function embedSnippet(baseUrl: string, badge: ShareableBadge): string {
-  const url = publicUrl(baseUrl, badge.awardId);
+/** An iframe of the frameable card (/c/:id/embed: badges issued here), with a plain link for sites that strip iframes. */
+export function embedSnippet(badge: ShareableBadge): string {
+  const url = badge.url;
   const title = `${badge.badgeName} — ${badge.issuerName}`;
   return (
     `<iframe src="${escapeHtml(`${url}/embed`)}" title="${escapeHtml(title)}" width="320" height="380" ` +
@@ -80,9 +98,9 @@ export function embedSnippet(baseUrl: string, badge: ShareableBadge): string {
   );
 }
 
-/** For an email signature: a linked image, no script (mail clients run none). */
-export function signatureSnippet(baseUrl: string, badge: ShareableBadge): string {
-  const url = publicUrl(baseUrl, badge.awardId);
+/** For an email signature: a linked image (/c/:id/image.png), no script (mail clients run none). */
+export function signatureSnippet(badge: ShareableBadge): string {
+  const url = badge.url;
   const alt = `${badge.badgeName} — ${badge.issuerName}`;
   return `<a href="${escapeHtml(url)}"><img src="${escapeHtml(`${url}/image.png`)}" alt="${escapeHtml(alt)}" width="96" height="96"></a>`;
 }

@@ -307,6 +307,15 @@ describe('importing badges', () => {
     expect(listed.json().items.find((i: { id: string }) => i.id === item.id).publicUrl).toBe(
       `${ctx.config.baseUrl}${url}`,
     );
+    // Its wallet page offers sharing: straight to the networks, with its public address and id.
+    const detail = (await get(`/wallet/${item.id}`, own)).body;
+    const linkedin = /href="(https:\/\/www\.linkedin\.com\/profile\/add\?[^"]+)"/.exec(detail)?.[1];
+    const params = new URL(linkedin!.replaceAll('&amp;', '&')).searchParams;
+    expect(params.get('certUrl')).toBe(`${ctx.config.baseUrl}${url}`);
+    expect(params.get('certId')).toBe(credential.id);
+    expect(params.get('issueYear')).toBe('2024');
+    expect(detail).toContain('src="data:image/svg+xml;base64,');
+    expect(detail).not.toContain('embed-snippet');
     const page = await get(url);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Shown Imported');

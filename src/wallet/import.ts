@@ -203,6 +203,20 @@ export async function importBadge(ctx: AppContext, userId: string, input: Import
   });
 }
 
+/** The identifier a stored credential gives itself (JSON `id`, a JWT's `jti` or `vc.id`, an OB 2.0 URL). */
+export function credentialIdOf(text: string): string | undefined {
+  if (/^https?:\/\//i.test(text)) return text;
+  try {
+    const json: unknown = text.startsWith('{')
+      ? JSON.parse(text)
+      : JSON.parse(Buffer.from(text.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    if (!isObj(json)) return undefined;
+    return str(json.id) ?? str(json.jti) ?? (isObj(json.vc) ? str(json.vc.id) : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The report without the credential itself (stored beside it already). */
 export function stripCredential(report: VerificationReport): VerificationReport {
   const { credential: _c, ...rest } = report;

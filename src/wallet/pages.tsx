@@ -17,7 +17,16 @@ import {
   importedBadgePath,
   reportState,
 } from '../public/components.tsx';
-import { embedSnippet, publicUrl, signatureSnippet } from '../sharing/links.ts';
+import {
+  type Network,
+  type ShareableBadge,
+  embedSnippet,
+  linkedInAddToProfileUrl,
+  qrSvg,
+  shareTargetUrl,
+  shareableAward,
+  signatureSnippet,
+} from '../sharing/links.ts';
 import {
   Alert,
   CsrfField,
@@ -30,7 +39,7 @@ import {
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
-import { MAX_IMPORT_MB, currentReport, importBadge } from './import.ts';
+import { MAX_IMPORT_MB, credentialIdOf, currentReport, importBadge } from './import.ts';
 import {
   type WalletItem,
   deleteImportedItem,
@@ -193,12 +202,23 @@ function WalletList(props: {
   );
 }
 
-function SharePanel(props: { ctx: AppContext; award: Award; embed: string; signature: string }) {
-  const id = props.award.id;
-  const url = publicUrl(props.ctx.config.baseUrl, id);
-  const share = (network: string, label: string) => (
+type ShareTarget = 'linkedin-profile' | Network;
+
+/**
+ * The share links, snippets and QR code of a public badge. A badge issued here shares through
+ * /c/:id/share/… so its issuer can count the shares; an imported one links straight to the network.
+ */
+function SharePanel(props: {
+  badge: ShareableBadge;
+  href: (target: ShareTarget) => string;
+  /** The embed and signature snippets: only badges issued here have the card and image they use. */
+  snippets: { embed: string; signature: string } | null;
+  qrSrc: string;
+}) {
+  const url = props.badge.url;
+  const share = (target: ShareTarget, label: string) => (
     <li>
-      <a href={`/c/${id}/share/${network}`} rel="noopener" target="_blank">
+      <a href={props.href(target)} rel="noopener" target="_blank">
         {label}
       </a>
     </li>
@@ -216,35 +236,45 @@ function SharePanel(props: { ctx: AppContext; award: Award; embed: string; signa
         {share('facebook', 'Share on Facebook')}
         {share('email', 'Send by email')}
       </ul>
-      <div class="field">
-        <label for="embed-snippet">Embed on a web page</label>
-        <textarea id="embed-snippet" class="snippet" rows={4} readonly>
-          {props.embed}
-        </textarea>
-        <button type="button" class="button small" data-copy="#embed-snippet">
-          Copy
-        </button>
-      </div>
-      <div class="field">
-        <label for="signature-snippet">Email signature (HTML)</label>
-        <textarea id="signature-snippet" class="snippet" rows={3} readonly>
-          {props.signature}
-        </textarea>
-        <button type="button" class="button small" data-copy="#signature-snippet">
-          Copy
-        </button>
-      </div>
+      {props.snippets ? (
+        <>
+          <div class="field">
+            <label for="embed-snippet">Embed on a web page</label>
+            <textarea id="embed-snippet" class="snippet" rows={4} readonly>
+              {props.snippets.embed}
+            </textarea>
+            <button type="button" class="button small" data-copy="#embed-snippet">
+              Copy
+            </button>
+          </div>
+          <div class="field">
+            <label for="signature-snippet">Email signature (HTML)</label>
+            <textarea id="signature-snippet" class="snippet" rows={3} readonly>
+              {props.snippets.signature}
+            </textarea>
+            <button type="button" class="button small" data-copy="#signature-snippet">
+              Copy
+            </button>
+          </div>
+        </>
+      ) : null}
       <figure>
-        <img src={`/c/${id}/qr.svg`} alt={`QR code of ${url}`} width="160" height="160" />
+        <img src={props.qrSrc} alt={`QR code of ${url}`} width="160" height="160" />
         <figcaption class="muted small">
           QR code of the public address.{' '}
-          <a href={`/c/${id}/qr.svg`} download="badge-qr.svg">
+          <a href={props.qrSrc} download="badge-qr.svg">
             Download
           </a>
         </figcaption>
       </figure>
     </section>
   );
+}
+
+/** What an imported badge shares once public (built before rendering: the QR code is made asynchronously). */
+export interface ImportedShare {
+  badge: ShareableBadge;
+  qrSrc: string;
 }
 
 function ItemPage(props: {
@@ -255,6 +285,8 @@ function ItemPage(props: {
   report: VerificationReport | null;
   /** When an imported badge's report ran. */
   checkedAt: Date | null;
+  /** Set for a public imported badge with a public address. */
+  importedShare: ImportedShare | null;
   notice?: string;
   errors?: FieldError[];
 }) {
@@ -263,16 +295,15 @@ function ItemPage(props: {
   const src = itemImageSrc(item);
   const isPublic = item.visibility === 'public';
   const issuedOn = award?.issuedAt ?? props.report?.validFrom ?? null;
+  // The organization's LinkedIn id is added by /c/:id/share/…, not needed for the snippets.
   const shareable = award
-    ? {
-        awardId: award.id,
+    ? shareableAward(props.app.config.baseUrl, award, {
         badgeName: item.badgeName,
         issuerName: item.issuerName,
         linkedinOrgId: null,
-        issuedAt: award.issuedAt,
-        validUntil: award.validUntil,
-      }
+      })
     : null;
+  const imported = props.importedShare;
   return (
     <Layout ctx={props.ctx} title={item.badgeName} section="wallet" noindex>
       <PageHeader title={item.badgeName} breadcrumbs={[['/wallet', 'My badges']]} />
@@ -345,10 +376,10 @@ function ItemPage(props: {
           {award && shareable ? (
             isPublic ? (
               <SharePanel
-                ctx={props.app}
-                award={award}
-                embed={embedSnippet(props.app.config.baseUrl, shareable)}
-                signature={signatureSnippet(props.app.config.baseUrl, shareable)}
+                badge={shareable}
+                href={(target) => `/c/${award.id}/share/${target}`}
+                snippets={{ embed: embedSnippet(shareable), signature: signatureSnippet(shareable) }}
+                qrSrc={`/c/${award.id}/qr.svg`}
               />
             ) : (
               <section class="card">
@@ -359,6 +390,17 @@ function ItemPage(props: {
                 </p>
               </section>
             )
+          ) : imported ? (
+            <SharePanel
+              badge={imported.badge}
+              href={(target) =>
+                target === 'linkedin-profile'
+                  ? linkedInAddToProfileUrl(imported.badge)
+                  : shareTargetUrl(imported.badge, target)
+              }
+              snippets={null}
+              qrSrc={imported.qrSrc}
+            />
           ) : null}
           {props.report ? <VerificationPanel report={props.report} checkedAt={props.checkedAt} /> : null}
         </div>
@@ -508,6 +550,26 @@ const text = (body: unknown, name: string) => {
   return typeof v === 'string' ? v.trim() : '';
 };
 
+async function importedShareOf(
+  ctx: AppContext,
+  item: WalletItem,
+  handle: string,
+  report: VerificationReport | null,
+): Promise<ImportedShare> {
+  const url = `${ctx.config.baseUrl}${importedBadgePath(handle, item.id)}`;
+  const badge: ShareableBadge = {
+    url,
+    credentialId: credentialIdOf(item.credentialText ?? '') ?? url,
+    badgeName: item.badgeName,
+    issuerName: item.issuerName,
+    linkedinOrgId: null,
+    issuedAt: report?.validFrom ? new Date(report.validFrom) : item.addedAt,
+    validUntil: item.validUntil,
+  };
+  const svg = await qrSvg(url);
+  return { badge, qrSrc: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+}
+
 export function walletPages(app: FastifyInstance, ctx: AppContext) {
   const renderItem = async (
     request: FastifyRequest,
@@ -525,6 +587,10 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
       award = view?.award ?? null;
       if (award) report = await awardReport(ctx, award);
     } else ({ report, checkedAt } = await currentReport(ctx, item));
+    const importedShare =
+      !item.awardId && item.visibility === 'public' && user.handle
+        ? await importedShareOf(ctx, item, user.handle, report)
+        : null;
     reply.header('cache-control', 'private, no-store');
     return reply.html(
       <ItemPage
@@ -534,6 +600,7 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
         award={award}
         report={report}
         checkedAt={checkedAt}
+        importedShare={importedShare}
         {...extra}
       />,
       status,
