@@ -398,6 +398,7 @@ function MembersPage(props: {
   const base = `/manage/${props.org.slug}`;
   const isOwner = props.role === 'owner';
   const grantable = ROLES.filter((r) => r !== 'owner' || isOwner);
+  const owners = props.members.filter((m) => m.role === 'owner').length;
   const errors = props.failure?.errors;
   return (
     <ManageLayout ctx={props.ctx} org={props.org} role={props.role} active="members" title="Members">
@@ -421,7 +422,9 @@ function MembersPage(props: {
           </thead>
           <tbody>
             {props.members.map((m) => {
-              const editable = isOwner || m.role !== 'owner';
+              // The last owner can be neither demoted nor removed (the service refuses it too).
+              const lastOwner = m.role === 'owner' && owners === 1;
+              const editable = !lastOwner && (isOwner || m.role !== 'owner');
               return (
                 <tr>
                   <td>
@@ -451,7 +454,10 @@ function MembersPage(props: {
                         </button>
                       </form>
                     ) : (
-                      <Pill>{m.role}</Pill>
+                      <>
+                        <Pill>{m.role}</Pill>
+                        {lastOwner ? <span class="muted small"> the only owner</span> : null}
+                      </>
                     )}
                   </td>
                   <td>{formatDate(m.since)}</td>

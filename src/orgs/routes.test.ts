@@ -272,6 +272,11 @@ describe('organization routes', () => {
   });
 
   it('protects the last owner and lets only the owner delete', async () => {
+    const page = (await app.inject({ url: '/manage/guild/members', cookies: as('owner') })).body;
+    expect(page).not.toContain(`/members/${users.owner.id}/remove`);
+    expect(page).not.toContain(`/members/${users.owner.id}/role`);
+    expect(page).toContain('the only owner');
+    expect(page).toContain(`/members/${users.viewer.id}/remove`);
     const demote = await post('owner', `/manage/guild/members/${users.owner.id}/role`, { role: 'admin' });
     expect(demote.statusCode).toBe(409);
     expect((await post('admin', `/manage/guild/members/${users.owner.id}/remove`)).statusCode).toBe(403);
