@@ -223,6 +223,16 @@ describe('public badge pages', () => {
 
   it('share links count and redirect; the LinkedIn link carries every parameter encoded', async () => {
     await setVisibility('public');
+    // The earner's wallet page offers the counted share links, both snippets and the QR code.
+    const wallet = (await get(`/wallet/${itemId}`, ownerSession)).body;
+    for (const part of [
+      `href="/c/${awardId}/share/linkedin-profile"`,
+      `href="/c/${awardId}/share/email"`,
+      'id="embed-snippet"',
+      'id="signature-snippet"',
+      `src="/c/${awardId}/qr.svg"`,
+    ])
+      expect(wallet).toContain(part);
     const before = (await engagementCounts(t.db, [awardId])).get(awardId)!;
     const res = await get(`/c/${awardId}/share/linkedin-profile`, ownerSession);
     expect(res.statusCode).toBe(303);

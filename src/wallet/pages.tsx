@@ -204,6 +204,21 @@ function WalletList(props: {
 
 type ShareTarget = 'linkedin-profile' | Network;
 
+/** A read-only HTML snippet with a copy button. */
+function Snippet(props: { id: string; label: string; rows: number; text: string }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <textarea id={props.id} class="snippet" rows={props.rows} readonly>
+        {props.text}
+      </textarea>
+      <button type="button" class="button small" data-copy={`#${props.id}`}>
+        Copy
+      </button>
+    </div>
+  );
+}
+
 /**
  * The share links, snippets and QR code of a public badge. A badge issued here shares through
  * /c/:id/share/… so its issuer can count the shares; an imported one links straight to the network.
@@ -238,24 +253,13 @@ function SharePanel(props: {
       </ul>
       {props.snippets ? (
         <>
-          <div class="field">
-            <label for="embed-snippet">Embed on a web page</label>
-            <textarea id="embed-snippet" class="snippet" rows={4} readonly>
-              {props.snippets.embed}
-            </textarea>
-            <button type="button" class="button small" data-copy="#embed-snippet">
-              Copy
-            </button>
-          </div>
-          <div class="field">
-            <label for="signature-snippet">Email signature (HTML)</label>
-            <textarea id="signature-snippet" class="snippet" rows={3} readonly>
-              {props.snippets.signature}
-            </textarea>
-            <button type="button" class="button small" data-copy="#signature-snippet">
-              Copy
-            </button>
-          </div>
+          <Snippet id="embed-snippet" label="Embed on a web page" rows={4} text={props.snippets.embed} />
+          <Snippet
+            id="signature-snippet"
+            label="Email signature (HTML)"
+            rows={3}
+            text={props.snippets.signature}
+          />
         </>
       ) : null}
       <figure>
