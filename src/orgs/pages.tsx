@@ -29,6 +29,7 @@ import {
 } from './invitations.ts';
 import { ManageLayout } from './manage-layout.tsx';
 import { StatCard } from './stat-card.tsx';
+import { VisuallyHidden } from './visually-hidden.tsx';
 import {
   type Org,
   type OrgInput,
@@ -413,10 +414,8 @@ function MembersPage(props: {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Member since</th>
-              <th scope="col">
-                <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">
-                  Actions
-                </span>
+              <th scope="col" style="position:relative">
+                <VisuallyHidden>Actions</VisuallyHidden>
               </th>
             </tr>
           </thead>
@@ -434,13 +433,15 @@ function MembersPage(props: {
                   <td>{m.email ?? ''}</td>
                   <td>
                     {editable ? (
-                      <form method="post" action={`${base}/members/${m.userId}/role`} class="row">
+                      <form
+                        method="post"
+                        action={`${base}/members/${m.userId}/role`}
+                        class="row"
+                        style="position:relative"
+                      >
                         <CsrfField token={props.ctx.csrfToken} />
-                        <label
-                          style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
-                          for={`role-${m.userId}`}
-                        >
-                          Role of {m.name}
+                        <label for={`role-${m.userId}`}>
+                          <VisuallyHidden>Role of {m.name}</VisuallyHidden>
                         </label>
                         <select id={`role-${m.userId}`} name="role">
                           {grantable.map((r) => (

@@ -6,6 +6,7 @@ import { roleAtLeast } from '../orgs/access.ts';
 import { type FormFailure, fileField, formFailure } from '../orgs/forms.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import { IMAGE_CSP, manageAccess, publicOrg } from '../orgs/pages.tsx';
+import { VisuallyHidden } from '../orgs/visually-hidden.tsx';
 import { type Org, issuerDid } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
 import {
@@ -88,10 +89,8 @@ function TemplateListPage(props: { ctx: PageContext; org: Org; role: OrgRole; te
           <table>
             <thead>
               <tr>
-                <th scope="col">
-                  <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">
-                    Image
-                  </span>
+                <th scope="col" style="position:relative">
+                  <VisuallyHidden>Image</VisuallyHidden>
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
