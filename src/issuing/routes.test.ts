@@ -185,6 +185,7 @@ describe('issuing routes', () => {
     });
     expect(list.statusCode).toBe(200);
     expect(list.headers['x-total-count']).toBe('1');
+    expect(list.json()).toMatchObject({ total: 1, items: [{ id: created.id, recipientName: 'Api Person' }] });
     const detail = await app.inject({
       url: `${url}/${created.id}`,
       headers: { authorization: `Bearer ${key}` },

@@ -121,11 +121,16 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: {
         tags: ['Awards'],
         summary: 'List and search issued awards',
-        description: 'Newest first. The total number of matches is in the `X-Total-Count` header.',
+        description:
+          'Newest first, `limit` at a time from `offset`; `total` counts every match (also in the `X-Total-Count` header).',
         security,
         params: SlugParams,
         querystring: ListQuery,
-        response: { 200: Type.Array(AwardSummarySchema), ...errors(400, 401, 403, 404) },
+        response: {
+          // The same envelope as the template list.
+          200: Type.Object({ items: Type.Array(AwardSummarySchema), total: Type.Integer() }),
+          ...errors(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -139,11 +144,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         offset: q.offset ?? 0,
       });
       reply.header('x-total-count', String(total));
-      return sendJson(
-        reply,
-        200,
-        items.map((a) => presentAward(ctx.config, a)),
-      );
+      return sendJson(reply, 200, { items: items.map((a) => presentAward(ctx.config, a)), total });
     },
   );
 
