@@ -1,5 +1,6 @@
 // Claiming: the award email's single-use link, accepting into the wallet, declining for good,
 // and the reminder and expiry emails.
+import { sql } from 'kysely';
 import { markEmailVerified, verifiedEmailsOf } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
@@ -8,11 +9,10 @@ import {
   acceptAward,
   findAwardByClaimToken,
   getAward,
-  listUnclaimedAwards,
   rejectAward,
   resendClaimEmail,
 } from '../issuing/service.ts';
-import { enqueueJob } from '../jobs/queue.ts';
+import { enqueueJobs } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { type Org, getOrgById, issuerDid } from '../orgs/service.ts';
 import { forgetBadge } from '../public/badge-view.ts';
@@ -154,27 +154,50 @@ async function declineAward(ctx: AppContext, awardId: string) {
 // ---------------------------------------------------------------------------------------------
 
 export const DEFAULT_REMINDER_DAYS = [7, 30];
-const DAY_MS = 86_400_000;
 
-/** Periodic task: enqueues one reminder job per award and due day (the latest day due only). */
+const REMINDER_PAGE = 1000;
+
+/**
+ * Periodic task: enqueues one reminder job per award and due day (the latest day due only).
+ * The query picks exactly the pending, unrevoked, unexpired awards whose latest due reminder
+ * has not been sent, page by page, so old unclaimed awards never crowd out newer ones.
+ */
 export const enqueueClaimReminders: JobHandler = async (_payload, ctx) => {
-  const orgs = new Map<string, Org | null>();
-  const awards = await listUnclaimedAwards(ctx.db, { olderThanDays: 1, limit: 5000 });
-  const now = Date.now();
-  for (const award of awards) {
-    if (!award.recipientEmail || (award.validUntil && award.validUntil.getTime() < now)) continue;
-    if (!orgs.has(award.orgId)) orgs.set(award.orgId, await getOrgById(ctx.db, award.orgId));
-    const org = orgs.get(award.orgId);
-    if (!org) continue;
-    const days = org.reminderDays.length ? org.reminderDays : DEFAULT_REMINDER_DAYS;
-    const age = (now - award.createdAt.getTime()) / DAY_MS;
-    const due = days.filter((d) => d <= age).sort((a, b) => b - a)[0];
-    if (due === undefined) continue;
-    await enqueueJob(ctx.db, {
-      kind: 'claims.reminder',
-      payload: { awardId: award.id, day: due },
-      dedupeKey: `claim-reminder:${award.id}:${due}`,
-    });
+  const defaults = sql.raw(`ARRAY[${DEFAULT_REMINDER_DAYS.join(',')}]::int[]`);
+  let cursor: { createdAt: Date; id: string } | null = null;
+  for (;;) {
+    const page: { rows: { id: string; created_at: Date; day: number }[] } = await sql<{
+      id: string;
+      created_at: Date;
+      day: number;
+    }>`
+      SELECT a.id, a.created_at, due.day
+      FROM awards a
+      JOIN orgs o ON o.id = a.org_id
+      CROSS JOIN LATERAL (
+        SELECT max(d) AS day
+        FROM unnest(CASE WHEN cardinality(o.reminder_days) > 0 THEN o.reminder_days ELSE ${defaults} END) AS d
+        WHERE a.created_at <= now() - make_interval(days => d)
+      ) AS due
+      WHERE a.state = 'pending' AND a.revoked_at IS NULL AND a.recipient_email IS NOT NULL
+        AND (a.valid_until IS NULL OR a.valid_until > now())
+        AND due.day IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM claim_reminders r WHERE r.award_id = a.id AND r.day = due.day)
+        ${cursor ? sql`AND (a.created_at, a.id) > (${cursor.createdAt}, ${cursor.id}::uuid)` : sql``}
+      ORDER BY a.created_at, a.id
+      LIMIT ${REMINDER_PAGE}`.execute(ctx.db);
+    const rows = page.rows;
+    await enqueueJobs(
+      ctx.db,
+      rows.map((r) => ({
+        kind: 'claims.reminder',
+        payload: { awardId: r.id, day: r.day },
+        dedupeKey: `claim-reminder:${r.id}:${r.day}`,
+      })),
+    );
+    if (rows.length < REMINDER_PAGE) return;
+    const last = rows[rows.length - 1]!;
+    cursor = { createdAt: last.created_at, id: last.id };
   }
 };
 

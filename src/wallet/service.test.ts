@@ -185,6 +185,36 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
     expect(dayFor(defaultThirtyOne)).toEqual([30]);
   });
 
+  it('skips awards whose latest reminder went out, expired ones and revoked ones, at any age', async () => {
+    const aged = async (days: number, extra: { validUntil?: Date } = {}) => {
+      const { award } = await issueTestAward(ctx(), extra);
+      await t.db
+        .updateTable('awards')
+        .set({ created_at: new Date(Date.now() - days * 86_400_000) })
+        .where('id', '=', award.id)
+        .execute();
+      return award.id;
+    };
+    const reminded = await aged(400);
+    await t.db.insertInto('claim_reminders').values({ award_id: reminded, day: 30 }).execute();
+    const expired = await aged(8);
+    await t.db
+      .updateTable('awards')
+      .set({ valid_until: new Date(Date.now() - 86_400_000) })
+      .where('id', '=', expired)
+      .execute();
+    const revoked = await aged(8);
+    await t.db.updateTable('awards').set({ revoked_at: new Date() }).where('id', '=', revoked).execute();
+    const due = await aged(400);
+    await enqueueClaimReminders({}, job());
+    const payloads = (
+      await t.db.selectFrom('jobs').select('payload').where('kind', '=', 'claims.reminder').execute()
+    ).map((j) => JSON.stringify(j.payload));
+    for (const id of [reminded, expired, revoked]) expect(payloads.some((p) => p.includes(id))).toBe(false);
+    expect(payloads.filter((p) => p.includes(due))).toHaveLength(1);
+    expect(payloads.find((p) => p.includes(due))).toContain('"day":30');
+  });
+
   it('emails an earner once, 30 days before a badge expires', async () => {
     const user = await makeUser(t.db);
     const { claimToken } = await issueTestAward(ctx(), {
