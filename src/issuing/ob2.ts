@@ -16,9 +16,12 @@ export type Ob2Answer =
   | { kind: 'missing' };
 
 /**
- * The hosted assertion of an award. A revoked award answers 200 with `revoked: true` and its
- * reason (OB 2.0 §Assertion: a hosted assertion that is revoked keeps its URL so verifiers can
- * say why); one the recipient declined answers 410, since its recipient data no longer exists.
+ * The hosted assertion of an award, at an address only its issuer and recipient learn. Once
+ * the earner accepted the award, their privacy choice rules it as it rules `/c/ID`: while the
+ * badge is private the assertion is missing (404), like an award that never existed. A
+ * revoked award answers 200 with `revoked: true` and its reason (OB 2.0: a revoked hosted
+ * assertion keeps its URL so verifiers can say why); one the recipient declined answers 410,
+ * since its recipient data no longer exists.
  */
 export async function ob2AssertionFor(db: Db, config: Config, awardId: string): Promise<Ob2Answer> {
   if (!/^[0-9a-f-]{36}$/i.test(awardId)) return { kind: 'missing' };
@@ -37,11 +40,24 @@ export async function ob2AssertionFor(db: Db, config: Config, awardId: string): 
       'state',
       'revoked_at',
       'revocation_reason',
+      'claimed_by',
     ])
     .where('id', '=', awardId)
     .executeTakeFirst();
   if (!row) return { kind: 'missing' };
   if (row.state === 'rejected' || !row.recipient_email) return { kind: 'gone' };
+  if (row.state === 'accepted') {
+    const shown =
+      row.claimed_by &&
+      (await db
+        .selectFrom('wallet_items')
+        .select('id')
+        .where('award_id', '=', row.id)
+        .where('user_id', '=', row.claimed_by)
+        .where('visibility', '=', 'public')
+        .executeTakeFirst());
+    if (!shown) return { kind: 'missing' };
+  }
   const org = await getOrgById(db, row.org_id);
   if (!org) return { kind: 'missing' };
   const identity =

@@ -13,7 +13,7 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
         tags: ['Verification'],
         summary: 'An Open Badges 2.0 hosted assertion',
         description:
-          'The hosted assertion of an award. A revoked award answers 200 with `revoked: true` and `revocationReason`; one its recipient declined answers 410 Gone.',
+          'The hosted assertion of an award. Once accepted, it is published only while its earner keeps the badge public (404 otherwise, as for an award that does not exist). A revoked award answers 200 with `revoked: true` and `revocationReason`; one its recipient declined answers 410 Gone.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
       },
     },

@@ -15,6 +15,7 @@ import {
   Pill,
   Select,
   TextArea,
+  VisuallyHidden,
   formatDate,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
@@ -29,7 +30,6 @@ import {
 } from './invitations.ts';
 import { ManageLayout } from './manage-layout.tsx';
 import { StatCard } from './stat-card.tsx';
-import { VisuallyHidden } from './visually-hidden.tsx';
 import {
   type Org,
   type OrgInput,
@@ -414,7 +414,7 @@ function MembersPage(props: {
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Member since</th>
-              <th scope="col" style="position:relative">
+              <th scope="col">
                 <VisuallyHidden>Actions</VisuallyHidden>
               </th>
             </tr>

@@ -113,6 +113,16 @@ describe('public badge pages', () => {
     }
     const negotiated = await get(`/c/${awardId}`, anon, { accept: 'application/ld+json' });
     expect(negotiated.statusCode).toBe(404);
+    // The hosted OB 2.0 assertion follows the earner's choice too, for everyone.
+    for (const s of [anon, otherSession, ownerSession])
+      expect((await get(`/ob2/assertions/${awardId}`, s, { accept: 'application/ld+json' })).statusCode).toBe(
+        404,
+      );
+    await setVisibility('public');
+    const hosted = await get(`/ob2/assertions/${awardId}`, anon, { accept: 'application/ld+json' });
+    expect(hosted.statusCode).toBe(200);
+    expect(hosted.json().id).toBe(`${ctx.config.baseUrl}/ob2/assertions/${awardId}`);
+    await setVisibility('private');
     const page = await get(`/c/${awardId}`, ownerSession);
     expect(page.body).toContain('noindex');
     expect(page.body).toContain('Only you can see this page');

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { requireUser, pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Award, listOrgAwards } from '../issuing/service.ts';
-import { requireOrgRole } from '../orgs/access.ts';
+import { requireOrgRole, roleAtLeast } from '../orgs/access.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import { listTemplates } from '../templates/service.ts';
 import { EmptyState } from '../ui/components.tsx';
@@ -113,7 +113,16 @@ export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
                   {stats.map((s) => (
                     <tr>
                       <th scope="row">
-                        <a href={`/manage/${access.org.slug}/templates/${s.templateId}`}>{s.name}</a>
+                        {/* The editor is for admins; everyone else gets the template's public page. */}
+                        <a
+                          href={
+                            roleAtLeast(access.role, 'admin')
+                              ? `/manage/${access.org.slug}/templates/${s.templateId}`
+                              : `/orgs/${access.org.slug}/badges/${s.templateId}`
+                          }
+                        >
+                          {s.name}
+                        </a>
                       </th>
                       <td>{s.issued}</td>
                       <td>{s.accepted}</td>

@@ -6,7 +6,6 @@ import { roleAtLeast } from '../orgs/access.ts';
 import { type FormFailure, fileField, formFailure } from '../orgs/forms.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import { IMAGE_CSP, manageAccess, publicOrg } from '../orgs/pages.tsx';
-import { VisuallyHidden } from '../orgs/visually-hidden.tsx';
 import { type Org, issuerDid } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
 import {
@@ -19,6 +18,7 @@ import {
   Pill,
   Select,
   TextArea,
+  VisuallyHidden,
   formatDate,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
@@ -89,7 +89,7 @@ function TemplateListPage(props: { ctx: PageContext; org: Org; role: OrgRole; te
           <table>
             <thead>
               <tr>
-                <th scope="col" style="position:relative">
+                <th scope="col">
                   <VisuallyHidden>Image</VisuallyHidden>
                 </th>
                 <th scope="col">Name</th>

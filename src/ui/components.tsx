@@ -247,3 +247,8 @@ export function formatDate(d: Date | string | null | undefined): string {
     timeZone: 'UTC',
   });
 }
+
+/** Text for screen readers only (see `.visually-hidden` in app.css). */
+export function VisuallyHidden(props: { children?: Child }) {
+  return <span class="visually-hidden">{props.children}</span>;
+}

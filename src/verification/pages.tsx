@@ -38,7 +38,6 @@ const PAGE_STYLE = raw(`<style>
 .verify-json pre{max-height:32rem;overflow:auto;white-space:pre-wrap;word-break:break-word}
 .checks .check-detail{display:block;color:var(--muted);font-size:.85rem;word-break:break-word}
 .verdict p,dl.facts dd,.checks li>div{overflow-wrap:anywhere;min-width:0}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 </style>`);
 
 export function VerifyFormCard(props: {

@@ -9,6 +9,7 @@ import {
 } from '@laurel/openbadges/verify';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { getAward } from '../issuing/service.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
 
 export type { VerificationReport };
@@ -103,40 +104,35 @@ export async function verifyOnPlatform(
     documentLoader: defaultDocumentLoader,
     ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
   });
-  return await withOwnRevocationReason(ctx, report, fetch);
+  return await withOwnRevocationReason(ctx, report);
 }
 
 /*
  * A Bitstring Status List says only that a credential is revoked, not why. For a credential this
- * platform issued (issuer is one of our did:web organizations, id urn:uuid:<award>), the reason
- * is public in the award's hosted OB 2.0 assertion: add it to the report.
+ * platform issued (issuer is one of our did:web organizations, id urn:uuid:<award>), the issuer's
+ * reason is in our database: add it to the report. Whoever holds the credential may read why it
+ * was revoked, whether or not its earner shows the badge publicly.
  */
 async function withOwnRevocationReason(
   ctx: AppContext,
   report: VerificationReport,
-  fetch: GuardedFetch,
 ): Promise<VerificationReport> {
   if (report.status !== 'revoked') return report;
   const id = (report.credential as { id?: unknown } | undefined)?.id;
   const match = typeof id === 'string' ? /^urn:uuid:([0-9a-f-]{36})$/i.exec(id) : null;
   const ownPrefix = `${didWebFromUrl(ctx.config.baseUrl)}:`;
   if (!match || !report.issuer?.id.startsWith(ownPrefix)) return report;
-  try {
-    const res = await fetch(`${ctx.config.baseUrl}/ob2/assertions/${match[1].toLowerCase()}`);
-    if (res.status !== 200) return report;
-    const reason = (res.json() as { revocationReason?: unknown }).revocationReason;
-    if (typeof reason !== 'string' || reason.trim() === '') return report;
-    const sentence = ` The reason given: ${reason.trim().slice(0, 500)}`;
-    return {
-      ...report,
-      summary: report.summary + sentence,
-      steps: report.steps.map((s) =>
-        s.id === 'status' && s.code === 'REVOKED' && !s.message.includes('The reason given')
-          ? { ...s, message: s.message + sentence }
-          : s,
-      ),
-    };
-  } catch {
-    return report;
-  }
+  const award = await getAward(ctx.db, match[1]!.toLowerCase());
+  const reason = award?.revokedAt ? award.revocationReason?.trim() : undefined;
+  if (!reason) return report;
+  const sentence = ` The reason given: ${reason.slice(0, 500)}`;
+  return {
+    ...report,
+    summary: report.summary + sentence,
+    steps: report.steps.map((s) =>
+      s.id === 'status' && s.code === 'REVOKED' && !s.message.includes('The reason given')
+        ? { ...s, message: s.message + sentence }
+        : s,
+    ),
+  };
 }
