@@ -167,7 +167,7 @@ function RejectPage(props: { ctx: PageContext; token: string; claim: OpenClaim }
 const MESSAGES: Record<Exclude<Claim['kind'], 'open' | 'expired' | 'mine'>, [string, string, number]> = {
   unknown: [
     'Claim link not valid',
-    'This claim link is not valid. Check that you copied the whole address from the email. If you received a newer email about this badge (a reminder, or one the issuer sent again), use the link in that one: each new email replaces the previous link.',
+    'This claim link is not valid. Check that you copied the whole address from the email, or use the link in any email you received about this badge.',
     404,
   ],
   used: [

@@ -383,11 +383,20 @@ export async function getAward(db: Db, id: string): Promise<Award | null> {
 
 export async function findAwardByClaimToken(db: Db, token: string): Promise<Award | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = await db
-    .selectFrom('awards')
-    .select(AWARD_COLUMNS)
-    .where('claim_token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  const hash = hashToken(token);
+  // Two indexed look-ups (the first email's link, then later ones) rather than one OR.
+  const row =
+    (await db
+      .selectFrom('awards')
+      .select(AWARD_COLUMNS)
+      .where('claim_token_hash', '=', hash)
+      .executeTakeFirst()) ??
+    (await db
+      .selectFrom('award_claim_tokens as t')
+      .innerJoin('awards', 'awards.id', 't.award_id')
+      .select(AWARD_COLUMNS.map((c) => `awards.${c}` as const))
+      .where('t.token_hash', '=', hash)
+      .executeTakeFirst());
   return row ? toAward(row) : null;
 }
 
@@ -510,25 +519,6 @@ export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]
   return rows.map(toAward);
 }
 
-/** Pending, unrevoked awards created more than `olderThanDays` days ago (claim reminders). */
-export async function listUnclaimedAwards(
-  db: Db,
-  opts: { olderThanDays: number; orgId?: string; limit?: number },
-): Promise<Award[]> {
-  let q = db
-    .selectFrom('awards')
-    .select(AWARD_COLUMNS)
-    .where('state', '=', 'pending')
-    .where('revoked_at', 'is', null)
-    .where('created_at', '<', new Date(Date.now() - opts.olderThanDays * 86_400_000));
-  if (opts.orgId) q = q.where('org_id', '=', opts.orgId);
-  const rows = await q
-    .orderBy('created_at')
-    .limit(opts.limit ?? 1000)
-    .execute();
-  return rows.map(toAward);
-}
-
 /** After an account merge: awards claimed by `fromUserId` now belong to `toUserId`. */
 export async function reassignAwards(db: Db, fromUserId: string, toUserId: string): Promise<number> {
   const r = await db
@@ -540,8 +530,8 @@ export async function reassignAwards(db: Db, fromUserId: string, toUserId: strin
 }
 
 /**
- * Sends the claim email again with a fresh token (the old link stops working, since only
- * the hash of the newest token is kept). For the issuer's "re-send" button and reminders.
+ * Sends the claim email again with a fresh link, for the issuer's "re-send" button and the
+ * reminders. Earlier links keep working: a person may well click the first email's.
  */
 export async function resendClaimEmail(
   ctx: AppContext,
@@ -560,9 +550,8 @@ export async function resendClaimEmail(
   const claimUrl = awardClaimUrl(ctx.config, token);
   await ctx.db.transaction().execute(async (trx) => {
     await trx
-      .updateTable('awards')
-      .set({ claim_token_hash: hashToken(token) })
-      .where('id', '=', awardId)
+      .insertInto('award_claim_tokens')
+      .values({ token_hash: hashToken(token), award_id: awardId })
       .execute();
     await enqueueEmail(
       trx,

@@ -8,6 +8,12 @@ export type BulkStatus = 'preview' | 'queued' | 'running' | 'done' | 'cancelled'
 export type BulkOutcome = 'pending' | 'invalid' | 'issued' | 'duplicate' | 'failed';
 
 export interface IssuingTables {
+  /** Claim links sent after the first (re-sends, reminders); the first is awards.claim_token_hash. */
+  award_claim_tokens: {
+    token_hash: string;
+    award_id: string;
+    created_at: Timestamp;
+  };
   awards: {
     id: string;
     org_id: string;
