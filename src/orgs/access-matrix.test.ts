@@ -142,6 +142,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/orgs/:slug/awards/:id/revoke': 'issuer',
   'POST /api/v1/verify': 'public',
   'GET /api/v1/me/badges': 'user',
+  'GET /api/v1/me/profile': 'user',
+  'PATCH /api/v1/me/profile': 'user',
   'POST /api/v1/me/badges/import': 'user',
   'GET /api/v1/me/badges/:id': 'nobody',
   'PATCH /api/v1/me/badges/:id': 'nobody',
@@ -353,7 +355,6 @@ describe('authorization matrix over every route', () => {
     }
     expect(refused).toEqual([]);
   });
-
 
   it('shows each member only dashboard links that open for them', async () => {
     const pattern = (url: string) =>

@@ -375,6 +375,36 @@ describe('public badge pages', () => {
     expect((await get('/u/nobody-here')).statusCode).toBe(404);
   });
 
+  it('the profile API reads and changes my profile, with the CSRF header, and checks its input', async () => {
+    const patch = (payload: object, csrf = true, session = ownerSession) =>
+      app.inject({
+        method: 'PATCH',
+        url: '/api/v1/me/profile',
+        cookies: session.cookies,
+        headers: csrf ? { 'x-csrf-token': session.csrf } : {},
+        payload,
+      });
+    expect((await get('/api/v1/me/profile', anon)).statusCode).toBe(401);
+    expect((await patch({ profilePublic: true }, false)).statusCode).toBe(403);
+    const bad = await patch({ handle: 'No Spaces Allowed', profilePublic: true });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('handle');
+    const made = await patch({ handle: 'ada-api', profilePublic: true });
+    expect(made.statusCode).toBe(200);
+    expect(made.json()).toMatchObject({
+      handle: 'ada-api',
+      profilePublic: true,
+      profileUrl: `${ctx.config.baseUrl}/u/ada-api`,
+    });
+    expect((await get('/u/ada-api', anon)).statusCode).toBe(200);
+    // Another account cannot take the handle.
+    expect((await patch({ handle: 'ada-api' }, true, otherSession)).statusCode).toBe(422);
+    const hidden = await patch({ profilePublic: false });
+    expect(hidden.json()).toMatchObject({ profilePublic: false, profileUrl: null, handle: 'ada-api' });
+    expect((await get('/u/ada-api', anon)).statusCode).toBe(404);
+    expect((await get('/api/v1/me/profile', ownerSession)).json().name).toBe(made.json().name);
+  });
+
   it('the API lists my badges and changes visibility with the CSRF header', async () => {
     const list = await get('/api/v1/me/badges', ownerSession);
     expect(list.statusCode).toBe(200);

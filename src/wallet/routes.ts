@@ -1,6 +1,7 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
@@ -119,7 +120,86 @@ function present(ctx: AppContext, e: WalletEntry, handle: string | null): Static
   };
 }
 
+const Profile = Type.Object({
+  name: Type.String(),
+  handle: Type.Union([Type.String(), Type.Null()]),
+  bio: Type.Union([Type.String(), Type.Null()]),
+  profilePublic: Type.Boolean(),
+  profileUrl: Type.Union([Type.String(), Type.Null()], {
+    description: 'The public profile page, while the profile is public.',
+  }),
+});
+const ProfilePatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    handle: Type.Optional(Type.String({ maxLength: 100, description: 'Empty to remove it.' })),
+    bio: Type.Optional(Type.String({ maxLength: 2000 })),
+    profilePublic: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+async function profileOf(ctx: AppContext, userId: string): Promise<Static<typeof Profile>> {
+  const u = await getUser(ctx.db, userId);
+  if (!u) throw new LaurelError('UNAUTHENTICATED', 'Log in to see your profile.');
+  return {
+    name: u.name,
+    handle: u.handle,
+    bio: u.bio,
+    profilePublic: u.profilePublic,
+    profileUrl: u.profilePublic && u.handle ? `${ctx.config.baseUrl}/u/${u.handle}` : null,
+  };
+}
+
+/** `/api/v1/me/profile`: the same settings as the profile form on /account. */
+function profileRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get(
+    '/api/v1/me/profile',
+    {
+      schema: {
+        tags: ['My badges'],
+        summary: 'My public profile settings',
+        description: 'Signed-in session only (not API keys).',
+        response: { 200: Profile },
+      },
+    },
+    async (request, reply) => {
+      const user = requireSessionUser(request);
+      reply.header('cache-control', 'private, no-store');
+      return profileOf(ctx, user.id);
+    },
+  );
+
+  app.patch<{ Body: Static<typeof ProfilePatch> }>(
+    '/api/v1/me/profile',
+    {
+      schema: {
+        tags: ['My badges'],
+        summary: 'Change my name, handle, bio, or make my profile public or private',
+        description:
+          'Signed-in session with the `x-csrf-token` header. A public profile needs a handle: it lives at /u/HANDLE and lists only public badges.',
+        body: ProfilePatch,
+        response: { 200: Profile },
+      },
+    },
+    async (request, reply) => {
+      const user = requireSessionUser(request);
+      const now = await profileOf(ctx, user.id);
+      const b = request.body;
+      await updateProfile(ctx.db, user.id, {
+        name: b.name ?? now.name,
+        handle: b.handle ?? now.handle ?? '',
+        bio: b.bio ?? now.bio ?? '',
+        profilePublic: b.profilePublic ?? now.profilePublic,
+      });
+      reply.header('cache-control', 'private, no-store');
+      return profileOf(ctx, user.id);
+    },
+  );
+}
+
 export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
+  profileRoutes(app, ctx);
   app.get(
     '/api/v1/me/badges',
     {
