@@ -1,8 +1,7 @@
 import type { FailedJob, JobCounts } from '../jobs/queue.ts';
 import type { MailMessage, MailSummary } from '../mail/mailbox.ts';
-import { Alert, CsrfField, EmptyState, Field, PageHeader, Pager, Pill } from '../ui/components.tsx';
+import { Alert, CsrfField, EmptyState, Field, PageHeader, Pager, Pill, StatCard } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
-import { StatCard } from '../orgs/stat-card.tsx';
 
 const when = (d: Date | null) =>
   d

@@ -17,6 +17,7 @@ import {
   TextArea,
   VisuallyHidden,
   formatDate,
+  StatCard,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { requireOrgRole, roleAtLeast } from './access.ts';
@@ -29,7 +30,6 @@ import {
   revokeInvitation,
 } from './invitations.ts';
 import { ManageLayout } from './manage-layout.tsx';
-import { StatCard } from './stat-card.tsx';
 import {
   type Org,
   type OrgInput,
