@@ -259,7 +259,7 @@ function EditorPage(props: {
               errors={errors}
               attrs={{ step: 'any', min: 0 }}
             />
-            <fieldset>
+            <fieldset class="expiry-policy">
               <legend>Expiry</legend>
               <Select
                 label="Badges expire"
