@@ -193,6 +193,37 @@ describe('journey 1: an issuer designs a badge and issues it', () => {
     state.claimUrl = mail.links.find((l) => l.startsWith(`${h.url}/claim/`));
     expect(state.claimUrl, `claim link among ${mail.links.join(', ')}`).toBeTruthy();
   });
+
+  it('issues in bulk from a CSV: a preview that names the bad row, then progress to the end', async () => {
+    const page = state.adminPage!;
+    await page.goto(`/manage/${org.slug}/bulk`);
+    await page.locator('main select[name="templateId"]').selectOption({ label: badgeName });
+    const csv = [
+      'name,email,narrative',
+      'Bulk One,bulk1@learner.example,"First, with a comma"',
+      'Bulk Two,bulk2@learner.example,',
+      'Not An Address,not-an-email,',
+      'Bulk Three,bulk3@learner.example,',
+    ].join('\r\n');
+    await page
+      .locator('main input[type="file"][name="file"]')
+      .setInputFiles({ name: 'cohort.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.waitForLoadState();
+    const preview = (await page.locator('main').textContent()) ?? '';
+    expect(preview).toContain('Nothing has been issued yet.');
+    expect(preview).toContain('3 of 4 rows are ready to issue');
+    expect(preview).toContain('not-an-email');
+    await page.getByRole('button', { name: 'Issue 3 badges' }).click();
+    // app.js polls the progress and reloads the page once when the batch is done.
+    await expect
+      .poll(() => page.locator('main').textContent(), { ...POLL, timeout: 60_000 })
+      .toContain('Finished: 3 issued');
+    // A finished batch no longer polls (it once reloaded itself for ever).
+    expect(await page.locator('main [data-poll]').count()).toBe(0);
+    const mail = await openMail(page, { to: 'bulk3@learner.example' });
+    expect(mail.subject).toContain(badgeName);
+  });
 });
 
 describe('journey 2: the earner claims, publishes and shares the badge', () => {
