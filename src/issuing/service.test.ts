@@ -8,6 +8,7 @@ import { makeOrg, makeTestUser } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import {
   acceptAward,
+  awardCountsByTemplate,
   findAwardByClaimToken,
   getAward,
   issueAward,
@@ -199,6 +200,20 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     // Both links now lead to an accepted award; the claim page shows it as used.
     expect((await findAwardByClaimToken(t.db, claimToken))?.state).toBe('accepted');
     await expect(resendClaimEmail(ctx, award.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('counts the awards of an org per template and state', async () => {
+    const { award, org, template } = await issueTestAward(ctx);
+    const second = await issueTestAward(ctx, { org, template });
+    await issueTestAward(ctx, { org, template });
+    const other = await makeTemplate(t.db, org, { name: 'Other badge' });
+    await issueTestAward(ctx, { org, template: other });
+    await acceptAward(t.db, award.id, (await makeTestUser(t.db)).id);
+    await rejectAward(ctx, second.award.id);
+    const counts = await awardCountsByTemplate(t.db, org.id);
+    expect(counts.get(template.id)).toEqual({ pending: 1, accepted: 1, rejected: 1 });
+    expect(counts.get(other.id)).toEqual({ pending: 1, accepted: 0, rejected: 0 });
+    expect(counts.size).toBe(2);
   });
 
   it('lists and filters the issued awards of an org', async () => {

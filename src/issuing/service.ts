@@ -519,6 +519,26 @@ export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]
   return rows.map(toAward);
 }
 
+/** How many awards of an org are in each state, per template (one grouped query). */
+export async function awardCountsByTemplate(
+  db: Db,
+  orgId: string,
+): Promise<Map<string, Record<AwardState, number>>> {
+  const rows = await db
+    .selectFrom('awards')
+    .select(['template_id', 'state', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('org_id', '=', orgId)
+    .groupBy(['template_id', 'state'])
+    .execute();
+  const out = new Map<string, Record<AwardState, number>>();
+  for (const r of rows) {
+    const counts = out.get(r.template_id) ?? { pending: 0, accepted: 0, rejected: 0 };
+    counts[r.state] = Number(r.n);
+    out.set(r.template_id, counts);
+  }
+  return out;
+}
+
 /** After an account merge: awards claimed by `fromUserId` now belong to `toUserId`. */
 export async function reassignAwards(db: Db, fromUserId: string, toUserId: string): Promise<number> {
   const r = await db

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireUser, pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { type Award, listOrgAwards } from '../issuing/service.ts';
+import { awardCountsByTemplate } from '../issuing/service.ts';
 import { requireOrgRole, roleAtLeast } from '../orgs/access.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import { listTemplates } from '../templates/service.ts';
@@ -22,38 +22,25 @@ export interface TemplateStats {
   shares: Record<string, number>;
 }
 
-const PAGE = 200;
-const MAX_PAGES = 500;
-
-async function allAwards(ctx: AppContext, orgId: string): Promise<Award[]> {
-  const out: Award[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const { items } = await listOrgAwards(ctx.db, orgId, { limit: PAGE, offset: page * PAGE });
-    out.push(...items);
-    if (items.length < PAGE) break;
-  }
-  return out;
-}
-
 /** Claim and engagement figures per template of an org. */
 export async function orgAnalytics(ctx: AppContext, orgId: string): Promise<TemplateStats[]> {
   const [templates, awards, engagement] = await Promise.all([
     listTemplates(ctx.db, orgId),
-    allAwards(ctx, orgId),
+    awardCountsByTemplate(ctx.db, orgId),
     engagementByTemplate(ctx.db, orgId),
   ]);
   return templates.map((t) => {
-    const mine = awards.filter((a) => a.templateId === t.id);
+    const mine = awards.get(t.id) ?? { pending: 0, accepted: 0, rejected: 0 };
     const counts = engagement.get(t.id) ?? {};
     const shares: Record<string, number> = {};
     for (const [kind, n] of Object.entries(counts)) if (kind.startsWith('share:')) shares[kind.slice(6)] = n;
     return {
       templateId: t.id,
       name: t.name,
-      issued: mine.length,
-      accepted: mine.filter((a) => a.state === 'accepted').length,
-      rejected: mine.filter((a) => a.state === 'rejected').length,
-      pending: mine.filter((a) => a.state === 'pending').length,
+      issued: mine.pending + mine.accepted + mine.rejected,
+      accepted: mine.accepted,
+      rejected: mine.rejected,
+      pending: mine.pending,
       views: counts.view ?? 0,
       shares,
     };
