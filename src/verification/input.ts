@@ -14,6 +14,8 @@ export interface VerifyRequestInput {
   /** A data: URL of an uploaded PNG, to show the badge as the verifier received it. */
   imageSrc?: string;
   recipientEmail?: string;
+  /** Check the copy the issuer's refresh service returns instead, when the credential offers one. */
+  followRefresh?: boolean;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -7,6 +7,7 @@ import { MAX_VERIFY_MB } from './input.ts';
 export interface VerifyFormValues {
   text?: string;
   recipientEmail?: string;
+  followRefresh?: boolean;
 }
 
 const VERDICT: Record<VerificationReport['verdict'], { heading: string; className: string }> = {
@@ -98,6 +99,16 @@ export function VerifyFormCard(props: {
           value={v.recipientEmail ?? ''}
           aria-describedby="f-recipientEmail-hint"
         />
+      </div>
+      <div class="field">
+        <label>
+          <input type="checkbox" name="followRefresh" value="on" checked={v.followRefresh === true} /> Check
+          the issuer’s latest copy
+        </label>
+        <p class="hint">
+          Some credentials name a refresh service where their issuer publishes an updated copy. When this is
+          ticked and the issuer signed the credential, that copy is fetched and checked instead.
+        </p>
       </div>
       <div class="form-actions">
         <button type="submit">Verify</button>
@@ -313,7 +324,7 @@ export function VerifyResultPage(props: {
       <h2>Verify another badge</h2>
       <VerifyFormCard
         csrfToken={props.ctx.csrfToken}
-        values={{ recipientEmail: props.values?.recipientEmail }}
+        values={{ recipientEmail: props.values?.recipientEmail, followRefresh: props.values?.followRefresh }}
       />
     </Layout>
   );

@@ -91,7 +91,7 @@ export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): Guar
 export async function verifyOnPlatform(
   ctx: AppContext & { app?: FastifyInstance },
   input: Uint8Array | string | object,
-  opts: { recipientEmail?: string; now?: Date } = {},
+  opts: { recipientEmail?: string; now?: Date; followRefresh?: boolean } = {},
 ): Promise<VerificationReport> {
   const fetch = platformFetch(ctx);
   const report = await verify(input, {
@@ -103,6 +103,7 @@ export async function verifyOnPlatform(
         : platformStatusCache(),
     documentLoader: defaultDocumentLoader,
     ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
+    ...(opts.followRefresh ? { followRefresh: true } : {}),
   });
   return await withOwnRevocationReason(ctx, report);
 }

@@ -18,7 +18,7 @@ import { csrfPair } from '../orgs/testing.ts';
 import { verifyOnPlatform } from './platform-verify.ts';
 import { tinyPng } from '../../test/images.ts';
 
-async function signedCredential(name = 'Safety Training') {
+async function signedCredential(name = 'Safety Training', extra: Record<string, unknown> = {}) {
   const keys = generateEd25519KeyPair();
   const did = didKeyFromPublicKey(keys.publicKey);
   const unsigned = buildOpenBadgeCredential({
@@ -32,10 +32,13 @@ async function signedCredential(name = 'Safety Training') {
       criteria: 'Do it.',
     },
   });
-  return signDataIntegrity(unsigned, {
-    secretKey: keys.secretKey,
-    verificationMethod: didKeyVerificationMethod(did),
-  });
+  return signDataIntegrity(
+    { ...unsigned, ...extra },
+    {
+      secretKey: keys.secretKey,
+      verificationMethod: didKeyVerificationMethod(did),
+    },
+  );
 }
 
 function multipart(parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[]) {
@@ -118,6 +121,30 @@ describe('the public verifier', () => {
     );
     expect(page.body).toContain('Safety Training');
     expect(page.body).toContain('<details');
+  });
+
+  it('follows a refresh service only when asked, through the guarded fetch, from the API and the form', async () => {
+    const credential = await signedCredential('Refreshable', {
+      refreshService: { id: 'http://127.0.0.1:9/refresh', type: '1EdTechCredentialRefresh' },
+    });
+    const ask = (followRefresh?: boolean) =>
+      app.inject({ method: 'POST', url: '/api/v1/verify', payload: { credential, followRefresh } });
+    const plain = (await ask()).json();
+    expect(plain.verdict).toBe('valid');
+    expect(plain.steps.some((s: any) => s.id === 'refresh')).toBe(false);
+    const followed = (await ask(true)).json();
+    const refresh = followed.steps.find((s: any) => s.id === 'refresh');
+    // The service is on a loopback address: the SSRF guard refuses it and the original is checked.
+    expect(refresh.result).toBe('warn');
+    expect(refresh.message).toContain('refresh service gave no newer copy');
+    expect(followed.verdict).toBe('valid');
+    const page = await postForm([
+      { name: 'text', value: JSON.stringify(credential) },
+      { name: 'followRefresh', value: 'on' },
+    ]);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('refresh service gave no newer copy');
+    expect(page.body).toMatch(/name="followRefresh" value="on" checked/);
   });
 
   it('says a tampered credential is not valid, at the signature step', async () => {

@@ -77,6 +77,12 @@ const VerifyBody = Type.Object({
       description: 'Checked against the credential’s hashed recipient; never stored.',
     }),
   ),
+  followRefresh: Type.Optional(
+    Type.Boolean({
+      description:
+        'When the credential names a refresh service and its issuer signed it, fetch the copy the service returns and check that instead.',
+    }),
+  ),
 });
 type VerifyBody = Static<typeof VerifyBody>;
 
@@ -128,6 +134,7 @@ const FormBody = Type.Object({
   _csrf: Type.Optional(Type.String()),
   text: Type.Optional(Type.String({ maxLength: MAX_VERIFY_BYTES })),
   recipientEmail: Type.Optional(Type.String({ maxLength: 254 })),
+  followRefresh: Type.Optional(Type.String({ maxLength: 10 })),
   file: Type.Optional(Type.Any({ description: 'The badge file.' })),
 });
 type FormBody = Static<typeof FormBody>;
@@ -178,11 +185,13 @@ function apiInput(request: FastifyRequest): VerifyRequestInput {
     ]);
   }
   const recipientEmail = cleanRecipientEmail(b.recipientEmail ?? query.recipientEmail);
+  const followRefresh = b.followRefresh === true;
   switch (given[0]) {
     case 'credential':
       return {
         value: typeof b.credential === 'string' ? inputFromText(b.credential) : (b.credential as object),
         recipientEmail,
+        followRefresh,
       };
     case 'url': {
       const url = b.url!.trim();
@@ -191,26 +200,27 @@ function apiInput(request: FastifyRequest): VerifyRequestInput {
           { field: 'url', message: 'Use an http or https address.' },
         ]);
       }
-      return { value: url, recipientEmail };
+      return { value: url, recipientEmail, followRefresh };
     }
     case 'jwt':
-      return { value: inputFromText(b.jwt!), recipientEmail };
+      return { value: inputFromText(b.jwt!), recipientEmail, followRefresh };
     default:
-      return { value: inputFromBytes(decodeBase64Image(b.imageBase64!)), recipientEmail };
+      return { value: inputFromBytes(decodeBase64Image(b.imageBase64!)), recipientEmail, followRefresh };
   }
 }
 
 /** Reads the form: an uploaded file wins over pasted text. */
 function formInput(body: FormBody): VerifyRequestInput {
   const recipientEmail = cleanRecipientEmail(body.recipientEmail);
+  const followRefresh = body.followRefresh === 'on';
   const file = body.file;
   if (isUploadedFile(file)) {
     if (file.data.length > MAX_VERIFY_BYTES) throw tooLarge();
     const data = new Uint8Array(file.data);
-    return { value: inputFromBytes(data), imageSrc: imagePreview(data), recipientEmail };
+    return { value: inputFromBytes(data), imageSrc: imagePreview(data), recipientEmail, followRefresh };
   }
   if (!body.text?.trim()) throw new LaurelError('INVALID', EMPTY_SENTENCE);
-  return { value: inputFromText(body.text), recipientEmail };
+  return { value: inputFromText(body.text), recipientEmail, followRefresh };
 }
 
 export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -252,6 +262,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
       const keep = {
         text: text && text.length <= 100_000 ? text : undefined,
         recipientEmail: typeof body.recipientEmail === 'string' ? body.recipientEmail : undefined,
+        followRefresh: body.followRefresh === 'on',
       };
       let input: VerifyRequestInput;
       try {
@@ -266,7 +277,10 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
         const message = e.fields[0] ? `${e.message} ${e.fields[0].message}` : e.message;
         return reply.html(VerifyPage({ ctx: pageContext(request), values: keep, error: message }), status);
       }
-      const report = await verifyOnPlatform(ctx, input.value, { recipientEmail: input.recipientEmail });
+      const report = await verifyOnPlatform(ctx, input.value, {
+        recipientEmail: input.recipientEmail,
+        followRefresh: input.followRefresh,
+      });
       const unreadable = unreadableStep(report);
       if (unreadable) {
         return reply.html(
@@ -325,6 +339,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
       const input = apiInput(request);
       const report: VerificationReport = await verifyOnPlatform(ctx, input.value, {
         recipientEmail: input.recipientEmail,
+        followRefresh: input.followRefresh,
       });
       // Not a badge at all: a problem with the library's code (PNG_NO_CREDENTIAL, JSON_INVALID, …).
       const unreadable = unreadableStep(report);
