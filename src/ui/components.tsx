@@ -80,62 +80,59 @@ interface FieldProps {
 const errorFor = (errors: FieldError[] | undefined, name: string) =>
   errors?.find((e) => e.field === name)?.message;
 
+/** What a control needs from the field around it: its id, its error, the ids that describe it. */
+interface ControlProps {
+  id: string;
+  error?: string;
+  describedBy?: string;
+}
+
 /**
  * The label, hint and error around one control, with the ids the control points at through
  * aria-describedby (so a screen reader reads the hint and the error with the control).
  */
-function FieldShell(p: {
-  id: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  required?: boolean;
-  control: (describedBy: string | undefined) => Child;
-}) {
+function FieldShell(p: { field: Omit<FieldProps, 'type'>; control: (c: ControlProps) => Child }) {
+  const { name, label, hint, required } = p.field;
+  const id = `f-${name}`;
+  const error = errorFor(p.field.errors, name);
   const describedBy =
-    [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+    [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={p.error ? 'field has-error' : 'field'}>
-      <label for={p.id}>
-        {p.label}
-        {p.required ? <span class="required"> (required)</span> : null}
+    <div class={error ? 'field has-error' : 'field'}>
+      <label for={id}>
+        {label}
+        {required ? <span class="required"> (required)</span> : null}
       </label>
-      {p.hint ? (
-        <p class="hint" id={`${p.id}-hint`}>
-          {p.hint}
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
         </p>
       ) : null}
-      {p.error ? (
-        <p class="error" id={`${p.id}-error`}>
-          {p.error}
+      {error ? (
+        <p class="error" id={`${id}-error`}>
+          {error}
         </p>
       ) : null}
-      {p.control(describedBy)}
+      {p.control({ id, error, describedBy })}
     </div>
   );
 }
 
 export function Field(p: FieldProps) {
-  const id = `f-${p.name}`;
-  const error = errorFor(p.errors, p.name);
   return (
     <FieldShell
-      id={id}
-      label={p.label}
-      hint={p.hint}
-      error={error}
-      required={p.required}
-      control={(describedBy) => (
+      field={p}
+      control={(c) => (
         <input
-          id={id}
+          id={c.id}
           name={p.name}
           type={p.type ?? 'text'}
           value={p.value ?? undefined}
           required={p.required}
           autocomplete={p.autocomplete}
           placeholder={p.placeholder}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy}
+          aria-invalid={c.error ? 'true' : undefined}
+          aria-describedby={c.describedBy}
           {...p.attrs}
         />
       )}
@@ -144,23 +141,17 @@ export function Field(p: FieldProps) {
 }
 
 export function TextArea(p: FieldProps & { rows?: number }) {
-  const id = `f-${p.name}`;
-  const error = errorFor(p.errors, p.name);
   return (
     <FieldShell
-      id={id}
-      label={p.label}
-      hint={p.hint}
-      error={error}
-      required={p.required}
-      control={(describedBy) => (
+      field={p}
+      control={(c) => (
         <textarea
-          id={id}
+          id={c.id}
           name={p.name}
           rows={p.rows ?? 4}
           required={p.required}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy}
+          aria-invalid={c.error ? 'true' : undefined}
+          aria-describedby={c.describedBy}
           {...p.attrs}
         >
           {p.value ?? ''}
@@ -173,22 +164,16 @@ export function TextArea(p: FieldProps & { rows?: number }) {
 export function Select(
   p: Omit<FieldProps, 'type'> & { options: { value: string; label: string }[]; value?: string | null },
 ) {
-  const id = `f-${p.name}`;
-  const error = errorFor(p.errors, p.name);
   return (
     <FieldShell
-      id={id}
-      label={p.label}
-      hint={p.hint}
-      error={error}
-      required={p.required}
-      control={(describedBy) => (
+      field={p}
+      control={(c) => (
         <select
-          id={id}
+          id={c.id}
           name={p.name}
           required={p.required}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={describedBy}
+          aria-invalid={c.error ? 'true' : undefined}
+          aria-describedby={c.describedBy}
           {...p.attrs}
         >
           {p.options.map((o) => (

@@ -32,6 +32,16 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   const t = useTestDatabase(dialect);
   const ctx = (): AppContext => ({ db: t.db, config: testConfig() });
   const job = () => ({ ...ctx(), jobId: 'test' });
+  /** An award issued `days` ago (of `org`, or of a new organization). */
+  const agedAward = async (days: number, org?: Org) => {
+    const { award } = await issueTestAward(ctx(), org ? { org } : {});
+    await t.db
+      .updateTable('awards')
+      .set({ created_at: new Date(Date.now() - days * 86_400_000) })
+      .where('id', '=', award.id)
+      .execute();
+    return award.id;
+  };
 
   it('accepting with the claim link makes a private wallet item; the link is single-use', async () => {
     const user = await makeUser(t.db);
@@ -149,15 +159,7 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
 
   it('reminder days are the organization’s own when it set them, else 7 and 30', async () => {
     const own = await makeOrg(t.db, { config: ctx().config, reminderDays: [3, 10] });
-    const aged = async (days: number, org?: Org) => {
-      const { award } = await issueTestAward(ctx(), org ? { org } : {});
-      await t.db
-        .updateTable('awards')
-        .set({ created_at: new Date(Date.now() - days * 86_400_000) })
-        .where('id', '=', award.id)
-        .execute();
-      return award.id;
-    };
+    const aged = agedAward;
     const ownFour = await aged(4, own);
     const ownEleven = await aged(11, own);
     const defaultFour = await aged(4);
@@ -186,15 +188,7 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   });
 
   it('skips awards whose latest reminder went out, expired ones and revoked ones, at any age', async () => {
-    const aged = async (days: number, extra: { validUntil?: Date } = {}) => {
-      const { award } = await issueTestAward(ctx(), extra);
-      await t.db
-        .updateTable('awards')
-        .set({ created_at: new Date(Date.now() - days * 86_400_000) })
-        .where('id', '=', award.id)
-        .execute();
-      return award.id;
-    };
+    const aged = agedAward;
     const reminded = await aged(400);
     await t.db.insertInto('claim_reminders').values({ award_id: reminded, day: 30 }).execute();
     const expired = await aged(8);
