@@ -109,10 +109,9 @@ export function MailboxPage(p: {
         breadcrumbs={[['/admin', 'Administration']]}
       />
       <search>
-        <form method="get" action="/admin/mail" class="row" style="align-items:flex-end">
+        <form method="get" action="/admin/mail" class="filters">
           <Field label="Recipient address contains" name="to" type="search" value={p.to ?? ''} />
-          {/* Level with the input, whose field keeps a bottom margin. */}
-          <div class="actions" style="margin-bottom:1rem">
+          <div class="actions">
             <button type="submit">Find</button>
           </div>
         </form>

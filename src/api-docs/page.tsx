@@ -50,13 +50,13 @@ interface OpenApi {
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** A one-line type: `string (uuid)`, `integer 1–200`, `"a" | "b"`, `array of string`. */
 /** Descriptions in the document mark code with backticks (CommonMark); show those as code. */
 export function withCode(text: string | undefined) {
   if (!text) return '';
   return text.split('`').map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part));
 }
 
+/** A one-line type: `string (uuid)`, `integer 1–200`, `"a" | "b"`, `array of string`. */
 export function typeLabel(s: Schema | undefined): string {
   if (!s) return 'any';
   if (s.$ref) return s.$ref.split('/').pop() ?? 'object';

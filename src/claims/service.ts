@@ -156,37 +156,44 @@ async function declineAward(ctx: AppContext, awardId: string) {
 export const DEFAULT_REMINDER_DAYS = [7, 30];
 
 const REMINDER_PAGE = 1000;
+type DueReminder = { id: string; created_at: Date; day: number };
 
 /**
- * Periodic task: enqueues one reminder job per award and due day (the latest day due only).
- * The query picks exactly the pending, unrevoked, unexpired awards whose latest due reminder
- * has not been sent, page by page, so old unclaimed awards never crowd out newer ones.
+ * One page of the pending, unrevoked, unexpired awards whose latest due reminder day (the
+ * org's days, else the defaults) has no reminder sent yet, after `cursor` in creation order.
+ */
+async function dueReminders(
+  ctx: AppContext,
+  cursor: { createdAt: Date; id: string } | null,
+): Promise<DueReminder[]> {
+  const defaults = sql.raw(`ARRAY[${DEFAULT_REMINDER_DAYS.join(',')}]::int[]`);
+  const { rows } = await sql<DueReminder>`
+    SELECT a.id, a.created_at, due.day
+    FROM awards a
+    JOIN orgs o ON o.id = a.org_id
+    CROSS JOIN LATERAL (
+      SELECT max(d) AS day
+      FROM unnest(CASE WHEN cardinality(o.reminder_days) > 0 THEN o.reminder_days ELSE ${defaults} END) AS d
+      WHERE a.created_at <= now() - make_interval(days => d)
+    ) AS due
+    WHERE a.state = 'pending' AND a.revoked_at IS NULL AND a.recipient_email IS NOT NULL
+      AND (a.valid_until IS NULL OR a.valid_until > now())
+      AND due.day IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM claim_reminders r WHERE r.award_id = a.id AND r.day = due.day)
+      ${cursor ? sql`AND (a.created_at, a.id) > (${cursor.createdAt}, ${cursor.id}::uuid)` : sql``}
+    ORDER BY a.created_at, a.id
+    LIMIT ${REMINDER_PAGE}`.execute(ctx.db);
+  return rows;
+}
+
+/**
+ * Periodic task: enqueues one reminder job per award and due day (the latest day due only),
+ * page by page, so old unclaimed awards never crowd out newer ones.
  */
 export const enqueueClaimReminders: JobHandler = async (_payload, ctx) => {
-  const defaults = sql.raw(`ARRAY[${DEFAULT_REMINDER_DAYS.join(',')}]::int[]`);
   let cursor: { createdAt: Date; id: string } | null = null;
   for (;;) {
-    const page: { rows: { id: string; created_at: Date; day: number }[] } = await sql<{
-      id: string;
-      created_at: Date;
-      day: number;
-    }>`
-      SELECT a.id, a.created_at, due.day
-      FROM awards a
-      JOIN orgs o ON o.id = a.org_id
-      CROSS JOIN LATERAL (
-        SELECT max(d) AS day
-        FROM unnest(CASE WHEN cardinality(o.reminder_days) > 0 THEN o.reminder_days ELSE ${defaults} END) AS d
-        WHERE a.created_at <= now() - make_interval(days => d)
-      ) AS due
-      WHERE a.state = 'pending' AND a.revoked_at IS NULL AND a.recipient_email IS NOT NULL
-        AND (a.valid_until IS NULL OR a.valid_until > now())
-        AND due.day IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM claim_reminders r WHERE r.award_id = a.id AND r.day = due.day)
-        ${cursor ? sql`AND (a.created_at, a.id) > (${cursor.createdAt}, ${cursor.id}::uuid)` : sql``}
-      ORDER BY a.created_at, a.id
-      LIMIT ${REMINDER_PAGE}`.execute(ctx.db);
-    const rows = page.rows;
+    const rows = await dueReminders(ctx, cursor);
     await enqueueJobs(
       ctx.db,
       rows.map((r) => ({

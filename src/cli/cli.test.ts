@@ -76,6 +76,10 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** `laurel sign --format jwt`, from and to files in the test directory. */
+const signJwt = (key: string, credential: string, out: string) =>
+  laurel('sign', '--key', key, '--credential', credential, '--format', 'jwt', '-o', out);
+
 // Each run starts a Node process with the TypeScript loader; on a busy machine that takes seconds.
 describe('laurel CLI', { timeout: 300_000 }, () => {
   it('lists commands', async () => {
@@ -101,21 +105,7 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
     const signed = JSON.parse(await readFile(join(dir, 'signed.json'), 'utf8'));
     expect(signed.issuer).toEqual({ type: ['Profile'], name: 'Command Line Society', id: key.controller });
     expect(signed.proof.cryptosuite).toBe('eddsa-rdfc-2022');
-    expect(
-      (
-        await laurel(
-          'sign',
-          '--key',
-          'key.json',
-          '--credential',
-          'cred.json',
-          '--format',
-          'jwt',
-          '-o',
-          'signed.jwt',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await signJwt('key.json', 'cred.json', 'signed.jwt')).code).toBe(0);
 
     const ok = await laurel('verify', 'signed.json');
     expect(ok.code).toBe(0);
@@ -140,21 +130,9 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
   });
 
   it('verifies from stdin and from a URL (private addresses only when allowed)', async () => {
-    if (!(await stat(join(dir, 'signed.jwt')).catch(() => null))) {
-      await laurel('keygen', '-o', 'key3.json');
-      await laurel(
-        'sign',
-        '--key',
-        'key3.json',
-        '--credential',
-        'cred.json',
-        '--format',
-        'jwt',
-        '-o',
-        'signed.jwt',
-      );
-    }
-    const jwt = await readFile(join(dir, 'signed.jwt'), 'utf8');
+    await laurel('keygen', '-o', 'key-stdin.json');
+    expect((await signJwt('key-stdin.json', 'cred.json', 'stdin.jwt')).code).toBe(0);
+    const jwt = await readFile(join(dir, 'stdin.jwt'), 'utf8');
     const piped = await laurel('verify', '-', { stdin: jwt });
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).toMatch(/^VALID: /);
@@ -179,20 +157,8 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
       await laurel('keygen', '-o', 'key-refresh.json');
       const refreshService = { id: `${base}/fresh`, type: '1EdTechCredentialRefresh' };
       await writeFile(join(dir, 'refreshable.json'), JSON.stringify({ ...unsigned, refreshService }));
-      const sign = (out: string) =>
-        laurel(
-          'sign',
-          '--key',
-          'key-refresh.json',
-          '--credential',
-          'refreshable.json',
-          '--format',
-          'jwt',
-          '-o',
-          out,
-        );
-      await sign('old.jwt');
-      await sign('fresh.jwt');
+      await signJwt('key-refresh.json', 'refreshable.json', 'old.jwt');
+      await signJwt('key-refresh.json', 'refreshable.json', 'fresh.jwt');
       fresh.set('jwt', (await readFile(join(dir, 'fresh.jwt'), 'utf8')).trim());
       const refreshed = await laurel('verify', 'old.jwt', '--follow-refresh', '--allow-private-network');
       expect(refreshed.code, refreshed.stdout).toBe(0);
@@ -212,17 +178,7 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
     if (!(await stat(join(dir, 'signed.json')).catch(() => null))) {
       await laurel('keygen', '-o', 'key2.json');
       await laurel('sign', '--key', 'key2.json', '--credential', 'cred.json', '-o', 'signed.json');
-      await laurel(
-        'sign',
-        '--key',
-        'key2.json',
-        '--credential',
-        'cred.json',
-        '--format',
-        'jwt',
-        '-o',
-        'signed.jwt',
-      );
+      await signJwt('key2.json', 'cred.json', 'signed.jwt');
     }
     for (const [image, credential] of [
       ['badge.png', 'signed.json'],

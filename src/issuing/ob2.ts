@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { getOrgById } from '../orgs/service.ts';
+import { isAwardPublic } from '../wallet/service.ts';
 import { isoSeconds } from './credential.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
@@ -40,24 +41,12 @@ export async function ob2AssertionFor(db: Db, config: Config, awardId: string): 
       'state',
       'revoked_at',
       'revocation_reason',
-      'claimed_by',
     ])
     .where('id', '=', awardId)
     .executeTakeFirst();
   if (!row) return { kind: 'missing' };
   if (row.state === 'rejected' || !row.recipient_email) return { kind: 'gone' };
-  if (row.state === 'accepted') {
-    const shown =
-      row.claimed_by &&
-      (await db
-        .selectFrom('wallet_items')
-        .select('id')
-        .where('award_id', '=', row.id)
-        .where('user_id', '=', row.claimed_by)
-        .where('visibility', '=', 'public')
-        .executeTakeFirst());
-    if (!shown) return { kind: 'missing' };
-  }
+  if (row.state === 'accepted' && !(await isAwardPublic(db, row.id))) return { kind: 'missing' };
   const org = await getOrgById(db, row.org_id);
   if (!org) return { kind: 'missing' };
   const identity =

@@ -13,17 +13,6 @@ import { issueTestAward } from '../issuing/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { makeMember, makeOrg, makeTestUser } from './testing.ts';
 
-/**
- * Pages known to be wider than a phone, all from shared CSS (src/ui/assets/app.css); the list
- * must shrink with the fixes:
- * - `.two-col` falls back to `grid-template-columns: 1fr` under 800 px, whose minimum is the
- *   content's width, so the account page's address table widens it (`minmax(0, 1fr)` would not);
- * - `dl.facts` is `max-content 1fr` and its `dd` never breaks a long email or did:web, which
- *   widens the award page and the public badge page (`minmax(0, 1fr)` and
- *   `overflow-wrap: anywhere` on `dd` would not).
- */
-const KNOWN_TOO_WIDE: string[] = [];
-
 describe('issuer pages on a phone', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance;
@@ -107,6 +96,6 @@ describe('issuer pages on a phone', () => {
         tooWide.push(path.replace(/\/(manage|orgs)\/[^/]+/, '/$1/:slug').replace(/[0-9a-f-]{36}/, ':id'));
     }
     await context.close();
-    expect(tooWide.sort()).toEqual(KNOWN_TOO_WIDE.sort());
+    expect(tooWide).toEqual([]);
   });
 });

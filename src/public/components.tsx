@@ -6,6 +6,8 @@ import type { BadgeState } from './badge-view.ts';
 
 /** The public page of a badge its earner imported (badges issued here live at /c/:id). */
 export const importedBadgePath = (handle: string, itemId: string) => `/u/${handle}/badges/${itemId}`;
+export const importedBadgeUrl = (baseUrl: string, handle: string, itemId: string) =>
+  `${baseUrl}${importedBadgePath(handle, itemId)}`;
 
 const RESULT_LABEL = { pass: 'Passed', fail: 'Failed', warn: 'Warning', skipped: 'Not checked' } as const;
 const MARK = { pass: '✓', fail: '✗', warn: '!', skipped: '–' } as const;

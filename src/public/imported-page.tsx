@@ -16,7 +16,7 @@ import {
   OwnerNotice,
   StateLine,
   VerificationPanel,
-  importedBadgePath,
+  importedBadgeUrl,
   reportState,
 } from './components.tsx';
 
@@ -57,7 +57,7 @@ export function importedBadgePages(app: FastifyInstance, ctx: AppContext) {
               ? {
                   'og:title': `${item.badgeName} — ${item.issuerName}`,
                   'og:type': 'website',
-                  'og:url': `${ctx.config.baseUrl}${importedBadgePath(user.handle!, item.id)}`,
+                  'og:url': importedBadgeUrl(ctx.config.baseUrl, user.handle!, item.id),
                 }
               : {}
           }

@@ -184,15 +184,21 @@ function apiInput(request: FastifyRequest): VerifyRequestInput {
       { field: given[1], message: 'Send only one of credential, url, jwt or imageBase64.' },
     ]);
   }
-  const recipientEmail = cleanRecipientEmail(b.recipientEmail ?? query.recipientEmail);
-  const followRefresh = b.followRefresh === true;
-  switch (given[0]) {
+  return {
+    value: sentBadge(b, given[0]!),
+    recipientEmail: cleanRecipientEmail(b.recipientEmail ?? query.recipientEmail),
+    followRefresh: b.followRefresh === true,
+  };
+}
+
+/** The badge in a JSON API body: the one field of credential, url, jwt or imageBase64 that was sent. */
+function sentBadge(
+  b: VerifyBody,
+  field: 'credential' | 'url' | 'jwt' | 'imageBase64',
+): VerifyRequestInput['value'] {
+  switch (field) {
     case 'credential':
-      return {
-        value: typeof b.credential === 'string' ? inputFromText(b.credential) : (b.credential as object),
-        recipientEmail,
-        followRefresh,
-      };
+      return typeof b.credential === 'string' ? inputFromText(b.credential) : (b.credential as object);
     case 'url': {
       const url = b.url!.trim();
       if (!/^https?:\/\//i.test(url)) {
@@ -200,27 +206,29 @@ function apiInput(request: FastifyRequest): VerifyRequestInput {
           { field: 'url', message: 'Use an http or https address.' },
         ]);
       }
-      return { value: url, recipientEmail, followRefresh };
+      return url;
     }
     case 'jwt':
-      return { value: inputFromText(b.jwt!), recipientEmail, followRefresh };
+      return inputFromText(b.jwt!);
     default:
-      return { value: inputFromBytes(decodeBase64Image(b.imageBase64!)), recipientEmail, followRefresh };
+      return inputFromBytes(decodeBase64Image(b.imageBase64!));
   }
 }
 
 /** Reads the form: an uploaded file wins over pasted text. */
 function formInput(body: FormBody): VerifyRequestInput {
-  const recipientEmail = cleanRecipientEmail(body.recipientEmail);
-  const followRefresh = body.followRefresh === 'on';
+  const options = {
+    recipientEmail: cleanRecipientEmail(body.recipientEmail),
+    followRefresh: body.followRefresh === 'on',
+  };
   const file = body.file;
   if (isUploadedFile(file)) {
     if (file.data.length > MAX_VERIFY_BYTES) throw tooLarge();
     const data = new Uint8Array(file.data);
-    return { value: inputFromBytes(data), imageSrc: imagePreview(data), recipientEmail, followRefresh };
+    return { value: inputFromBytes(data), imageSrc: imagePreview(data), ...options };
   }
   if (!body.text?.trim()) throw new LaurelError('INVALID', EMPTY_SENTENCE);
-  return { value: inputFromText(body.text), recipientEmail, followRefresh };
+  return { value: inputFromText(body.text), ...options };
 }
 
 export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {

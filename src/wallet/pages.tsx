@@ -15,6 +15,7 @@ import {
   StateLine,
   VerificationPanel,
   importedBadgePath,
+  importedBadgeUrl,
   reportState,
 } from '../public/components.tsx';
 import {
@@ -339,8 +340,7 @@ function ItemPage(props: {
                 <>
                   Anyone with its address can see it, at{' '}
                   <a href={importedBadgePath(props.ctx.user.handle, item.id)}>
-                    {props.app.config.baseUrl}
-                    {importedBadgePath(props.ctx.user.handle, item.id)}
+                    {importedBadgeUrl(props.app.config.baseUrl, props.ctx.user.handle, item.id)}
                   </a>
                   , and it shows on your public profile when that is public.
                 </>
@@ -560,7 +560,7 @@ async function importedShareOf(
   handle: string,
   report: VerificationReport | null,
 ): Promise<ImportedShare> {
-  const url = `${ctx.config.baseUrl}${importedBadgePath(handle, item.id)}`;
+  const url = importedBadgeUrl(ctx.config.baseUrl, handle, item.id);
   const badge: ShareableBadge = {
     url,
     credentialId: credentialIdOf(item.credentialText ?? '') ?? url,

@@ -6,7 +6,7 @@ import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { awardReport, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
-import { importedBadgePath } from '../public/components.tsx';
+import { importedBadgeUrl } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';
 import {
   type ImportInput,
@@ -113,7 +113,7 @@ function present(ctx: AppContext, e: WalletEntry, handle: string | null): Static
         : item.awardId
           ? `${ctx.config.baseUrl}/c/${item.awardId}`
           : handle
-            ? `${ctx.config.baseUrl}${importedBadgePath(handle, item.id)}`
+            ? importedBadgeUrl(ctx.config.baseUrl, handle, item.id)
             : null,
     validUntil: (e.award?.validUntil ?? item.validUntil)?.toISOString() ?? null,
     addedAt: item.addedAt.toISOString(),

@@ -43,7 +43,6 @@ export {
 } from './keys.ts';
 export { decodeOb2Jws, generateRsaKeyPair, signOb2Assertion, verifyOb2Jws } from './ob2-jws.ts';
 export {
-  type LocatedMethod,
   type ResolvedKey,
   type ResolveKeyOptions,
   resolveVerificationMethod,

@@ -43,7 +43,7 @@ function keyFromMethod({ method: vm, id, controller }: LocatedMethod): ResolvedK
 }
 
 /** A verification method found for an id, with the controller it answers to. */
-export type LocatedMethod = { id: string; controller: string; method: Obj };
+type LocatedMethod = { id: string; controller: string; method: Obj };
 
 /** Finds `vmId` among a controller document's verification methods (embedded relationships included). */
 function findInController(doc: Obj, vmId: string, baseId: string, purpose?: string): LocatedMethod {

@@ -100,7 +100,7 @@ export interface CheckBitstringStatusOptions {
   maxListBytes?: number;
 }
 
-export const STATUS_CLOCK_TOLERANCE_MS = 60_000;
+const STATUS_CLOCK_TOLERANCE_MS = 60_000;
 
 export interface BitstringStatusResult {
   status: 'ok' | 'revoked' | 'suspended';
