@@ -46,51 +46,68 @@ const DEFAULT_TIMEOUT_MS = 8000;
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
+/*
+ * Every block of the IANA IPv4 and IPv6 Special-Purpose Address Registries (as of 2025-10),
+ * plus multicast and the reserved space. One list per family: a BlockList holding IPv6 rules
+ * also matches IPv4 addresses as if IPv4-mapped, which would block every IPv4 address.
+ */
+const IPV4_BLOCKED: [string, number][] = [
   ['0.0.0.0', 8], // "this network", unspecified
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
+  ['10.0.0.0', 8], // private use
+  ['100.64.0.0', 10], // shared address space (carrier-grade NAT)
+  ['127.0.0.0', 8], // loopback
   ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
+  ['172.16.0.0', 12], // private use
+  ['192.0.0.0', 24], // IETF protocol assignments (DS-Lite, NAT64 discovery, PCP and TURN anycast)
+  ['192.0.2.0', 24], // documentation
+  ['192.31.196.0', 24], // AS112-v4
+  ['192.52.193.0', 24], // AMT
+  ['192.88.99.0', 24], // deprecated 6to4 relay anycast
+  ['192.168.0.0', 16], // private use
+  ['192.175.48.0', 24], // direct delegation AS112 service
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation
+  ['203.0.113.0', 24], // documentation
   ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64 can reach any IPv4 address
-  ['100::', 64],
-  ['2001:db8::', 32],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
+  ['240.0.0.0', 4], // reserved, and 255.255.255.255 limited broadcast
+];
 
-/** Whether an IP address is loopback, private, link-local, CGNAT, multicast, reserved or otherwise special. */
+const IPV6_BLOCKED: [string, number][] = [
+  /*
+   * IANA allocates global unicast only from 2000::/3; the rest is special or reserved. This
+   * covers ::/128, ::1/128, every form embedding an IPv4 address in ::/8 (IPv4-compatible
+   * ::a.b.c.d, IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96), NAT64 64:ff9b::/96
+   * and 64:ff9b:1::/48, discard-only 100::/64 and dummy 100:0:0:1::/64, SRv6 SIDs 5f00::/16,
+   * unique local fc00::/7, link-local fe80::/10, deprecated site-local fec0::/10, multicast ff00::/8.
+   */
+  ['::', 3],
+  ['4000::', 2],
+  ['8000::', 1],
+  // Inside 2000::/3:
+  ['2001::', 23], // IETF protocol assignments: Teredo 2001::/32 (embeds IPv4), benchmarking, AMT, ORCHID, DRIP…
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4 (embeds IPv4)
+  ['2620:4f:8000::', 48], // direct delegation AS112 service
+  ['3fff::', 20], // documentation
+];
+
+function blockList(family: 'ipv4' | 'ipv6', subnets: [string, number][]): BlockList {
+  const list = new BlockList();
+  for (const [net, prefix] of subnets) list.addSubnet(net, prefix, family);
+  return list;
+}
+const blockedV4 = blockList('ipv4', IPV4_BLOCKED);
+const blockedV6 = blockList('ipv6', IPV6_BLOCKED);
+
+/**
+ * Whether an IP address is loopback, private, link-local, shared, documentation, multicast,
+ * reserved, embeds an IPv4 address (so might reach any of those), or is otherwise special.
+ */
 export function isBlockedAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 0) return true;
-  // IPv4-mapped IPv6 is refused outright. (It cannot go in the BlockList: there a ::ffff:0:0/96
-  // rule also matches every plain IPv4 address.)
-  if (family === 6) {
-    const groups = address.toLowerCase().split(':');
-    const i = groups.indexOf('ffff');
-    if (i >= 0 && i < groups.length - 1 && groups.slice(0, i).every((g) => g === '' || /^0+$/.test(g)))
-      return true;
-  }
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return blockedV4.check(address, 'ipv4');
+  if (family === 6) return blockedV6.check(address, 'ipv6');
+  return true;
 }
 
 const fetchError = (
