@@ -3,6 +3,7 @@ import {
   buildAchievement,
   buildEndorsementCredential,
   buildOpenBadgeCredential,
+  canonicalizeEmail,
   emailIdentifier,
   hashIdentity,
   matchesIdentity,
@@ -101,6 +102,56 @@ describe('identity hashing', () => {
       true,
     );
     expect(emailIdentifier('x@y.z').salt).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('email canonical form', () => {
+  const canonical = 'ann@xn--bcher-kva.example';
+  it.each([
+    ['plain', 'ann@xn--bcher-kva.example'],
+    ['IDN', 'ann@bücher.example'],
+    ['upper case and spaces', '  ANN@BÜCHER.EXAMPLE '],
+    ['zero-width space', 'a\u200Bnn@bücher.example'],
+    ['joiners, word joiner, BOM', '\uFEFFa\u200Cn\u200Dn\u2060@bücher.example'],
+    ['soft hyphen and bidi override', '\u202Ean\u00ADn@bücher.example'],
+    ['trailing dot', 'ann@bücher.example.'],
+    ['fullwidth letters', 'ａｎｎ＠ｂüｃｈｅｒ．ｅｘａｍｐｌｅ'],
+    ['decomposed accent', 'ann@bu\u0308cher.example'],
+  ])('folds the %s form to one address and one hash', (_, input) => {
+    expect(canonicalizeEmail(input)).toEqual({ ok: true, email: canonical });
+    expect(normalizeEmail(input)).toBe(canonical);
+    expect(emailIdentifier(input, 'pepper').identityHash).toBe(hashIdentity(canonical, 'pepper'));
+  });
+
+  it('keeps accents of the local part composed (NFC) rather than stripped', () => {
+    expect(normalizeEmail('Jose\u0301@example.org')).toBe('jos\u00e9@example.org');
+  });
+
+  it.each([
+    ['a\u0000b@example.org', 'characters'],
+    ['a\u0007@example.org', 'characters'],
+    ['a b@example.org', 'characters'],
+    ['a\u00A0b@example.org', 'characters'],
+    ['\uE000@example.org', 'characters'],
+    ['a..b@example.org', 'syntax'],
+    ['"a"@example.org', 'syntax'],
+    ['@example.org', 'syntax'],
+    ['ann@xn--zz.example', 'domain'],
+    ['ann@0x7f.1', 'domain'],
+    ['ann@1.2.3.4', 'domain'],
+    ['ann@localhost', 'domain'],
+    ['ann@-bad.example', 'domain'],
+    ['ann@example..org', 'domain'],
+    ['ann@exa mple.org', 'characters'],
+    ['\u200B', 'empty'],
+  ])('refuses %j (%s)', (input, problem) => {
+    expect(canonicalizeEmail(input)).toEqual({ ok: false, problem });
+  });
+
+  it('leaves ASCII hashing byte-identical to trim + lower-case', () => {
+    for (const raw of [' Mixed.Case+Tag@Example.COM ', 'x@y.z', 'not an email', 'A@LOCALHOST']) {
+      expect(normalizeEmail(raw)).toBe(raw.trim().toLowerCase());
+    }
   });
 });
 
