@@ -54,7 +54,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
   let unlock = () => {};
   if (dir) {
     mkdirSync(dir, { recursive: true });
-    unlock = lockDataDir(dir);
+    unlock = await lockDataDir(dir);
   }
   try {
     const options = { startParams: PGLITE_START_PARAMS };
