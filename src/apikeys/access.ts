@@ -5,7 +5,28 @@ import { LaurelError } from '../errors.ts';
 import { requireOrgRole } from '../orgs/access.ts';
 import { getOrgBySlug } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
-import { type ApiScope, authenticateApiKey } from './service.ts';
+import { type ApiKeyAuth, type ApiScope, authenticateApiKey } from './service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The live API key the request authenticated with; such a request carries no session. */
+    apiKey: ApiKeyAuth | null;
+  }
+}
+
+/**
+ * The request's API key, resolved once before anything reads the request. A wrong or revoked
+ * key resolves to null: the organization API then refuses it (requireOrgActor), and everywhere
+ * else the request is an ordinary cookie request, CSRF check included.
+ */
+export async function resolveApiKey(ctx: AppContext, request: FastifyRequest): Promise<ApiKeyAuth | null> {
+  try {
+    return await authenticateApiKey(ctx.db, request);
+  } catch (e) {
+    if (e instanceof LaurelError && e.code === 'UNAUTHENTICATED') return null;
+    throw e;
+  }
+}
 
 /** Who is acting on an organization through the API: a member (session) or one of its API keys. */
 export interface OrgActor {
@@ -17,7 +38,7 @@ export interface OrgActor {
 /**
  * The authorization rule of every organization API route: an API key of this organization
  * holding `scope`, or a signed-in member with at least `role` (session requests pass the CSRF
- * check in src/http/csrf.ts; Bearer requests carry no ambient credential and are exempt).
+ * check in src/http/csrf.ts; requests with a live key carry no ambient credential and are exempt).
  */
 export async function requireOrgActor(
   ctx: AppContext,
@@ -25,7 +46,8 @@ export async function requireOrgActor(
   slug: string,
   needed: { role: OrgRole; scope: ApiScope },
 ): Promise<OrgActor> {
-  const key = await authenticateApiKey(ctx.db, request);
+  // A key that did not resolve is asked again only to answer 401: it never falls back to the cookie.
+  const key = request.apiKey ?? (await authenticateApiKey(ctx.db, request));
   if (key) {
     const org = await getOrgBySlug(ctx.db, slug);
     if (!org || org.id !== key.orgId)

@@ -8,8 +8,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Signed double-submit token: a random cookie (httpOnly, SameSite=Lax) and, in every form,
  * its HMAC under the server secret. A cross-site page can make the browser send the
- * cookie but cannot read it, so it cannot produce the field. Requests that authenticate
- * with an Authorization header (API keys) carry no ambient credentials and are exempt.
+ * cookie but cannot read it, so it cannot produce the field. Requests that a live API key
+ * authenticates carry no ambient credential (their cookies are ignored) and are exempt; any
+ * other Authorization header exempts nothing.
  */
 export function registerCsrf(app: FastifyInstance, secret: Buffer, secureCookies: boolean) {
   const sign = (value: string) => createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');
@@ -32,7 +33,7 @@ export function registerCsrf(app: FastifyInstance, secret: Buffer, secureCookies
 
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE.has(request.method)) return;
-    if (request.headers.authorization) return;
+    if (request.apiKey) return;
     if ((request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false) return;
     const given = submittedToken(request);
     const expected = request.csrfToken;

@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
+import { resolveApiKey } from '../apikeys/access.ts';
 import type { AppContext } from './context.ts';
 import { registerCsrf } from './csrf.ts';
 import { features } from './features.ts';
@@ -49,6 +50,7 @@ export async function buildServer(
   });
 
   app.decorateRequest('user', null);
+  app.decorateRequest('apiKey', null);
   app.decorateRequest('csrfToken', '');
   app.decorateReply('html', function (page: { toString(): string }, status = 200) {
     return this.status(status)
@@ -91,6 +93,9 @@ export async function buildServer(
   );
   app.addHook('preValidation', normalizeMultipart);
   app.addHook('onRequest', async (request) => {
+    // A live API key speaks for the request alone: a session cookie sent beside it is ignored.
+    request.apiKey = await resolveApiKey(ctx, request);
+    if (request.apiKey) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) request.user = await loadSession(ctx.db, token);
   });
