@@ -24,6 +24,17 @@ export interface Config {
    * by default, since a trusted header lets any client pick the address the rate limits count.
    */
   trustProxy: boolean | string;
+  /**
+   * Seconds an SMTP server gets to accept a connection, greet, and answer each command
+   * (SMTP_TIMEOUT): a server that hangs costs one attempt, not nodemailer's ten minutes.
+   */
+  smtpTimeoutSeconds: number;
+  /**
+   * Worker slots per process for sending mail (MAIL_CONCURRENCY) and for every other job
+   * (JOB_CONCURRENCY): slow mail never holds the slots that issuing and bulk work need.
+   */
+  mailConcurrency: number;
+  jobConcurrency: number;
 }
 
 /**
@@ -47,7 +58,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     worker: env.LAUREL_WORKER !== 'off',
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+    smtpTimeoutSeconds: readPositive(env.SMTP_TIMEOUT, 30, 'SMTP_TIMEOUT'),
+    mailConcurrency: readPositive(env.MAIL_CONCURRENCY, 2, 'MAIL_CONCURRENCY'),
+    jobConcurrency: readPositive(env.JOB_CONCURRENCY, 2, 'JOB_CONCURRENCY'),
   };
+}
+
+function readPositive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1.`);
+  return n;
 }
 
 /** `true`/`1`: every hop is trusted; an address list (`127.0.0.1,10.0.0.0/8`): those proxies only. */
@@ -84,6 +105,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secureCookies: false,
     worker: false,
     trustProxy: false,
+    smtpTimeoutSeconds: 5,
+    mailConcurrency: 2,
+    jobConcurrency: 2,
     ...overrides,
   };
 }
