@@ -6,6 +6,8 @@
 export type ErrorCode =
   // input and formats
   | 'INPUT_TOO_LARGE'
+  // nested too deeply, too many values, items or properties (see verify/limits.ts)
+  | 'INPUT_TOO_COMPLEX'
   | 'INPUT_UNRECOGNIZED'
   | 'JSON_INVALID'
   | 'PNG_INVALID'

@@ -8,6 +8,17 @@ export {
   isBlockedAddress,
 } from './fetch.ts';
 export {
+  checkJsonLimits,
+  checkJwsLimits,
+  checkTextLimits,
+  DEFAULT_INPUT_LIMITS,
+  HARD_MAX_DEPTH,
+  type InputLimits,
+  inputLimits,
+  type LimitExceeded,
+  type LimitName,
+} from './limits.ts';
+export {
   type CredentialFormat,
   type StepId,
   unreadableStep,

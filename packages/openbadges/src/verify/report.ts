@@ -82,6 +82,7 @@ export const UNREACHABLE_CODES: ReadonlySet<ErrorCode> = new Set([
 const UNREADABLE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
   'INPUT_UNRECOGNIZED',
   'INPUT_TOO_LARGE',
+  'INPUT_TOO_COMPLEX',
   'JSON_INVALID',
   'JWT_INVALID',
   'PNG_INVALID',

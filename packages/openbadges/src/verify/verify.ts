@@ -16,6 +16,15 @@ import { check1EdTechRevocation } from '../status/revocation-list.ts';
 import type { StatusCache } from '../status/status-cache.ts';
 import { createGuardedFetch, type FetchedResponse, fetchJsonWith, type GuardedFetch } from './fetch.ts';
 import {
+  checkJsonLimits,
+  checkJwsLimits,
+  checkTextLimits,
+  type InputLimits,
+  inputLimits,
+  type LimitExceeded,
+  withFetchedJsonLimits,
+} from './limits.ts';
+import {
   type CredentialFormat,
   step,
   UNREACHABLE_CODES,
@@ -43,8 +52,14 @@ export type VerifyOptions = {
   trustedIssuers?: string[];
   /** Replaces the default key resolution (did:key, did:web and https through `fetch`). */
   resolveKey?: KeyResolver;
-  /** Largest input accepted, bytes or characters; default 20 MB. */
+  /** Largest input accepted, bytes or characters (a baked image included); default 20 MB. */
   maxInputBytes?: number;
+  /**
+   * Bounds on the credential's JSON (bytes, depth, array lengths, object sizes, string lengths,
+   * value count), checked before any JSON-LD work; defaults in DEFAULT_INPUT_LIMITS. Input over a
+   * limit gets a report that names it (INPUT_TOO_LARGE or INPUT_TOO_COMPLEX).
+   */
+  limits?: Partial<InputLimits>;
   /**
    * Follow an OB 3.0 credential's `refreshService` (type 1EdTechCredentialRefresh) and check the
    * newer copy it returns instead, as OB 3.0 §9 allows. Off by default: it costs a request.
@@ -74,6 +89,7 @@ type Ctx = {
   resolveKey: KeyResolver;
   opts: VerifyOptions;
   maxInput: number;
+  limits: InputLimits;
   /** The URL input, when the credential came from one (one HTML hop is followed). */
   hops: number;
   /** Set while checking a refreshed copy, so a refresh is followed once. */
@@ -89,7 +105,8 @@ export async function verify(
   input: Uint8Array | string | object,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const fetch = options.fetch ?? createGuardedFetch();
+  const limits = inputLimits(options.limits);
+  const fetch = withFetchedJsonLimits(options.fetch ?? createGuardedFetch(), limits);
   const fetchJson = fetchJsonWith(fetch);
   const ctx: Ctx = {
     fetch,
@@ -101,6 +118,7 @@ export async function verify(
       ((vm) => resolveVerificationMethod(vm, { fetchJson, purpose: 'assertionMethod' })),
     opts: options,
     maxInput: options.maxInputBytes ?? DEFAULT_MAX_INPUT,
+    limits,
     hops: 0,
   };
   try {
@@ -125,6 +143,29 @@ function unrecognized(
   return finish({ format: 'unknown', container, steps: [step('format', 'fail', message, { code, detail })] });
 }
 
+/** Input over one of the limits: not a badge this verifier reads, with the sentence naming the limit. */
+const overLimit = (container: Container | undefined, e: LimitExceeded): VerificationReport =>
+  unrecognized(container, e.message, e.code, `${e.limit} is ${e.max}`);
+
+/** JSON text parsed and held to the limits, or the report saying why it cannot be read. */
+function parseLimited(
+  text: string,
+  ctx: Ctx,
+  container: Container,
+  invalidMessage: string,
+): { json: unknown } | { report: VerificationReport } {
+  const big = checkTextLimits(text, ctx.limits);
+  if (big) return { report: overLimit(container, big) };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { report: unrecognized(container, invalidMessage, 'JSON_INVALID', (e as Error).message) };
+  }
+  const complex = checkJsonLimits(json, ctx.limits);
+  return complex ? { report: overLimit(container, complex) } : { json };
+}
+
 async function dispatch(
   input: unknown,
   ctx: Ctx,
@@ -144,7 +185,10 @@ async function dispatch(
     return fromText(text, ctx, container);
   }
   if (typeof input === 'string') return fromText(input, ctx, container);
-  if (isObj(input)) return fromJson(input, ctx, container ?? 'json');
+  if (isObj(input)) {
+    const complex = checkJsonLimits(input, ctx.limits);
+    return complex ? overLimit(container ?? 'json', complex) : fromJson(input, ctx, container ?? 'json');
+  }
   return unrecognized(container, 'The input is not a badge image, credential, token or URL.');
 }
 
@@ -180,18 +224,9 @@ async function fromText(
     return unrecognized(container, 'The input is too large to be a badge.', 'INPUT_TOO_LARGE');
   const text = raw.replace(/^\uFEFF/, '').trim();
   if (text.startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      return unrecognized(
-        container ?? 'json',
-        'The input looks like JSON but is not valid JSON.',
-        'JSON_INVALID',
-        (e as Error).message,
-      );
-    }
-    return fromJson(json, ctx, container ?? 'json');
+    const c = container ?? 'json';
+    const parsed = parseLimited(text, ctx, c, 'The input looks like JSON but is not valid JSON.');
+    return 'report' in parsed ? parsed.report : fromJson(parsed.json, ctx, c);
   }
   if (JWS_RE.test(text)) return fromJws(text, ctx, container ?? 'text');
   if (/^https?:\/\//i.test(text) && !/\s/.test(text)) return fromUrl(text, ctx, container);
@@ -239,6 +274,8 @@ function decodeJwsPayload(jws: string): Obj | undefined {
 }
 
 async function fromJws(jws: string, ctx: Ctx, container: Container): Promise<VerificationReport> {
+  const over = checkJwsLimits(jws, ctx.limits);
+  if (over) return overLimit(container, over);
   const payload = decodeJwsPayload(jws);
   if (!payload) return unrecognized(container, 'The token could not be decoded.', 'JWT_INVALID');
   if (isObj(payload.vc) || isOb3(payload)) return verifyOb3(undefined, ctx, container, jws);
@@ -336,17 +373,9 @@ async function fromUrl(url: string, ctx: Ctx, container: Container | undefined):
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(trimmed);
-    } catch (e) {
-      return unrecognized(
-        c,
-        'The badge address returned invalid JSON.',
-        'JSON_INVALID',
-        (e as Error).message,
-      );
-    }
+    const parsed = parseLimited(trimmed, ctx, c, 'The badge address returned invalid JSON.');
+    if ('report' in parsed) return parsed.report;
+    const json = parsed.json;
     if (isObj(json) && !isOb3(json) && isOb2(json)) {
       return fromOb2(
         await verifyHostedAssertion(url, { fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient }),
@@ -478,6 +507,15 @@ async function checkJwt(
   jws: string,
   ctx: Ctx,
 ): Promise<{ steps: VerificationStep[]; credential?: Obj; key?: KeyFinding }> {
+  const over = checkJwsLimits(jws, ctx.limits);
+  if (over) {
+    return {
+      steps: [
+        step('proof', 'fail', over.message, { code: over.code }),
+        step('key', 'skipped', 'Not checked, because the token is over this verifier’s limits.'),
+      ],
+    };
+  }
   let header: Obj = {};
   try {
     header = JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString('utf8'));
@@ -972,11 +1010,12 @@ async function followRefresh(
   }
   let json: unknown;
   if (text.startsWith('{')) {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return failed('The refresh service returned invalid JSON.', 'JSON_INVALID');
+    const parsed = parseLimited(text, ctx, container, 'The refresh service returned invalid JSON.');
+    if ('report' in parsed) {
+      const why = parsed.report.steps[0]!;
+      return failed(why.message, why.code);
     }
+    json = parsed.json;
   }
   const fresh = { ...ctx, refreshed: true };
   let report: VerificationReport;
