@@ -63,3 +63,29 @@ export const mergeAccountMessage = (to: string, intoName: string, url: string) =
     { label: 'Review the merge', url },
     ['The link works once, for one hour. If this was not you, ignore this email and nothing changes.'],
   );
+
+export const finishSignupMessage = (to: string, name: string, url: string) =>
+  message(
+    to,
+    'Finish creating your Laurel account',
+    [
+      `Hello ${name},`,
+      `Follow this link to confirm that ${to} is your address and log in to your new account.`,
+    ],
+    { label: 'Confirm and log in', url },
+    ['The link works once, for one day. If you did not sign up, ignore this email and nothing happens.'],
+  );
+
+// Sent instead of a sign-up link when the address has an account: the sign-up page says the
+// same thing either way, and the owner learns how to get in.
+export const accountExistsMessage = (to: string, resetUrl: string) =>
+  message(
+    to,
+    'You already have a Laurel account',
+    [
+      'Someone (hopefully you) tried to create a Laurel account with this address, which already has one. No new account was made.',
+      'To get into your account, log in as usual, or choose a new password with this link:',
+    ],
+    { label: 'Choose a new password', url: resetUrl },
+    ['The link works once, for one hour. If this was not you, ignore this email: nothing changes.'],
+  );

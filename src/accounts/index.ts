@@ -18,6 +18,7 @@ import {
   ResetPage,
   SentPage,
   SignupPage,
+  SignupSentPage,
 } from './pages.tsx';
 import {
   addEmail,
@@ -30,17 +31,18 @@ import {
   loginLinkValid,
   makePrimaryEmail,
   previewMerge,
-  registerAccount,
   removeEmail,
   requestLoginLink,
   requestMerge,
   requestPasswordReset,
+  signUp,
   resendVerification,
   resetPassword,
   resetTokenValid,
   updateProfile,
   useLoginLink,
 } from './service.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, issueDeviceCookie, readDeviceCookie } from './device-cookie.ts';
 import { SESSION_COOKIE, createSession, destroySession } from './sessions.ts';
 
 const str = (max: number) => Type.Optional(Type.String({ maxLength: max }));
@@ -66,12 +68,13 @@ async function startSession(ctx: AppContext, request: FastifyRequest, reply: Fas
   // A new login replaces whatever session this browser had (no fixation, no mixed accounts).
   if (request.user) await destroySession(ctx.db, request.user.sessionId);
   const token = await createSession(ctx.db, userId, request.headers['user-agent']);
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.config.secureCookies,
-    maxAge: 30 * 86_400,
+  const cookie = { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies } as const;
+  reply.setCookie(SESSION_COOKIE, token, { ...cookie, maxAge: 30 * 86_400 });
+  // This browser has now logged in to the account: its login attempts are exempt from the
+  // account-wide failure limit (see logIn).
+  reply.setCookie(DEVICE_COOKIE, issueDeviceCookie(ctx.config.secret, userId), {
+    ...cookie,
+    maxAge: DEVICE_COOKIE_DAYS * 86_400,
   });
 }
 
@@ -108,12 +111,14 @@ export const accountsFeature: Feature = (app, ctx) => {
       const next = safeNext(request.body.next);
       const values = { name: field(request.body, 'name'), email: field(request.body, 'email') };
       try {
-        const user = await registerAccount(
+        const first = await signUp(
           ctx,
           { ...values, password: field(request.body, 'password') },
           request.ip,
+          next,
         );
-        await startSession(ctx, request, reply, user.id);
+        if (!first) return reply.html(SignupSentPage({ ctx: pageContext(request), email: values.email }));
+        await startSession(ctx, request, reply, first.id);
         return reply.redirect(next !== '/' ? next : '/account?notice=welcome', 303);
       } catch (e) {
         const failed = formFailure(e);
@@ -143,13 +148,20 @@ export const accountsFeature: Feature = (app, ctx) => {
       const next = safeNext(request.body.next);
       const values = { email: field(request.body, 'email') };
       try {
-        const user = await logIn(db, values.email, field(request.body, 'password'), request.ip);
+        const user = await logIn(ctx, values.email, field(request.body, 'password'), {
+          ip: request.ip,
+          device: readDeviceCookie(ctx.config.secret, request.cookies[DEVICE_COOKIE]),
+        });
         if (!user) {
           return reply.html(
             LoginPage({
               ctx: pageContext(request),
               next,
-              form: { message: 'That email and password do not match an account.', values },
+              form: {
+                message:
+                  'That email and password do not match an account. Just signed up? Follow the link we emailed you first.',
+                values,
+              },
             }),
             422,
           );
@@ -453,7 +465,7 @@ export const accountsFeature: Feature = (app, ctx) => {
     '/account/emails/:id/remove',
     { schema: { ...pages, params: idParams, body: form({}) } },
     accountForm('email', [], async (request, userId) => {
-      await removeEmail(db, userId, request.params.id!);
+      await removeEmail(db, userId, request.params.id!, request.user!.sessionId);
       return 'email-removed';
     }),
   );

@@ -176,6 +176,20 @@ export function SentPage(p: { ctx: PageContext; title: string; what: string }) {
   );
 }
 
+/** After sign-up: the same page whether the address was free or already had an account. */
+export function SignupSentPage(p: { ctx: PageContext; email: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title="Check your email">
+      <Alert kind="info">
+        We have sent a message to <strong safe>{p.email}</strong>. Follow its link to confirm the address and
+        finish creating your account. If the address already has an account, the message tells you how to get
+        into it instead.
+      </Alert>
+      <p>It can take a minute to arrive; check your spam folder too.</p>
+    </AuthPage>
+  );
+}
+
 export function LinkGonePage(p: { ctx: PageContext; what: string; retry: { href: string; label: string } }) {
   return (
     <AuthPage ctx={p.ctx} title="This link no longer works">
@@ -252,7 +266,7 @@ export const ACCOUNT_NOTICES: Record<string, string> = {
   'email-added': 'We have sent a confirmation link to the new address.',
   'email-resent': 'We have sent a new confirmation link.',
   'email-primary': 'Your primary address is changed.',
-  'email-removed': 'The address is removed from your account.',
+  'email-removed': 'The address is removed from your account. Other devices have been logged out.',
   password: 'Your password is changed. Other devices have been logged out.',
   'password-reset': 'Your password is changed. You are logged in.',
   'merge-sent':

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { LaurelError } from '../errors.ts';
@@ -8,40 +9,148 @@ export interface Limit {
   windowMs: number;
 }
 
+const MINUTE = 60_000;
+
 export const LIMITS = {
-  loginPerEmail: { limit: 10, windowMs: 15 * 60_000 },
-  loginPerIp: { limit: 30, windowMs: 15 * 60_000 },
-  mailPerEmail: { limit: 5, windowMs: 15 * 60_000 },
-  mailPerIp: { limit: 20, windowMs: 15 * 60_000 },
+  /** Failed logins from one source, whatever the account: one machine spraying passwords. */
+  loginFailuresPerSource: { limit: 50, windowMs: 15 * MINUTE },
+  /** Failed logins to one account from one source: one machine guessing one password. */
+  loginFailuresPerAccountSource: { limit: 10, windowMs: 15 * MINUTE },
+  /** Failed logins to one account from every source without its device cookie: a botnet. */
+  loginFailuresPerAccount: { limit: 100, windowMs: 60 * MINUTE },
+  /** Failed logins with one device cookie, after which it stops exempting (a stolen cookie). */
+  loginFailuresPerDevice: { limit: 10, windowMs: 60 * MINUTE },
+  /** Emailed links and sign-ups asked for by one source. */
+  mailPerSource: { limit: 20, windowMs: 15 * MINUTE },
+  /**
+   * Emails to one address. The window is shorter than the shortest link life (a login link,
+   * 15 minutes): when the budget is spent, a link sent in this window still works.
+   */
+  mailPerAddress: { limit: 3, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
 
+/** One counter: what is counted (scope), for whom (value), under which rule. */
+export interface Bucket {
+  scope: string;
+  value: string;
+  rule: Limit;
+}
+
+interface Taken {
+  key: string;
+  windowStart: Date;
+}
+
 // Keys carry no address in clear: a hash is enough to count.
-const keyOf = (scope: string, value: string) =>
-  `${scope}:${createHash('sha256').update(value).digest('hex').slice(0, 32)}`;
+const keyOf = (b: Bucket) => `${b.scope}:${createHash('sha256').update(b.value).digest('hex').slice(0, 32)}`;
+const windowOf = (rule: Limit) => new Date(Math.floor(Date.now() / rule.windowMs) * rule.windowMs);
 
 /**
- * Counts one attempt in a fixed window and says whether it is allowed. The counters live in
- * the database, so every process behind a load balancer sees the same numbers.
+ * The source a request is counted under: its IPv4 address, or the /64 of an IPv6 one (one
+ * subscriber commonly holds a whole /64, so single addresses would cost an attacker nothing).
  */
-export async function hit(db: Db, scope: string, value: string, rule: Limit): Promise<boolean> {
-  const start = new Date(Math.floor(Date.now() / rule.windowMs) * rule.windowMs);
+export function sourceOf(ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (v4) return v4[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
+ * Counts one in the bucket's current window (a fixed window, in the database so every process
+ * behind a load balancer sees the same numbers); says whether it is within the limit.
+ */
+async function take(db: Db, b: Bucket): Promise<{ allowed: boolean; taken: Taken }> {
+  const taken = { key: keyOf(b), windowStart: windowOf(b.rule) };
   const row = await db
     .insertInto('rate_limits')
-    .values({ key: keyOf(scope, value), window_start: start, hits: 1 })
+    .values({ key: taken.key, window_start: taken.windowStart, hits: 1 })
     .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
     .returning('hits')
     .executeTakeFirstOrThrow();
-  return row.hits <= rule.limit;
+  return { allowed: row.hits <= b.rule.limit, taken };
 }
 
-/** Counts an attempt against each rule; RATE_LIMITED (429) when any is over. */
-export async function enforce(db: Db, checks: [scope: string, value: string, rule: Limit][]): Promise<void> {
-  let allowed = true;
-  for (const [scope, value, rule] of checks) if (!(await hit(db, scope, value, rule))) allowed = false;
-  if (!allowed) {
-    throw new LaurelError(
-      'RATE_LIMITED',
-      'Too many attempts in a short time. Please wait 15 minutes and try again.',
-    );
+async function giveBack(db: Db, taken: Taken[]): Promise<void> {
+  for (const t of taken) {
+    await db
+      .updateTable('rate_limits')
+      .set({ hits: sql`greatest(rate_limits.hits - 1, 0)` })
+      .where('key', '=', t.key)
+      .where('window_start', '=', t.windowStart)
+      .execute();
   }
+}
+
+/** Whether the bucket's current window is already full (nothing is counted). */
+export async function spent(db: Db, b: Bucket): Promise<boolean> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select('hits')
+    .where('key', '=', keyOf(b))
+    .where('window_start', '=', windowOf(b.rule))
+    .executeTakeFirst();
+  return (row?.hits ?? 0) >= b.rule.limit;
+}
+
+export const tooMany = (
+  message = 'Too many attempts in a short time. Please wait 15 minutes and try again.',
+) => new LaurelError('RATE_LIMITED', message);
+
+/**
+ * Runs `attempt` and counts it in every bucket only when it fails, so a person who gets it
+ * right never pays for someone else's wrong guesses. The attempt is counted before it runs
+ * and given back when it succeeds: concurrent attempts then see each other, and a burst of
+ * parallel guesses cannot slip past the limit. Over any limit: RATE_LIMITED, without running
+ * the attempt (a locked-out guesser learns nothing, not even whether the guess was right).
+ */
+export async function countFailures(
+  db: Db,
+  buckets: Bucket[],
+  attempt: () => Promise<boolean>,
+  refusal: () => LaurelError = tooMany,
+): Promise<boolean> {
+  const taken: Taken[] = [];
+  let allowed = true;
+  for (const b of buckets) {
+    const r = await take(db, b);
+    taken.push(r.taken);
+    allowed &&= r.allowed;
+  }
+  if (!allowed) {
+    await giveBack(db, taken);
+    throw refusal();
+  }
+  const ok = await attempt().catch(async (e) => {
+    await giveBack(db, taken);
+    throw e;
+  });
+  if (ok) await giveBack(db, taken);
+  return ok;
+}
+
+/** Counts a request; RATE_LIMITED (429) when its bucket is over the limit. */
+export async function enforce(db: Db, b: Bucket): Promise<void> {
+  if (!(await take(db, b)).allowed) throw tooMany();
+}
+
+/** Counts a request that sends mail against its source's budget. */
+export const limitSource = (db: Db, scope: string, ip: string) =>
+  enforce(db, { scope: `${scope}-source`, value: sourceOf(ip), rule: LIMITS.mailPerSource });
+
+/**
+ * Counts one email to `address` under `purpose`; false once the address has had its share.
+ * The caller then sends nothing and answers exactly as if it had sent, so the page reveals
+ * neither the limit nor whether the address has an account.
+ */
+export async function mailAllowed(db: Db, purpose: string, address: string): Promise<boolean> {
+  return (await take(db, { scope: `${purpose}-address`, value: address, rule: LIMITS.mailPerAddress }))
+    .allowed;
 }

@@ -6,7 +6,11 @@ import { type FieldError, LaurelError, invalid } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { Executor } from '../jobs/queue.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import type { Device } from './device-cookie.ts';
+import { checkEmail, normalizeEmail, parseEmail } from './email-address.ts';
 import {
+  accountExistsMessage,
+  finishSignupMessage,
   loginLinkMessage,
   mergeAccountMessage,
   resetPasswordMessage,
@@ -14,9 +18,19 @@ import {
 } from './emails.tsx';
 import { mergeHooks } from './merge-hooks.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
-import { LIMITS, enforce } from './rate-limit.ts';
+import {
+  type Bucket,
+  LIMITS,
+  countFailures,
+  enforce,
+  limitSource,
+  mailAllowed,
+  sourceOf,
+  spent,
+  tooMany,
+} from './rate-limit.ts';
 import { destroyOtherSessions } from './sessions.ts';
-import { consumeAuthToken, createAuthToken, peekAuthToken } from './tokens.ts';
+import { consumeAuthToken, createAuthToken, peekAuthToken, revokeAccessLinks } from './tokens.ts';
 
 export interface User {
   id: string;
@@ -50,19 +64,6 @@ const RESERVED_HANDLES = new Set([
   'root',
   'support',
 ]);
-const EMAIL_PATTERN = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
-
-/** Trim and lower-case: the one form in which emails are stored and compared. */
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-export function emailProblems(email: string, field = 'email'): FieldError[] {
-  if (!email) return [{ field, message: 'Enter your email address.' }];
-  if (email.length > 254 || !EMAIL_PATTERN.test(email)) {
-    return [{ field, message: 'Enter an email address like name@example.org.' }];
-  }
-  return [];
-}
-
 function nameProblems(name: string): FieldError[] {
   if (!name) return [{ field: 'name', message: 'Enter your name.' }];
   if (name.length > 100) return [{ field: 'name', message: 'Use at most 100 characters.' }];
@@ -219,58 +220,71 @@ export interface NewUser {
   emailVerified?: boolean;
 }
 
-/**
- * Creates an account with one (primary) email. The very first account of the platform
- * becomes its administrator; an advisory lock in the same transaction makes sure two
- * racing sign-ups cannot both be first.
- */
-export async function createUser(db: Executor, input: NewUser): Promise<User> {
+// Serializes account creation: two racing sign-ups can neither both be first nor both take
+// one address.
+const lockSignups = (trx: Transaction<Database>) => sql`SELECT pg_advisory_xact_lock(7348100)`.execute(trx);
+
+/** Inserts an account with one primary address; the very first account becomes the administrator. */
+async function insertUser(
+  trx: Transaction<Database>,
+  input: { name: string; email: string; passwordHash: string | null; verified: boolean },
+): Promise<string> {
+  const first = !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst());
+  const user = await trx
+    .insertInto('users')
+    .values({
+      name: input.name,
+      password_hash: input.passwordHash,
+      is_admin: first,
+      handle: null,
+      bio: null,
+      merged_into: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('user_emails')
+    .values({
+      user_id: user.id,
+      email: input.email,
+      is_primary: true,
+      verified_at: input.verified ? new Date() : null,
+    })
+    .execute();
+  return user.id;
+}
+
+function newUserProblems(input: { name: string; email: string; password?: string }) {
   const name = input.name.trim();
-  const email = normalizeEmail(input.email);
+  const checked = checkEmail(input.email);
   const errors = [
     ...nameProblems(name),
-    ...emailProblems(email),
-    ...(input.password !== undefined ? passwordProblems(input.password, 'password', { email, name }) : []),
+    ...checked.errors,
+    ...(input.password !== undefined
+      ? passwordProblems(input.password, 'password', { email: checked.email ?? undefined, name })
+      : []),
   ];
   if (errors.length) throw invalid('Please correct the errors below.', errors);
+  return { name, email: checked.email! };
+}
+
+/**
+ * Creates an account with one (primary) email, refusing an address that is taken (for the
+ * CLI, imports and tests; the sign-up form goes through signUp, which reveals nothing).
+ */
+export async function createUser(db: Executor, input: NewUser): Promise<User> {
+  const { name, email } = newUserProblems(input);
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : null;
   const id = await inTransaction(db, async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(7348100)`.execute(trx);
-    const taken = await trx
-      .selectFrom('user_emails')
-      .select('id')
-      .where('email', '=', email)
-      .executeTakeFirst();
-    if (taken) {
+    await lockSignups(trx);
+    if (await ownerOf(trx, email)) {
       throw new LaurelError(
         'CONFLICT',
         'An account with this email already exists. Log in, or reset its password.',
         [{ field: 'email', message: 'An account with this email already exists.' }],
       );
     }
-    const first = !(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst());
-    const user = await trx
-      .insertInto('users')
-      .values({
-        name,
-        password_hash: passwordHash,
-        is_admin: first,
-        handle: null,
-        bio: null,
-        merged_into: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('user_emails')
-      .values({
-        user_id: user.id,
-        email,
-        is_primary: true,
-        verified_at: input.emailVerified ? new Date() : null,
-      })
-      .execute();
-    return user.id;
+    return insertUser(trx, { name, email, passwordHash, verified: input.emailVerified ?? false });
   });
   return (await getUser(db, id))!;
 }
@@ -287,19 +301,66 @@ export async function sendVerification(
   await enqueueEmail(db, verifyEmailMessage(email, name, `${config.baseUrl}/verify-email/${token}`));
 }
 
-/** Sign-up from the form: the account plus the confirmation email, in one transaction. */
-export async function registerAccount(
+// A new account is finished from its mailbox, at leisure: a login link that lives a day.
+const SIGNUP_LINK_TTL_MS = 86_400_000;
+
+const withNextQuery = (url: string, next?: string) =>
+  next && next !== '/' ? `${url}?next=${encodeURIComponent(next)}` : url;
+
+/** Mails the link that confirms a new account's address and logs it in (then on to `next`). */
+async function sendSignupLink(
+  trx: Executor,
+  config: Config,
+  user: { id: string; name: string; email: string },
+  next?: string,
+) {
+  const token = await createAuthToken(trx, {
+    kind: 'login_link',
+    userId: user.id,
+    email: user.email,
+    ttlMs: SIGNUP_LINK_TTL_MS,
+  });
+  const url = withNextQuery(`${config.baseUrl}/login/link/${token}`, next);
+  await enqueueEmail(trx, finishSignupMessage(user.email, user.name, url));
+}
+
+/**
+ * Sign-up from the form. Whether the address already has an account must not show, so the
+ * answer is "check your email" either way: a new address gets a link that confirms it and
+ * logs the new account in; an address that has an account gets a notice with a reset link
+ * instead. Only the platform's very first account (no address to reveal yet) is logged in at
+ * once, so its administrator can read the mailbox. Returns that first user, else null.
+ */
+export async function signUp(
   ctx: AppContext,
   input: { name: string; email: string; password: string },
-  ip?: string,
-): Promise<User> {
-  // Each sign-up sends an email: bound how many one address can trigger.
-  if (ip) await enforce(ctx.db, [['signup-ip', ip, LIMITS.mailPerIp]]);
-  return ctx.db.transaction().execute(async (trx) => {
-    const user = await createUser(trx, input);
-    await sendVerification(trx, ctx.config, user.id, user.name, user.primaryEmail!);
-    return user;
+  ip: string,
+  next?: string,
+): Promise<User | null> {
+  const { name, email } = newUserProblems(input);
+  await limitSource(ctx.db, 'signup', ip);
+  // Hashed before looking, so a taken address takes as long as a free one.
+  const passwordHash = await hashPassword(input.password);
+  const sendable = await mailAllowed(ctx.db, 'access', email);
+  const firstId = await ctx.db.transaction().execute(async (trx) => {
+    await lockSignups(trx);
+    if (!(await trx.selectFrom('users').select('id').limit(1).executeTakeFirst())) {
+      const id = await insertUser(trx, { name, email, passwordHash, verified: false });
+      await sendVerification(trx, ctx.config, id, name, email);
+      return id;
+    }
+    if (!sendable) return null;
+    const owner = await ownerOf(trx, email);
+    if (owner) {
+      const token = await createAuthToken(trx, { kind: 'reset_password', userId: owner.user_id, email });
+      await enqueueEmail(trx, accountExistsMessage(email, `${ctx.config.baseUrl}/reset/${token}`));
+    } else {
+      const id = await insertUser(trx, { name, email, passwordHash, verified: false });
+      await sendSignupLink(trx, ctx.config, { id, name, email }, next);
+    }
+    return null;
   });
+  return firstId ? getUser(ctx.db, firstId) : null;
 }
 
 /** Follows a confirmation link. Returns the account, or null when the link is not valid any more. */
@@ -319,31 +380,74 @@ export async function confirmEmail(db: Db, token: string): Promise<{ userId: str
   });
 }
 
+async function hasVerifiedEmail(db: Executor, userId: string): Promise<boolean> {
+  return (await verifiedEmailsOf(db, userId)).length > 0;
+}
+
+export const LOGIN_LOCKED =
+  'Too many failed attempts to log in. Wait 15 minutes, or log in with a link by email, or reset your password.';
+
 /**
- * Email + password. Counts the attempt against the per-address and per-IP limits first;
- * unknown addresses cost the same hash check as known ones.
+ * Email + password. Throttling (OWASP's guidance against both guessing and lockout): only
+ * failed attempts are counted, after the password is checked, so the right password is never
+ * refused because of someone else's wrong ones. Failures are limited per source (an IPv4
+ * address or an IPv6 /64) and per account and source; across all sources the account has a
+ * larger budget that browsers holding its device cookie (a previous successful login there)
+ * do not draw on, so a distributed attacker cannot lock its owner out. An address without an
+ * account is counted the same way, and a right password on an account that never confirmed an
+ * address is a failure too (its link is mailed again; otherwise signing up with someone's
+ * address and then logging in would tell whether it was free), so nothing reveals whether an
+ * account exists. Over a limit: RATE_LIMITED, with the password left unchecked.
  */
-export async function logIn(db: Db, email: string, password: string, ip: string): Promise<User | null> {
+export async function logIn(
+  ctx: AppContext,
+  email: string,
+  password: string,
+  from: { ip: string; device?: Device | null },
+): Promise<User | null> {
+  const { db } = ctx;
   const address = normalizeEmail(email);
-  await enforce(db, [
-    ['login-email', address, LIMITS.loginPerEmail],
-    ['login-ip', ip, LIMITS.loginPerIp],
-  ]);
   const row = await db
     .selectFrom('user_emails')
     .innerJoin('users', 'users.id', 'user_emails.user_id')
-    .select(['users.id', 'users.password_hash'])
+    .select(['users.id', 'users.name', 'users.password_hash', 'users.is_admin'])
     .where('user_emails.email', '=', address)
     .executeTakeFirst();
-  const ok = await verifyPassword(row?.password_hash, password);
+  const account = row?.id ?? address;
+  const source = sourceOf(from.ip);
+  const device: Bucket | null =
+    row && from.device?.userId === row.id
+      ? { scope: 'login-device', value: from.device.nonce, rule: LIMITS.loginFailuresPerDevice }
+      : null;
+  const trusted = device !== null && !(await spent(db, device));
+  const buckets: Bucket[] = [
+    { scope: 'login-source', value: source, rule: LIMITS.loginFailuresPerSource },
+    {
+      scope: 'login-account-source',
+      value: `${account} ${source}`,
+      rule: LIMITS.loginFailuresPerAccountSource,
+    },
+    trusted ? device : { scope: 'login-account', value: account, rule: LIMITS.loginFailuresPerAccount },
+  ];
+  let unconfirmed = false;
+  const ok = await countFailures(
+    db,
+    buckets,
+    async () => {
+      if (!(await verifyPassword(row?.password_hash, password)) || !row) return false;
+      // The platform's administrator is exempt: on a fresh install without mail, the link
+      // would land in a mailbox only they can open.
+      unconfirmed = !row.is_admin && !(await hasVerifiedEmail(db, row.id));
+      return !unconfirmed;
+    },
+    () => tooMany(LOGIN_LOCKED),
+  );
+  if (unconfirmed && row && (await mailAllowed(db, 'access', address))) {
+    await db
+      .transaction()
+      .execute((trx) => sendSignupLink(trx, ctx.config, { id: row.id, name: row.name, email: address }));
+  }
   return ok && row ? getUser(db, row.id) : null;
-}
-
-async function mailLimits(db: Db, address: string, ip: string, scope: string) {
-  await enforce(db, [
-    [`${scope}-email`, address, LIMITS.mailPerEmail],
-    [`${scope}-ip`, ip, LIMITS.mailPerIp],
-  ]);
 }
 
 async function ownerOf(db: Executor, address: string) {
@@ -354,12 +458,26 @@ async function ownerOf(db: Executor, address: string) {
     .executeTakeFirst();
 }
 
+/**
+ * Checks an address for a mailed link and counts the request: per source (429 when spent) and
+ * per address (when spent, nothing is sent, and the answer is the same: the link sent last, at
+ * most one short window ago, still works). Null when nothing is to be sent.
+ */
+async function addressToMail(
+  ctx: AppContext,
+  email: string,
+  ip: string,
+  scope: string,
+): Promise<string | null> {
+  const address = parseEmail(email);
+  await limitSource(ctx.db, scope, ip);
+  return (await mailAllowed(ctx.db, 'access', address)) ? address : null;
+}
+
 /** Emails a reset link when the address has an account; the caller answers the same either way. */
 export async function requestPasswordReset(ctx: AppContext, email: string, ip: string): Promise<void> {
-  const address = normalizeEmail(email);
-  if (emailProblems(address).length)
-    throw invalid('Please correct the errors below.', emailProblems(address));
-  await mailLimits(ctx.db, address, ip, 'reset');
+  const address = await addressToMail(ctx, email, ip, 'reset');
+  if (!address) return;
   await ctx.db.transaction().execute(async (trx) => {
     const owner = await ownerOf(trx, address);
     if (!owner) return;
@@ -376,8 +494,19 @@ export const resetTokenValid = async (db: Db, token: string) =>
   (await peekAuthToken(db, 'reset_password', token)) !== null;
 
 /**
+ * After a credential changes (password, address): every mailed link that could log in or
+ * reset the password stops working, and every other session ends (the one that made the
+ * change, if any, stays).
+ */
+async function credentialsChanged(db: Executor, userId: string, keepSessionId?: string) {
+  await revokeAccessLinks(db, userId);
+  await destroyOtherSessions(db, userId, keepSessionId);
+}
+
+/**
  * Sets a new password from a reset link. The link proves the address, so it becomes
- * verified; every session of the account ends. Returns the user id (null: link not valid).
+ * verified; every session of the account and every other mailed link end. Returns the user
+ * id (null: link not valid).
  */
 export async function resetPassword(db: Db, token: string, password: string): Promise<string | null> {
   const problems = passwordProblems(password);
@@ -386,9 +515,11 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
   return db.transaction().execute(async (trx) => {
     const t = await consumeAuthToken(trx, 'reset_password', token);
     if (!t?.userId) return null;
+    const owner = await ownerOf(trx, t.email);
+    if (owner?.user_id !== t.userId) return null;
     await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', t.userId).execute();
     await markEmailVerified(trx, t.userId, t.email);
-    await trx.deleteFrom('sessions').where('user_id', '=', t.userId).execute();
+    await credentialsChanged(trx, t.userId);
     return t.userId;
   });
 }
@@ -400,16 +531,16 @@ export async function requestLoginLink(
   ip: string,
   next?: string,
 ): Promise<void> {
-  const address = normalizeEmail(email);
-  if (emailProblems(address).length)
-    throw invalid('Please correct the errors below.', emailProblems(address));
-  await mailLimits(ctx.db, address, ip, 'link');
+  const address = await addressToMail(ctx, email, ip, 'link');
+  if (!address) return;
   await ctx.db.transaction().execute(async (trx) => {
     const owner = await ownerOf(trx, address);
     if (!owner) return;
     const token = await createAuthToken(trx, { kind: 'login_link', userId: owner.user_id, email: address });
-    const query = next && next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
-    await enqueueEmail(trx, loginLinkMessage(address, `${ctx.config.baseUrl}/login/link/${token}${query}`));
+    await enqueueEmail(
+      trx,
+      loginLinkMessage(address, withNextQuery(`${ctx.config.baseUrl}/login/link/${token}`, next)),
+    );
   });
 }
 
@@ -479,10 +610,8 @@ export async function updateProfile(db: Db, userId: string, input: ProfileInput)
 
 /** Adds an address to the account (unverified) and sends its confirmation link. */
 export async function addEmail(ctx: AppContext, userId: string, email: string): Promise<void> {
-  const address = normalizeEmail(email);
-  const problems = emailProblems(address);
-  if (problems.length) throw invalid('Please correct the errors below.', problems);
-  await enforce(ctx.db, [['add-email', userId, LIMITS.mailPerEmail]]);
+  const address = parseEmail(email);
+  await enforce(ctx.db, { scope: 'add-email', value: userId, rule: LIMITS.mailPerAddress });
   await ctx.db.transaction().execute(async (trx) => {
     const count = await trx
       .selectFrom('user_emails')
@@ -525,7 +654,8 @@ export async function resendVerification(ctx: AppContext, userId: string, emailI
     .executeTakeFirst();
   if (!row) throw new LaurelError('NOT_FOUND', 'This address is not on your account.');
   if (row.verified_at) return;
-  await mailLimits(ctx.db, row.email, ip, 'verify');
+  await limitSource(ctx.db, 'verify', ip);
+  if (!(await mailAllowed(ctx.db, 'verify', row.email))) return;
   await ctx.db.transaction().execute((trx) => sendVerification(trx, ctx.config, userId, row.name, row.email));
 }
 
@@ -544,7 +674,13 @@ export async function makePrimaryEmail(db: Db, userId: string, emailId: string):
   });
 }
 
-export async function removeEmail(db: Db, userId: string, emailId: string): Promise<void> {
+/** Removes a secondary address; like a password change, it ends other sessions and mailed links. */
+export async function removeEmail(
+  db: Db,
+  userId: string,
+  emailId: string,
+  keepSessionId?: string,
+): Promise<void> {
   const row = await db
     .selectFrom('user_emails')
     .select(['id', 'is_primary'])
@@ -554,10 +690,16 @@ export async function removeEmail(db: Db, userId: string, emailId: string): Prom
   if (!row) throw new LaurelError('NOT_FOUND', 'This address is not on your account.');
   if (row.is_primary)
     throw invalid('Your primary address cannot be removed. Make another one primary first.');
-  await db.deleteFrom('user_emails').where('id', '=', emailId).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_emails').where('id', '=', emailId).execute();
+    await credentialsChanged(trx, userId, keepSessionId);
+  });
 }
 
-/** Changes the password (the current one is required when there is one); other sessions end. */
+/**
+ * Changes the password (the current one is required when there is one); other sessions and
+ * every mailed login or reset link end.
+ */
 export async function changePassword(
   db: Db,
   userId: string,
@@ -576,12 +718,11 @@ export async function changePassword(
   }
   const problems = passwordProblems(input.next, 'next');
   if (problems.length) throw invalid('Please correct the errors below.', problems);
-  await db
-    .updateTable('users')
-    .set({ password_hash: await hashPassword(input.next) })
-    .where('id', '=', userId)
-    .execute();
-  await destroyOtherSessions(db, userId, keepSessionId);
+  const hash = await hashPassword(input.next);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+    await credentialsChanged(trx, userId, keepSessionId);
+  });
 }
 
 /**
@@ -594,10 +735,9 @@ export async function requestMerge(
   email: string,
   ip: string,
 ): Promise<void> {
-  const address = normalizeEmail(email);
-  const problems = emailProblems(address);
-  if (problems.length) throw invalid('Please correct the errors below.', problems);
-  await mailLimits(ctx.db, address, ip, 'merge');
+  const address = parseEmail(email);
+  await limitSource(ctx.db, 'merge', ip);
+  if (!(await mailAllowed(ctx.db, 'merge', address))) return;
   await ctx.db.transaction().execute(async (trx) => {
     const owner = await ownerOf(trx, address);
     if (!owner) return;
@@ -701,17 +841,21 @@ export async function createOrPromoteAdmin(
   db: Db,
   input: { email: string; password: string; name?: string },
 ): Promise<{ userId: string; created: boolean }> {
-  const address = normalizeEmail(input.email);
+  const address = parseEmail(input.email);
   const owner = await ownerOf(db, address);
   if (owner) {
     const problems = passwordProblems(input.password);
     if (problems.length) throw invalid(problems[0]!.message, problems);
-    await db
-      .updateTable('users')
-      .set({ is_admin: true, password_hash: await hashPassword(input.password) })
-      .where('id', '=', owner.user_id)
-      .execute();
-    await markEmailVerified(db, owner.user_id, address);
+    const hash = await hashPassword(input.password);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ is_admin: true, password_hash: hash })
+        .where('id', '=', owner.user_id)
+        .execute();
+      await markEmailVerified(trx, owner.user_id, address);
+      await credentialsChanged(trx, owner.user_id);
+    });
     return { userId: owner.user_id, created: false };
   }
   const user = await createUser(db, {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { CurrentUser } from '../http/context.ts';
+import type { Executor } from '../jobs/queue.ts';
 
 export const SESSION_COOKIE = 'laurel_session';
 const SESSION_DAYS = 30;
@@ -45,8 +46,12 @@ export async function destroySession(db: Db, sessionId: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
 }
 
-/** After a password change: every other session of the user ends. */
-export async function destroyOtherSessions(db: Db, userId: string, keepSessionId?: string): Promise<void> {
+/** After a credential change: every other session of the user ends. */
+export async function destroyOtherSessions(
+  db: Executor,
+  userId: string,
+  keepSessionId?: string,
+): Promise<void> {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (keepSessionId) q = q.where('id', '!=', keepSessionId);
   await q.execute();

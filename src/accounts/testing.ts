@@ -3,9 +3,12 @@
  * `app.inject` requests act as that account.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { CSRF_COOKIE } from '../http/csrf.ts';
+import { runJobsUntilIdle } from '../jobs/worker.ts';
+import { sendEmail } from '../mail/deliver.ts';
 import { type User, createUser } from './service.ts';
 import { SESSION_COOKIE, createSession } from './sessions.ts';
 
@@ -50,3 +53,63 @@ export function formBody(session: TestSession, fields: Record<string, string>): 
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
+
+/**
+ * A browser for page tests: keeps its cookies and the CSRF token of the last page it saw, and
+ * sends every request from one IP address.
+ */
+export function testBrowser(app: FastifyInstance, ip = '127.0.0.1') {
+  const jar: Record<string, string> = {};
+  let csrf = '';
+  const remember = (res: LightMyRequestResponse) => {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (!c.value || c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now())) delete jar[c.name];
+      else jar[c.name] = c.value;
+    }
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    if (m) csrf = m[1]!;
+    return res;
+  };
+  return {
+    jar,
+    get: async (url: string) =>
+      remember(
+        await app.inject({ url, remoteAddress: ip, cookies: { ...jar }, headers: { accept: 'text/html' } }),
+      ),
+    post: async (url: string, fields: Record<string, string> = {}, opts: { csrf?: boolean } = {}) =>
+      remember(
+        await app.inject({
+          method: 'POST',
+          url,
+          remoteAddress: ip,
+          cookies: { ...jar },
+          headers: { ...FORM, accept: 'text/html' },
+          payload: new URLSearchParams(opts.csrf === false ? fields : { _csrf: csrf, ...fields }).toString(),
+        }),
+      ),
+  };
+}
+
+export type TestBrowser = ReturnType<typeof testBrowser>;
+
+/** The links of the newest email to `to`, as paths (queued mail is delivered first). */
+export async function newestMailLinks(db: Db, config: Config, to: string): Promise<string[]> {
+  await runJobsUntilIdle({ db, config }, { handlers: { 'email.send': sendEmail } });
+  const mail = await db
+    .selectFrom('emails')
+    .select('text')
+    .where('to_address', '=', to)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return [...(mail?.text ?? '').matchAll(/https?:\/\/\S+/g)].map((m) => m[0].replace(config.baseUrl, ''));
+}
+
+/** Follows the sign-up link mailed to `to` in `browser` (page, then its button): now logged in. */
+export async function finishSignup(browser: TestBrowser, db: Db, config: Config, to: string) {
+  const link = (await newestMailLinks(db, config, to)).find((l) => l.startsWith('/login/link/'));
+  if (!link) throw new Error(`no sign-up link mailed to ${to}`);
+  await browser.get(link);
+  const next = new URL(link, 'http://x').searchParams.get('next');
+  return browser.post(link.split('?')[0]!, next ? { next } : {});
+}

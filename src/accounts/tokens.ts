@@ -19,7 +19,7 @@ export const looksLikeToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(toke
 
 export async function createAuthToken(
   db: Executor,
-  input: { kind: TokenKind; userId: string | null; email: string },
+  input: { kind: TokenKind; userId: string | null; email: string; ttlMs?: number },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db
@@ -29,7 +29,7 @@ export async function createAuthToken(
       kind: input.kind,
       user_id: input.userId,
       email: input.email,
-      expires_at: new Date(Date.now() + TOKEN_TTL_MS[input.kind]),
+      expires_at: new Date(Date.now() + (input.ttlMs ?? TOKEN_TTL_MS[input.kind])),
     })
     .execute();
   return token;
@@ -75,4 +75,18 @@ export async function consumeAuthToken(
     .returning(['user_id', 'email'])
     .executeTakeFirst();
   return row ? { userId: row.user_id, email: row.email } : null;
+}
+
+/**
+ * Every unused link that logs into the account or resets its password stops working: after
+ * a password or address change, a link mailed before it must not undo it.
+ */
+export async function revokeAccessLinks(db: Executor, userId: string): Promise<void> {
+  await db
+    .updateTable('auth_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('kind', 'in', ['reset_password', 'login_link'])
+    .where('used_at', 'is', null)
+    .execute();
 }
