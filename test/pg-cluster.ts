@@ -3,16 +3,30 @@
  * 127.0.0.1 at a free port, fsync off. As root, initdb refuses to run, so the cluster
  * belongs to the `postgres` system user.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export type ShutdownMode = 'smart' | 'fast' | 'immediate';
 
 export interface Cluster {
   url: string;
+  /** Stops the server and deletes the cluster. */
   stop(): void;
+  /*
+   * For outage tests; asynchronous, so the test process keeps serving its own load meanwhile.
+   * shutdown() stops the server only (pg_ctl stop -m mode); start() brings it back with its data;
+   * restart() cuts every connection and resolves once the server accepts them again.
+   */
+  shutdown(mode?: ShutdownMode): Promise<void>;
+  start(): Promise<void>;
+  restart(mode?: ShutdownMode): Promise<void>;
 }
+
+const execFileAsync = promisify(execFile);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,9 +61,20 @@ export async function startCluster(): Promise<Cluster> {
       : execFileSync(bin, args, { stdio: 'pipe' });
   run(findBin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run(findBin('pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+  const pgCtlArgs = ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w'];
+  run(findBin('pg_ctl'), [...pgCtlArgs, 'start']);
+  const pgCtl = async (...args: string[]) => {
+    const bin = findBin('pg_ctl');
+    const argv = [...pgCtlArgs, ...args];
+    await (asRoot
+      ? execFileAsync('runuser', ['-u', 'postgres', '--', bin, ...argv])
+      : execFileAsync(bin, argv));
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    shutdown: (mode = 'fast') => pgCtl('-m', mode, 'stop'),
+    start: () => pgCtl('start'),
+    restart: (mode = 'fast') => pgCtl('-m', mode, 'restart'),
     stop() {
       try {
         run(findBin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);

@@ -1,11 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './lock.ts';
 import type { Database } from './schema.ts';
+import { rethrowClassified } from './unavailable.ts';
 
 // PGlite returns int8 as a number and pg as a string; make them agree (counts stay far below 2^53).
 pg.types.setTypeParser(20, Number);
@@ -22,24 +29,56 @@ export interface DatabaseHandle {
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // A server that stops answering (network loss, failover) fails requests instead of holding them.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
+  // Without listeners, a connection the server drops (restart, failover) is an uncaught 'error'
+  // that ends the process. The pool discards the broken client; the next checkout reconnects.
+  pool.on('error', warnConnectionLost);
+  pool.on('connect', (client) => client.on('error', warnConnectionLost));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: classifyingPool(pool) }) });
   return {
     db,
     dialect: 'postgres',
     async execScript(script) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch(rethrowClassified);
       try {
         await client.query(script);
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
-        throw e;
+        rethrowClassified(e);
       } finally {
         client.release();
       }
     },
     close: () => db.destroy(),
   };
+}
+
+/** The pool as Kysely sees it, with connection-level errors turned into DatabaseUnavailable. */
+function classifyingPool(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect().catch(rethrowClassified);
+      const query = <R>(sql: string, parameters: ReadonlyArray<unknown>) =>
+        client.query(sql, [...parameters]).catch(rethrowClassified) as Promise<PostgresQueryResult<R>>;
+      // Kysely only streams through `query(cursor)` when given a cursor class, which Laurel is not.
+      return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+    },
+    end: () => pool.end(),
+  };
+}
+
+let lastWarning = 0;
+/** One line per outage, not one per pooled connection. */
+function warnConnectionLost(error: Error) {
+  if (Date.now() - lastWarning < 10_000) return;
+  lastWarning = Date.now();
+  console.warn(`Lost a connection to PostgreSQL (${error.message}); requests get 503 until it is back.`);
 }
 
 /*

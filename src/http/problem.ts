@@ -1,5 +1,6 @@
 import { OpenBadgesError } from '@laurel/openbadges/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { type FieldError, LaurelError, type LaurelErrorCode } from '../errors.ts';
 import { renderErrorPage } from './error-page.tsx';
 
@@ -29,6 +30,9 @@ export interface Problem {
 export function toProblem(error: unknown): Problem {
   if (error instanceof LaurelError) {
     return problem(STATUS[error.code], error.code, error.message, error.fields);
+  }
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, 'DATABASE_UNAVAILABLE', new DatabaseUnavailable().message);
   }
   if (error instanceof OpenBadgesError) {
     const status = error.code === 'INPUT_TOO_LARGE' || error.code === 'FETCH_TOO_LARGE' ? 413 : 422;
@@ -94,6 +98,7 @@ export function wantsJson(request: FastifyRequest): boolean {
 export async function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const p = toProblem(error);
   if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (p.status === 503) reply.header('retry-after', '5');
   if (p.status === 401 && !wantsJson(request)) {
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
   }

@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
 import { resolveApiKey } from '../apikeys/access.ts';
+import { databaseIsUp } from '../db/health.ts';
 import type { AppContext } from './context.ts';
 import { registerCsrf } from './csrf.ts';
 import { features } from './features.ts';
@@ -115,7 +116,11 @@ export async function buildServer(
   });
 
   registerAssets(app);
-  app.get('/healthz', { config: { csrf: false } }, async () => ({ ok: true }));
+  app.get('/healthz', { config: { csrf: false } }, async (_request, reply) =>
+    (await databaseIsUp(ctx.db))
+      ? { ok: true, database: 'up' }
+      : reply.status(503).header('retry-after', '5').send({ ok: false, database: 'down' }),
+  );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   for (const feature of features) await app.register(async (scope) => feature(scope, ctx));
