@@ -130,7 +130,17 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
         await sleep(opts.pollMs);
         continue;
       }
-      await runJob(ctx, job, opts);
+      try {
+        await runJob(ctx, job, opts);
+      } catch (e) {
+        // The database went away before the outcome was written: the lease runs out and the job runs again.
+        if (stopped) break;
+        opts.log.error(
+          { jobId: job.id, error: (e as Error).message },
+          'could not record the outcome of a job',
+        );
+        await sleep(Math.max(opts.pollMs, 1_000));
+      }
     }
   };
 
