@@ -19,14 +19,15 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-const timed = async <T>(work: Promise<T>) => {
+/** What the work resolved to or failed with, and how long it took. */
+async function timed<T>(work: Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> {
   const start = Date.now();
   const outcome = await work.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
   return { ...outcome, ms: Date.now() - start };
-};
+}
 
 describe('a PostgreSQL database that is away', () => {
   const sockets = new Set<Socket>();
