@@ -79,32 +79,69 @@ describe('laurel serve, migrate and admin', () => {
     }
   });
 
-  it('serves until SIGTERM, then exits 0', async () => {
+  /** Starts `laurel serve` (the supervisor) on a free port; `out.log` collects both streams. */
+  const serve = async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    const proc: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let log = '';
-    child.stdout?.on('data', (d) => (log += d));
-    child.stderr?.on('data', (d) => (log += d));
-    const exited = once(child, 'exit');
-    try {
-      let health: Response | undefined;
-      while (!health) {
-        if (child.exitCode !== null) throw new Error(`serve exited early: ${log}`);
-        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => {
-          await new Promise((r) => setTimeout(r, 100));
-          return undefined;
-        });
+    const out = { log: '' };
+    proc.stdout?.on('data', (d) => (out.log += d));
+    proc.stderr?.on('data', (d) => (out.log += d));
+    const exited = once(proc, 'exit');
+    const health = async (): Promise<Response> => {
+      for (;;) {
+        if (proc.exitCode !== null) throw new Error(`serve exited early: ${out.log}`);
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (res) return res;
+        await new Promise((r) => setTimeout(r, 100));
       }
+    };
+    return { proc, out, exited, health };
+  };
+  /** The pid of the server child the supervisor started last, from its log line. */
+  const serverPid = (log: string) =>
+    Number([...log.matchAll(/started the Laurel server \(pid (\d+)\)/g)].at(-1)?.[1]);
+
+  it('serves until SIGTERM, then exits 0', async () => {
+    const s = await serve();
+    try {
+      const health = await s.health();
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true });
-      expect(log).toContain('Laurel is running at http://localhost');
+      expect(await health.json()).toMatchObject({ ok: true });
+      expect(s.out.log).toContain('Laurel is running at http://localhost');
     } finally {
-      child.kill('SIGTERM');
+      s.proc.kill('SIGTERM');
     }
-    const [code] = (await exited) as [number | null];
+    const [code] = (await s.exited) as [number | null];
     expect(code).toBe(0);
+    expect(s.out.log).toContain('SIGTERM: stopping the Laurel server');
+  });
+
+  it('restarts the server after kill -9, says so in the log, and answers /healthz again', async () => {
+    const s = await serve();
+    try {
+      expect((await s.health()).status).toBe(200);
+      const first = serverPid(s.out.log);
+      expect(first).toBeGreaterThan(0);
+      process.kill(first, 'SIGKILL');
+      // Wait until the supervisor has started the next server and that one says it is running.
+      const restarted = () => s.out.log.split('Laurel is running at').length === 3;
+      while (!restarted()) {
+        if (s.proc.exitCode !== null) throw new Error(`the supervisor exited: ${s.out.log}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(s.out.log).toContain(
+        `the Laurel server (pid ${first}) was killed by SIGKILL; restarting it in 1 s`,
+      );
+      expect(serverPid(s.out.log)).not.toBe(first);
+      const health = await s.health();
+      expect(health.status).toBe(200);
+    } finally {
+      s.proc.kill('SIGTERM');
+    }
+    const [code] = (await s.exited) as [number | null];
+    expect(code, s.out.log).toBe(0);
   });
 });

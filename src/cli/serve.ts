@@ -1,13 +1,16 @@
-// `laurel serve` (= `npm start`): open the database, migrate, serve HTTP and run the job
-// worker until SIGINT or SIGTERM, then stop in order and exit 0.
+// `laurel serve` (= `npm start`): a supervisor (./supervise.ts) runs the server in a child
+// process and restarts it should it die. The child opens the database, migrates, serves HTTP and
+// runs the job worker until SIGINT or SIGTERM, then stops in order and exits 0.
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { startPlatform } from '../http/start.ts';
 import { parse } from './args.ts';
+import { READY_MESSAGE, SUPERVISED_ENV, supervise } from './supervise.ts';
 
 export const serveCommand: Omit<Command, 'summary'> = {
   async run(args) {
     parse(args, {}, 'laurel serve');
+    if (process.env[SUPERVISED_ENV] !== '1') return supervise(args);
     const config = loadConfig(process.env);
     const running = await startPlatform(config, { logger: true });
     const log = running.app.log;
@@ -21,6 +24,7 @@ export const serveCommand: Omit<Command, 'summary'> = {
       },
       `Laurel is running at ${config.baseUrl}`,
     );
+    process.send?.(READY_MESSAGE);
     await new Promise<void>((resolve) => {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals) => {
@@ -37,7 +41,12 @@ export const serveCommand: Omit<Command, 'summary'> = {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // The supervisor is gone (killed itself): stop rather than hold the port and data alone.
+      process.on('disconnect', () => {
+        if (!stopping) onSignal('SIGTERM');
+      });
     });
+    process.disconnect?.();
     // Everything is closed; should a stray handle remain, it must not keep the process alive.
     setTimeout(() => process.exit(0), 3_000).unref();
     return 0;

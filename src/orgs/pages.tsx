@@ -754,7 +754,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
       const logoFile = fileField(request, 'logo');
       // Check the logo first, so that a refused upload leaves every setting unchanged.
       const logo = logoFile
-        ? prepareUpload(logoFile.data, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
+        ? await prepareUpload(logoFile.data, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
         : null;
       if (reminderText === '') input.reminderDays = undefined;
       await updateOrg(db, org.id, input);

@@ -17,8 +17,8 @@ describe('preview image', () => {
     expect(svg).toContain('REVOKED');
   });
 
-  it('renders 1200x630 with the shipped font', () => {
-    const png = renderPreviewPng({
+  it('renders 1200x630 with the shipped font', async () => {
+    const png = await renderPreviewPng({
       badgeName: 'Safety',
       issuerName: 'Society',
       recipientName: null,

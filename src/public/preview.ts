@@ -1,14 +1,10 @@
-// The 1200x630 social preview (og:image) of a public badge page: an SVG we compose, rendered
-// by resvg with the font shipped beside the templates, so it looks the same on every machine.
-import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
+// The 1200x630 social preview (og:image) of a public badge page: an SVG we compose, drawn by
+// the raster pool with the font shipped beside the templates, so it looks the same everywhere.
+import { rasterize } from '../raster/index.ts';
+import { FONT_FAMILY } from '../templates/designer.ts';
 
 export const PREVIEW_WIDTH = 1200;
 export const PREVIEW_HEIGHT = 630;
-const FONT_FAMILY = 'Roboto';
-const FONT_FILES = ['Roboto_700Bold.ttf', 'Roboto_400Regular.ttf'].map((f) =>
-  fileURLToPath(new URL(`../templates/assets/${f}`, import.meta.url)),
-);
 
 export interface PreviewInput {
   badgeName: string;
@@ -97,12 +93,8 @@ export function previewSvg(input: PreviewInput): string {
   );
 }
 
-export function renderPreviewPng(input: PreviewInput): Buffer {
-  const resvg = new Resvg(previewSvg(input), {
-    fitTo: { mode: 'width', value: PREVIEW_WIDTH },
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY },
-  });
-  return Buffer.from(resvg.render().asPng());
+export function renderPreviewPng(input: PreviewInput): Promise<Buffer> {
+  return rasterize(previewSvg(input), PREVIEW_WIDTH);
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -173,7 +173,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
       let png = previews.get(key);
       if (!png) {
         const image = await templateImage(ctx.db, v.template.id, 'png');
-        png = renderPreviewPng({
+        png = await renderPreviewPng({
           badgeName: v.template.name,
           issuerName: v.org.name,
           recipientName: v.recipientName,

@@ -25,10 +25,10 @@ function pngHeader(width: number, height: number): Buffer {
 const opts = { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' };
 
 describe('image uploads', () => {
-  it('sniffs the type from the bytes', () => {
-    expect(sniffImage(renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 4))).toBe(
-      'png',
-    );
+  it('sniffs the type from the bytes', async () => {
+    expect(
+      sniffImage(await renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 4)),
+    ).toBe('png');
     expect(
       sniffImage(
         Buffer.from('<?xml version="1.0"?>\n<!-- hi -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'),
@@ -38,10 +38,10 @@ describe('image uploads', () => {
     expect(sniffImage(Buffer.from('<html><svg></svg></html>'))).toBeNull();
   });
 
-  it('refuses a PNG over 4096 px on a side and accepts a real one, dropping extra chunks', () => {
+  it('refuses a PNG over 4096 px on a side and accepts a real one, dropping extra chunks', async () => {
     expect(pngDimensions(pngHeader(5000, 10))).toEqual({ width: 5000, height: 10 });
-    expect(() => prepareUpload(pngHeader(5000, 10), opts)).toThrow(/at most 4096/);
-    const real = renderPng(
+    await expect(prepareUpload(pngHeader(5000, 10), opts)).rejects.toThrow(/at most 4096/);
+    const real = await renderPng(
       '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#0a0"/></svg>',
       32,
     );
@@ -58,20 +58,20 @@ describe('image uploads', () => {
       Buffer.alloc(4),
       real.subarray(iend),
     ]);
-    const out = prepareUpload(baked, opts);
+    const out = await prepareUpload(baked, opts);
     expect(out.svg).toBeNull();
     expect(pngDimensions(out.png)).toEqual({ width: 32, height: 32 });
     expect(out.png.includes(Buffer.from('openbadgecredential'))).toBe(false);
   });
 
-  it('refuses oversized input before reading it', () => {
-    expect(() => prepareUpload(Buffer.alloc(MAX_TEMPLATE_IMAGE_BYTES + 1), opts)).toThrow(
+  it('refuses oversized input before reading it', async () => {
+    await expect(prepareUpload(Buffer.alloc(MAX_TEMPLATE_IMAGE_BYTES + 1), opts)).rejects.toThrow(
       expect.objectContaining({ code: 'TOO_LARGE' }),
     );
   });
 
-  it('sanitizes SVG and renders it to a 600 px PNG', () => {
-    const out = prepareUpload(
+  it('sanitizes SVG and renders it to a 600 px PNG', async () => {
+    const out = await prepareUpload(
       Buffer.from(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>x</script><circle cx="5" cy="5" r="5" onclick="x"/></svg>',
       ),

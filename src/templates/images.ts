@@ -1,5 +1,6 @@
-import { sanitizeSvg } from '@laurel/openbadges/bake';
+import { rasterSize, sanitizeSvg } from '@laurel/openbadges/bake';
 import { LaurelError } from '../errors.ts';
+import { RasterError } from '../raster/index.ts';
 import { renderPng } from './render.ts';
 
 export const MAX_TEMPLATE_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -24,9 +25,8 @@ export function sniffImage(data: Buffer): 'png' | 'svg' | null {
 
 /** Width and height from the IHDR chunk, which the PNG spec requires to come first. */
 export function pngDimensions(data: Buffer): { width: number; height: number } | null {
-  if (data.length < 24 || !data.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
-  if (data.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
-  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+  const size = rasterSize(data);
+  return size?.type === 'png' ? { width: size.width, height: size.height } : null;
 }
 
 export interface PreparedImage {
@@ -34,12 +34,32 @@ export interface PreparedImage {
   svg: string | null;
 }
 
+/** Why a drawing failed, in words an uploader can act on (`unreadable` when the renderer could not read it). */
+function drawFailure(e: unknown, unreadable: string): string {
+  if (!(e instanceof RasterError)) throw e;
+  switch (e.reason) {
+    case 'timeout':
+    case 'memory':
+      return `The image is too costly to draw: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
+    case 'busy':
+    case 'closed':
+      throw new LaurelError('UNAVAILABLE', e.message);
+    default:
+      return unreadable;
+  }
+}
+
 /**
  * Checks and normalizes an uploaded badge image or logo. SVG goes through the library's
- * sanitizer and is rendered to a PNG; a PNG is re-encoded through the renderer, which drops
- * every ancillary chunk (so no credential baked into an upload survives into our images).
+ * sanitizer (which refuses images too large or too costly to draw) and is rendered to a PNG; a
+ * PNG is re-encoded through the renderer, which drops every ancillary chunk (so no credential
+ * baked into an upload survives into our images). Drawing happens in the raster pool's child
+ * processes, so even a crash of the native rasterizer refuses only this upload.
  */
-export function prepareUpload(data: Buffer, opts: { maxBytes: number; field: string }): PreparedImage {
+export async function prepareUpload(
+  data: Buffer,
+  opts: { maxBytes: number; field: string },
+): Promise<PreparedImage> {
   if (data.length > opts.maxBytes) {
     throw new LaurelError(
       'TOO_LARGE',
@@ -63,28 +83,24 @@ export function prepareUpload(data: Buffer, opts: { maxBytes: number; field: str
     }
     const size = Math.min(Math.max(dims.width, dims.height), 1024);
     const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${dims.width}" height="${dims.height}"><image width="${dims.width}" height="${dims.height}" href="data:image/png;base64,${data.toString('base64')}"/></svg>`;
-    let png: Buffer;
     try {
-      png = renderPng(wrapper, Math.round((size * dims.width) / Math.max(dims.width, dims.height)));
-    } catch {
-      throw bad('The PNG file could not be read.');
+      return { png: await renderPng(wrapper, size), svg: null };
+    } catch (e) {
+      throw bad(drawFailure(e, 'The PNG file could not be read.'));
     }
-    return { png, svg: null };
   }
   if (kind === 'svg') {
     let svg: string;
     try {
-      svg = sanitizeSvg(data.toString('utf8'));
+      svg = sanitizeSvg(data);
     } catch (e) {
       throw bad(`The SVG file was refused: ${(e as Error).message}`);
     }
-    let png: Buffer;
     try {
-      png = renderPng(svg);
-    } catch {
-      throw bad('The SVG file could not be drawn.');
+      return { png: await renderPng(svg), svg };
+    } catch (e) {
+      throw bad(drawFailure(e, 'The SVG file could not be drawn.'));
     }
-    return { png, svg };
   }
   throw bad('Upload a PNG or SVG image.');
 }

@@ -1,9 +1,12 @@
 import type { Feature } from '../http/context.ts';
+import { holdRasterPool } from '../raster/index.ts';
 import { registerTemplatePages } from './pages.tsx';
 import { registerTemplateRoutes } from './routes.ts';
 
 /** Badge templates: the editor and designer, public template pages and documents, and the API. */
 export const templatesFeature: Feature = (app, ctx) => {
+  // Badge images, logos and previews are drawn by the raster pool: it ends with the server.
+  app.addHook('onClose', holdRasterPool());
   registerTemplateRoutes(app, ctx);
   registerTemplatePages(app, ctx);
 };

@@ -577,17 +577,19 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
   });
 
-  const imageFrom = (
+  const imageFrom = async (
     request: FastifyRequest,
     values: TemplateFormValues,
     required: boolean,
-  ): TemplateImageInput | undefined => {
+  ): Promise<TemplateImageInput | undefined> => {
     const file = fileField(request, 'image');
     if (values.imageSource === 'upload' || (file && values.imageSource !== 'designer')) {
       if (!file) {
         throw invalidField('image', 'Choose a PNG or SVG file to upload, or use the designer.');
       }
-      return { upload: prepareUpload(file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
+      return {
+        upload: await prepareUpload(file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }),
+      };
     }
     if (values.imageSource === 'designer' || required) return { design: designFromValues(values) };
     return undefined;
@@ -597,7 +599,7 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
     const { values, input } = readTemplateForm(request);
     try {
-      const image = imageFrom(request, values, true)!;
+      const image = (await imageFrom(request, values, true))!;
       const template = await createTemplate(db, org.id, input, image, user.id);
       return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
     } catch (e) {
@@ -633,7 +635,7 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     const template = await orgTemplate(org, request.params.id);
     const { values, input } = readTemplateForm(request);
     try {
-      const image = imageFrom(request, values, false);
+      const image = await imageFrom(request, values, false);
       await updateTemplate(db, template.id, input, image);
       return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
     } catch (e) {

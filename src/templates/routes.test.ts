@@ -282,7 +282,7 @@ describe('badge template routes', () => {
       const fake = await upload(Buffer.from('GIF89a not really'), 'badge.png', 'image/png', 'Fake png');
       expect(fake.statusCode).toBe(415);
       expect(fake.body).toContain('PNG or SVG');
-      const real = renderPng(
+      const real = await renderPng(
         '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#c00"/></svg>',
         64,
       );

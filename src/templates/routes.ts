@@ -153,7 +153,7 @@ function present(config: Config, org: Org, t: Template) {
 const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
   reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 
-function imageInput(body: Static<typeof PatchBody>): TemplateImageInput | undefined {
+async function imageInput(body: Static<typeof PatchBody>): Promise<TemplateImageInput | undefined> {
   if (body.image && body.design) {
     throw new LaurelError('INVALID', 'Send either an image or a design, not both.', [
       { field: 'image', message: 'Send either image or design.' },
@@ -161,7 +161,7 @@ function imageInput(body: Static<typeof PatchBody>): TemplateImageInput | undefi
   }
   if (body.image) {
     const data = Buffer.from(body.image.data, 'base64');
-    return { upload: prepareUpload(data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
+    return { upload: await prepareUpload(data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
   }
   if (body.design) return { design: parseDesign(body.design, body.name) };
   return undefined;
@@ -230,7 +230,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
       const actor = orgActorOf(request);
       const org = await actorOrg(actor);
       const b = request.body;
-      const image = imageInput(b) ?? { design: parseDesign({}, b.name) };
+      const image = (await imageInput(b)) ?? { design: parseDesign({}, b.name) };
       const t = await createTemplate(
         db,
         org.id,
@@ -289,7 +289,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         db,
         current.id,
         { ...rest, expiry: expiryInput(expiry) },
-        imageInput(request.body),
+        await imageInput(request.body),
       );
       return sendJson(reply, 200, present(config, org, t));
     },

@@ -54,7 +54,7 @@ describe('expiry policy', () => {
 });
 
 describe('designer', () => {
-  it('renders the same PNG bytes for the same input, and escapes text', () => {
+  it('renders the same PNG bytes for the same input, and escapes text', async () => {
     const design = parseDesign({
       shape: 'shield',
       icon: 'trophy',
@@ -66,8 +66,8 @@ describe('designer', () => {
     const svg = renderDesignSvg(design);
     expect(svg).toContain('Data &lt;Science&gt; &amp; Co');
     expect(svg).not.toContain('<Science>');
-    const a = renderPng(svg);
-    const b = renderPng(renderDesignSvg(parseDesign({ ...design })));
+    const a = await renderPng(svg);
+    const b = await renderPng(renderDesignSvg(parseDesign({ ...design })));
     expect(a.equals(b)).toBe(true);
     expect(a.readUInt32BE(16)).toBe(600);
     expect(a.readUInt32BE(20)).toBe(600);
@@ -81,10 +81,10 @@ describe('designer', () => {
     expect(d.title.length).toBeLessThanOrEqual(48);
   });
 
-  it('draws text with the shipped font (text changes the pixels)', () => {
+  it('draws text with the shipped font (text changes the pixels)', async () => {
     const base = { shape: 'square', icon: 'none' };
-    const a = renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Alpha' })));
-    const b = renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Omega' })));
+    const a = await renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Alpha' })));
+    const b = await renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Omega' })));
     expect(a.equals(b)).toBe(false);
   });
 });

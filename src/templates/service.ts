@@ -239,10 +239,10 @@ function cleanAlignments(list: Alignment[] | undefined): Alignment[] {
   });
 }
 
-function imageColumns(image: TemplateImageInput) {
+async function imageColumns(image: TemplateImageInput) {
   if ('design' in image) {
     const svg = renderDesignSvg(image.design);
-    return { image_svg: svg, image_png: renderPng(svg), design: JSON.stringify(image.design) };
+    return { image_svg: svg, image_png: await renderPng(svg), design: JSON.stringify(image.design) };
   }
   return { image_svg: image.upload.svg, image_png: image.upload.png, design: null };
 }
@@ -274,13 +274,14 @@ export async function createTemplate(
 ): Promise<Template> {
   const errors = validateTemplateInput(input);
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
+  const imageValues = await imageColumns(image);
   const row = await db
     .insertInto('badge_templates')
     .values({
       org_id: orgId,
       ...rowValues(input),
       status: input.status ?? 'draft',
-      ...imageColumns(image),
+      ...imageValues,
       created_by: createdBy ?? null,
     })
     .returning([...columns, 'image_svg'])
@@ -328,12 +329,13 @@ export async function updateTemplate(
     });
   }
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
+  const imageValues = image ? await imageColumns(image) : {};
   const row = await db
     .updateTable('badge_templates')
     .set({
       ...rowValues(merged),
       status: merged.status ?? current.status,
-      ...(image ? imageColumns(image) : {}),
+      ...imageValues,
       updated_at: new Date(),
     })
     .where('id', '=', id)

@@ -30,11 +30,17 @@ export {
   type UnbakedSvg,
   unbakeSvg,
 } from './svg.ts';
+export { type RasterSize, rasterSize } from './raster-size.ts';
+export { checkSvgBounds } from './svg-bounds.ts';
 export { isSafeCss, type SanitizeSvgOptions, sanitizeSvg } from './svg-sanitize.ts';
 export {
+  DEFAULT_SVG_MAX_ASPECT_RATIO,
   DEFAULT_SVG_MAX_BYTES,
   DEFAULT_SVG_MAX_DEPTH,
+  DEFAULT_SVG_MAX_DIMENSION,
   DEFAULT_SVG_MAX_ELEMENTS,
+  DEFAULT_SVG_MAX_IMAGE_PIXELS,
+  DEFAULT_SVG_MAX_RENDERED_ELEMENTS,
   OB2_SVG_NS,
   OB3_SVG_NS,
   SVG_NS,

@@ -1,5 +1,6 @@
 import { OpenBadgesError } from '../errors.ts';
 import { findCredentialElements, readCredentialElement } from './svg.ts';
+import { checkSvgBounds } from './svg-bounds.ts';
 import {
   cdata,
   escapeAttribute,
@@ -20,7 +21,9 @@ import {
  * Rebuilds an untrusted SVG (an issuer's badge image, an earner's import) from an allow-list:
  * static shapes, text, paint servers, clipping, masks and basic filters. Nothing that runs code
  * or reaches outside the file survives: no script, event handlers, foreignObject, animation,
- * external href or CSS url() to another document. The output is always well-formed SVG.
+ * external href or CSS url() to another document. The output is always well-formed SVG, and
+ * cheap to draw: its size, geometry, references, embedded images and filters are bounded
+ * (see svg-bounds.ts), or it is refused with the reason.
  */
 
 export interface SanitizeSvgOptions extends SvgLimits {
@@ -156,6 +159,20 @@ function safeHref(el: XmlElement, value: string): boolean {
   return FRAGMENT_HREF.has(el.local) && /^#[^\s]+$/.test(v);
 }
 
+/**
+ * feTurbulence costs one noise pass per octave, and each octave adds half the amplitude of the
+ * one before: past 10 the change is below one step of 8-bit colour, so more are dropped
+ * (invisibly) rather than refused. numOctaves="1000000000" ran for minutes.
+ */
+const MAX_TURBULENCE_OCTAVES = 10;
+
+function neutralized(el: XmlElement, name: string, value: string): string {
+  if (el.local === 'feTurbulence' && name === 'numOctaves' && Number(value) > MAX_TURBULENCE_OCTAVES) {
+    return String(MAX_TURBULENCE_OCTAVES);
+  }
+  return value;
+}
+
 /** Returns the kept attributes as markup, or undefined when the element must go (a `use` or `image` without a safe href). */
 function attributesMarkup(el: XmlElement, usesXlink: { value: boolean }): string | undefined {
   let out = '';
@@ -171,7 +188,7 @@ function attributesMarkup(el: XmlElement, usesXlink: { value: boolean }): string
     }
     if (a.uri !== '' || !ATTRIBUTES.has(a.local)) continue;
     if (!isSafeCss(a.value)) continue;
-    out += ` ${a.local}="${escapeAttribute(a.value)}"`;
+    out += ` ${a.local}="${escapeAttribute(neutralized(el, a.local, a.value))}"`;
   }
   if ((el.local === 'use' || el.local === 'image') && href === undefined) return undefined;
   if (href !== undefined) {
@@ -246,5 +263,8 @@ export function sanitizeSvg(svg: string | Uint8Array, opts: SanitizeSvgOptions =
   let decls = ` xmlns="${SVG_NS}"`;
   if (usesXlink.value) decls += ` xmlns:xlink="${XLINK_NS}"`;
   if (credential) decls += ` xmlns:openbadges="${credentialNs === OB3_SVG_NS ? OB3_SVG_NS : OB2_SVG_NS}"`;
-  return `<svg${decls}${rootAttrs}>${credential}${body}</svg>`;
+  const out = `<svg${decls}${rootAttrs}>${credential}${body}</svg>`;
+  // Bounds are checked on exactly what is kept (the input's size was checked on the way in).
+  checkSvgBounds(parseXml(out, { ...opts, maxBytes: Number.POSITIVE_INFINITY }).root, opts);
+  return out;
 }

@@ -17,6 +17,10 @@ export const OB2_SVG_NS = 'http://openbadges.org';
 export const DEFAULT_SVG_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_SVG_MAX_DEPTH = 256;
 export const DEFAULT_SVG_MAX_ELEMENTS = 100_000;
+export const DEFAULT_SVG_MAX_DIMENSION = 4096;
+export const DEFAULT_SVG_MAX_ASPECT_RATIO = 32;
+export const DEFAULT_SVG_MAX_RENDERED_ELEMENTS = 100_000;
+export const DEFAULT_SVG_MAX_IMAGE_PIXELS = 2 * 4096 * 4096;
 
 export interface SvgLimits {
   /** Largest input, in UTF-8 bytes (default 5 MB). */
@@ -25,6 +29,17 @@ export interface SvgLimits {
   maxDepth?: number;
   /** Most elements in the document (default 100 000). */
   maxElements?: number;
+  /**
+   * The rendering limits below are checked by `sanitizeSvg`, on what it keeps.
+   * Largest width or height of the image, in px, and of an embedded raster image (default 4096).
+   */
+  maxDimension?: number;
+  /** Longest side over shortest side of the image (default 32). */
+  maxAspectRatio?: number;
+  /** Most elements drawn once every `use` and `url(#…)` reference is followed (default 100 000). */
+  maxRenderedElements?: number;
+  /** Most pixels of embedded raster images decoded, counted once per time each is drawn (default 2 × 4096²). */
+  maxImagePixels?: number;
 }
 
 export interface XmlAttribute {
