@@ -26,6 +26,8 @@ import {
   acceptInvitation,
   createInvitation,
   findInvitation,
+  type InvitedAddress,
+  invitedAddressOn,
   listPendingInvitations,
   revokeInvitation,
 } from './invitations.ts';
@@ -601,6 +603,8 @@ function InvitationPage(props: {
   ctx: PageContext;
   token: string;
   found: Awaited<ReturnType<typeof findInvitation>>;
+  /** For a signed-in visitor: whether their account has the invited address confirmed. */
+  address?: InvitedAddress;
 }) {
   const f = props.found;
   const here = `/invitations/${props.token}`;
@@ -617,7 +621,27 @@ function InvitationPage(props: {
             title={`Join ${f.org.name}`}
             lead={`You are invited as ${f.invitation.role}: ${ROLE_HELP[f.invitation.role]}.`}
           />
-          {props.ctx.user ? (
+          {props.ctx.user && props.address !== 'confirmed' ? (
+            <div class="stack">
+              <p>
+                This invitation was sent to <strong>{f.invitation.email}</strong>. Only an account with that
+                address confirmed can accept it, and yours ({props.ctx.user.name}){' '}
+                {props.address === 'unconfirmed' ? 'has it, not yet confirmed' : 'does not have it'}.
+              </p>
+              <p>
+                {props.address === 'unconfirmed'
+                  ? 'Follow the confirmation link we emailed to that address (your account page can send a new one),'
+                  : 'Add the address on your account page and follow the confirmation link we email to it,'}{' '}
+                then open this invitation again. If another account of yours has the address, log in to that
+                one instead.
+              </p>
+              <p class="row">
+                <a class="button" href="/account">
+                  Go to your account
+                </a>
+              </p>
+            </div>
+          ) : props.ctx.user ? (
             <form method="post" action={here}>
               <CsrfField token={props.ctx.csrfToken} />
               <button type="submit" class="button">
@@ -905,8 +929,15 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { token: string } }>('/invitations/:token', hide, async (request, reply) => {
     const found = await findInvitation(db, request.params.token);
+    const address =
+      found && request.user ? await invitedAddressOn(db, found.invitation.email, request.user.id) : undefined;
     return reply.html(
-      <InvitationPage ctx={pageContext(request)} token={request.params.token} found={found} />,
+      <InvitationPage
+        ctx={pageContext(request)}
+        token={request.params.token}
+        found={found}
+        address={address}
+      />,
       found?.usable ? 200 : 410,
     );
   });
