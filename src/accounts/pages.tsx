@@ -181,7 +181,7 @@ export function SignupSentPage(p: { ctx: PageContext; email: string }) {
   return (
     <AuthPage ctx={p.ctx} title="Check your email">
       <Alert kind="info">
-        We have sent a message to <strong safe>{p.email}</strong>. Follow its link to confirm the address and
+        We have sent a message to <strong>{p.email}</strong>. Follow its link to confirm the address and
         finish creating your account. If the address already has an account, the message tells you how to get
         into it instead.
       </Alert>

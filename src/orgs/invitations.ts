@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { normalizeEmail, parseEmail } from '../accounts/email-address.ts';
+import { listEmails } from '../accounts/service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { LaurelError, invalid } from '../errors.ts';
+import type { Executor } from '../jobs/queue.ts';
 import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
 import { enqueueEmail } from '../mail/outbox.ts';
-import { EMAIL_PATTERN, addMember, getOrgRole } from './service.ts';
+import { addMember, getOrgRole } from './service.ts';
 import type { OrgRole } from './tables.ts';
 
 const INVITATION_DAYS = 7;
@@ -21,8 +24,8 @@ export interface Invitation {
 
 /**
  * Invites `email` with `role`: a row holding the hash of a random single-use token, and the
- * email with the link, written in one transaction. The link alone is the proof: whoever opens
- * it signed in (with any account) joins.
+ * email with the link, written in one transaction. Only an account that has the invited
+ * address confirmed can accept: a forwarded or leaked link lets nobody else in.
  */
 export async function createInvitation(
   db: Db,
@@ -34,12 +37,7 @@ export async function createInvitation(
     invitedBy: { id: string; name: string };
   },
 ): Promise<{ invitation: Invitation; token: string }> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL_PATTERN.test(email) || email.length > 254) {
-    throw invalid('The invitation was not sent.', [
-      { field: 'email', message: 'Enter a valid email address.' },
-    ]);
-  }
+  const email = parseEmail(input.email, 'email', 'The invitation was not sent.');
   if (!['owner', 'admin', 'issuer', 'viewer'].includes(input.role)) {
     throw invalid('The invitation was not sent.', [{ field: 'role', message: 'Choose a role.' }]);
   }
@@ -60,7 +58,7 @@ export async function createInvitation(
       .executeTakeFirstOrThrow();
     const lines = [
       `${input.invitedBy.name} invited you to join ${input.org.name} on Laurel as ${input.role}.`,
-      `The link works once and expires in ${INVITATION_DAYS} days. Log in or create an account with any email address to accept.`,
+      `The link works once and expires in ${INVITATION_DAYS} days. To accept, log in to (or create) a Laurel account with this address, ${email}, confirmed.`,
     ];
     await enqueueEmail(trx, {
       to: email,
@@ -139,12 +137,36 @@ export async function findInvitation(db: Db, token: string) {
   };
 }
 
+/** Where the invited address stands on an account: confirmed there, there unconfirmed, or absent. */
+export type InvitedAddress = 'confirmed' | 'unconfirmed' | 'missing';
+
+export async function invitedAddressOn(db: Executor, email: string, userId: string): Promise<InvitedAddress> {
+  const invited = normalizeEmail(email);
+  const mine = (await listEmails(db, userId)).find((e) => normalizeEmail(e.email) === invited);
+  return !mine ? 'missing' : mine.verified ? 'confirmed' : 'unconfirmed';
+}
+
 /**
- * Spends the token and makes the user a member. A user who already holds a higher role keeps
- * it (an invitation never demotes). The update is conditional so a token works exactly once.
+ * Spends the token and makes the user a member, when the user's account has the invited
+ * address confirmed (otherwise FORBIDDEN, naming the address, and nothing changes). A user who
+ * already holds a higher role keeps it (an invitation never demotes). The update is
+ * conditional so a token works exactly once.
  */
 export async function acceptInvitation(db: Db, token: string, userId: string): Promise<{ slug: string }> {
   return db.transaction().execute(async (trx) => {
+    const invited = await trx
+      .selectFrom('org_invitations')
+      .select('email')
+      .where('token_hash', '=', hashToken(token))
+      .where('accepted_at', 'is', null)
+      .where('expires_at', '>', new Date())
+      .executeTakeFirst();
+    if (invited && (await invitedAddressOn(trx, invited.email, userId)) !== 'confirmed') {
+      throw new LaurelError(
+        'FORBIDDEN',
+        `This invitation was sent to ${invited.email}. Add that address to your account and confirm it (or log in to the account that has it), then open the invitation again.`,
+      );
+    }
     const spent = await trx
       .updateTable('org_invitations')
       .set({ accepted_at: new Date(), accepted_by: userId })
