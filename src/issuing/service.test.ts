@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { matchesIdentity } from '@laurel/openbadges/ob3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
@@ -72,6 +73,18 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     expect(mails[0]!.text).toContain(`${config.baseUrl}/claim/${claimToken}`);
     expect(mails[0]!.html).toContain(`cid:badge-${award.id}@laurel`);
     expect(JSON.stringify(mails[0]!.attachments)).toContain(`badge-${award.id}@laurel`);
+  });
+
+  it('issues to a look-alike spelling as to the canonical address, with the same recipient hash', async () => {
+    for (const spelling of ['ｇｒａｃｅ@Example.org', 'gr\u200Bace@example.org.', 'GRACE@EXAMPLE.ORG']) {
+      const { award } = await issueTestAward(ctx, { recipientEmail: spelling });
+      expect(award.recipientEmail).toBe('grace@example.org');
+      const subject = JSON.parse(award.credentialJson).credentialSubject;
+      expect(matchesIdentity(subject.identifier[0], 'grace@example.org')).toBe(true);
+    }
+    expect(await issueTestAward(ctx, { recipientEmail: 'grace@0x7f.1' }).catch((e) => e.fields)).toEqual([
+      { field: 'recipientEmail', message: expect.stringContaining('is not an email address') },
+    ]);
   });
 
   it('gives every award its own status index, also when issued concurrently', async () => {

@@ -1,15 +1,18 @@
+import { canonicalizeEmail, normalizeEmail } from '@laurel/openbadges/ob3';
 import type { FieldError } from '../errors.ts';
 
-// Deliberately plain: one @, a dot in the domain, no spaces. Deliverability is the mail's job.
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+/**
+ * The recipient's address in the canonical form that accounts use and the credential's
+ * recipient hash is made of (see canonicalizeEmail), so look-alike spellings are one person.
+ */
+export const normalizeAddress = normalizeEmail;
 
-export const normalizeAddress = (email: string) => email.trim().toLowerCase();
-
+// Whether the address has a canonical form. Deliverability is the mail's job.
 export function emailError(email: string): string | null {
-  const e = email.trim();
-  if (!e) return 'Enter the recipient’s email address.';
-  if (e.length > 254 || !EMAIL.test(e)) return `“${e.slice(0, 80)}” is not an email address.`;
-  return null;
+  const checked = canonicalizeEmail(email);
+  if (checked.ok) return null;
+  if (checked.problem === 'empty') return 'Enter the recipient’s email address.';
+  return `“${email.trim().slice(0, 80)}” is not an email address.`;
 }
 
 export function httpUrlError(url: string): string | null {
