@@ -1,6 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import type { Multipart } from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LaurelError } from '../errors.ts';
+import { checkCsrf, csrfRequired, csrfTokenPossible, tokenBesideBody } from './csrf.ts';
+import { badRequest } from './problem.ts';
 
-/** An uploaded file after normalization: the bytes in memory (uploads are size-capped). */
+/** An uploaded file after parsing: the bytes in memory, within the route's declared limits. */
 export interface UploadedFile {
   filename: string;
   mimetype: string;
@@ -8,31 +12,149 @@ export interface UploadedFile {
 }
 
 /**
- * @fastify/multipart (attachFieldsToBody) leaves wrapper objects in the body. Turn them
- * into plain values — text fields as strings, files as UploadedFile — before schema
- * validation and CSRF checks, so multipart and urlencoded forms look the same to a route.
- * An empty file input becomes absent.
+ * What a route that takes multipart uploads declares in its config (`config: { upload }`).
+ * Every other route reads a multipart body as a small text-only form (TEXT_ONLY).
  */
-export async function normalizeMultipart(request: FastifyRequest) {
-  if (!request.isMultipart?.()) return;
-  const body = request.body as Record<string, any> | undefined;
-  if (!body) return;
-  const out: Record<string, unknown> = {};
-  for (const [key, raw] of Object.entries(body)) {
-    const parts = Array.isArray(raw) ? raw : [raw];
-    const values: unknown[] = [];
-    for (const part of parts) {
-      if (part?.type === 'file') {
-        const data: Buffer = await part.toBuffer();
-        if (data.length === 0 && !part.filename) continue;
-        values.push({ filename: String(part.filename ?? ''), mimetype: String(part.mimetype ?? ''), data });
-      } else if (part?.type === 'field') {
-        values.push(part.value);
-      }
+export interface UploadRules {
+  /** Who may send a body at all, checked before a byte of it is read. */
+  access: 'public' | 'user';
+  /** The largest file, in bytes. */
+  fileBytes: number;
+  /** How many files one request may carry. */
+  files: number;
+  /** All text fields together, in bytes (default 256 KB). */
+  textBytes?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    upload?: UploadRules;
+  }
+}
+
+const DEFAULT_TEXT_BYTES = 256 * 1024;
+const TEXT_ONLY: UploadRules = { access: 'public', fileBytes: 0, files: 0 };
+const MAX_FIELDS = 100;
+const MULTIPART = /^multipart\/form-data(\s*;|\s*$)/i;
+
+/** Uploads whose CSRF token has to be the first field of the body (no header, no query). */
+const tokenFirst = new WeakSet<FastifyRequest>();
+
+/**
+ * Multipart uploads in two steps. Before the body (onRequest): the route must take uploads,
+ * the caller must have the access it declares and, where CSRF applies, a token in the header
+ * or the query must be valid — so a stranger's 40 MB costs nothing. Then (preValidation) the
+ * body is streamed with the route's limits, into the same plain shape a urlencoded form has.
+ * Registered after the session and CSRF cookie hooks, which it reads.
+ */
+export function registerUploads(app: FastifyInstance) {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!MULTIPART.test(request.headers['content-type'] ?? '')) return;
+    // Whatever goes wrong from here, the rest of the body is not worth reading.
+    reply.header('connection', 'close');
+    const rules = rulesOf(request);
+    if (rules.access === 'user' && !request.user) {
+      throw new LaurelError('UNAUTHENTICATED', 'Please log in to continue.');
     }
+    if (!csrfRequired(request)) return;
+    const given = tokenBesideBody(request);
+    if (given === undefined && csrfTokenPossible(request)) tokenFirst.add(request);
+    else checkCsrf(request, given);
+  });
+
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.isMultipart()) request.body = await readUpload(request, reply, rulesOf(request));
+  });
+}
+
+const rulesOf = (request: FastifyRequest) => request.routeOptions.config?.upload ?? TEXT_ONLY;
+
+async function readUpload(request: FastifyRequest, reply: FastifyReply, rules: UploadRules) {
+  const textBytes = rules.textBytes ?? DEFAULT_TEXT_BYTES;
+  const body: Record<string, unknown[]> = {};
+  let textSeen = 0;
+  let first = true;
+  try {
+    const parts = request.parts({
+      limits: {
+        fileSize: rules.fileBytes,
+        files: rules.files,
+        fields: MAX_FIELDS,
+        fieldSize: textBytes,
+        parts: MAX_FIELDS + rules.files,
+      },
+    });
+    for await (const part of parts) {
+      if (first && tokenFirst.has(request)) checkCsrf(request, csrfField(part));
+      first = false;
+      body[part.fieldname] ??= [];
+      const values = body[part.fieldname]!;
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (data.length > 0 || part.filename)
+          values.push({ filename: part.filename, mimetype: part.mimetype, data });
+        continue;
+      }
+      textSeen += Buffer.byteLength(typeof part.value === 'string' ? part.value : JSON.stringify(part.value));
+      if (part.valueTruncated || textSeen > textBytes) {
+        throw new LaurelError(
+          'TOO_LARGE',
+          `The form's text is longer than ${size(textBytes)}, the most it accepts.`,
+        );
+      }
+      values.push(part.value);
+    }
+    // An empty body has no first part, and so no token either.
+    if (first && tokenFirst.has(request)) checkCsrf(request, undefined);
+  } catch (e) {
+    throw uploadError(e, rules);
+  }
+  reply.removeHeader('connection');
+  const out: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(body)) {
     if (values.length) out[key] = values.length === 1 ? values[0] : values;
   }
-  request.body = out;
+  return out;
+}
+
+/** The token when the part is the `_csrf` field; anything else first (a file above all) has none. */
+function csrfField(part: Multipart): string | undefined {
+  return part.type === 'field' && part.fieldname === '_csrf' && typeof part.value === 'string'
+    ? part.value
+    : undefined;
+}
+
+/** Limits become 413 with the number that was passed; a broken body is the client's 400, never a 500. */
+function uploadError(e: unknown, rules: UploadRules): unknown {
+  if (e instanceof LaurelError) return e;
+  const code = (e as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') {
+    return new LaurelError(
+      'TOO_LARGE',
+      `The file is larger than ${size(rules.fileBytes)}, the most this form accepts.`,
+    );
+  }
+  if (code === 'FST_FILES_LIMIT' && rules.files === 0) {
+    return new LaurelError('UNSUPPORTED_MEDIA', 'This address does not accept file uploads.');
+  }
+  if (code === 'FST_FILES_LIMIT') {
+    return new LaurelError(
+      'TOO_LARGE',
+      `This form takes at most ${rules.files} file${rules.files === 1 ? '' : 's'}.`,
+    );
+  }
+  if (code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+    return new LaurelError('TOO_LARGE', `This form takes at most ${MAX_FIELDS} fields.`);
+  }
+  const status = (e as { statusCode?: number }).statusCode;
+  if (status && status >= 400 && status < 500) return e;
+  return badRequest('The upload is incomplete or is not a well-formed multipart form. Please send it again.');
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`
+    : `${Math.round(bytes / 1024)} KB`;
 }
 
 export function isUploadedFile(v: unknown): v is UploadedFile {

@@ -17,6 +17,11 @@ const STATUS: Record<LaurelErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
+/** A request wrong in a way no field error describes (a broken body, a NUL byte): a 400 problem. */
+export function badRequest(detail: string): Error {
+  return Object.assign(new Error(detail), { statusCode: 400, code: 'BAD_REQUEST' });
+}
+
 /** RFC 9457 problem details: what every JSON API error looks like. */
 export interface Problem {
   type: string;

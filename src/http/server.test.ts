@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from './server.ts';
+import { makeTestUser } from '../orgs/testing.ts';
+import { buildServer, redactTokens } from './server.ts';
 
 describe('server plumbing', () => {
   const t = useTestDatabase('pglite');
@@ -63,5 +64,39 @@ describe('server plumbing', () => {
     const css = await app.inject({ url: '/assets/app.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toContain('text/css');
+  });
+
+  it('asks browsers to keep to https when the public address is https', async () => {
+    const https = await buildServer({
+      db: t.db,
+      config: testConfig({ baseUrl: 'https://badges.example.org' }),
+    });
+    for (const url of ['/', '/healthz', '/nothing', '/assets/app.css']) {
+      const res = await https.inject({ url });
+      expect(res.headers['strict-transport-security'], url).toBe('max-age=31536000; includeSubDomains');
+    }
+    const http = await buildServer({ db: t.db, config: testConfig() });
+    expect((await http.inject({ url: '/' })).headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('keeps every answer to a signed-in request out of caches, unless the route chose its own policy', async () => {
+    const app = await buildServer({ db: t.db, config: testConfig() });
+    const user = await makeTestUser(t.db, 'Cache Tester');
+    for (const url of ['/account', '/wallet', '/', '/api/v1/me/badges', '/nothing']) {
+      const res = await app.inject({ url, cookies: user.cookies });
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.headers['cache-control'], url).toMatch(/(^|\W)no-store/);
+    }
+    const css = await app.inject({ url: '/assets/app.css', cookies: user.cookies });
+    expect(css.headers['cache-control']).toBe('public, max-age=3600');
+    const anonymous = await app.inject({ url: '/' });
+    expect(anonymous.headers['cache-control'] ?? '').not.toContain('no-store');
+  });
+
+  it('keeps secrets in URLs out of the log', () => {
+    expect(redactTokens('/reset/abc123?next=/x')).toBe('/reset/:token?next=/x');
+    expect(redactTokens('/manage/o/templates/new?_csrf=s3cr3t&x=1')).toBe(
+      '/manage/o/templates/new?_csrf=:token&x=1',
+    );
   });
 });

@@ -13,17 +13,16 @@ import { databaseIsUp } from '../db/health.ts';
 import type { AppContext } from './context.ts';
 import { registerCsrf } from './csrf.ts';
 import { features } from './features.ts';
-import { normalizeMultipart } from './multipart.ts';
+import { registerUploads } from './multipart.ts';
+import { registerNulGuard } from './nul-guard.ts';
 import { handleError } from './problem.ts';
 
 const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
 
-/** `/reset/<token>?next=…` → `/reset/:token?next=…` */
+/** `/reset/<token>?next=…` → `/reset/:token?next=…`; an upload form's `?_csrf=<token>` → `?_csrf=:token` */
 export function redactTokens(url: string): string {
-  return url.replace(TOKEN_PATHS, '$1/:token');
+  return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
 }
-
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Assembles the platform: shared plumbing first, then every feature in its own scope. */
 export async function buildServer(
@@ -61,10 +60,8 @@ export async function buildServer(
 
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 200, fieldSize: 1024 * 1024 },
-  });
+  // Limits come from each upload route's config (src/http/multipart.ts).
+  await app.register(multipart);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -92,7 +89,6 @@ export async function buildServer(
       reply,
     ),
   );
-  app.addHook('preValidation', normalizeMultipart);
   app.addHook('onRequest', async (request) => {
     // A live API key speaks for the request alone: a session cookie sent beside it is ignored.
     request.apiKey = await resolveApiKey(ctx, request);
@@ -101,7 +97,15 @@ export async function buildServer(
     if (token) request.user = await loadSession(ctx.db, token);
   });
   registerCsrf(app, ctx.config.secret, ctx.config.secureCookies);
+  registerUploads(app);
+  registerNulGuard(app);
+  const https = ctx.config.baseUrl.startsWith('https://');
   app.addHook('onSend', async (request, reply) => {
+    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    // What an authenticated caller sees is theirs alone: no shared or back-button cache keeps it.
+    if ((request.user || request.apiKey) && !reply.hasHeader('cache-control')) {
+      reply.header('cache-control', 'no-store');
+    }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     const frameable =

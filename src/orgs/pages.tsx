@@ -18,6 +18,7 @@ import {
   VisuallyHidden,
   formatDate,
   StatCard,
+  UploadForm,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { requireOrgRole, roleAtLeast } from './access.ts';
@@ -307,8 +308,7 @@ function SettingsPage(props: {
     <ManageLayout ctx={props.ctx} org={org} role={props.role} active="settings" title="Settings">
       <PageHeader title="Settings" />
       {props.saved ? <Alert kind="success" title="Settings saved." /> : null}
-      <form method="post" action={`${base}/settings`} enctype="multipart/form-data" class="stack form-narrow">
-        <CsrfField token={props.ctx.csrfToken} />
+      <UploadForm action={`${base}/settings`} csrfToken={props.ctx.csrfToken} class="stack form-narrow">
         <FormErrors message={props.failure?.message} errors={errors} />
         <Field label="Name" name="name" value={v.name} required errors={errors} />
         <Field label="Website" name="website" type="url" value={v.website} errors={errors} />
@@ -355,7 +355,7 @@ function SettingsPage(props: {
             Save settings
           </button>
         </div>
-      </form>
+      </UploadForm>
       {props.role === 'owner' ? (
         <section class="card" aria-labelledby="danger" style="margin-top:2rem">
           <h2 id="danger">Delete this organization</h2>
@@ -771,7 +771,11 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post<Slug>('/manage/:slug/settings', hide, async (request, reply) => {
+  const withLogo = {
+    ...hide,
+    config: { upload: { access: 'user', fileBytes: MAX_LOGO_BYTES, files: 1 } as const },
+  };
+  app.post<Slug>('/manage/:slug/settings', withLogo, async (request, reply) => {
     const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
     const { reminderText, ...input } = orgFormInput(request);
     try {

@@ -20,6 +20,7 @@ import {
   TextArea,
   VisuallyHidden,
   formatDate,
+  UploadForm,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { ICONS, SHAPES, renderDesignSvg } from './designer.ts';
@@ -187,15 +188,13 @@ function EditorPage(props: {
           ) : null}
         </div>
       ) : null}
-      <form
-        method="post"
+      <UploadForm
         action={action}
-        enctype="multipart/form-data"
+        csrfToken={props.ctx.csrfToken}
         class="stack"
         data-preview-url={`${base}/preview.svg`}
         data-preview-target="#badge-preview"
       >
-        <CsrfField token={props.ctx.csrfToken} />
         <FormErrors message={props.failure?.message} errors={errors} />
         <div class="two-col">
           <div class="stack">
@@ -389,7 +388,7 @@ function EditorPage(props: {
             {template ? 'Save changes' : 'Create template'}
           </button>
         </div>
-      </form>
+      </UploadForm>
     </ManageLayout>
   );
 }
@@ -510,6 +509,11 @@ function PublicTemplatePage(props: {
 
 type P = { Params: { slug: string; id: string } };
 const hide = { schema: { hide: true } };
+/** The editor's form: one image, checked for size as it streams in. */
+const withImage = {
+  ...hide,
+  config: { upload: { access: 'user', fileBytes: MAX_TEMPLATE_IMAGE_BYTES, files: 1 } as const },
+};
 
 function sendImage(reply: FastifyReply, data: Buffer, format: 'png' | 'svg', cache: string) {
   return reply
@@ -595,7 +599,7 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     return undefined;
   };
 
-  app.post<{ Params: { slug: string } }>('/manage/:slug/templates/new', hide, async (request, reply) => {
+  app.post<{ Params: { slug: string } }>('/manage/:slug/templates/new', withImage, async (request, reply) => {
     const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
     const { values, input } = readTemplateForm(request);
     try {
@@ -630,7 +634,7 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post<P>('/manage/:slug/templates/:id', hide, async (request, reply) => {
+  app.post<P>('/manage/:slug/templates/:id', withImage, async (request, reply) => {
     const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
     const template = await orgTemplate(org, request.params.id);
     const { values, input } = readTemplateForm(request);

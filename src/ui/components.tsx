@@ -5,6 +5,24 @@ export function CsrfField(props: { token: string }): SafeHtml {
   return <input type="hidden" name="_csrf" value={props.token} />;
 }
 
+/**
+ * A form that uploads files. The server checks the CSRF token of a multipart body before it
+ * reads the body (src/http/multipart.ts), so the token rides in the action's query string;
+ * the hidden field, first in the body, serves scripts that serialize the form.
+ */
+export function UploadForm(
+  props: { action: string; csrfToken: string; children?: Child } & Record<string, unknown>,
+): SafeHtml {
+  const { action, csrfToken, children, ...attrs } = props;
+  const url = `${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`;
+  return (
+    <form method="post" enctype="multipart/form-data" action={url} {...attrs}>
+      <CsrfField token={csrfToken} />
+      {children}
+    </form>
+  );
+}
+
 export function PageHeader(props: {
   title: string;
   lead?: string;

@@ -1,6 +1,6 @@
 import type { VerificationReport, VerificationStep } from '@laurel/openbadges/verify';
 import { type SafeHtml, raw } from '@laurel/jsx';
-import { Alert, CsrfField, PageHeader, formatDate } from '../ui/components.tsx';
+import { Alert, PageHeader, UploadForm, formatDate } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { MAX_VERIFY_MB } from './input.ts';
 
@@ -48,14 +48,12 @@ export function VerifyFormCard(props: {
 }): SafeHtml {
   const v = props.values ?? {};
   return (
-    <form
+    <UploadForm
       class="card verify-form"
-      method="post"
       action="/verify"
-      enctype="multipart/form-data"
+      csrfToken={props.csrfToken}
       aria-describedby={props.error ? 'verify-error' : undefined}
     >
-      <CsrfField token={props.csrfToken} />
       {props.error ? (
         <div id="verify-error">
           <Alert kind="error" title="This could not be verified">
@@ -113,7 +111,7 @@ export function VerifyFormCard(props: {
       <div class="form-actions">
         <button type="submit">Verify</button>
       </div>
-    </form>
+    </UploadForm>
   );
 }
 

@@ -261,7 +261,16 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       schema: { hide: true, body: FormBody },
       attachValidation: true,
-      config: { rateLimit: RATE_LIMIT },
+      config: {
+        rateLimit: RATE_LIMIT,
+        // Room for the pasted text (up to the same size as a file) beside the small fields.
+        upload: {
+          access: 'public',
+          fileBytes: MAX_VERIFY_BYTES,
+          files: 1,
+          textBytes: MAX_VERIFY_BYTES + 64 * 1024,
+        },
+      },
     },
     async (request, reply) => {
       const body = (request.body ?? {}) as FormBody;

@@ -37,10 +37,11 @@ import {
   Pill,
   Select,
   formatDate,
+  UploadForm,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
-import { MAX_IMPORT_MB, credentialIdOf, currentReport, importBadge } from './import.ts';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, credentialIdOf, currentReport, importBadge } from './import.ts';
 import {
   type WalletItem,
   deleteImportedItem,
@@ -515,13 +516,7 @@ function ImportPage(props: { ctx: PageContext; error?: string; errors?: FieldErr
         lead="Bring a badge you earned elsewhere: it is verified, checked against your confirmed email addresses, and added to your wallet as private."
       />
       <FormErrors message={props.error} errors={props.errors} />
-      <form
-        method="post"
-        action="/wallet/import"
-        enctype="multipart/form-data"
-        class="card stack form-narrow"
-      >
-        <CsrfField token={props.ctx.csrfToken} />
+      <UploadForm action="/wallet/import" csrfToken={props.ctx.csrfToken} class="card stack form-narrow">
         <div class={`field${props.errors?.length ? ' has-error' : ''}`} id="f-badge">
           <label for="f-file">Badge file</label>
           <input
@@ -544,7 +539,7 @@ function ImportPage(props: { ctx: PageContext; error?: string; errors?: FieldErr
           </button>
           <a href="/wallet">Cancel</a>
         </div>
-      </form>
+      </UploadForm>
     </Layout>
   );
 }
@@ -646,7 +641,15 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
     '/wallet/import',
     {
       schema: { ...hidden, body: FormBody },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } } as FastifyContextConfig,
+      config: {
+        rateLimit: { max: 20, timeWindow: '1 minute' },
+        upload: {
+          access: 'user',
+          fileBytes: MAX_IMPORT_BYTES,
+          files: 1,
+          textBytes: MAX_IMPORT_BYTES + 64 * 1024,
+        },
+      } as FastifyContextConfig,
     },
     async (request, reply) => {
       const user = requireUser(request);

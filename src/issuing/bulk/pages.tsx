@@ -18,6 +18,7 @@ import {
   Pill,
   Select,
   formatDate,
+  UploadForm,
 } from '../../ui/components.tsx';
 import type { FieldError } from '../../errors.ts';
 import { type ManageAccess, field, manageAccess } from '../page-access.ts';
@@ -55,6 +56,7 @@ interface RowView {
   problems: number;
 }
 const hidden = { hide: true };
+const MAX_CSV_MB = 10;
 
 const OUTCOME: Record<BulkRow['outcome'], [string, 'ok' | 'warn' | 'bad' | 'neutral']> = {
   pending: ['Ready', 'neutral'],
@@ -95,13 +97,11 @@ function UploadPage(props: {
           </p>
         </EmptyState>
       ) : (
-        <form
-          method="post"
+        <UploadForm
           action={`/manage/${access.org.slug}/bulk`}
-          enctype="multipart/form-data"
+          csrfToken={props.request.csrfToken}
           class="stack"
         >
-          <CsrfField token={props.request.csrfToken} />
           <FormErrors message={props.message} errors={props.errors} />
           <Select
             label="Badge"
@@ -111,7 +111,7 @@ function UploadPage(props: {
             options={active.map((t) => ({ value: t.id, label: t.name }))}
           />
           <div class={props.errors?.some((e) => e.field === 'file') ? 'field has-error' : 'field'}>
-            <label for="f-file">CSV file (10 MB at most)</label>
+            <label for="f-file">CSV file ({MAX_CSV_MB} MB at most)</label>
             <p class="hint" id="f-file-hint">
               A header row with the columns <code>name</code> and <code>email</code>, and optionally{' '}
               <code>issued_on</code> and <code>expires_on</code> (YYYY-MM-DD), <code>evidence_url</code> and{' '}
@@ -129,7 +129,7 @@ function UploadPage(props: {
           <div class="actions">
             <button type="submit">Check the file</button>
           </div>
-        </form>
+        </UploadForm>
       )}
       {props.batches.length ? (
         <section>
@@ -396,7 +396,10 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string } }>(
     '/manage/:slug/bulk',
-    { schema: { ...hidden, params: SlugParams, body: AnyBody } },
+    {
+      schema: { ...hidden, params: SlugParams, body: AnyBody },
+      config: { upload: { access: 'user', fileBytes: MAX_CSV_MB * 1024 * 1024, files: 1 } },
+    },
     async (request, reply) => {
       const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
       const body = request.body as Record<string, unknown> | undefined;

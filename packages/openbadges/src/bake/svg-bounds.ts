@@ -294,14 +294,15 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   const regionInBox = el.local in REGION_UNITS && props.get(REGION_UNITS[el.local]) !== 'userSpaceOnUse';
   // The root's own width and height are the image's size, checked by checkSvgBounds.
   for (const name of el === w.root ? SIZE_ATTRIBUTES.slice(2) : SIZE_ATTRIBUTES) {
-    // A region in box units is a fraction of the box (120% is 1.2), the box about the image's size.
-    const inBox = regionInBox && (name === 'width' || name === 'height');
     const v =
       name === 'stdDeviation'
         ? Math.max(0, ...numbers(props.get(name) ?? '0').map(Math.abs))
-        : length(props.get(name), inBox ? 1 : w.extent);
+        : length(props.get(name), w.extent);
     if (v === undefined) continue;
-    const size = Math.abs(v) * (inBox ? w.extent : own);
+    const size =
+      regionInBox && name !== 'stroke-width' && name !== 'font-size'
+        ? Math.abs(v) * w.extent
+        : Math.abs(v) * own;
     const most = SIZE_FACTOR * w.extent;
     if (size > most) {
       throw tooLarge(
