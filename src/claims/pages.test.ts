@@ -2,7 +2,15 @@ import { decodeBitstring } from '@laurel/openbadges/status';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifiedEmailsOf } from '../accounts/service.ts';
-import { FORM, type TestSession, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import {
+  FORM,
+  type TestSession,
+  finishSignup,
+  formBody,
+  makeUser,
+  sessionFor,
+  testBrowser,
+} from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
@@ -159,10 +167,15 @@ describe('claim pages and API', () => {
         next: `/claim/${claimToken}`,
       }),
     });
-    expect(signup.statusCode).toBe(303);
-    expect(signup.headers.location).toBe(`/claim/${claimToken}`);
-    const session = signup.cookies.find((c) => c.name === 'laurel_session')!.value;
-    const cookies = { ...anon.cookies, laurel_session: session };
+    // Sign-up answers "check your email"; the mailed link confirms the address, logs in and
+    // comes back to the claim.
+    expect(signup.statusCode).toBe(200);
+    const mailbox = testBrowser(app);
+    Object.assign(mailbox.jar, anon.cookies);
+    const finished = await finishSignup(mailbox, t.db, ctx.config, 'newcomer@example.org');
+    expect(finished.statusCode).toBe(303);
+    expect(finished.headers.location).toBe(`/claim/${claimToken}`);
+    const cookies = { ...anon.cookies, laurel_session: mailbox.jar.laurel_session! };
     const page = await app.inject({ url: `/claim/${claimToken}`, cookies });
     expect(page.body).toContain('Accept into my wallet');
     const accept = await app.inject({
