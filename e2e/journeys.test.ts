@@ -126,6 +126,20 @@ async function signUp(page: Page, who: { name: string; email: string; password: 
   await page.waitForLoadState();
 }
 
+/**
+ * Past the platform's first account, sign-up answers "check your email": the mailed link
+ * confirms the address and logs in (then goes on to where sign-up started).
+ */
+async function finishSignUp(page: Page, email: string) {
+  await expect.poll(() => page.locator('main h1').textContent(), POLL).toContain('Check your email');
+  const mail = await openMail(state.adminPage!, { to: email, subject: /Finish creating/ });
+  const link = mail.links.find((l) => l.startsWith(`${h.url}/login/link/`));
+  expect(link, `a sign-up link among ${mail.links.join(', ')}`).toBeTruthy();
+  await page.goto(link!);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForLoadState();
+}
+
 /** Submits a form whose button asks for confirmation (data-confirm), accepting the dialog. */
 async function confirmAndClick(page: Page, button: ReturnType<Page['getByRole']>) {
   page.once('dialog', (d) => d.accept());
@@ -247,6 +261,7 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
       `the address is filled in at ${earnerPage.url()}`,
     ).toBe(earner.email);
     await signUp(earnerPage, earner, earnerPage.url());
+    await finishSignUp(earnerPage, earner.email);
     await earnerPage.waitForURL(/\/claim\//);
     await earnerPage.getByRole('button', { name: 'Accept into my wallet' }).click();
     await earnerPage.waitForURL(/\/wallet\/[^/?]+\?accepted=1/);
@@ -294,11 +309,8 @@ describe('journey 2: the earner claims, publishes and shares the badge', () => {
   it('refuses the PNG as an import into another account, and accepts one issued to that account', async () => {
     const { page: samPage } = await h.newPerson();
     await signUp(samPage, second);
-    // Imports are matched against confirmed addresses: Sam confirms his from the email.
-    const welcome = await openMail(state.adminPage!, { to: second.email });
-    const confirmLink = welcome.links.find((l) => l.startsWith(`${h.url}/verify-email/`));
-    expect(confirmLink, `a confirmation link among ${welcome.links.join(', ')}`).toBeTruthy();
-    await samPage.goto(confirmLink!);
+    // Imports are matched against confirmed addresses: the sign-up link confirms Sam's.
+    await finishSignUp(samPage, second.email);
     await samPage.goto('/wallet/import');
     await samPage.locator('main input[type="file"]').first().setInputFiles(state.pngPath!);
     await samPage.getByRole('button', { name: 'Verify and import' }).click();
