@@ -1,7 +1,6 @@
 // Test-only: checks an issued credential the way outside verifiers would — the library's
 // verifiers, Digital Bazaar's @digitalbazaar/vc, and the official 1EdTech JSON schema — with
 // the org's did:web document and status list read from the running app (app.inject).
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -12,15 +11,13 @@ import { decodeBitstring, getBit } from '@laurel/openbadges/status';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { specJson } from '../../packages/openbadges/test/proof/spec-files.ts';
 import type { Db } from '../db/index.ts';
 
-const specDir = new URL('../../../shared/spec/', import.meta.url);
 const addFormats = createRequire(import.meta.url)('ajv-formats') as (ajv: Ajv2019) => void;
 const ajv = new Ajv2019({ strict: false, allErrors: true });
 addFormats(ajv);
-export const validateOb3 = ajv.compile(
-  JSON.parse(readFileSync(new URL('ob3/ob_v3p0_achievementcredential_schema.json', specDir), 'utf8')),
-);
+export const validateOb3 = ajv.compile(specJson('ob3/ob_v3p0_achievementcredential_schema.json'));
 
 /** GETs a URL of this server in-process (baseUrl stripped) and parses the JSON. */
 export async function fetchOwn(app: FastifyInstance, baseUrl: string, url: string): Promise<any> {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { specJson } from '../../packages/openbadges/test/proof/spec-files.ts';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { makeOrg } from '../orgs/testing.ts';
@@ -20,12 +20,7 @@ import {
 import { makeTemplate } from './testing.ts';
 
 const config = testConfig();
-const schema = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/spec/ob3/ob_v3p0_achievementcredential_schema.json', import.meta.url),
-    'utf8',
-  ),
-);
+const schema = specJson('ob3/ob_v3p0_achievementcredential_schema.json');
 
 function validator() {
   // The CJS default export is seen differently by tsc and by Node.

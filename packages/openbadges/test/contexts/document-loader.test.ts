@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   bundledContexts,
@@ -11,9 +10,7 @@ import {
   VC_V2_CONTEXT,
 } from '../../src/contexts/index.ts';
 import { isOpenBadgesError } from '../../src/errors.ts';
-
-const spec = (p: string) =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/spec/${p}`, import.meta.url), 'utf8'));
+import { specJson as spec } from '../proof/spec-files.ts';
 
 describe('bundled contexts', () => {
   it('serves the published OB 3.0.3 context exactly', async () => {

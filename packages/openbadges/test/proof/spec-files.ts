@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 
-// The shared spec folder sits beside the repository (see the repository README).
-const SPEC = new URL('../../../../../shared/spec/', import.meta.url);
+// Official specification files, vendored verbatim in test/spec (see its README). The platform's
+// tests read them through this module too, so the repository holds one copy.
+export const SPEC_DIR = new URL('../spec/', import.meta.url);
 
 export function specText(path: string): string {
-  return readFileSync(new URL(path, SPEC), 'utf8');
+  return readFileSync(new URL(path, SPEC_DIR), 'utf8');
 }
 
 export function specJson<T = any>(path: string): T {
