@@ -1,4 +1,6 @@
 import { sanitizeSvg } from '@laurel/openbadges/bake';
+import { OpenBadgesError } from '@laurel/openbadges/errors';
+import { checkJsonLimits, checkTextLimits, type InputLimits } from '@laurel/openbadges/verify';
 import { LaurelError } from '../errors.ts';
 
 export const MAX_VERIFY_MB = 5;
@@ -63,6 +65,30 @@ export function inputFromText(text: string): string | object {
   if (t === '') throw new LaurelError('INVALID', EMPTY_SENTENCE);
   if (Buffer.byteLength(t) > MAX_VERIFY_BYTES) throw tooLarge();
   return t;
+}
+
+/**
+ * Refuses what is cheap to measure here, before a worker sees it: JSON text over the byte limit,
+ * an object over any limit (the scan stops at the first, so a 60,000-item list costs nothing).
+ * Images and tokens are measured in the worker, which unpacks them.
+ */
+export function checkInputLimits(value: VerifyRequestInput['value'], limits: InputLimits): void {
+  const over =
+    typeof value === 'string'
+      ? value.startsWith('{')
+        ? checkTextLimits(value, limits)
+        : undefined
+      : value instanceof Uint8Array
+        ? undefined
+        : checkJsonLimits(value, limits);
+  if (over) throw new OpenBadgesError(over.code, over.message);
+}
+
+/** The status a verifier answer gets when the input is over a limit or is not a badge. */
+export function refusalStatus(code: string | undefined): 400 | 413 | 422 {
+  if (code === 'INPUT_TOO_COMPLEX') return 400;
+  if (code === 'INPUT_TOO_LARGE') return 413;
+  return 422;
 }
 
 export function cleanRecipientEmail(value: unknown): string | undefined {

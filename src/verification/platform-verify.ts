@@ -1,9 +1,10 @@
 import { defaultDocumentLoader } from '@laurel/openbadges/contexts';
 import { didWebFromUrl } from '@laurel/openbadges/proof';
-import { createStatusCache, type StatusCache } from '@laurel/openbadges/status';
+import type { StatusCache } from '@laurel/openbadges/status';
 import {
   createGuardedFetch,
   type GuardedFetch,
+  type InputLimits,
   type VerificationReport,
   verify,
 } from '@laurel/openbadges/verify';
@@ -11,6 +12,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { getAward } from '../issuing/service.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
+import { exceptOwnOrigin, newStatusCache } from './status-cache.ts';
+import type { PoolResult, VerifierPool } from './verify-pool.ts';
+import type { VerifyInput } from './worker-protocol.ts';
 
 export type { VerificationReport };
 
@@ -34,32 +38,12 @@ export function verificationAppFor(ctx: AppContext): FastifyInstance | undefined
   return apps.get(ctx) ?? apps.get(ctx.db);
 }
 
-/*
- * One status-list cache for the process. A list fetched within the last five minutes is used as
- * is; an older one is refetched, and stands in (with its age in the report) only when the live
- * list cannot be reached. The cache holds public documents only, so a process-local copy is safe
- * to lose: another process simply fetches again.
- */
-export const STATUS_FRESH_MS = 5 * 60 * 1000;
+// One status-list cache for the main thread; each verifier worker keeps its own.
 let statusCache: StatusCache | undefined;
 
-export function platformStatusCache(): StatusCache {
-  statusCache ??= createStatusCache({ maxAgeMs: STATUS_FRESH_MS, maxEntries: 2000 });
+function platformStatusCache(): StatusCache {
+  statusCache ??= newStatusCache();
   return statusCache;
-}
-
-/**
- * Our own status lists are read in-process on every verification, so a revocation shows at once;
- * the shared cache is for other issuers' lists.
- */
-function exceptOwnOrigin(cache: StatusCache, baseUrl: string): StatusCache {
-  const own = `${new URL(baseUrl).origin}/`;
-  return {
-    get: (url) => (url.startsWith(own) ? undefined : cache.get(url)),
-    set: (url, value) => {
-      if (!url.startsWith(own)) cache.set(url, value);
-    },
-  };
 }
 
 let outside: GuardedFetch | undefined;
@@ -106,6 +90,21 @@ export async function verifyOnPlatform(
     ...(opts.followRefresh ? { followRefresh: true } : {}),
   });
   return await withOwnRevocationReason(ctx, report);
+}
+
+/**
+ * Verifies input from anyone (the public verifier) in the worker pool: held to the limits, its
+ * computation to the pool's deadline, every URL fetched here with the platform's fetch. Throws a
+ * VerifierError when the job had to be stopped or the pool is busy.
+ */
+export async function verifyUntrusted(
+  ctx: AppContext & { app?: FastifyInstance },
+  pool: VerifierPool,
+  input: VerifyInput,
+  opts: { recipientEmail?: string; followRefresh?: boolean; limits: InputLimits; maxInputBytes: number },
+): Promise<PoolResult> {
+  const result = await pool.run(input, { ...opts, baseUrl: ctx.config.baseUrl }, platformFetch(ctx));
+  return { ...result, report: await withOwnRevocationReason(ctx, result.report) };
 }
 
 /*

@@ -1,5 +1,7 @@
 // The public verifier: a form at /verify (works without JavaScript) and POST /api/v1/verify.
-// Anyone may use them; both are rate-limited per IP because a verification can fetch URLs.
+// Anyone may use them, so both bound the work a request can cause: input limits checked before
+// any JSON-LD work, verification in a worker pool with a deadline, and a per-address budget that
+// counts bytes and computation rather than requests.
 import type {
   FastifyContextConfig,
   FastifyError,
@@ -9,13 +11,14 @@ import type {
 } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { OpenBadgesError } from '@laurel/openbadges/errors';
-import { unreadableStep } from '@laurel/openbadges/verify';
+import { unreadableStep, type VerificationReport } from '@laurel/openbadges/verify';
 import { LaurelError } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
 import { isUploadedFile } from '../http/multipart.ts';
 import { handleError } from '../http/problem.ts';
 import { pageContext } from '../http/auth.ts';
+import { type Admission, clientKey, createCostLimiter } from './cost-limit.ts';
 import {
+  checkInputLimits,
   EMPTY_SENTENCE,
   MAX_VERIFY_BYTES,
   TOO_LARGE_SENTENCE,
@@ -25,12 +28,14 @@ import {
   inputFromBytes,
   inputFromText,
   imagePreview,
+  refusalStatus,
   tooLarge,
 } from './input.ts';
-import { VerifyPage, VerifyResultPage } from './pages.tsx';
-import { type VerificationReport, verifyOnPlatform } from './platform-verify.ts';
+import { VerifyPage, type VerifyFormValues, VerifyResultPage } from './pages.tsx';
+import { verifyUntrusted } from './platform-verify.ts';
+import { type VerificationContext, verifierSettings } from './settings.ts';
+import { createVerifierPool, VerifierError } from './verify-pool.ts';
 
-const RATE_LIMIT = { max: 30, timeWindow: '1 minute' };
 // Base64 of a 5 MB image in a JSON body, with room for the other fields.
 const API_BODY_LIMIT = Math.ceil((MAX_VERIFY_BYTES * 4) / 3) + 64 * 1024;
 const RAW_TYPES = ['image/png', 'image/svg+xml', 'application/jwt'];
@@ -152,6 +157,53 @@ const isTooLarge = (e: unknown) => {
   );
 };
 
+type Refusal = { status: number; code: string; detail: string; retryAfter?: number };
+
+const VERIFIER_REFUSALS: Record<VerifierError['reason'], { status: number; code: string }> = {
+  timeout: { status: 422, code: 'VERIFY_TIMEOUT' },
+  crashed: { status: 422, code: 'VERIFY_FAILED' },
+  busy: { status: 503, code: 'BUSY' },
+  closed: { status: 503, code: 'UNAVAILABLE' },
+};
+
+/** Answers the verifier gives itself: input over a limit, a verification stopped, a busy pool. */
+function refusalOf(error: unknown): Refusal | undefined {
+  if (error instanceof OpenBadgesError && refusalStatus(error.code) !== 422)
+    return { status: refusalStatus(error.code), code: error.code, detail: error.message };
+  if (error instanceof VerifierError) {
+    const r = VERIFIER_REFUSALS[error.reason];
+    return { ...r, detail: error.message, ...(r.status === 503 ? { retryAfter: 5 } : {}) };
+  }
+  return undefined;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  413: 'Too large',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  503: 'Unavailable',
+};
+
+function sendRefusal(request: FastifyRequest, reply: FastifyReply, r: Refusal, values?: VerifyFormValues) {
+  if (r.retryAfter !== undefined) reply.header('retry-after', String(r.retryAfter));
+  if (!request.url.startsWith('/api/'))
+    return reply.html(VerifyPage({ ctx: pageContext(request), values, error: r.detail }), r.status);
+  return reply
+    .status(r.status)
+    .type('application/problem+json')
+    .send({
+      type: `urn:laurel:problem:${r.code.toLowerCase()}`,
+      title: TITLES[r.status] ?? 'Error',
+      status: r.status,
+      detail: r.detail,
+      code: r.code,
+    });
+}
+
+const budgetSentence = (seconds: number) =>
+  `This address has used its verification budget for now (large or slow badges use it up faster). Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+
 /** Reads the JSON API body (or a raw upload) into one input for the verifier. */
 function apiInput(request: FastifyRequest): VerifyRequestInput {
   const body = request.body as unknown;
@@ -231,12 +283,55 @@ function formInput(body: FormBody): VerifyRequestInput {
   return { value: inputFromText(body.text), ...options };
 }
 
-export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
+export function verificationRoutes(app: FastifyInstance, ctx: VerificationContext) {
+  const settings = verifierSettings(ctx);
+  const pool = createVerifierPool(settings.pool);
+  app.addHook('onClose', () => pool.close());
+  const budget = createCostLimiter(settings.cost);
+
+  // Refused before the body is read when the address has no budget left; its bytes are charged here.
+  const spendBudget = async (request: FastifyRequest, reply: FastifyReply) => {
+    const client = clientKey(request.ip);
+    const admission: Admission = budget.admit(client);
+    if (!admission.ok) {
+      return sendRefusal(request, reply, {
+        status: 429,
+        code: 'RATE_LIMITED',
+        detail: budgetSentence(admission.retryAfterSeconds),
+        retryAfter: admission.retryAfterSeconds,
+      });
+    }
+    budget.charge(client, { requests: 1, bytes: Number(request.headers['content-length']) || 0 });
+  };
+
+  /** Verifies in the pool and charges the computation to the address (the deadline when stopped). */
+  const verifyCharged = async (request: FastifyRequest, input: VerifyRequestInput) => {
+    const client = clientKey(request.ip);
+    if (!request.headers['content-length'] && typeof input.value !== 'object')
+      budget.charge(client, { bytes: input.value.length });
+    try {
+      const { report, computeMs } = await verifyUntrusted(ctx, pool, input.value, {
+        recipientEmail: input.recipientEmail,
+        followRefresh: input.followRefresh,
+        limits: settings.limits,
+        maxInputBytes: MAX_VERIFY_BYTES,
+      });
+      budget.charge(client, { computeMs });
+      return report;
+    } catch (e) {
+      if (e instanceof VerifierError && e.reason === 'timeout')
+        budget.charge(client, { computeMs: settings.pool.deadlineMs });
+      throw e;
+    }
+  };
+
   // Raw badge uploads to the API. Scoped to this feature: other routes do not accept them.
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   // Too-large uploads get the verifier's own sentence, on a page for the form and as a problem for the API.
   app.setErrorHandler(async (error, request, reply) => {
+    const refusal = refusalOf(error);
+    if (refusal) return sendRefusal(request, reply, refusal);
     if (isTooLarge(error)) {
       if (request.url.startsWith('/api/')) {
         return reply.status(413).type('application/problem+json').send({
@@ -261,8 +356,8 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       schema: { hide: true, body: FormBody },
       attachValidation: true,
+      onRequest: spendBudget,
       config: {
-        rateLimit: RATE_LIMIT,
         // Room for the pasted text (up to the same size as a file) beside the small fields.
         upload: {
           access: 'public',
@@ -288,21 +383,28 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
           throw new LaurelError('INVALID', 'The form could not be read. Check the fields and try again.');
         }
         input = formInput(body);
+        checkInputLimits(input.value, settings.limits);
       } catch (e) {
+        const refusal = refusalOf(e);
+        if (refusal) return sendRefusal(request, reply, refusal, keep);
         if (!(e instanceof LaurelError)) throw e;
         const status = e.code === 'TOO_LARGE' ? 413 : 422;
         const message = e.fields[0] ? `${e.message} ${e.fields[0].message}` : e.message;
         return reply.html(VerifyPage({ ctx: pageContext(request), values: keep, error: message }), status);
       }
-      const report = await verifyOnPlatform(ctx, input.value, {
-        recipientEmail: input.recipientEmail,
-        followRefresh: input.followRefresh,
-      });
+      let report: VerificationReport;
+      try {
+        report = await verifyCharged(request, input);
+      } catch (e) {
+        const refusal = refusalOf(e);
+        if (refusal) return sendRefusal(request, reply, refusal, keep);
+        throw e;
+      }
       const unreadable = unreadableStep(report);
       if (unreadable) {
         return reply.html(
           VerifyPage({ ctx: pageContext(request), values: keep, error: unreadable.message }),
-          422,
+          refusalStatus(unreadable.code),
         );
       }
       return reply.html(
@@ -321,8 +423,9 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/v1/verify',
     {
       bodyLimit: API_BODY_LIMIT,
+      onRequest: spendBudget,
       // No cookies are read here, so there is nothing for a cross-site request to borrow.
-      config: { csrf: false, rateLimit: RATE_LIMIT } as FastifyContextConfig,
+      config: { csrf: false } as FastifyContextConfig,
       schema: {
         tags: ['Verification'],
         summary: 'Verify a badge',
@@ -331,7 +434,10 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
           'revocation status and, when `recipientEmail` is given, the recipient. Send a JSON object with exactly one of ' +
           '`credential`, `url`, `jwt` or `imageBase64`, or the badge itself as the body (`image/png`, `image/svg+xml`, ' +
           '`application/json`, `application/jwt` or `text/plain`; then `recipientEmail` goes in the query string). ' +
-          'The answer is 200 whatever the verdict. No authentication; rate-limited per IP.',
+          'The answer is 200 whatever the verdict. No authentication. A credential may be up to 1 MB of JSON, ' +
+          '32 levels deep, with at most 1,000 items per list and 20,000 values (400 or 413 beyond); verification ' +
+          'stops after 5 s of computation (422 VERIFY_TIMEOUT). Each address has a budget that big inputs and ' +
+          'slow verifications spend faster than small ones (429 with Retry-After).',
         querystring: VerifyQuery,
         body: {
           content: {
@@ -349,15 +455,14 @@ export function verificationRoutes(app: FastifyInstance, ctx: AppContext) {
           415: Problem,
           422: Problem,
           429: Problem,
+          503: Problem,
         },
       },
     },
     async (request, reply) => {
       const input = apiInput(request);
-      const report: VerificationReport = await verifyOnPlatform(ctx, input.value, {
-        recipientEmail: input.recipientEmail,
-        followRefresh: input.followRefresh,
-      });
+      checkInputLimits(input.value, settings.limits);
+      const report = await verifyCharged(request, input);
       // Not a badge at all: a problem with the library's code (PNG_NO_CREDENTIAL, JSON_INVALID, …).
       const unreadable = unreadableStep(report);
       if (unreadable?.code) throw new OpenBadgesError(unreadable.code, unreadable.message);
