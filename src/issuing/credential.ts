@@ -7,7 +7,6 @@ import {
   normalizeEmail,
   type ProfileInput,
 } from '@laurel/openbadges/ob3';
-import { OB3_EXTENSIONS_CONTEXT } from '@laurel/openbadges/contexts';
 import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
 
 export interface SigningKey {
@@ -58,8 +57,6 @@ export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record
       : undefined;
   return buildOpenBadgeCredential({
     id: `urn:uuid:${facts.awardId}`,
-    // credentialSchema's type 1EdTechJsonSchemaValidator2019 is defined by the extensions context.
-    extraContexts: [OB3_EXTENSIONS_CONTEXT],
     name: bundle.credentialName,
     issuer: bundle.issuer as ProfileInput,
     validFrom: isoSeconds(facts.issuedAt),

@@ -89,11 +89,32 @@ export type OpenBadgeCredentialInput = {
   credentialStatus?: CredentialStatus;
   endorsement?: EndorsementCredential[];
   endorsementJwt?: string[];
-  /** Extra contexts after the two required ones (e.g. extensions). */
-  extraContexts?: (string | Record<string, unknown>)[];
+  /** Extra contexts, placed after the required ones; any already present is not repeated. */
+  extraContexts?: JsonLdContext[];
   /** Extra top-level members (extensions); they never override the built ones. */
   extra?: Record<string, unknown>;
 };
+
+export type JsonLdContext = string | Record<string, unknown>;
+
+/**
+ * The `@context` of a built credential: the two contexts OB 3.0 requires first, then extensions.json
+ * (it defines 1EdTechJsonSchemaValidator2019 and the 1EdTech status and refresh types; without it
+ * those names are relative IRIs and JSON-LD signing refuses them), then the caller's extras in
+ * their order. A context already listed is skipped (an embedded one when its JSON is the same):
+ * repeats are redundant for JSON-LD, and verifiers and wallets that compare lists trip on them.
+ */
+export function credentialContexts(extra: readonly JsonLdContext[] = []): JsonLdContext[] {
+  const seen = new Set<string>();
+  const out: JsonLdContext[] = [];
+  for (const context of [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, ...extra]) {
+    const key = typeof context === 'string' ? context : JSON.stringify(context);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(context);
+  }
+  return out;
+}
 
 function buildSubject(s: SubjectInput, achievement: Achievement): AchievementSubject {
   const identifier = [...(s.identifier ?? [])];
@@ -123,9 +144,7 @@ export function buildOpenBadgeCredential(input: OpenBadgeCredentialInput): OpenB
   ];
   return compact({
     ...input.extra,
-    // extensions.json defines 1EdTechJsonSchemaValidator2019 (and the 1EdTech status/refresh
-    // types); without it those type names are relative IRIs and JSON-LD signing refuses them.
-    '@context': [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, ...(input.extraContexts ?? [])],
+    '@context': credentialContexts(input.extraContexts),
     id: input.id ?? `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'OpenBadgeCredential'],
     name: input.name ?? achievement.name,
@@ -159,7 +178,7 @@ export type EndorsementCredentialInput = {
 
 export function buildEndorsementCredential(input: EndorsementCredentialInput): EndorsementCredential {
   return compact({
-    '@context': [VC_V2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
+    '@context': credentialContexts(),
     id: input.id ?? `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'EndorsementCredential'],
     name: input.name,
