@@ -10,7 +10,8 @@ export interface NewJob {
   runAt?: Date;
   /** At most one job ever exists per key: a second enqueue with it does nothing. */
   dedupeKey?: string;
-  maxAttempts?: number;
+  /** Attempts before the job fails for good; null leaves giving up to the handler. */
+  maxAttempts?: number | null;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -22,6 +23,18 @@ export async function enqueueJob(db: Executor, job: NewJob): Promise<void> {
 
 /** Adds several jobs in multi-row statements (same rules as enqueueJob). */
 export async function enqueueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
+  await writeJobs(db, jobs, false);
+}
+
+/**
+ * Adds jobs like enqueueJobs, except that a job which failed for good under the same dedupe
+ * key is put back in the queue with fresh attempts (retrying failed mail).
+ */
+export async function requeueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
+  await writeJobs(db, jobs, true);
+}
+
+async function writeJobs(db: Executor, jobs: NewJob[], revive: boolean): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000)
     await db
       .insertInto('jobs')
@@ -30,20 +43,52 @@ export async function enqueueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
           kind: job.kind,
           payload: JSON.stringify(job.payload ?? null),
           run_at: job.runAt,
-          max_attempts: job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          max_attempts: job.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : job.maxAttempts,
           dedupe_key: job.dedupeKey ?? null,
         })),
       )
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .onConflict((oc) =>
+        revive
+          ? oc.column('dedupe_key').doUpdateSet(freshAttempts).where('jobs.failed_at', 'is not', null)
+          : oc.column('dedupe_key').doNothing(),
+      )
       .execute();
 }
+
+/** What a retried job starts from: due now, no attempts, no lease, the clock of its retries reset. */
+const freshAttempts = {
+  failed_at: null,
+  attempts: 0,
+  first_run_at: null,
+  run_at: sql<Date>`now()`,
+  locked_until: null,
+  lease_id: null,
+};
 
 export interface JobRow {
   id: string;
   kind: string;
   payload: unknown;
   attempts: number;
-  maxAttempts: number;
+  maxAttempts: number | null;
+  /** Names this claim: only its holder may renew the lease or record the outcome. */
+  leaseId: string;
+  /** When the job first ran (the start of its retries). */
+  firstRunAt: Date;
+}
+
+/** Which kinds a worker lane takes: only these, or all but these. */
+export interface KindFilter {
+  only?: readonly string[];
+  except?: readonly string[];
+}
+
+function kindCondition(kinds: KindFilter) {
+  const parts = [];
+  if (kinds.only) parts.push(sql`AND kind IN (${sql.join(kinds.only.map((k) => sql`${k}`))})`);
+  if (kinds.except?.length)
+    parts.push(sql`AND kind NOT IN (${sql.join(kinds.except.map((k) => sql`${k}`))})`);
+  return sql.join(parts, sql` `);
 }
 
 /**
@@ -52,69 +97,104 @@ export interface JobRow {
  * worker dies. The attempt is counted when taken, so a job that crashes its worker still
  * runs out of attempts.
  */
-export async function claimJob(db: Db, leaseMs: number): Promise<JobRow | null> {
+export async function claimJob(db: Db, leaseMs: number, kinds: KindFilter = {}): Promise<JobRow | null> {
+  if (kinds.only?.length === 0) return null;
   const { rows } = await sql<{
     id: string;
     kind: string;
     payload: unknown;
     attempts: number;
-    max_attempts: number;
+    max_attempts: number | null;
+    lease_id: string;
+    first_run_at: Date;
   }>`
-    UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
+    UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
+      attempts = attempts + 1, lease_id = gen_random_uuid(), first_run_at = coalesce(first_run_at, now())
     WHERE id = (
       SELECT id FROM jobs
       WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= now()
-        AND (locked_until IS NULL OR locked_until < now())
+        AND (locked_until IS NULL OR locked_until < now()) ${kindCondition(kinds)}
       ORDER BY run_at
       LIMIT 1
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, kind, payload, attempts, max_attempts`.execute(db);
+    RETURNING id, kind, payload, attempts, max_attempts, lease_id, first_run_at`.execute(db);
   const r = rows[0];
   return r
-    ? { id: r.id, kind: r.kind, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts }
+    ? {
+        id: r.id,
+        kind: r.kind,
+        payload: r.payload,
+        attempts: r.attempts,
+        maxAttempts: r.max_attempts,
+        leaseId: r.lease_id,
+        firstRunAt: new Date(r.first_run_at),
+      }
     : null;
 }
 
-export async function extendLease(db: Db, jobId: string, leaseMs: number): Promise<void> {
-  await sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000})
-    WHERE id = ${jobId} AND done_at IS NULL`.execute(db);
-}
-
-export async function markJobDone(db: Db, jobId: string): Promise<void> {
-  await db
+/** The open job as long as this claim still holds it. */
+const heldBy = (db: Db, job: Pick<JobRow, 'id' | 'leaseId'>) =>
+  db
     .updateTable('jobs')
-    .set({ done_at: new Date(), locked_until: null, last_error: null })
-    .where('id', '=', jobId)
-    .execute();
+    .where('id', '=', job.id)
+    .where('lease_id', '=', job.leaseId)
+    .where('done_at', 'is', null)
+    .where('failed_at', 'is', null);
+
+/**
+ * Renews the lease, never past `until` (the job's deadline). Returns false when the lease
+ * is no longer this claim's: another worker took the job over after it ran out.
+ */
+export async function extendLease(
+  db: Db,
+  job: Pick<JobRow, 'id' | 'leaseId'>,
+  leaseMs: number,
+  until: Date,
+): Promise<boolean> {
+  const r = await heldBy(db, job)
+    .set({
+      locked_until: sql<Date>`least(now() + make_interval(secs => ${leaseMs / 1000}), ${until}::timestamptz)`,
+    })
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
-/** After a failure: due again after `retryInMs`, or failed for good once attempts run out. */
+/** Records success. Returns false (and changes nothing) when another worker holds the job now. */
+export async function markJobDone(db: Db, job: Pick<JobRow, 'id' | 'leaseId'>): Promise<boolean> {
+  const r = await heldBy(db, job)
+    .set({ done_at: new Date(), locked_until: null, last_error: null })
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * After a failure: due again after `retryInMs`, or failed for good when the failure is
+ * permanent or the attempts have run out. 'lost': another worker holds the job now, and
+ * its outcome is that worker's to record.
+ */
 export async function markJobFailed(
   db: Db,
   job: JobRow,
   error: string,
   retryInMs: number,
-): Promise<'retry' | 'failed'> {
+  permanent = false,
+): Promise<'retry' | 'failed' | 'lost'> {
   const lastError = error.slice(0, 2000);
-  if (job.attempts >= job.maxAttempts) {
-    await db
-      .updateTable('jobs')
-      .set({ failed_at: new Date(), locked_until: null, last_error: lastError })
-      .where('id', '=', job.id)
-      .execute();
-    return 'failed';
-  }
-  await db
-    .updateTable('jobs')
-    .set({
-      run_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
-      locked_until: null,
-      last_error: lastError,
-    })
-    .where('id', '=', job.id)
-    .execute();
-  return 'retry';
+  const failed = permanent || (job.maxAttempts !== null && job.attempts >= job.maxAttempts);
+  const r = await heldBy(db, job)
+    .set(
+      failed
+        ? { failed_at: new Date(), locked_until: null, last_error: lastError }
+        : {
+            run_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
+            locked_until: null,
+            last_error: lastError,
+          },
+    )
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return 'lost';
+  return failed ? 'failed' : 'retry';
 }
 
 /** Exponential backoff with jitter (between half and all of the step), capped. */
@@ -127,7 +207,7 @@ export function backoffMs(attempts: number, baseMs = 2_000, maxMs = 3_600_000): 
 export async function retryJob(db: Db, jobId: string): Promise<boolean> {
   const r = await db
     .updateTable('jobs')
-    .set({ failed_at: null, attempts: 0, run_at: sql<Date>`now()`, locked_until: null })
+    .set(freshAttempts)
     .where('id', '=', jobId)
     .where('failed_at', 'is not', null)
     .executeTakeFirst();

@@ -9,8 +9,11 @@ export interface JobTables {
     payload: ColumnType<unknown, string, string>;
     run_at: Timestamp;
     attempts: Generated<number>;
-    max_attempts: Generated<number>;
+    /** Null: the handler decides when to give up (mail retries for days). */
+    max_attempts: ColumnType<number | null, number | null | undefined, number | null>;
     locked_until: Date | null;
+    lease_id: string | null;
+    first_run_at: Date | null;
     last_error: string | null;
     done_at: Date | null;
     failed_at: Date | null;

@@ -87,15 +87,24 @@ export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
   };
 }
 
-export async function mailCounts(db: Db): Promise<{ pending: number; sent: number }> {
+export interface MailCounts {
+  /** Not sent yet, and still being tried. */
+  pending: number;
+  /** Failed for good: refused by the server, or given up on after days of trying. */
+  failed: number;
+  sent: number;
+}
+
+export async function mailCounts(db: Db): Promise<MailCounts> {
   const r = await db
     .selectFrom('emails')
     .select([
-      sql<number>`count(*) FILTER (WHERE sent_at IS NULL)::int`.as('pending'),
+      sql<number>`count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL)::int`.as('pending'),
+      sql<number>`count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NOT NULL)::int`.as('failed'),
       sql<number>`count(*) FILTER (WHERE sent_at IS NOT NULL)::int`.as('sent'),
     ])
     .executeTakeFirstOrThrow();
-  return { pending: r.pending, sent: r.sent };
+  return { pending: r.pending, failed: r.failed, sent: r.sent };
 }
 
 /** The http(s) links of a message, in order, once each: from the HTML's hrefs and the text part. */

@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors.ts';
-import { enqueueJobs } from '../jobs/queue.ts';
+import { type NewJob, enqueueJobs } from '../jobs/queue.ts';
 import type { StoredAttachment } from './tables.ts';
 
 export interface OutgoingMessage {
@@ -17,6 +17,20 @@ export interface OutgoingMessage {
 }
 
 type Executor = Db | Transaction<Database>;
+
+/** The job kind that delivers one outbox row. */
+export const EMAIL_JOB = 'email.send';
+
+/**
+ * The job that delivers an email. One per email (its dedupe key); no attempt limit: the
+ * sender gives up after days of temporary failures, or at once on a permanent refusal.
+ */
+export const emailJob = (emailId: string): NewJob => ({
+  kind: EMAIL_JOB,
+  payload: { emailId },
+  dedupeKey: `email:${emailId}`,
+  maxAttempts: null,
+});
 
 const MAX_BODY = 2 * 1024 * 1024;
 const MAX_ATTACHMENTS = 10 * 1024 * 1024;
@@ -121,12 +135,7 @@ export async function enqueueEmails(db: Executor, msgs: OutgoingMessage[]): Prom
     for (const r of rows) kept.add(r.id);
   }
   const ids = checked.map((m) => (kept.has(m.id) ? m.id : null));
-  await enqueueJobs(
-    db,
-    ids
-      .filter((id): id is string => id !== null)
-      .map((id) => ({ kind: 'email.send', payload: { emailId: id }, dedupeKey: `email:${id}` })),
-  );
+  await enqueueJobs(db, ids.filter((id): id is string => id !== null).map(emailJob));
   return ids;
 }
 

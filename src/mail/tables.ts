@@ -30,6 +30,9 @@ export interface MailTables {
     attempts: Generated<number>;
     last_error: string | null;
     dev_mailbox: Generated<boolean>;
+    smtp_response: string | null;
+    sending_since: Date | null;
+    failed_at: Date | null;
   };
   mail_blobs: {
     sha256: string;

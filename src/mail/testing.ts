@@ -1,0 +1,78 @@
+// A real SMTP server on 127.0.0.1 for the mail tests, whose behaviour a test can change
+// while it runs: accept, hang on DATA, or refuse chosen recipients.
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface TestSmtp {
+  port: number;
+  /** Messages the server accepted (answered 250 after DATA), in order. */
+  received: ParsedMail[];
+  /** DATA transactions the server is holding without an answer. */
+  hung: number;
+  /** While true, the server reads each message and never answers it. */
+  hang: boolean;
+  /** An SMTP reply for a recipient the server refuses (e.g. 550), or undefined to accept. */
+  refuse?: (address: string) => { code: number; message: string } | undefined;
+  /** How many times each Message-ID was accepted. */
+  countsByMessageId(): Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(port = 0): Promise<TestSmtp> {
+  const state: TestSmtp = {
+    port: 0,
+    received: [],
+    hung: 0,
+    hang: false,
+    countsByMessageId() {
+      const counts = new Map<string, number>();
+      for (const m of state.received) counts.set(m.messageId ?? '', (counts.get(m.messageId ?? '') ?? 0) + 1);
+      return counts;
+    },
+    close: async () => {},
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    // Held connections must not keep a test waiting when it closes the server.
+    closeTimeout: 200,
+    onRcptTo(address, _session, callback) {
+      const refusal = state.refuse?.(address.address);
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
+    onData(stream, _session, callback) {
+      if (state.hang) {
+        // Read the message, then never answer: the client waits for a reply to DATA.
+        state.hung++;
+        stream.resume();
+        stream.on('end', () => {});
+        return;
+      }
+      simpleParser(stream)
+        .then((m) => {
+          state.received.push(m);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server.server, 'listening');
+  state.port = (server.server.address() as AddressInfo).port;
+  state.close = () => new Promise<void>((r) => server.close(() => r()));
+  return state;
+}
+
+/** A port with nothing listening on it: connections to it are refused. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
