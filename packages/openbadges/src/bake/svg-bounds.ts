@@ -4,6 +4,7 @@ import {
   DEFAULT_SVG_MAX_ASPECT_RATIO,
   DEFAULT_SVG_MAX_DEPTH,
   DEFAULT_SVG_MAX_DIMENSION,
+  DEFAULT_SVG_MAX_FILTER_PASSES,
   DEFAULT_SVG_MAX_IMAGE_PIXELS,
   DEFAULT_SVG_MAX_RENDERED_ELEMENTS,
   type SvgLimits,
@@ -27,8 +28,12 @@ const SIZE_FACTOR = 4;
  * 1% of the image keeps a 600-px drawing at a few pixels of radius, plenty for outlines.
  */
 const MORPHOLOGY_FRACTION = 0.01;
-/** Each primitive of a filter allocates a buffer of its region. */
-const MAX_FILTER_PRIMITIVES = 64;
+/**
+ * feTurbulence costs one noise pass per octave (numOctaves="1000000000" ran for minutes), and
+ * each octave adds half the amplitude of the one before: past 10 the change is below one step
+ * of 8-bit colour, so the sanitizer cuts numOctaves to this.
+ */
+export const TURBULENCE_OCTAVES = 10;
 
 const SIZE_ATTRIBUTES = [
   'width',
@@ -214,6 +219,8 @@ interface Walk {
   /** Elements on the path being followed: meeting one again is a reference cycle. */
   active: Set<XmlElement>;
   drawn: number;
+  maxFilterPasses: number;
+  filterPasses: number;
   imagePixels: number;
   imageSizes: Map<XmlElement, number>;
 }
@@ -275,6 +282,23 @@ function checkPrimitive(el: XmlElement, props: Map<string, string>, scale: numbe
   }
 }
 
+/**
+ * What applying a filter costs, in passes over its region: one per primitive, one per octave of
+ * feTurbulence (the slowest: a pass of noise for each).
+ */
+function filterPasses(filter: XmlElement): number {
+  let passes = 0;
+  for (const step of filter.children) {
+    if (step.kind !== 'element') continue;
+    if (step.local !== 'feTurbulence') passes++;
+    else {
+      const octaves = Number(step.attributes.find((a) => a.local === 'numOctaves')?.value ?? 1);
+      passes += Number.isFinite(octaves) ? Math.min(Math.max(Math.trunc(octaves), 1), TURBULENCE_OCTAVES) : 1;
+    }
+  }
+  return passes;
+}
+
 function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   const props = properties(el);
   if (depth > w.maxDepth) {
@@ -294,15 +318,14 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   const regionInBox = el.local in REGION_UNITS && props.get(REGION_UNITS[el.local]) !== 'userSpaceOnUse';
   // The root's own width and height are the image's size, checked by checkSvgBounds.
   for (const name of el === w.root ? SIZE_ATTRIBUTES.slice(2) : SIZE_ATTRIBUTES) {
+    // A region in box units is a fraction of the box (120% is 1.2), the box about the image's size.
+    const inBox = regionInBox && (name === 'width' || name === 'height');
     const v =
       name === 'stdDeviation'
         ? Math.max(0, ...numbers(props.get(name) ?? '0').map(Math.abs))
-        : length(props.get(name), w.extent);
+        : length(props.get(name), inBox ? 1 : w.extent);
     if (v === undefined) continue;
-    const size =
-      regionInBox && name !== 'stroke-width' && name !== 'font-size'
-        ? Math.abs(v) * w.extent
-        : Math.abs(v) * own;
+    const size = Math.abs(v) * (inBox ? w.extent : own);
     const most = SIZE_FACTOR * w.extent;
     if (size > most) {
       throw tooLarge(
@@ -313,14 +336,6 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   for (const name of POSITION_ATTRIBUTES) length(props.get(name), w.extent);
   if (el.local === 'image') checkImage(el, props, w);
   if (PRIMITIVES.has(el.local)) checkPrimitive(el, props, own, w);
-  if (el.local === 'filter') {
-    const primitives = el.children.filter((c) => c.kind === 'element').length;
-    if (primitives > MAX_FILTER_PRIMITIVES) {
-      throw tooLarge(
-        `The SVG's ${describe(el, props)} has ${primitives} steps; at most ${MAX_FILTER_PRIMITIVES}.`,
-      );
-    }
-  }
 
   const contentInBox =
     el.local in CONTENT_UNITS && props.get(CONTENT_UNITS[el.local]) === 'objectBoundingBox';
@@ -338,6 +353,16 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   for (const id of targets) {
     const target = w.ids.get(id);
     if (target) visit(target, own, depth + 1, w);
+  }
+  const filter = /url\(\s*['"]?#([^'")\s]+)/.exec(props.get('filter') ?? '')?.[1];
+  const applied = filter === undefined ? undefined : w.ids.get(filter);
+  if (applied?.local === 'filter') {
+    w.filterPasses += filterPasses(applied);
+    if (w.filterPasses > w.maxFilterPasses) {
+      throw tooLarge(
+        `The SVG applies filters of more than ${w.maxFilterPasses} steps in all (counting each use, and each feTurbulence octave).`,
+      );
+    }
   }
   w.active.delete(el);
 }
@@ -406,6 +431,8 @@ export function checkSvgBounds(root: XmlElement, limits: SvgLimits = {}): void {
     ids,
     active: new Set(),
     drawn: 0,
+    maxFilterPasses: limits.maxFilterPasses ?? DEFAULT_SVG_MAX_FILTER_PASSES,
+    filterPasses: 0,
     imagePixels: 0,
     imageSizes: new Map(),
   });

@@ -1,6 +1,6 @@
 import { OpenBadgesError } from '../errors.ts';
 import { findCredentialElements, readCredentialElement } from './svg.ts';
-import { checkSvgBounds } from './svg-bounds.ts';
+import { checkSvgBounds, TURBULENCE_OCTAVES } from './svg-bounds.ts';
 import {
   cdata,
   escapeAttribute,
@@ -159,16 +159,10 @@ function safeHref(el: XmlElement, value: string): boolean {
   return FRAGMENT_HREF.has(el.local) && /^#[^\s]+$/.test(v);
 }
 
-/**
- * feTurbulence costs one noise pass per octave, and each octave adds half the amplitude of the
- * one before: past 10 the change is below one step of 8-bit colour, so more are dropped
- * (invisibly) rather than refused. numOctaves="1000000000" ran for minutes.
- */
-const MAX_TURBULENCE_OCTAVES = 10;
-
+/** Octaves of feTurbulence past TURBULENCE_OCTAVES are dropped (invisibly) rather than refused. */
 function neutralized(el: XmlElement, name: string, value: string): string {
-  if (el.local === 'feTurbulence' && name === 'numOctaves' && Number(value) > MAX_TURBULENCE_OCTAVES) {
-    return String(MAX_TURBULENCE_OCTAVES);
+  if (el.local === 'feTurbulence' && name === 'numOctaves' && Number(value) > TURBULENCE_OCTAVES) {
+    return String(TURBULENCE_OCTAVES);
   }
   return value;
 }

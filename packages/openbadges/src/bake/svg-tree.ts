@@ -19,7 +19,8 @@ export const DEFAULT_SVG_MAX_DEPTH = 256;
 export const DEFAULT_SVG_MAX_ELEMENTS = 100_000;
 export const DEFAULT_SVG_MAX_DIMENSION = 4096;
 export const DEFAULT_SVG_MAX_ASPECT_RATIO = 32;
-export const DEFAULT_SVG_MAX_RENDERED_ELEMENTS = 100_000;
+export const DEFAULT_SVG_MAX_RENDERED_ELEMENTS = 10_000;
+export const DEFAULT_SVG_MAX_FILTER_PASSES = 16;
 export const DEFAULT_SVG_MAX_IMAGE_PIXELS = 2 * 4096 * 4096;
 
 export interface SvgLimits {
@@ -36,8 +37,13 @@ export interface SvgLimits {
   maxDimension?: number;
   /** Longest side over shortest side of the image (default 32). */
   maxAspectRatio?: number;
-  /** Most elements drawn once every `use` and `url(#…)` reference is followed (default 100 000). */
+  /** Most elements drawn once every `use` and `url(#…)` reference is followed (default 10 000). */
   maxRenderedElements?: number;
+  /**
+   * Most filter steps applied, over every element a filter is applied to, an feTurbulence
+   * counting once per octave (default 16): each step is a pass over the filter's region.
+   */
+  maxFilterPasses?: number;
   /** Most pixels of embedded raster images decoded, counted once per time each is drawn (default 2 × 4096²). */
   maxImagePixels?: number;
 }
