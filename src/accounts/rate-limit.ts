@@ -20,6 +20,8 @@ export const LIMITS = {
   loginFailuresPerAccount: { limit: 100, windowMs: 60 * MINUTE },
   /** Failed logins with one device cookie, after which it stops exempting (a stolen cookie). */
   loginFailuresPerDevice: { limit: 10, windowMs: 60 * MINUTE },
+  /** Addresses one account adds (each gets a confirmation email). */
+  addressesPerAccount: { limit: 5, windowMs: 15 * MINUTE },
   /** Emailed links and sign-ups asked for by one source. */
   mailPerSource: { limit: 20, windowMs: 15 * MINUTE },
   /**

@@ -611,7 +611,7 @@ export async function updateProfile(db: Db, userId: string, input: ProfileInput)
 /** Adds an address to the account (unverified) and sends its confirmation link. */
 export async function addEmail(ctx: AppContext, userId: string, email: string): Promise<void> {
   const address = parseEmail(email);
-  await enforce(ctx.db, { scope: 'add-email', value: userId, rule: LIMITS.mailPerAddress });
+  await enforce(ctx.db, { scope: 'add-email', value: userId, rule: LIMITS.addressesPerAccount });
   await ctx.db.transaction().execute(async (trx) => {
     const count = await trx
       .selectFrom('user_emails')
