@@ -4,9 +4,36 @@ import { testConfig } from '../config.ts';
 import { DIALECTS, createTestDatabase, useTestDatabase } from '../db/testing.ts';
 import { cleanup } from './maintenance.ts';
 import { periodicTasks } from './schedule.ts';
-import { enqueueJob, listFailedJobs, retryJob } from './queue.ts';
-import type { JobHandler } from './types.ts';
+import {
+  claimJob,
+  enqueueJob,
+  extendLease,
+  listFailedJobs,
+  markJobDone,
+  markJobFailed,
+  retryJob,
+} from './queue.ts';
+import { type JobHandler, PermanentJobError } from './types.ts';
 import { enqueuePeriodic, runJobsUntilIdle, startWorker } from './worker.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** A promise and the function that settles it: a handler that runs until the test lets it end. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { open, opened };
+}
 
 describe.each(DIALECTS)('job queue on %s', (dialect) => {
   const t = useTestDatabase(dialect);
@@ -86,6 +113,152 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     expect(await runJobsUntilIdle(ctx(), { handlers })).toBe(0);
     await sql`UPDATE jobs SET locked_until = now() - interval '1 second'`.execute(t.db);
     expect(await runJobsUntilIdle(ctx(), { handlers })).toBe(1);
+    await t.db.deleteFrom('jobs').execute();
+  });
+
+  it('lets only the worker holding the current lease renew it or record the outcome', async () => {
+    await enqueueJob(t.db, { kind: 'test.fenced', payload: {} });
+    const first = (await claimJob(t.db, 60_000))!;
+    // Its lease runs out (the worker stalled) and another worker takes the job over.
+    await sql`UPDATE jobs SET locked_until = now() - interval '1 second'`.execute(t.db);
+    const second = (await claimJob(t.db, 60_000))!;
+    expect(second.id).toBe(first.id);
+    expect(second.leaseId).not.toBe(first.leaseId);
+    expect(await extendLease(t.db, first, 60_000, new Date(Date.now() + 3_600_000))).toBe(false);
+    expect(await markJobDone(t.db, first)).toBe(false);
+    expect(await markJobFailed(t.db, first, 'late failure', 1_000)).toBe('lost');
+    const meanwhile = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect([meanwhile.done_at, meanwhile.failed_at, meanwhile.last_error]).toEqual([null, null, null]);
+    expect(await markJobDone(t.db, second)).toBe(true);
+    await t.db.deleteFrom('jobs').execute();
+  });
+
+  it('fails a job for good at once when its handler says the failure is permanent', async () => {
+    const handlers: Record<string, JobHandler> = {
+      'test.permanent': async () => {
+        throw new PermanentJobError('no such mailbox');
+      },
+    };
+    await enqueueJob(t.db, { kind: 'test.permanent', payload: {}, maxAttempts: 5 });
+    await runJobsUntilIdle(ctx(), { handlers });
+    const row = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(1);
+    expect(row.failed_at).not.toBeNull();
+    expect(row.last_error).toBe('no such mailbox');
+    await t.db.deleteFrom('jobs').execute();
+  });
+
+  it('abandons a job that hangs at its deadline, never renewing its lease past it, and frees the slot', async () => {
+    const hanging = gate();
+    const ran: string[] = [];
+    const handlers: Record<string, JobHandler> = {
+      'test.hang': async () => {
+        ran.push('hang');
+        await hanging.opened;
+      },
+      'test.next': async () => void ran.push('next'),
+    };
+    await enqueueJob(t.db, { kind: 'test.hang', payload: {} });
+    const worker = startWorker(ctx(), {
+      handlers,
+      concurrency: 1,
+      pollMs: 20,
+      leaseMs: 600,
+      deadlineMs: 1_500,
+      retryBaseMs: 3_600_000,
+      periodic: false,
+    });
+    try {
+      await waitFor('the hanging job', () => ran.includes('hang'));
+      await enqueueJob(t.db, { kind: 'test.next', payload: {} });
+      // While it hangs the lease is renewed (the worker is alive), but never past the deadline.
+      const leases: number[] = [];
+      while (!ran.includes('next')) {
+        const { rows } = await sql<{ past_deadline_ms: number | null }>`
+          SELECT (extract(epoch FROM locked_until - first_run_at) * 1000)::float8 AS past_deadline_ms
+          FROM jobs WHERE kind = 'test.hang'`.execute(t.db);
+        if (rows[0]?.past_deadline_ms != null) leases.push(rows[0].past_deadline_ms);
+        await sleep(50);
+      }
+      expect(Math.max(...leases)).toBeGreaterThan(600);
+      expect(Math.max(...leases)).toBeLessThanOrEqual(1_500 + 50);
+      const hung = await t.db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('kind', '=', 'test.hang')
+        .executeTakeFirstOrThrow();
+      expect(hung.last_error).toMatch(/Did not finish within 1.5 s/);
+      expect([hung.attempts, hung.failed_at, hung.done_at, hung.locked_until]).toEqual([1, null, null, null]);
+      expect(hung.run_at.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      hanging.open();
+      await worker.stop();
+    }
+    await t.db.deleteFrom('jobs').execute();
+  });
+
+  it('keeps mail in slots of its own: hung sends do not hold up other jobs', async () => {
+    const hanging = gate();
+    let sending = 0;
+    const others: number[] = [];
+    const handlers: Record<string, JobHandler> = {
+      'email.send': async () => {
+        sending++;
+        await hanging.opened;
+      },
+      'test.other': async () => void others.push(Date.now()),
+    };
+    for (let n = 0; n < 4; n++) await enqueueJob(t.db, { kind: 'email.send', payload: { n } });
+    const worker = startWorker(ctx(), {
+      handlers,
+      concurrency: 1,
+      mailConcurrency: 2,
+      pollMs: 20,
+      periodic: false,
+    });
+    try {
+      await waitFor('both mail slots busy', () => sending === 2);
+      const at = Date.now();
+      for (let n = 0; n < 3; n++) await enqueueJob(t.db, { kind: 'test.other', payload: { n } });
+      await waitFor('the other jobs', () => others.length === 3, 3_000);
+      expect(Math.max(...others) - at).toBeLessThan(1_000);
+      expect(sending).toBe(2);
+    } finally {
+      hanging.open();
+      await worker.stop();
+    }
+    await t.db.deleteFrom('jobs').execute();
+  });
+
+  it('keeps polling through database errors, logs them and resumes by itself', async () => {
+    const logged: string[] = [];
+    const log = { info() {}, warn() {}, error: (_: object, msg: string) => void logged.push(msg) };
+    let cutRuns = 0;
+    const handlers: Record<string, JobHandler> = {
+      // The database goes away while this job runs: its outcome cannot be recorded.
+      'test.cut': async () => {
+        if (++cutRuns === 1) await sql`ALTER TABLE jobs RENAME TO jobs_away`.execute(t.db);
+      },
+    };
+    await enqueueJob(t.db, { kind: 'test.cut', payload: {} });
+    const worker = startWorker(ctx(), { handlers, pollMs: 20, leaseMs: 500, periodic: false, log });
+    try {
+      await waitFor(
+        'failed looks at the queue',
+        () => logged.filter((m) => m.includes('take a job')).length >= 3,
+      );
+      expect(logged).toContain('could not record the outcome of a job');
+      await sql`ALTER TABLE jobs_away RENAME TO jobs`.execute(t.db);
+      // Back: the job whose outcome was lost runs again once its lease ends, and is done.
+      await waitFor('the job done', async () => {
+        const row = await t.db.selectFrom('jobs').select('done_at').executeTakeFirst();
+        return Boolean(row?.done_at);
+      });
+      expect(cutRuns).toBe(2);
+    } finally {
+      await worker.stop();
+      await sql`ALTER TABLE IF EXISTS jobs_away RENAME TO jobs`.execute(t.db);
+    }
     await t.db.deleteFrom('jobs').execute();
   });
 
