@@ -230,6 +230,16 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     await changePassword(t.db, u.id, { current: u.password, next: 'new password 42' }, keepId);
     expect(await loadSession(t.db, keep)).not.toBeNull();
     expect(await loadSession(t.db, other)).toBeNull();
+    // Guessing the current password is throttled like logging in.
+    for (let i = 0; i < 10; i++)
+      await codeOf(
+        changePassword(t.db, u.id, { current: `guess ${i} wrong`, next: 'new password 43' }, keepId),
+      );
+    expect(
+      await codeOf(
+        changePassword(t.db, u.id, { current: 'new password 42', next: 'new password 43' }, keepId),
+      ),
+    ).toBe('RATE_LIMITED');
   });
 
   describe('every credential change ends mailed links and other sessions', () => {

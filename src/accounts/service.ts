@@ -711,7 +711,14 @@ export async function changePassword(
     .select('password_hash')
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
-  if (row.password_hash && !(await verifyPassword(row.password_hash, input.current))) {
+  // Wrong current passwords count like failed logins: a borrowed session cannot guess at leisure.
+  const known = await countFailures(
+    db,
+    [{ scope: 'password-check', value: userId, rule: LIMITS.loginFailuresPerAccountSource }],
+    async () => !row.password_hash || verifyPassword(row.password_hash, input.current),
+    () => tooMany(LOGIN_LOCKED),
+  );
+  if (!known) {
     throw invalid('Please correct the errors below.', [
       { field: 'current', message: 'This is not your current password.' },
     ]);
