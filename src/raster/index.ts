@@ -7,10 +7,10 @@ export { RasterError, type RasterFailure, RasterPool, type RasterPoolOptions } f
 let shared: RasterPool | undefined;
 let holders = 0;
 
-/** Draws `svg` with its longer side `size` px, in a child process with a deadline and memory cap. */
-export function rasterize(svg: string, size: number): Promise<Buffer> {
+/** Draws `svg` with its longer side `size` px, in a child process with a deadline (default 5 s) and memory cap. */
+export function rasterize(svg: string, size: number, opts: { timeoutMs?: number } = {}): Promise<Buffer> {
   shared ??= new RasterPool();
-  return shared.render(svg, size);
+  return shared.render(svg, size, opts);
 }
 
 /** The shared pool's child process ids (tests kill one to prove a crash costs one job). */

@@ -40,6 +40,7 @@ const RSS_POLL_MS = 40;
 
 interface Pending {
   job: RasterJob;
+  timeoutMs: number;
   resolve(png: Buffer): void;
   reject(e: RasterError): void;
 }
@@ -75,13 +76,14 @@ export class RasterPool {
     this.maxQueue = opts.maxQueue ?? 64;
   }
 
-  /** Draws `svg` with its longer side `size` px; rejects with a RasterError. */
-  render(svg: string, size: number): Promise<Buffer> {
+  /** Draws `svg` with its longer side `size` px; rejects with a RasterError. `timeoutMs` overrides the pool's deadline. */
+  render(svg: string, size: number, opts: { timeoutMs?: number } = {}): Promise<Buffer> {
     if (this.queue.length >= this.maxQueue) {
       return Promise.reject(new RasterError('busy', 'Too many images are being drawn; try again shortly.'));
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, svg, size }, resolve, reject });
+      const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+      this.queue.push({ job: { id: this.nextId++, svg, size }, timeoutMs, resolve, reject });
       this.dispatch();
     });
   }
@@ -173,9 +175,9 @@ export class RasterPool {
       () =>
         this.end(
           slot,
-          new RasterError('timeout', `Drawing the image took longer than ${this.timeoutMs / 1000} s.`),
+          new RasterError('timeout', `Drawing the image took longer than ${pending.timeoutMs / 1000} s.`),
         ),
-      this.timeoutMs,
+      pending.timeoutMs,
     );
     const pid = slot.proc.pid;
     if (pid === undefined) return;

@@ -1,11 +1,16 @@
 import { rasterSize, sanitizeSvg } from '@laurel/openbadges/bake';
 import { LaurelError } from '../errors.ts';
 import { RasterError } from '../raster/index.ts';
-import { renderPng } from './render.ts';
+import { RENDER_SIZE, renderPng } from './render.ts';
 
 export const MAX_TEMPLATE_IMAGE_BYTES = 2 * 1024 * 1024;
 export const MAX_LOGO_BYTES = 1024 * 1024;
 export const MAX_PNG_DIMENSION = 4096;
+/**
+ * An upload that passes the checks but is still slow to draw is refused after this long, so
+ * that an upload answers within 2 s (an ordinary badge draws in well under 100 ms).
+ */
+export const UPLOAD_DRAW_TIMEOUT_MS = 1_500;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The type of an upload from its bytes (never the filename or the declared type). */
@@ -58,8 +63,14 @@ function drawFailure(e: unknown, unreadable: string): string {
  */
 export async function prepareUpload(
   data: Buffer,
-  opts: { maxBytes: number; field: string },
+  opts: {
+    maxBytes: number;
+    field: string;
+    /** Longer side of the PNG drawn from an SVG (default 600); a PNG is kept at up to 1024 px. */
+    drawSize?: number;
+  },
 ): Promise<PreparedImage> {
+  const draw = (svg: string, size: number) => renderPng(svg, size, { timeoutMs: UPLOAD_DRAW_TIMEOUT_MS });
   if (data.length > opts.maxBytes) {
     throw new LaurelError(
       'TOO_LARGE',
@@ -81,10 +92,10 @@ export async function prepareUpload(
     if (dims.width > MAX_PNG_DIMENSION || dims.height > MAX_PNG_DIMENSION) {
       throw bad(`The PNG is ${dims.width}×${dims.height} px; at most ${MAX_PNG_DIMENSION} px on each side.`);
     }
-    const size = Math.min(Math.max(dims.width, dims.height), 1024);
+    const size = Math.min(Math.max(dims.width, dims.height), opts.drawSize ?? 1024);
     const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${dims.width}" height="${dims.height}"><image width="${dims.width}" height="${dims.height}" href="data:image/png;base64,${data.toString('base64')}"/></svg>`;
     try {
-      return { png: await renderPng(wrapper, size), svg: null };
+      return { png: await draw(wrapper, size), svg: null };
     } catch (e) {
       throw bad(drawFailure(e, 'The PNG file could not be read.'));
     }
@@ -97,7 +108,7 @@ export async function prepareUpload(
       throw bad(`The SVG file was refused: ${(e as Error).message}`);
     }
     try {
-      return { png: await renderPng(svg), svg };
+      return { png: await draw(svg, opts.drawSize ?? RENDER_SIZE), svg };
     } catch (e) {
       throw bad(drawFailure(e, 'The SVG file could not be drawn.'));
     }

@@ -6,6 +6,10 @@ export const RENDER_SIZE = 600;
  * SVG → PNG with its longer side `size` px, drawn with the shipped font only (so output is the
  * same on every machine) in the raster pool's child processes, never on the server's thread.
  */
-export function renderPng(svg: string, size = RENDER_SIZE): Promise<Buffer> {
-  return rasterize(svg, size);
+export function renderPng(
+  svg: string,
+  size = RENDER_SIZE,
+  opts: { timeoutMs?: number } = {},
+): Promise<Buffer> {
+  return rasterize(svg, size, opts);
 }
