@@ -24,8 +24,8 @@ const verified = new WeakSet<FastifyRequest>();
  * authenticates carry no ambient credential (their cookies are ignored) and are exempt; any
  * other Authorization header exempts nothing.
  *
- * The token comes in the `x-csrf-token` header, the `_csrf` query parameter (upload forms,
- * whose body is only read after the check) or the `_csrf` form field.
+ * The token comes in the `x-csrf-token` header, the `_csrf` form field (in a multipart body,
+ * its first field: src/http/multipart.ts) or the `_csrf` query parameter.
  */
 export function registerCsrf(app: FastifyInstance, secret: Buffer, secureCookies: boolean) {
   const sign = (value: string) => createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');

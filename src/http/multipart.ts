@@ -41,35 +41,50 @@ const MULTIPART = /^multipart\/form-data(\s*;|\s*$)/i;
 const tokenFirst = new WeakSet<FastifyRequest>();
 
 /**
- * Multipart uploads in two steps. Before the body (onRequest): the route must take uploads,
- * the caller must have the access it declares and, where CSRF applies, a token in the header
- * or the query must be valid — so a stranger's 40 MB costs nothing. Then (preValidation) the
- * body is streamed with the route's limits, into the same plain shape a urlencoded form has.
+ * Multipart uploads in two steps. Before the body (onRequest): the caller must have the access
+ * the route declares and, where CSRF applies, a token in the header or the query must be valid
+ * — so a stranger's 40 MB costs nothing. Then (preValidation) the body streams in with the
+ * route's limits, into the same plain shape a urlencoded form has; a request that sent no token
+ * beside the body must send it as the first field (UploadForm renders it first), which is
+ * checked before any later part, above all a file, is read.
  * Registered after the session and CSRF cookie hooks, which it reads.
  */
 export function registerUploads(app: FastifyInstance) {
   app.addHook('onRequest', async (request, reply) => {
-    if (!MULTIPART.test(request.headers['content-type'] ?? '')) return;
-    // Whatever goes wrong from here, the rest of the body is not worth reading.
-    reply.header('connection', 'close');
-    const rules = rulesOf(request);
-    if (rules.access === 'user' && !request.user) {
-      throw new LaurelError('UNAUTHENTICATED', 'Please log in to continue.');
+    if (MULTIPART.test(request.headers['content-type'] ?? '')) {
+      await hangUpOnError(reply, async () => admit(request));
     }
-    if (!csrfRequired(request)) return;
-    const given = tokenBesideBody(request);
-    if (given === undefined && csrfTokenPossible(request)) tokenFirst.add(request);
-    else checkCsrf(request, given);
   });
-
   app.addHook('preValidation', async (request, reply) => {
-    if (request.isMultipart()) request.body = await readUpload(request, reply, rulesOf(request));
+    if (request.isMultipart()) {
+      request.body = await hangUpOnError(reply, () => readUpload(request, rulesOf(request)));
+    }
   });
+}
+
+/** A refused upload is answered at once and its connection closed: the rest is not worth reading. */
+async function hangUpOnError<T>(reply: FastifyReply, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    reply.header('connection', 'close');
+    throw e;
+  }
+}
+
+function admit(request: FastifyRequest) {
+  if (rulesOf(request).access === 'user' && !request.user) {
+    throw new LaurelError('UNAUTHENTICATED', 'Please log in to continue.');
+  }
+  if (!csrfRequired(request)) return;
+  const given = tokenBesideBody(request);
+  if (given === undefined && csrfTokenPossible(request)) tokenFirst.add(request);
+  else checkCsrf(request, given);
 }
 
 const rulesOf = (request: FastifyRequest) => request.routeOptions.config?.upload ?? TEXT_ONLY;
 
-async function readUpload(request: FastifyRequest, reply: FastifyReply, rules: UploadRules) {
+async function readUpload(request: FastifyRequest, rules: UploadRules): Promise<Record<string, unknown>> {
   const textBytes = rules.textBytes ?? DEFAULT_TEXT_BYTES;
   const body: Record<string, unknown[]> = {};
   let textSeen = 0;
@@ -109,7 +124,6 @@ async function readUpload(request: FastifyRequest, reply: FastifyReply, rules: U
   } catch (e) {
     throw uploadError(e, rules);
   }
-  reply.removeHeader('connection');
   const out: Record<string, unknown> = {};
   for (const [key, values] of Object.entries(body)) {
     if (values.length) out[key] = values.length === 1 ? values[0] : values;

@@ -19,7 +19,7 @@ import { handleError } from './problem.ts';
 
 const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
 
-/** `/reset/<token>?next=…` → `/reset/:token?next=…`; an upload form's `?_csrf=<token>` → `?_csrf=:token` */
+/** `/reset/<token>?next=…` → `/reset/:token?next=…`; a CSRF token in the query → `_csrf=:token` */
 export function redactTokens(url: string): string {
   return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
 }

@@ -156,27 +156,39 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
     expect(noToken.closed).toBe(true);
   });
 
-  it('takes the token from the form action, and the upload forms carry it there', async () => {
+  it('renders the token as the upload form’s first field, and takes it from there or the query', async () => {
     const page = await app.inject({
       url: templates(),
       cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
     });
     expect(page.statusCode).toBe(200);
-    const action = /<form[^>]*enctype="multipart\/form-data"[^>]*>/.exec(page.body)?.[0] ?? '';
-    expect(action).toContain(`action="${templates()}?_csrf=${csrf.token}"`);
+    const form = /<form[^>]*enctype="multipart\/form-data"[^>]*>\s*(<[^>]*>)/.exec(page.body);
+    expect(form?.[1]).toBe(`<input type="hidden" name="_csrf" value="${csrf.token}">`);
 
-    const res = await app.inject({
-      method: 'POST',
-      url: `${templates()}?_csrf=${csrf.token}`,
-      cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
-      headers: { 'content-type': MULTIPART },
-      payload: multipart([
-        ...fields(required),
-        { name: 'image', filename: 'badge.svg', type: 'image/svg+xml', value: SVG },
-      ]),
-    });
-    expect(res.statusCode).toBe(303);
-    expect((await listTemplates(t.db, org.id)).map((x) => x.name)).toContain('Uploaded');
+    const upload = (url: string, parts: Part[]) =>
+      app.inject({
+        method: 'POST',
+        url,
+        cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
+        headers: { 'content-type': MULTIPART },
+        payload: multipart(parts),
+      });
+    const image = { name: 'image', filename: 'badge.svg', type: 'image/svg+xml', value: SVG };
+    const first = await upload(templates(), [
+      { name: '_csrf', value: csrf.token },
+      ...fields({ ...required, name: 'Token first' }),
+      image,
+    ]);
+    expect(first.statusCode).toBe(303);
+    const query = await upload(`${templates()}?_csrf=${csrf.token}`, [
+      ...fields({ ...required, name: 'Token in query' }),
+      image,
+    ]);
+    expect(query.statusCode).toBe(303);
+    expect((await listTemplates(t.db, org.id)).map((x) => x.name).sort()).toEqual([
+      'Token first',
+      'Token in query',
+    ]);
   });
 
   const post = (url: string, payload: Buffer, accept = 'application/json') =>

@@ -6,17 +6,16 @@ export function CsrfField(props: { token: string }): SafeHtml {
 }
 
 /**
- * A form that uploads files. The server checks the CSRF token of a multipart body before it
- * reads the body (src/http/multipart.ts), so the token rides in the action's query string;
- * the hidden field, first in the body, serves scripts that serialize the form.
+ * A form that uploads files. The server checks a multipart body's CSRF token before it reads
+ * any file (src/http/multipart.ts), so the token must be the body's first field; browsers send
+ * fields in document order, so it is rendered first here, before any child.
  */
 export function UploadForm(
   props: { action: string; csrfToken: string; children?: Child } & Record<string, unknown>,
 ): SafeHtml {
-  const { action, csrfToken, children, ...attrs } = props;
-  const url = `${action}${action.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`;
+  const { csrfToken, children, ...attrs } = props;
   return (
-    <form method="post" enctype="multipart/form-data" action={url} {...attrs}>
+    <form method="post" enctype="multipart/form-data" {...attrs}>
       <CsrfField token={csrfToken} />
       {children}
     </form>
