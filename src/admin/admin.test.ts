@@ -7,10 +7,11 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
-import { sendEmail } from '../mail/deliver.ts';
+import { closeMailTransports, sendEmail } from '../mail/deliver.ts';
 import { paragraphs, renderEmail } from '../mail/layout.tsx';
-import { listMail } from '../mail/mailbox.ts';
-import { enqueueEmail } from '../mail/outbox.ts';
+import { listMail, mailCounts } from '../mail/mailbox.ts';
+import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
+import { startSmtp } from '../mail/testing.ts';
 
 const config = testConfig();
 
@@ -74,6 +75,73 @@ describe('platform admin pages and home', () => {
     expect(row.failed_at).toBeNull();
     expect(row.attempts).toBe(0);
     await sql`DELETE FROM jobs`.execute(t.db);
+  });
+
+  it('counts waiting and failed mail, shows why each failed, and retries all failed mail', async () => {
+    const smtp = await startSmtp();
+    smtp.refuse = (address) =>
+      address.startsWith('gone') ? { code: 550, message: 'No such user <here>' } : undefined;
+    const smtpConfig = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
+    const deliver = () =>
+      runJobsUntilIdle({ db: t.db, config: smtpConfig }, { handlers: { 'email.send': sendEmail } });
+    try {
+      await enqueueEmails(
+        t.db,
+        ['gone0@example.org', 'gone1@example.org', 'fine@example.org'].map((to) => ({
+          to,
+          subject: `Badge for ${to}`,
+          html: '<p>x</p>',
+          text: 'x',
+        })),
+      );
+      await deliver();
+      expect(await mailCounts(t.db)).toMatchObject({ pending: 0, failed: 2 });
+      const page = await get('/admin', admin);
+      expect(page.body).toMatch(
+        /<div class="stat">2<\/div>\s*<div class="muted"><a href="#h-failed-mail">Emails failed/,
+      );
+      expect(page.body).toContain('gone0@example.org');
+      expect(page.body).toContain(
+        '550: Can&#39;t send mail - all recipients were rejected: 550 No such user &lt;here&gt;',
+      );
+      expect(page.body).toContain('action="/admin/mail/retry-failed"');
+      expect(page.body).toMatch(
+        /action="\/admin\/mail\/retry-failed"[^>]*>\s*<input type="hidden" name="_csrf"/,
+      );
+
+      const post = (s: typeof admin, body: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/admin/mail/retry-failed',
+          cookies: s.cookies,
+          headers: FORM,
+          payload: body,
+        });
+      expect((await post(member, formBody(member, {}))).statusCode).toBe(403);
+      expect((await post(admin, '_csrf=forged')).statusCode).toBe(403);
+      expect(await mailCounts(t.db)).toMatchObject({ pending: 0, failed: 2 });
+      const retried = await post(admin, formBody(admin, {}));
+      expect(retried.statusCode).toBe(303);
+      expect(retried.headers.location).toBe('/admin?notice=mail-retried');
+      expect(await mailCounts(t.db)).toMatchObject({ pending: 2, failed: 0 });
+      expect((await get('/admin?notice=mail-retried', admin)).body).toContain(
+        'The failed emails will be tried again',
+      );
+
+      // The recipient's server takes them now: both go out, once each.
+      smtp.refuse = undefined;
+      await deliver();
+      expect(await mailCounts(t.db)).toMatchObject({ pending: 0, failed: 0 });
+      expect(smtp.received.map((m) => m.subject).sort()).toEqual([
+        'Badge for fine@example.org',
+        'Badge for gone0@example.org',
+        'Badge for gone1@example.org',
+      ]);
+      expect((await get('/admin', admin)).body).not.toContain('action="/admin/mail/retry-failed"');
+    } finally {
+      closeMailTransports();
+      await smtp.close();
+    }
   });
 
   it('shows a mailbox message with headers, a sandboxed body, inline images and its links', async () => {

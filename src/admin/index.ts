@@ -5,12 +5,18 @@ import { notFound } from '../errors.ts';
 import { pageContext, requirePlatformAdmin } from '../http/auth.ts';
 import type { Feature } from '../http/context.ts';
 import { jobCounts, listFailedJobs, retryJob } from '../jobs/queue.ts';
+import { listFailedMail, retryFailedMail } from '../mail/failures.ts';
 import { getMail, htmlWithInlineImages, linksIn, listMail, mailCounts } from '../mail/mailbox.ts';
 import { AdminPage, MailPage, MailboxPage } from './pages.tsx';
 
 const pages = { tags: ['pages'], hide: true };
 
-/** The platform administrator's pages: overview, failed jobs, the development mailbox. */
+const notices = new Map([
+  ['retried', 'The job will run again shortly.'],
+  ['mail-retried', 'The failed emails will be tried again shortly, each for another three days.'],
+]);
+
+/** The platform administrator's pages: overview, failed jobs and mail, the development mailbox. */
 export const adminFeature: Feature = (app, ctx) => {
   const { db } = ctx;
 
@@ -32,9 +38,10 @@ export const adminFeature: Feature = (app, ctx) => {
         jobs: await jobCounts(db),
         mail: await mailCounts(db),
         failed: await listFailedJobs(db),
+        failedMail: await listFailedMail(db),
         smtp: Boolean(ctx.config.smtpUrl),
       };
-      const notice = request.query.notice === 'retried' ? 'The job will run again shortly.' : undefined;
+      const notice = notices.get(request.query.notice ?? '');
       return reply.html(AdminPage({ ctx: pageContext(request), o, notice }));
     },
   );
@@ -48,6 +55,12 @@ export const adminFeature: Feature = (app, ctx) => {
       return reply.redirect('/admin?notice=retried', 303);
     },
   );
+
+  app.post('/admin/mail/retry-failed', { schema: pages }, async (request, reply) => {
+    requirePlatformAdmin(request);
+    await retryFailedMail(db);
+    return reply.redirect('/admin?notice=mail-retried', 303);
+  });
 
   app.get<{ Querystring: { page?: number; to?: string } }>(
     '/admin/mail',

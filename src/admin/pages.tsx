@@ -1,5 +1,6 @@
 import type { FailedJob, JobCounts } from '../jobs/queue.ts';
-import type { MailMessage, MailSummary } from '../mail/mailbox.ts';
+import type { FailedMail } from '../mail/failures.ts';
+import type { MailCounts, MailMessage, MailSummary } from '../mail/mailbox.ts';
 import { Alert, CsrfField, EmptyState, Field, PageHeader, Pager, Pill, StatCard } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 
@@ -15,8 +16,10 @@ export interface Overview {
   users: number;
   orgs: number;
   jobs: JobCounts;
-  mail: { pending: number; sent: number };
+  mail: MailCounts;
   failed: FailedJob[];
+  /** The most recently failed emails (o.mail.failed counts them all). */
+  failedMail: FailedMail[];
   smtp: boolean;
 }
 
@@ -32,6 +35,7 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
         <StatCard label="Jobs waiting" value={o.jobs.pending} />
         <StatCard label="Jobs failed" value={o.jobs.failed} />
         <StatCard label="Emails waiting" value={o.mail.pending} href="/admin/mail" />
+        <StatCard label="Emails failed" value={o.mail.failed} href="#h-failed-mail" />
         <StatCard label="Emails sent" value={o.mail.sent} href="/admin/mail" />
       </div>
       <section class="card" aria-labelledby="h-mail">
@@ -42,7 +46,12 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
             : 'No SMTP_URL is set: emails are kept here, in the development mailbox, and not sent.'}{' '}
           <a href="/admin/mail">Open the mailbox</a>
         </p>
+        <p class="muted">
+          An email the recipient's server refuses (a 5xx reply, such as an unknown mailbox) fails at once; one
+          that cannot be delivered for other reasons is tried again, less and less often, for three days.
+        </p>
       </section>
+      <FailedMailSection ctx={p.ctx} count={o.mail.failed} items={o.failedMail} />
       <section class="card" aria-labelledby="h-failed">
         <h2 id="h-failed">Failed jobs</h2>
         {o.failed.length === 0 ? (
@@ -89,8 +98,57 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
   );
 }
 
+/** Mail that failed for good, with the reasons, and the button that tries it all again. */
+function FailedMailSection(p: { ctx: PageContext; count: number; items: FailedMail[] }) {
+  return (
+    <section class="card" aria-labelledby="h-failed-mail">
+      <h2 id="h-failed-mail">Failed emails</h2>
+      {p.count === 0 ? (
+        <EmptyState title="No failed emails.">
+          <p class="muted">Emails that cannot be delivered appear here with the reason.</p>
+        </EmptyState>
+      ) : (
+        <>
+          <form method="post" action="/admin/mail/retry-failed" class="inline">
+            <CsrfField token={p.ctx.csrfToken} />
+            <button type="submit">Retry all {p.count} failed emails</button>
+          </form>
+          {p.count > p.items.length ? <p class="muted">The {p.items.length} most recent of them:</p> : null}
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">To</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Failed</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.items.map((m) => (
+                  <tr>
+                    <td>{m.to}</td>
+                    <td>
+                      <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>
+                    </td>
+                    <td>{when(m.failedAt)}</td>
+                    <td>{m.attempts}</td>
+                    <td class="small">{m.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
 function MailState(p: { m: MailSummary }) {
   if (p.m.sentAt) return p.m.devMailbox ? <Pill kind="neutral">Kept here</Pill> : <Pill kind="ok">Sent</Pill>;
+  if (p.m.failedAt) return <Pill kind="bad">Failed</Pill>;
   return p.m.lastError ? <Pill kind="bad">Retrying</Pill> : <Pill kind="warn">Waiting</Pill>;
 }
 

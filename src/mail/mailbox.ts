@@ -8,6 +8,8 @@ export interface MailSummary {
   subject: string;
   createdAt: Date;
   sentAt: Date | null;
+  /** Failed for good (lastError says why); null while it is still being tried. */
+  failedAt: Date | null;
   devMailbox: boolean;
   attempts: number;
   lastError: string | null;
@@ -40,6 +42,7 @@ export async function listMail(
       'subject',
       'created_at',
       'sent_at',
+      'failed_at',
       'dev_mailbox',
       'attempts',
       'last_error',
@@ -59,6 +62,7 @@ export async function listMail(
       subject: r.subject,
       createdAt: r.created_at,
       sentAt: r.sent_at,
+      failedAt: r.failed_at,
       devMailbox: r.dev_mailbox,
       attempts: r.attempts,
       lastError: r.last_error,
@@ -77,6 +81,7 @@ export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
     subject: r.subject,
     createdAt: r.created_at,
     sentAt: r.sent_at,
+    failedAt: r.failed_at,
     devMailbox: r.dev_mailbox,
     attempts: r.attempts,
     lastError: r.last_error,
