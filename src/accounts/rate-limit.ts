@@ -26,7 +26,7 @@ export const LIMITS = {
   mailPerSource: { limit: 20, windowMs: 15 * MINUTE },
   /**
    * Emails to one address. The window is shorter than the shortest link life (a login link,
-   * 15 minutes): when the budget is spent, a link sent in this window still works.
+   * 15 minutes), so a link mailed before the budget ran out still works (see mailAllowed).
    */
   mailPerAddress: { limit: 3, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
@@ -45,7 +45,7 @@ interface Taken {
 
 // Keys carry no address in clear: a hash is enough to count.
 const keyOf = (b: Bucket) => `${b.scope}:${createHash('sha256').update(b.value).digest('hex').slice(0, 32)}`;
-const windowOf = (rule: Limit) => new Date(Math.floor(Date.now() / rule.windowMs) * rule.windowMs);
+const windowOf = (rule: Limit, now: number) => Math.floor(now / rule.windowMs) * rule.windowMs;
 
 /**
  * The source a request is counted under: its IPv4 address, or the /64 of an IPv6 one (one
@@ -66,18 +66,36 @@ export function sourceOf(ip: string): string {
 }
 
 /**
- * Counts one in the bucket's current window (a fixed window, in the database so every process
- * behind a load balancer sees the same numbers); says whether it is within the limit.
+ * What the previous window still counts: its hits, weighted by the share of it that lies
+ * within one window length of now. Added to the current window's hits this makes a sliding
+ * window, so a guesser gains nothing by waiting for a window to turn over.
+ */
+async function carriedOver(db: Db, key: string, rule: Limit, now: number): Promise<number> {
+  const start = windowOf(rule, now);
+  const previous = await db
+    .selectFrom('rate_limits')
+    .select('hits')
+    .where('key', '=', key)
+    .where('window_start', '=', new Date(start - rule.windowMs))
+    .executeTakeFirst();
+  return (previous?.hits ?? 0) * (1 - (now - start) / rule.windowMs);
+}
+
+/**
+ * Counts one in the bucket (in the database, so every process behind a load balancer sees the
+ * same numbers); says whether the count over the last window length is within the limit.
  */
 async function take(db: Db, b: Bucket): Promise<{ allowed: boolean; taken: Taken }> {
-  const taken = { key: keyOf(b), windowStart: windowOf(b.rule) };
+  const now = Date.now();
+  const taken = { key: keyOf(b), windowStart: new Date(windowOf(b.rule, now)) };
   const row = await db
     .insertInto('rate_limits')
     .values({ key: taken.key, window_start: taken.windowStart, hits: 1 })
     .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
     .returning('hits')
     .executeTakeFirstOrThrow();
-  return { allowed: row.hits <= b.rule.limit, taken };
+  const count = row.hits + (await carriedOver(db, taken.key, b.rule, now));
+  return { allowed: count <= b.rule.limit, taken };
 }
 
 async function giveBack(db: Db, taken: Taken[]): Promise<void> {
@@ -91,15 +109,17 @@ async function giveBack(db: Db, taken: Taken[]): Promise<void> {
   }
 }
 
-/** Whether the bucket's current window is already full (nothing is counted). */
+/** Whether the bucket is already at its limit (nothing is counted). */
 export async function spent(db: Db, b: Bucket): Promise<boolean> {
+  const now = Date.now();
+  const key = keyOf(b);
   const row = await db
     .selectFrom('rate_limits')
     .select('hits')
-    .where('key', '=', keyOf(b))
-    .where('window_start', '=', windowOf(b.rule))
+    .where('key', '=', key)
+    .where('window_start', '=', new Date(windowOf(b.rule, now)))
     .executeTakeFirst();
-  return (row?.hits ?? 0) >= b.rule.limit;
+  return (row?.hits ?? 0) + (await carriedOver(db, key, b.rule, now)) >= b.rule.limit;
 }
 
 export const tooMany = (
@@ -150,9 +170,13 @@ export const limitSource = (db: Db, scope: string, ip: string) =>
 /**
  * Counts one email to `address` under `purpose`; false once the address has had its share.
  * The caller then sends nothing and answers exactly as if it had sent, so the page reveals
- * neither the limit nor whether the address has an account.
+ * neither the limit nor whether the address has an account. Only sent mail counts: a flood
+ * of refused requests cannot keep the budget spent, so whenever it is, a link went out less
+ * than 1⅓ windows ago (13 minutes, within a login link's 15), and one more goes out as soon
+ * as the window slides.
  */
 export async function mailAllowed(db: Db, purpose: string, address: string): Promise<boolean> {
-  return (await take(db, { scope: `${purpose}-address`, value: address, rule: LIMITS.mailPerAddress }))
-    .allowed;
+  const r = await take(db, { scope: `${purpose}-address`, value: address, rule: LIMITS.mailPerAddress });
+  if (!r.allowed) await giveBack(db, [r.taken]);
+  return r.allowed;
 }
