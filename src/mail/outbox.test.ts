@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
@@ -11,40 +7,9 @@ import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { closeMailTransports, sendEmail } from './deliver.ts';
 import { emailText, paragraphs, renderEmail } from './layout.tsx';
 import { enqueueEmail, enqueueEmails } from './outbox.ts';
+import { freePort, startSmtp } from './testing.ts';
 
 const handlers = { 'email.send': sendEmail };
-
-/** A real SMTP server on 127.0.0.1 that keeps what it receives. */
-async function startSmtp(port = 0) {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          received.push(m);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  server.listen(port, '127.0.0.1');
-  await once(server.server, 'listening');
-  const address = server.server.address() as AddressInfo;
-  return { received, port: address.port, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** A port with nothing listening on it. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const message = (to: string, n = 1) => ({
   to,

@@ -70,6 +70,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
       attempts += await runJobsUntilIdle(ctx, { handlers });
       simulated += await advanceToNextDue(t.db);
     }
+    const outage = simulated;
     const during = await sql<{ failed: number; open: number }>`
       SELECT count(*) FILTER (WHERE failed_at IS NOT NULL)::int AS failed,
              count(*) FILTER (WHERE failed_at IS NULL AND done_at IS NULL)::int AS open
@@ -85,7 +86,8 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     }
     const figures = tally(smtp, await messageIdsOf(ids));
     console.log(
-      `[${dialect}] SMTP down for 10 minutes (simulated ${Math.round(simulated / 1000)} s): ` +
+      `[${dialect}] SMTP down for 10 minutes (simulated clock: down ${Math.round(outage / 1000)} s, ` +
+        `all delivered ${Math.round((simulated - outage) / 1000)} s after it came back): ` +
         `${figures.queued} queued, ${attempts} attempts, ${figures.delivered} delivered once, ` +
         `${figures.lost} lost, ${figures.duplicated} duplicated`,
     );
@@ -173,6 +175,28 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     await runJobsUntilIdle({ db: t.db, config }, { handlers });
     expect(smtp.received.map((m) => m.subject)).toEqual(['busy 0']);
     expect((await state(busy!)).email.sent_at).not.toBeNull();
+  });
+
+  it('sends once when the job runs again while the first send still waits for the server', async () => {
+    const smtp = await startSmtp();
+    servers.push(smtp);
+    const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
+    const [id] = (await enqueueEmails(t.db, messages('slow', 1))) as string[];
+    const run = (jobId: string) => sendEmail({ emailId: id }, { db: t.db, config, jobId });
+    smtp.hang = true;
+    // The first worker's send waits for an answer to DATA, and its lease runs out meanwhile:
+    // a second worker runs the job and must not send the message a second time.
+    const first = run('first');
+    await waitFor('the first send at the server', () => smtp.hung === 1);
+    await expect(run('second')).rejects.toThrow(/Another worker is sending this email/);
+    smtp.release();
+    await first;
+    await run('third');
+    const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
+    expect(smtp.received).toHaveLength(1);
+    expect(row.sent_at).not.toBeNull();
+    expect(row.smtp_response).toMatch(/^250 /);
+    expect(row.message_id).toBe(smtp.received[0]!.messageId);
   });
 
   it('a hung SMTP server: other jobs keep running, the send times out in seconds and each email arrives once', async () => {

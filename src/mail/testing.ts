@@ -9,10 +9,12 @@ export interface TestSmtp {
   port: number;
   /** Messages the server accepted (answered 250 after DATA), in order. */
   received: ParsedMail[];
-  /** DATA transactions the server is holding without an answer. */
+  /** DATA transactions the server has held without an answer. */
   hung: number;
-  /** While true, the server reads each message and never answers it. */
+  /** While true, the server reads each message and does not answer it (until release). */
   hang: boolean;
+  /** Answers the held transactions whose clients still wait: the server accepts them late. */
+  release(): void;
   /** An SMTP reply for a recipient the server refuses (e.g. 550), or undefined to accept. */
   refuse?: (address: string) => { code: number; message: string } | undefined;
   /** How many times each Message-ID was accepted. */
@@ -21,11 +23,16 @@ export interface TestSmtp {
 }
 
 export async function startSmtp(port = 0): Promise<TestSmtp> {
+  const held: (() => void)[] = [];
+  const gone = new Set<string>();
   const state: TestSmtp = {
     port: 0,
     received: [],
     hung: 0,
     hang: false,
+    release() {
+      for (const answer of held.splice(0)) answer();
+    },
     countsByMessageId() {
       const counts = new Map<string, number>();
       for (const m of state.received) counts.set(m.messageId ?? '', (counts.get(m.messageId ?? '') ?? 0) + 1);
@@ -39,23 +46,26 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     logger: false,
     // Held connections must not keep a test waiting when it closes the server.
     closeTimeout: 200,
+    onClose(session) {
+      gone.add(session.id);
+    },
     onRcptTo(address, _session, callback) {
       const refusal = state.refuse?.(address.address);
       if (!refusal) return callback();
       callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
     },
-    onData(stream, _session, callback) {
-      if (state.hang) {
-        // Read the message, then never answer: the client waits for a reply to DATA.
-        state.hung++;
-        stream.resume();
-        stream.on('end', () => {});
-        return;
-      }
+    onData(stream, session, callback) {
+      const hang = state.hang;
+      if (hang) state.hung++;
       simpleParser(stream)
         .then((m) => {
-          state.received.push(m);
-          callback();
+          const accept = () => {
+            state.received.push(m);
+            callback();
+          };
+          // Held: the client waits for a reply to DATA. A client that gave up has gone.
+          if (hang) held.push(() => !gone.has(session.id) && accept());
+          else accept();
         })
         .catch(callback);
     },
