@@ -30,8 +30,13 @@ export function credentialKind(text: string): CredentialKind {
       throw new CliError('The credential file holds a token whose payload is not JSON.');
     }
   }
-  if (/^https?:\/\/\S+$/.test(text)) return 'ob2-url';
-  throw new CliError('The credential file holds neither JSON, a JWT nor a hosted assertion URL.');
+  if (/^https?:\/\/\S+$/.test(text)) {
+    // OB 2.0 baking carries the hosted assertion itself; a URL alone would be read as a signature.
+    throw new CliError(
+      'An OB 2.0 badge is baked with its assertion, not its URL: save the hosted assertion JSON (for example with curl) and bake that file.',
+    );
+  }
+  throw new CliError('The credential file holds neither JSON nor a JWT.');
 }
 
 // A library error here means the image or credential file cannot be used: unreadable input, exit 2.

@@ -22,9 +22,15 @@ export type Ob2Answer =
  * badge is private the assertion is missing (404), like an award that never existed. A
  * revoked award answers 200 with `revoked: true` and its reason (OB 2.0: a revoked hosted
  * assertion keeps its URL so verifiers can say why); one the recipient declined answers 410,
- * since its recipient data no longer exists.
+ * since its recipient data no longer exists. `accessChecked` is for callers that already applied
+ * the badge's visibility rule for their viewer (the earner's own download of a private badge).
  */
-export async function ob2AssertionFor(db: Db, config: Config, awardId: string): Promise<Ob2Answer> {
+export async function ob2AssertionFor(
+  db: Db,
+  config: Config,
+  awardId: string,
+  opts: { accessChecked?: boolean } = {},
+): Promise<Ob2Answer> {
   if (!/^[0-9a-f-]{36}$/i.test(awardId)) return { kind: 'missing' };
   const row = await db
     .selectFrom('awards')
@@ -46,7 +52,8 @@ export async function ob2AssertionFor(db: Db, config: Config, awardId: string): 
     .executeTakeFirst();
   if (!row) return { kind: 'missing' };
   if (row.state === 'rejected' || !row.recipient_email) return { kind: 'gone' };
-  if (row.state === 'accepted' && !(await isAwardPublic(db, row.id))) return { kind: 'missing' };
+  if (!opts.accessChecked && row.state === 'accepted' && !(await isAwardPublic(db, row.id)))
+    return { kind: 'missing' };
   const org = await getOrgById(db, row.org_id);
   if (!org) return { kind: 'missing' };
   const identity =

@@ -6,6 +6,7 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import { Type } from 'typebox';
 import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
+import { ob2AssertionFor } from '../issuing/ob2.ts';
 import {
   isNetwork,
   linkedInAddToProfileUrl,
@@ -132,13 +133,23 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
+  const ob3Bake = (v: BadgeView) => ({ kind: 'ob3-json' as const, text: v.award.credentialJson });
+  // OB 2.0 baking carries the hosted assertion itself (its id is its URL), as /ob2/assertions/ID
+  // serves it. loadBadgeView has already decided who may see the badge.
+  const ob2Bake = async (awardId: string) => {
+    const answer = await ob2AssertionFor(ctx.db, ctx.config, awardId, { accessChecked: true });
+    return answer.kind === 'assertion'
+      ? { kind: 'ob2-json' as const, text: JSON.stringify(answer.assertion) }
+      : undefined;
+  };
+
   for (const format of ['png', 'svg'] as const) {
     app.get<{ Params: { id: string }; Querystring: { ob?: string } }>(
       `/c/:id/image.${format}`,
       {
         schema: {
           tags: ['Public badges'],
-          summary: `The badge image (${format.toUpperCase()}) with the credential baked in (OB 3.0; ?ob=2 bakes the OB 2.0 assertion URL)`,
+          summary: `The badge image (${format.toUpperCase()}) with the credential baked in (OB 3.0; ?ob=2 bakes the OB 2.0 hosted assertion)`,
           params: IdParams,
           querystring: ImageQuery,
         },
@@ -148,10 +159,8 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
         if (!v) return reply.callNotFound();
         const image = await templateImage(ctx.db, v.template.id, format);
         if (!image) return reply.callNotFound();
-        const credential =
-          request.query.ob === '2'
-            ? { kind: 'ob2-url' as const, text: `${ctx.config.baseUrl}/ob2/assertions/${v.award.id}` }
-            : { kind: 'ob3-json' as const, text: v.award.credentialJson };
+        const credential = request.query.ob === '2' ? await ob2Bake(v.award.id) : ob3Bake(v);
+        if (!credential) return reply.callNotFound();
         const baked = Buffer.from(bakeImage(image, credential));
         cacheHeaders(reply, v);
         return reply

@@ -1,3 +1,5 @@
+import { OpenBadgesError } from '../errors.ts';
+
 /**
  * Tells an Open Badges 3.0 credential from a 2.0 assertion by its content alone, so readers can
  * tolerate images whose container says one version and whose content is plainly the other
@@ -22,6 +24,36 @@ const MAX_CLASSIFY_CHARS = 8 * 1024 * 1024;
 
 export function isCompactJws(text: string): boolean {
   return COMPACT_JWS.test(text);
+}
+
+/**
+ * How a baked credential is written: JSON (a credential or OB 2.0 assertion), a compact JWS, or
+ * a hosted assertion's URL alone (what OB 2.0 tools wrote before the baking specification; still
+ * read, never written). `unknown` is text that is none of these: verifiers report it as no badge.
+ */
+export type CredentialForm = 'json' | 'jws' | 'url' | 'unknown';
+
+export function credentialForm(text: string): CredentialForm {
+  const t = text.trim();
+  if (t.startsWith('{')) return 'json';
+  if (isCompactJws(t)) return 'jws';
+  if (/^https?:\/\/\S+$/i.test(t)) return 'url';
+  return 'unknown';
+}
+
+/** Refuses text to bake that is not the form it claims to be (valid JSON, or a compact JWS). */
+export function requireForm(text: string, form: 'json' | 'jws'): void {
+  if (form === 'jws') {
+    if (!isCompactJws(text)) {
+      throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The value to bake is not a compact JWS.');
+    }
+    return;
+  }
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new OpenBadgesError('JSON_INVALID', 'The credential to bake is not valid JSON.', { cause: e });
+  }
 }
 
 function classifyObject(value: unknown): BadgeVersion | undefined {

@@ -1,10 +1,29 @@
 import { OpenBadgesError } from '../errors.ts';
-import { type BadgeVersion, classifyCredentialText } from './classify.ts';
+import {
+  type BadgeVersion,
+  type CredentialForm,
+  classifyCredentialText,
+  credentialForm,
+  requireForm,
+} from './classify.ts';
 import { bakePng, isPng, PNG_KEYWORD_OB2, PNG_KEYWORD_OB3, unbakePng } from './png.ts';
-import { bakeSvg, type SvgBakePayload, unbakeSvg } from './svg.ts';
+import { bakeSvg, unbakeSvg } from './svg.ts';
 import { svgText } from './svg-tree.ts';
 
-export type CredentialKind = 'ob3-json' | 'ob3-jwt' | 'ob2-url' | 'ob2-jws' | 'ob2-json';
+/**
+ * What can be baked: an OB 3.0 credential as JSON (embedded proof) or VC-JWT, an OB 2.0
+ * assertion as JSON (hosted: its `id` is its URL) or JWS (signed). There is no URL kind: the OB 2.0
+ * baking specification carries the assertion itself, and an SVG element holding only a URL would
+ * be read as a signature.
+ */
+export type CredentialKind = 'ob3-json' | 'ob3-jwt' | 'ob2-jws' | 'ob2-json';
+
+const KINDS: Record<CredentialKind, { version: BadgeVersion; form: 'json' | 'jws' }> = {
+  'ob3-json': { version: 'ob3', form: 'json' },
+  'ob3-jwt': { version: 'ob3', form: 'jws' },
+  'ob2-json': { version: 'ob2', form: 'json' },
+  'ob2-jws': { version: 'ob2', form: 'jws' },
+};
 
 export interface ImageLimits {
   /** Largest PNG accepted (default 20 MB). */
@@ -41,37 +60,29 @@ export function detectImageType(bytes: Uint8Array): 'png' | 'svg' | null {
   }
 }
 
-function svgPayload(kind: CredentialKind, text: string): SvgBakePayload {
-  switch (kind) {
-    case 'ob3-json':
-      return { version: 'ob3', json: text };
-    case 'ob3-jwt':
-      return { version: 'ob3', jws: text };
-    case 'ob2-url':
-      return { version: 'ob2', url: text };
-    case 'ob2-jws':
-      return { version: 'ob2', jws: text };
-    case 'ob2-json':
-      return { version: 'ob2', json: text };
-  }
-}
-
 /** Bakes a credential into a PNG or SVG badge image, picking the carrier the spec defines for each kind. */
 export function bakeImage(
   image: Uint8Array,
   credential: { kind: CredentialKind; text: string },
   limits: ImageLimits = {},
 ): Uint8Array {
+  const spec = Object.hasOwn(KINDS, credential.kind) ? KINDS[credential.kind] : undefined;
+  if (!spec) {
+    throw new OpenBadgesError(
+      'INPUT_UNRECOGNIZED',
+      `"${credential.kind}" is not a kind of credential to bake (an OB 2.0 hosted badge is baked from its assertion JSON, not its URL).`,
+    );
+  }
+  requireForm(credential.text, spec.form);
   const type = detectImageType(image);
-  const ob3 = credential.kind === 'ob3-json' || credential.kind === 'ob3-jwt';
   if (type === 'png') {
-    const keyword = ob3 ? PNG_KEYWORD_OB3 : PNG_KEYWORD_OB2;
+    const keyword = spec.version === 'ob3' ? PNG_KEYWORD_OB3 : PNG_KEYWORD_OB2;
     return bakePng(image, { keyword, text: credential.text }, { maxBytes: limits.maxPngBytes });
   }
   if (type === 'svg') {
     const svg = svgText(image, limits.maxSvgBytes);
-    const out = bakeSvg(svg, svgPayload(credential.kind, credential.text), { maxBytes: limits.maxSvgBytes });
-    return new TextEncoder().encode(out);
+    const payload = { version: spec.version, [spec.form]: credential.text };
+    return new TextEncoder().encode(bakeSvg(svg, payload, { maxBytes: limits.maxSvgBytes }));
   }
   throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The image is neither a PNG nor an SVG.');
 }
@@ -79,6 +90,8 @@ export function bakeImage(
 export interface UnbakedImage {
   format: 'png' | 'svg';
   version: BadgeVersion;
+  /** Which form was found: JSON, a JWS, or (OB 2.0, written before the baking spec) a URL. */
+  form: CredentialForm;
   text: string;
   /** SVG only: the `verify` attribute, when present. */
   verify?: string;
@@ -90,7 +103,12 @@ export function unbakeImage(bytes: Uint8Array, limits: ImageLimits = {}): Unbake
   if (type === 'png') {
     const { keyword, text } = unbakePng(bytes, { maxBytes: limits.maxPngBytes });
     const byKeyword: BadgeVersion = keyword === PNG_KEYWORD_OB3 ? 'ob3' : 'ob2';
-    return { format: 'png', version: classifyCredentialText(text) ?? byKeyword, text };
+    return {
+      format: 'png',
+      version: classifyCredentialText(text) ?? byKeyword,
+      form: credentialForm(text),
+      text,
+    };
   }
   if (type === 'svg') {
     return { format: 'svg', ...unbakeSvg(bytes, { maxBytes: limits.maxSvgBytes }) };

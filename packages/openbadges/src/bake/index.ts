@@ -1,4 +1,10 @@
-export { type BadgeVersion, classifyCredentialText, isCompactJws } from './classify.ts';
+export {
+  type BadgeVersion,
+  type CredentialForm,
+  classifyCredentialText,
+  credentialForm,
+  isCompactJws,
+} from './classify.ts';
 export {
   bakeImage,
   type CredentialKind,

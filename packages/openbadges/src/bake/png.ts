@@ -1,5 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { OpenBadgesError } from '../errors.ts';
+import { credentialForm } from './classify.ts';
 
 /** PNG keywords that carry a badge: OB 3.0 "Baked Badge" and OB 2.0 baking. */
 export type PngCredentialKeyword = 'openbadgecredential' | 'openbadges';
@@ -238,6 +239,15 @@ export function bakePng(
     throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The credential text to bake is empty.');
   }
   const chunks = readPngChunks(png, opts);
+  // OB 2.0 baking: the text is the assertion itself (JSON) or its JWS. A bare URL is what tools
+  // wrote before the specification; readers still accept it, but it is never written.
+  const form = credentialForm(payload.text);
+  if (payload.keyword === PNG_KEYWORD_OB2 && form !== 'json' && form !== 'jws') {
+    throw new OpenBadgesError(
+      'INPUT_UNRECOGNIZED',
+      'OB 2.0 baking carries the assertion JSON (hosted) or its JWS (signed), not a URL or other text.',
+    );
+  }
   const parts: Uint8Array[] = [SIGNATURE];
   for (const chunk of chunks) {
     // Keywords are read without inflating anything; a damaged text chunk is dropped only if it is ours.

@@ -1,5 +1,12 @@
 import { OpenBadgesError } from '../errors.ts';
-import { type BadgeVersion, classifyCredentialText, isCompactJws } from './classify.ts';
+import {
+  type BadgeVersion,
+  type CredentialForm,
+  classifyCredentialText,
+  credentialForm,
+  isCompactJws,
+  requireForm,
+} from './classify.ts';
 import {
   cdata,
   escapeAttribute,
@@ -14,13 +21,17 @@ import {
   type XmlElement,
 } from './svg-tree.ts';
 
-export type SvgBakePayload =
-  | { version: 'ob3'; json?: string; jws?: string }
-  | { version: 'ob2'; url?: string; jws?: string; json?: string };
+/**
+ * What to bake, exactly one of `json` or `jws`. OB 2.0 hosted assertions are baked from their
+ * JSON: its `id` (the hosted URL) becomes the `verify` attribute.
+ */
+export type SvgBakePayload = { version: BadgeVersion; json?: string; jws?: string };
 
 export interface UnbakedSvg {
   version: BadgeVersion;
-  /** The credential: JSON, a compact JWS, or (OB 2.0 hosted, no JSON body) the assertion URL. */
+  /** Which form the element held (see {@link CredentialForm}). */
+  form: CredentialForm;
+  /** The credential: JSON, a compact JWS, or (OB 2.0 pre-spec, no JSON body) the assertion URL. */
   text: string;
   /** The `verify` attribute when present (a JWS or the hosted assertion URL). */
   verify?: string;
@@ -63,7 +74,8 @@ export function readCredentialElement(el: XmlElement): UnbakedSvg {
   else throw new OpenBadgesError('SVG_NO_CREDENTIAL', `The <${el.name}> element of the SVG is empty.`);
   const byNamespace: BadgeVersion = el.uri === OB3_SVG_NS ? 'ob3' : 'ob2';
   const version = classifyCredentialText(text) ?? byNamespace;
-  return verify ? { version, text, verify } : { version, text };
+  const form = credentialForm(text);
+  return verify ? { version, form, text, verify } : { version, form, text };
 }
 
 /** Extracts the one baked credential of an SVG (OB 3.0 `<openbadges:credential>` or OB 2.0 `<openbadges:assertion>`). */
@@ -82,79 +94,54 @@ export function unbakeSvg(svg: string | Uint8Array, limits: SvgLimits = {}): Unb
   return readCredentialElement(found[0]);
 }
 
-function checkJson(json: string): void {
+/** The hosted URL of an OB 2.0 assertion to bake: its `id`, which must be an http(s) URL. */
+function hostedAssertionUrl(json: string): string {
+  const parsed: unknown = JSON.parse(json);
+  const id = parsed !== null && typeof parsed === 'object' ? (parsed as { id?: unknown }).id : undefined;
+  let url: URL | undefined;
   try {
-    JSON.parse(json);
-  } catch (e) {
-    throw new OpenBadgesError('JSON_INVALID', 'The credential to bake is not valid JSON.', { cause: e });
-  }
-}
-
-function checkJws(jws: string): void {
-  if (!isCompactJws(jws)) {
-    throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The value to bake is not a compact JWS.');
-  }
-}
-
-function checkUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
+    url = typeof id === 'string' ? new URL(id) : undefined;
   } catch {
-    parsed = undefined;
+    url = undefined;
   }
-  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The assertion URL to bake is not an http(s) URL.');
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new OpenBadgesError(
+      'INPUT_UNRECOGNIZED',
+      'A hosted OB 2.0 assertion is baked with its URL as id (it becomes the verify address); bake a signed one from its JWS.',
+    );
   }
+  return id as string;
 }
 
 /** The markup of the credential element, prefixed `openbadges:` (the root declares the prefix). */
 export function credentialElementMarkup(payload: SvgBakePayload): string {
-  const present = [payload.json, payload.jws, payload.version === 'ob2' ? payload.url : undefined].filter(
-    (v) => v !== undefined,
-  );
-  for (const v of present) {
-    if (v.trim() === '')
-      throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The credential text to bake is empty.');
-    if (hasNonXmlChars(v)) {
-      throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The credential text has characters XML cannot carry.');
-    }
+  const { json, jws } = payload;
+  if ((json === undefined) === (jws === undefined)) {
+    throw new OpenBadgesError(
+      'INPUT_UNRECOGNIZED',
+      `An OB ${payload.version === 'ob3' ? '3.0' : '2.0'} SVG bake takes exactly one of json or jws.`,
+    );
   }
-  if (payload.json !== undefined) checkJson(payload.json);
-  if (payload.jws !== undefined) checkJws(payload.jws);
+  const text = (json ?? jws) as string;
+  if (text.trim() === '')
+    throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The credential text to bake is empty.');
+  if (hasNonXmlChars(text)) {
+    throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'The credential text has characters XML cannot carry.');
+  }
+  requireForm(text, json !== undefined ? 'json' : 'jws');
 
   if (payload.version === 'ob3') {
     // OB 3.0 "Baked Badge": JSON with an embedded proof in CDATA, or a VC-JWT in `verify` with an empty body.
-    if ((payload.json === undefined) === (payload.jws === undefined)) {
-      throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'An OB 3.0 SVG bake takes exactly one of json or jws.');
+    if (jws !== undefined) {
+      return `<openbadges:credential verify="${escapeAttribute(jws)}"></openbadges:credential>`;
     }
-    if (payload.jws !== undefined) {
-      return `<openbadges:credential verify="${escapeAttribute(payload.jws)}"></openbadges:credential>`;
-    }
-    return `<openbadges:credential>${cdata(payload.json as string)}</openbadges:credential>`;
+    return `<openbadges:credential>${cdata(text)}</openbadges:credential>`;
   }
-  // OB 2.0 baking: verify = JWS (self-closing) or the hosted URL, with the assertion JSON in CDATA.
-  if (payload.jws !== undefined) {
-    if (payload.url !== undefined || payload.json !== undefined) {
-      throw new OpenBadgesError('INPUT_UNRECOGNIZED', 'An OB 2.0 signed badge is baked from the JWS alone.');
-    }
-    return `<openbadges:assertion verify="${escapeAttribute(payload.jws)}"/>`;
-  }
-  let url = payload.url;
-  if (url === undefined && payload.json !== undefined) {
-    const id = (JSON.parse(payload.json) as { id?: unknown } | null)?.id;
-    if (typeof id === 'string' && /^https?:\/\//.test(id)) url = id;
-  }
-  if (url !== undefined) checkUrl(url);
-  if (url === undefined && payload.json === undefined) {
-    throw new OpenBadgesError(
-      'INPUT_UNRECOGNIZED',
-      'An OB 2.0 SVG bake needs a url, a jws or the assertion json.',
-    );
-  }
-  const verify = url !== undefined ? ` verify="${escapeAttribute(url)}"` : '';
-  if (payload.json === undefined) return `<openbadges:assertion${verify}/>`;
-  return `<openbadges:assertion${verify}>${cdata(payload.json)}</openbadges:assertion>`;
+  // OB 2.0 baking: an element without a body means `verify` is a signature, so a signed
+  // assertion is self-closing and a hosted one carries its JSON with verify = its URL.
+  if (jws !== undefined) return `<openbadges:assertion verify="${escapeAttribute(jws)}"/>`;
+  const url = hostedAssertionUrl(text);
+  return `<openbadges:assertion verify="${escapeAttribute(url)}">${cdata(text)}</openbadges:assertion>`;
 }
 
 /**

@@ -134,7 +134,7 @@ describe('bakePng / unbakePng', () => {
       'INPUT_TOO_LARGE',
     );
     // The output counts too: a bake never produces a file the reader would refuse.
-    const text = 'x'.repeat(2000);
+    const text = JSON.stringify({ padding: 'x'.repeat(2000) });
     expectCode(
       () => bakePng(png, { keyword: 'openbadges', text }, { maxBytes: png.length + 1000 }),
       'INPUT_TOO_LARGE',

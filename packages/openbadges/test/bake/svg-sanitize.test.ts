@@ -106,7 +106,7 @@ describe('sanitizeSvg', () => {
     const baked = bakeSvg(BADGE_SVG, { version: 'ob3', json: OB3_JSON });
     expect(sanitizeSvg(baked)).not.toContain('openbadges');
     const kept = sanitizeSvg(baked, { keepCredential: true });
-    expect(unbakeSvg(kept)).toEqual({ version: 'ob3', text: OB3_JSON });
+    expect(unbakeSvg(kept)).toEqual({ version: 'ob3', form: 'json', text: OB3_JSON });
     const empty = `<svg ${NS} xmlns:ob="https://purl.imsglobal.org/ob/v3p0"><ob:credential> </ob:credential></svg>`;
     expect(sanitizeSvg(empty, { keepCredential: true })).toBe(
       '<svg xmlns="http://www.w3.org/2000/svg"></svg>',

@@ -20,7 +20,7 @@ describe('bakeSvg', () => {
     expect(first.local).toBe('credential');
     expect(out.slice(root.startTagEnd)).toMatch(/^<openbadges:credential><!\[CDATA\[/);
     expect(root.attributes.find((a) => a.name === 'xmlns:openbadges')?.value).toBe(OB3_SVG_NS);
-    expect(unbakeSvg(out)).toEqual({ version: 'ob3', text: OB3_JSON });
+    expect(unbakeSvg(out)).toEqual({ version: 'ob3', form: 'json', text: OB3_JSON });
   });
 
   it('splits CDATA sections so a "]]>" in the JSON survives', () => {
@@ -35,31 +35,23 @@ describe('bakeSvg', () => {
     const { first } = firstChildOfRoot(out);
     expect(first.children).toEqual([]);
     expect(first.attributes.map((a) => [a.name, a.value])).toEqual([['verify', OB3_JWT]]);
-    expect(unbakeSvg(out)).toEqual({ version: 'ob3', text: OB3_JWT, verify: OB3_JWT });
+    expect(unbakeSvg(out)).toEqual({ version: 'ob3', form: 'jws', text: OB3_JWT, verify: OB3_JWT });
   });
 
   it('writes OB 2.0 signed badges as a self-closing assertion and hosted ones with the JSON', () => {
     const signed = bakeSvg(BADGE_SVG, { version: 'ob2', jws: OB2_JWS });
     expect(signed).toContain(`<openbadges:assertion verify="${OB2_JWS}"/>`);
     expect(signed).toContain(`xmlns:openbadges="${OB2_SVG_NS}"`);
-    expect(unbakeSvg(signed)).toEqual({ version: 'ob2', text: OB2_JWS, verify: OB2_JWS });
+    expect(unbakeSvg(signed)).toEqual({ version: 'ob2', form: 'jws', text: OB2_JWS, verify: OB2_JWS });
 
-    const hosted = bakeSvg(BADGE_SVG, {
-      version: 'ob2',
-      url: 'https://issuer.example/assertions/1',
-      json: OB2_JSON,
-    });
+    // The hosted assertion's id (its URL) becomes the verify attribute.
+    const hosted = bakeSvg(BADGE_SVG, { version: 'ob2', json: OB2_JSON });
     expect(unbakeSvg(hosted)).toEqual({
       version: 'ob2',
+      form: 'json',
       text: OB2_JSON,
       verify: 'https://issuer.example/assertions/1',
     });
-    // The JSON alone: its hosted id becomes the verify URL.
-    expect(unbakeSvg(bakeSvg(BADGE_SVG, { version: 'ob2', json: OB2_JSON })).verify).toBe(
-      'https://issuer.example/assertions/1',
-    );
-    const urlOnly = bakeSvg(BADGE_SVG, { version: 'ob2', url: 'https://issuer.example/assertions/2' });
-    expect(unbakeSvg(urlOnly).text).toBe('https://issuer.example/assertions/2');
   });
 
   it('re-baking replaces the old element and rebinds the prefix', () => {
@@ -70,7 +62,7 @@ describe('bakeSvg', () => {
       'openbadges:credential',
     ]);
     expect(ob3.match(/xmlns:openbadges=/g)).toHaveLength(1);
-    expect(unbakeSvg(ob3)).toEqual({ version: 'ob3', text: OB3_JSON });
+    expect(unbakeSvg(ob3)).toEqual({ version: 'ob3', form: 'json', text: OB3_JSON });
   });
 
   it('keeps everything else byte for byte and the image still renders', () => {
@@ -112,11 +104,11 @@ describe('bakeSvg', () => {
     expectCode(() => bakeSvg(BADGE_SVG, { version: 'ob3', json: '{}', jws: OB3_JWT }), 'INPUT_UNRECOGNIZED');
     expectCode(() => bakeSvg(BADGE_SVG, { version: 'ob3' }), 'INPUT_UNRECOGNIZED');
     expectCode(
-      () => bakeSvg(BADGE_SVG, { version: 'ob2', url: 'javascript:alert(1)' }),
+      () => bakeSvg(BADGE_SVG, { version: 'ob2', json: JSON.stringify({ id: 'javascript:alert(1)' }) }),
       'INPUT_UNRECOGNIZED',
     );
     expectCode(
-      () => bakeSvg(BADGE_SVG, { version: 'ob2', jws: OB2_JWS, url: 'https://x.org' }),
+      () => bakeSvg(BADGE_SVG, { version: 'ob2', jws: OB2_JWS, json: OB2_JSON }),
       'INPUT_UNRECOGNIZED',
     );
     expectCode(() => bakeSvg(BADGE_SVG, { version: 'ob3', json: '"\u0001"' }), 'INPUT_UNRECOGNIZED');
@@ -146,7 +138,12 @@ describe('unbakeSvg', () => {
     expect(unbakeSvg(ob2InOb3).version).toBe('ob2');
     // Undecided content keeps the version of its namespace.
     const url = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:ob="${OB3_SVG_NS}"><ob:credential verify="https://x.org/c"/></svg>`;
-    expect(unbakeSvg(url)).toEqual({ version: 'ob3', text: 'https://x.org/c', verify: 'https://x.org/c' });
+    expect(unbakeSvg(url)).toEqual({
+      version: 'ob3',
+      form: 'url',
+      text: 'https://x.org/c',
+      verify: 'https://x.org/c',
+    });
   });
 
   it('refuses two credentials, none, or an empty element', () => {
@@ -189,7 +186,7 @@ describe('unbakeSvg', () => {
       /<openbadges:credential>[\s\S]*<\/openbadges:credential>/,
       `<openbadges:credential verify="${OB3_JWT}"></openbadges:credential>`,
     );
-    expect(unbakeSvg(jwt)).toEqual({ version: 'ob3', text: OB3_JWT, verify: OB3_JWT });
+    expect(unbakeSvg(jwt)).toEqual({ version: 'ob3', form: 'jws', text: OB3_JWT, verify: OB3_JWT });
     // Re-baking keeps the DOCTYPE line; sanitizing drops it.
     const rebaked = bakeSvg(sample, { version: 'ob3', jws: OB3_JWT });
     expect(rebaked).toContain('<!DOCTYPE svg PUBLIC');

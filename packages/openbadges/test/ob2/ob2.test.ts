@@ -298,16 +298,11 @@ describe('verify: OB 2.0 signed assertions', () => {
 });
 
 describe('verify: OB 2.0 baked badges', () => {
-  it('verifies a PNG carrying the hosted assertion URL and an SVG carrying a signed assertion', async () => {
-    const { bakeImage } = await import('../../src/bake/index.ts');
+  it('verifies hosted and signed assertions baked as the baking specification says, in PNG and SVG', async () => {
+    const { bakeImage, unbakeImage } = await import('../../src/bake/index.ts');
     const { tinyPng, TINY_SVG } = await import('../verify/fixtures.ts');
+    const images = { png: tinyPng(), svg: new TextEncoder().encode(TINY_SVG) };
     server.routes.set('/a/baked', json(hosted('/a/baked')));
-    const png = bakeImage(tinyPng(), { kind: 'ob2-url', text: `${base}/a/baked` });
-    expect(await verify(png, { fetch, now: NOW })).toMatchObject({
-      verdict: 'valid',
-      format: 'ob2-hosted',
-      container: 'png',
-    });
     const jws = signOb2Assertion(
       buildOb2Assertion({
         id: 'urn:uuid:baked-signed',
@@ -318,11 +313,45 @@ describe('verify: OB 2.0 baked badges', () => {
       }),
       rsa.privateKey,
     );
-    const svg = bakeImage(new TextEncoder().encode(TINY_SVG), { kind: 'ob2-jws', text: jws });
-    expect(await verify(svg, { fetch, now: NOW })).toMatchObject({
-      verdict: 'valid',
-      format: 'ob2-signed',
-      container: 'svg',
-    });
+    for (const container of ['png', 'svg'] as const) {
+      const withJson = bakeImage(images[container], {
+        kind: 'ob2-json',
+        text: JSON.stringify(hosted('/a/baked')),
+      });
+      expect(unbakeImage(withJson).form).toBe('json');
+      expect(await verify(withJson, { fetch, now: NOW })).toMatchObject({
+        verdict: 'valid',
+        format: 'ob2-hosted',
+        container,
+      });
+      const withJws = bakeImage(images[container], { kind: 'ob2-jws', text: jws });
+      expect(unbakeImage(withJws).form).toBe('jws');
+      expect(await verify(withJws, { fetch, now: NOW })).toMatchObject({
+        verdict: 'valid',
+        format: 'ob2-signed',
+        container,
+      });
+    }
+  });
+
+  it('still verifies images from older tools that carry only the hosted URL', async () => {
+    const { iTxtChunk } = await import('../../src/bake/index.ts');
+    const { tinyPng } = await import('../verify/fixtures.ts');
+    server.routes.set('/a/legacy', json(hosted('/a/legacy')));
+    const url = `${base}/a/legacy`;
+    const png = tinyPng();
+    // The credential chunk goes right before IEND (the last 12 bytes).
+    const legacyPng = Buffer.concat([png.subarray(0, -12), iTxtChunk('openbadges', url), png.subarray(-12)]);
+    const legacySvg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="${url}"/><g/></svg>`;
+    for (const [image, container] of [
+      [legacyPng, 'png'],
+      [new TextEncoder().encode(legacySvg), 'svg'],
+    ] as const) {
+      expect(await verify(image, { fetch, now: NOW })).toMatchObject({
+        verdict: 'valid',
+        format: 'ob2-hosted',
+        container,
+      });
+    }
   });
 });
