@@ -203,13 +203,17 @@ export class RasterPool {
     slot.proc.channel?.unref();
   }
 
-  /** Kills a child (once), fails its job with `e`, and lets a fresh child take the queue. */
+  /**
+   * Kills a child (once), fails its job with `e`, and starts a replacement at once when a working
+   * child was lost, so that the next job does not wait for a process to start.
+   */
   private end(slot: Slot, e: RasterError): void {
     if (!this.slots.delete(slot)) return;
     const pending = slot.pending;
     this.settle(slot);
     if (slot.proc.exitCode === null && slot.proc.signalCode === null) slot.proc.kill('SIGKILL');
     pending?.reject(e);
+    if (slot.ready && e.reason !== 'closed') this.spawn();
     this.dispatch();
   }
 }

@@ -1,6 +1,14 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { MAX_TEMPLATE_IMAGE_BYTES, pngDimensions, prepareUpload, sniffImage } from './images.ts';
+import { dataUri, forgePng } from '../../packages/openbadges/test/bake/forge.ts';
+import { LaurelError } from '../errors.ts';
+import {
+  MAX_LOGO_BYTES,
+  MAX_TEMPLATE_IMAGE_BYTES,
+  pngDimensions,
+  prepareUpload,
+  sniffImage,
+} from './images.ts';
 import { renderPng } from './render.ts';
 
 /** A minimal valid PNG header claiming the given size (pixel data is not needed for the check). */
@@ -50,12 +58,14 @@ describe('image uploads', () => {
     const text = Buffer.from('openbadgecredential\0\0\0\0\0{"x":1}');
     const len = Buffer.alloc(4);
     len.writeUInt32BE(text.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from('iTXt'), text])));
     const baked = Buffer.concat([
       real.subarray(0, iend),
       len,
       Buffer.from('iTXt'),
       text,
-      Buffer.alloc(4),
+      crc,
       real.subarray(iend),
     ]);
     const out = await prepareUpload(baked, opts);
@@ -79,5 +89,58 @@ describe('image uploads', () => {
     );
     expect(out.svg).not.toMatch(/script|onclick/);
     expect(pngDimensions(out.png)?.width).toBe(600);
+  });
+});
+
+describe('hostile image uploads', () => {
+  const field = (e: unknown) => (e as LaurelError).fields?.[0];
+
+  it('refuses the 134-byte SVG that aborted the server, as a field error naming the limit', async () => {
+    const bomb =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="10000000" viewBox="0 0 1 10000000"><rect width="1" height="10000000"/></svg>';
+    const e = await prepareUpload(Buffer.from(bomb), { maxBytes: MAX_LOGO_BYTES, field: 'logo' }).catch(
+      (x) => x,
+    );
+    expect(e).toBeInstanceOf(LaurelError);
+    expect(e.code).toBe('UNSUPPORTED_MEDIA');
+    expect(field(e)).toEqual({
+      field: 'logo',
+      message: 'The SVG file was refused: The SVG is 1×10000000 px; at most 4096 px on each side.',
+    });
+  });
+
+  it('refuses costly filters and oversized embedded images before drawing; cuts feTurbulence octaves', async () => {
+    const svg = (body: string) =>
+      Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">${body}</svg>`);
+    const filtered = (step: string) =>
+      svg(`<filter id="f">${step}</filter><rect width="100" height="100" filter="url(#f)"/>`);
+    const refusal = async (data: Buffer) => field(await prepareUpload(data, opts).catch((x) => x))?.message;
+    expect(await refusal(filtered('<feMorphology radius="100000"/>'))).toMatch(
+      /feMorphology with a radius of 100000; at most 1 /,
+    );
+    expect(
+      await refusal(
+        svg(`<image width="100" height="100" href="${dataUri('png', forgePng(20000, 20000))}"/>`),
+      ),
+    ).toMatch(/embedded PNG image is 20000×20000 px; at most 4096 px/);
+    const started = performance.now();
+    const out = await prepareUpload(
+      filtered('<feTurbulence baseFrequency="0.05" numOctaves="1000000000"/>'),
+      opts,
+    );
+    expect(out.svg).toContain('numOctaves="10"');
+    expect(pngDimensions(out.png)).toEqual({ width: 600, height: 600 });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('draws a PNG upload at most 1024 px, and a damaged one is refused', async () => {
+    const big = await renderPng(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#123"/></svg>',
+      2000,
+    );
+    expect(pngDimensions((await prepareUpload(big, opts)).png)).toEqual({ width: 1024, height: 512 });
+    expect(field(await prepareUpload(forgePng(64, 64, 40), opts).catch((x) => x))?.message).toMatch(
+      /^The PNG file is damaged: The PNG ends before its IEND chunk\.$/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { rasterSize, sanitizeSvg } from '@laurel/openbadges/bake';
+import { rasterSize, readPngChunks, sanitizeSvg } from '@laurel/openbadges/bake';
 import { LaurelError } from '../errors.ts';
 import { RasterError } from '../raster/index.ts';
 import { RENDER_SIZE, renderPng } from './render.ts';
@@ -91,6 +91,12 @@ export async function prepareUpload(
     if (!dims || dims.width < 1 || dims.height < 1) throw bad('The PNG file is damaged.');
     if (dims.width > MAX_PNG_DIMENSION || dims.height > MAX_PNG_DIMENSION) {
       throw bad(`The PNG is ${dims.width}×${dims.height} px; at most ${MAX_PNG_DIMENSION} px on each side.`);
+    }
+    // A cut-off file would be drawn as an empty image rather than refused.
+    try {
+      readPngChunks(data, { maxBytes: opts.maxBytes });
+    } catch (e) {
+      throw bad(`The PNG file is damaged: ${(e as Error).message}`);
     }
     const size = Math.min(Math.max(dims.width, dims.height), opts.drawSize ?? 1024);
     const wrapper = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${dims.width}" height="${dims.height}"><image width="${dims.width}" height="${dims.height}" href="data:image/png;base64,${data.toString('base64')}"/></svg>`;
