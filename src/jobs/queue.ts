@@ -34,6 +34,16 @@ export async function requeueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
   await writeJobs(db, jobs, true);
 }
 
+/** What a retried job starts from: due now, no attempts, no lease, the clock of its retries reset. */
+const freshAttempts = {
+  failed_at: null,
+  attempts: 0,
+  first_run_at: null,
+  run_at: sql<Date>`now()`,
+  locked_until: null,
+  lease_id: null,
+};
+
 async function writeJobs(db: Executor, jobs: NewJob[], revive: boolean): Promise<void> {
   for (let i = 0; i < jobs.length; i += 1000)
     await db
@@ -54,16 +64,6 @@ async function writeJobs(db: Executor, jobs: NewJob[], revive: boolean): Promise
       )
       .execute();
 }
-
-/** What a retried job starts from: due now, no attempts, no lease, the clock of its retries reset. */
-const freshAttempts = {
-  failed_at: null,
-  attempts: 0,
-  first_run_at: null,
-  run_at: sql<Date>`now()`,
-  locked_until: null,
-  lease_id: null,
-};
 
 export interface JobRow {
   id: string;
@@ -95,7 +95,7 @@ function kindCondition(kinds: KindFilter) {
  * Takes one due job: FOR UPDATE SKIP LOCKED lets several workers share the table without
  * waiting on each other, and the lease (locked_until) returns the job to the queue if this
  * worker dies. The attempt is counted when taken, so a job that crashes its worker still
- * runs out of attempts.
+ * runs out of attempts. Each claim gets a new lease id, the fencing token of its holder.
  */
 export async function claimJob(db: Db, leaseMs: number, kinds: KindFilter = {}): Promise<JobRow | null> {
   if (kinds.only?.length === 0) return null;

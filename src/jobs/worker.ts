@@ -171,6 +171,9 @@ function lanesOf(ctx: AppContext, opts: Options): Lane[] {
   ];
 }
 
+const takes = (lane: Lane, kind: string) =>
+  (!lane.kinds.only || lane.kinds.only.includes(kind)) && !lane.kinds.except?.includes(kind);
+
 /** Enqueues each periodic task for the current period (a no-op when another process did). */
 export async function enqueuePeriodic(ctx: AppContext, now = Date.now()): Promise<void> {
   for (const task of periodicTasks) {
@@ -271,11 +274,14 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
  */
 export async function runJobsUntilIdle(ctx: AppContext, options: WorkerOptions = {}): Promise<number> {
   const opts = withDefaults(ctx, options);
+  const lanes = lanesOf(ctx, opts);
   let count = 0;
   for (;;) {
-    const job = await claimJob(ctx.db, Math.min(opts.leaseMs, opts.deadlineMs));
+    const job = await claimJob(ctx.db, opts.leaseMs);
     if (!job) return count;
-    await runJob(ctx, job, opts.deadlineMs, opts);
+    // Each kind keeps its lane's deadline.
+    const lane = lanes.find((l) => takes(l, job.kind)) ?? lanes[lanes.length - 1]!;
+    await runJob(ctx, job, lane.deadlineMs, opts);
     count++;
   }
 }

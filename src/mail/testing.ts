@@ -56,16 +56,16 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     },
     onData(stream, session, callback) {
       const hang = state.hang;
-      if (hang) state.hung++;
       simpleParser(stream)
         .then((m) => {
           const accept = () => {
             state.received.push(m);
             callback();
           };
+          if (!hang) return accept();
           // Held: the client waits for a reply to DATA. A client that gave up has gone.
-          if (hang) held.push(() => !gone.has(session.id) && accept());
-          else accept();
+          held.push(() => !gone.has(session.id) && accept());
+          state.hung++;
         })
         .catch(callback);
     },
