@@ -1,10 +1,17 @@
 import { sanitizeSvg } from '@laurel/openbadges/bake';
 import { OpenBadgesError } from '@laurel/openbadges/errors';
-import { checkJsonLimits, checkTextLimits, type InputLimits } from '@laurel/openbadges/verify';
+import {
+  checkJsonLimits,
+  checkTextLimits,
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+} from '@laurel/openbadges/verify';
 import { LaurelError } from '../errors.ts';
 
 export const MAX_VERIFY_MB = 5;
 export const MAX_VERIFY_BYTES = MAX_VERIFY_MB * 1024 * 1024;
+/** The JSON of a credential, as the library's default limits read it. */
+export const MAX_CREDENTIAL_MB = DEFAULT_INPUT_LIMITS.maxBytes / (1024 * 1024);
 const MAX_EMAIL = 254;
 
 export const TOO_LARGE_SENTENCE = `The file is larger than ${MAX_VERIFY_MB} MB, the most this verifier accepts. Badge images are usually far smaller: try the original file.`;

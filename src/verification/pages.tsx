@@ -2,7 +2,7 @@ import type { VerificationReport, VerificationStep } from '@laurel/openbadges/ve
 import { type SafeHtml, raw } from '@laurel/jsx';
 import { Alert, PageHeader, UploadForm, formatDate } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
-import { MAX_VERIFY_MB } from './input.ts';
+import { MAX_CREDENTIAL_MB, MAX_VERIFY_MB } from './input.ts';
 
 export interface VerifyFormValues {
   text?: string;
@@ -64,7 +64,8 @@ export function VerifyFormCard(props: {
       <div class="field">
         <label for="f-file">Badge file</label>
         <p class="hint" id="f-file-hint">
-          A baked badge image (PNG or SVG), a credential file (JSON) or a JWT, up to {MAX_VERIFY_MB} MB.
+          A baked badge image (PNG or SVG) up to {MAX_VERIFY_MB} MB, or a credential file (JSON, up to{' '}
+          {MAX_CREDENTIAL_MB} MB) or a JWT.
         </p>
         <input
           id="f-file"

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
 import { getAward } from '../issuing/service.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
+import type { VerificationContext } from './settings.ts';
 import { exceptOwnOrigin, newStatusCache } from './status-cache.ts';
 import type { PoolResult, VerifierPool } from './verify-pool.ts';
 import type { VerifyInput } from './worker-protocol.ts';
@@ -64,7 +65,8 @@ export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): Guar
       allowedPrivateOrigins: [new URL(ctx.config.baseUrl).origin],
     });
   }
-  return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside: guardedFetch() });
+  const outside = (ctx as VerificationContext).verifier?.outsideFetch ?? guardedFetch();
+  return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside });
 }
 
 /**

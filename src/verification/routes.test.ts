@@ -403,6 +403,25 @@ describe('the public verifier', () => {
     expect(other.statusCode).toBe(422);
   });
 
+  it('verifies a badge this platform issued through the API, its did:web and status list answered in-process for the worker', async () => {
+    const ctx = { db: t.db, config };
+    const { award } = await issueTestAward(ctx, { recipientEmail: 'grace@example.org' });
+    const post = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        payload: { credential: award.credentialJson, recipientEmail: 'Grace@Example.org' },
+      });
+    const valid = (await post()).json();
+    expect(valid.steps.filter((s: { result: string }) => s.result === 'fail' || s.result === 'warn')).toEqual([]);
+    expect(valid).toMatchObject({ verdict: 'valid', recipient: { matched: true } });
+
+    await revokeAward(ctx, award.id, 'Awarded by mistake');
+    const revoked = (await post()).json();
+    expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
+    expect(revoked.summary).toContain('The reason given: Awarded by mistake');
+  });
+
   it('describes the API in the OpenAPI document', async () => {
     const doc = (await app.inject({ url: '/api/openapi.json' })).json();
     const op = doc.paths['/api/v1/verify'].post;

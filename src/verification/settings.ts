@@ -1,4 +1,4 @@
-import { type InputLimits, inputLimits } from '@laurel/openbadges/verify';
+import { type GuardedFetch, type InputLimits, inputLimits } from '@laurel/openbadges/verify';
 import type { AppContext } from '../http/context.ts';
 import { type CostBudget, DEFAULT_COST_BUDGET } from './cost-limit.ts';
 import { DEFAULT_POOL_OPTIONS, type VerifierPoolOptions } from './verify-pool.ts';
@@ -17,6 +17,8 @@ export type VerificationContext = AppContext & {
     limits?: Partial<InputLimits>;
     pool?: Partial<VerifierPoolOptions>;
     cost?: Partial<CostBudget>;
+    /** How URLs outside our own origin are fetched; default the SSRF-guarded network fetch. */
+    outsideFetch?: GuardedFetch;
   };
 };
 
