@@ -75,19 +75,6 @@ const REFERENCING = [
   'marker-mid',
   'marker-end',
 ];
-const PRIMITIVES = new Set([
-  'feBlend',
-  'feColorMatrix',
-  'feComponentTransfer',
-  'feComposite',
-  'feDropShadow',
-  'feFlood',
-  'feGaussianBlur',
-  'feMerge',
-  'feMorphology',
-  'feOffset',
-  'feTurbulence',
-]);
 /** Elements whose x/y/width/height are fractions of the referencing element's box unless *Units says otherwise. */
 const REGION_UNITS: Record<string, string> = {
   pattern: 'patternUnits',
@@ -113,7 +100,12 @@ const UNIT_PX: Record<string, number> = {
   em: 16,
   ex: 8,
 };
-const LENGTH = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*(px|pt|pc|mm|cm|in|em|ex|%)?\s*$/i;
+// Each part can match one way only (digits as `\d+(\.\d*)?`, the value trimmed first), so
+// no input can make these backtrack.
+const NUMBER = '[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:e[+-]?\\d+)?';
+const LENGTH = new RegExp(`^(${NUMBER})(px|pt|pc|mm|cm|in|em|ex|%)?$`, 'i');
+const NUMBERS = new RegExp(NUMBER, 'gi');
+const URL_REFERENCE = /url\(\s*['"]?#([^'")\s]+)/g;
 
 const tooLarge = (message: string) => new OpenBadgesError('INPUT_TOO_LARGE', message);
 const fmt = (n: number) => String(Number(n.toPrecision(6)));
@@ -121,7 +113,7 @@ const fmt = (n: number) => String(Number(n.toPrecision(6)));
 /** A length in user units (`%` of `extent`); undefined when it is not a length, as renderers ignore those. */
 function length(value: string | undefined, extent: number): number | undefined {
   if (value === undefined) return undefined;
-  const m = LENGTH.exec(value);
+  const m = LENGTH.exec(value.trim());
   if (!m) return undefined;
   const n = Number(m[1]);
   if (!Number.isFinite(n))
@@ -133,7 +125,7 @@ function length(value: string | undefined, extent: number): number | undefined {
 /** Numbers of a list attribute (viewBox, stdDeviation, radius, transform arguments). */
 function numbers(value: string): number[] {
   const out: number[] = [];
-  for (const m of value.matchAll(/[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/gi)) {
+  for (const m of value.matchAll(NUMBERS)) {
     const n = Number(m[0]);
     if (!Number.isFinite(n))
       throw new OpenBadgesError('SVG_INVALID', `The SVG has a number out of range: “${m[0]}”.`);
@@ -170,8 +162,12 @@ const multiply = (m: Matrix, n: Matrix): Matrix => [
 export function transformScale(value: string | undefined): number {
   if (value === undefined) return 1;
   let m: Matrix = [1, 0, 0, 1];
-  for (const call of value.matchAll(/([a-zA-Z]+)\s*\(([^)]*)\)/g)) {
-    const a = numbers(call[2]);
+  // Split at parentheses rather than matched with a pattern: linear on any input.
+  for (const call of value.split(')')) {
+    const open = call.indexOf('(');
+    if (open < 0) continue;
+    const name = call.slice(0, open).replace(/[\s,]/g, '');
+    const a = numbers(call.slice(open + 1));
     const rad = ((a[0] ?? 0) * Math.PI) / 180;
     const fn: Record<string, Matrix | undefined> = {
       matrix: a.length === 6 ? [a[0], a[1], a[2], a[3]] : undefined,
@@ -181,7 +177,7 @@ export function transformScale(value: string | undefined): number {
       skewY: [1, Math.tan(rad), 0, 1],
       translate: [1, 0, 0, 1],
     };
-    const step = fn[call[1]];
+    const step = Object.hasOwn(fn, name) ? fn[name] : undefined;
     if (step) m = multiply(m, step);
   }
   const t = m[0] ** 2 + m[1] ** 2 + m[2] ** 2 + m[3] ** 2;
@@ -271,8 +267,7 @@ function checkImage(el: XmlElement, props: Map<string, string>, w: Walk): void {
   }
 }
 
-function checkPrimitive(el: XmlElement, props: Map<string, string>, scale: number, w: Walk): void {
-  if (el.local !== 'feMorphology') return;
+function checkMorphology(props: Map<string, string>, scale: number, w: Walk): void {
   const radius = Math.max(0, ...numbers(props.get('radius') ?? '0').map(Math.abs)) * scale;
   const most = w.extent * MORPHOLOGY_FRACTION;
   if (radius > most) {
@@ -316,8 +311,9 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
     transformScale(props.get('transform') ?? props.get('patternTransform') ?? props.get('gradientTransform'));
   // Fractions of the referencing element's box: the box is at most about the image's size.
   const regionInBox = el.local in REGION_UNITS && props.get(REGION_UNITS[el.local]) !== 'userSpaceOnUse';
-  // The root's own width and height are the image's size, checked by checkSvgBounds.
-  for (const name of el === w.root ? SIZE_ATTRIBUTES.slice(2) : SIZE_ATTRIBUTES) {
+  for (const name of SIZE_ATTRIBUTES) {
+    // The root's own width and height are the image's size, checked by checkSvgBounds.
+    if (el === w.root && (name === 'width' || name === 'height')) continue;
     // A region in box units is a fraction of the box (120% is 1.2), the box about the image's size.
     const inBox = regionInBox && (name === 'width' || name === 'height');
     const v =
@@ -335,7 +331,7 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   }
   for (const name of POSITION_ATTRIBUTES) length(props.get(name), w.extent);
   if (el.local === 'image') checkImage(el, props, w);
-  if (PRIMITIVES.has(el.local)) checkPrimitive(el, props, own, w);
+  if (el.local === 'feMorphology') checkMorphology(props, own, w);
 
   const contentInBox =
     el.local in CONTENT_UNITS && props.get(CONTENT_UNITS[el.local]) === 'objectBoundingBox';
@@ -348,13 +344,13 @@ function visit(el: XmlElement, scale: number, depth: number, w: Walk): void {
   const href = props.get('href')?.trim();
   if (href?.startsWith('#')) targets.push(href.slice(1));
   for (const name of REFERENCING) {
-    for (const m of props.get(name)?.matchAll(/url\(\s*['"]?#([^'")\s]+)/g) ?? []) targets.push(m[1]);
+    for (const m of props.get(name)?.matchAll(URL_REFERENCE) ?? []) targets.push(m[1]);
   }
   for (const id of targets) {
     const target = w.ids.get(id);
     if (target) visit(target, own, depth + 1, w);
   }
-  const filter = /url\(\s*['"]?#([^'")\s]+)/.exec(props.get('filter') ?? '')?.[1];
+  const filter = props.get('filter')?.matchAll(URL_REFERENCE).next().value?.[1];
   const applied = filter === undefined ? undefined : w.ids.get(filter);
   if (applied?.local === 'filter') {
     w.filterPasses += filterPasses(applied);
@@ -382,7 +378,7 @@ function intrinsicSize(
   vb: { width: number; height: number } | undefined,
 ): { width: number; height: number } {
   const given = (name: string) =>
-    /%\s*$/.test(props.get(name) ?? '') ? undefined : length(props.get(name), 0);
+    props.get(name)?.trim().endsWith('%') ? undefined : length(props.get(name), 0);
   const width = given('width');
   const height = given('height');
   if (width !== undefined && height !== undefined) return { width, height };

@@ -175,3 +175,20 @@ describe('rasterSize', () => {
     expect(rasterSize(new Uint8Array(0))).toBeUndefined();
   });
 });
+
+describe('SVG bounds on pathological text', () => {
+  it('reads long attribute values in linear time', () => {
+    const long = 200_000;
+    const cases = [
+      `<rect width="1${' '.repeat(long)}x" height="1"/>`,
+      `<rect width="${'1'.repeat(long)}x" height="1"/>`,
+      `<g transform="${'a'.repeat(long)}"/>`,
+      `<g transform="${'scale(1)'.repeat(long / 8)}"/>`,
+    ];
+    for (const body of cases) {
+      const started = performance.now();
+      sanitizeSvg(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">${body}</svg>`);
+      expect(performance.now() - started, body.slice(0, 30)).toBeLessThan(500);
+    }
+  });
+});
