@@ -80,8 +80,8 @@ describe('laurel serve, migrate and admin', () => {
   });
 
   /** Starts `laurel serve` (the supervisor) on a free port; `out.log` collects both streams. */
-  const serve = async () => {
-    const port = await freePort();
+  const serve = async (port?: number) => {
+    port ??= await freePort();
     const proc: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,5 +143,39 @@ describe('laurel serve, migrate and admin', () => {
     }
     const [code] = (await s.exited) as [number | null];
     expect(code, s.out.log).toBe(0);
+  });
+
+  it('does not restart a server that fails to start, and exits with its code', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    try {
+      const s = await serve((taken.address() as AddressInfo).port);
+      const [code] = (await s.exited) as [number | null];
+      expect(code).toBe(1);
+      expect(s.out.log).toMatch(/exited with code 1 before it started; not restarting/);
+      expect(s.out.log.match(/started the Laurel server/g)).toHaveLength(1);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
+  it('a server whose supervisor is killed stops too, rather than hold the port and data alone', async () => {
+    const s = await serve();
+    expect((await s.health()).status).toBe(200);
+    const server = serverPid(s.out.log);
+    s.proc.kill('SIGKILL');
+    await s.exited;
+    const alive = () => {
+      try {
+        process.kill(server, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 20_000;
+    while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
   });
 });
