@@ -35,10 +35,10 @@ import {
   requestLoginLink,
   requestMerge,
   requestPasswordReset,
-  signUp,
   resendVerification,
   resetPassword,
   resetTokenValid,
+  signUp,
   updateProfile,
   useLoginLink,
 } from './service.ts';

@@ -57,7 +57,8 @@ export function canonicalizeEmail(input: string): CanonicalEmail {
   if (FORBIDDEN.test(folded)) return { ok: false, problem: 'characters' };
   const at = folded.lastIndexOf('@');
   const local = folded.slice(0, at);
-  if (at < 1 || SPECIALS.test(local) || Buffer.byteLength(local) > 64) return { ok: false, problem: 'syntax' };
+  if (at < 1 || SPECIALS.test(local) || Buffer.byteLength(local) > 64)
+    return { ok: false, problem: 'syntax' };
   if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
     return { ok: false, problem: 'syntax' };
   }
