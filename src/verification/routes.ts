@@ -307,7 +307,11 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
   /** Verifies in the pool and charges the computation to the address (the deadline when stopped). */
   const verifyCharged = async (request: FastifyRequest, input: VerifyRequestInput) => {
     const client = clientKey(request.ip);
-    if (!request.headers['content-length'] && typeof input.value !== 'object')
+    // A body sent without a length (chunked) is charged for what it carried.
+    if (
+      !request.headers['content-length'] &&
+      (typeof input.value === 'string' || input.value instanceof Uint8Array)
+    )
       budget.charge(client, { bytes: input.value.length });
     try {
       const { report, computeMs } = await verifyUntrusted(ctx, pool, input.value, {
@@ -328,22 +332,13 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
   // Raw badge uploads to the API. Scoped to this feature: other routes do not accept them.
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  // Too-large uploads get the verifier's own sentence, on a page for the form and as a problem for the API.
+  // Refusals (too large, over a limit, stopped, busy) get the verifier's own sentence, on a page for
+  // the form and as a problem for the API.
   app.setErrorHandler(async (error, request, reply) => {
-    const refusal = refusalOf(error);
+    const refusal = isTooLarge(error)
+      ? { status: 413, code: 'TOO_LARGE', detail: TOO_LARGE_SENTENCE }
+      : refusalOf(error);
     if (refusal) return sendRefusal(request, reply, refusal);
-    if (isTooLarge(error)) {
-      if (request.url.startsWith('/api/')) {
-        return reply.status(413).type('application/problem+json').send({
-          type: 'urn:laurel:problem:too_large',
-          title: 'Too large',
-          status: 413,
-          detail: TOO_LARGE_SENTENCE,
-          code: 'TOO_LARGE',
-        });
-      }
-      return reply.html(VerifyPage({ ctx: pageContext(request), error: TOO_LARGE_SENTENCE }), 413);
-    }
     return handleError(error, request, reply);
   });
 

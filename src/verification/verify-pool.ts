@@ -93,7 +93,7 @@ export function createVerifierPool(options: Partial<VerifierPoolOptions> = {}): 
       timeout: `Verifying this badge took more than ${opts.deadlineMs / 1000} s of computation, so it was stopped. Badges are checked in milliseconds: this one is far larger or more complex than a badge needs to be.`,
       busy: 'The verifier is busy with other badges. Try again in a few seconds.',
       crashed:
-        'The verifier stopped while checking this badge (it needed more memory than allowed), so it could not be checked.',
+        'The verifier stopped while checking this badge (for example, it needed more memory than allowed), so it could not be checked.',
       closed: 'The verifier is shutting down.',
     };
     return new VerifierError(reason, messages[reason]);
