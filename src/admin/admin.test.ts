@@ -138,6 +138,9 @@ describe('platform admin pages and home', () => {
         'Badge for gone1@example.org',
       ]);
       expect((await get('/admin', admin)).body).not.toContain('action="/admin/mail/retry-failed"');
+      const [sent] = (await listMail(t.db, { page: 1, to: 'gone0@' })).items;
+      const detail = (await get(`/admin/mail/${sent!.id}`, admin)).body;
+      expect(detail).toMatch(/Server&#39;s answer<\/dt>\s*<dd>\s*<code>250 /);
     } finally {
       closeMailTransports();
       await smtp.close();

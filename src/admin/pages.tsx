@@ -245,9 +245,17 @@ export function MailPage(p: {
             </dd>
           </>
         ) : null}
+        {m.smtpResponse ? (
+          <>
+            <dt>Server's answer</dt>
+            <dd>
+              <code>{m.smtpResponse}</code>
+            </dd>
+          </>
+        ) : null}
         {m.lastError ? (
           <>
-            <dt>Last error</dt>
+            <dt>{m.failedAt ? 'Why it failed' : 'Last error'}</dt>
             <dd>{m.lastError}</dd>
           </>
         ) : null}

@@ -19,6 +19,8 @@ export interface MailMessage extends MailSummary {
   html: string;
   text: string;
   messageId: string | null;
+  /** The SMTP server's reply accepting the message. */
+  smtpResponse: string | null;
   attachments: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
 
@@ -88,6 +90,7 @@ export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
     html: r.html,
     text: r.text,
     messageId: r.message_id,
+    smtpResponse: r.smtp_response,
     attachments: await loadAttachments(db, r.attachments),
   };
 }
