@@ -1,16 +1,32 @@
 // Every SVG the platform rasterizes goes through one shared pool of child processes: see
 // ./pool.ts for why. It starts on the first render and ends when the last server closes.
-import { RasterPool } from './pool.ts';
+import { LaurelError } from '../errors.ts';
+import { RasterError, RasterPool } from './pool.ts';
 
 export { RasterError, type RasterFailure, RasterPool, type RasterPoolOptions } from './pool.ts';
 
 let shared: RasterPool | undefined;
 let holders = 0;
 
-/** Draws `svg` with its longer side `size` px, in a child process with a deadline (default 5 s) and memory cap. */
-export function rasterize(svg: string, size: number, opts: { timeoutMs?: number } = {}): Promise<Buffer> {
+/**
+ * Draws `svg` with its longer side `size` px, in a child process with a deadline (default 5 s)
+ * and memory cap. Rejects with a RasterError for what went wrong with this image, or with an
+ * UNAVAILABLE LaurelError (503) when the renderer is saturated or shutting down.
+ */
+export async function rasterize(
+  svg: string,
+  size: number,
+  opts: { timeoutMs?: number } = {},
+): Promise<Buffer> {
   shared ??= new RasterPool();
-  return shared.render(svg, size, opts);
+  try {
+    return await shared.render(svg, size, opts);
+  } catch (e) {
+    if (e instanceof RasterError && (e.reason === 'busy' || e.reason === 'closed')) {
+      throw new LaurelError('UNAVAILABLE', e.message);
+    }
+    throw e;
+  }
 }
 
 /** The shared pool's child process ids (tests kill one to prove a crash costs one job). */

@@ -42,16 +42,10 @@ export interface PreparedImage {
 /** Why a drawing failed, in words an uploader can act on (`unreadable` when the renderer could not read it). */
 function drawFailure(e: unknown, unreadable: string): string {
   if (!(e instanceof RasterError)) throw e;
-  switch (e.reason) {
-    case 'timeout':
-    case 'memory':
-      return `The image is too costly to draw: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
-    case 'busy':
-    case 'closed':
-      throw new LaurelError('UNAVAILABLE', e.message);
-    default:
-      return unreadable;
+  if (e.reason === 'timeout' || e.reason === 'memory') {
+    return `The image is too costly to draw: ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
   }
+  return unreadable;
 }
 
 /**
