@@ -41,7 +41,7 @@ export const serveCommand: Omit<Command, 'summary'> = {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
-      // The supervisor is gone (killed itself): stop rather than hold the port and data alone.
+      // The supervisor is gone (it was killed): stop rather than hold the port and data alone.
       process.on('disconnect', () => {
         if (!stopping) onSignal('SIGTERM');
       });
