@@ -11,7 +11,7 @@ import type {
 } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { OpenBadgesError } from '@laurel/openbadges/errors';
-import { unreadableStep, type VerificationReport } from '@laurel/openbadges/verify';
+import { checkTextLimits, unreadableStep, type VerificationReport } from '@laurel/openbadges/verify';
 import { LaurelError } from '../errors.ts';
 import { isUploadedFile } from '../http/multipart.ts';
 import { handleError } from '../http/problem.ts';
@@ -331,6 +331,21 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
 
   // Raw badge uploads to the API. Scoped to this feature: other routes do not accept them.
   app.addContentTypeParser(RAW_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // Only an image in base64 makes a JSON body larger than a credential or token can be: a bigger
+  // body without one is refused before it is parsed (parsing 4 MB of JSON blocks for tens of ms).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // The largest JSON body that needs no image: the token of a credential at the limit (4/3 of it), and the other fields.
+  const maxJsonWithoutImage = Math.ceil((settings.limits.maxBytes * 4) / 3) + 64 * 1024;
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.length > maxJsonWithoutImage && !text.includes('"imageBase64"')) {
+      const over = checkTextLimits(text, settings.limits);
+      if (over) return done(new OpenBadgesError(over.code, over.message), undefined);
+    }
+    return parseJson(request, text, done);
+  });
 
   // Refusals (too large, over a limit, stopped, busy) get the verifier's own sentence, on a page for
   // the form and as a problem for the API.
