@@ -1,5 +1,5 @@
 import type { Multipart } from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LaurelError } from '../errors.ts';
 import { checkCsrf, csrfRequired, csrfTokenPossible, tokenBesideBody } from './csrf.ts';
 import { badRequest } from './problem.ts';
@@ -50,24 +50,37 @@ const tokenFirst = new WeakSet<FastifyRequest>();
  * Registered after the session and CSRF cookie hooks, which it reads.
  */
 export function registerUploads(app: FastifyInstance) {
-  app.addHook('onRequest', async (request, reply) => {
-    if (MULTIPART.test(request.headers['content-type'] ?? '')) {
-      await hangUpOnError(reply, async () => admit(request));
-    }
+  app.addHook('onRequest', async (request) => {
+    if (MULTIPART.test(request.headers['content-type'] ?? ''))
+      await dropRestOnError(request, async () => admit(request));
   });
-  app.addHook('preValidation', async (request, reply) => {
+  app.addHook('preValidation', async (request) => {
     if (request.isMultipart()) {
-      request.body = await hangUpOnError(reply, () => readUpload(request, rulesOf(request)));
+      request.body = await dropRestOnError(request, () => readUpload(request, rulesOf(request)));
     }
   });
 }
 
-/** A refused upload is answered at once and its connection closed: the rest is not worth reading. */
-async function hangUpOnError<T>(reply: FastifyReply, step: () => Promise<T>): Promise<T> {
+/** How long a refused upload's client may go on sending (discarded) before it is cut off. */
+const LINGER_MS = 2000;
+
+/**
+ * A refused upload is answered at once, and what the client still sends is discarded, never
+ * parsed. The client is left a moment to finish (many read the answer only once they have sent
+ * everything, and closing on unread data would reset the connection and lose the answer); one
+ * still sending after that is cut off.
+ */
+async function dropRestOnError<T>(request: FastifyRequest, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
-    reply.header('connection', 'close');
+    const raw = request.raw;
+    if (!raw.readableEnded) {
+      raw.unpipe();
+      raw.resume();
+      const cutOff = setTimeout(() => raw.socket?.destroy(), LINGER_MS).unref();
+      raw.once('end', () => clearTimeout(cutOff));
+    }
     throw e;
   }
 }
