@@ -72,6 +72,7 @@ const RULES: Record<string, Rule> = {
   // platform administration
   'GET /admin': 'platform',
   'POST /admin/jobs/:id/retry': 'platform',
+  'POST /admin/mail/retry-failed': 'platform',
   'GET /admin/mail': 'platform',
   'GET /admin/mail/:id': 'platform',
   // organizations, public side
