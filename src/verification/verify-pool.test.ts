@@ -108,4 +108,26 @@ describe('the verifier pool', () => {
     expect(calls).toBe(2);
     expect(result.computeMs).toBeLessThan(300);
   });
+
+  it('loses only the worker when a job exhausts its memory, and the next job runs', async () => {
+    pool = createVerifierPool({
+      workers: 1,
+      deadlineMs: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+    });
+    const issuer = newIssuer();
+    const { proof } = await signDi(unsignedCredential(issuer), issuer);
+    const huge = { ...unsignedCredential(issuer, { evidence: manyEvidence(100_000) as never }), proof };
+    const unbounded = {
+      ...options,
+      limits: inputLimits({ maxArrayLength: 1e6, maxValues: 1e7, maxBytes: 1e9 }),
+    };
+    const error = await pool.run(huge, unbounded, noNetwork).catch((e) => e);
+    expect(error).toBeInstanceOf(VerifierError);
+    expect(error).toMatchObject({ reason: 'crashed' });
+    expect(error.message).toMatch(/needed more memory than allowed/);
+
+    const signed = await signDi(unsignedCredential(issuer), issuer);
+    expect((await pool.run(signed, options, noNetwork)).report.verdict).toBe('valid');
+  });
 });
