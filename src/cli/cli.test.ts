@@ -152,6 +152,13 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
       const refused = await laurel('verify', '--json', url);
       expect(refused.code).toBe(1);
       expect(JSON.parse(refused.stdout).steps[0].code).toBe('FETCH_BLOCKED');
+      expect(refused.stderr).toContain('run again with --allow-private-network');
+      // The text report ends with the flag that would let the fetch through.
+      const hinted = await laurel('verify', url);
+      expect(hinted.code).toBe(1);
+      expect(hinted.stdout).toContain('[FETCH_BLOCKED]');
+      expect(hinted.stdout.trim().split('\n').at(-1)).toMatch(/run again with --allow-private-network\.$/);
+      expect(allowed.stdout).not.toContain('Hint:');
 
       // --follow-refresh checks the copy the issuer's refresh service returns.
       await laurel('keygen', '-o', 'key-refresh.json');

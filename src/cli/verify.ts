@@ -35,6 +35,18 @@ export function renderReport(r: VerificationReport): string {
   return lines.join('\n');
 }
 
+/**
+ * The guarded fetch refuses private and loopback addresses, so a badge from a server on this
+ * machine (or the local network) fails with FETCH_BLOCKED: say which flag lets it through.
+ */
+export function privateNetworkHint(report: VerificationReport, allowed: boolean): string | undefined {
+  if (allowed || !report.steps.some((s) => s.code === 'FETCH_BLOCKED')) return undefined;
+  return (
+    'Hint: an address was not fetched because it is private or on this machine. ' +
+    'If you trust it (for example a Laurel server you run locally), run again with --allow-private-network.'
+  );
+}
+
 export const verifyCommand = {
   usage: USAGE,
   summary: 'Verify a badge: a JSON or JWT credential, a baked PNG/SVG, or a URL',
@@ -52,12 +64,18 @@ export const verifyCommand = {
     if (positionals.length !== 1) throw new CliError(`Give exactly one badge to verify. Usage: ${USAGE}`);
     const target = positionals[0]!;
     const input = /^https?:\/\//i.test(target) ? target : await readInput(target, 'badge file');
+    const allowPrivateNetwork = values['allow-private-network'] === true;
     const report = await verify(input, {
-      fetch: createGuardedFetch({ allowPrivateNetwork: values['allow-private-network'] === true }),
+      fetch: createGuardedFetch({ allowPrivateNetwork }),
       ...(values.email ? { recipient: { email: values.email } } : {}),
       followRefresh: values['follow-refresh'] === true,
     });
-    out(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+    const hint = privateNetworkHint(report, allowPrivateNetwork);
+    if (values.json) {
+      out(JSON.stringify(report, null, 2));
+      // stdout stays one JSON document; the hint goes to stderr.
+      if (hint) process.stderr.write(`${hint}\n`);
+    } else out(hint ? `${renderReport(report)}\n\n${hint}` : renderReport(report));
     return exitCodeFor(report);
   },
 };
