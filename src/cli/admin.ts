@@ -4,10 +4,9 @@
 import { createOrPromoteAdmin } from '../accounts/service.ts';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/index.ts';
-import { migrate } from '../db/migrate.ts';
 import { LaurelError } from '../errors.ts';
 import { parse } from './args.ts';
+import { withDatabase } from './database.ts';
 import { CliError, readText } from './io.ts';
 
 const USAGE = 'laurel admin create --email EMAIL --password PASSWORD|- [--name NAME]';
@@ -30,14 +29,10 @@ export const adminCommand: Omit<Command, 'summary'> = {
     const password =
       values.password === '-' ? (await readText('-', 'password')).replace(/\r?\n$/, '') : values.password;
     const config = loadConfig(process.env);
-    const handle = await openDatabase(config);
     try {
-      await migrate(handle);
-      const done = await createOrPromoteAdmin(handle.db, {
-        email: values.email,
-        password,
-        name: values.name,
-      });
+      const done = await withDatabase(config, 'laurel admin create', (handle) =>
+        createOrPromoteAdmin(handle.db, { email: values.email!, password, name: values.name }),
+      );
       const email = values.email.trim().toLowerCase();
       process.stdout.write(
         done.created
@@ -54,8 +49,6 @@ export const adminCommand: Omit<Command, 'summary'> = {
           1,
         );
       throw e;
-    } finally {
-      await handle.close();
     }
   },
 };

@@ -3,11 +3,9 @@
 import { parseArgs } from 'node:util';
 import { API_SCOPES, createApiKey, parseScopes } from '../apikeys/service.ts';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/index.ts';
-import { migrate } from '../db/migrate.ts';
-import { LaurelError } from '../errors.ts';
-import { type CliIo, consoleIo } from './io.ts';
 import { getOrgBySlug } from '../orgs/service.ts';
+import { withDatabase } from './database.ts';
+import { type CliIo, consoleIo, reportCommandError } from './io.ts';
 
 const USAGE = `Usage: laurel apikey create --org SLUG [--name NAME] [--scopes ${API_SCOPES.join(',')}]`;
 const DEFAULT_SCOPES = ['awards:read', 'awards:issue'];
@@ -35,32 +33,26 @@ export async function runApiKeyCommand(
     return 2;
   }
   const config = loadConfig(env);
-  const handle = await openDatabase(config);
   try {
-    await migrate(handle);
-    const org = await getOrgBySlug(handle.db, values.org);
-    if (!org) {
-      io.err(`There is no organization “${values.org}”.`);
-      return 1;
-    }
-    const scopes = parseScopes(values.scopes ?? DEFAULT_SCOPES);
-    const { key, info } = await createApiKey(handle.db, {
-      orgId: org.id,
-      name: values.name ?? 'Command line',
-      scopes,
+    return await withDatabase(config, 'laurel apikey create', async (handle) => {
+      const org = await getOrgBySlug(handle.db, values.org!);
+      if (!org) {
+        io.err(`There is no organization “${values.org}”.`);
+        return 1;
+      }
+      const scopes = parseScopes(values.scopes ?? DEFAULT_SCOPES);
+      const { key, info } = await createApiKey(handle.db, {
+        orgId: org.id,
+        name: values.name ?? 'Command line',
+        scopes,
+      });
+      io.out(key);
+      io.err(`Created the key “${info.name}” for ${org.name} with scopes ${info.scopes.join(', ')}.`);
+      io.err('It is shown only this once; store it now. Send it as: Authorization: Bearer <key>');
+      return 0;
     });
-    io.out(key);
-    io.err(`Created the key “${info.name}” for ${org.name} with scopes ${info.scopes.join(', ')}.`);
-    io.err('It is shown only this once; store it now. Send it as: Authorization: Bearer <key>');
-    return 0;
   } catch (e) {
-    if (e instanceof LaurelError) {
-      io.err([e.message, ...e.fields.map((f) => `  --${f.field}: ${f.message}`)].join('\n'));
-      return 1;
-    }
-    throw e;
-  } finally {
-    await handle.close();
+    return reportCommandError(io, e);
   }
 }
 

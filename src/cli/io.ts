@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { LaurelError } from '../errors.ts';
 
 /** A failure the user can act on: printed as one sentence, never with a stack trace. */
 export class CliError extends Error {
@@ -84,3 +85,19 @@ export interface CliIo {
 }
 
 export const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/**
+ * What a platform command prints for a refusal it expects: a service's reason with its field
+ * errors as the options to fix, or a CliError's sentence. Anything else is a bug and is thrown.
+ */
+export function reportCommandError(io: CliIo, e: unknown): number {
+  if (e instanceof LaurelError) {
+    io.err([e.message, ...e.fields.map((f) => `  --${f.field}: ${f.message}`)].join('\n'));
+    return 1;
+  }
+  if (e instanceof CliError) {
+    io.err(e.message);
+    return e.exitCode;
+  }
+  throw e;
+}

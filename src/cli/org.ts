@@ -3,11 +3,9 @@
 import { parseArgs } from 'node:util';
 import { findUserByEmail } from '../accounts/service.ts';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/index.ts';
-import { migrate } from '../db/migrate.ts';
-import { LaurelError } from '../errors.ts';
-import { type CliIo, consoleIo } from './io.ts';
 import { createOrg, issuerDid, orgUrl } from '../orgs/service.ts';
+import { withDatabase } from './database.ts';
+import { type CliIo, consoleIo, reportCommandError } from './io.ts';
 
 const USAGE =
   'Usage: laurel org create --slug SLUG --name NAME [--owner-email EMAIL] [--website URL] [--email CONTACT]';
@@ -30,38 +28,39 @@ export async function runOrgCommand(
     return 2;
   }
   const config = loadConfig(env);
-  const handle = await openDatabase(config);
   try {
-    await migrate(handle);
-    let ownerId: string | undefined;
-    if (values['owner-email']) {
-      const owner = await findUserByEmail(handle.db, values['owner-email']);
-      if (!owner) {
-        io.err(`No account has the verified email ${values['owner-email']}.`);
-        return 1;
+    return await withDatabase(config, 'laurel org create', async (handle) => {
+      let ownerId: string | undefined;
+      if (values['owner-email']) {
+        const owner = await findUserByEmail(handle.db, values['owner-email']);
+        if (!owner) {
+          io.err(`No account has the verified email ${values['owner-email']}.`);
+          return 1;
+        }
+        ownerId = owner.id;
       }
-      ownerId = owner.id;
-    }
-    const org = await createOrg(
-      handle.db,
-      config,
-      { slug: values.slug, name: values.name, website: values.website, contactEmail: values.email },
-      ownerId,
-    );
-    io.out(`Created ${org.name}`);
-    io.out(`did: ${issuerDid(config, org.slug)}`);
-    io.out(`url: ${orgUrl(config, org.slug)}`);
-    return 0;
+      const org = await createOrg(
+        handle.db,
+        config,
+        { slug: values.slug!, name: values.name!, website: values.website, contactEmail: values.email },
+        ownerId,
+      );
+      io.out(`Created ${org.name}`);
+      io.out(`did: ${issuerDid(config, org.slug)}`);
+      io.out(`url: ${orgUrl(config, org.slug)}`);
+      if (!env.PUBLIC_URL) io.err(unsetPublicUrlWarning(issuerDid(config, org.slug)));
+      return 0;
+    });
   } catch (e) {
-    if (e instanceof LaurelError) {
-      io.err([e.message, ...e.fields.map((f) => `  --${f.field}: ${f.message}`)].join('\n'));
-      return 1;
-    }
-    throw e;
-  } finally {
-    await handle.close();
+    return reportCommandError(io, e);
   }
 }
+
+/** The identifier is derived from PUBLIC_URL on every use (nothing stores it), so it is fixable until badges carry it. */
+const unsetPublicUrlWarning = (did: string) =>
+  `Warning: PUBLIC_URL is not set, so this organization's identifier is ${did} for now. ` +
+  'It follows PUBLIC_URL, and every badge keeps the one in force when it was issued: ' +
+  'set PUBLIC_URL to the address earners and verifiers reach (for example https://badges.example.org) before issuing anything.';
 
 function parse(args: string[]) {
   return parseArgs({
