@@ -12,6 +12,7 @@ import {
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { withNext } from './next.ts';
+import { NextSteps, isNewAccount } from './next-steps.tsx';
 import { MIN_PASSWORD } from './passwords.ts';
 import type { User, UserEmail } from './service.ts';
 
@@ -294,6 +295,7 @@ export function AccountPage(p: {
         lead="Your name, your public profile, your addresses and how you log in."
       />
       {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
+      {isNewAccount(user) ? <NextSteps user={user} emails={p.emails} /> : null}
       <div class="two-col">
         <div>
           <section class="card" aria-labelledby="h-profile">

@@ -59,7 +59,7 @@ function KeysPage(props: {
     >
       <PageHeader
         title="API keys"
-        lead="Keys let your LMS or scripts issue and read badges through the API. Each key acts for this organization only, within its scopes."
+        lead="Keys let your own software (a script, or a connector you run for your LMS) issue and read badges through the API. Each key acts for this organization only, within its scopes."
         actions={
           <a class="button secondary" href="/api/docs">
             API documentation

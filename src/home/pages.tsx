@@ -35,8 +35,8 @@ export function VisitorHome(p: { ctx: PageContext }) {
         <section class="card">
           <h2>For organizations</h2>
           <p>
-            Design badge templates, issue to one person or a whole class from a spreadsheet or your LMS, and
-            revoke when needed.
+            Design badge templates in the designer, then issue them one at a time, to a whole class from a CSV
+            file, or from your own software through the JSON API with an API key. Revoke when needed.
           </p>
         </section>
         <section class="card">
