@@ -183,8 +183,15 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
       <p>
         The machine-readable document is at <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3).
         Errors are <code>application/problem+json</code> with a stable <code>code</code> and, for invalid
-        input, field errors in <code>errors</code>. Create API keys under your organization’s dashboard, “API
-        keys”.
+        input, field errors in <code>errors</code> (every invalid field, not only the first). A request
+        without a live key (and without a signed-in session) gets 401 “Missing or invalid API key”. Create API
+        keys under your organization’s dashboard, “API keys”.
+      </p>
+      <p>
+        Issuing is not refused when it looks like a repeat: without an <code>Idempotency-Key</code>, a retried
+        request issues a second badge. The answer then warns: a <code>warnings</code> array (code{' '}
+        <code>POSSIBLE_DUPLICATE</code>, with the ids of the earlier awards of the same template to the same
+        email in the last 24 hours) and a <code>Warning: 299 - "…"</code> header with the same text.
       </p>
       <nav aria-label="Operations" class="toc">
         {tags.map((tag) => (
@@ -260,7 +267,9 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
                       {Object.entries(op.responses).map(([status, r]) => (
                         <li>
                           <code>{status}</code>{' '}
-                          {r.description && r.description !== 'Default Response' ? r.description : ''}
+                          {r.description && r.description !== 'Default Response'
+                            ? withCode(r.description)
+                            : ''}
                         </li>
                       ))}
                     </ul>

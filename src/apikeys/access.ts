@@ -1,11 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { requireUser } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { LaurelError } from '../errors.ts';
 import { requireOrgRole } from '../orgs/access.ts';
 import { getOrgBySlug } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
-import { type ApiKeyAuth, type ApiScope, authenticateApiKey } from './service.ts';
+import { type ApiKeyAuth, type ApiScope, authenticateApiKey, MISSING_API_KEY } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -56,7 +55,9 @@ export async function requireOrgActor(
       throw new LaurelError('FORBIDDEN', `This API key does not have the ${needed.scope} scope.`);
     return { org: { id: org.id, slug: org.slug, name: org.name }, userId: null, apiKeyId: key.keyId };
   }
-  const user = requireUser(request);
+  // Neither a key nor a session: the API's caller is told about keys, not sent to a login page.
+  const user = request.user;
+  if (!user) throw new LaurelError('UNAUTHENTICATED', MISSING_API_KEY);
   const access = await requireOrgRole(ctx.db, user.id, slug, needed.role);
   return { org: access.org, userId: user.id, apiKeyId: null };
 }

@@ -161,6 +161,10 @@ export async function verifyApiKey(db: Db, key: string): Promise<ApiKeyAuth | nu
   return { orgId: row.org_id, keyId: row.id, scopes: row.scopes as ApiScope[] };
 }
 
+/** The 401 of the organization API: for a wrong, revoked or absent key alike (no hint which). */
+export const MISSING_API_KEY =
+  'Missing or invalid API key. Send a live key of this organization as Authorization: Bearer <key>, or call from a signed-in session.';
+
 /**
  * The API key of a request (`Authorization: Bearer lrl_…`). Null when the request carries
  * no Bearer token (the caller may then use the session); UNAUTHENTICATED when it carries one
@@ -171,7 +175,6 @@ export async function authenticateApiKey(db: Db, request: FastifyRequest): Promi
   if (!header) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   const auth = m ? await verifyApiKey(db, m[1]!) : null;
-  if (!auth)
-    throw new LaurelError('UNAUTHENTICATED', 'The API key is missing, malformed, unknown or revoked.');
+  if (!auth) throw new LaurelError('UNAUTHENTICATED', MISSING_API_KEY);
   return auth;
 }

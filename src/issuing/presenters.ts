@@ -26,6 +26,31 @@ export const AwardSummarySchema = Type.Object({
   claimUrl: Type.Optional(Type.String({ description: 'Only in the response that created the award.' })),
 });
 
+export const AwardWarningSchema = Type.Object(
+  {
+    code: Type.Literal('POSSIBLE_DUPLICATE'),
+    message: Type.String(),
+    awardIds: Type.Array(Type.String({ format: 'uuid' }), {
+      description: 'The earlier awards, newest first.',
+    }),
+  },
+  { description: 'Issued, but probably not what the caller meant.' },
+);
+
+/** The answer to an issue request: the award, and warnings about it when there are any. */
+export const IssuedAwardSchema = Type.Object(
+  {
+    ...AwardSummarySchema.properties,
+    warnings: Type.Optional(
+      Type.Array(AwardWarningSchema, {
+        description:
+          'Present when the new award repeats earlier ones: the same template to the same (normalized) email within 24 hours.',
+      }),
+    ),
+  },
+  { description: 'Issued. When it repeats a recent award, with `warnings` and a `Warning` header.' },
+);
+
 export const AwardDetailSchema = Type.Intersect([
   AwardSummarySchema,
   Type.Object({
@@ -69,3 +94,18 @@ export function presentAwardDetail(config: Config, a: Award & { claimUrl?: strin
     credentialJwt: a.credentialJwt || null,
   };
 }
+
+/** The warning for an award that repeats `earlier` (see findRecentRepeats). */
+export function repeatWarning(earlier: { id: string }[]) {
+  const ids = earlier.map((a) => a.id);
+  return {
+    code: 'POSSIBLE_DUPLICATE' as const,
+    message:
+      `Issued, but the same badge template was issued to the same email in the last 24 hours (award${ids.length > 1 ? 's' : ''} ${ids.join(', ')}). ` +
+      'If this was a retry, revoke the duplicate; send an Idempotency-Key header to make retries safe.',
+    awardIds: ids,
+  };
+}
+
+/** The same warning as an HTTP `Warning` header (RFC 7234 §5.5, code 299: a persistent warning). */
+export const warningHeader = (w: { message: string }) => `299 - "${w.message.replace(/["\\]/g, '')}"`;

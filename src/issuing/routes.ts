@@ -1,13 +1,21 @@
 // The JSON API for awards: issue, list, read, revoke. Authenticated by an API key of the
 // organization (scoped) or a member's session (role; x-csrf-token on POST).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySchemaValidationError } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
-import { LaurelError, notFound } from '../errors.ts';
+import { type FieldError, invalid, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
-import { AwardDetailSchema, AwardSummarySchema, presentAward, presentAwardDetail } from './presenters.ts';
-import { getAward, issueAward, listOrgAwards, revokeAward } from './service.ts';
-import { parseDate } from './validate.ts';
+import {
+  AwardDetailSchema,
+  AwardSummarySchema,
+  IssuedAwardSchema,
+  presentAward,
+  presentAwardDetail,
+  repeatWarning,
+  warningHeader,
+} from './presenters.ts';
+import { findRecentRepeats, getAward, issueAward, listOrgAwards, revokeAward } from './service.ts';
+import { awardFieldErrors, parseDate } from './validate.ts';
 
 const Problem = Type.Object(
   {
@@ -57,14 +65,63 @@ const security = [{ apiKey: [] }];
 const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
   reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 
-function dateField(value: string | undefined, field: string) {
-  if (value === undefined || value === '') return undefined;
-  const d = parseDate(value);
-  if (!d)
-    throw new LaurelError('INVALID', 'The award could not be issued.', [
-      { field, message: 'Use YYYY-MM-DD or an RFC 3339 date-time.' },
-    ]);
-  return d;
+type IssueInput = Partial<Record<keyof Static<typeof IssueBody>, unknown>>;
+
+/** The optional dates of an issue request, and a field error for each one that does not parse. */
+function readDates(body: IssueInput) {
+  const errors: FieldError[] = [];
+  const date = (field: 'issuedAt' | 'validUntil') => {
+    const value = body[field];
+    if (typeof value !== 'string' || value === '') return undefined;
+    const d = parseDate(value);
+    if (!d) errors.push({ field, message: 'Use YYYY-MM-DD or an RFC 3339 date-time.' });
+    return d ?? undefined;
+  };
+  return { issuedAt: date('issuedAt'), validUntil: date('validUntil'), errors };
+}
+
+/**
+ * Every invalid field of an issue request at once. The schema sees types, lengths and required
+ * fields; the award rules (address, URL, dates) run over the same body and add the fields the
+ * schema let through. A schema failure stays a 400 (its error, with the rule errors added);
+ * the rules alone make a 422. Returns the parsed dates.
+ */
+function checkIssueRequest(
+  schemaError: { validation?: FastifySchemaValidationError[] } | undefined,
+  body: IssueInput,
+) {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const dates = readDates(body);
+  // A field that is missing or empty is the schema's to report.
+  const ruleErrors = [
+    ...dates.errors,
+    ...awardFieldErrors({
+      recipientName: text(body.recipientName),
+      recipientEmail: text(body.recipientEmail),
+      issuedAt: dates.issuedAt,
+      validUntil: dates.validUntil,
+      evidenceUrl: text(body.evidenceUrl) || null,
+      evidenceNarrative: text(body.evidenceNarrative) || null,
+    }).filter((e) => text(body[e.field as keyof IssueInput]) !== ''),
+  ];
+  if (schemaError?.validation) {
+    const named = (v: FastifySchemaValidationError) =>
+      v.instancePath.split('/')[1] || String(v.params?.missingProperty ?? '');
+    const seen = new Set(schemaError.validation.map(named));
+    for (const e of ruleErrors) {
+      if (!seen.has(e.field))
+        schemaError.validation.push({
+          instancePath: `/${e.field}`,
+          message: e.message,
+          keyword: 'award',
+          params: {},
+          schemaPath: '',
+        });
+    }
+    throw schemaError;
+  }
+  if (ruleErrors.length) throw invalid('The award could not be issued.', ruleErrors);
+  return dates;
 }
 
 export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -72,13 +129,19 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
     '/api/v1/orgs/:slug/awards',
     {
       preValidation: orgActorCheck(ctx, { role: 'issuer', scope: 'awards:issue' }),
+      // The handler reports the schema's errors together with the award rules' (checkIssueRequest).
+      attachValidation: true,
       schema: {
         tags: ['Awards'],
         summary: 'Issue a badge to a recipient',
         description:
           'Signs an OpenBadgeCredential (Data Integrity and VC-JWT), stores it and emails the recipient a claim link. ' +
           'Send an `Idempotency-Key` header to make retries safe: the same key with the same body returns the first award (200); ' +
-          'the same key with a different body is a 409.',
+          'the same key with a different body is a 409. ' +
+          'Without a key, a retry issues a second award: when the new award repeats earlier ones (the same template to the same ' +
+          'email, compared trimmed and lower-cased, within 24 hours, not revoked), it is still issued (201), and the answer carries a ' +
+          '`warnings` entry `POSSIBLE_DUPLICATE` listing the earlier award ids, and the same text in a `Warning: 299 - "…"` header. ' +
+          'A 400 lists every invalid field in `errors`.',
         security,
         params: SlugParams,
         headers: Type.Object({
@@ -86,7 +149,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         }),
         body: IssueBody,
         response: {
-          201: AwardSummarySchema,
+          201: IssuedAwardSchema,
           200: AwardSummarySchema,
           ...errors(400, 401, 403, 404, 409, 422),
         },
@@ -94,6 +157,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request, reply) => {
       const actor = orgActorOf(request);
+      const dates = checkIssueRequest(request.validationError, (request.body ?? {}) as IssueInput);
       const b = request.body;
       const key = request.headers['idempotency-key'];
       const award = await issueAward(ctx, {
@@ -101,8 +165,8 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         templateId: b.templateId,
         recipientName: b.recipientName,
         recipientEmail: b.recipientEmail,
-        issuedAt: dateField(b.issuedAt, 'issuedAt'),
-        validUntil: dateField(b.validUntil, 'validUntil'),
+        issuedAt: dates.issuedAt,
+        validUntil: dates.validUntil,
         evidenceUrl: b.evidenceUrl,
         evidenceNarrative: b.evidenceNarrative,
         idempotencyKey: typeof key === 'string' ? key : undefined,
@@ -110,7 +174,12 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         apiKeyId: actor.apiKeyId ?? undefined,
       });
       reply.header('location', `/api/v1/orgs/${actor.org.slug}/awards/${award.id}`);
-      return sendJson(reply, award.replayed ? 200 : 201, presentAward(ctx.config, award));
+      if (award.replayed) return sendJson(reply, 200, presentAward(ctx.config, award));
+      const repeats = await findRecentRepeats(ctx.db, award);
+      if (repeats.length === 0) return sendJson(reply, 201, presentAward(ctx.config, award));
+      const warning = repeatWarning(repeats);
+      reply.header('warning', warningHeader(warning));
+      return sendJson(reply, 201, { ...presentAward(ctx.config, award), warnings: [warning] });
     },
   );
 

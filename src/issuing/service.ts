@@ -375,6 +375,36 @@ export async function issueAward(ctx: AppContext, input: IssueAwardInput): Promi
   };
 }
 
+/** How far back an award of the same template to the same address counts as a likely repeat. */
+export const REPEAT_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Earlier live awards of the same template to the same (normalized) address, in the 24 hours
+ * before `award` was created, newest first: a request that repeats one of them is probably a
+ * retry without an Idempotency-Key. Revoked and declined awards do not count (re-issuing after
+ * a revocation is deliberate).
+ */
+export async function findRecentRepeats(
+  db: Db,
+  award: Pick<Award, 'id' | 'orgId' | 'templateId' | 'recipientEmail' | 'createdAt'>,
+): Promise<{ id: string; createdAt: Date }[]> {
+  if (!award.recipientEmail) return [];
+  const rows = await db
+    .selectFrom('awards')
+    .select(['id', 'created_at'])
+    .where('recipient_email', '=', normalizeAddress(award.recipientEmail))
+    .where('org_id', '=', award.orgId)
+    .where('template_id', '=', award.templateId)
+    .where('id', '!=', award.id)
+    .where('revoked_at', 'is', null)
+    .where('created_at', '>=', new Date(award.createdAt.getTime() - REPEAT_WINDOW_MS))
+    .where('created_at', '<=', award.createdAt)
+    .orderBy('created_at', 'desc')
+    .limit(20)
+    .execute();
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+}
+
 export async function getAward(db: Db, id: string): Promise<Award | null> {
   if (!isUuid(id)) return null;
   const row = await db.selectFrom('awards').select(AWARD_COLUMNS).where('id', '=', id).executeTakeFirst();
