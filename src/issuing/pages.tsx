@@ -20,7 +20,9 @@ import {
   TextArea,
   formatDate,
 } from '../ui/components.tsx';
+import { awardVisibility } from '../wallet/service.ts';
 import { type ManageAccess, field, manageAccess } from './page-access.ts';
+import { type PublicPageStatus, publicPageStatus } from './presenters.ts';
 import {
   type Award,
   type AwardFilterState,
@@ -289,6 +291,7 @@ function AwardDetail(props: {
   award: Award;
   templateName: string;
   baseUrl: string;
+  publicPage: PublicPageStatus;
   notice?: string;
   revokeErrors?: FieldError[];
   revokeMessage?: string;
@@ -354,7 +357,17 @@ function AwardDetail(props: {
         ) : null}
         <dt>Links</dt>
         <dd>
-          <a href={`/c/${a.id}`}>Public page</a> · <a href={`/ob2/assertions/${a.id}`}>OB 2.0 assertion</a>
+          {props.publicPage.open ? (
+            <>
+              <a href={`/c/${a.id}`}>Public page</a> ·{' '}
+              <a href={`/ob2/assertions/${a.id}`}>OB 2.0 assertion</a>
+              {props.publicPage.note ? <span class="muted"> ({props.publicPage.note})</span> : null}
+            </>
+          ) : (
+            <span class="muted" id="public-page-status">
+              {props.publicPage.why}
+            </span>
+          )}
         </dd>
       </dl>
       {canIssue && a.state === 'pending' && !a.revokedAt ? (
@@ -452,6 +465,7 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
   ) => {
     const templates = await listTemplates(ctx.db, access.org.id);
     const name = templates.find((t) => t.id === award.templateId)?.name ?? 'Badge';
+    const earner = award.state === 'accepted' ? await awardVisibility(ctx.db, award.id) : null;
     return reply.html(
       <AwardDetail
         request={request}
@@ -459,6 +473,7 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
         award={award}
         templateName={name}
         baseUrl={ctx.config.baseUrl}
+        publicPage={publicPageStatus(award, earner)}
         {...extra}
       />,
       status,

@@ -109,3 +109,28 @@ export function repeatWarning(earlier: { id: string }[]) {
 
 /** The same warning as an HTTP `Warning` header (RFC 7234 §5.5, code 299: a persistent warning). */
 export const warningHeader = (w: { message: string }) => `299 - "${w.message.replace(/["\\]/g, '')}"`;
+
+/** Whether the award's public page (and OB 2.0 assertion) opens, and if not, why: for its issuer. */
+export type PublicPageStatus = { open: true; note?: string } | { open: false; why: string };
+
+/**
+ * The issuer's view of the rule in src/public/badge-view.ts: a page opens once the earner has
+ * accepted the badge and made it public; revoking keeps it open, with the revoked banner.
+ */
+export function publicPageStatus(
+  a: Pick<Award, 'state' | 'revokedAt' | 'claimedBy'>,
+  earner: { userId: string; visibility: 'public' | 'private' } | null,
+): PublicPageStatus {
+  if (a.state === 'rejected')
+    return { open: false, why: 'Declined by the earner: the badge has no public page.' };
+  if (a.state === 'pending')
+    return {
+      open: false,
+      why: a.revokedAt
+        ? 'Revoked before the earner accepted it: the badge has no public page.'
+        : 'Not public yet: the earner has not accepted it.',
+    };
+  if (earner?.visibility !== 'public' || earner.userId !== a.claimedBy)
+    return { open: false, why: 'The earner keeps this badge private.' };
+  return a.revokedAt ? { open: true, note: 'It shows the badge as revoked.' } : { open: true };
+}
