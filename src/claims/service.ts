@@ -47,7 +47,11 @@ export type Claim =
 /** What the claim page should show for `token`, seen by `viewerId` (null: not signed in). */
 export async function lookupClaim(ctx: AppContext, token: string, viewerId: string | null): Promise<Claim> {
   const award = await findAwardByClaimToken(ctx.db, token);
-  if (!award) return { kind: 'unknown' };
+  return award ? claimOf(ctx, award, viewerId) : { kind: 'unknown' };
+}
+
+/** The claim rule for one award, however the viewer reached it (a link, or their wallet). */
+async function claimOf(ctx: AppContext, award: Award, viewerId: string | null): Promise<Claim> {
   if (award.state === 'rejected') return { kind: 'rejected' };
   if (award.state === 'accepted') {
     if (viewerId && award.claimedBy === viewerId) {
@@ -121,7 +125,45 @@ export async function acceptClaim(ctx: AppContext, token: string, userId: string
   if (claim.kind !== 'open') refuse(claim);
   if (!claim.emailIsViewers && claim.award.recipientEmail)
     await markEmailVerified(ctx.db, userId, claim.award.recipientEmail);
-  const award = await acceptAward(ctx.db, claim.award.id, userId);
+  return acceptOpen(ctx, claim.award.id, userId);
+}
+
+/**
+ * The claim of an award sent to a confirmed address of `userId`, reached from their wallet
+ * without the link: the confirmed address is the proof the link gives. Any other award is
+ * NOT_FOUND, as if it did not exist.
+ */
+async function ownPendingClaim(ctx: AppContext, awardId: string, userId: string) {
+  const award = await getAward(ctx.db, awardId);
+  const claim = award ? await claimOf(ctx, award, userId) : null;
+  if ((claim?.kind !== 'open' && claim?.kind !== 'expired') || !(await addressedTo(ctx, claim.award, userId)))
+    throw new LaurelError('NOT_FOUND', 'That badge is not waiting for you.');
+  return claim;
+}
+
+const addressedTo = async (ctx: AppContext, award: Award, userId: string) =>
+  award.recipientEmail !== null && (await verifiedEmailsOf(ctx.db, userId)).includes(award.recipientEmail);
+
+/** Accepts, from the wallet, a badge sent to one of the account's confirmed addresses. */
+export async function acceptPendingAward(
+  ctx: AppContext,
+  awardId: string,
+  userId: string,
+): Promise<WalletItem> {
+  const claim = await ownPendingClaim(ctx, awardId, userId);
+  if (claim.kind !== 'open') refuse(claim);
+  return acceptOpen(ctx, claim.award.id, userId);
+}
+
+/** Declines, from the wallet, a badge sent to one of the account's confirmed addresses. */
+export async function declinePendingAward(ctx: AppContext, awardId: string, userId: string): Promise<void> {
+  const claim = await ownPendingClaim(ctx, awardId, userId);
+  await declineAward(ctx, claim.award.id);
+}
+
+/** Binds an open award to the account and puts it in their wallet (private). */
+async function acceptOpen(ctx: AppContext, awardId: string, userId: string): Promise<WalletItem> {
+  const award = await acceptAward(ctx.db, awardId, userId);
   forgetBadge(award.id);
   const item = await walletItemFor(ctx, award, userId);
   if (!item) throw new LaurelError('NOT_FOUND', 'This badge’s organization or template no longer exists.');

@@ -537,6 +537,25 @@ export async function rejectAward(ctx: AppContext, awardId: string): Promise<Awa
   return toAward(row);
 }
 
+/**
+ * Awards waiting for a decision at any of `emails` (normalized, confirmed addresses of one
+ * account): pending, not revoked, not expired; newest first.
+ */
+export async function listPendingAwardsTo(db: Db, emails: string[], now = new Date()): Promise<Award[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('awards')
+    .select(AWARD_COLUMNS)
+    .where('recipient_email', 'in', emails)
+    .where('state', '=', 'pending')
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map(toAward);
+}
+
 /** The awards a user has accepted, newest first (rejected ones are gone). */
 export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]> {
   const rows = await db

@@ -148,6 +148,9 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/me/badges/import': 'user',
   'GET /api/v1/me/badges/:id': 'nobody',
   'PATCH /api/v1/me/badges/:id': 'nobody',
+  // A waiting badge is someone's only when it was sent to one of their confirmed addresses.
+  'POST /api/v1/me/pending/:id/accept': 'nobody',
+  'POST /api/v1/me/pending/:id/decline': 'nobody',
   'GET /api/v1/claims/:token': 'token',
   'POST /api/v1/claims/:token/accept': 'token',
   'POST /api/v1/claims/:token/reject': 'token',
@@ -177,6 +180,8 @@ const RULES: Record<string, Rule> = {
   'POST /wallet/:itemId/recipient-name': 'nobody',
   'POST /wallet/:itemId/decline': 'nobody',
   'POST /wallet/:itemId/delete': 'nobody',
+  'POST /wallet/pending/:id/accept': 'nobody',
+  'POST /wallet/pending/:id/decline': 'nobody',
   'GET /u/:handle': 'public',
   'GET /u/:handle/badges/:itemId': 'public',
 };
@@ -215,6 +220,8 @@ describe('authorization matrix over every route', () => {
     'POST /api/v1/orgs/:slug/awards': awardBody,
     'POST /api/v1/orgs/:slug/awards/:id/revoke': { reason: ' ' },
     'POST /wallet/:itemId/visibility': { visibility: 'public' },
+    'POST /wallet/pending/:id/decline': { confirm: 'yes' },
+    'POST /api/v1/me/pending/:id/decline': { confirm: 'true' },
   });
 
   beforeAll(async () => {
@@ -273,7 +280,7 @@ describe('authorization matrix over every route', () => {
     // Routes whose `:id` is a row of a particular kind.
     const ids: [RegExp, string][] = [
       [/\/(badges|templates)\/:id/, template.id],
-      [/\/awards\/:id|\/c\/:id|\/ob2\/assertions\/:id/, award.id],
+      [/\/awards\/:id|\/c\/:id|\/ob2\/assertions\/:id|\/pending\/:id/, award.id],
       [/\/invitations\/:id/, invitation.invitation.id],
       [/\/api-keys\/:id/, key.info.id],
       [/\/admin\/jobs\/:id/, job.id],

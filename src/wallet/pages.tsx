@@ -42,6 +42,8 @@ import {
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_MB, credentialIdOf, currentReport, importBadge } from './import.ts';
+import { type PendingBadge, pendingBadges } from './pending.ts';
+import { PendingSection } from './pending-view.tsx';
 import {
   type WalletItem,
   deleteImportedItem,
@@ -63,6 +65,7 @@ const ListQuery = Type.Object({
   issuer: Type.Optional(Type.String({ maxLength: 300 })),
   state: Type.Optional(Type.String({ maxLength: 20 })),
   visibility: Type.Optional(Type.String({ maxLength: 20 })),
+  declined: Type.Optional(Type.String({ maxLength: 4 })),
 });
 const DetailQuery = Type.Object({
   accepted: Type.Optional(Type.String({ maxLength: 4 })),
@@ -112,7 +115,8 @@ function WalletList(props: {
   ctx: PageContext;
   entries: WalletEntry[];
   shown: WalletEntry[];
-  query: { q?: string; issuer?: string; state?: string; visibility?: string };
+  pending: PendingBadge[];
+  query: { q?: string; issuer?: string; state?: string; visibility?: string; declined?: string };
 }) {
   const issuers = [...new Set(props.entries.map((e) => e.item.issuerName))].sort();
   return (
@@ -126,6 +130,12 @@ function WalletList(props: {
           </a>
         }
       />
+      {props.query.declined ? (
+        <Alert kind="success">
+          The badge was declined: it is revoked, and your name and address are deleted from it.
+        </Alert>
+      ) : null}
+      <PendingSection badges={props.pending} csrfToken={props.ctx.csrfToken} />
       <form method="get" action="/wallet" class="card row" aria-label="Filter badges">
         <div class="field">
           <label for="f-q">Search</label>
@@ -606,30 +616,34 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
     );
   };
 
-  app.get<{ Querystring: { q?: string; issuer?: string; state?: string; visibility?: string } }>(
-    '/wallet',
-    { schema: { ...hidden, querystring: ListQuery } },
-    async (request, reply) => {
-      const user = requireUser(request);
-      const entries = await walletEntries(ctx, user.id);
-      const { q, issuer, state, visibility } = request.query;
-      const needle = q?.trim().toLowerCase();
-      const shown = entries.filter(
-        (e) =>
-          (!needle ||
-            e.item.badgeName.toLowerCase().includes(needle) ||
-            e.item.issuerName.toLowerCase().includes(needle) ||
-            (e.item.badgeDescription ?? '').toLowerCase().includes(needle)) &&
-          (!issuer || e.item.issuerName === issuer) &&
-          (!state || e.state === state) &&
-          (!visibility || e.item.visibility === visibility),
-      );
-      reply.header('cache-control', 'private, no-store');
-      return reply.html(
-        <WalletList ctx={pageContext(request)} entries={entries} shown={shown} query={request.query} />,
-      );
-    },
-  );
+  app.get<{
+    Querystring: { q?: string; issuer?: string; state?: string; visibility?: string; declined?: string };
+  }>('/wallet', { schema: { ...hidden, querystring: ListQuery } }, async (request, reply) => {
+    const user = requireUser(request);
+    const [entries, pending] = await Promise.all([walletEntries(ctx, user.id), pendingBadges(ctx, user.id)]);
+    const { q, issuer, state, visibility } = request.query;
+    const needle = q?.trim().toLowerCase();
+    const shown = entries.filter(
+      (e) =>
+        (!needle ||
+          e.item.badgeName.toLowerCase().includes(needle) ||
+          e.item.issuerName.toLowerCase().includes(needle) ||
+          (e.item.badgeDescription ?? '').toLowerCase().includes(needle)) &&
+        (!issuer || e.item.issuerName === issuer) &&
+        (!state || e.state === state) &&
+        (!visibility || e.item.visibility === visibility),
+    );
+    reply.header('cache-control', 'private, no-store');
+    return reply.html(
+      <WalletList
+        ctx={pageContext(request)}
+        entries={entries}
+        shown={shown}
+        pending={pending}
+        query={request.query}
+      />,
+    );
+  });
 
   app.get('/wallet/import', { schema: hidden }, async (request, reply) => {
     requireUser(request);

@@ -17,6 +17,7 @@ import {
   stripCredential,
 } from './import.ts';
 import { type WalletEntry, walletEntries } from './pages.tsx';
+import { PendingBadgeSchema, pendingBadges, presentPending } from './pending.ts';
 import { getOwnItem, setShowRecipientName, setVisibility } from './service.ts';
 
 const Badge = Type.Object({
@@ -206,14 +207,24 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       schema: {
         tags: ['My badges'],
         summary: 'The badges in my wallet',
-        description: 'Signed-in session only (not API keys).',
-        response: { 200: Type.Object({ items: Type.Array(Badge) }) },
+        description:
+          'Signed-in session only (not API keys). `pending` lists badges sent to my confirmed addresses that wait for me to accept or decline them (`POST /api/v1/me/pending/{id}/accept` or `/decline`).',
+        response: {
+          200: Type.Object({ items: Type.Array(Badge), pending: Type.Array(PendingBadgeSchema) }),
+        },
       },
     },
     async (request, reply) => {
       const user = requireUser(request);
+      const [entries, pending] = await Promise.all([
+        walletEntries(ctx, user.id),
+        pendingBadges(ctx, user.id),
+      ]);
       reply.header('cache-control', 'private, no-store');
-      return { items: (await walletEntries(ctx, user.id)).map((e) => present(ctx, e, user.handle)) };
+      return {
+        items: entries.map((e) => present(ctx, e, user.handle)),
+        pending: pending.map((b) => presentPending(ctx, b)),
+      };
     },
   );
 
