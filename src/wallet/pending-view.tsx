@@ -9,7 +9,7 @@ export const pendingAction = (awardId: string, action: 'accept' | 'decline') =>
  * Badges sent to the account's confirmed addresses and still waiting: accept into the wallet,
  * or decline for good (a second, confirmed step, as on the claim page).
  */
-export function PendingSection(props: { badges: PendingBadge[]; csrfToken: string; error?: string }) {
+export function PendingSection(props: { badges: PendingBadge[]; csrfToken: string }) {
   if (props.badges.length === 0) return null;
   return (
     <section class="card" aria-labelledby="h-pending" id="pending">
@@ -18,41 +18,34 @@ export function PendingSection(props: { badges: PendingBadge[]; csrfToken: strin
         Sent to an address you have confirmed. Accept a badge to keep it here (private until you make it
         public), or decline it: the issuer then revokes it and your name and address are deleted from it.
       </p>
-      {props.error ? (
-        <p class="error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
-      <ul class="pending-list">
+      <ul class="grid" aria-label="Badges waiting for you">
         {props.badges.map((b) => (
-          <li class="row" id={`pending-${b.award.id}`}>
-            <img src={b.imageUrl} alt="" width="72" height="72" />
-            <div>
-              <strong>{b.badgeName}</strong>
-              <div class="muted small">
-                from <a href={b.issuerUrl}>{b.issuerName}</a>, issued {formatDate(b.award.issuedAt)} to{' '}
-                {b.award.recipientEmail ?? ''}
-              </div>
-              <div class="row">
-                <form method="post" action={pendingAction(b.award.id, 'accept')} class="inline">
-                  <CsrfField token={props.csrfToken} />
-                  <button type="submit">Accept</button>
-                </form>
-                <details>
-                  <summary>Decline…</summary>
-                  <form method="post" action={pendingAction(b.award.id, 'decline')} class="stack">
-                    <CsrfField token={props.csrfToken} />
-                    <label>
-                      <input type="checkbox" name="confirm" value="yes" required /> Decline “{b.badgeName}”
-                      for good: it cannot be accepted afterwards.
-                    </label>
-                    <button type="submit" class="danger">
-                      Decline
-                    </button>
-                  </form>
-                </details>
-              </div>
-            </div>
+          <li class="card badge-tile" id={`pending-${b.award.id}`}>
+            <img src={b.imageUrl} alt="" width="140" height="140" />
+            <strong>{b.badgeName}</strong>
+            <span class="muted">
+              from <a href={b.issuerUrl}>{b.issuerName}</a>
+            </span>
+            <span class="muted small">
+              {formatDate(b.award.issuedAt)}, to {b.award.recipientEmail ?? ''}
+            </span>
+            <form method="post" action={pendingAction(b.award.id, 'accept')}>
+              <CsrfField token={props.csrfToken} />
+              <button type="submit">Accept</button>
+            </form>
+            <details>
+              <summary>Decline…</summary>
+              <form method="post" action={pendingAction(b.award.id, 'decline')} class="stack">
+                <CsrfField token={props.csrfToken} />
+                <label>
+                  <input type="checkbox" name="confirm" value="yes" required /> Decline “{b.badgeName}” for
+                  good: it cannot be accepted afterwards.
+                </label>
+                <button type="submit" class="danger">
+                  Decline
+                </button>
+              </form>
+            </details>
           </li>
         ))}
       </ul>
