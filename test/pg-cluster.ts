@@ -5,9 +5,9 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 import { promisify } from 'node:util';
 
 export type ShutdownMode = 'smart' | 'fast' | 'immediate';
@@ -27,17 +27,6 @@ export interface Cluster {
 }
 
 const execFileAsync = promisify(execFile);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function findBin(name: string): string {
   const found = spawnSync('sh', [

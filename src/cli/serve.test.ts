@@ -7,17 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../db/index.ts';
+import { freePort } from '../../test/ports.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('laurel serve, migrate and admin', () => {
   const dir = mkdtempSync(join(tmpdir(), 'laurel-serve-cli-'));

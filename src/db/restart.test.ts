@@ -9,7 +9,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +19,10 @@ import { enqueueJob, enqueueJobs } from '../jobs/queue.ts';
 import { createOrg } from '../orgs/service.ts';
 import { type DatabaseHandle, openPostgres } from './index.ts';
 import { migrate } from './migrate.ts';
+import { freePort } from '../../test/ports.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 type Target = 'healthz' | 'page' | 'json';
 type Outcome = 'ok' | 'unavailable' | string;

@@ -1,9 +1,10 @@
 // A real SMTP server on 127.0.0.1 for the mail tests, whose behaviour a test can change
 // while it runs: accept, hang on DATA, or refuse chosen recipients.
 import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+export { freePort } from '../../test/ports.ts';
 
 export interface TestSmtp {
   port: number;
@@ -75,14 +76,4 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   state.port = (server.server.address() as AddressInfo).port;
   state.close = () => new Promise<void>((r) => server.close(() => r()));
   return state;
-}
-
-/** A port with nothing listening on it: connections to it are refused. */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }
