@@ -2,6 +2,7 @@ import type { Feature } from '../http/context.ts';
 import { statusListRoutes } from '../status-lists/routes.ts';
 import { engagementCounts } from '../wallet/service.ts';
 import { bulkPages } from './bulk/pages.tsx';
+import { identityChangeWarning, issuerIdentityChanges } from './identity-check.ts';
 import { issuingPages } from './pages.tsx';
 import { publicAwardRoutes } from './public-routes.ts';
 import { awardRoutes } from './routes.ts';
@@ -13,4 +14,8 @@ export const issuingFeature: Feature = (app, ctx) => {
   bulkPages(app, ctx);
   statusListRoutes(app, ctx);
   publicAwardRoutes(app, ctx);
+  // Before any badge is issued the identifier simply follows PUBLIC_URL; after, a change is told.
+  app.addHook('onReady', async () => {
+    for (const change of await issuerIdentityChanges(ctx)) app.log.warn(identityChangeWarning(change));
+  });
 };

@@ -556,6 +556,25 @@ export async function listPendingAwardsTo(db: Db, emails: string[], now = new Da
   return rows.map(toAward);
 }
 
+/**
+ * The issuer id in each organization's most recent signed credential: what its badges carry.
+ * One indexed look-up per organization that has issued anything.
+ */
+export async function lastIssuerIds(db: Db): Promise<{ orgId: string; issuerId: string }[]> {
+  const { rows } = await sql<{ org_id: string; credential_json: string }>`
+    SELECT o.org_id, a.credential_json
+    FROM (SELECT DISTINCT org_id FROM awards) o
+    CROSS JOIN LATERAL (
+      SELECT credential_json FROM awards
+      WHERE org_id = o.org_id AND credential_json <> ''
+      ORDER BY created_at DESC LIMIT 1
+    ) a`.execute(db);
+  return rows.map((r) => {
+    const issuer = (JSON.parse(r.credential_json) as { issuer?: string | { id?: string } }).issuer;
+    return { orgId: r.org_id, issuerId: String(typeof issuer === 'string' ? issuer : (issuer?.id ?? '')) };
+  });
+}
+
 /** The awards a user has accepted, newest first (rejected ones are gone). */
 export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]> {
   const rows = await db
