@@ -15,7 +15,9 @@ export const issuingFeature: Feature = (app, ctx) => {
   statusListRoutes(app, ctx);
   publicAwardRoutes(app, ctx);
   // Before any badge is issued the identifier simply follows PUBLIC_URL; after, a change is told.
+  // Advisory only: a database not reachable yet must not stop the server from starting.
   app.addHook('onReady', async () => {
-    for (const change of await issuerIdentityChanges(ctx)) app.log.warn(identityChangeWarning(change));
+    const changes = await issuerIdentityChanges(ctx).catch(() => []);
+    for (const change of changes) app.log.warn(identityChangeWarning(change));
   });
 };
