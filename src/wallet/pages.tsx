@@ -175,7 +175,14 @@ function WalletList(props: {
           </button>
         </div>
       </form>
-      {props.entries.length === 0 ? (
+      {props.entries.length === 0 && props.pending.length > 0 ? (
+        <EmptyState title="Nothing accepted yet">
+          <p>
+            Accept a badge waiting above to keep it here, or <a href="/wallet/import">import a badge</a> you
+            earned elsewhere.
+          </p>
+        </EmptyState>
+      ) : props.entries.length === 0 ? (
         <EmptyState title="No badges yet">
           <p>
             When an organization awards you a badge, the email it sends has a link to claim it. You can also{' '}
