@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   bake: async () => (await import('../packages/openbadges/bench/bake.bench.ts')).benchBake(),
   issuing: async () => (await import('./issuing.bench.ts')).benchIssuing(),
   'public-pages': async () => (await import('./public-pages.bench.ts')).benchPublicPages(),
+  robustness: async () => (await import('./robustness.bench.ts')).benchRobustness(),
 };
 
 function fmt(n: number | undefined): string {
