@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser } from '../accounts/testing.ts';
 import { createApiKey, revokeApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
@@ -13,6 +14,7 @@ import { makeTemplate } from '../templates/testing.ts';
 import { BATCH_PAGE_ROWS } from './bulk/pages.tsx';
 import { createBatch } from './bulk/service.ts';
 import { rejectAward, revokeAward } from './service.ts';
+import { makeWalletBadge } from '../wallet/testing.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
 
@@ -226,7 +228,9 @@ describe('issuing routes', () => {
   });
 
   it('revokes through the API: the served status list and the OB 2.0 assertion say so', async () => {
-    const { award } = await issueTestAward(ctx, { org, template });
+    // The hosted assertion is published once its earner has accepted the badge and made it public.
+    const earner = await makeUser(t.db, { name: 'Public Earner' });
+    const { award } = await makeWalletBadge(ctx, earner, { org, template, visibility: 'public' });
     const { key } = await createApiKey(t.db, { orgId: org.id, name: 'Revoker', scopes: ['awards:revoke'] });
     const credential = JSON.parse(award.credentialJson);
     expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(false);
