@@ -122,6 +122,7 @@ const RULES: Record<string, Rule> = {
   'POST /manage/:slug/awards/:id/resend': 'issuer',
   'POST /manage/:slug/awards/:id/revoke': 'issuer',
   'GET /manage/:slug/bulk': 'issuer',
+  'GET /manage/:slug/bulk/sample.csv': 'issuer',
   'POST /manage/:slug/bulk': 'issuer',
   'GET /manage/:slug/bulk/:batchId': 'issuer',
   'GET /manage/:slug/bulk/:batchId/progress.json': 'issuer',

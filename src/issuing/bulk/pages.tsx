@@ -21,6 +21,7 @@ import {
   UploadForm,
 } from '../../ui/components.tsx';
 import type { FieldError } from '../../errors.ts';
+import { count } from '../../ui/count.ts';
 import { type ManageAccess, field, manageAccess } from '../page-access.ts';
 import {
   type BulkBatch,
@@ -33,6 +34,7 @@ import {
   listBatches,
   progressOf,
 } from './service.ts';
+import { SAMPLE_CSV, SAMPLE_CSV_NAME } from './sample.ts';
 
 const SlugParams = Type.Object({ slug: Type.String({ maxLength: 63 }) });
 const BatchParams = Type.Object({
@@ -115,7 +117,11 @@ function UploadPage(props: {
             <p class="hint" id="f-file-hint">
               A header row with the columns <code>name</code> and <code>email</code>, and optionally{' '}
               <code>issued_on</code> and <code>expires_on</code> (YYYY-MM-DD), <code>evidence_url</code> and{' '}
-              <code>narrative</code>. Comma or semicolon separated; UTF-8, UTF-16 or Windows-1252.
+              <code>narrative</code>. Comma or semicolon separated; UTF-8, UTF-16 or Windows-1252.{' '}
+              <a href={`/manage/${access.org.slug}/bulk/sample.csv`} download={SAMPLE_CSV_NAME}>
+                Download an example file
+              </a>
+              .
             </p>
             <input
               id="f-file"
@@ -286,9 +292,9 @@ function BatchPage(props: {
       {batch.status === 'preview' ? (
         <>
           <Alert kind={p.invalid ? 'warning' : 'info'} title="Nothing has been issued yet.">
-            {batch.valid} of {batch.total} rows are ready to issue
+            {batch.valid} of {count(batch.total, 'row')} {batch.valid === 1 ? 'is' : 'are'} ready to issue
             {p.invalid
-              ? `; ${p.invalid} rows have errors and will be left out (fix the file and upload it again to include them)`
+              ? `; ${count(p.invalid, 'row has', 'rows have')} errors and will be left out (fix the file and upload it again to include them)`
               : ''}
             .
           </Alert>
@@ -297,7 +303,7 @@ function BatchPage(props: {
               {batch.valid > 0 ? (
                 <form method="post" action={`${base}/confirm`} class="inline">
                   <CsrfField token={props.request.csrfToken} />
-                  <button type="submit">Issue {batch.valid} badges</button>
+                  <button type="submit">Issue {count(batch.valid, 'badge')}</button>
                 </form>
               ) : null}
               <form method="post" action={`${base}/cancel`} class="inline">
@@ -338,11 +344,12 @@ function BatchPage(props: {
             </progress>
           )}
           <p id="progress-label">{p.message}</p>
+          {/* app.js puts each poll's number for data-tally in place of the trailing one. */}
           <ul class="inline-list">
-            <li>Issued: {p.issued}</li>
-            <li>Skipped as duplicates: {p.skipped}</li>
-            <li>Failed: {p.failed}</li>
-            <li>Left out for errors: {p.invalid}</li>
+            <li data-tally="issued">Issued: {p.issued}</li>
+            <li data-tally="skipped">Skipped as duplicates: {p.skipped}</li>
+            <li data-tally="failed">Failed: {p.failed}</li>
+            <li data-tally="invalid">Left out for errors: {p.invalid}</li>
           </ul>
           {p.finished ? null : (
             <p>
@@ -391,6 +398,18 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
       return reply.html(await uploadPage(request, access));
+    },
+  );
+
+  app.get<{ Params: { slug: string } }>(
+    '/manage/:slug/bulk/sample.csv',
+    { schema: { ...hidden, params: SlugParams } },
+    async (request, reply) => {
+      await manageAccess(ctx, request, request.params.slug, 'issuer');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${SAMPLE_CSV_NAME}"`)
+        .send(SAMPLE_CSV);
     },
   );
 

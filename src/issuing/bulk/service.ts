@@ -8,6 +8,7 @@ import { type AwardDraft, type PreparedIssuer, prepareIssuer, writeAwards } from
 import type { IssuingTables } from '../tables.ts';
 import { parseDate } from '../validate.ts';
 import { readRecipientsCsv, rowKey } from './csv.ts';
+import { count } from '../../ui/count.ts';
 
 /** Rows per job step: one transaction each, so a crash loses at most one uncommitted chunk. */
 export const CHUNK_ROWS = 100;
@@ -181,7 +182,7 @@ export function progressOf(b: BulkBatch): BatchProgress {
     finished,
     message: finished
       ? `Finished: ${b.issued} issued, ${b.skipped} skipped as duplicates, ${b.failed} failed.`
-      : `${done} of ${b.valid} rows processed (${b.issued} issued, ${b.skipped} skipped, ${b.failed} failed).`,
+      : `${done} of ${count(b.valid, 'row')} processed (${b.issued} issued, ${b.skipped} skipped, ${b.failed} failed).`,
   };
 }
 

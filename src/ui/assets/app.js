@@ -32,6 +32,12 @@
         bar.max = data.total || 1;
         bar.value = data.done || 0;
         if (label) label.textContent = data.message || `${data.done} of ${data.total}`;
+        // <li data-tally="issued">Issued: 0</li>: the trailing number follows the same poll.
+        for (const tally of document.querySelectorAll('[data-tally]')) {
+          const value = data[tally.getAttribute('data-tally')];
+          if (typeof value === 'number')
+            tally.textContent = tally.textContent.replace(/\d+\s*$/, String(value));
+        }
         if (data.finished) {
           if (bar.hasAttribute('data-reload')) location.reload();
           return;
