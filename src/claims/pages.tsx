@@ -4,10 +4,11 @@ import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { pageContext, requireUser } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { BadgePlaceholder, StateLine } from '../public/components.tsx';
+import { BadgePlaceholder, ShowNameField, StateLine, showNameChosen } from '../public/components.tsx';
 import { templateImage } from '../templates/service.ts';
 import { Alert, CsrfField, FormErrors, formatDate } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
+import { setShowRecipientName } from '../wallet/service.ts';
 import { type Claim, acceptClaim, lookupClaim, rejectClaim } from './service.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
@@ -101,6 +102,7 @@ function ClaimPage(props: {
           {ctx.user ? (
             <form method="post" action={`/claim/${token}/accept`} class="stack">
               <CsrfField token={ctx.csrfToken} />
+              <ShowNameField recipientName={claim.award.recipientName} />
               {claim.emailIsViewers ? null : (
                 <p>
                   Accepting adds <strong>{email}</strong> to your account ({ctx.user.name}) as a confirmed
@@ -229,6 +231,7 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
       noReferrer(reply);
       try {
         const item = await acceptClaim(ctx, request.params.token, user.id);
+        await setShowRecipientName(ctx.db, user.id, item.id, showNameChosen(request.body));
         return reply.redirect(`/wallet/${item.id}?accepted=1`, 303);
       } catch (e) {
         if (!(e instanceof LaurelError) || e.code !== 'CONFLICT') throw e;

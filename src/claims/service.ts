@@ -15,7 +15,6 @@ import {
 import { enqueueJobs } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { type Org, getOrgById, issuerDid } from '../orgs/service.ts';
-import { forgetBadge } from '../public/badge-view.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import {
   type WalletItem,
@@ -164,7 +163,6 @@ export async function declinePendingAward(ctx: AppContext, awardId: string, user
 /** Binds an open award to the account and puts it in their wallet (private). */
 async function acceptOpen(ctx: AppContext, awardId: string, userId: string): Promise<WalletItem> {
   const award = await acceptAward(ctx.db, awardId, userId);
-  forgetBadge(award.id);
   const item = await walletItemFor(ctx, award, userId);
   if (!item) throw new LaurelError('NOT_FOUND', 'This badge’s organization or template no longer exists.');
   return item;
@@ -188,7 +186,6 @@ export async function declineOwnAward(ctx: AppContext, userId: string, itemId: s
 async function declineAward(ctx: AppContext, awardId: string) {
   await rejectAward(ctx, awardId);
   await removeItemForAward(ctx.db, awardId);
-  forgetBadge(awardId);
 }
 
 // ---------------------------------------------------------------------------------------------

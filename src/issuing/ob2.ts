@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { getOrgById } from '../orgs/service.ts';
-import { isAwardPublic } from '../wallet/service.ts';
+import { awardAccess, awardVisibility } from '../wallet/service.ts';
 import { isoSeconds } from './credential.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
@@ -12,26 +12,24 @@ export const ob2AssertionUrl = (config: Config, awardId: string) =>
   `${config.baseUrl}/ob2/assertions/${awardId}`;
 
 export type Ob2Answer =
-  | { kind: 'assertion'; assertion: Record<string, unknown> }
-  | { kind: 'gone' }
+  | { kind: 'assertion'; assertion: Record<string, unknown>; revoked: boolean }
   | { kind: 'missing' };
 
 /**
- * The hosted assertion of an award, at an address only its issuer and recipient learn. Once
- * the earner accepted the award, their privacy choice rules it as it rules `/c/ID`: while the
- * badge is private the assertion is missing (404), like an award that never existed. A
- * revoked award answers 200 with `revoked: true` and its reason (OB 2.0: a revoked hosted
- * assertion keeps its URL so verifiers can say why); one the recipient declined answers 410,
- * since its recipient data no longer exists. `accessChecked` is for callers that already applied
- * the badge's visibility rule for their viewer (the earner's own download of a private badge).
+ * The hosted assertion of an award, under the same rule as every other representation of it
+ * (awardAccess): unclaimed, declined or private, it is missing (404) for everyone but its earner,
+ * like an award that never existed. A revoked award keeps its assertion with `revoked: true` and
+ * the reason; OB 2.0 hosts answer 410 Gone for it, so verifiers that only read the status see it.
  */
 export async function ob2AssertionFor(
   db: Db,
   config: Config,
   awardId: string,
-  opts: { accessChecked?: boolean } = {},
+  viewerId: string | null = null,
 ): Promise<Ob2Answer> {
   if (!/^[0-9a-f-]{36}$/i.test(awardId)) return { kind: 'missing' };
+  const visibility = await awardVisibility(db, awardId.toLowerCase());
+  if (!visibility) return { kind: 'missing' };
   const row = await db
     .selectFrom('awards')
     .select([
@@ -47,12 +45,14 @@ export async function ob2AssertionFor(
       'state',
       'revoked_at',
       'revocation_reason',
+      'claimed_by',
     ])
-    .where('id', '=', awardId)
+    .where('id', '=', awardId.toLowerCase())
     .executeTakeFirst();
-  if (!row) return { kind: 'missing' };
-  if (row.state === 'rejected' || !row.recipient_email) return { kind: 'gone' };
-  if (!opts.accessChecked && row.state === 'accepted' && !(await isAwardPublic(db, row.id)))
+  if (
+    !row?.recipient_email ||
+    !awardAccess({ state: row.state, claimedBy: row.claimed_by }, visibility, viewerId)
+  )
     return { kind: 'missing' };
   const org = await getOrgById(db, row.org_id);
   if (!org) return { kind: 'missing' };
@@ -73,6 +73,7 @@ export async function ob2AssertionFor(
       : undefined;
   return {
     kind: 'assertion',
+    revoked: row.revoked_at !== null,
     assertion: {
       '@context': OB2_CONTEXT,
       type: 'Assertion',

@@ -13,23 +13,19 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
         tags: ['Verification'],
         summary: 'An Open Badges 2.0 hosted assertion',
         description:
-          'The hosted assertion of an award. Once accepted, it is published only while its earner keeps the badge public (404 otherwise, as for an award that does not exist). A revoked award answers 200 with `revoked: true` and `revocationReason`; one its recipient declined answers 410 Gone.',
+          'The hosted assertion of an award, published only while it is accepted and its earner keeps it public (404 otherwise — unclaimed, declined or private — as for an award that does not exist). A revoked award answers 410 Gone with the assertion, `revoked: true` and `revocationReason`.',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
       },
     },
     async (request, reply) => {
       const answer = await ob2AssertionFor(ctx.db, ctx.config, request.params.id);
       if (answer.kind === 'missing') return reply.callNotFound();
-      reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60');
-      if (answer.kind === 'gone')
-        return reply.status(410).type('application/problem+json').send({
-          type: 'urn:laurel:problem:gone',
-          title: 'Gone',
-          status: 410,
-          detail: 'The recipient declined this badge; it no longer exists.',
-          code: 'GONE',
-        });
-      return reply.type('application/ld+json').send(JSON.stringify(answer.assertion));
+      // Revalidated on every use: a revocation or a privacy change applies to the next request.
+      reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache');
+      return reply
+        .status(answer.revoked ? 410 : 200)
+        .type('application/ld+json')
+        .send(JSON.stringify(answer.assertion));
     },
   );
 
@@ -48,7 +44,7 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
       return reply
         .type('application/ld+json')
         .header('access-control-allow-origin', '*')
-        .header('cache-control', 'public, max-age=60')
+        .header('cache-control', 'no-cache')
         .send(JSON.stringify(await ob2RevocationList(ctx.db, ctx.config, org)));
     },
   );

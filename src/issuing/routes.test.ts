@@ -259,6 +259,7 @@ describe('issuing routes', () => {
     });
     expect(list.headers['content-type']).toContain('application/vc+ld+json');
     const ob2 = await app.inject({ url: `/ob2/assertions/${award.id}` });
+    expect(ob2.statusCode).toBe(410); // OB 2.0 hosted verification: revoked is 410 Gone
     expect(ob2.json()).toMatchObject({ revoked: true, revocationReason: 'Awarded by mistake' });
     const revocations = await app.inject({ url: `/orgs/${org.slug}/ob2/revocations.json` });
     expect(revocations.json().revokedAssertions).toContainEqual({
@@ -268,7 +269,8 @@ describe('issuing routes', () => {
 
     const { award: declined } = await issueTestAward(ctx, { org, template });
     await rejectAward(ctx, declined.id);
-    expect((await app.inject({ url: `/ob2/assertions/${declined.id}` })).statusCode).toBe(410);
+    // Declined: nobody's badge any more, missing like every other representation of it.
+    expect((await app.inject({ url: `/ob2/assertions/${declined.id}` })).statusCode).toBe(404);
     expect(
       (await app.inject({ url: `/ob2/assertions/00000000-0000-4000-8000-000000000000` })).statusCode,
     ).toBe(404);

@@ -6,12 +6,17 @@ import { Layout } from '../ui/layout.tsx';
 import { formatDate } from '../ui/components.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import type { BadgeView } from './badge-view.ts';
-import { OwnerNotice, StateLine, VerificationPanel } from './components.tsx';
+import { OwnerNotice, RecipientCheck, StateLine, VerificationPanel } from './components.tsx';
 
 export const badgeUrl = (config: Config, awardId: string) => `${config.baseUrl}/c/${awardId}`;
 
-/** The part of the page that does not depend on who is looking (cached per award briefly). */
-export function BadgeBody(props: { view: BadgeView; report: VerificationReport }): SafeHtml {
+/** The badge itself: what it is, its state, the verification and the credential's downloads. */
+export function BadgeBody(props: {
+  view: BadgeView;
+  report: VerificationReport;
+  csrfToken: string;
+  baseUrl: string;
+}): SafeHtml {
   const { award, org, template } = props.view;
   return (
     <>
@@ -97,7 +102,16 @@ export function BadgeBody(props: { view: BadgeView; report: VerificationReport }
           ) : null}
         </div>
         <div class="stack">
-          <VerificationPanel report={props.report} />
+          <VerificationPanel
+            report={props.report}
+            recipient={
+              <RecipientCheck
+                recipientName={props.view.recipientName}
+                credentialUrl={`${props.baseUrl}/c/${award.id}.json`}
+                csrfToken={props.csrfToken}
+              />
+            }
+          />
           <section class="card">
             <h2>The credential</h2>
             <ul>

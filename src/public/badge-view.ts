@@ -1,11 +1,16 @@
 // The presenter of an award's public face: the one place that decides who may see a badge and
 // which personal data is let out. Every /c/:id route goes through loadBadgeView.
+//
+// Everything that decides trust or privacy (the award's state, revocation, expiry, who holds it,
+// public or private, name shown) is read from the database on every request, so a change made by
+// any process sharing the database applies on the very next request of every other one.
 import type { AppContext } from '../http/context.ts';
 import { type Award, getAward } from '../issuing/service.ts';
 import { type Org, getOrgById } from '../orgs/service.ts';
+import { statusListVersion } from '../status-lists/service.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type AwardVisibility, awardVisibility, isUuid } from '../wallet/service.ts';
+import { type AwardVisibility, awardAccess, awardVisibility, isUuid } from '../wallet/service.ts';
 
 export type BadgeState = 'valid' | 'expired' | 'revoked';
 
@@ -21,67 +26,6 @@ export interface BadgeView {
   recipientName: string | null;
 }
 
-interface Cached {
-  award: Award;
-  org: Org;
-  template: Template;
-  at: number;
-}
-
-/*
- * The award, its org and template change rarely and are public facts once the page is public;
- * they are kept for a few seconds.
- */
-const FACTS_TTL_MS = 15_000;
-const MAX_ENTRIES = 2000;
-const facts = new Map<string, Cached>();
-
-function remember<V>(map: Map<string, V>, key: string, value: V) {
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value as string);
-  map.set(key, value);
-}
-
-async function loadFacts(ctx: AppContext, awardId: string): Promise<Cached | null> {
-  const hit = facts.get(awardId);
-  if (hit && Date.now() - hit.at < FACTS_TTL_MS) return hit;
-  const award = await getAward(ctx.db, awardId);
-  if (!award) return null;
-  const [org, template] = await Promise.all([
-    getOrgById(ctx.db, award.orgId),
-    getTemplate(ctx.db, award.templateId),
-  ]);
-  if (!org || !template) return null;
-  const entry = { award, org, template, at: Date.now() };
-  remember(facts, awardId, entry);
-  return entry;
-}
-
-/*
- * The privacy facts (public or private, whose, name shown) are read from the database at most
- * once a second per award: one query per page view would cap a busy page at the database's
- * query rate (PGlite runs one query at a time). A change made in this process applies at once
- * (forgetBadge); one made through another process sharing the PostgreSQL database applies
- * within VISIBILITY_TTL_MS.
- */
-export const VISIBILITY_TTL_MS = 1000;
-const visibilities = new Map<string, { value: AwardVisibility | null; at: number }>();
-
-async function currentVisibility(ctx: AppContext, awardId: string): Promise<AwardVisibility | null> {
-  const hit = visibilities.get(awardId);
-  if (hit && Date.now() - hit.at < VISIBILITY_TTL_MS) return hit.value;
-  const value = await awardVisibility(ctx.db, awardId);
-  remember(visibilities, awardId, { value, at: Date.now() });
-  return value;
-}
-
-/** Drops what this process remembers about an award (after a change made here). */
-export function forgetBadge(awardId: string): void {
-  const id = awardId.toLowerCase();
-  visibilities.delete(id);
-  facts.delete(id);
-  reports.delete(id);
-}
-
 export function badgeState(award: Award, now = new Date()): BadgeState {
   if (award.revokedAt || award.state === 'rejected') return 'revoked';
   if (award.validUntil && award.validUntil < now) return 'expired';
@@ -90,7 +34,7 @@ export function badgeState(award: Award, now = new Date()): BadgeState {
 
 /**
  * The award's public view, or null (rendered as 404, the same as a badge that does not exist)
- * unless it is accepted and public, or the viewer is its earner.
+ * unless awardAccess lets this viewer see it.
  */
 export async function loadBadgeView(
   ctx: AppContext,
@@ -98,32 +42,89 @@ export async function loadBadgeView(
   viewerId: string | null,
 ): Promise<BadgeView | null> {
   if (!isUuid(awardId)) return null;
-  const visibility = await currentVisibility(ctx, awardId.toLowerCase());
+  const id = awardId.toLowerCase();
+  // Only an accepted award has a wallet item: for any other id this one query is all.
+  const visibility = await awardVisibility(ctx.db, id);
   if (!visibility) return null;
-  const isOwner = viewerId !== null && viewerId === visibility.userId;
-  if (visibility.visibility !== 'public' && !isOwner) return null;
-  const f = await loadFacts(ctx, awardId.toLowerCase());
-  if (f?.award.state !== 'accepted' || f.award.claimedBy !== visibility.userId) return null;
+  const award = await getAward(ctx.db, id);
+  if (!award || !awardAccess(award, visibility, viewerId)) return null;
+  const org = await getOrgById(ctx.db, award.orgId);
+  const template = await getTemplate(ctx.db, award.templateId);
+  if (!org || !template) return null;
   return {
-    award: f.award,
-    org: f.org,
-    template: f.template,
+    award,
+    org,
+    template,
     visibility,
-    isOwner,
-    state: badgeState(f.award),
-    recipientName: visibility.showRecipientName ? f.award.recipientName : null,
+    isOwner: viewerId !== null && viewerId === visibility.userId,
+    state: badgeState(award),
+    recipientName: visibility.showRecipientName ? award.recipientName : null,
   };
 }
 
-// The verification report of an award's stored credential, kept briefly per award.
-const REPORT_TTL_MS = 30_000;
-const reports = new Map<string, { report: Promise<VerificationReport>; at: number }>();
+/*
+ * Verification reports of awards, kept under a key read from the database on every request: the
+ * version of the award's status list (it rises with every revocation in that list), the award's
+ * revocation time and its state, and whether the credential's own dates have been reached. Any
+ * change that could alter a report changes its key, so an entry is never served stale and no
+ * process has to tell another to drop it; the map only saves the work of verifying again.
+ */
+const MAX_REPORTS = 2000;
+const reports = new Map<string, Promise<VerificationReport>>();
 
-export function awardReport(ctx: AppContext, award: Award): Promise<VerificationReport> {
-  const hit = reports.get(award.id);
-  if (hit && Date.now() - hit.at < REPORT_TTL_MS) return hit.report;
-  const report = verifyOnPlatform(ctx, award.credentialJson);
-  remember(reports, award.id, { report, at: Date.now() });
-  report.catch(() => reports.delete(award.id));
-  return report;
+function credentialDates(award: Award, now: Date): string {
+  const c = JSON.parse(award.credentialJson || '{}') as { validFrom?: string; validUntil?: string };
+  const reached = (d: string | undefined) => (d ? String(Date.parse(d) <= now.getTime()) : '-');
+  return `${reached(c.validFrom)}${reached(c.validUntil)}`;
+}
+
+async function reportKey(ctx: AppContext, award: Award, now: Date): Promise<string> {
+  const version = await statusListVersion(ctx.db, award.statusListId);
+  return [
+    award.id,
+    version,
+    award.revokedAt?.getTime() ?? '',
+    badgeState(award, now),
+    credentialDates(award, now),
+  ].join('|');
+}
+
+/**
+ * The verification report of an award's stored credential, as the platform shows it (the badge
+ * page's panel, the wallet). The award's state in the database has the last word: a badge the
+ * database says is revoked or expired is never shown as valid, whatever the credential says.
+ */
+export async function awardReport(
+  ctx: AppContext,
+  award: Award,
+  now = new Date(),
+): Promise<VerificationReport> {
+  const key = await reportKey(ctx, award, now);
+  let report = reports.get(key);
+  if (!report) {
+    report = verifyOnPlatform(ctx, award.credentialJson, { now });
+    if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value as string);
+    reports.set(key, report);
+    // A report that could not check everything may be a passing failure: it is not kept.
+    report.then(
+      (r) => r.verdict === 'indeterminate' && reports.delete(key),
+      () => reports.delete(key),
+    );
+  }
+  return withAwardState(await report, award, badgeState(award, now));
+}
+
+function withAwardState(report: VerificationReport, award: Award, state: BadgeState): VerificationReport {
+  if (state === 'valid' || report.status === state) return report;
+  const sentence =
+    state === 'revoked'
+      ? `The issuer revoked this badge${award.revocationReason ? `. The reason given: ${award.revocationReason}` : '.'}`
+      : 'This badge has expired.';
+  const stepId = state === 'revoked' ? 'status' : 'dates';
+  const title = state === 'revoked' ? 'Revocation status' : 'Validity period';
+  const failed = { id: stepId, title, result: 'fail', message: sentence } as const;
+  const steps = report.steps.some((s) => s.id === stepId)
+    ? report.steps.map((s) => (s.id === stepId ? failed : s))
+    : [...report.steps, failed];
+  return { ...report, verdict: 'invalid', status: state, summary: sentence, steps };
 }

@@ -1,7 +1,7 @@
 // Pieces shared by the public badge page, the wallet and the claim page.
-import { escapeHtml, raw } from '@laurel/jsx';
+import { type SafeHtml, escapeHtml, raw } from '@laurel/jsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
-import { Alert, Pill, formatDate } from '../ui/components.tsx';
+import { Alert, Pill, UploadForm, formatDate } from '../ui/components.tsx';
 import type { BadgeState } from './badge-view.ts';
 
 /** The public page of a badge its earner imported (badges issued here live at /c/:id). */
@@ -48,35 +48,53 @@ export function StateLine(props: {
   }
 }
 
-/** Each check of the verification report with its result. */
-export function VerificationPanel(props: { report: VerificationReport; checkedAt?: Date | null }) {
+/** The panel's heading: a badge that is revoked or expired says so, never just "failed". */
+function panelHeading(r: VerificationReport): string {
+  if (r.verdict === 'valid') return 'Verified';
+  if (r.status === 'revoked') return 'Revoked';
+  if (r.status === 'expired') return 'Expired';
+  return r.verdict === 'invalid' ? 'Verification failed' : 'Could not be fully verified';
+}
+
+/**
+ * Each check of the verification report with its result. `recipient` replaces the report's
+ * recipient line with what a reader of someone's badge page needs (the name, or how to check).
+ */
+export function VerificationPanel(props: {
+  report: VerificationReport;
+  checkedAt?: Date | null;
+  recipient?: SafeHtml;
+}) {
   const r = props.report;
   return (
     <section class="card" aria-labelledby="verification-title">
       <h2 id="verification-title">Verification</h2>
       <div class={`verdict verdict-${r.verdict}`} role="status">
         <div style="overflow-wrap:anywhere;min-width:0">
-          <strong>
-            {r.verdict === 'valid'
-              ? 'Verified'
-              : r.verdict === 'invalid'
-                ? 'Verification failed'
-                : 'Could not be fully verified'}
-          </strong>
+          <strong>{panelHeading(r)}</strong>
           <span>{r.summary}</span>
         </div>
       </div>
       <ul class="checks">
-        {r.steps.map((s) => (
-          <li class={s.result}>
-            <span class="mark" aria-hidden="true">
-              {MARK[s.result]}
-            </span>
-            <div style="overflow-wrap:anywhere;min-width:0">
-              <strong>{s.title}</strong> ({RESULT_LABEL[s.result]}): {s.message}
-            </div>
-          </li>
-        ))}
+        {r.steps.map((s) =>
+          s.id === 'recipient' && props.recipient ? (
+            <li class="recipient">
+              <span class="mark" aria-hidden="true">
+                {MARK.pass}
+              </span>
+              <div style="overflow-wrap:anywhere;min-width:0">{props.recipient}</div>
+            </li>
+          ) : (
+            <li class={s.result}>
+              <span class="mark" aria-hidden="true">
+                {MARK[s.result]}
+              </span>
+              <div style="overflow-wrap:anywhere;min-width:0">
+                <strong>{s.title}</strong> ({RESULT_LABEL[s.result]}): {s.message}
+              </div>
+            </li>
+          ),
+        )}
       </ul>
       {props.checkedAt ? (
         <p class="muted small">
@@ -86,6 +104,56 @@ export function VerificationPanel(props: { report: VerificationReport; checkedAt
     </section>
   );
 }
+
+/**
+ * Who the badge was issued to, for someone reading the earner's badge page: their name when they
+ * show it, and a form (the public verifier's email check) to confirm an address either way.
+ */
+export function RecipientCheck(props: {
+  recipientName: string | null;
+  credentialUrl: string;
+  csrfToken: string;
+}): SafeHtml {
+  return (
+    <>
+      <strong>Recipient</strong>:{' '}
+      {props.recipientName
+        ? `Issued to ${props.recipientName}.`
+        : 'The earner keeps their name private; enter their email to check it.'}
+      <UploadForm action="/verify" csrfToken={props.csrfToken} class="recipient-check">
+        <input type="hidden" name="text" value={props.credentialUrl} />
+        <label for="recipient-check-email">
+          {props.recipientName ? 'Check the earner’s email' : 'The earner’s email'}
+        </label>
+        <input id="recipient-check-email" name="recipientEmail" type="email" autocomplete="off" required />
+        <button type="submit" class="secondary">
+          Check
+        </button>
+      </UploadForm>
+    </>
+  );
+}
+
+/**
+ * Asked when the earner accepts a badge: whether its public page shows their name (ticked by
+ * default). Posts `showName=yes` when ticked; read it with showNameChosen.
+ */
+export function ShowNameField(props: { recipientName: string | null }): SafeHtml {
+  return (
+    <div class="field">
+      <label>
+        <input type="checkbox" name="showName" value="yes" checked /> Show my name
+        {props.recipientName ? <> ({props.recipientName})</> : null} on the badge’s public page
+      </label>
+      <p class="hint">
+        People who open the badge’s link see who earned it. The badge stays private until you share it, and
+        you can change this in your wallet at any time.
+      </p>
+    </div>
+  );
+}
+
+export const showNameChosen = (body: unknown) => (body as { showName?: unknown } | null)?.showName === 'yes';
 
 /** The state from a report, for badges imported from elsewhere. */
 export function reportState(report: VerificationReport | null | undefined): BadgeState | 'unverified' {

@@ -1,6 +1,5 @@
 // Every route of an award's public face. Each one asks loadBadgeView first: a private badge is
 // 404 for everyone but its earner, on every route, exactly like a badge that does not exist.
-import { raw } from '@laurel/jsx';
 import { bakeImage } from '@laurel/openbadges/bake';
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -27,15 +26,17 @@ const ShareParams = Type.Object({
 });
 const ImageQuery = Type.Object({ ob: Type.Optional(Type.String({ maxLength: 2 })) });
 
-const BODY_TTL_MS = 15_000;
-const MAX_CACHED = 1000;
-const bodies = new Map<string, { html: string; at: number }>();
-const pages = new Map<string, { html: string; at: number }>();
+/*
+ * Rendered previews, kept under every input of the picture (the badge's state and names, read
+ * from the database on each request, and the template's last change): a change to any of them is
+ * a new key, so a preview is never shown stale and no other process has to be told.
+ */
+const MAX_PREVIEWS = 500;
 const previews = new Map<string, Buffer>();
 
-function remember<V>(map: Map<string, V>, key: string, value: V) {
-  if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as string);
-  map.set(key, value);
+function rememberPreview(key: string, png: Buffer) {
+  if (previews.size >= MAX_PREVIEWS) previews.delete(previews.keys().next().value as string);
+  previews.set(key, png);
 }
 
 /** Private pages must never sit in a shared cache; public ones are revalidated so privacy changes apply. */
@@ -67,35 +68,22 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
       if (!v) return reply.callNotFound();
       if (wantsCredentialJson(request)) return sendJson(reply.header('vary', 'accept'), v);
       if (!v.isOwner) recordEngagement(ctx.db, v.award, 'view');
-      const key = `${v.award.id}|${v.state}|${v.visibility.showRecipientName}|${v.visibility.updatedAt.getTime()}`;
       cacheHeaders(reply, v);
       reply.header('vary', 'accept');
       reply.header('link', `</c/${v.award.id}.json>; rel="alternate"; type="application/ld+json"`);
-      // A visitor who is not signed in gets the same bytes as every other such visitor (the
-      // layout differs only for signed-in people): the whole page is kept for them.
-      const anonymous = !request.user;
-      const whole = anonymous ? pages.get(key) : undefined;
-      if (whole && Date.now() - whole.at <= BODY_TTL_MS)
-        return reply.type('text/html; charset=utf-8').send(whole.html);
-      let cached = bodies.get(key);
-      if (!cached || Date.now() - cached.at > BODY_TTL_MS) {
-        const report = await awardReport(ctx, v.award);
-        cached = { html: BadgeBody({ view: v, report }).toString(), at: Date.now() };
-        remember(bodies, key, cached);
-      }
-      const html = `<!doctype html>${(
-        (
-          <BadgePage
-            ctx={pageContext(request)}
-            config={ctx.config}
-            view={v}
-            body={raw(cached.html)}
-            walletItemId={v.visibility.itemId}
-          />
-        )
-      ).toString()}`;
-      if (anonymous) remember(pages, key, { html, at: cached.at });
-      return reply.type('text/html; charset=utf-8').send(html);
+      // Rendered for each request: the report is kept under a key that follows the database,
+      // and the page carries the visitor's own form token.
+      const page = pageContext(request);
+      const report = await awardReport(ctx, v.award);
+      return reply.html(
+        <BadgePage
+          ctx={page}
+          config={ctx.config}
+          view={v}
+          body={BadgeBody({ view: v, report, csrfToken: page.csrfToken, baseUrl: ctx.config.baseUrl })}
+          walletItemId={v.visibility.itemId}
+        />,
+      );
     },
   );
 
@@ -135,9 +123,9 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   const ob3Bake = (v: BadgeView) => ({ kind: 'ob3-json' as const, text: v.award.credentialJson });
   // OB 2.0 baking carries the hosted assertion itself (its id is its URL), as /ob2/assertions/ID
-  // serves it. loadBadgeView has already decided who may see the badge.
-  const ob2Bake = async (awardId: string) => {
-    const answer = await ob2AssertionFor(ctx.db, ctx.config, awardId, { accessChecked: true });
+  // serves it, under the same visibility rule for this viewer.
+  const ob2Bake = async (awardId: string, viewerId: string | null) => {
+    const answer = await ob2AssertionFor(ctx.db, ctx.config, awardId, viewerId);
     return answer.kind === 'assertion'
       ? { kind: 'ob2-json' as const, text: JSON.stringify(answer.assertion) }
       : undefined;
@@ -159,7 +147,8 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
         if (!v) return reply.callNotFound();
         const image = await templateImage(ctx.db, v.template.id, format);
         if (!image) return reply.callNotFound();
-        const credential = request.query.ob === '2' ? await ob2Bake(v.award.id) : ob3Bake(v);
+        const credential =
+          request.query.ob === '2' ? await ob2Bake(v.award.id, request.user?.id ?? null) : ob3Bake(v);
         if (!credential) return reply.callNotFound();
         const baked = Buffer.from(bakeImage(image, credential));
         cacheHeaders(reply, v);
@@ -178,7 +167,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
-      const key = `${v.award.id}|${v.state}|${v.recipientName ?? ''}`;
+      const key = JSON.stringify([v.award.id, v.state, v.recipientName, v.org.name, v.template.updatedAt]);
       let png = previews.get(key);
       if (!png) {
         const image = await templateImage(ctx.db, v.template.id, 'png');
@@ -189,7 +178,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
           image: image ? { data: image, type: 'png' } : null,
           state: v.state,
         });
-        remember(previews, key, png);
+        rememberPreview(key, png);
       }
       cacheHeaders(reply, v);
       return reply.type('image/png').send(png);

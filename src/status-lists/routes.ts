@@ -23,10 +23,10 @@ export function statusListRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const text = await getSignedStatusList(ctx.db, ctx.config, request.params.slug, request.params.listId);
       if (!text) return reply.callNotFound();
-      // Short cache: verifiers may reuse it briefly, and a revocation shows within a minute.
+      // Revalidated on every use: a revocation shows on the very next fetch, through any cache.
       return reply
         .type('application/vc+ld+json')
-        .header('cache-control', 'public, max-age=60')
+        .header('cache-control', 'no-cache')
         .header('access-control-allow-origin', '*')
         .send(text);
     },

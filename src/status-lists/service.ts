@@ -115,6 +115,19 @@ export async function getSignedStatusList(
   return text;
 }
 
+/**
+ * The list's version: it rises in the same transaction as every change to its bits, so anything
+ * derived from the list can be kept under it and is never served once the list has changed.
+ */
+export async function statusListVersion(db: Db, listId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('status_lists')
+    .select('version')
+    .where('id', '=', listId)
+    .executeTakeFirst();
+  return row ? row.version : null;
+}
+
 /** The lists of one org (for the OB2 revocation list and the dashboard). */
 export async function listStatusLists(db: Db, orgId: string) {
   return db

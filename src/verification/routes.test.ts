@@ -9,11 +9,13 @@ import {
 } from '@laurel/openbadges/proof';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeUser } from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
+import { makeWalletBadge } from '../wallet/testing.ts';
 import { csrfPair } from '../orgs/testing.ts';
 import { verifyOnPlatform } from './platform-verify.ts';
 import { tinyPng } from '../../test/images.ts';
@@ -447,7 +449,9 @@ describe('verifyOnPlatform', () => {
     const app = await buildServer({ db: t.db, config });
     try {
       const ctx = { db: t.db, config };
-      const { award } = await issueTestAward(ctx, { recipientEmail: 'grace@example.org' });
+      // Accepted and public: its hosted OB 2.0 assertion is published.
+      const earner = await makeUser(t.db, { email: 'grace@example.org' });
+      const { award } = await makeWalletBadge(ctx, earner, { visibility: 'public' });
       const credential = JSON.parse(award.credentialJson);
       expect(credential.issuer.id).toMatch(/^did:web:localhost%3A3000:orgs:/);
 

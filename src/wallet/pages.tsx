@@ -8,7 +8,7 @@ import { pageContext, requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { isUploadedFile } from '../http/multipart.ts';
 import { type Award, listAwardsForUser } from '../issuing/service.ts';
-import { awardReport, badgeState, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
+import { awardReport, badgeState, loadBadgeView } from '../public/badge-view.ts';
 import type { BadgeState } from '../public/badge-view.ts';
 import {
   BadgePlaceholder,
@@ -760,7 +760,6 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
       if (value !== 'public' && value !== 'private')
         throw new LaurelError('INVALID', 'Choose public or private.');
       const item = await setVisibility(ctx.db, user.id, request.params.itemId, value);
-      if (item.awardId) forgetBadge(item.awardId);
       return reply.redirect(`/wallet/${item.id}?saved=1`, 303);
     },
   );
@@ -776,7 +775,6 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
         request.params.itemId,
         text(request.body, 'show') === 'yes',
       );
-      if (item.awardId) forgetBadge(item.awardId);
       return reply.redirect(`/wallet/${item.id}?saved=1`, 303);
     },
   );

@@ -5,7 +5,7 @@ import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
-import { awardReport, forgetBadge, loadBadgeView } from '../public/badge-view.ts';
+import { awardReport, loadBadgeView } from '../public/badge-view.ts';
 import { importedBadgeUrl } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';
 import {
@@ -247,7 +247,6 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       if (visibility) item = await setVisibility(ctx.db, user.id, item.id, visibility);
       if (showRecipientName !== undefined)
         item = await setShowRecipientName(ctx.db, user.id, item.id, showRecipientName);
-      if (item.awardId) forgetBadge(item.awardId);
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       reply.header('cache-control', 'private, no-store');
       return present(ctx, entry, user.handle);

@@ -2,7 +2,7 @@ import { type Selectable, type Transaction, sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { LaurelError, notFound } from '../errors.ts';
-import { reassignAwards } from '../issuing/service.ts';
+import { getAward, reassignAwards } from '../issuing/service.ts';
 import type { Visibility, WalletTables } from './tables.ts';
 
 type Executor = Db | Transaction<Database>;
@@ -107,6 +107,9 @@ export async function addIssuedItem(
       issuer_name: input.issuerName,
       issuer_id: input.issuerId,
       valid_until: input.validUntil,
+      // The earner's name shows on the badge's page by default once they make it public, as on
+      // other badge platforms; they are asked when accepting and can hide it later.
+      show_recipient_name: true,
     })
     .onConflict((oc) => oc.column('award_id').doNothing())
     .execute();
@@ -274,11 +277,26 @@ export async function saveReport(db: Executor, itemId: string, report: unknown, 
 }
 
 /**
- * Whether anyone may see the award's public page, images and documents: it is accepted and its
- * earner made the wallet item public. A wallet item exists only for an accepted award.
+ * The one rule for every representation of an award issued here (its page, JSON, images, embed,
+ * preview, OB 2.0 hosted assertion and baked downloads): it must be accepted, still held by the
+ * account that accepted it, and public — or the viewer is that earner. Unclaimed, declined and
+ * private awards are seen by nobody else. Revoked ones stay visible, marked as revoked.
  */
-export async function isAwardPublic(db: Executor, awardId: string): Promise<boolean> {
-  return (await awardVisibility(db, awardId))?.visibility === 'public';
+export function awardAccess(
+  award: { state: string; claimedBy: string | null },
+  visibility: AwardVisibility | null,
+  viewerId: string | null,
+): 'public' | 'owner' | null {
+  if (award.state !== 'accepted' || !visibility || award.claimedBy !== visibility.userId) return null;
+  if (viewerId !== null && viewerId === visibility.userId) return 'owner';
+  return visibility.visibility === 'public' ? 'public' : null;
+}
+
+/** Whether anyone may see the award's public representations (awardAccess for a visitor). */
+export async function isAwardPublic(db: Db, awardId: string): Promise<boolean> {
+  const visibility = await awardVisibility(db, awardId);
+  const award = visibility ? await getAward(db, awardId) : null;
+  return !!award && awardAccess(award, visibility, null) === 'public';
 }
 
 export interface AwardVisibility {

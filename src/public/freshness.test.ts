@@ -1,0 +1,263 @@
+// Revocation, declining, privacy and expiry apply on the very next request of every public view,
+// in this process and in another one sharing the PostgreSQL database; and one visibility rule
+// decides every representation of an award.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../apikeys/service.ts';
+import { declineOwnAward } from '../claims/service.ts';
+import { testConfig } from '../config.ts';
+import type { DatabaseHandle } from '../db/index.ts';
+import { openPostgres } from '../db/index.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPostgresDatabase, useTestDatabase } from '../db/testing.ts';
+import type { AppContext } from '../http/context.ts';
+import { buildServer } from '../http/server.ts';
+import { rejectAward, revokeAward } from '../issuing/service.ts';
+import { type SharedBadge, postForm, publicViews, shareBadge } from './test-support.ts';
+
+const STALE_TRUST = ['authentic and current', '<strong>Verified</strong>'];
+
+/** Fetches every public view of the badge (for the earner too): warms whatever a process keeps. */
+async function fetchAll(app: FastifyInstance, b: SharedBadge) {
+  const out = new Map<string, Awaited<ReturnType<FastifyInstance['inject']>>>();
+  for (const url of publicViews(b.awardId)) out.set(url, await app.inject({ url }));
+  out.set('wallet', await app.inject({ url: `/wallet/${b.itemId}`, cookies: b.earner.cookies }));
+  out.set('profile', await app.inject({ url: `/u/${b.handle}` }));
+  return out;
+}
+
+function expectRevokedEverywhere(
+  views: Awaited<ReturnType<typeof fetchAll>>,
+  b: SharedBadge,
+  before: Buffer,
+) {
+  const page = views.get(`/c/${b.awardId}`)!;
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('The issuer revoked this badge');
+  expect(page.body).toContain('<strong>Revoked</strong>'); // the panel's heading
+  for (const stale of STALE_TRUST) expect(page.body).not.toContain(stale);
+  expect(views.get(`/c/${b.awardId}/embed`)!.body).toContain('s-revoked');
+  const ob2 = views.get(`/ob2/assertions/${b.awardId}`)!;
+  expect(ob2.statusCode).toBe(410);
+  expect(ob2.json()).toMatchObject({ revoked: true });
+  // The preview draws the state: a revoked badge gets a new picture at once.
+  expect(views.get(`/c/${b.awardId}/preview.png`)!.rawPayload.equals(before)).toBe(false);
+  const wallet = views.get('wallet')!.body;
+  expect(wallet).toContain('Revoked');
+  for (const stale of STALE_TRUST) expect(wallet).not.toContain(stale);
+  expect(views.get('profile')!.body).toContain('Revoked');
+}
+
+function expectGoneEverywhere(views: Awaited<ReturnType<typeof fetchAll>>, b: SharedBadge) {
+  for (const url of publicViews(b.awardId)) expect(views.get(url)!.statusCode, url).toBe(404);
+  expect(views.get('profile')!.body).not.toContain(`/c/${b.awardId}`);
+}
+
+describe('every public view follows the database at once', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('a badge revoked through the service shows as revoked on the next request of every view', async () => {
+    const b = await shareBadge(app, ctx);
+    const warm = await fetchAll(app, b);
+    expect(warm.get(`/c/${b.awardId}`)!.body).toContain('authentic and current');
+    await revokeAward(ctx, b.awardId, 'Awarded by mistake');
+    expectRevokedEverywhere(await fetchAll(app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
+    expect((await app.inject({ url: `/c/${b.awardId}` })).body).toContain('Awarded by mistake');
+  });
+
+  it('a badge revoked through the API shows as revoked on the next request of every view', async () => {
+    const b = await shareBadge(app, ctx);
+    const warm = await fetchAll(app, b);
+    const { key } = await createApiKey(t.db, { orgId: b.org.id, name: 'Revoker', scopes: ['awards:revoke'] });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${b.org.slug}/awards/${b.awardId}/revoke`,
+      payload: { reason: 'Exam annulled' },
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expectRevokedEverywhere(await fetchAll(app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
+  });
+
+  it('a badge its earner declines, or makes private, is gone from every view at once', async () => {
+    const declined = await shareBadge(app, ctx);
+    await fetchAll(app, declined);
+    await declineOwnAward(ctx, declined.userId, declined.itemId);
+    expectGoneEverywhere(await fetchAll(app, declined), declined);
+
+    const hidden = await shareBadge(app, ctx);
+    await fetchAll(app, hidden);
+    await postForm(app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'private' });
+    expectGoneEverywhere(await fetchAll(app, hidden), hidden);
+    // And back: public again on the next request.
+    await postForm(app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'public' });
+    expect((await app.inject({ url: `/c/${hidden.awardId}` })).statusCode).toBe(200);
+  });
+
+  it('a badge that expired shows as expired on the next request, the panel included', async () => {
+    const b = await shareBadge(app, ctx);
+    const warm = await fetchAll(app, b);
+    await t.db
+      .updateTable('awards')
+      .set({ valid_until: new Date('2020-01-01T00:00:00Z') })
+      .where('id', '=', b.awardId)
+      .execute();
+    const views = await fetchAll(app, b);
+    const page = views.get(`/c/${b.awardId}`)!.body;
+    expect(page).toContain('expired on 1 January 2020');
+    expect(page).toContain('<strong>Expired</strong>');
+    for (const stale of STALE_TRUST) expect(page).not.toContain(stale);
+    expect(views.get(`/c/${b.awardId}/embed`)!.body).toContain('s-expired');
+    expect(
+      views
+        .get(`/c/${b.awardId}/preview.png`)!
+        .rawPayload.equals(warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload),
+    ).toBe(false);
+    expect(views.get('wallet')!.body).toContain('Expired');
+  });
+});
+
+describe('one visibility rule for every representation', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  type Case = { state: string; make: () => Promise<SharedBadge>; expected: (url: string) => number };
+  const all = (status: number) => () => status;
+  const cases: Case[] = [
+    { state: 'unclaimed', make: () => shareBadge(app, ctx, { accept: false }), expected: all(404) },
+    {
+      state: 'unclaimed, revoked',
+      make: async () => {
+        const b = await shareBadge(app, ctx, { accept: false });
+        await revokeAward(ctx, b.awardId, 'Sent by mistake');
+        return b;
+      },
+      expected: all(404),
+    },
+    {
+      state: 'declined with the link',
+      make: async () => {
+        const b = await shareBadge(app, ctx, { accept: false });
+        await rejectAward(ctx, b.awardId);
+        return b;
+      },
+      expected: all(404),
+    },
+    {
+      state: 'declined after accepting',
+      make: async () => {
+        const b = await shareBadge(app, ctx);
+        await declineOwnAward(ctx, b.userId, b.itemId);
+        return b;
+      },
+      expected: all(404),
+    },
+    { state: 'private', make: () => shareBadge(app, ctx, { visibility: 'private' }), expected: all(404) },
+    {
+      state: 'public',
+      make: () => shareBadge(app, ctx),
+      expected: (url) => (url.includes('/share/') ? 303 : 200),
+    },
+    {
+      state: 'public, revoked',
+      make: async () => {
+        const b = await shareBadge(app, ctx);
+        await revokeAward(ctx, b.awardId, 'Misconduct');
+        return b;
+      },
+      // OB 2.0 hosted verification: a revoked assertion answers 410 Gone with revoked: true.
+      expected: (url) => (url.startsWith('/ob2/') ? 410 : url.includes('/share/') ? 303 : 200),
+    },
+  ];
+
+  it.each(cases)('$state', async ({ make, expected }) => {
+    const b = await make();
+    const missing = (await app.inject({ url: '/c/00000000-0000-4000-8000-000000000000' })).body;
+    for (const url of publicViews(b.awardId)) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(expected(url));
+      if (res.statusCode === 404 && url.startsWith('/c/')) expect(res.body).toBe(missing);
+      if (res.statusCode === 404) expect(res.body).not.toContain('Evidence');
+    }
+    if (expected('/ob2/assertions/x') === 410)
+      expect((await app.inject({ url: `/ob2/assertions/${b.awardId}` })).json()).toMatchObject({
+        revoked: true,
+        revocationReason: 'Misconduct',
+      });
+  });
+
+  it('the earner still downloads their private badge, OB 2.0 image included', async () => {
+    const b = await shareBadge(app, ctx, { visibility: 'private' });
+    for (const url of [`/c/${b.awardId}/image.png?ob=2`, `/c/${b.awardId}/image.svg?ob=2`, `/c/${b.awardId}`])
+      expect((await app.inject({ url, cookies: b.earner.cookies })).statusCode, url).toBe(200);
+    expect((await app.inject({ url: `/ob2/assertions/${b.awardId}` })).statusCode).toBe(404);
+  });
+});
+
+describe('two app processes on one PostgreSQL database', () => {
+  const config = testConfig();
+  let handles: DatabaseHandle[] = [];
+  let apps: FastifyInstance[] = [];
+
+  beforeAll(async () => {
+    const url = await createPostgresDatabase();
+    handles = [await openPostgres(url), await openPostgres(url)];
+    await migrate(handles[0]!);
+    apps = [
+      await buildServer({ db: handles[0]!.db, config }),
+      await buildServer({ db: handles[1]!.db, config }),
+    ];
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const h of handles) await h.close();
+  });
+
+  it('a change made through one is what the other serves on its next request', async () => {
+    const [a, b] = apps as [FastifyInstance, FastifyInstance];
+    const ctxA = { db: handles[0]!.db, config };
+    const badge = await shareBadge(a, ctxA);
+    const warm = await fetchAll(b, badge);
+    expect(warm.get(`/c/${badge.awardId}`)!.body).toContain('authentic and current');
+
+    const { key } = await createApiKey(ctxA.db, {
+      orgId: badge.org.id,
+      name: 'A',
+      scopes: ['awards:revoke'],
+    });
+    const revoked = await a.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${badge.org.slug}/awards/${badge.awardId}/revoke`,
+      payload: { reason: 'Revoked in process A' },
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(revoked.statusCode).toBe(200);
+    expectRevokedEverywhere(
+      await fetchAll(b, badge),
+      badge,
+      warm.get(`/c/${badge.awardId}/preview.png`)!.rawPayload,
+    );
+
+    await postForm(a, badge.earner, `/wallet/${badge.itemId}/visibility`, { visibility: 'private' });
+    expectGoneEverywhere(await fetchAll(b, badge), badge);
+  });
+});
