@@ -18,8 +18,13 @@ export function exitCodeFor(report: VerificationReport): number {
   return unreadableStep(report) ? 2 : 1;
 }
 
+/** Input that is not a badge at all is neither valid nor invalid: it is unreadable. */
+export function cliVerdict(report: VerificationReport): VerificationReport['verdict'] | 'unreadable' {
+  return unreadableStep(report) ? 'unreadable' : report.verdict;
+}
+
 export function renderReport(r: VerificationReport): string {
-  const lines = [`${r.verdict.toUpperCase()}: ${r.summary}`];
+  const lines = [`${cliVerdict(r).toUpperCase()}: ${r.summary}`];
   const facts: string[] = [];
   if (r.format !== 'unknown') facts.push(`format ${r.format}${r.container ? ` in ${r.container}` : ''}`);
   if (r.issuer) facts.push(`issuer ${r.issuer.name ? `${r.issuer.name} <${r.issuer.id}>` : r.issuer.id}`);
@@ -72,7 +77,7 @@ export const verifyCommand = {
     });
     const hint = privateNetworkHint(report, allowPrivateNetwork);
     if (values.json) {
-      out(JSON.stringify(report, null, 2));
+      out(JSON.stringify({ ...report, verdict: cliVerdict(report) }, null, 2));
       // stdout stays one JSON document; the hint goes to stderr.
       if (hint) process.stderr.write(`${hint}\n`);
     } else out(hint ? `${renderReport(report)}\n\n${hint}` : renderReport(report));

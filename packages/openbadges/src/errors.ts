@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'KEY_INVALID'
   | 'KEY_NOT_FOUND'
   | 'KEY_CONTROLLER_MISMATCH'
+  // a key that nothing shows to be the issuer's (one carried in a token's own header)
+  | 'KEY_UNPROVEN'
   | 'DID_UNSUPPORTED'
   | 'CONTEXT_NOT_ALLOWED'
   | 'JSONLD_INVALID'

@@ -412,6 +412,18 @@ function Endorsement(v: unknown, p: string, ctx: Ctx): void {
   }))(v, p, ctx);
 }
 
+// The VC 1.1 edition of an envelope: its context, and issuanceDate / expirationDate in place of
+// validFrom / validUntil (the `any…credential` schemas).
+function v11(props: Record<string, Check>): Record<string, Check> {
+  const { validFrom: _f, validUntil: _u, ...rest } = props;
+  return { ...rest, '@context': contextFor(VC_V1), issuanceDate: dateTime, expirationDate: dateTime };
+}
+
+const EndorsementCredentialV11 = object(() => ({
+  required: ['@context', 'type', 'id', 'name', 'credentialSubject', 'issuer', 'issuanceDate'],
+  props: v11(envelope(EndorsementSubject, ['EndorsementCredential'])),
+}));
+
 const AchievementCredential = object(() => ({
   required: ['@context', 'id', 'type', 'credentialSubject', 'issuer', 'validFrom'],
   props: {
@@ -426,18 +438,10 @@ const AchievementCredential = object(() => ({
 // OB 3.0 credentials issued before VC 2.0 (the `anyachievementcredential` schema): VC 1.1
 // context and issuanceDate / expirationDate in place of validFrom / validUntil.
 const AchievementCredentialV11 = object(() => {
-  const {
-    validFrom: _f,
-    validUntil: _u,
-    ...rest
-  } = envelope(AchievementSubject, ['AchievementCredential', 'OpenBadgeCredential']);
   return {
     required: ['@context', 'id', 'type', 'credentialSubject', 'issuer', 'issuanceDate'],
     props: {
-      ...rest,
-      '@context': contextFor(VC_V1),
-      issuanceDate: dateTime,
-      expirationDate: dateTime,
+      ...v11(envelope(AchievementSubject, ['AchievementCredential', 'OpenBadgeCredential'])),
       image: Image,
       endorsement: arrayOf(Endorsement),
       endorsementJwt: arrayOf(pattern(JWS, 'a compact JWS')),
@@ -461,8 +465,7 @@ export function validateOpenBadgeCredential(
   json: unknown,
   opts: { schemaOnly?: boolean } = {},
 ): ValidationResult {
-  const v11 = isObj(json) && Array.isArray(json['@context']) && json['@context'][0] === VC_V1;
-  const result = run(v11 ? AchievementCredentialV11 : AchievementCredential, json);
+  const result = run(isV11(json) ? AchievementCredentialV11 : AchievementCredential, json);
   if (!opts.schemaOnly && isObj(json) && isObj(json.credentialSubject)) {
     const s = json.credentialSubject;
     if (s.id === undefined && (!Array.isArray(s.identifier) || s.identifier.length === 0)) {
@@ -476,8 +479,32 @@ export function validateOpenBadgeCredential(
   return result;
 }
 
+const isV11 = (json: unknown) =>
+  isObj(json) && Array.isArray(json['@context']) && json['@context'][0] === VC_V1;
+
+/** Validates an EndorsementCredential (OB 3.0 §B.1.7): VC 2.0, or VC 1.1 when its first context says so. */
 export function validateEndorsementCredential(json: unknown): ValidationResult {
-  return run(Endorsement, json);
+  return run(isV11(json) ? EndorsementCredentialV11 : Endorsement, json);
+}
+
+export type Ob3CredentialType = 'achievement' | 'endorsement';
+
+/**
+ * Which OB 3.0 credential this is: an EndorsementCredential (and not also an achievement
+ * credential) is held to the endorsement rules, anything else to the AchievementCredential ones.
+ */
+export function ob3CredentialType(json: unknown): Ob3CredentialType {
+  const types = isObj(json) ? (Array.isArray(json.type) ? json.type : [json.type]) : [];
+  const achievement = types.includes('AchievementCredential') || types.includes('OpenBadgeCredential');
+  return types.includes('EndorsementCredential') && !achievement ? 'endorsement' : 'achievement';
+}
+
+/** Validates an OB 3.0 credential against the rules of its own type (see ob3CredentialType). */
+export function validateCredential(json: unknown): ValidationResult & { kind: Ob3CredentialType } {
+  const kind = ob3CredentialType(json);
+  const result =
+    kind === 'endorsement' ? validateEndorsementCredential(json) : validateOpenBadgeCredential(json);
+  return { ...result, kind };
 }
 
 /** The first few errors as one readable sentence fragment list. */

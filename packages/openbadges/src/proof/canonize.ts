@@ -47,13 +47,62 @@ function findCause(e: unknown): OpenBadgesError | undefined {
   return undefined;
 }
 
+/** The jsonld.js safe-mode event behind a failure: what was undefined or not absolute, and where. */
+function safeModeEvent(e: unknown): { code: string; details: Record<string, unknown> } | undefined {
+  let cur: any = e;
+  for (let depth = 0; cur && depth < 8; depth++) {
+    const event = cur.details?.event;
+    if (event && typeof event.code === 'string') return { code: event.code, details: event.details ?? {} };
+    cur = cur.details?.cause ?? cur.cause;
+  }
+  return undefined;
+}
+
+const shown = (v: unknown) => `“${String(v).slice(0, 80)}”`;
+
+/**
+ * Why jsonld.js refused a document, in words: an undefined term, a type that is not defined, or
+ * a value that should be a URI and is not. `kind` lets callers tell a term that a signer would
+ * never have emitted (plausibly added or renamed after signing) from a document that was never
+ * valid JSON-LD (a relative type or identifier).
+ */
+export type JsonLdProblem = {
+  kind: 'undefined-term' | 'undefined-type' | 'not-a-uri' | 'other';
+  message: string;
+};
+
+export function jsonLdProblem(e: unknown): JsonLdProblem {
+  const event = safeModeEvent(e);
+  const d = event?.details ?? {};
+  switch (event?.code) {
+    case 'invalid property':
+      return {
+        kind: 'undefined-term',
+        message: `The term ${shown(d.property)} is not defined by the document's JSON-LD contexts.`,
+      };
+    case 'relative @type reference':
+      return {
+        kind: 'undefined-type',
+        message: `The type ${shown(d.type)} is not defined by the document's JSON-LD contexts.`,
+      };
+    case 'relative @id reference':
+    case 'relative object reference':
+    case 'relative subject reference':
+      return {
+        kind: 'not-a-uri',
+        message: `The value ${shown(d.id ?? d.object ?? d.subject)} must be a URI (an absolute IRI) and is not.`,
+      };
+    default: {
+      const message = e instanceof Error ? e.message : String(e);
+      return { kind: 'other', message: `The document is not valid JSON-LD for signing: ${message}` };
+    }
+  }
+}
+
 export function jsonLdError(e: unknown): OpenBadgesError {
   const known = findCause(e);
   if (known) return known;
-  const message = e instanceof Error ? e.message : String(e);
-  return new OpenBadgesError('JSONLD_INVALID', `The document is not valid JSON-LD for signing: ${message}`, {
-    cause: e,
-  });
+  return new OpenBadgesError('JSONLD_INVALID', jsonLdProblem(e).message, { cause: e });
 }
 
 /**

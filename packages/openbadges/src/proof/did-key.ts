@@ -1,5 +1,6 @@
 import { OpenBadgesError } from '../errors.ts';
 import { multibaseToPublicKey, publicKeyToMultibase } from './keys.ts';
+import { decodeMultikey } from './multikey.ts';
 
 export type DidDocument = {
   '@context': string | string[];
@@ -28,11 +29,23 @@ export function didKeyVerificationMethod(did: string): string {
   return `did:key:${multibase}#${multibase}`;
 }
 
-function didKeyMultibase(did: string): string {
+function didKeyMultibase(did: string, anyCurve = false): string {
   const bare = typeof did === 'string' ? did.split('#')[0] : '';
   if (!bare.startsWith('did:key:'))
     throw new OpenBadgesError('DID_UNSUPPORTED', 'The identifier is not a did:key.');
   const multibase = bare.slice('did:key:'.length);
+  // Verifying also reads P-256 (zDn…) and P-384 (z82…) keys; signing and JWT keys stay Ed25519.
+  if (anyCurve && !multibase.startsWith('z6Mk')) {
+    try {
+      decodeMultikey(multibase);
+    } catch {
+      throw new OpenBadgesError(
+        'DID_UNSUPPORTED',
+        'Only Ed25519, P-256 and P-384 did:key identifiers are supported.',
+      );
+    }
+    return multibase;
+  }
   if (!multibase.startsWith('z6Mk')) {
     throw new OpenBadgesError('DID_UNSUPPORTED', 'Only Ed25519 did:key identifiers are supported.');
   }
@@ -45,11 +58,11 @@ export function didKeyToPublicKey(did: string): Uint8Array {
 }
 
 /**
- * The DID document of an Ed25519 did:key (did:key method spec, Multikey representation). A
- * fragment on the input is ignored: the document is that of the DID.
+ * The DID document of an Ed25519, P-256 or P-384 did:key (did:key method spec, Multikey
+ * representation). A fragment on the input is ignored: the document is that of the DID.
  */
 export function resolveDidKey(did: string): DidDocument {
-  const multibase = didKeyMultibase(did);
+  const multibase = didKeyMultibase(did, true);
   const id = `did:key:${multibase}`;
   const vmId = `${id}#${multibase}`;
   return {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { bundledContexts, VC_V2_CONTEXT } from '../contexts/bundled.ts';
 import { defaultDocumentLoader, type DocumentLoader } from '../contexts/index.ts';
-import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
-import { base58Decode, base58Encode } from './base58.ts';
+import { OpenBadgesError } from '../errors.ts';
+import { base58Encode } from './base58.ts';
 import { canonizeDataset, canonizeWithJsonLd, contextResolverFor } from './canonize.ts';
 import { fastToRdf } from './fast-rdf.ts';
-import { signEd25519, verifyEd25519 } from './keys.ts';
+import { signEd25519 } from './keys.ts';
 
 export const CRYPTOSUITE = 'eddsa-rdfc-2022';
 
@@ -29,18 +29,6 @@ export type SignDataIntegrityOptions = {
   created?: string;
   proofPurpose?: 'assertionMethod';
   documentLoader?: DocumentLoader;
-};
-
-export type VerifyDataIntegrityOptions = {
-  documentLoader?: DocumentLoader;
-  resolveKey: (vmId: string) => Promise<{ publicKey: Uint8Array; controller: string }>;
-};
-
-export type VerifyDataIntegrityResult = {
-  verified: boolean;
-  verificationMethod?: string;
-  controller?: string;
-  error?: OpenBadgesError;
 };
 
 /**
@@ -180,117 +168,4 @@ export async function signDataIntegrity<T extends object>(
   const proofValue = 'z' + base58Encode(signEd25519(opts.secretKey, hashData));
   // Shallow copy: the caller's object stays untouched and nothing is deep-cloned.
   return { ...credential, proof: { ...options, proofValue } as DataIntegrityProof };
-}
-
-const fail = (
-  code: OpenBadgesError['code'],
-  message: string,
-  extra: Partial<VerifyDataIntegrityResult> = {},
-) => ({
-  verified: false,
-  ...extra,
-  error: new OpenBadgesError(code, message),
-});
-
-/**
- * Verifies the eddsa-rdfc-2022 proof(s) of a secured document (VC-DI §4.3 / VC-DI-EdDSA §3.3.2).
- * With several proofs, the document verifies when one assertionMethod eddsa-rdfc-2022 proof does.
- * Never throws: every failure is a result with an error code.
- */
-export async function verifyDataIntegrity(
-  credential: object,
-  opts: VerifyDataIntegrityOptions,
-): Promise<VerifyDataIntegrityResult> {
-  try {
-    return await verifyInner(credential, opts);
-  } catch (e) {
-    if (isOpenBadgesError(e)) return { verified: false, error: e };
-    return {
-      verified: false,
-      error: new OpenBadgesError('PROOF_INVALID', 'The proof could not be checked.', { cause: e }),
-    };
-  }
-}
-
-async function verifyInner(
-  credential: object,
-  opts: VerifyDataIntegrityOptions,
-): Promise<VerifyDataIntegrityResult> {
-  if (typeof credential !== 'object' || credential === null || Array.isArray(credential)) {
-    return fail('PROOF_MISSING', 'The document is not a JSON object.');
-  }
-  const { proof, ...unsecured } = credential as { proof?: unknown };
-  const proofs = Array.isArray(proof) ? proof : proof === undefined ? [] : [proof];
-  if (proofs.length === 0) return fail('PROOF_MISSING', 'The credential has no proof.');
-  const candidates = proofs.filter(
-    (p): p is DataIntegrityProof =>
-      typeof p === 'object' &&
-      p !== null &&
-      (p as DataIntegrityProof).type === 'DataIntegrityProof' &&
-      (p as DataIntegrityProof).cryptosuite === CRYPTOSUITE,
-  );
-  if (candidates.length === 0) {
-    return fail('PROOF_UNSUPPORTED', `No proof uses the ${CRYPTOSUITE} cryptosuite (DataIntegrityProof).`);
-  }
-  let last: VerifyDataIntegrityResult | undefined;
-  for (const p of candidates) {
-    try {
-      last = await verifyOne(unsecured, (credential as { '@context'?: unknown })['@context'], p, opts);
-    } catch (e) {
-      if (!isOpenBadgesError(e)) throw e;
-      last = { verified: false, verificationMethod: p.verificationMethod, error: e };
-    }
-    if (last.verified) return last;
-  }
-  return last!;
-}
-
-async function verifyOne(
-  unsecured: object,
-  documentContext: unknown,
-  proof: DataIntegrityProof,
-  opts: VerifyDataIntegrityOptions,
-): Promise<VerifyDataIntegrityResult> {
-  const loader = opts.documentLoader ?? defaultDocumentLoader;
-  const vm = proof.verificationMethod;
-  if (typeof vm !== 'string' || vm === '')
-    return fail('PROOF_INVALID', 'The proof names no verification method.');
-  if (proof.proofPurpose !== 'assertionMethod') {
-    return fail('PROOF_INVALID', 'The proof purpose is not assertionMethod.', { verificationMethod: vm });
-  }
-  if (typeof proof.proofValue !== 'string' || proof.proofValue[0] !== 'z') {
-    return fail('PROOF_INVALID', 'The proofValue is not base58btc multibase.', { verificationMethod: vm });
-  }
-  const signature = base58Decode(proof.proofValue.slice(1));
-  if (signature?.length !== 64) {
-    return fail('PROOF_INVALID', 'The proofValue is not a 64-byte Ed25519 signature.', {
-      verificationMethod: vm,
-    });
-  }
-  // VC-DI §4.3 step 4: a proof @context must be a prefix of the document's @context; the proof
-  // configuration is then canonized with the document's contexts.
-  const { proofValue: _value, ...config } = proof;
-  if (config['@context'] !== undefined) {
-    const docCtx = Array.isArray(documentContext) ? documentContext : [documentContext];
-    const proofCtx = Array.isArray(config['@context']) ? config['@context'] : [config['@context']];
-    const prefix = proofCtx.every((c, i) => JSON.stringify(c) === JSON.stringify(docCtx[i]));
-    if (!prefix) {
-      return fail(
-        'PROOF_INVALID',
-        "The proof's @context does not match the start of the document's @context.",
-        {
-          verificationMethod: vm,
-        },
-      );
-    }
-  }
-  const { hashData } = await proofHashes(unsecured, { ...config, '@context': documentContext }, loader);
-  const key = await opts.resolveKey(vm);
-  if (!verifyEd25519(key.publicKey, hashData, signature)) {
-    return fail('PROOF_INVALID', 'The signature does not match the credential.', {
-      verificationMethod: vm,
-      controller: key.controller,
-    });
-  }
-  return { verified: true, verificationMethod: vm, controller: key.controller };
 }

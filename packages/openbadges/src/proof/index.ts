@@ -17,9 +17,6 @@ export {
   proofHashes,
   type SignDataIntegrityOptions,
   signDataIntegrity,
-  type VerifyDataIntegrityOptions,
-  type VerifyDataIntegrityResult,
-  verifyDataIntegrity,
 } from './eddsa-rdfc-2022.ts';
 export { canonizeWithJsonLd } from './canonize.ts';
 export {
@@ -41,6 +38,13 @@ export {
   toMultikeyDocument,
   verifyEd25519,
 } from './keys.ts';
+export {
+  type Curve,
+  decodeMultikey,
+  decodePublicJwk,
+  type PublicKeyBytes,
+  verifySignature,
+} from './multikey.ts';
 export { decodeOb2Jws, generateRsaKeyPair, signOb2Assertion, verifyOb2Jws } from './ob2-jws.ts';
 export {
   type ResolvedKey,
@@ -48,6 +52,13 @@ export {
   resolveVerificationMethod,
   resolveVerificationMethodJwk,
 } from './resolve-key.ts';
+export { SUPPORTED_SUITES, suiteName } from './suites.ts';
+export {
+  type ProofCheck,
+  type VerifyDataIntegrityOptions,
+  type VerifyDataIntegrityResult,
+  verifyDataIntegrity,
+} from './verify-data-integrity.ts';
 export {
   ed25519PublicJwk,
   type KeyLike,

@@ -1,12 +1,15 @@
 import { OpenBadgesError } from '../errors.ts';
 import { resolveDidKey } from './did-key.ts';
 import { resolveDidWeb } from './did-web.ts';
-import { jwkToPublicKey, multibaseToPublicKey } from './keys.ts';
+import { multibaseToPublicKey } from './keys.ts';
+import { type Curve, decodeMultikey, decodePublicJwk } from './multikey.ts';
 
 export type ResolvedKey = {
   id: string;
   controller: string;
+  /** Ed25519: 32 bytes; P-256 / P-384: the compressed point. */
   publicKey: Uint8Array;
+  curve: Curve;
   type: 'Multikey' | 'Ed25519VerificationKey2020' | 'JsonWebKey2020';
 };
 
@@ -34,12 +37,20 @@ function keyFromMethod({ method: vm, id, controller }: LocatedMethod): ResolvedK
     if (typeof vm.publicKeyMultibase !== 'string') {
       throw new OpenBadgesError('KEY_INVALID', 'The verification method has no publicKeyMultibase.');
     }
-    return { id, controller, type: vm.type, publicKey: multibaseToPublicKey(vm.publicKeyMultibase) };
+    // An Ed25519VerificationKey2020 is always Ed25519; a Multikey says its curve in its header.
+    const key =
+      vm.type === 'Multikey'
+        ? decodeMultikey(vm.publicKeyMultibase)
+        : { curve: 'Ed25519' as const, publicKey: multibaseToPublicKey(vm.publicKeyMultibase) };
+    return { id, controller, type: vm.type, ...key };
   }
   if (vm.type === 'JsonWebKey2020' || vm.type === 'JsonWebKey') {
-    return { id, controller, type: 'JsonWebKey2020', publicKey: jwkToPublicKey(vm.publicKeyJwk) };
+    return { id, controller, type: 'JsonWebKey2020', ...decodePublicJwk(vm.publicKeyJwk) };
   }
-  throw new OpenBadgesError('KEY_INVALID', 'The verification method is not an Ed25519 key type we support.');
+  throw new OpenBadgesError(
+    'KEY_INVALID',
+    'The verification method is not a key type this verifier supports (Multikey, Ed25519VerificationKey2020, JsonWebKey).',
+  );
 }
 
 /** A verification method found for an id, with the controller it answers to. */
@@ -81,7 +92,7 @@ function findInController(doc: Obj, vmId: string, baseId: string, purpose?: stri
 }
 
 /**
- * Dereferences a verification method id to an Ed25519 public key: did:key (computed), did:web
+ * Dereferences a verification method id to a public key (Ed25519, P-256 or P-384): did:key (computed), did:web
  * (fetched DID document) and https URLs, where the key is either the document at the URL or an
  * entry of the document at the URL without its fragment (an issuer profile listing its keys, as
  * the 1EdTech test vector does).

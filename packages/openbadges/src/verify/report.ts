@@ -78,6 +78,18 @@ export const UNREACHABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   'STATUS_UNREACHABLE',
 ]);
 
+/**
+ * Failures that mean "this verifier could not check it", not "something is wrong": a network
+ * failure, a signature in a suite this verifier does not implement, or a JSON-LD context it does
+ * not have (and will not fetch). They give the verdict
+ * indeterminate, never invalid.
+ */
+export const CANNOT_CHECK_CODES: ReadonlySet<ErrorCode> = new Set([
+  ...UNREACHABLE_CODES,
+  'PROOF_UNSUPPORTED',
+  'CONTEXT_NOT_ALLOWED',
+]);
+
 /** Format failures that mean "this is not a badge that can be read", as opposed to one that fails a check. */
 const UNREADABLE_INPUT_CODES: ReadonlySet<ErrorCode> = new Set([
   'INPUT_UNRECOGNIZED',

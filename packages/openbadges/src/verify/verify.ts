@@ -2,15 +2,17 @@ import { detectImageType, unbakeImage } from '../bake/image.ts';
 import { type DocumentLoader, defaultDocumentLoader } from '../contexts/document-loader.ts';
 import { type ErrorCode, isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import { matchesIdentity, normalizeEmail } from '../ob3/identity.ts';
-import { describeValidationErrors, validateOpenBadgeCredential } from '../ob3/validate.ts';
+import { ob3CredentialType, describeValidationErrors, validateCredential } from '../ob3/validate.ts';
 import type { Ob2Outcome } from '../ob2/verify-common.ts';
 import { verifyHostedAssertion } from '../ob2/verify-hosted.ts';
 import { verifySignedAssertion } from '../ob2/verify-signed.ts';
-import { verifyDataIntegrity } from '../proof/eddsa-rdfc-2022.ts';
 import { didKeyFromPublicKey } from '../proof/did-key.ts';
 import { jwkToPublicKey, publicKeyObject } from '../proof/keys.ts';
 import { resolveVerificationMethod, resolveVerificationMethodJwk } from '../proof/resolve-key.ts';
+import { jsonLdProblem } from '../proof/canonize.ts';
+import type { Curve } from '../proof/multikey.ts';
 import { verifyVcJwt } from '../proof/vc-jwt.ts';
+import { type ProofCheck, verifyDataIntegrity } from '../proof/verify-data-integrity.ts';
 import { checkBitstringStatus } from '../status/bitstring-credential.ts';
 import { check1EdTechRevocation } from '../status/revocation-list.ts';
 import type { StatusCache } from '../status/status-cache.ts';
@@ -25,6 +27,7 @@ import {
   withFetchedJsonLimits,
 } from './limits.ts';
 import {
+  CANNOT_CHECK_CODES,
   type CredentialFormat,
   step,
   UNREACHABLE_CODES,
@@ -33,9 +36,10 @@ import {
   withSkippedSteps,
 } from './report.ts';
 
+/** A verification method's public key (Ed25519 unless `curve` says P-256 or P-384) and its controller. */
 export type KeyResolver = (
   verificationMethod: string,
-) => Promise<{ publicKey: Uint8Array; controller: string }>;
+) => Promise<{ publicKey: Uint8Array; controller: string; curve?: Curve }>;
 
 export type VerifyOptions = {
   /** How every URL is fetched; default createGuardedFetch(). */
@@ -465,40 +469,90 @@ function keyFailure(err: OpenBadgesError): VerificationStep[] {
   ];
 }
 
+const listed = (names: string[]) =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/** Which proofs were checked and how, for the report's detail line. */
+function describeProofs(proofs: ProofCheck[]): string {
+  return proofs
+    .map((p) => {
+      const what = p.verificationMethod ? `${p.suite} (${p.verificationMethod})` : p.suite;
+      if (p.result === 'unsupported') return `${what}: not checked, suite not supported`;
+      return p.result === 'verified'
+        ? `${what}: verified`
+        : `${what}: failed, ${p.error?.message ?? 'no reason'}`;
+    })
+    .join('; ');
+}
+
+/** The sentence for a signature that could not be checked or did not match, by cause. */
+function proofFailureMessage(err: OpenBadgesError, failedSuite: string | undefined): string {
+  const signature = failedSuite ? `The ${failedSuite} signature` : 'The signature';
+  switch (err.code) {
+    case 'PROOF_INVALID':
+      // A malformed proof (bad proofValue, wrong purpose) is reported with its own sentence.
+      return /does not match/.test(err.message)
+        ? `${signature} does not match the credential: it was changed after it was signed.`
+        : `The proof is malformed: ${err.message}`;
+    case 'PROOF_MISSING':
+      return 'The credential carries no proof, so nothing shows that its issuer made it.';
+    case 'PROOF_UNSUPPORTED':
+      return `${err.message.replace(/\.$/, '')}, so whether its issuer made this credential is not known.`;
+    case 'CONTEXT_NOT_ALLOWED':
+      return 'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.';
+    case 'JSONLD_INVALID': {
+      const problem = jsonLdProblem(err.cause);
+      // A signer only canonicalizes what its contexts define, so a term nobody defines was most
+      // likely added or renamed after signing; a relative type or a key id that is not a URI is a
+      // document that was never valid JSON-LD, which says nothing about tampering.
+      if (problem.kind === 'undefined-term')
+        return `The credential uses a term its JSON-LD contexts do not define (it may have been changed after it was signed), so its signature cannot be checked: ${lowerFirst(problem.message)}`;
+      if (problem.kind === 'undefined-type' || problem.kind === 'not-a-uri')
+        return `The credential is not valid JSON-LD, so its signature cannot be checked: ${lowerFirst(problem.message)}`;
+      return `The credential could not be processed as JSON-LD, so its signature cannot be checked: ${lowerFirst(err.message)}`;
+    }
+    default:
+      return err.message;
+  }
+}
+
 async function checkDataIntegrity(
   cred: Obj,
   ctx: Ctx,
 ): Promise<{ steps: VerificationStep[]; key?: KeyFinding }> {
   const result = await verifyDataIntegrity(cred, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
+  const proofs = result.proofs ?? [];
+  const detail = proofs.length > 1 ? describeProofs(proofs) : undefined;
+  const unsupported = [...new Set(proofs.filter((p) => p.result === 'unsupported').map((p) => p.suite))];
   if (result.verified) {
+    const checked = proofs.filter((p) => p.result === 'verified').map((p) => p.suite);
+    const aside =
+      unsupported.length > 0
+        ? ` The ${listed(unsupported)} proof${unsupported.length === 1 ? ' was' : 's were'} not checked: this verifier cannot check ${unsupported.length === 1 ? 'that suite' : 'those suites'}.`
+        : '';
+    const message =
+      checked.length === 1
+        ? `The Data Integrity signature (${checked[0]}) matches the credential.`
+        : `All ${checked.length} Data Integrity signatures (${listed(checked)}) match the credential.`;
     return {
-      steps: [
-        step('proof', 'pass', 'The Data Integrity signature (eddsa-rdfc-2022) matches the credential.'),
-      ],
+      steps: [step('proof', 'pass', message + aside, detail ? { detail } : {})],
       key: { controller: result.controller, source: 'resolved' },
     };
   }
   const err = result.error ?? new OpenBadgesError('PROOF_INVALID', 'The proof did not verify.');
   if (KEY_CODES.has(err.code)) return { steps: keyFailure(err) };
-  const messages: Partial<Record<ErrorCode, string>> = {
-    PROOF_INVALID: 'The signature does not match the credential: it was changed after it was signed.',
-    PROOF_MISSING: 'The credential carries no proof, so nothing shows that its issuer made it.',
-    PROOF_UNSUPPORTED: 'The credential’s proof uses a signature type this verifier does not support.',
-    CONTEXT_NOT_ALLOWED:
-      'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.',
-    // A signer canonicalizes valid JSON-LD, so an undefined term (a changed type) usually means tampering.
-    JSONLD_INVALID:
-      'The credential uses terms its JSON-LD contexts do not define (it may have been changed after it was signed), so its signature cannot be checked.',
-  };
-  // A malformed proof (bad proofValue, wrong purpose) is reported with its own sentence.
-  const message =
-    err.code === 'PROOF_INVALID' && !/does not match/.test(err.message)
-      ? `The proof is malformed: ${err.message}`
-      : (messages[err.code] ?? err.message);
+  const failed = proofs.find((p) => p.result === 'failed');
+  const message = proofFailureMessage(err, proofs.length > 1 ? failed?.suite : undefined);
   return {
     steps: [
-      step('proof', 'fail', message, { code: err.code, detail: err.message }),
-      step('key', 'skipped', 'Not checked, because the signature is not valid.'),
+      step('proof', 'fail', message, { code: err.code, detail: detail ?? err.message }),
+      step(
+        'key',
+        'skipped',
+        err.code === 'PROOF_UNSUPPORTED'
+          ? 'Not checked, because the signature could not be checked.'
+          : 'Not checked, because the signature is not valid.',
+      ),
     ],
   };
 }
@@ -630,10 +684,8 @@ function keyStep(
     return step(
       'key',
       'fail',
-      'The token carries its own key, and nothing shows that this key belongs to the issuer.',
-      {
-        code: 'KEY_CONTROLLER_MISMATCH',
-      },
+      'The token carries its own signing key, and that key is not shown to belong to the issuer: nothing links it to the issuer’s identifier.',
+      { code: 'KEY_UNPROVEN', ...(issuer ? { detail: `issuer ${issuer.id}` } : {}) },
     );
   }
   if (!issuer)
@@ -701,6 +753,8 @@ async function statusStep(
     };
   const fetchJson = fetchJsonWith(ctx.fetch);
   const stale: string[] = [];
+  // Lists issued by someone other than the credential's issuer, which the specification allows.
+  const otherIssuers = new Set<string>();
   let checked = 0;
   for (const entry of entries) {
     const types = asArray(entry.type);
@@ -709,11 +763,11 @@ async function statusStep(
         const r = await checkBitstringStatus(entry, {
           fetchJson,
           now: () => ctx.now,
-          ...(issuerId ? { expectedIssuer: issuerId } : {}),
           ...(ctx.opts.statusCache ? { cache: ctx.opts.statusCache } : {}),
           verifyListCredential: (vc) => verifyListCredential(vc, ctx),
         });
         if (r.stale) stale.push(age(r.fetchedAt, ctx.now));
+        if (r.listIssuer && r.listIssuer !== issuerId) otherIssuers.add(r.listIssuer);
         if (r.status === 'revoked')
           return {
             step: step('status', 'fail', 'The issuer has revoked this credential.', { code: 'REVOKED' }),
@@ -744,6 +798,16 @@ async function statusStep(
       }
     } catch (e) {
       const err = toError(e, 'STATUS_INVALID');
+      if (err.code === 'PROOF_UNSUPPORTED') {
+        return {
+          step: step(
+            'status',
+            'warn',
+            'The issuer’s status list is signed in a way this verifier cannot check, so whether the credential was revoked is not known.',
+            { code: 'STATUS_UNREACHABLE', detail: err.message },
+          ),
+        };
+      }
       if (err.code === 'STATUS_UNREACHABLE' || err.code.startsWith('FETCH_')) {
         return {
           step: step(
@@ -775,16 +839,29 @@ async function statusStep(
         'The credential uses a status method this verifier does not know, so its status was not checked.',
       ),
     };
+  // Bitstring Status List §3.2: the list's issuer may differ from the credential's; say whose it is.
+  const whose =
+    otherIssuers.size > 0
+      ? ` The status list is issued by ${[...otherIssuers].join(', ')}, not by the credential’s issuer, which the Bitstring Status List specification allows.`
+      : '';
   if (stale.length > 0) {
     return {
       step: step(
         'status',
         'warn',
-        `The status list could not be reached; a copy fetched ${stale[0]} ago shows the credential as not revoked.`,
+        `The status list could not be reached; a copy fetched ${stale[0]} ago shows the credential as not revoked.${whose}`,
       ),
     };
   }
-  return { step: step('status', 'pass', 'The issuer’s status list shows the credential as not revoked.') };
+  return {
+    step: step(
+      'status',
+      'pass',
+      whose
+        ? `The status list shows the credential as not revoked.${whose}`
+        : 'The issuer’s status list shows the credential as not revoked.',
+    ),
+  };
 }
 
 async function verifyListCredential(vc: object, ctx: Ctx): Promise<{ verified: boolean; issuer?: string }> {
@@ -793,7 +870,8 @@ async function verifyListCredential(vc: object, ctx: Ctx): Promise<{ verified: b
   if ((vc as Obj).proof === undefined)
     return { verified: true, ...(listIssuer ? { issuer: listIssuer } : {}) };
   const r = await verifyDataIntegrity(vc, { documentLoader: ctx.loader, resolveKey: ctx.resolveKey });
-  if (!r.verified && r.error && UNREACHABLE_CODES.has(r.error.code)) throw r.error;
+  if (!r.verified && r.error && (UNREACHABLE_CODES.has(r.error.code) || r.error.code === 'PROOF_UNSUPPORTED'))
+    throw r.error;
   return {
     verified: r.verified && r.controller === listIssuer,
     ...(r.controller ? { issuer: r.controller } : {}),
@@ -933,11 +1011,14 @@ async function verifyOb3(
     key = r.key;
   }
   describeOb3(report, cred);
-  const validation = validateOpenBadgeCredential(cred);
+  const validation = validateCredential(cred);
+  // Each credential type is held to its own rules: an endorsement is not an achievement credential.
+  const shape =
+    validation.kind === 'endorsement' ? 'an Open Badges 3.0 EndorsementCredential' : 'Open Badges 3.0';
   steps.push(
     validation.valid
-      ? step('schema', 'pass', 'The credential has the structure Open Badges 3.0 requires.')
-      : step('schema', 'fail', 'The credential does not have the structure Open Badges 3.0 requires.', {
+      ? step('schema', 'pass', `The credential has the structure ${shape} requires.`)
+      : step('schema', 'fail', `The credential does not have the structure ${shape} requires.`, {
           code: 'SHAPE_INVALID',
           detail: describeValidationErrors(validation.errors),
         }),
@@ -1094,6 +1175,8 @@ function fromOb2(outcome: Ob2Outcome, container: Container): VerificationReport 
 const SUMMARY: Partial<Record<ErrorCode, string>> = {
   PROOF_INVALID: 'The badge was changed after it was issued: its signature no longer matches.',
   KEY_CONTROLLER_MISMATCH: 'The badge was signed with a key that does not belong to its issuer.',
+  KEY_UNPROVEN:
+    'The signing key is not shown to belong to the issuer, so nothing proves that the issuer made this badge.',
   REVOKED: 'The issuer has revoked this badge.',
   EXPIRED: 'The badge is expired.',
   NOT_YET_VALID: 'The badge is not valid yet.',
@@ -1102,12 +1185,19 @@ const SUMMARY: Partial<Record<ErrorCode, string>> = {
   PROOF_MISSING: 'The badge carries no proof of who issued it.',
 };
 
+/** Proof failures that say the signature could not be examined, whatever else is wrong. */
+const UNCHECKABLE_PROOF: ReadonlySet<ErrorCode> = new Set([
+  'PROOF_UNSUPPORTED',
+  'CONTEXT_NOT_ALLOWED',
+  'JSONLD_INVALID',
+]);
+
 function finish(
   report: Partial<VerificationReport> & { steps: VerificationStep[] },
   suspended = false,
 ): VerificationReport {
   const fails = report.steps.filter((s) => s.result === 'fail');
-  const decisive = fails.filter((s) => !s.code || !UNREACHABLE_CODES.has(s.code));
+  const decisive = fails.filter((s) => !s.code || !CANNOT_CHECK_CODES.has(s.code));
   const statusWarn = report.steps.find(
     (s) => s.id === 'status' && s.result === 'warn' && s.code === 'STATUS_UNREACHABLE',
   );
@@ -1124,10 +1214,17 @@ function finish(
   else if (verdict === 'valid') status = 'valid';
 
   let summary: string;
-  // A known cause (tampered, wrong key, revoked…) explains more than a schema failure that comes first.
-  const first = decisive.find((s) => s.code && SUMMARY[s.code]) ?? decisive[0] ?? fails[0];
+  // A known cause (tampered, wrong key, revoked…) explains more than a schema failure that comes
+  // first, and so does a signature that could not be checked at all (unsupported suite, refused
+  // context): a structure failure is then named after it, not instead of it.
+  const uncheckable = fails.find((s) => s.id === 'proof' && s.code && UNCHECKABLE_PROOF.has(s.code));
+  const first = decisive.find((s) => s.code && SUMMARY[s.code]) ?? uncheckable ?? decisive[0] ?? fails[0];
   if (verdict === 'valid') {
-    const what = report.achievement?.name ? `“${report.achievement.name}”` : 'This badge';
+    const what = report.achievement?.name
+      ? `“${report.achievement.name}”`
+      : ob3CredentialType(report.credential) === 'endorsement'
+        ? 'This endorsement'
+        : 'This badge';
     const warned = report.steps.some((s) => s.result === 'warn');
     summary = `${what} is authentic and current, issued by ${issuerLabel(report.issuer)}${warned ? ', with warnings below' : ''}.`;
   } else if (status === 'suspended') summary = 'The issuer has suspended this badge.';
@@ -1138,6 +1235,11 @@ function finish(
         ? `The badge could not be fully checked: ${lowerFirst(first.message)}`
         : first.message);
     if (first.code === 'EXPIRED' && report.validUntil) summary = `The badge expired on ${report.validUntil}.`;
+    if (first === uncheckable) {
+      summary = first.message;
+      if (report.steps.some((s) => s.id === 'schema' && s.result === 'fail'))
+        summary += ` It also lacks structure Open Badges 3.0 requires (${report.steps.find((s) => s.id === 'schema')?.detail ?? 'see below'}).`;
+    }
   } else {
     summary =
       'The badge could not be fully checked: its revocation status is unknown because the status list is unreachable.';

@@ -103,7 +103,7 @@ describe('did:key', () => {
     const doc = resolveDidKey(did);
     expect(doc.assertionMethod).toEqual([vm]);
     const key = await resolveVerificationMethod(vm);
-    expect(key).toEqual({ id: vm, controller: did, type: 'Multikey', publicKey });
+    expect(key).toEqual({ id: vm, controller: did, type: 'Multikey', publicKey, curve: 'Ed25519' });
   });
 
   it('rejects other key types and methods', async () => {
@@ -198,6 +198,7 @@ describe('resolveVerificationMethod over https', () => {
       controller: 'https://issuer.example/',
       type: 'JsonWebKey2020',
       publicKey: pair.publicKey,
+      curve: 'Ed25519',
     });
   });
 

@@ -109,6 +109,7 @@ describe('checkBitstringStatus', () => {
       checkedAt: now(),
       fetchedAt: now(),
       stale: false,
+      listIssuer: ISSUER,
     });
     expect((await checkBitstringStatus(entry(5), opts)).status).toBe('revoked');
     expect((await checkBitstringStatus(entry(131071), opts)).status).toBe('revoked');
