@@ -86,4 +86,27 @@ describe('the earner’s name on the public badge page', () => {
     expect(after).toContain(`Issued to ${ESCAPED}`);
     expect(after).not.toContain(HIDDEN);
   });
+
+  it('accepting a waiting badge from the wallet asks the same question', async () => {
+    for (const showName of [true, false]) {
+      const user = await makeUser(t.db, { name: HOSTILE });
+      const earner = await sessionFor(t.db, ctx.config, user.id);
+      const issued = await issueTestAward(ctx, { recipientEmail: user.email, recipientName: HOSTILE });
+      const wallet = (await app.inject({ url: '/wallet', cookies: earner.cookies })).body;
+      expect(wallet).toMatch(/<input type="checkbox" name="showName" value="yes" checked/);
+      expect(wallet).not.toContain('<script>alert');
+      const res = await postForm(
+        app,
+        earner,
+        `/wallet/pending/${issued.award.id}/accept`,
+        showName ? { showName: 'yes' } : {},
+      );
+      expect(res.statusCode).toBe(303);
+      const itemId = res.headers.location!.split('/')[2]!.split('?')[0]!;
+      await postForm(app, earner, `/wallet/${itemId}/visibility`, { visibility: 'public' });
+      const page = (await app.inject({ url: `/c/${issued.award.id}` })).body;
+      expect(page.includes(`Issued to ${ESCAPED}`)).toBe(showName);
+      expect(page.includes(HIDDEN)).toBe(!showName);
+    }
+  });
 });

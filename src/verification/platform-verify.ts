@@ -39,7 +39,7 @@ export function verificationAppFor(ctx: AppContext): FastifyInstance | undefined
   return apps.get(ctx) ?? apps.get(ctx.db);
 }
 
-// One status-list cache for the main thread; each verifier worker keeps its own.
+// One cache of other issuers' status lists for the main thread; each verifier worker keeps its own.
 let statusCache: StatusCache | undefined;
 
 function platformStatusCache(): StatusCache {
@@ -83,10 +83,9 @@ export async function verifyOnPlatform(
   const report = await verify(input, {
     fetch,
     ...(opts.now ? { now: opts.now } : {}),
-    statusCache:
-      ctx.app || verificationAppFor(ctx)
-        ? exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl)
-        : platformStatusCache(),
+    // Our own status lists are never cached, in a server or not: they are read from the database
+    // on every verification, so a revocation made by any process shows on the next one.
+    statusCache: exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl),
     documentLoader: defaultDocumentLoader,
     ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
     ...(opts.followRefresh ? { followRefresh: true } : {}),

@@ -6,7 +6,9 @@ import { acceptPendingAward, declinePendingAward } from '../claims/service.ts';
 import { LaurelError } from '../errors.ts';
 import { requireUser } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
+import { showNameChosen } from '../public/components.tsx';
 import { requireSessionUser } from './routes.ts';
+import { setShowRecipientName } from './service.ts';
 
 const AwardParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const FormBody = Type.Object({}, { additionalProperties: Type.Any() });
@@ -33,6 +35,7 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const user = requireUser(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
+      await setShowRecipientName(ctx.db, user.id, item.id, showNameChosen(request.body));
       return reply.redirect(`/wallet/${item.id}?accepted=1`, 303);
     },
   );

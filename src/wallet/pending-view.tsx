@@ -1,3 +1,4 @@
+import { ShowNameField } from '../public/components.tsx';
 import { CsrfField, formatDate } from '../ui/components.tsx';
 import type { PendingBadge } from './pending.ts';
 
@@ -31,6 +32,7 @@ export function PendingSection(props: { badges: PendingBadge[]; csrfToken: strin
             </span>
             <form method="post" action={pendingAction(b.award.id, 'accept')}>
               <CsrfField token={props.csrfToken} />
+              <ShowNameField recipientName={b.award.recipientName} />
               <button type="submit">Accept</button>
             </form>
             <details>
