@@ -17,8 +17,10 @@ export const ALIGNMENT_KEYS = [
   'targetCode',
   'targetDescription',
 ] as const;
-/** Empty alignment rows the editor always offers, so rows can be added without JavaScript. */
-export const EMPTY_ALIGNMENT_ROWS = 3;
+/** The empty alignment block the editor always offers below the filled ones. */
+export const EMPTY_ALIGNMENT_ROWS = 1;
+/** The editor's "add another alignment" submit: re-render with one more block, save nothing. */
+export const ADD_ALIGNMENT = 'add-alignment';
 
 /** What the editor form shows: every value as the string the user typed. */
 export type TemplateFormValues = Record<string, string>;
@@ -59,6 +61,8 @@ export function designValues(d: Design): TemplateFormValues {
 export function readTemplateForm(request: FastifyRequest): {
   values: TemplateFormValues;
   input: TemplateInput;
+  /** The "add another alignment" submit: show the form again, one block longer, save nothing. */
+  addingAlignment: boolean;
 } {
   const names = [
     'name',
@@ -82,6 +86,9 @@ export function readTemplateForm(request: FastifyRequest): {
   ];
   const values: TemplateFormValues = {};
   for (const n of names) values[n] = field(request, n);
+  // Without JavaScript, "add another" posts the form: the page comes back one block longer.
+  const addingAlignment = field(request, 'intent') === ADD_ALIGNMENT;
+  if (addingAlignment) values.alignmentRows = String((Number(field(request, 'alignmentRows')) || 0) + 1);
   const alignments: Alignment[] = [];
   for (let i = 0; i < MAX_ALIGNMENTS; i++) {
     const row: Record<string, string> = {};
@@ -114,7 +121,7 @@ export function readTemplateForm(request: FastifyRequest): {
       months: kind === 'months' ? Number(values.expiryMonths) || 0 : null,
     },
   };
-  return { values, input };
+  return { values, input, addingAlignment };
 }
 
 export function designFromValues(values: Record<string, unknown>): Design {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LaurelError, notFound } from '../errors.ts';
+import { type FieldError, LaurelError, notFound } from '../errors.ts';
 import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { roleAtLeast } from '../orgs/access.ts';
@@ -25,6 +25,7 @@ import {
 import { Layout, type PageContext } from '../ui/layout.tsx';
 import { ICONS, SHAPES, renderDesignSvg } from './designer.ts';
 import {
+  ADD_ALIGNMENT,
   EMPTY_ALIGNMENT_ROWS,
   STATUS_ACTIONS,
   type TemplateFormValues,
@@ -143,14 +144,18 @@ function EditorPage(props: {
   const filled = Object.keys(v).filter((k) => /^alignments\.\d+\.targetName$/.test(k)).length;
   const rows = Math.min(
     MAX_ALIGNMENTS,
-    Math.max(filled, ...Object.keys(v).map((k) => Number(/^alignments\.(\d+)\./.exec(k)?.[1] ?? -1) + 1)) +
-      EMPTY_ALIGNMENT_ROWS,
+    Math.max(
+      Math.max(filled, ...Object.keys(v).map((k) => Number(/^alignments\.(\d+)\./.exec(k)?.[1] ?? -1) + 1)) +
+        EMPTY_ALIGNMENT_ROWS,
+      Number(v.alignmentRows) || 0,
+    ),
   );
   const previewSrc =
     template && v.imageSource === 'keep'
       ? `${base}/${template.id}/image.png?v=${template.updatedAt.getTime()}`
       : `${base}/preview.svg?${new URLSearchParams(designValues(designFromValues(v)))}`;
   const imageError = errors?.find((e) => e.field === 'image')?.message;
+  const submitLabel = template ? 'Save changes' : 'Create template';
   return (
     <ManageLayout
       ctx={props.ctx}
@@ -195,6 +200,11 @@ function EditorPage(props: {
         data-preview-url={`${base}/preview.svg`}
         data-preview-target="#badge-preview"
       >
+        {/* Enter in a text field presses the form's first submit button: this hidden one saves, so
+            Enter never means "add another alignment". */}
+        <button type="submit" hidden>
+          {submitLabel}
+        </button>
         <FormErrors message={props.failure?.message} errors={errors} />
         <div class="two-col">
           <div class="stack">
@@ -246,7 +256,7 @@ function EditorPage(props: {
                 options={ACHIEVEMENT_TYPES.map((t) => ({
                   value: t,
                   label: t.replace(/([a-z])([A-Z])/g, '$1 $2'),
-                }))}
+                })).sort((a, b) => a.label.localeCompare(b.label, 'en'))}
               />
               <Field label="Level" name="level" value={v.level} errors={errors} attrs={{ maxlength: 100 }} />
             </div>
@@ -284,46 +294,32 @@ function EditorPage(props: {
             <fieldset>
               <legend>Alignments (up to {MAX_ALIGNMENTS})</legend>
               <p class="hint">
-                Link the badge to a competency framework or standard. Leave rows empty to skip them.
+                Link the badge to a competency framework or standard. An empty block is skipped.
               </p>
-              {Array.from({ length: rows }, (_, i) => (
-                <fieldset class="card">
-                  <legend>Alignment {i + 1}</legend>
-                  <div class="grid">
-                    <Field
-                      label="Target name"
-                      name={`alignments.${i}.targetName`}
-                      value={v[`alignments.${i}.targetName`]}
-                      errors={errors}
-                    />
-                    <Field
-                      label="Target URL"
-                      name={`alignments.${i}.targetUrl`}
-                      type="url"
-                      value={v[`alignments.${i}.targetUrl`]}
-                      errors={errors}
-                    />
-                    <Field
-                      label="Framework"
-                      name={`alignments.${i}.targetFramework`}
-                      value={v[`alignments.${i}.targetFramework`]}
-                      errors={errors}
-                    />
-                    <Field
-                      label="Code"
-                      name={`alignments.${i}.targetCode`}
-                      value={v[`alignments.${i}.targetCode`]}
-                      errors={errors}
-                    />
-                    <Field
-                      label="Description"
-                      name={`alignments.${i}.targetDescription`}
-                      value={v[`alignments.${i}.targetDescription`]}
-                      errors={errors}
-                    />
-                  </div>
-                </fieldset>
-              ))}
+              <div id="alignment-list">
+                {Array.from({ length: rows }, (_, i) => (
+                  <AlignmentBlock index={i} v={v} errors={errors} />
+                ))}
+              </div>
+              {/* app.js clones this for "add another" in place; without it the button posts the form. */}
+              <template id="alignment-template">
+                <AlignmentBlock index="__i__" v={{}} />
+              </template>
+              <input type="hidden" name="alignmentRows" value={String(rows)} />
+              {rows < MAX_ALIGNMENTS ? (
+                <button
+                  type="submit"
+                  name="intent"
+                  value={ADD_ALIGNMENT}
+                  formnovalidate
+                  class="secondary"
+                  data-add-block="#alignment-template"
+                  data-add-to="#alignment-list"
+                  data-add-max={String(MAX_ALIGNMENTS)}
+                >
+                  Add another alignment
+                </button>
+              ) : null}
             </fieldset>
           </div>
           <div class="stack">
@@ -351,10 +347,20 @@ function EditorPage(props: {
                 Upload a PNG or SVG
               </label>
             </fieldset>
-            <div class={imageError ? 'field has-error' : 'field'}>
+            {/* app.css hides this unless "Upload" is chosen; the hint covers browsers that show it anyway. */}
+            <div class={imageError ? 'field image-upload has-error' : 'field image-upload'}>
               <label for="f-image">Upload (PNG or SVG, at most 2 MB, square works best)</label>
+              <p class="hint" id="f-image-hint">
+                Used when “Upload a PNG or SVG” is chosen above.
+              </p>
               {imageError ? <p class="error">{imageError}</p> : null}
-              <input id="f-image" type="file" name="image" accept="image/png,image/svg+xml" />
+              <input
+                id="f-image"
+                type="file"
+                name="image"
+                accept="image/png,image/svg+xml"
+                aria-describedby="f-image-hint"
+              />
             </div>
             <fieldset>
               <legend>Designer</legend>
@@ -385,11 +391,38 @@ function EditorPage(props: {
         </div>
         <div class="form-actions">
           <button type="submit" class="button">
-            {template ? 'Save changes' : 'Create template'}
+            {submitLabel}
           </button>
         </div>
       </UploadForm>
     </ManageLayout>
+  );
+}
+
+/** One alignment's fields; `index` is "__i__" in the template that app.js numbers when it clones it. */
+function AlignmentBlock(props: { index: number | '__i__'; v: TemplateFormValues; errors?: FieldError[] }) {
+  const { index: i, v, errors } = props;
+  const label = i === '__i__' ? '__n__' : String(i + 1);
+  const field = (key: string, title: string, type?: string) => (
+    <Field
+      label={title}
+      name={`alignments.${i}.${key}`}
+      type={type}
+      value={v[`alignments.${i}.${key}`]}
+      errors={errors}
+    />
+  );
+  return (
+    <fieldset class="card alignment">
+      <legend>Alignment {label}</legend>
+      <div class="grid">
+        {field('targetName', 'Target name')}
+        {field('targetUrl', 'Target URL', 'url')}
+        {field('targetFramework', 'Framework')}
+        {field('targetCode', 'Code')}
+        {field('targetDescription', 'Description')}
+      </div>
+    </fieldset>
   );
 }
 
@@ -601,7 +634,9 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string } }>('/manage/:slug/templates/new', withImage, async (request, reply) => {
     const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const { values, input } = readTemplateForm(request);
+    const { values, input, addingAlignment } = readTemplateForm(request);
+    if (addingAlignment)
+      return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
     try {
       const image = (await imageFrom(request, values, true))!;
       const template = await createTemplate(db, org.id, input, image, user.id);
@@ -637,7 +672,11 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
   app.post<P>('/manage/:slug/templates/:id', withImage, async (request, reply) => {
     const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
     const template = await orgTemplate(org, request.params.id);
-    const { values, input } = readTemplateForm(request);
+    const { values, input, addingAlignment } = readTemplateForm(request);
+    if (addingAlignment)
+      return reply.html(
+        <EditorPage ctx={pageContext(request)} org={org} role={role} template={template} values={values} />,
+      );
     try {
       const image = await imageFrom(request, values, false);
       await updateTemplate(db, template.id, input, image);

@@ -220,8 +220,9 @@ describe('badge template routes', () => {
       design: { shape: 'hexagon', icon: 'code' },
     });
     const editor = await app.inject({ url: `${base}/${id}`, cookies: as('admin') });
-    // One filled row plus the empty ones, so more can be added without JavaScript.
-    expect(editor.body).toContain('name="alignments.3.targetName"');
+    // The filled block and one empty one; "add another" gives more.
+    expect(editor.body).toContain('name="alignments.1.targetName"');
+    expect(editor.body).not.toContain('name="alignments.2.targetName"');
     const publish = await postForm('admin', `${base}/${id}/status`, { status: 'active' });
     expect(publish.statusCode).toBe(303);
     const back = await postForm('admin', `${base}/${id}/status`, { status: 'draft' });

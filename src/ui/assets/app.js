@@ -16,6 +16,23 @@
     });
   });
 
+  // <button data-add-block="#template" data-add-to="#list" data-add-max="n">: an "add another"
+  // submit done in place. The <template> holds one block with "__i__" for its index (0-based)
+  // and "__n__" for its number; the server still answers the submit when this script is absent.
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-add-block]');
+    if (!button) return;
+    const template = document.querySelector(button.getAttribute('data-add-block'));
+    const list = document.querySelector(button.getAttribute('data-add-to'));
+    if (!template || !list) return;
+    event.preventDefault();
+    const index = list.children.length;
+    const html = template.innerHTML.replaceAll('__i__', String(index)).replaceAll('__n__', String(index + 1));
+    list.insertAdjacentHTML('beforeend', html);
+    list.lastElementChild?.querySelector('input, select, textarea')?.focus();
+    if (list.children.length >= Number(button.getAttribute('data-add-max') || Infinity)) button.hidden = true;
+  });
+
   // <form data-confirm="sentence">: ask before a destructive action.
   document.addEventListener('submit', (event) => {
     const message = event.target.getAttribute?.('data-confirm');
