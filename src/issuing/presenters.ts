@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import { isoSeconds } from './credential.ts';
 import { ob2AssertionUrl } from './ob2.ts';
+import { type AwardVisibility, awardAccess } from '../wallet/service.ts';
 import { type Award, displayState } from './service.ts';
 
 export const AwardSummarySchema = Type.Object({
@@ -114,13 +115,15 @@ export const warningHeader = (w: { message: string }) => `299 - "${w.message.rep
 export type PublicPageStatus = { open: true; note?: string } | { open: false; why: string };
 
 /**
- * The issuer's view of the rule in src/public/badge-view.ts: a page opens once the earner has
- * accepted the badge and made it public; revoking keeps it open, with the revoked banner.
+ * The issuer's view of the visibility rule (awardAccess, as a visitor): once it opens, revoking
+ * keeps it open with the revoked banner; otherwise the reason, in the earner's terms.
  */
 export function publicPageStatus(
   a: Pick<Award, 'state' | 'revokedAt' | 'claimedBy'>,
-  earner: { userId: string; visibility: 'public' | 'private' } | null,
+  earner: AwardVisibility | null,
 ): PublicPageStatus {
+  if (awardAccess(a, earner, null) === 'public')
+    return a.revokedAt ? { open: true, note: 'It shows the badge as revoked.' } : { open: true };
   if (a.state === 'rejected')
     return { open: false, why: 'Declined by the earner: the badge has no public page.' };
   if (a.state === 'pending')
@@ -130,7 +133,5 @@ export function publicPageStatus(
         ? 'Revoked before the earner accepted it: the badge has no public page.'
         : 'Not public yet: the earner has not accepted it.',
     };
-  if (earner?.visibility !== 'public' || earner.userId !== a.claimedBy)
-    return { open: false, why: 'The earner keeps this badge private.' };
-  return a.revokedAt ? { open: true, note: 'It shows the badge as revoked.' } : { open: true };
+  return { open: false, why: 'The earner keeps this badge private.' };
 }
