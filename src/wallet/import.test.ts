@@ -215,7 +215,8 @@ describe('importing badges', () => {
     const jwt = await post({ jwt: first.award.credentialJwt });
     expect(jwt.statusCode, jwt.body).toBe(201);
     expect(jwt.json()).toMatchObject({ imported: true, state: 'valid', visibility: 'private' });
-    const second = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
+    // A hosted OB 2.0 assertion is published once its badge is accepted and public.
+    const second = await makeWalletBadge(ctx, user, { visibility: 'public' });
     const hosted = await post({ url: `${ctx.config.baseUrl}/ob2/assertions/${second.award.id}` });
     expect(hosted.statusCode, hosted.body).toBe(201);
     const id = hosted.json().id as string;
