@@ -4,6 +4,11 @@
  * is unreachable, reporting the entry's age instead of failing every badge that points there.
  * The interface is small so a platform can back it with its database; the default is an
  * in-memory LRU.
+ *
+ * A fresh entry is used without asking the list's host again, so a change to the list shows only
+ * once the entry is older than `maxAgeMs`. A caller that can read a list's current state itself
+ * (a platform verifying the credentials it issued, whose lists live in its own database) should
+ * keep those lists out of the cache rather than serve them by age.
  */
 export interface StatusCacheEntry {
   value: unknown;
