@@ -117,7 +117,7 @@ describe('signatures this verifier cannot check', () => {
         `This verifier cannot check a ${cryptosuite} signature, so whether its issuer made this credential is not known.`,
       );
       // Even when the structure is also wrong, the summary leads with the signature.
-      const { validFrom: _v, ...noDate } = { ...signed, proof };
+      const { validFrom: _v, ...noDate }: Record<string, any> = { ...signed, proof };
       const both = await verify(noDate, { fetch: offline, now: NOW });
       expect(both.summary).toMatch(new RegExp(`^This verifier cannot check a ${cryptosuite} signature`));
       expect(both.summary).toContain('It also lacks structure Open Badges 3.0 requires');
