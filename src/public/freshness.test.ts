@@ -1,6 +1,7 @@
 // Revocation, declining, privacy and expiry apply on the very next request of every public view,
 // in this process and in another one sharing the PostgreSQL database; and one visibility rule
 // decides every representation of an award.
+import { unbakeImage } from '@laurel/openbadges/bake';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
@@ -40,6 +41,13 @@ function expectRevokedEverywhere(
   const ob2 = views.get(`/ob2/assertions/${b.awardId}`)!;
   expect(ob2.statusCode).toBe(410);
   expect(ob2.json()).toMatchObject({ revoked: true });
+  // The OB 2.0 images carry the hosted assertion, now marked revoked.
+  for (const format of ['png', 'svg'])
+    expect(
+      JSON.parse(unbakeImage(views.get(`/c/${b.awardId}/image.${format}?ob=2`)!.rawPayload).text),
+    ).toMatchObject({
+      revoked: true,
+    });
   // The preview draws the state: a revoked badge gets a new picture at once.
   expect(views.get(`/c/${b.awardId}/preview.png`)!.rawPayload.equals(before)).toBe(false);
   const wallet = views.get('wallet')!.body;
