@@ -4,6 +4,7 @@
 import { unbakeImage } from '@laurel/openbadges/bake';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser, sessionFor } from '../accounts/testing.ts';
 import { createApiKey } from '../apikeys/service.ts';
 import { declineOwnAward } from '../claims/service.ts';
 import { testConfig } from '../config.ts';
@@ -14,6 +15,7 @@ import { createPostgresDatabase, useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
 import { buildServer } from '../http/server.ts';
 import { rejectAward, revokeAward } from '../issuing/service.ts';
+import { issueTestAward } from '../issuing/testing.ts';
 import { type SharedBadge, postForm, publicViews, shareBadge } from './test-support.ts';
 
 const STALE_TRUST = ['authentic and current', '<strong>Verified</strong>'];
@@ -132,6 +134,47 @@ describe('every public view follows the database at once', () => {
         .rawPayload.equals(warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload),
     ).toBe(false);
     expect(views.get('wallet')!.body).toContain('Expired');
+  });
+});
+
+describe('an imported copy of a badge issued here', () => {
+  const t = useTestDatabase('pglite');
+  let app: FastifyInstance;
+  let ctx: AppContext;
+
+  beforeAll(async () => {
+    ctx = { db: t.db, config: testConfig() };
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('shows a revocation made here on its next request, in the wallet and on its public page', async () => {
+    const user = await makeUser(t.db);
+    const handle = `importer-${user.id.slice(0, 8)}`;
+    await t.db.updateTable('users').set({ handle, profile_public: true }).where('id', '=', user.id).execute();
+    const s = await sessionFor(t.db, ctx.config, user.id);
+    const issued = await issueTestAward(ctx, { recipientEmail: user.email });
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/api/v1/me/badges/import',
+      cookies: s.cookies,
+      headers: { 'x-csrf-token': s.csrf },
+      payload: { jwt: issued.award.credentialJwt },
+    });
+    expect(imported.statusCode, imported.body).toBe(201);
+    const itemId = imported.json().id as string;
+    await postForm(app, s, `/wallet/${itemId}/visibility`, { visibility: 'public' });
+    const urls = [`/u/${handle}/badges/${itemId}`, `/wallet/${itemId}`];
+    for (const url of urls)
+      expect((await app.inject({ url, cookies: s.cookies })).body).toContain('Verified');
+    await revokeAward(ctx, issued.award.id, 'Issued in error');
+    for (const url of urls) {
+      const body = (await app.inject({ url, cookies: s.cookies })).body;
+      expect(body, url).toContain('<strong>Revoked</strong>');
+      for (const stale of STALE_TRUST) expect(body, url).not.toContain(stale);
+    }
   });
 });
 

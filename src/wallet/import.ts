@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { detectImageType, sanitizeSvg, unbakeImage } from '@laurel/openbadges/bake';
 import { matchesIdentity, normalizeEmail } from '@laurel/openbadges/ob3';
+import { didWebFromUrl } from '@laurel/openbadges/proof';
 import { createGuardedFetch, type GuardedFetch } from '@laurel/openbadges/verify';
 import { verifiedEmailsOf } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
@@ -225,13 +226,31 @@ export function stripCredential(report: VerificationReport): VerificationReport 
 
 const REVERIFY_AFTER_MS = 60_000;
 
-/** An imported item's report and when it ran, verified again when the stored one is over a minute old. */
+/**
+ * Whether the credential was issued by one of this platform's organizations: its status is in
+ * our own database, so it is verified on every request (in-process, cheaply) and never read from
+ * an older report, and a revocation made here shows at once.
+ */
+function issuedHere(ctx: AppContext, item: WalletItem): boolean {
+  const issuer = item.issuerId ?? '';
+  return (
+    issuer.startsWith(`${didWebFromUrl(ctx.config.baseUrl)}:`) || issuer.startsWith(`${ctx.config.baseUrl}/`)
+  );
+}
+
+/**
+ * An imported item's report and when it ran, verified again when the stored one is over a minute
+ * old (at once for a badge issued here).
+ */
 export async function currentReport(
   ctx: AppContext,
   item: WalletItem,
 ): Promise<{ report: VerificationReport | null; checkedAt: Date | null }> {
   if (!item.credentialText) return { report: null, checkedAt: null };
-  const fresh = item.lastVerifiedAt && Date.now() - item.lastVerifiedAt.getTime() < REVERIFY_AFTER_MS;
+  const fresh =
+    !issuedHere(ctx, item) &&
+    item.lastVerifiedAt &&
+    Date.now() - item.lastVerifiedAt.getTime() < REVERIFY_AFTER_MS;
   if (fresh && item.lastReport)
     return { report: item.lastReport as VerificationReport, checkedAt: item.lastVerifiedAt };
   const report = stripCredential(await verifyOnPlatform(ctx, item.credentialText));
