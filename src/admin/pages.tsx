@@ -177,7 +177,7 @@ export function MailboxPage(p: {
       {p.items.length === 0 ? (
         <EmptyState title={p.to ? `No emails to addresses containing “${p.to}”.` : 'No emails yet.'} />
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap stack-on-phone">
           <table>
             <thead>
               <tr>
@@ -190,12 +190,12 @@ export function MailboxPage(p: {
             <tbody>
               {p.items.map((m) => (
                 <tr>
-                  <td>{m.to}</td>
-                  <td>
+                  <td data-label="To">{m.to}</td>
+                  <td data-label="Subject">
                     <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>
                   </td>
-                  <td>{when(m.createdAt)}</td>
-                  <td>
+                  <td data-label="Written">{when(m.createdAt)}</td>
+                  <td data-label="State">
                     <MailState m={m} />
                   </td>
                 </tr>

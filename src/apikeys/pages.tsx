@@ -94,7 +94,7 @@ function KeysPage(props: {
         {props.keys.length === 0 ? (
           <EmptyState title="No API keys yet." />
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap stack-on-phone">
             <table>
               <thead>
                 <tr>
@@ -111,14 +111,14 @@ function KeysPage(props: {
               <tbody>
                 {props.keys.map((k) => (
                   <tr>
-                    <td>{k.name}</td>
-                    <td>
+                    <td data-label="Name">{k.name}</td>
+                    <td data-label="Key">
                       <code>lrl_{k.prefix}_…</code>
                     </td>
-                    <td>{k.scopes.join(', ')}</td>
-                    <td>{formatDate(k.createdAt)}</td>
-                    <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
-                    <td>
+                    <td data-label="Scopes">{k.scopes.join(', ')}</td>
+                    <td data-label="Created">{formatDate(k.createdAt)}</td>
+                    <td data-label="Last used">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
+                    <td data-label="Actions">
                       {k.revokedAt ? (
                         <Pill kind="bad">Revoked {formatDate(k.revokedAt)}</Pill>
                       ) : (

@@ -245,7 +245,7 @@ function AwardsList(props: {
       {items.length === 0 ? (
         <EmptyState title="No awards match." />
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap stack-on-phone">
           <table>
             <thead>
               <tr>
@@ -262,17 +262,17 @@ function AwardsList(props: {
                 const e = props.engagement?.get(a.id);
                 return (
                   <tr>
-                    <td>
+                    <td data-label="Recipient">
                       <a href={`${base}/${a.id}`}>{a.recipientName ?? '(declined)'}</a>
                       <div class="muted">{a.recipientEmail ?? ''}</div>
                     </td>
-                    <td>{names.get(a.templateId) ?? 'Archived badge'}</td>
-                    <td>{formatDate(a.issuedAt)}</td>
-                    <td>
+                    <td data-label="Badge">{names.get(a.templateId) ?? 'Archived badge'}</td>
+                    <td data-label="Issued">{formatDate(a.issuedAt)}</td>
+                    <td data-label="State">
                       <StatePill award={a} />
                     </td>
-                    {props.engagement ? <td>{e?.views ?? 0}</td> : null}
-                    {props.engagement ? <td>{e?.shares ?? 0}</td> : null}
+                    {props.engagement ? <td data-label="Views">{e?.views ?? 0}</td> : null}
+                    {props.engagement ? <td data-label="Shares">{e?.shares ?? 0}</td> : null}
                   </tr>
                 );
               })}

@@ -1,14 +1,18 @@
 /**
  * The issuer's pages on a phone (390 px wide, Chromium): nothing makes the page wider than the
- * screen. Wide tables scroll inside their own box; everything else wraps.
+ * screen. The lists people act on (awards, analytics, mailbox, API keys, bulk rows) stack each
+ * row into a card with its column names; other wide tables scroll inside their own box.
  */
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../e2e/harness.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
+import { createApiKey } from '../apikeys/service.ts';
+import { acceptClaim } from '../claims/service.ts';
 import { buildServer } from '../http/server.ts';
+import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { makeMember, makeOrg, makeTestUser } from './testing.ts';
@@ -19,6 +23,9 @@ describe('issuer pages on a phone', () => {
   let browser: Browser;
   let origin: string;
   const pages: string[] = [];
+  /** Pages whose tables must stack on a phone rather than scroll sideways. */
+  const stacked: string[] = [];
+  let badgePage = '';
   let cookie = '';
 
   beforeAll(async () => {
@@ -46,7 +53,34 @@ describe('issuer pages on a phone', () => {
       },
     );
     cookie = owner.cookies.laurel_session!;
+    // The owner's own badge, accepted: its page (with the verification panel) opens for them.
+    const own = await issueTestAward(
+      { db: t.db, config },
+      { org, template, recipientName: 'Olivia Owner', recipientEmail: owner.email },
+    );
+    await acceptClaim({ db: t.db, config }, own.claimToken, owner.id);
+    badgePage = `/c/${own.award.id}`;
+    await createApiKey(t.db, {
+      orgId: org.id,
+      name: 'Learning platform integration',
+      scopes: ['awards:issue'],
+    });
+    const batchId = await createBatch(
+      { db: t.db, config },
+      {
+        orgId: org.id,
+        templateId: template.id,
+        filename: 'a-rather-long-file-name-for-recipients.csv',
+        data: Buffer.from(
+          'name,email,evidence_url,narrative\n' +
+            'Recipient With A Long Name,a.very.long.address.for.testing@example.org,https://example.org/evidence/a-long-path,Did a great deal of work\n' +
+            'Broken Row,not-an-address,,\n',
+        ),
+        createdBy: owner.id,
+      },
+    );
     const m = `/manage/${org.slug}`;
+    stacked.push(`${m}/awards`, `${m}/analytics`, `${m}/api-keys`, `${m}/bulk/${batchId}`, '/admin/mail');
     pages.push(
       m,
       `${m}/templates`,
@@ -67,6 +101,8 @@ describe('issuer pages on a phone', () => {
       '/admin/mail',
       '/account',
       '/api/docs',
+      ...stacked,
+      badgePage,
     );
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   });
@@ -75,10 +111,15 @@ describe('issuer pages on a phone', () => {
     await app?.close();
   });
 
-  it('fits every page in 390 px', async () => {
+  const phone = async (): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await context.addCookies([{ name: 'laurel_session', value: cookie, url: origin }]);
-    const page = await context.newPage();
+    return context.newPage();
+  };
+
+  it('fits every page in 390 px', async () => {
+    const page = await phone();
+    const context = page.context();
     const tooWide: string[] = [];
     for (const path of pages) {
       const res = await page.goto(origin + path);
@@ -97,5 +138,43 @@ describe('issuer pages on a phone', () => {
     }
     await context.close();
     expect(tooWide).toEqual([]);
+  });
+
+  it('stacks the rows of the lists into cards: every cell on screen, under its column name', async () => {
+    const page = await phone();
+    for (const path of stacked) {
+      await page.goto(origin + path);
+      const cells = await page.locator('tbody td, tbody th').evaluateAll((els) =>
+        els.map((el) => {
+          const box = el.getBoundingClientRect();
+          return {
+            left: Math.floor(box.left),
+            right: Math.ceil(box.right),
+            label: el.getAttribute('data-label'),
+            text: (el.textContent ?? '').trim(),
+          };
+        }),
+      );
+      expect(cells.length, path).toBeGreaterThan(0);
+      for (const cell of cells) {
+        expect([path, cell.left >= 0 && cell.right <= 390], cell.text).toEqual([path, true]);
+        if (cell.text) expect([path, cell.text, cell.label]).not.toContain(null);
+      }
+    }
+    await page.context().close();
+  });
+
+  it('puts the verification steps of a badge page behind a disclosure, under a summary', async () => {
+    const page = await phone();
+    await page.goto(origin + badgePage);
+    const summary = page.locator('details.checks-details > summary');
+    // "All 9 checks passed", or "8 of 9 checks passed (1 not checked)".
+    expect(await summary.textContent()).toMatch(/^(All \d+|\d+ of \d+) checks passed/);
+    expect(await page.locator('.checks li').first().isVisible()).toBe(false);
+    // The recipient stays in view: it is what a reader of someone's badge checks first.
+    expect(await page.getByText('Recipient', { exact: true }).isVisible()).toBe(true);
+    await summary.click();
+    expect(await page.locator('.checks li').first().isVisible()).toBe(true);
+    await page.context().close();
   });
 });

@@ -2,6 +2,7 @@
 import { type SafeHtml, escapeHtml, raw } from '@laurel/jsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import { Alert, Pill, UploadForm, formatDate } from '../ui/components.tsx';
+import { count } from '../ui/count.ts';
 import type { BadgeState } from './badge-view.ts';
 
 /** The public page of a badge its earner imported (badges issued here live at /c/:id). */
@@ -56,6 +57,18 @@ function panelHeading(r: VerificationReport): string {
   return r.verdict === 'invalid' ? 'Verification failed' : 'Could not be fully verified';
 }
 
+/** "All 9 checks passed", or how many passed and what the others came to. */
+function checksSummary(steps: VerificationReport['steps']): string {
+  const n = (result: keyof typeof RESULT_LABEL) => steps.filter((s) => s.result === result).length;
+  if (n('pass') === steps.length) return `All ${count(steps.length, 'check')} passed`;
+  const rest = [
+    n('fail') ? `${n('fail')} failed` : '',
+    n('warn') ? count(n('warn'), 'warning') : '',
+    n('skipped') ? `${n('skipped')} not checked` : '',
+  ].filter(Boolean);
+  return `${n('pass')} of ${count(steps.length, 'check')} passed (${rest.join(', ')})`;
+}
+
 /**
  * Each check of the verification report with its result. `recipient` replaces the report's
  * recipient line with what a reader of someone's badge page needs (the name, or how to check).
@@ -66,6 +79,7 @@ export function VerificationPanel(props: {
   recipient?: SafeHtml;
 }) {
   const r = props.report;
+  const steps = r.steps.filter((s) => !(s.id === 'recipient' && props.recipient));
   return (
     <section class="card" aria-labelledby="verification-title">
       <h2 id="verification-title">Verification</h2>
@@ -75,16 +89,12 @@ export function VerificationPanel(props: {
           <span>{r.summary}</span>
         </div>
       </div>
-      <ul class="checks">
-        {r.steps.map((s) =>
-          s.id === 'recipient' && props.recipient ? (
-            <li class="recipient">
-              <span class="mark" aria-hidden="true">
-                {MARK.pass}
-              </span>
-              <div style="overflow-wrap:anywhere;min-width:0">{props.recipient}</div>
-            </li>
-          ) : (
+      {/* The recipient stays in view; the other steps open from a one-line summary, at once when one failed. */}
+      {props.recipient ? <div class="recipient">{props.recipient}</div> : null}
+      <details class="checks-details" open={r.verdict !== 'valid'}>
+        <summary>{checksSummary(steps)}</summary>
+        <ul class="checks">
+          {steps.map((s) => (
             <li class={s.result}>
               <span class="mark" aria-hidden="true">
                 {MARK[s.result]}
@@ -93,9 +103,9 @@ export function VerificationPanel(props: {
                 <strong>{s.title}</strong> ({RESULT_LABEL[s.result]}): {s.message}
               </div>
             </li>
-          ),
-        )}
-      </ul>
+          ))}
+        </ul>
+      </details>
       {props.checkedAt ? (
         <p class="muted small">
           Checked on {formatDate(props.checkedAt)} at {props.checkedAt.toISOString().slice(11, 16)} UTC.

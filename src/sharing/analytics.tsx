@@ -80,7 +80,7 @@ export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
           {stats.length === 0 ? (
             <EmptyState title="No templates yet" />
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap stack-on-phone">
               <table>
                 <caption class="muted">Per badge template</caption>
                 <thead>
@@ -99,7 +99,7 @@ export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
                 <tbody>
                   {stats.map((s) => (
                     <tr>
-                      <th scope="row">
+                      <th scope="row" data-label="Template">
                         {/* The editor is for admins; everyone else gets the template's public page. */}
                         <a
                           href={
@@ -111,13 +111,13 @@ export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
                           {s.name}
                         </a>
                       </th>
-                      <td>{s.issued}</td>
-                      <td>{s.accepted}</td>
-                      <td>{s.rejected}</td>
-                      <td>{s.pending}</td>
-                      <td>{s.views}</td>
+                      <td data-label="Issued">{s.issued}</td>
+                      <td data-label="Accepted">{s.accepted}</td>
+                      <td data-label="Declined">{s.rejected}</td>
+                      <td data-label="Not yet claimed">{s.pending}</td>
+                      <td data-label="Views">{s.views}</td>
                       {networks.map((n) => (
-                        <td>{s.shares[n] ?? 0}</td>
+                        <td data-label={`Shares: ${NETWORK_LABEL[n] ?? n}`}>{s.shares[n] ?? 0}</td>
                       ))}
                     </tr>
                   ))}

@@ -186,19 +186,19 @@ function statusLabel(b: BulkBatch): string {
   }
 }
 
+// Each heading also labels its cells when the rows stack into cards on a phone.
+const ROW_COLUMNS = ['Row', 'Name', 'Email', 'Issued on', 'Expires on', 'Evidence', 'Status'] as const;
+const [C_ROW, C_NAME, C_EMAIL, C_ISSUED, C_EXPIRES, C_EVIDENCE, C_STATUS] = ROW_COLUMNS;
+
 function RowsTable(props: { rows: BulkRow[] }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap stack-on-phone">
       <table>
         <thead>
           <tr>
-            <th scope="col">Row</th>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Issued on</th>
-            <th scope="col">Expires on</th>
-            <th scope="col">Evidence</th>
-            <th scope="col">Status</th>
+            {ROW_COLUMNS.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -206,12 +206,12 @@ function RowsTable(props: { rows: BulkRow[] }) {
             const [label, kind] = OUTCOME[r.outcome];
             return (
               <tr class={r.errors.length ? 'has-error' : undefined}>
-                <td>{r.row_no}</td>
-                <td>{r.name}</td>
-                <td>{r.email}</td>
-                <td>{r.issued_on || 'today'}</td>
-                <td>{r.expires_on || 'template policy'}</td>
-                <td>
+                <td data-label={C_ROW}>{r.row_no}</td>
+                <td data-label={C_NAME}>{r.name}</td>
+                <td data-label={C_EMAIL}>{r.email}</td>
+                <td data-label={C_ISSUED}>{r.issued_on || 'today'}</td>
+                <td data-label={C_EXPIRES}>{r.expires_on || 'template policy'}</td>
+                <td data-label={C_EVIDENCE}>
                   {r.evidence_url ? <div>{r.evidence_url}</div> : null}
                   {r.narrative ? (
                     <div class="muted">
@@ -219,7 +219,7 @@ function RowsTable(props: { rows: BulkRow[] }) {
                     </div>
                   ) : null}
                 </td>
-                <td>
+                <td data-label={C_STATUS}>
                   <Pill kind={kind}>{label}</Pill>
                   {r.errors.length ? (
                     <ul class="errors">
