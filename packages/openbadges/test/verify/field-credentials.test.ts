@@ -133,7 +133,7 @@ describe('signatures this verifier cannot check', () => {
     expect(r.summary).toBe(
       'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.',
     );
-    const { credentialSubject: _s, ...noSubject } = other;
+    const { credentialSubject: _s, ...noSubject }: Record<string, any> = other;
     const both = await verify(noSubject, { fetch: offline, now: NOW });
     expect(both.summary).toMatch(/^The credential uses a JSON-LD context this verifier does not know/);
     expect(both.summary).not.toMatch(/^The credential does not have the structure/);
