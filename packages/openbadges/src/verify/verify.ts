@@ -509,7 +509,7 @@ function proofFailureMessage(err: OpenBadgesError, failedSuite: string | undefin
         return `The credential uses a term its JSON-LD contexts do not define (it may have been changed after it was signed), so its signature cannot be checked: ${lowerFirst(problem.message)}`;
       if (problem.kind === 'undefined-type' || problem.kind === 'not-a-uri')
         return `The credential is not valid JSON-LD, so its signature cannot be checked: ${lowerFirst(problem.message)}`;
-      return `The credential could not be processed as JSON-LD, so its signature cannot be checked: ${lowerFirst(err.message)}`;
+      return 'The credential could not be processed as JSON-LD, so its signature cannot be checked.';
     }
     default:
       return err.message;
@@ -804,7 +804,7 @@ async function statusStep(
             'status',
             'warn',
             'The issuer’s status list is signed in a way this verifier cannot check, so whether the credential was revoked is not known.',
-            { code: 'STATUS_UNREACHABLE', detail: err.message },
+            { code: 'PROOF_UNSUPPORTED', detail: err.message },
           ),
         };
       }
@@ -1199,7 +1199,7 @@ function finish(
   const fails = report.steps.filter((s) => s.result === 'fail');
   const decisive = fails.filter((s) => !s.code || !CANNOT_CHECK_CODES.has(s.code));
   const statusWarn = report.steps.find(
-    (s) => s.id === 'status' && s.result === 'warn' && s.code === 'STATUS_UNREACHABLE',
+    (s) => s.id === 'status' && s.result === 'warn' && s.code && CANNOT_CHECK_CODES.has(s.code),
   );
   let verdict: VerificationReport['verdict'];
   if (decisive.length > 0) verdict = 'invalid';
@@ -1240,6 +1240,8 @@ function finish(
       if (report.steps.some((s) => s.id === 'schema' && s.result === 'fail'))
         summary += ` It also lacks structure Open Badges 3.0 requires (${report.steps.find((s) => s.id === 'schema')?.detail ?? 'see below'}).`;
     }
+  } else if (statusWarn?.code === 'PROOF_UNSUPPORTED') {
+    summary = `The badge could not be fully checked: ${lowerFirst(statusWarn.message)}`;
   } else {
     summary =
       'The badge could not be fully checked: its revocation status is unknown because the status list is unreachable.';

@@ -4,7 +4,13 @@ import { Ed25519VerificationKey2020 } from '@digitalcredentials/ed25519-verifica
 import { describe, expect, it } from 'vitest';
 import { defaultDocumentLoader, STATUS_LIST_2021_CONTEXT, VC_V1_CONTEXT } from '../../src/contexts/index.ts';
 import { buildEndorsementCredential } from '../../src/ob3/build.ts';
-import { createBitstring, encodeBitstring, setBit } from '../../src/status/index.ts';
+import {
+  buildStatusEntry,
+  buildStatusListCredential,
+  createBitstring,
+  encodeBitstring,
+  setBit,
+} from '../../src/status/index.ts';
 import { type VerificationReport, verify } from '../../src/verify/index.ts';
 import { dccStyleCredential } from '../suites/fixtures.ts';
 import { mapFetch, NOW, newIssuer, signDi } from './fixtures.ts';
@@ -122,6 +128,31 @@ describe('signatures this verifier cannot check', () => {
       expect(both.summary).toMatch(new RegExp(`^This verifier cannot check a ${cryptosuite} signature`));
       expect(both.summary).toContain('It also lacks structure Open Badges 3.0 requires');
     }
+  });
+
+  it('a status list signed in such a suite leaves the status unknown (indeterminate)', async () => {
+    const issuer = newIssuer();
+    const url = 'https://status.example/lists/bbs';
+    const list = {
+      ...buildStatusListCredential({
+        id: url,
+        issuer: issuer.did,
+        statusPurpose: 'revocation',
+        encodedList: encodeBitstring(createBitstring()),
+        validFrom: '2025-01-01T00:00:00Z',
+      }),
+      proof: { type: 'DataIntegrityProof', cryptosuite: 'bbs-2023', proofValue: 'u2V0ChVhQ' },
+    };
+    const credential = {
+      ...dccStyleCredential(issuer.did),
+      credentialStatus: buildStatusEntry({ listCredential: url, index: 3, purpose: 'revocation' }),
+    };
+    const r = await verify(await signDi(credential, issuer), { fetch: mapFetch({ [url]: list }), now: NOW });
+    expect(stepOf(r, 'status')).toMatchObject({ result: 'warn', code: 'PROOF_UNSUPPORTED' });
+    expect(r.verdict).toBe('indeterminate');
+    expect(r.summary).toBe(
+      'The badge could not be fully checked: the issuer’s status list is signed in a way this verifier cannot check, so whether the credential was revoked is not known.',
+    );
   });
 
   it('a context that is not bundled is indeterminate and named as such', async () => {
