@@ -19,7 +19,11 @@ export function profilePages(app: FastifyInstance, ctx: AppContext) {
       const user = await getUserByHandle(ctx.db, request.params.handle);
       const isOwner = !!user && request.user?.id === user.id;
       if (!user || (!user.profilePublic && !isOwner)) return reply.callNotFound();
-      const entries = (await walletEntries(ctx, user.id)).filter((e) => e.item.visibility === 'public');
+      // A revoked badge is never listed here, for visitors or the owner (who still has it in the
+      // wallet): the profile shows what stands; the badge's own page still says it was revoked.
+      const entries = (await walletEntries(ctx, user.id)).filter(
+        (e) => e.item.visibility === 'public' && e.state !== 'revoked',
+      );
       const url = `${ctx.config.baseUrl}/u/${user.handle}`;
       reply.header('cache-control', user.profilePublic ? 'no-cache' : 'private, no-store');
       return reply.html(
@@ -74,7 +78,7 @@ export function profilePages(app: FastifyInstance, ctx: AppContext) {
                   <span class="muted">{item.issuerName}</span>
                   {state === 'valid' ? null : (
                     <Pill kind={state === 'expired' ? 'warn' : 'bad'}>
-                      {state === 'expired' ? 'Expired' : state === 'revoked' ? 'Revoked' : 'Not verified'}
+                      {state === 'expired' ? 'Expired' : 'Not verified'}
                     </Pill>
                   )}
                 </li>
