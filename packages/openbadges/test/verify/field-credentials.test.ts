@@ -1,3 +1,7 @@
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as vc from '@digitalbazaar/vc';
 import * as dccVc from '@digitalcredentials/vc';
 import { Ed25519Signature2020 } from '@digitalcredentials/ed25519-signature-2020';
 import { Ed25519VerificationKey2020 } from '@digitalcredentials/ed25519-verification-key-2020';
@@ -107,6 +111,44 @@ describe('credentials from the Digital Credentials Consortium stack', () => {
     expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
     expect(stepOf(ok, 'status')?.message).toContain(`The status list is issued by ${listHost.did}`);
     const revoked = await verify(await dcc.sign(withStatus(9)), { fetch, now: NOW });
+    expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
+  });
+});
+
+describe('ecdsa-rdfc-2019 end to end (Digital Bazaar signer, P-256 did:key)', () => {
+  it('verifies the credential and its ecdsa-signed status list, and sees a revocation', async () => {
+    const signer = await EcdsaMultikey.generate({ curve: 'P-256' });
+    const did = `did:key:${signer.publicKeyMultibase}`;
+    Object.assign(signer, { id: `${did}#${signer.publicKeyMultibase}`, controller: did });
+    const sign = (credential: object) =>
+      vc.issue({
+        credential: structuredClone(credential),
+        suite: new DataIntegrityProof({ signer: signer.signer(), cryptosuite: ecdsaRdfc2019 }),
+        documentLoader: defaultDocumentLoader,
+      });
+    const url = 'https://status.example/lists/ecdsa';
+    const bits = createBitstring();
+    setBit(bits, 5, true);
+    const list = await sign(
+      buildStatusListCredential({
+        id: url,
+        issuer: did,
+        statusPurpose: 'revocation',
+        encodedList: encodeBitstring(bits),
+        validFrom: '2025-01-01T00:00:00Z',
+      }),
+    );
+    const withStatus = (index: number) => ({
+      ...dccStyleCredential(did),
+      credentialStatus: buildStatusEntry({ listCredential: url, index, purpose: 'revocation' }),
+    });
+    const fetch = mapFetch({ [url]: list });
+    const ok = await verify(await sign(withStatus(2)), { fetch, now: NOW });
+    expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
+    expect(stepOf(ok, 'proof')?.message).toBe(
+      'The Data Integrity signature (ecdsa-rdfc-2019) matches the credential.',
+    );
+    const revoked = await verify(await sign(withStatus(5)), { fetch, now: NOW });
     expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
   });
 });
