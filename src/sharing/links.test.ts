@@ -57,6 +57,25 @@ describe('share links', () => {
     );
   });
 
+  it('an imported badge (no card): the embed is its linked image and name, or the name alone without an image', () => {
+    const url = `${base}/u/ada/badges/1`;
+    const imported = { ...badge, url, cardUrl: null, imageUrl: `${base}/wallet/1/image` };
+    const embed = embedSnippet(imported);
+    expect(embed).not.toContain('<iframe');
+    expect(embed).toContain(`<a href="${url}"><img src="${base}/wallet/1/image" alt="Data &amp; `);
+    expect(embed).toContain(
+      `<p><a href="${url}">Data &amp; &quot;Ethics&quot; &lt;Level 2&gt; é — Society of Q&amp;A</a></p>`,
+    );
+    expect(signatureSnippet(imported)).toMatch(
+      /^<a href="[^"]+"><img src="https:\/\/badges\.example\.org\/wallet\/1\/image"/,
+    );
+    const bare = { ...imported, imageUrl: null };
+    expect(embedSnippet(bare)).not.toContain('<img');
+    expect(signatureSnippet(bare)).toBe(
+      `<a href="${url}">Data &amp; &quot;Ethics&quot; &lt;Level 2&gt; é — Society of Q&amp;A</a>`,
+    );
+  });
+
   it('QR code as SVG', async () => {
     expect(await qrSvg(`${base}/c/${awardId}`)).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });

@@ -18,6 +18,10 @@ export interface ShareableBadge {
   linkedinOrgId: string | null;
   issuedAt: Date;
   validUntil: Date | null;
+  /** The badge image at a public address, for the signature and a plain embed; null without one. */
+  imageUrl: string | null;
+  /** A frameable card with the badge's live state (/c/:id/embed); null where there is none (imported badges). */
+  cardUrl: string | null;
 }
 
 export const publicUrl = (baseUrl: string, awardId: string) => `${baseUrl}/c/${awardId}`;
@@ -28,8 +32,11 @@ export function shareableAward(
   award: { id: string; issuedAt: Date; validUntil: Date | null },
   names: { badgeName: string; issuerName: string; linkedinOrgId: string | null },
 ): ShareableBadge {
+  const url = publicUrl(baseUrl, award.id);
   return {
-    url: publicUrl(baseUrl, award.id),
+    url,
+    imageUrl: `${url}/image.png`,
+    cardUrl: `${url}/embed`,
     credentialId: award.id,
     issuedAt: award.issuedAt,
     validUntil: award.validUntil,
@@ -87,22 +94,31 @@ export function shareTargetUrl(badge: ShareableBadge, network: Network): string 
   }
 }
 
-/** An iframe of the frameable card (/c/:id/embed: badges issued here), with a plain link for sites that strip iframes. */
+/**
+ * For a web page: an iframe of the frameable card where the badge has one, with a plain link for
+ * sites that strip iframes; otherwise the linked image and name (the page it links to verifies it).
+ */
 export function embedSnippet(badge: ShareableBadge): string {
-  const url = badge.url;
   const title = `${badge.badgeName} — ${badge.issuerName}`;
-  return (
-    `<iframe src="${escapeHtml(`${url}/embed`)}" title="${escapeHtml(title)}" width="320" height="380" ` +
-    `style="border:0;max-width:100%" loading="lazy"></iframe>\n` +
-    `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>`
-  );
+  const link = `<p><a href="${escapeHtml(badge.url)}">${escapeHtml(title)}</a></p>`;
+  if (badge.cardUrl)
+    return (
+      `<iframe src="${escapeHtml(badge.cardUrl)}" title="${escapeHtml(title)}" width="320" height="380" ` +
+      `style="border:0;max-width:100%" loading="lazy"></iframe>\n${link}`
+    );
+  return badge.imageUrl ? `${linkedImage(badge, 160)}\n${link}` : link;
 }
 
-/** For an email signature: a linked image (/c/:id/image.png), no script (mail clients run none). */
+/** For an email signature: the linked image, or the linked name without one; no script (mail clients run none). */
 export function signatureSnippet(badge: ShareableBadge): string {
-  const url = badge.url;
+  return badge.imageUrl
+    ? linkedImage(badge, 96)
+    : `<a href="${escapeHtml(badge.url)}">${escapeHtml(`${badge.badgeName} — ${badge.issuerName}`)}</a>`;
+}
+
+function linkedImage(badge: ShareableBadge, size: number): string {
   const alt = `${badge.badgeName} — ${badge.issuerName}`;
-  return `<a href="${escapeHtml(url)}"><img src="${escapeHtml(`${url}/image.png`)}" alt="${escapeHtml(alt)}" width="96" height="96"></a>`;
+  return `<a href="${escapeHtml(badge.url)}"><img src="${escapeHtml(badge.imageUrl ?? '')}" alt="${escapeHtml(alt)}" width="${size}" height="${size}"></a>`;
 }
 
 /** A QR code of the public URL as SVG. */

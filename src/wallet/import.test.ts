@@ -316,7 +316,12 @@ describe('importing badges', () => {
     expect(params.get('certId')).toBe(credential.id);
     expect(params.get('issueYear')).toBe('2024');
     expect(detail).toContain('src="data:image/svg+xml;base64,');
-    expect(detail).not.toContain('embed-snippet');
+    // The embed and signature snippets too: its linked name, as it came without an image.
+    expect(detail).toContain('id="embed-snippet"');
+    expect(detail).toContain(
+      `&lt;a href=&quot;${ctx.config.baseUrl}${url}&quot;&gt;Shown Imported — Elsewhere Institute&lt;/a&gt;`,
+    );
+    expect(detail).toContain('id="signature-snippet"');
     const page = await get(url);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Shown Imported');

@@ -242,13 +242,7 @@ function Snippet(props: { id: string; label: string; rows: number; text: string 
  * The share links, snippets and QR code of a public badge. A badge issued here shares through
  * /c/:id/share/… so its issuer can count the shares; an imported one links straight to the network.
  */
-function SharePanel(props: {
-  badge: ShareableBadge;
-  href: (target: ShareTarget) => string;
-  /** The embed and signature snippets: only badges issued here have the card and image they use. */
-  snippets: { embed: string; signature: string } | null;
-  qrSrc: string;
-}) {
+function SharePanel(props: { badge: ShareableBadge; href: (target: ShareTarget) => string; qrSrc: string }) {
   const url = props.badge.url;
   const share = (target: ShareTarget, label: string) => (
     <li>
@@ -270,17 +264,13 @@ function SharePanel(props: {
         {share('facebook', 'Share on Facebook')}
         {share('email', 'Send by email')}
       </ul>
-      {props.snippets ? (
-        <>
-          <Snippet id="embed-snippet" label="Embed on a web page" rows={4} text={props.snippets.embed} />
-          <Snippet
-            id="signature-snippet"
-            label="Email signature (HTML)"
-            rows={3}
-            text={props.snippets.signature}
-          />
-        </>
-      ) : null}
+      <Snippet id="embed-snippet" label="Embed on a web page" rows={4} text={embedSnippet(props.badge)} />
+      <Snippet
+        id="signature-snippet"
+        label="Email signature (HTML)"
+        rows={3}
+        text={signatureSnippet(props.badge)}
+      />
       <figure>
         <img src={props.qrSrc} alt={`QR code of ${url}`} width="160" height="160" />
         <figcaption class="muted small">
@@ -400,7 +390,6 @@ function ItemPage(props: {
               <SharePanel
                 badge={shareable}
                 href={(target) => `/c/${award.id}/share/${target}`}
-                snippets={{ embed: embedSnippet(shareable), signature: signatureSnippet(shareable) }}
                 qrSrc={`/c/${award.id}/qr.svg`}
               />
             ) : (
@@ -420,7 +409,6 @@ function ItemPage(props: {
                   ? linkedInAddToProfileUrl(imported.badge)
                   : shareTargetUrl(imported.badge, target)
               }
-              snippets={null}
               qrSrc={imported.qrSrc}
             />
           ) : null}
@@ -581,6 +569,9 @@ async function importedShareOf(
     linkedinOrgId: null,
     issuedAt: report?.validFrom ? new Date(report.validFrom) : item.addedAt,
     validUntil: item.validUntil,
+    // Served to anyone while the badge is public; no frameable card exists for imported badges.
+    imageUrl: item.hasImage ? `${ctx.config.baseUrl}/wallet/${item.id}/image` : null,
+    cardUrl: null,
   };
   const svg = await qrSvg(url);
   return { badge, qrSrc: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
