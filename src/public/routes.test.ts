@@ -10,7 +10,8 @@ import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { makeMember, makeOrg } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
-import { engagementCounts } from '../wallet/service.ts';
+import { engagementCounts, setVisibility as setWalletVisibility } from '../wallet/service.ts';
+import { makeWalletBadge } from '../wallet/testing.ts';
 import { pngSize } from './preview.ts';
 
 const HOSTILE = '<script>alert("x")</script>&"\'';
@@ -364,13 +365,14 @@ describe('public badge pages', () => {
     expect(own.statusCode).toBe(200);
     expect(own.body).toContain('noindex');
     await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', owner.id).execute();
-    await setVisibility('public');
+    // A badge that is not revoked (the shared one was revoked above, and profiles leave those out).
+    const listed = await makeWalletBadge(ctx, owner, { visibility: 'public' });
     const pub = await get('/u/ada-profile');
     expect(pub.statusCode).toBe(200);
-    expect(pub.body).toContain(`/c/${awardId}`);
-    await setVisibility('private');
+    expect(pub.body).toContain(`/c/${listed.award.id}`);
+    await setWalletVisibility(t.db, owner.id, listed.item.id, 'private');
     const hidden = await get('/u/ada-profile');
-    expect(hidden.body).not.toContain(`/c/${awardId}`);
+    expect(hidden.body).not.toContain(`/c/${listed.award.id}`);
     expect((await get('/u/nobody-here')).statusCode).toBe(404);
   });
 
