@@ -10,7 +10,8 @@ type Obj = Record<string, unknown>;
 
 /**
  * One signature suite: which key types it takes and how it turns the unsecured document and the
- * proof options (the proof without proofValue) into the bytes that were signed.
+ * proof options (the proof without proofValue) into the bytes that were signed. A suite whose
+ * signers differ on a detail gives each reading; the signature must match one of them.
  */
 export type Suite = {
   /** `cryptosuite` for a DataIntegrityProof, the proof `type` for the older suites. */
@@ -21,7 +22,7 @@ export type Suite = {
     options: Obj;
     curve: Curve;
     loader: DocumentLoader;
-  }): Promise<Uint8Array>;
+  }): Promise<Uint8Array[]>;
 };
 
 const digest = (alg: 'sha256' | 'sha384', text: string): Buffer =>
@@ -72,17 +73,18 @@ const rdfcHashData: Suite['hashData'] = async ({ unsecured, options, curve, load
     canonizeProofConfig(rdfcProofConfig(unsecured, options), loader),
     canonizeDocument(unsecured, loader),
   ]);
-  return joined(HASH_FOR_CURVE[curve], proofCanon, documentCanon);
+  return [joined(HASH_FOR_CURVE[curve], proofCanon, documentCanon)];
 };
 
 /**
  * eddsa-jcs-2022 (VC-DI-EdDSA §3.4.2) and ecdsa-jcs-2019: JCS of the document and of the proof
  * options. A proof @context must start the document's, and then stands for it; without one, the
- * proof configuration takes the document's @context (§3.4.5 step 4).
+ * proof configuration takes the document's @context (§3.4.5 step 4). Signers that hash the proof
+ * options as given (the W3C VC-DI-ECDSA ecdsa-jcs-2019 vectors; Digital Bazaar's verifier reads
+ * them so) are accepted too: the document hash covers the @context either way.
  */
 const jcsHashData: Suite['hashData'] = async ({ unsecured, options, curve }) => {
-  let document = unsecured;
-  let config = options;
+  const hash = HASH_FOR_CURVE[curve];
   if (options['@context'] !== undefined) {
     if (!startsWith(unsecured['@context'], options['@context'])) {
       throw new OpenBadgesError(
@@ -90,11 +92,14 @@ const jcsHashData: Suite['hashData'] = async ({ unsecured, options, curve }) => 
         "The proof's @context does not match the start of the document's @context.",
       );
     }
-    document = { ...unsecured, '@context': options['@context'] };
-  } else if (unsecured['@context'] !== undefined) {
-    config = { ...options, '@context': unsecured['@context'] };
+    return [joined(hash, jcs(options), jcs({ ...unsecured, '@context': options['@context'] }))];
   }
-  return joined(HASH_FOR_CURVE[curve], jcs(config), jcs(document));
+  const document = jcs(unsecured);
+  if (unsecured['@context'] === undefined) return [joined(hash, jcs(options), document)];
+  return [
+    joined(hash, jcs({ ...options, '@context': unsecured['@context'] }), document),
+    joined(hash, jcs(options), document),
+  ];
 };
 
 /**
@@ -106,7 +111,7 @@ const ed25519Signature2020HashData: Suite['hashData'] = async ({ unsecured, opti
     canonizeWithJsonLd({ ...options, '@context': unsecured['@context'] }, loader),
     canonizeDocument(unsecured, loader),
   ]);
-  return joined('sha256', proofCanon, documentCanon);
+  return [joined('sha256', proofCanon, documentCanon)];
 };
 
 const SUITES: readonly Suite[] = [

@@ -143,7 +143,7 @@ async function checkOne(
       return fail('PROOF_INVALID', `The proofValue is not a ${sizes} signature.`);
     }
     const loader = opts.documentLoader ?? defaultDocumentLoader;
-    const hashData = await suite.hashData({ unsecured, options, curve, loader });
+    const readings = await suite.hashData({ unsecured, options, curve, loader });
     const key = await opts.resolveKey(vm);
     const keyCurve = key.curve ?? 'Ed25519';
     if (keyCurve !== curve) {
@@ -153,7 +153,8 @@ async function checkOne(
         key.controller,
       );
     }
-    if (!verifySignature({ curve, publicKey: key.publicKey }, hashData, signature)) {
+    const publicKey = { curve, publicKey: key.publicKey };
+    if (!readings.some((data) => verifySignature(publicKey, data, signature))) {
       return fail('PROOF_INVALID', 'The signature does not match the credential.', key.controller);
     }
     return { suite: suite.name, result: 'verified', verificationMethod: vm, controller: key.controller };

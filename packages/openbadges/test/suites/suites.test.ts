@@ -165,6 +165,24 @@ describe('eddsa-jcs-2022, the W3C VC-DI-EdDSA test vector', () => {
   });
 });
 
+describe('ecdsa-jcs-2019, the W3C VC-DI-ECDSA test vectors (P-256 and P-384 did:key)', () => {
+  for (const file of [
+    'ecdsa-jcs-2019-p256-signedJCSECDSAP256.json',
+    'ecdsa-jcs-2019-p384-signedJCSECDSAP384.json',
+  ]) {
+    it(`verifies ${file}, and not a changed copy`, async () => {
+      const signed = specJson(`w3c/${file}`);
+      const r = await verifyDataIntegrity(signed, { resolveKey });
+      expect(r, r.error?.message).toMatchObject({ verified: true, proofs: [{ suite: 'ecdsa-jcs-2019' }] });
+      const changed = structuredClone(signed);
+      changed.validFrom = '2020-01-01T00:00:00Z';
+      expect((await verifyDataIntegrity(changed, { resolveKey })).error?.code).toBe('PROOF_INVALID');
+      const recontexted = { ...signed, '@context': ['https://www.w3.org/ns/credentials/v2'] };
+      expect((await verifyDataIntegrity(recontexted, { resolveKey })).error?.code).toBe('PROOF_INVALID');
+    });
+  }
+});
+
 describe('suites this verifier does not implement', () => {
   it('are PROOF_UNSUPPORTED (not checked), naming the suite, never PROOF_INVALID', async () => {
     for (const proof of [
