@@ -169,7 +169,7 @@ describe('platform admin pages and home', () => {
     const page = await get(`/admin/mail/${id}`, admin);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(
-      '<iframe class="mailbox-body" title="The HTML part of the email" sandbox="" srcdoc="',
+      '<iframe class="mailbox-body" title="The HTML part of the email" sandbox="allow-same-origin" srcdoc="',
     );
     expect(page.body).toContain('data:image/png;base64,cG5n');
     expect(page.body).toContain('<a href="http://localhost:3000/claim/tok?a=1&amp;b=2">');

@@ -282,8 +282,15 @@ export function MailPage(p: {
       </section>
       <section aria-labelledby="h-html">
         <h2 id="h-html">HTML</h2>
-        {/* sandbox="": no scripts, no forms, no navigation, a unique origin. */}
-        <iframe class="mailbox-body" title="The HTML part of the email" sandbox="" srcdoc={p.html}></iframe>
+        {/* No scripts, forms or popups; allow-same-origin only lets app.js read the height to
+            show the whole email (without scripts the content cannot reach this page). */}
+        <iframe
+          class="mailbox-body"
+          title="The HTML part of the email"
+          sandbox="allow-same-origin"
+          srcdoc={p.html}
+          data-fit-content=""
+        ></iframe>
       </section>
       <section aria-labelledby="h-text">
         <h2 id="h-text">Text</h2>

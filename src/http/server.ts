@@ -15,6 +15,7 @@ import { registerCsrf } from './csrf.ts';
 import { features } from './features.ts';
 import { registerUploads } from './multipart.ts';
 import { registerNulGuard } from './nul-guard.ts';
+import { type LogSink, REQUEST_DONE, readableLog } from './log-format.ts';
 import { handleError } from './problem.ts';
 
 const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
@@ -27,12 +28,21 @@ export function redactTokens(url: string): string {
 /** Assembles the platform: shared plumbing first, then every feature in its own scope. */
 export async function buildServer(
   ctx: AppContext,
-  opts: { logger?: boolean } = {},
+  opts: {
+    logger?: boolean;
+    /** Readable lines (default: when stdout is a terminal) or JSON, to stdout unless `to` is given. */
+    log?: { readable?: boolean; to?: LogSink };
+  } = {},
 ): Promise<FastifyInstance> {
+  const readable = opts.log?.readable ?? process.stdout.isTTY === true;
+  const sink = readable ? readableLog(opts.log?.to ?? process.stdout) : opts.log?.to;
   const app = Fastify({
+    // Readable logs take one line per request from the onResponse hook below instead of two.
+    disableRequestLogging: readable,
     logger: opts.logger
       ? {
           level: 'info',
+          ...(sink ? { stream: sink } : {}),
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           // Emailed links carry single-use secrets in the path: they never reach the log.
           serializers: {
@@ -48,6 +58,16 @@ export async function buildServer(
     trustProxy: ctx.config.trustProxy,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
   });
+
+  if (opts.logger && readable)
+    app.addHook('onResponse', async (request, reply) => {
+      const { method } = request;
+      const url = redactTokens(request.url);
+      request.log.info(
+        { request: { method, url, statusCode: reply.statusCode, ms: reply.elapsedTime } },
+        REQUEST_DONE,
+      );
+    });
 
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
@@ -157,5 +177,9 @@ function registerAssets(app: FastifyInstance) {
         .header('cache-control', 'public, max-age=3600')
         .send(body);
     },
+  );
+  // Browsers ask for /favicon.ico on pages that name no icon (and some do regardless).
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(TYPES.svg!).header('cache-control', 'public, max-age=86400').send(files.get('favicon.svg')),
   );
 }

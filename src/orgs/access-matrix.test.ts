@@ -41,6 +41,7 @@ const RULES: Record<string, Rule> = {
   'GET /': 'public',
   'GET /healthz': 'public',
   'GET /assets/:name': 'public',
+  'GET /favicon.ico': 'public',
   'GET /api/openapi.json': 'public',
   'GET /api/docs': 'public',
   // accounts

@@ -164,6 +164,26 @@ describe('issuer pages on a phone', () => {
     await page.context().close();
   });
 
+  it('shows the whole of an email in the mailbox: the preview grows to its content', async () => {
+    const mail = await t.db.selectFrom('emails').select('id').orderBy('created_at').executeTakeFirstOrThrow();
+    const page = await phone();
+    await page.goto(`${origin}/admin/mail/${mail.id}`);
+    const frame = page.locator('iframe.mailbox-body');
+    await expect
+      .poll(() =>
+        frame.evaluate((el) => {
+          const iframe = el as unknown as {
+            clientHeight: number;
+            contentDocument: { documentElement: { scrollHeight: number } } | null;
+          };
+          const content = iframe.contentDocument?.documentElement.scrollHeight ?? Infinity;
+          return content > 200 && iframe.clientHeight >= content;
+        }),
+      )
+      .toBe(true);
+    await page.context().close();
+  });
+
   it('puts the verification steps of a badge page behind a disclosure, under a summary', async () => {
     const page = await phone();
     await page.goto(origin + badgePage);

@@ -227,6 +227,7 @@ export function EmbedCard(props: { view: BadgeView }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <title>{`${template.name} — ${org.name}`}</title>
         <style>
           {raw(

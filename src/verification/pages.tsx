@@ -192,7 +192,8 @@ function recipientLine(report: VerificationReport, checkedEmail: string | undefi
   const kind = r.hashed ? `a hashed ${type}` : `an unhashed ${type}`;
   if (r.matched === true) return `Matches ${checkedEmail ?? 'the address you gave'} (${kind}).`;
   if (r.matched === false) return `Does not match ${checkedEmail ?? 'the address you gave'} (${kind}).`;
-  return `Identified by ${kind}. Enter an email address above to check it.`;
+  // The result page puts the form ("Verify another badge") below this line.
+  return `Identified by ${kind}. To check it, verify the badge again below with their address in “Recipient email”.`;
 }
 
 export function BadgeSummary(props: {

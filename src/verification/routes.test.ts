@@ -124,6 +124,11 @@ describe('the public verifier', () => {
     );
     expect(page.body).toContain('Safety Training');
     expect(page.body).toContain('<details');
+    // Without an address, the recipient line points at the field where it is: in the form below.
+    expect(page.body).toContain(
+      'To check it, verify the badge again below with their address in “Recipient email”.',
+    );
+    expect(page.body).not.toContain('above to check it');
   });
 
   it('follows a refresh service only when asked, through the guarded fetch, from the API and the form', async () => {

@@ -65,6 +65,16 @@
     tick();
   }
 
+  // <iframe data-fit-content>: as tall as its (same-origin) content, so nothing is clipped.
+  for (const frame of document.querySelectorAll('iframe[data-fit-content]')) {
+    const fitToContent = () => {
+      const root = frame.contentDocument?.documentElement;
+      if (root) frame.style.height = `${root.scrollHeight + 2}px`;
+    };
+    frame.addEventListener('load', fitToContent);
+    fitToContent();
+  }
+
   // Fields with data-preview-target re-render a live preview (e.g. the badge designer).
   for (const form of document.querySelectorAll('form[data-preview-url]')) {
     const img = document.querySelector(form.getAttribute('data-preview-target'));
