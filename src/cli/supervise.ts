@@ -5,6 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { formatLogEntry } from '../http/log-format.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
 /** Set in the server child's environment: it serves instead of supervising. */
@@ -17,7 +18,7 @@ const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
 /** A server that ran this long before dying is not crash-looping: the backoff starts over. */
 const STABLE_MS = 60_000;
 
-/** One JSON line in the server's own log format (pino levels: 30 info, 40 warn, 50 error). */
+/** One line in the server's own log format (pino levels: 30 info, 40 warn, 50 error): readable in a terminal, JSON otherwise. */
 function log(level: 30 | 40 | 50, msg: string, extra: Record<string, unknown> = {}): void {
   const line = {
     level,
@@ -28,7 +29,8 @@ function log(level: 30 | 40 | 50, msg: string, extra: Record<string, unknown> = 
     ...extra,
     msg,
   };
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  const json = JSON.stringify(line);
+  process.stdout.write(`${process.stdout.isTTY ? formatLogEntry(json) : json}\n`);
 }
 
 /** Runs `laurel serve` under supervision until told to stop; resolves to the exit code. */

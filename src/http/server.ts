@@ -6,7 +6,12 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
 import { resolveApiKey } from '../apikeys/access.ts';
 import { databaseIsUp } from '../db/health.ts';
@@ -25,6 +30,28 @@ export function redactTokens(url: string): string {
   return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
 }
 
+/** For readable logs: no "incoming request" entry, and one at the end that formatLogEntry prints as a line. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const { method } = request;
+    const entry = {
+      request: {
+        method,
+        url: redactTokens(request.url),
+        statusCode: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
+    };
+    if (error) reply.log.error({ ...entry, err: error }, REQUEST_DONE);
+    else reply.log.info(entry, REQUEST_DONE);
+  }
+}
+
 /** Assembles the platform: shared plumbing first, then every feature in its own scope. */
 export async function buildServer(
   ctx: AppContext,
@@ -37,8 +64,7 @@ export async function buildServer(
   const readable = opts.log?.readable ?? process.stdout.isTTY === true;
   const sink = readable ? readableLog(opts.log?.to ?? process.stdout) : opts.log?.to;
   const app = Fastify({
-    // Readable logs take one line per request from the onResponse hook below instead of two.
-    disableRequestLogging: readable,
+    ...(readable ? { logController: new OneLinePerRequest() } : {}),
     logger: opts.logger
       ? {
           level: 'info',
@@ -58,16 +84,6 @@ export async function buildServer(
     trustProxy: ctx.config.trustProxy,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
   });
-
-  if (opts.logger && readable)
-    app.addHook('onResponse', async (request, reply) => {
-      const { method } = request;
-      const url = redactTokens(request.url);
-      request.log.info(
-        { request: { method, url, statusCode: reply.statusCode, ms: reply.elapsedTime } },
-        REQUEST_DONE,
-      );
-    });
 
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
