@@ -105,6 +105,8 @@ describe('template editor form', () => {
     await add.click();
     expect(page.url()).toBe(origin + newUrl());
     expect(await page.locator('fieldset.alignment').count()).toBe(3);
+    // One visible save button: the form's hidden default one is for Enter only.
+    expect(await page.getByRole('button', { name: 'Create template' }).count()).toBe(1);
     await page.locator('[name="alignments.2.targetName"]').fill('Third framework');
     await page.locator('[name="alignments.2.targetUrl"]').fill('https://framework.example/3');
     // Enter in a text field saves (the hidden default button), never "add another".
