@@ -140,7 +140,7 @@ function UploadPage(props: {
       {props.batches.length ? (
         <section>
           <h2>Recent uploads</h2>
-          <div class="table-wrap">
+          <div class="table-wrap stack-on-phone">
             <table>
               <thead>
                 <tr>
@@ -154,13 +154,13 @@ function UploadPage(props: {
               <tbody>
                 {props.batches.map((b) => (
                   <tr>
-                    <td>
+                    <td data-label="File">
                       <a href={`/manage/${access.org.slug}/bulk/${b.id}`}>{b.filename}</a>
                     </td>
-                    <td>{names.get(b.template_id) ?? 'Badge'}</td>
-                    <td>{formatDate(b.created_at)}</td>
-                    <td>{b.total}</td>
-                    <td>{statusLabel(b)}</td>
+                    <td data-label="Badge">{names.get(b.template_id) ?? 'Badge'}</td>
+                    <td data-label="Uploaded">{formatDate(b.created_at)}</td>
+                    <td data-label="Rows">{b.total}</td>
+                    <td data-label="Status">{statusLabel(b)}</td>
                   </tr>
                 ))}
               </tbody>
