@@ -2,10 +2,9 @@ import { isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import { matchesIdentity, normalizeEmail } from '../ob3/identity.ts';
 import type { GuardedFetch } from '../verify/fetch.ts';
 import { step, type VerificationStep } from '../verify/report.ts';
+import { asArray, isObj, type Obj } from '../json-values.ts';
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+export { asArray, isObj, type Obj };
 
 export type Ob2VerifyOptions = {
   fetch: GuardedFetch;

@@ -1,0 +1,9 @@
+/** Narrowing helpers for parsed JSON, whose shape is never trusted. */
+export type Obj = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON-LD value that may be one item or a list, as a list. */
+export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
