@@ -80,9 +80,10 @@ export async function verifyOnPlatform(
   opts: { recipientEmail?: string; now?: Date; followRefresh?: boolean } = {},
 ): Promise<VerificationReport> {
   const fetch = platformFetch(ctx);
+  const { now } = opts;
   const report = await verify(input, {
     fetch,
-    ...(opts.now ? { now: opts.now } : {}),
+    ...(now ? { now: () => now } : {}),
     // Our own status lists are never cached, in a server or not: they are read from the database
     // on every verification, so a revocation made by any process shows on the next one.
     statusCache: exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl),

@@ -55,6 +55,8 @@ async function run(message: Extract<ToWorker, { type: 'verify' }>): Promise<void
       }
     }
   };
+  // The job's clock crosses the thread boundary as an ISO string.
+  const at = options.now ? new Date(options.now) : undefined;
   try {
     const report = await verify(input, {
       fetch,
@@ -62,7 +64,7 @@ async function run(message: Extract<ToWorker, { type: 'verify' }>): Promise<void
       statusCache: exceptOwnOrigin(statusCache, options.baseUrl),
       maxInputBytes: options.maxInputBytes,
       limits: options.limits,
-      ...(options.now ? { now: new Date(options.now) } : {}),
+      ...(at ? { now: () => at } : {}),
       ...(options.recipientEmail ? { recipient: { email: options.recipientEmail } } : {}),
       ...(options.followRefresh ? { followRefresh: true } : {}),
     });

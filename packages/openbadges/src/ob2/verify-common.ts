@@ -8,7 +8,7 @@ export { asArray, isObj, type Obj };
 
 export type Ob2VerifyOptions = {
   fetch: GuardedFetch;
-  now?: Date;
+  now?: () => Date;
   recipient?: { email?: string; id?: string };
 };
 

@@ -1,3 +1,4 @@
+import { readClock } from '../clock.ts';
 import { OpenBadgesError } from '../errors.ts';
 import { step, type VerificationStep } from '../verify/report.ts';
 import {
@@ -57,7 +58,7 @@ export async function verifyHostedAssertion(
   input: string | Obj,
   opts: Ob2VerifyOptions,
 ): Promise<Ob2Outcome> {
-  const now = opts.now ?? new Date();
+  const now = readClock(opts.now);
   const steps: VerificationStep[] = [];
   const out: Ob2Outcome = { format: 'ob2-hosted', steps };
   const id = typeof input === 'string' ? input : input.id;

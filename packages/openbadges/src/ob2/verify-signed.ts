@@ -1,3 +1,4 @@
+import { readClock } from '../clock.ts';
 import { decodeOb2Jws, verifyOb2Jws } from '../proof/ob2-jws.ts';
 import { checkOb2RevocationList } from '../status/revocation-list.ts';
 import { step, type VerificationStep } from '../verify/report.ts';
@@ -23,7 +24,7 @@ import {
  * assertion must not be on the issuer's revocation list.
  */
 export async function verifySignedAssertion(jws: string, opts: Ob2VerifyOptions): Promise<Ob2Outcome> {
-  const now = opts.now ?? new Date();
+  const now = readClock(opts.now);
   const steps: VerificationStep[] = [];
   const out: Ob2Outcome = { format: 'ob2-signed', steps };
   const rest = (reason: string) => {

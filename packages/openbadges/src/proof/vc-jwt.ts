@@ -32,7 +32,7 @@ export type VerifyVcJwtOptions = {
   /** Maps the header's kid to a key; did:key kids resolve without it. */
   resolveKey?: (kid: string) => Promise<KeyLike | JWK>;
   /** Used only to compute `timely`; dates are never enforced here. */
-  now?: Date;
+  now?: () => Date;
 };
 
 export type VcJwtHeader = { alg: string; typ?: string; kid?: string; jwk?: JWK; [k: string]: unknown };
@@ -225,7 +225,7 @@ export async function verifyVcJwt(jwt: string, opts: VerifyVcJwtOptions = {}): P
   if (notBefore) result.notBefore = notBefore;
   if (expires) result.expires = expires;
   if (opts.now) {
-    const t = opts.now.getTime();
+    const t = opts.now().getTime();
     result.timely = (!notBefore || t >= notBefore.getTime()) && (!expires || t < expires.getTime());
   }
   return result;

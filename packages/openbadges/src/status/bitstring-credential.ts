@@ -1,3 +1,4 @@
+import { readClock } from '../clock.ts';
 import { isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import { DEFAULT_MAX_BITSTRING_BYTES, decodeBitstring, getBit, MIN_BITSTRING_LENGTH } from './bitstring.ts';
 import { type FetchJson, isHttpUrl, isRecord, loadStatusDocument, typesOf } from './load-status-document.ts';
@@ -185,7 +186,7 @@ export async function checkBitstringStatus(
   entry: unknown,
   opts: CheckBitstringStatusOptions,
 ): Promise<BitstringStatusResult> {
-  const now = (opts.now ?? (() => new Date()))();
+  const now = readClock(opts.now);
   const { types, purpose, index, url } = parseEntry(entry);
   const loaded = await loadStatusDocument(url, opts.fetchJson, opts.cache, now);
   const vc = loaded.value;

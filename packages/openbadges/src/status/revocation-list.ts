@@ -1,3 +1,4 @@
+import { readClock } from '../clock.ts';
 import { OpenBadgesError } from '../errors.ts';
 import { type FetchJson, isHttpUrl, isRecord, loadStatusDocument, typesOf } from './load-status-document.ts';
 import type { StatusCache } from './status-cache.ts';
@@ -33,7 +34,7 @@ export async function check1EdTechRevocation(
   }
   if (!isHttpUrl(entry.id)) throw invalid('The 1EdTechRevocationList entry has no http(s) id to fetch.');
   const url = entry.id;
-  const now = (opts.now ?? (() => new Date()))();
+  const now = readClock(opts.now);
   const loaded = await loadStatusDocument(url, opts.fetchJson, opts.cache, now);
   const list = loaded.value;
   if (!isRecord(list)) throw invalid(`The revocation list at ${url} is not a JSON object.`);

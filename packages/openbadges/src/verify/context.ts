@@ -1,4 +1,5 @@
 import { type DocumentLoader, defaultDocumentLoader } from '../contexts/document-loader.ts';
+import { readClock } from '../clock.ts';
 import { type ErrorCode, isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import type { Curve } from '../proof/multikey.ts';
 import { resolveVerificationMethod } from '../proof/resolve-key.ts';
@@ -15,8 +16,8 @@ export type KeyResolver = (
 export type VerifyOptions = {
   /** How every URL is fetched; default createGuardedFetch(). */
   fetch?: GuardedFetch;
-  /** The clock for the date checks; default the current time. */
-  now?: Date;
+  /** The clock for the date checks; default the system clock. Read once per call: one report, one instant. */
+  now?: () => Date;
   /** JSON-LD loader for canonicalization; default the bundled contexts only (never the network). */
   documentLoader?: DocumentLoader;
   /** When given, the badge must have been issued to this email (hashed identifiers match after normalization) or id. */
@@ -67,7 +68,7 @@ export function createContext(options: VerifyOptions): Ctx {
   const fetchJson = fetchJsonWith(fetch);
   return {
     fetch,
-    now: options.now ?? new Date(),
+    now: readClock(options.now),
     // The shared offline loader keeps its processed-context cache across calls.
     loader: options.documentLoader ?? defaultDocumentLoader,
     resolveKey:

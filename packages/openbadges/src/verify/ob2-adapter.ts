@@ -6,7 +6,7 @@ import type { Container, Ctx } from './context.ts';
 import { step, type VerificationReport } from './report.ts';
 import { type DraftReport, finish } from './verdict.ts';
 
-const ob2Options = (ctx: Ctx) => ({ fetch: ctx.fetch, now: ctx.now, recipient: ctx.opts.recipient });
+const ob2Options = (ctx: Ctx) => ({ fetch: ctx.fetch, now: () => ctx.now, recipient: ctx.opts.recipient });
 
 /** An OB 2.0 hosted assertion, given as JSON or by its URL, checked and reported like any badge. */
 export async function verifyOb2Hosted(

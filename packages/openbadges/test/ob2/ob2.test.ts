@@ -122,7 +122,7 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
       badge: 'https://elsewhere.example/badge',
     };
     for (const input of [`${base}/a/1`, edited, JSON.stringify(edited)]) {
-      const r = await verify(input, { fetch, now: NOW, recipient: { email: 'carpenter@example.org' } });
+      const r = await verify(input, { fetch, now: () => NOW, recipient: { email: 'carpenter@example.org' } });
       expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
       expect(r).toMatchObject({
         format: 'ob2-hosted',
@@ -138,7 +138,7 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
   it('treats 410 Gone as revoked', async () => {
     server.routes.set('/a/gone', json({ error: 'gone' }, 410));
     for (const input of [`${base}/a/gone`, hosted('/a/gone')]) {
-      const r = await verify(input, { fetch, now: NOW });
+      const r = await verify(input, { fetch, now: () => NOW });
       expect(r).toMatchObject({ verdict: 'invalid', status: 'revoked', format: 'ob2-hosted' });
       expect(stepOf(r, 'status')).toMatchObject({
         code: 'REVOKED',
@@ -152,7 +152,7 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
       '/a/revoked',
       json(hosted('/a/revoked', { revoked: true, revocationReason: 'Issued by mistake.' })),
     );
-    const r = await verify(`${base}/a/revoked`, { fetch, now: NOW });
+    const r = await verify(`${base}/a/revoked`, { fetch, now: () => NOW });
     expect(r).toMatchObject({ verdict: 'invalid', status: 'revoked' });
     expect(stepOf(r, 'status')?.message).toBe(
       'The issuer has revoked this badge. The reason given: Issued by mistake.',
@@ -186,24 +186,28 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
       ),
     );
     server.routes.set('/a/wrong-origin', json(hosted('/a/wrong-origin', { badge: `${base}/strict-badge` })));
-    const r = await verify(`${base}/a/wrong-origin`, { fetch, now: NOW });
+    const r = await verify(`${base}/a/wrong-origin`, { fetch, now: () => NOW });
     expect(r.verdict).toBe('invalid');
     expect(stepOf(r, 'issuer')).toMatchObject({ result: 'fail', code: 'ISSUER_MISMATCH' });
   });
 
   it('checks dates and recipient', async () => {
     server.routes.set('/a/expired', json(hosted('/a/expired', { expires: '2021-01-01T00:00:00Z' })));
-    expect((await verify(`${base}/a/expired`, { fetch, now: NOW })).status).toBe('expired');
+    expect((await verify(`${base}/a/expired`, { fetch, now: () => NOW })).status).toBe('expired');
     server.routes.set('/a/1', json(hosted('/a/1')));
-    const wrong = await verify(`${base}/a/1`, { fetch, now: NOW, recipient: { email: 'other@example.org' } });
+    const wrong = await verify(`${base}/a/1`, {
+      fetch,
+      now: () => NOW,
+      recipient: { email: 'other@example.org' },
+    });
     expect(stepOf(wrong, 'recipient')?.code).toBe('RECIPIENT_MISMATCH');
   });
 
   it('is indeterminate when the issuer’s host is unreachable, and refuses private hosts by default', async () => {
-    const r = await verify(hosted('/a/nowhere', { id: 'http://127.0.0.1:1/a/1' }), { fetch, now: NOW });
+    const r = await verify(hosted('/a/nowhere', { id: 'http://127.0.0.1:1/a/1' }), { fetch, now: () => NOW });
     expect(r.verdict).toBe('indeterminate');
     expect(stepOf(r, 'proof')).toMatchObject({ result: 'fail', code: 'FETCH_FAILED' });
-    const blocked = await verify(hosted('/a/1'), { now: NOW });
+    const blocked = await verify(hosted('/a/1'), { now: () => NOW });
     expect(stepOf(blocked, 'proof')?.code).toBe('FETCH_BLOCKED');
   });
 
@@ -217,7 +221,7 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
         'text/html',
       ),
     );
-    const r = await verify(`${base}/page`, { fetch, now: NOW });
+    const r = await verify(`${base}/page`, { fetch, now: () => NOW });
     expect(r).toMatchObject({ verdict: 'valid', format: 'ob2-hosted' });
     server.routes.set(
       '/loop-page',
@@ -227,7 +231,7 @@ describe('verify: OB 2.0 hosted assertions from a local server', () => {
         'text/html',
       ),
     );
-    expect((await verify(`${base}/loop-page`, { fetch, now: NOW })).format).toBe('unknown');
+    expect((await verify(`${base}/loop-page`, { fetch, now: () => NOW })).format).toBe('unknown');
   });
 });
 
@@ -246,7 +250,7 @@ describe('verify: OB 2.0 signed assertions', () => {
     );
 
   it('accepts a signed assertion', async () => {
-    const r = await verify(signed(), { fetch, now: NOW });
+    const r = await verify(signed(), { fetch, now: () => NOW });
     expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
     expect(r.format).toBe('ob2-signed');
     expect(stepOf(r, 'key')?.result).toBe('pass');
@@ -258,7 +262,7 @@ describe('verify: OB 2.0 signed assertions', () => {
     const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
     payload.issuedOn = '2019-01-01T00:00:00Z';
     const tampered = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
-    expect(stepOf(await verify(tampered, { fetch, now: NOW }), 'proof')).toMatchObject({
+    expect(stepOf(await verify(tampered, { fetch, now: () => NOW }), 'proof')).toMatchObject({
       result: 'fail',
       code: 'PROOF_INVALID',
     });
@@ -284,12 +288,12 @@ describe('verify: OB 2.0 signed assertions', () => {
       }),
       stranger.privateKey,
     );
-    expect(stepOf(await verify(foreign, { fetch, now: NOW }), 'key')).toMatchObject({
+    expect(stepOf(await verify(foreign, { fetch, now: () => NOW }), 'key')).toMatchObject({
       result: 'fail',
       code: 'KEY_CONTROLLER_MISMATCH',
     });
 
-    const revoked = await verify(signed({ id: 'urn:uuid:revoked-one' }), { fetch, now: NOW });
+    const revoked = await verify(signed({ id: 'urn:uuid:revoked-one' }), { fetch, now: () => NOW });
     expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
     expect(stepOf(revoked, 'status')?.message).toBe(
       'The issuer has revoked this badge. The reason given: Duplicate.',
@@ -319,14 +323,14 @@ describe('verify: OB 2.0 baked badges', () => {
         text: JSON.stringify(hosted('/a/baked')),
       });
       expect(unbakeImage(withJson).form).toBe('json');
-      expect(await verify(withJson, { fetch, now: NOW })).toMatchObject({
+      expect(await verify(withJson, { fetch, now: () => NOW })).toMatchObject({
         verdict: 'valid',
         format: 'ob2-hosted',
         container,
       });
       const withJws = bakeImage(images[container], { kind: 'ob2-jws', text: jws });
       expect(unbakeImage(withJws).form).toBe('jws');
-      expect(await verify(withJws, { fetch, now: NOW })).toMatchObject({
+      expect(await verify(withJws, { fetch, now: () => NOW })).toMatchObject({
         verdict: 'valid',
         format: 'ob2-signed',
         container,
@@ -347,7 +351,7 @@ describe('verify: OB 2.0 baked badges', () => {
       [legacyPng, 'png'],
       [new TextEncoder().encode(legacySvg), 'svg'],
     ] as const) {
-      expect(await verify(image, { fetch, now: NOW })).toMatchObject({
+      expect(await verify(image, { fetch, now: () => NOW })).toMatchObject({
         verdict: 'valid',
         format: 'ob2-hosted',
         container,

@@ -45,13 +45,13 @@ describe('VC-JWT (OB 3.0 JSON Web Token proof format)', () => {
       nbf: Math.floor(Date.parse(credential.validFrom) / 1000),
       exp: Math.floor(Date.parse('2030-01-01T00:00:00Z') / 1000),
     });
-    const result = await verifyVcJwt(jwt, { now: new Date('2029-01-01T00:00:00Z') });
+    const result = await verifyVcJwt(jwt, { now: () => new Date('2029-01-01T00:00:00Z') });
     expect(result.credential).toEqual(credential);
     expect(result.keySource).toBe('kid');
     expect(result.expires?.toISOString()).toBe('2030-01-01T00:00:00.000Z');
     expect(result.timely).toBe(true);
     // Dates are reported, not enforced.
-    expect((await verifyVcJwt(jwt, { now: new Date('2031-01-01T00:00:00Z') })).timely).toBe(false);
+    expect((await verifyVcJwt(jwt, { now: () => new Date('2031-01-01T00:00:00Z') })).timely).toBe(false);
   });
 
   it('accepts the signDataIntegrity option names', async () => {

@@ -43,7 +43,7 @@ describe('credentials from the Digital Credentials Consortium stack', () => {
     for (const v1 of [false, true]) {
       const r = await verify(await dcc.sign(dccStyleCredential(dcc.did, { v1 })), {
         fetch: offline,
-        now: NOW,
+        now: () => NOW,
       });
       expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
       expect(stepOf(r, 'proof')?.message).toBe(
@@ -56,7 +56,7 @@ describe('credentials from the Digital Credentials Consortium stack', () => {
     const issuer = newIssuer();
     const r = await verify(await signDi(dccStyleCredential(issuer.did), issuer), {
       fetch: offline,
-      now: NOW,
+      now: () => NOW,
     });
     expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
   });
@@ -66,7 +66,7 @@ describe('credentials from the Digital Credentials Consortium stack', () => {
     const credential = dccStyleCredential(dcc.did);
     const theirs = await dcc.sign(credential);
     const bbs = { type: 'DataIntegrityProof', cryptosuite: 'bbs-2023', proofValue: 'u2V0ChVhQ' };
-    const r = await verify({ ...credential, proof: [theirs.proof, bbs] }, { fetch: offline, now: NOW });
+    const r = await verify({ ...credential, proof: [theirs.proof, bbs] }, { fetch: offline, now: () => NOW });
     expect(r.verdict).toBe('valid');
     expect(stepOf(r, 'proof')).toMatchObject({
       result: 'pass',
@@ -107,10 +107,10 @@ describe('credentials from the Digital Credentials Consortium stack', () => {
       },
     });
     const fetch = mapFetch({ [url]: list });
-    const ok = await verify(await dcc.sign(withStatus(3)), { fetch, now: NOW });
+    const ok = await verify(await dcc.sign(withStatus(3)), { fetch, now: () => NOW });
     expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
     expect(stepOf(ok, 'status')?.message).toContain(`The status list is issued by ${listHost.did}`);
-    const revoked = await verify(await dcc.sign(withStatus(9)), { fetch, now: NOW });
+    const revoked = await verify(await dcc.sign(withStatus(9)), { fetch, now: () => NOW });
     expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
   });
 });
@@ -143,12 +143,12 @@ describe('ecdsa-rdfc-2019 end to end (Digital Bazaar signer, P-256 did:key)', ()
       credentialStatus: buildStatusEntry({ listCredential: url, index, purpose: 'revocation' }),
     });
     const fetch = mapFetch({ [url]: list });
-    const ok = await verify(await sign(withStatus(2)), { fetch, now: NOW });
+    const ok = await verify(await sign(withStatus(2)), { fetch, now: () => NOW });
     expect(ok.verdict, JSON.stringify(ok.steps)).toBe('valid');
     expect(stepOf(ok, 'proof')?.message).toBe(
       'The Data Integrity signature (ecdsa-rdfc-2019) matches the credential.',
     );
-    const revoked = await verify(await sign(withStatus(5)), { fetch, now: NOW });
+    const revoked = await verify(await sign(withStatus(5)), { fetch, now: () => NOW });
     expect(revoked).toMatchObject({ verdict: 'invalid', status: 'revoked' });
   });
 });
@@ -159,14 +159,14 @@ describe('signatures this verifier cannot check', () => {
     const signed = await signDi(dccStyleCredential(issuer.did), issuer);
     for (const cryptosuite of ['ecdsa-sd-2023', 'bbs-2023']) {
       const proof = { ...signed.proof, cryptosuite, proofValue: 'u2V0AhVhAsomething' };
-      const r = await verify({ ...signed, proof }, { fetch: offline, now: NOW });
+      const r = await verify({ ...signed, proof }, { fetch: offline, now: () => NOW });
       expect(r.verdict).toBe('indeterminate');
       expect(r.summary).toBe(
         `This verifier cannot check a ${cryptosuite} signature, so whether its issuer made this credential is not known.`,
       );
       // Even when the structure is also wrong, the summary leads with the signature.
       const { validFrom: _v, ...noDate }: Record<string, any> = { ...signed, proof };
-      const both = await verify(noDate, { fetch: offline, now: NOW });
+      const both = await verify(noDate, { fetch: offline, now: () => NOW });
       expect(both.summary).toMatch(new RegExp(`^This verifier cannot check a ${cryptosuite} signature`));
       expect(both.summary).toContain('It also lacks structure Open Badges 3.0 requires');
     }
@@ -189,7 +189,10 @@ describe('signatures this verifier cannot check', () => {
       ...dccStyleCredential(issuer.did),
       credentialStatus: buildStatusEntry({ listCredential: url, index: 3, purpose: 'revocation' }),
     };
-    const r = await verify(await signDi(credential, issuer), { fetch: mapFetch({ [url]: list }), now: NOW });
+    const r = await verify(await signDi(credential, issuer), {
+      fetch: mapFetch({ [url]: list }),
+      now: () => NOW,
+    });
     expect(stepOf(r, 'status')).toMatchObject({ result: 'warn', code: 'PROOF_UNSUPPORTED' });
     expect(r.verdict).toBe('indeterminate');
     expect(r.summary).toBe(
@@ -201,13 +204,13 @@ describe('signatures this verifier cannot check', () => {
     const issuer = newIssuer();
     const signed = await signDi(dccStyleCredential(issuer.did), issuer);
     const other = { ...signed, '@context': [...signed['@context'], 'https://contexts.example/unknown/v1'] };
-    const r = await verify(other, { fetch: offline, now: NOW });
+    const r = await verify(other, { fetch: offline, now: () => NOW });
     expect(r.verdict).toBe('indeterminate');
     expect(r.summary).toBe(
       'The credential uses a JSON-LD context this verifier does not know, so its signature cannot be checked.',
     );
     const { credentialSubject: _s, ...noSubject }: Record<string, any> = other;
-    const both = await verify(noSubject, { fetch: offline, now: NOW });
+    const both = await verify(noSubject, { fetch: offline, now: () => NOW });
     expect(both.summary).toMatch(/^The credential uses a JSON-LD context this verifier does not know/);
     expect(both.summary).not.toMatch(/^The credential does not have the structure/);
   });
@@ -219,7 +222,7 @@ describe('JSONLD_INVALID wording', () => {
 
   it('suspects tampering for a term no context defines', async () => {
     const signed = await signDi(dccStyleCredential(issuer.did), issuer);
-    const r = await verify({ ...signed, favouriteColour: 'blue' }, { fetch: offline, now: NOW });
+    const r = await verify({ ...signed, favouriteColour: 'blue' }, { fetch: offline, now: () => NOW });
     expect(stepOf(r, 'proof')).toMatchObject({ code: 'JSONLD_INVALID' });
     expect(stepOf(r, 'proof')?.message).toMatch(tampering);
     expect(stepOf(r, 'proof')?.message).toContain('“favouriteColour”');
@@ -229,7 +232,7 @@ describe('JSONLD_INVALID wording', () => {
     const signed = await signDi(dccStyleCredential(issuer.did), issuer);
     const relativeVm = await verify(
       { ...signed, proof: { ...signed.proof, verificationMethod: 'key-1' } },
-      { fetch: offline, now: NOW },
+      { fetch: offline, now: () => NOW },
     );
     expect(stepOf(relativeVm, 'proof')?.code).toBe('JSONLD_INVALID');
     expect(stepOf(relativeVm, 'proof')?.message).not.toMatch(tampering);
@@ -240,7 +243,7 @@ describe('JSONLD_INVALID wording', () => {
       { ...unsignedWithRelativeType, proof: signed.proof },
       {
         fetch: offline,
-        now: NOW,
+        now: () => NOW,
       },
     );
     expect(stepOf(relativeType, 'proof')?.message).toBe(
@@ -261,7 +264,7 @@ describe('a standalone EndorsementCredential', () => {
     });
 
   it('is checked against the EndorsementCredential rules and verifies', async () => {
-    const r = await verify(await signDi(endorsement(), endorser), { fetch: offline, now: NOW });
+    const r = await verify(await signDi(endorsement(), endorser), { fetch: offline, now: () => NOW });
     expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
     expect(stepOf(r, 'schema')?.message).toBe(
       'The credential has the structure an Open Badges 3.0 EndorsementCredential requires.',
@@ -275,7 +278,7 @@ describe('a standalone EndorsementCredential', () => {
     const { name: _n, ...broken } = endorsement();
     const { id: _id, ...subject } = broken.credentialSubject;
     broken.credentialSubject = subject as typeof broken.credentialSubject;
-    const r = await verify(await signDi(broken, endorser), { fetch: offline, now: NOW });
+    const r = await verify(await signDi(broken, endorser), { fetch: offline, now: () => NOW });
     expect(r.verdict).toBe('invalid');
     expect(stepOf(r, 'schema')).toMatchObject({
       result: 'fail',

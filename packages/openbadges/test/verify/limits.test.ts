@@ -24,7 +24,7 @@ import {
 import { deepJsonText, manyEvidence, withDeepContext } from './hostile.ts';
 
 const format = (r: VerificationReport) => r.steps.find((s) => s.id === 'format')!;
-const opts = { fetch: mapFetch({}), now: NOW };
+const opts = { fetch: mapFetch({}), now: () => NOW };
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
@@ -128,7 +128,7 @@ describe('verify() holds untrusted input to its limits before any JSON-LD work',
     const fetch: GuardedFetch = async (url) =>
       response(200, url, 'application/json', new TextEncoder().encode(text));
     for (const input of inputs) {
-      const r = await verify(input, { fetch, now: NOW });
+      const r = await verify(input, { fetch, now: () => NOW });
       expect(r.verdict, JSON.stringify(r.steps[0])).toBe('invalid');
       expect(format(r)).toMatchObject({ result: 'fail', code: 'INPUT_TOO_COMPLEX' });
       expect(r.summary).toMatch(/too deeply nested: more than 32 levels/);
@@ -152,7 +152,7 @@ describe('verify() holds untrusted input to its limits before any JSON-LD work',
     );
     const r = await verify(cred, {
       fetch: mapFetch({ 'https://status.example/list': JSON.parse(deepJsonText(10_000)) }),
-      now: NOW,
+      now: () => NOW,
     });
     // The status module counts any failure to load its list as unreachable.
     expect(r.steps.find((s) => s.id === 'status')).toMatchObject({

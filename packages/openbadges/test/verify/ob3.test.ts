@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 const stepOf = (r: VerificationReport, id: string) => r.steps.find((s) => s.id === id);
 const run = (input: unknown, extra: Parameters<typeof verify>[1] = {}) =>
-  verify(input as object, { now: NOW, fetch: noNetwork, ...extra });
+  verify(input as object, { now: () => NOW, fetch: noNetwork, ...extra });
 
 /** Changes one field of a credential (by path) to a different value of the same kind. */
 function mutate(cred: Record<string, any>, path: string): Record<string, any> {
@@ -173,7 +173,7 @@ describe('verify: OB 3.0 Data Integrity', () => {
   });
 
   it('reports expired and not-yet-valid credentials', async () => {
-    const expired = await run(di, { now: new Date('2031-01-01T00:00:00Z') });
+    const expired = await run(di, { now: () => new Date('2031-01-01T00:00:00Z') });
     expect(expired).toMatchObject({
       verdict: 'invalid',
       status: 'expired',
@@ -184,7 +184,7 @@ describe('verify: OB 3.0 Data Integrity', () => {
       code: 'EXPIRED',
       message: 'The credential expired on 2030-01-01T00:00:00Z.',
     });
-    const early = await run(di, { now: new Date('2024-01-01T00:00:00Z') });
+    const early = await run(di, { now: () => new Date('2024-01-01T00:00:00Z') });
     expect(early).toMatchObject({ verdict: 'invalid', status: 'not-yet-valid' });
     expect(stepOf(early, 'dates')).toMatchObject({
       result: 'fail',
@@ -364,13 +364,13 @@ describe('verify: OB 3.0 VC-JWT', () => {
   });
 
   it('reports dates and recipient for JWTs too', async () => {
-    const expired = await run(jwt, { now: new Date('2031-01-01T00:00:00Z') });
+    const expired = await run(jwt, { now: () => new Date('2031-01-01T00:00:00Z') });
     expect(expired).toMatchObject({
       status: 'expired',
       summary: 'The badge expired on 2030-01-01T00:00:00Z.',
     });
     expect(stepOf(expired, 'dates')?.message).toBe('The credential expired on 2030-01-01T00:00:00Z.');
-    const early = await run(jwt, { now: new Date('2020-01-01T00:00:00Z') });
+    const early = await run(jwt, { now: () => new Date('2020-01-01T00:00:00Z') });
     expect(early).toMatchObject({ status: 'not-yet-valid', summary: 'The badge is not valid yet.' });
     expect(stepOf(early, 'dates')?.message).toBe(
       'The credential only becomes valid on 2025-01-01T00:00:00Z.',

@@ -58,7 +58,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
     const url = await publishList('/status/1', [7]);
     const ok = await verify(
       await credentialWithStatus(buildStatusEntry({ listCredential: url, index: 3, purpose: 'revocation' })),
-      { fetch, now: NOW },
+      { fetch, now: () => NOW },
     );
     expect(ok.verdict).toBe('valid');
     expect(stepOf(ok, 'status')?.message).toBe(
@@ -66,7 +66,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
     );
     const revoked = await verify(
       await credentialWithStatus(buildStatusEntry({ listCredential: url, index: 7, purpose: 'revocation' })),
-      { fetch, now: NOW },
+      { fetch, now: () => NOW },
     );
     expect(revoked).toMatchObject({
       verdict: 'invalid',
@@ -84,7 +84,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
     const url = await publishList('/status/suspended', [2], { purpose: 'suspension' });
     const r = await verify(
       await credentialWithStatus(buildStatusEntry({ listCredential: url, index: 2, purpose: 'suspension' })),
-      { fetch, now: NOW },
+      { fetch, now: () => NOW },
     );
     expect(r).toMatchObject({ verdict: 'invalid', status: 'suspended' });
   });
@@ -97,7 +97,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
           await credentialWithStatus(
             buildStatusEntry({ listCredential: unsigned, index: 1, purpose: 'revocation' }),
           ),
-          { fetch, now: NOW },
+          { fetch, now: () => NOW },
         )
       ).verdict,
     ).toBe('valid');
@@ -107,7 +107,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
       await credentialWithStatus(
         buildStatusEntry({ listCredential: foreign, index: 1, purpose: 'revocation' }),
       ),
-      { fetch, now: NOW },
+      { fetch, now: () => NOW },
     );
     // Bitstring Status List §3.2: the issuers "might differ"; the list must be its own issuer's.
     expect(r.verdict, JSON.stringify(r.steps)).toBe('valid');
@@ -128,7 +128,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
       await credentialWithStatus(
         buildStatusEntry({ listCredential: misattributed.id, index: 1, purpose: 'revocation' }),
       ),
-      { fetch, now: NOW },
+      { fetch, now: () => NOW },
     );
     expect(stepOf(bad, 'status')).toMatchObject({ result: 'fail', code: 'STATUS_INVALID' });
     expect(bad.verdict).toBe('invalid');
@@ -141,16 +141,16 @@ describe('verify: Bitstring Status List over HTTP', () => {
     );
     let clock = new Date('2026-06-01T00:00:00Z');
     const statusCache = createStatusCache({ maxAgeMs: 60_000, now: () => clock });
-    expect((await verify(cred, { fetch, now: clock, statusCache })).verdict).toBe('valid');
+    expect((await verify(cred, { fetch, now: () => clock, statusCache })).verdict).toBe('valid');
     server.routes.delete('/status/flaky');
     clock = new Date('2026-06-01T03:00:00Z');
-    const cached = await verify(cred, { fetch, now: clock, statusCache });
+    const cached = await verify(cred, { fetch, now: () => clock, statusCache });
     expect(cached.verdict).toBe('valid');
     expect(stepOf(cached, 'status')).toMatchObject({ result: 'warn' });
     expect(stepOf(cached, 'status')?.message).toBe(
       'The status list could not be reached; a copy fetched 3 hours ago shows the credential as not revoked.',
     );
-    const uncached = await verify(cred, { fetch, now: clock });
+    const uncached = await verify(cred, { fetch, now: () => clock });
     expect(uncached.verdict).toBe('indeterminate');
     expect(stepOf(uncached, 'status')).toMatchObject({ result: 'warn', code: 'STATUS_UNREACHABLE' });
     expect(uncached.summary).toContain('could not be fully checked');
@@ -160,7 +160,7 @@ describe('verify: Bitstring Status List over HTTP', () => {
     const url = await publishList('/status/private', []);
     const r = await verify(
       await credentialWithStatus(buildStatusEntry({ listCredential: url, index: 1, purpose: 'revocation' })),
-      { now: NOW },
+      { now: () => NOW },
     );
     expect(stepOf(r, 'status')).toMatchObject({ result: 'warn', code: 'STATUS_UNREACHABLE' });
     expect(stepOf(r, 'status')?.detail).toContain('private');
@@ -174,12 +174,12 @@ describe('verify: 1EdTech revocation list', () => {
       type: '1EdTechRevocationList',
     });
     server.routes.set('/revocations', json({ id: `${server.base}/revocations`, revokedCredential: [] }));
-    expect((await verify(cred, { fetch, now: NOW })).verdict).toBe('valid');
+    expect((await verify(cred, { fetch, now: () => NOW })).verdict).toBe('valid');
     server.routes.set(
       '/revocations',
       json({ revokedCredential: [{ id: cred.id, revoked: true, revocationReason: 'Awarded in error.' }] }),
     );
-    const r = await verify(cred, { fetch, now: NOW });
+    const r = await verify(cred, { fetch, now: () => NOW });
     expect(r).toMatchObject({ verdict: 'invalid', status: 'revoked' });
     expect(stepOf(r, 'status')?.message).toBe(
       'The issuer has revoked this credential. The reason given: Awarded in error.',
