@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { specJson } from '../proof/spec-files.ts';
 
-// The official 1EdTech files are vendored verbatim in test/spec and read by tests only.
+// The official 1EdTech files are vendored verbatim in test/vectors and read by tests only.
 export { specJson as readSpec };
 
 const addFormats = createRequire(import.meta.url)('ajv-formats') as (ajv: Ajv2019) => void;

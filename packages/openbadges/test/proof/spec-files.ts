@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-// Official specification files, vendored verbatim in test/spec (see its README). The platform's
+// Official specification files, vendored verbatim in test/vectors (see its README). The platform's
 // tests read them through this module too, so the repository holds one copy.
-export const SPEC_DIR = new URL('../spec/', import.meta.url);
+export const SPEC_DIR = new URL('../vectors/', import.meta.url);
 
 export function specText(path: string): string {
   return readFileSync(new URL(path, SPEC_DIR), 'utf8');
