@@ -4,8 +4,8 @@
  * cluster), and the latency of issuing one badge through the API. Each run happens in a
  * child process so its peak RSS is its own.
  *
- *   node --import tsx bench/issuing.bench.ts            (all rows)
- *   node --import tsx bench/issuing.bench.ts --child pglite 10000
+^ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts            (all rows)
+^ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts --child pglite 10000
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -143,7 +143,7 @@ async function prepare(dir: string): Promise<void> {
 function runChild(args: string[]): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
+    const proc = spawn(process.execPath, [...process.execArgv, self, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

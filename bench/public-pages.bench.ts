@@ -4,8 +4,8 @@
  * (`/healthz`, the baseline), the badge page `/c/:id` and its credential `/c/:id.json`.
  * The target: the badge page at half the trivial route's rate or better.
  *
- *   node --import tsx bench/public-pages.bench.ts
- *   node --import tsx bench/public-pages.bench.ts --serve   (the child: prints its URL and award id)
+ *   node --conditions=laurel-source --import tsx bench/public-pages.bench.ts
+ *   node --conditions=laurel-source --import tsx bench/public-pages.bench.ts --serve   (the child: prints its URL and award id)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,7 +84,7 @@ async function load(url: string): Promise<Measured> {
 
 export async function benchPublicPages(): Promise<BenchRow[]> {
   const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--serve'], {
+  const child = spawn(process.execPath, [...process.execArgv, script, '--serve'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
