@@ -4,8 +4,8 @@
  * cluster), and the latency of issuing one badge through the API. Each run happens in a
  * child process so its peak RSS is its own.
  *
-^ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts            (all rows)
-^ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts --child pglite 10000
+ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts            (all rows)
+ *   node --conditions=laurel-source --import tsx bench/issuing.bench.ts --child pglite 10000
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
