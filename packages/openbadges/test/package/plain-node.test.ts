@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +43,8 @@ beforeAll(async () => {
   installed = join(home, 'node_modules', '@laurel', 'openbadges');
   mkdirSync(installed, { recursive: true });
   await run('tar', ['-xzf', join(home, filename), '-C', installed, '--strip-components=1']);
-  for (const dependency of Object.keys(manifest.dependencies)) {
+  // @types/node only for the type check below: a consumer's own development dependency.
+  for (const dependency of [...Object.keys(manifest.dependencies), '@types/node']) {
     const link = join(home, 'node_modules', dependency);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(join(REPO_NODE_MODULES, dependency), link, 'dir');
@@ -52,6 +62,18 @@ describe('@laurel/openbadges from plain Node', () => {
       expect(existsSync(join(installed, conditions.types!)), `${entry} → ${conditions.types}`).toBe(true);
     }
     expect(existsSync(join(installed, 'dist/contexts/data/openbadges-v2.json'))).toBe(true);
+  });
+
+  it('types a consumer from the .d.ts files alone', async () => {
+    copyFileSync(fileURLToPath(new URL('consumer-types.ts', import.meta.url)), join(home, 'consumer.ts'));
+    writeFileSync(join(home, 'package.json'), '{ "type": "module" }');
+    const tsc = join(REPO_NODE_MODULES, 'typescript', 'bin', 'tsc');
+    const flags = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2022', '--types', 'node'];
+    // No src/ beside dist/: the types must not lean on the sources the tarball also carries.
+    rmSync(join(installed, 'src'), { recursive: true });
+    await expect(
+      run(process.execPath, [tsc, ...flags, 'consumer.ts'], { cwd: home, env: plainEnv }),
+    ).resolves.toBeDefined();
   });
 
   it('builds, signs, bakes and verifies a credential without a TypeScript loader', async () => {
