@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import {
   Kysely,
+  type KyselyPlugin,
   PostgresDialect,
   type PostgresPool,
   type PostgresPoolClient,
@@ -12,13 +13,52 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './lock.ts';
 import type { Database } from './schema.ts';
-import { rethrowClassified } from './unavailable.ts';
+import { isDatabaseUnavailable, rethrowClassified } from './unavailable.ts';
 
 // PGlite returns int8 as a number and pg as a string; make them agree (counts stay far below 2^53).
 pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 
 export type Db = Kysely<Database>;
+
+/**
+ * When a query on a database last succeeded and when a connection-level failure last happened
+ * (ms since the epoch, 0 for never): /healthz answers from this instead of querying each time.
+ */
+export interface Liveness {
+  lastSuccess: number;
+  lastFailure: number;
+  /** The health probe in flight, shared by concurrent health checks. */
+  probe?: Promise<boolean>;
+}
+
+const livenessByDb = new WeakMap<Db, Liveness>();
+
+/** The liveness record of `db` (an empty one for a Kysely instance not opened here). */
+export function livenessOf(db: Db): Liveness {
+  let liveness = livenessByDb.get(db);
+  if (!liveness) {
+    liveness = { lastSuccess: 0, lastFailure: 0 };
+    livenessByDb.set(db, liveness);
+  }
+  return liveness;
+}
+
+/** Notes the time of every query that succeeded (Kysely calls transformResult only on success). */
+function successRecorder(liveness: Liveness): KyselyPlugin {
+  return {
+    transformQuery: (args) => args.node,
+    async transformResult(args) {
+      liveness.lastSuccess = Date.now();
+      return args.result;
+    },
+  };
+}
+
+function withLiveness(liveness: Liveness, db: Db): Db {
+  livenessByDb.set(db, liveness);
+  return db;
+}
 
 export interface DatabaseHandle {
   db: Db;
@@ -38,9 +78,20 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   });
   // Without listeners, a connection the server drops (restart, failover) is an uncaught 'error'
   // that ends the process. The pool discards the broken client; the next checkout reconnects.
-  pool.on('error', warnConnectionLost);
-  pool.on('connect', (client) => client.on('error', warnConnectionLost));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: classifyingPool(pool) }) });
+  const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
+  const lost = (error: Error) => {
+    liveness.lastFailure = Date.now();
+    warnConnectionLost(error);
+  };
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
+  const db = withLiveness(
+    liveness,
+    new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: classifyingPool(pool, liveness) }),
+      plugins: [successRecorder(liveness)],
+    }),
+  );
   return {
     db,
     dialect: 'postgres',
@@ -60,12 +111,16 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
 }
 
 /** The pool as Kysely sees it, with connection-level errors turned into DatabaseUnavailable. */
-function classifyingPool(pool: pg.Pool): PostgresPool {
+function classifyingPool(pool: pg.Pool, liveness: Liveness): PostgresPool {
+  const fail = (error: unknown): never => {
+    if (isDatabaseUnavailable(error)) liveness.lastFailure = Date.now();
+    return rethrowClassified(error);
+  };
   return {
     async connect() {
-      const client = await pool.connect().catch(rethrowClassified);
+      const client = await pool.connect().catch(fail);
       const query = <R>(sql: string, parameters: ReadonlyArray<unknown>) =>
-        client.query(sql, [...parameters]).catch(rethrowClassified) as Promise<PostgresQueryResult<R>>;
+        client.query(sql, [...parameters]).catch(fail) as Promise<PostgresQueryResult<R>>;
       // Kysely only streams through `query(cursor)` when given a cursor class, which Laurel is not.
       return { query: query as PostgresPoolClient['query'], release: () => client.release() };
     },
@@ -99,7 +154,11 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     const options = { startParams: PGLITE_START_PARAMS };
     const client = dir ? new PGlite(join(dir, 'pglite'), options) : new PGlite(options);
     await client.waitReady;
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+    const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
+    const db = withLiveness(
+      liveness,
+      new Kysely<Database>({ dialect: new PGliteDialect(client), plugins: [successRecorder(liveness)] }),
+    );
     return {
       db,
       dialect: 'pglite',
