@@ -5,12 +5,12 @@
 // public or private, name shown) is read from the database on every request, so a change made by
 // any process sharing the database applies on the very next request of every other one.
 import type { AppContext } from '../http/context.ts';
-import { type Award, getAward } from '../issuing/service.ts';
+import { AWARD_COLUMNS, type Award, toAward } from '../issuing/service.ts';
 import { type Org, getOrgById } from '../orgs/service.ts';
 import { statusListVersion } from '../status-lists/service.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type AwardVisibility, awardAccess, awardVisibility, isUuid } from '../wallet/service.ts';
+import { type AwardVisibility, awardAccess, isUuid } from '../wallet/service.ts';
 
 export type BadgeState = 'valid' | 'expired' | 'revoked';
 
@@ -43,13 +43,14 @@ export async function loadBadgeView(
 ): Promise<BadgeView | null> {
   if (!isUuid(awardId)) return null;
   const id = awardId.toLowerCase();
-  // Only an accepted award has a wallet item: for any other id this one query is all.
-  const visibility = await awardVisibility(ctx.db, id);
-  if (!visibility) return null;
-  const award = await getAward(ctx.db, id);
-  if (!award || !awardAccess(award, visibility, viewerId)) return null;
-  const org = await getOrgById(ctx.db, award.orgId);
-  const template = await getTemplate(ctx.db, award.templateId);
+  const found = await awardWithVisibility(ctx, id);
+  if (!found) return null;
+  const { award, visibility } = found;
+  if (!awardAccess(award, visibility, viewerId)) return null;
+  const [org, template] = await Promise.all([
+    getOrgById(ctx.db, award.orgId),
+    getTemplate(ctx.db, award.templateId),
+  ]);
   if (!org || !template) return null;
   return {
     award,
@@ -61,6 +62,51 @@ export async function loadBadgeView(
     recipientName: visibility.showRecipientName ? award.recipientName : null,
   };
 }
+
+/**
+ * The award, its wallet item (who holds it, public or private, name shown) and its status list's
+ * version, in one query: on PGlite queries run one at a time, so each one on this path costs every
+ * concurrent visitor. It reads the same rows as getAward, awardVisibility and statusListVersion
+ * (the award's columns and mapping are the issuing service's own); it lives here because it joins
+ * three features' tables for this one presenter. No wallet item (an award not accepted) or no award: null.
+ */
+async function awardWithVisibility(
+  ctx: AppContext,
+  id: string,
+): Promise<{ award: Award; visibility: AwardVisibility } | null> {
+  const row = await ctx.db
+    .selectFrom('awards')
+    .innerJoin('wallet_items', 'wallet_items.award_id', 'awards.id')
+    .leftJoin('status_lists', 'status_lists.id', 'awards.status_list_id')
+    .select(AWARD_COLUMNS.map((c) => `awards.${c}` as const))
+    .select([
+      'wallet_items.id as item_id',
+      'wallet_items.user_id as item_user_id',
+      'wallet_items.visibility as item_visibility',
+      'wallet_items.show_recipient_name as item_show_recipient_name',
+      'wallet_items.updated_at as item_updated_at',
+      'status_lists.version as status_list_version',
+    ])
+    .where('awards.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const award = toAward(row);
+  statusVersions.set(award, row.status_list_version ?? null);
+  const visibility: AwardVisibility = {
+    itemId: row.item_id,
+    userId: row.item_user_id,
+    visibility: row.item_visibility,
+    showRecipientName: row.item_show_recipient_name,
+    updatedAt: row.item_updated_at,
+  };
+  return { award, visibility };
+}
+
+/**
+ * The status list version read in the same query as the award (same request, same snapshot), so
+ * the report key below needs no query of its own for an award loaded by loadBadgeView.
+ */
+const statusVersions = new WeakMap<Award, number | null>();
 
 /*
  * Verification reports of awards, kept under a key read from the database on every request: the
@@ -79,7 +125,9 @@ function credentialDates(award: Award, now: Date): string {
 }
 
 async function reportKey(ctx: AppContext, award: Award, now: Date): Promise<string> {
-  const version = await statusListVersion(ctx.db, award.statusListId);
+  const version = statusVersions.has(award)
+    ? statusVersions.get(award)
+    : await statusListVersion(ctx.db, award.statusListId);
   return [
     award.id,
     version,
