@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
-import { pageContext, requireUser } from '../http/auth.ts';
+import { userOf } from '../http/access.ts';
+import { pageContext } from '../http/auth.ts';
 import type { AppContext, Feature } from '../http/context.ts';
 import { safeNext } from './next.ts';
 import {
@@ -85,7 +86,10 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Querystring: { email?: string; next?: string } }>(
     '/signup',
-    { schema: { ...pages, querystring: Type.Object({ email: str(320), next: str(1000) }) } },
+    {
+      config: { access: 'public' },
+      schema: { ...pages, querystring: Type.Object({ email: str(320), next: str(1000) }) },
+    },
     async (request, reply) => {
       const next = safeNext(request.query.next);
       if (request.user) return reply.redirect(next, 303);
@@ -102,6 +106,7 @@ export const accountsFeature: Feature = (app, ctx) => {
   app.post<{ Body: Body }>(
     '/signup',
     {
+      config: { access: 'public' },
       schema: {
         ...pages,
         body: form({ name: str(200), email: str(320), password: str(500), next: str(1000) }),
@@ -133,7 +138,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Querystring: { next?: string } }>(
     '/login',
-    { schema: { ...pages, querystring: nextQuery } },
+    { config: { access: 'public' }, schema: { ...pages, querystring: nextQuery } },
     async (request, reply) => {
       const next = safeNext(request.query.next);
       if (request.user) return reply.redirect(next, 303);
@@ -143,7 +148,10 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post<{ Body: Body }>(
     '/login',
-    { schema: { ...pages, body: form({ email: str(320), password: str(500), next: str(1000) }) } },
+    {
+      config: { access: 'public' },
+      schema: { ...pages, body: form({ email: str(320), password: str(500), next: str(1000) }) },
+    },
     async (request, reply) => {
       const next = safeNext(request.body.next);
       const values = { email: field(request.body, 'email') };
@@ -179,11 +187,15 @@ export const accountsFeature: Feature = (app, ctx) => {
     },
   );
 
-  app.post('/logout', { schema: { ...pages, body: form({}) } }, async (request, reply) => {
-    if (request.user) await destroySession(db, request.user.sessionId);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/', 303);
-  });
+  app.post(
+    '/logout',
+    { config: { access: 'public' }, schema: { ...pages, body: form({}) } },
+    async (request, reply) => {
+      if (request.user) await destroySession(db, request.user.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/', 303);
+    },
+  );
 
   // Log in by emailed link.
   const linkForm = (request: FastifyRequest, next: string, state?: FormState) =>
@@ -199,13 +211,13 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Querystring: { next?: string } }>(
     '/login/link',
-    { schema: { ...pages, querystring: nextQuery } },
+    { config: { access: 'public' }, schema: { ...pages, querystring: nextQuery } },
     async (request, reply) => reply.html(linkForm(request, safeNext(request.query.next))),
   );
 
   app.post<{ Body: Body }>(
     '/login/link',
-    { schema: { ...pages, body: form({ email: str(320), next: str(1000) }) } },
+    { config: { access: 'public' }, schema: { ...pages, body: form({ email: str(320), next: str(1000) }) } },
     async (request, reply) => {
       const next = safeNext(request.body.next);
       const values = { email: field(request.body, 'email') };
@@ -225,7 +237,7 @@ export const accountsFeature: Feature = (app, ctx) => {
   // The GET only shows a button: mail scanners that open links must not use up the token.
   app.get<{ Params: { token: string }; Querystring: { next?: string } }>(
     '/login/link/:token',
-    { schema: { ...pages, params: tokenParams, querystring: nextQuery } },
+    { config: { access: 'token' }, schema: { ...pages, params: tokenParams, querystring: nextQuery } },
     async (request, reply) => {
       const { token } = request.params;
       if (!(await loginLinkValid(db, token))) {
@@ -250,7 +262,10 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post<{ Params: { token: string }; Body: Body }>(
     '/login/link/:token',
-    { schema: { ...pages, params: tokenParams, body: form({ next: str(1000) }) } },
+    {
+      config: { access: 'token' },
+      schema: { ...pages, params: tokenParams, body: form({ next: str(1000) }) },
+    },
     async (request, reply) => {
       const userId = await useLoginLink(db, request.params.token);
       if (!userId) {
@@ -270,7 +285,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Params: { token: string }; Querystring: { next?: string } }>(
     '/verify-email/:token',
-    { schema: { ...pages, params: tokenParams, querystring: nextQuery } },
+    { config: { access: 'token' }, schema: { ...pages, params: tokenParams, querystring: nextQuery } },
     async (request, reply) => {
       const done = await confirmEmail(db, request.params.token);
       if (!done) {
@@ -301,11 +316,13 @@ export const accountsFeature: Feature = (app, ctx) => {
       form: state,
     });
 
-  app.get('/forgot', { schema: pages }, async (request, reply) => reply.html(forgotForm(request)));
+  app.get('/forgot', { config: { access: 'public' }, schema: pages }, async (request, reply) =>
+    reply.html(forgotForm(request)),
+  );
 
   app.post<{ Body: Body }>(
     '/forgot',
-    { schema: { ...pages, body: form({ email: str(320) }) } },
+    { config: { access: 'public' }, schema: { ...pages, body: form({ email: str(320) }) } },
     async (request, reply) => {
       const values = { email: field(request.body, 'email') };
       try {
@@ -334,7 +351,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Params: { token: string } }>(
     '/reset/:token',
-    { schema: { ...pages, params: tokenParams } },
+    { config: { access: 'token' }, schema: { ...pages, params: tokenParams } },
     async (request, reply) => {
       const { token } = request.params;
       if (!(await resetTokenValid(db, token))) return reply.html(resetGone(request), 410);
@@ -344,7 +361,10 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post<{ Params: { token: string }; Body: Body }>(
     '/reset/:token',
-    { schema: { ...pages, params: tokenParams, body: form({ password: str(500) }) } },
+    {
+      config: { access: 'token' },
+      schema: { ...pages, params: tokenParams, body: form({ password: str(500) }) },
+    },
     async (request, reply) => {
       const { token } = request.params;
       let userId: string | null;
@@ -371,7 +391,7 @@ export const accountsFeature: Feature = (app, ctx) => {
     reply: FastifyReply,
     opts: { notice?: string; failed?: { form: AccountForm; state: FormState }; status?: number } = {},
   ) => {
-    const current = requireUser(request);
+    const current = userOf(request);
     const user = await getUser(db, current.id);
     if (!user) throw new LaurelError('UNAUTHENTICATED', 'Please log in to continue.');
     const emails = await listEmails(db, user.id);
@@ -392,7 +412,7 @@ export const accountsFeature: Feature = (app, ctx) => {
       ) => Promise<string>,
     ) =>
     async (request: FastifyRequest<{ Body: Body; Params: { id?: string } }>, reply: FastifyReply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       try {
         const notice = await run(request, user.id);
         return reply.redirect(`/account?notice=${notice}`, 303);
@@ -410,7 +430,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Querystring: { notice?: string } }>(
     '/account',
-    { schema: { ...pages, querystring: Type.Object({ notice: str(40) }) } },
+    { config: { access: 'user' }, schema: { ...pages, querystring: Type.Object({ notice: str(40) }) } },
     async (request, reply) =>
       renderAccount(request, reply, { notice: ACCOUNT_NOTICES[request.query.notice ?? ''] }),
   );
@@ -418,6 +438,7 @@ export const accountsFeature: Feature = (app, ctx) => {
   app.post(
     '/account/profile',
     {
+      config: { access: 'user' },
       schema: {
         ...pages,
         body: form({ name: str(200), handle: str(100), bio: str(2000), profilePublic: str(10) }),
@@ -436,7 +457,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/emails',
-    { schema: { ...pages, body: form({ email: str(320) }) } },
+    { config: { access: 'user' }, schema: { ...pages, body: form({ email: str(320) }) } },
     accountForm('email', ['email'], async (request, userId) => {
       await addEmail(ctx, userId, field(request.body, 'email'));
       return 'email-added';
@@ -445,7 +466,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/emails/:id/resend',
-    { schema: { ...pages, params: idParams, body: form({}) } },
+    { config: { access: 'user' }, schema: { ...pages, params: idParams, body: form({}) } },
     accountForm('email', [], async (request, userId) => {
       await resendVerification(ctx, userId, request.params.id!, request.ip);
       return 'email-resent';
@@ -454,7 +475,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/emails/:id/primary',
-    { schema: { ...pages, params: idParams, body: form({}) } },
+    { config: { access: 'user' }, schema: { ...pages, params: idParams, body: form({}) } },
     accountForm('email', [], async (request, userId) => {
       await makePrimaryEmail(db, userId, request.params.id!);
       return 'email-primary';
@@ -463,7 +484,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/emails/:id/remove',
-    { schema: { ...pages, params: idParams, body: form({}) } },
+    { config: { access: 'user' }, schema: { ...pages, params: idParams, body: form({}) } },
     accountForm('email', [], async (request, userId) => {
       await removeEmail(db, userId, request.params.id!, request.user!.sessionId);
       return 'email-removed';
@@ -472,7 +493,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/password',
-    { schema: { ...pages, body: form({ current: str(500), next: str(500) }) } },
+    { config: { access: 'user' }, schema: { ...pages, body: form({ current: str(500), next: str(500) }) } },
     accountForm('password', [], async (request, userId) => {
       await changePassword(
         db,
@@ -486,7 +507,7 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post(
     '/account/merge',
-    { schema: { ...pages, body: form({ email: str(320) }) } },
+    { config: { access: 'user' }, schema: { ...pages, body: form({ email: str(320) }) } },
     accountForm('merge', ['email'], async (request, userId) => {
       await requestMerge(ctx, userId, field(request.body, 'email'), request.ip);
       return 'merge-sent';
@@ -502,9 +523,9 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.get<{ Params: { token: string } }>(
     '/account/merge/:token',
-    { schema: { ...pages, params: tokenParams } },
+    { config: { access: 'token' }, schema: { ...pages, params: tokenParams } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const preview = await previewMerge(db, request.params.token);
       if (!preview) return reply.html(mergeGone(request), 410);
       if (preview.intoUserId !== user.id) {
@@ -526,9 +547,9 @@ export const accountsFeature: Feature = (app, ctx) => {
 
   app.post<{ Params: { token: string } }>(
     '/account/merge/:token',
-    { schema: { ...pages, params: tokenParams, body: form({}) } },
+    { config: { access: 'token' }, schema: { ...pages, params: tokenParams, body: form({}) } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const done = await confirmMerge(db, request.params.token, user.id);
       if (!done) return reply.html(mergeGone(request), 410);
       return reply.redirect('/account?notice=merged', 303);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { countUsers } from '../accounts/service.ts';
 import { notFound } from '../errors.ts';
-import { pageContext, requirePlatformAdmin } from '../http/auth.ts';
+import { pageContext } from '../http/auth.ts';
 import type { Feature } from '../http/context.ts';
 import { jobCounts, listFailedJobs, retryJob } from '../jobs/queue.ts';
 import { listFailedMail, retryFailedMail } from '../mail/failures.ts';
@@ -23,13 +23,13 @@ export const adminFeature: Feature = (app, ctx) => {
   app.get<{ Querystring: { notice?: string } }>(
     '/admin',
     {
+      config: { access: 'platform admin' },
       schema: {
         ...pages,
         querystring: Type.Object({ notice: Type.Optional(Type.String({ maxLength: 20 })) }),
       },
     },
     async (request, reply) => {
-      requirePlatformAdmin(request);
       // A plain count for the overview; the orgs feature exposes no counter of its own.
       const orgs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orgs`.execute(db);
       const o = {
@@ -48,23 +48,29 @@ export const adminFeature: Feature = (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/admin/jobs/:id/retry',
-    { schema: { ...pages, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+    {
+      config: { access: 'platform admin' },
+      schema: { ...pages, params: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+    },
     async (request, reply) => {
-      requirePlatformAdmin(request);
       if (!(await retryJob(db, request.params.id))) throw notFound('That failed job');
       return reply.redirect('/admin?notice=retried', 303);
     },
   );
 
-  app.post('/admin/mail/retry-failed', { schema: pages }, async (request, reply) => {
-    requirePlatformAdmin(request);
-    await retryFailedMail(db);
-    return reply.redirect('/admin?notice=mail-retried', 303);
-  });
+  app.post(
+    '/admin/mail/retry-failed',
+    { config: { access: 'platform admin' }, schema: pages },
+    async (request, reply) => {
+      await retryFailedMail(db);
+      return reply.redirect('/admin?notice=mail-retried', 303);
+    },
+  );
 
   app.get<{ Querystring: { page?: number; to?: string } }>(
     '/admin/mail',
     {
+      config: { access: 'platform admin' },
       schema: {
         ...pages,
         querystring: Type.Object({
@@ -74,7 +80,6 @@ export const adminFeature: Feature = (app, ctx) => {
       },
     },
     async (request, reply) => {
-      requirePlatformAdmin(request);
       const page = request.query.page ?? 1;
       const to = request.query.to?.trim() || undefined;
       const { items, hasNext } = await listMail(db, { page, to });
@@ -84,9 +89,11 @@ export const adminFeature: Feature = (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/admin/mail/:id',
-    { schema: { ...pages, params: Type.Object({ id: Type.String({ maxLength: 40 }) }) } },
+    {
+      config: { access: 'platform admin' },
+      schema: { ...pages, params: Type.Object({ id: Type.String({ maxLength: 40 }) }) },
+    },
     async (request, reply) => {
-      requirePlatformAdmin(request);
       const m = await getMail(db, request.params.id);
       if (!m) throw notFound('That email');
       return reply.html(

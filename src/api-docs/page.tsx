@@ -287,7 +287,7 @@ function DocsPage(props: { ctx: ReturnType<typeof pageContext>; doc: OpenApi; ba
 }
 
 export function apiDocsRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/api/docs', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/api/docs', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     const doc = app.swagger() as OpenApi;
     return reply
       .header('cache-control', 'no-cache')

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { type FieldError, LaurelError } from '../errors.ts';
 import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { type ManageAccess, field, manageAccess } from '../issuing/page-access.ts';
+import { type Member, memberOf } from '../http/access.ts';
+import { field } from '../orgs/forms.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import {
   Alert,
@@ -37,7 +38,7 @@ const hidden = { hide: true };
 
 function KeysPage(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   keys: ApiKeyInfo[];
   created?: { key: string; name: string };
   notice?: string;
@@ -178,6 +179,7 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { slug: string }; Querystring: { revoked?: string } }>(
     '/manage/:slug/api-keys',
     {
+      config: { access: { role: 'admin' } },
       schema: {
         ...hidden,
         params: SlugParams,
@@ -185,7 +187,7 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const access = memberOf(request);
       const keys = await listApiKeys(ctx.db, access.org.id);
       return reply.html(
         <KeysPage
@@ -200,13 +202,13 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string } }>(
     '/manage/:slug/api-keys',
-    { schema: { ...hidden, params: SlugParams, body: FormBody } },
+    { config: { access: { role: 'admin' } }, schema: { ...hidden, params: SlugParams, body: FormBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const access = memberOf(request);
       const body = request.body as Record<string, unknown>;
       const raw = body?.scopes;
       const scopeList = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
-      const name = field(body, 'name');
+      const name = field(request, 'name');
       try {
         const scopes: ApiScope[] = parseScopes(scopeList);
         const { key, info } = await createApiKey(ctx.db, {
@@ -243,9 +245,9 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string; id: string } }>(
     '/manage/:slug/api-keys/:id/revoke',
-    { schema: { ...hidden, params: KeyParams, body: FormBody } },
+    { config: { access: { role: 'admin' } }, schema: { ...hidden, params: KeyParams, body: FormBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const access = memberOf(request);
       await revokeApiKey(ctx.db, access.org.id, request.params.id);
       return reply.redirect(`/manage/${access.org.slug}/api-keys?revoked=1`, 303);
     },

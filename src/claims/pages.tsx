@@ -2,7 +2,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
-import { pageContext, requireUser } from '../http/auth.ts';
+import { userOf } from '../http/access.ts';
+import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { BadgePlaceholder, ShowNameField, StateLine, showNameChosen } from '../public/components.tsx';
 import { templateImage } from '../templates/service.ts';
@@ -209,7 +210,7 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { token: string } }>(
     '/claim/:token',
-    { schema: { ...hidden, params: TokenParams } },
+    { config: { access: 'token' }, schema: { ...hidden, params: TokenParams } },
     async (request, reply) =>
       show(request, reply, async (claim) =>
         reply.html(
@@ -225,9 +226,9 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { token: string } }>(
     '/claim/:token/accept',
-    { schema: { ...hidden, params: TokenParams, body: FormBody } },
+    { config: { access: 'token' }, schema: { ...hidden, params: TokenParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       noReferrer(reply);
       try {
         const item = await acceptClaim(ctx, request.params.token, user.id);
@@ -253,7 +254,7 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { token: string } }>(
     '/claim/:token/reject',
-    { schema: { ...hidden, params: TokenParams } },
+    { config: { access: 'token' }, schema: { ...hidden, params: TokenParams } },
     async (request, reply) =>
       show(request, reply, (claim) =>
         reply.html(<RejectPage ctx={pageContext(request)} token={request.params.token} claim={claim} />),
@@ -262,7 +263,7 @@ export function claimPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { token: string } }>(
     '/claim/:token/reject',
-    { schema: { ...hidden, params: TokenParams, body: FormBody } },
+    { config: { access: 'token' }, schema: { ...hidden, params: TokenParams, body: FormBody } },
     async (request, reply) => {
       noReferrer(reply);
       const body = request.body as Record<string, unknown>;

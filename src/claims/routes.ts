@@ -6,7 +6,7 @@ import { type Static, Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { orgUrl } from '../orgs/service.ts';
-import { requireSessionUser } from '../wallet/routes.ts';
+import { userOf } from '../http/access.ts';
 import { type Claim, acceptClaim, lookupClaim, refuse, rejectClaim } from './service.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
@@ -87,6 +87,7 @@ export function claimRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { token: string } }>(
     '/api/v1/claims/:token',
     {
+      config: { access: 'token' },
       schema: doc(
         'What a claim link offers',
         'The badge behind a claim link. A link already used by someone else answers 409, one declined or revoked 410.',
@@ -102,6 +103,7 @@ export function claimRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: { token: string } }>(
     '/api/v1/claims/:token/accept',
     {
+      config: { access: 'user session' },
       schema: doc(
         'Accept the badge into my wallet',
         'Signed-in session with the `x-csrf-token` header. The award’s address becomes a confirmed address of the account. The new wallet item is private.',
@@ -109,7 +111,7 @@ export function claimRoutes(app: FastifyInstance, ctx: AppContext) {
       ),
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       const item = await acceptClaim(ctx, request.params.token, user.id);
       reply.header('cache-control', 'private, no-store');
       return { state: 'accepted' as const, awardId: item.awardId!, walletItemId: item.id };
@@ -125,7 +127,7 @@ export function claimRoutes(app: FastifyInstance, ctx: AppContext) {
         { body: RejectBody, response: { 200: Type.Object({ state: Type.Literal('rejected') }) } },
       ),
       // The secret token in the address is the credential here, not an ambient cookie.
-      config: { csrf: false } as FastifyContextConfig,
+      config: { access: 'token', csrf: false } as FastifyContextConfig,
     },
     async (request, reply) => {
       if (request.body.confirm !== true)

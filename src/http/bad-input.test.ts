@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
-import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from '../orgs/testing.ts';
+import { type TestUser, csrfPair, makeMember, makeOrg, } from '../orgs/testing.ts';
 import { buildServer } from './server.ts';
 
 /** Inputs that used to reach PostgreSQL or a response header and come back as 500s. */
@@ -16,9 +16,9 @@ describe('malformed input is the client’s 400, never a 500', () => {
 
   beforeAll(async () => {
     app = await buildServer({ db: t.db, config });
-    user = await makeTestUser(t.db, 'Nul Tester');
     const org = await makeOrg(t.db, { config });
-    await makeMember(t.db, org, 'admin');
+    // An admin of the org: the upload's access is decided before its body, NUL bytes after.
+    user = await makeMember(t.db, org, 'admin', 'Nul Tester');
     slug = org.slug;
   });
   afterAll(() => app?.close());

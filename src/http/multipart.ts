@@ -16,8 +16,6 @@ export interface UploadedFile {
  * Every other route reads a multipart body as a small text-only form (TEXT_ONLY).
  */
 export interface UploadRules {
-  /** Who may send a body at all, checked before a byte of it is read. */
-  access: 'public' | 'user';
   /** The largest file, in bytes. */
   fileBytes: number;
   /** How many files one request may carry. */
@@ -33,26 +31,29 @@ declare module 'fastify' {
 }
 
 const DEFAULT_TEXT_BYTES = 256 * 1024;
-const TEXT_ONLY: UploadRules = { access: 'public', fileBytes: 0, files: 0 };
+const TEXT_ONLY: UploadRules = { fileBytes: 0, files: 0 };
 const MAX_FIELDS = 100;
 const MULTIPART = /^multipart\/form-data(\s*;|\s*$)/i;
 
 /** Uploads whose CSRF token has to be the first field of the body (no header, no query). */
 const tokenFirst = new WeakSet<FastifyRequest>();
 
+/** Whether the request sends a multipart body (known from its header, before the body is read). */
+export const sendsMultipart = (request: FastifyRequest) =>
+  MULTIPART.test(request.headers['content-type'] ?? '');
+
 /**
- * Multipart uploads in two steps. Before the body (onRequest): the caller must have the access
- * the route declares and, where CSRF applies, a token in the header or the query must be valid
- * — so a stranger's 40 MB costs nothing. Then (preValidation) the body streams in with the
+ * Multipart uploads in two steps. Before the body (onRequest): the caller's access is
+ * decided (src/http/access.ts) and, where CSRF applies, a token in the header or the query must
+ * be valid — so a stranger's 40 MB costs nothing. Then (preValidation) the body streams in with the
  * route's limits, into the same plain shape a urlencoded form has; a request that sent no token
  * beside the body must send it as the first field (UploadForm renders it first), which is
  * checked before any later part, above all a file, is read.
- * Registered after the session and CSRF cookie hooks, which it reads.
+ * Registered after the session and CSRF cookie hooks, before the access hook.
  */
 export function registerUploads(app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
-    if (MULTIPART.test(request.headers['content-type'] ?? ''))
-      await dropRestOnError(request, async () => admit(request));
+    if (sendsMultipart(request)) await dropRestOnError(request, async () => admit(request));
   });
   app.addHook('preValidation', async (request) => {
     if (request.isMultipart()) {
@@ -70,7 +71,7 @@ const LINGER_MS = 2000;
  * everything, and closing on unread data would reset the connection and lose the answer); one
  * still sending after that is cut off.
  */
-async function dropRestOnError<T>(request: FastifyRequest, step: () => Promise<T>): Promise<T> {
+export async function dropRestOnError<T>(request: FastifyRequest, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
@@ -86,9 +87,6 @@ async function dropRestOnError<T>(request: FastifyRequest, step: () => Promise<T
 }
 
 function admit(request: FastifyRequest) {
-  if (rulesOf(request).access === 'user' && !request.user) {
-    throw new LaurelError('UNAUTHENTICATED', 'Please log in to continue.');
-  }
   if (!csrfRequired(request)) return;
   const given = tokenBesideBody(request);
   if (given === undefined && csrfTokenPossible(request)) tokenFirst.add(request);

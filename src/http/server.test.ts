@@ -22,9 +22,12 @@ describe('server plumbing', () => {
 
   it('refuses a form post without the CSRF token that the cookie signs', async () => {
     const app = await buildServer({ db: t.db, config: testConfig() });
-    app.post('/echo', async (request) => ({ ok: true, body: request.body }));
+    app.post('/echo', { config: { access: 'public' } }, async (request) => ({
+      ok: true,
+      body: request.body,
+    }));
     let token = '';
-    app.get('/token', async (request) => {
+    app.get('/token', { config: { access: 'public' } }, async (request) => {
       token = request.csrfToken;
       return {};
     });

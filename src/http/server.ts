@@ -15,6 +15,7 @@ import Fastify, {
 import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
 import { resolveApiKey } from '../apikeys/access.ts';
 import { databaseIsUp } from '../db/health.ts';
+import { type DeclaredRoute, registerAccess } from './access.ts';
 import type { AppContext } from './context.ts';
 import { registerCsrf } from './csrf.ts';
 import { features } from './features.ts';
@@ -59,6 +60,8 @@ export async function buildServer(
     logger?: boolean;
     /** Readable lines (default: when stdout is a terminal) or JSON, to stdout unless `to` is given. */
     log?: { readable?: boolean; to?: LogSink };
+    /** Filled with every route and its declared access (the authorization matrix reads it). */
+    declaredAccess?: DeclaredRoute[];
   } = {},
 ): Promise<FastifyInstance> {
   const readable = opts.log?.readable ?? process.stdout.isTTY === true;
@@ -135,6 +138,7 @@ export async function buildServer(
   registerCsrf(app, ctx.config.secret, ctx.config.secureCookies);
   registerUploads(app);
   registerNulGuard(app);
+  registerAccess(app, ctx, opts.declaredAccess);
   const https = ctx.config.baseUrl.startsWith('https://');
   app.addHook('onSend', async (request, reply) => {
     if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
@@ -156,12 +160,14 @@ export async function buildServer(
   });
 
   registerAssets(app);
-  app.get('/healthz', { config: { csrf: false } }, async (_request, reply) =>
+  app.get('/healthz', { config: { access: 'public', csrf: false } }, async (_request, reply) =>
     (await databaseIsUp(ctx.db))
       ? { ok: true, database: 'up' }
       : reply.status(503).header('retry-after', '5').send({ ok: false, database: 'down' }),
   );
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
+    app.swagger(),
+  );
 
   for (const feature of features) await app.register(async (scope) => feature(scope, ctx));
   return app;
@@ -183,7 +189,7 @@ function registerAssets(app: FastifyInstance) {
   for (const name of readdirSync(ASSETS)) files.set(name, readFileSync(join(ASSETS, name)));
   app.get<{ Params: { name: string } }>(
     '/assets/:name',
-    { schema: { hide: true } },
+    { schema: { hide: true }, config: { access: 'public' } },
     async (request, reply) => {
       const body = files.get(request.params.name);
       if (!body) return reply.callNotFound();
@@ -195,7 +201,7 @@ function registerAssets(app: FastifyInstance) {
     },
   );
   // Browsers ask for /favicon.ico on pages that name no icon (and some do regardless).
-  app.get('/favicon.ico', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/favicon.ico', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
     reply.type(TYPES.svg!).header('cache-control', 'public, max-age=86400').send(files.get('favicon.svg')),
   );
 }

@@ -21,7 +21,8 @@ import {
   formatDate,
 } from '../ui/components.tsx';
 import { awardVisibility } from '../wallet/service.ts';
-import { type ManageAccess, field, manageAccess } from './page-access.ts';
+import { type Member, memberOf } from '../http/access.ts';
+import { field } from '../orgs/forms.ts';
 import { type PublicPageStatus, publicPageStatus } from './presenters.ts';
 import {
   type Award,
@@ -88,7 +89,7 @@ interface IssueValues {
 
 function IssueForm(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   templates: Template[];
   values: IssueValues;
   message?: string;
@@ -181,7 +182,7 @@ function IssueForm(props: {
 
 function AwardsList(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   templates: Template[];
   items: Award[];
   total: number;
@@ -287,7 +288,7 @@ function AwardsList(props: {
 
 function AwardDetail(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   award: Award;
   templateName: string;
   baseUrl: string;
@@ -431,19 +432,19 @@ function AwardDetail(props: {
   );
 }
 
-function issueValues(body: unknown): IssueValues {
+function issueValues(request: FastifyRequest): IssueValues {
   return {
-    templateId: field(body, 'templateId'),
-    recipientName: field(body, 'recipientName'),
-    recipientEmail: field(body, 'recipientEmail'),
-    issuedAt: field(body, 'issuedAt'),
-    validUntil: field(body, 'validUntil'),
-    evidenceUrl: field(body, 'evidenceUrl'),
-    evidenceNarrative: field(body, 'evidenceNarrative'),
+    templateId: field(request, 'templateId'),
+    recipientName: field(request, 'recipientName'),
+    recipientEmail: field(request, 'recipientEmail'),
+    issuedAt: field(request, 'issuedAt'),
+    validUntil: field(request, 'validUntil'),
+    evidenceUrl: field(request, 'evidenceUrl'),
+    evidenceNarrative: field(request, 'evidenceNarrative'),
   };
 }
 
-async function loadAward(ctx: AppContext, access: ManageAccess, id: string): Promise<Award> {
+async function loadAward(ctx: AppContext, access: Member, id: string): Promise<Award> {
   const award = await getAward(ctx.db, id);
   if (!award || award.orgId !== access.org.id) throw notFound('That award');
   return award;
@@ -458,7 +459,7 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
   const renderDetail = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    access: ManageAccess,
+    access: Member,
     award: Award,
     extra: { notice?: string; revokeErrors?: FieldError[]; revokeMessage?: string; reason?: string } = {},
     status = 200,
@@ -482,11 +483,11 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
 
   app.get<{ Params: { slug: string } }>(
     '/manage/:slug/issue',
-    { schema: { ...hidden, params: SlugParams } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: SlugParams } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       const templates = await listTemplates(ctx.db, access.org.id, { status: 'active' });
-      const values = issueValues({});
+      const values = issueValues(request);
       values.templateId = String((request.query as Record<string, unknown>)?.templateId ?? '');
       return reply.html(
         <IssueForm request={request} access={access} templates={templates} values={values} />,
@@ -496,10 +497,10 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
 
   app.post<{ Params: { slug: string } }>(
     '/manage/:slug/issue',
-    { schema: { ...hidden, params: SlugParams, body: FormBody } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: SlugParams, body: FormBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
-      const values = issueValues(request.body);
+      const access = memberOf(request);
+      const values = issueValues(request);
       const errors: FieldError[] = [];
       const issuedAt = values.issuedAt ? parseDate(values.issuedAt) : undefined;
       if (issuedAt === null) errors.push({ field: 'issuedAt', message: 'The issue date is not a date.' });
@@ -543,9 +544,12 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
     Querystring: { q?: string; templateId?: string; state?: string; page?: number };
   }>(
     '/manage/:slug/awards',
-    { schema: { ...hidden, params: SlugParams, querystring: ListQuery } },
+    {
+      config: { access: { role: 'viewer' } },
+      schema: { ...hidden, params: SlugParams, querystring: ListQuery },
+    },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'viewer');
+      const access = memberOf(request);
       const page = request.query.page ?? 1;
       const state = STATES.includes(request.query.state as AwardFilterState)
         ? (request.query.state as AwardFilterState)
@@ -583,9 +587,12 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
     Querystring: { issued?: string; resent?: string; revoked?: string };
   }>(
     '/manage/:slug/awards/:id',
-    { schema: { ...hidden, params: AwardParams, querystring: DetailQuery } },
+    {
+      config: { access: { role: 'viewer' } },
+      schema: { ...hidden, params: AwardParams, querystring: DetailQuery },
+    },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'viewer');
+      const access = memberOf(request);
       const award = await loadAward(ctx, access, request.params.id);
       const q = request.query;
       const notice = q.issued
@@ -601,9 +608,9 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
 
   app.post<{ Params: { slug: string; id: string } }>(
     '/manage/:slug/awards/:id/resend',
-    { schema: { ...hidden, params: AwardParams, body: FormBody } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: AwardParams, body: FormBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       const award = await loadAward(ctx, access, request.params.id);
       await resendClaimEmail(ctx, award.id);
       return reply.redirect(`/manage/${access.org.slug}/awards/${award.id}?resent=1`, 303);
@@ -612,13 +619,13 @@ export function issuingPages(app: FastifyInstance, ctx: AppContext, engagement: 
 
   app.post<{ Params: { slug: string; id: string } }>(
     '/manage/:slug/awards/:id/revoke',
-    { schema: { ...hidden, params: AwardParams, body: FormBody } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: AwardParams, body: FormBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       const award = await loadAward(ctx, access, request.params.id);
-      const reason = field(request.body, 'reason');
+      const reason = field(request, 'reason');
       try {
-        if (field(request.body, 'confirm') !== 'yes')
+        if (field(request, 'confirm') !== 'yes')
           throw new LaurelError('INVALID', 'The badge was not revoked.', [
             { field: 'confirm', message: 'Tick the box to confirm that revoking cannot be undone.' },
           ]);

@@ -9,6 +9,7 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string } }>(
     '/ob2/assertions/:id',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['Verification'],
         summary: 'An Open Badges 2.0 hosted assertion',
@@ -32,6 +33,7 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { slug: string } }>(
     '/orgs/:slug/ob2/revocations.json',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['Verification'],
         summary: 'An organization’s Open Badges 2.0 revocation list',

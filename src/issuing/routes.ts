@@ -2,7 +2,7 @@
 // organization (scoped) or a member's session (role; x-csrf-token on POST).
 import type { FastifyInstance, FastifyReply, FastifySchemaValidationError } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
+import { orgActorOf } from '../http/access.ts';
 import { type FieldError, invalid, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import {
@@ -128,7 +128,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof IssueBody> }>(
     '/api/v1/orgs/:slug/awards',
     {
-      preValidation: orgActorCheck(ctx, { role: 'issuer', scope: 'awards:issue' }),
+      config: { access: { role: 'issuer', scope: 'awards:issue' } },
       // The handler reports the schema's errors together with the award rules' (checkIssueRequest).
       attachValidation: true,
       schema: {
@@ -186,7 +186,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof SlugParams>; Querystring: Static<typeof ListQuery> }>(
     '/api/v1/orgs/:slug/awards',
     {
-      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'awards:read' }),
+      config: { access: { role: 'viewer', scope: 'awards:read' } },
       schema: {
         tags: ['Awards'],
         summary: 'List and search issued awards',
@@ -220,7 +220,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof AwardParams> }>(
     '/api/v1/orgs/:slug/awards/:id',
     {
-      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'awards:read' }),
+      config: { access: { role: 'viewer', scope: 'awards:read' } },
       schema: {
         tags: ['Awards'],
         summary: 'Read one award with its signed credential',
@@ -240,7 +240,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof AwardParams>; Body: Static<typeof RevokeBody> }>(
     '/api/v1/orgs/:slug/awards/:id/revoke',
     {
-      preValidation: orgActorCheck(ctx, { role: 'issuer', scope: 'awards:revoke' }),
+      config: { access: { role: 'issuer', scope: 'awards:revoke' } },
       schema: {
         tags: ['Awards'],
         summary: 'Revoke an award',

@@ -1,7 +1,8 @@
 /**
  * The authorization matrix over every route the server registers: anonymous, an issuer of
- * another organization, and a viewer, issuer and admin of this one. A route added without a
- * line in RULES fails the first test, so nothing new ships unchecked.
+ * another organization, and a viewer, issuer and admin of this one. What each route must answer
+ * comes from the access it declares (a route without one stops the server from starting), so
+ * nothing new ships unchecked.
  *
  * Allowed requests carry input that fails validation (or act on throwaway rows), so the
  * matrix changes nothing the later rows depend on.
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
+import type { DeclaredRoute } from '../http/access.ts';
 import { buildServer } from '../http/server.ts';
 import type { AppContext } from '../http/context.ts';
 import { createBatch } from '../issuing/bulk/service.ts';
@@ -28,153 +30,28 @@ const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer
 const NEEDS = { viewer: 1, issuer: 2, admin: 3, owner: 4 } as const;
 
 /**
+ * What the matrix expects of a route, from its declared access (src/http/access.ts):
  * - a role: members with at least that role; others in the org 403; outsiders 404
  * - `user`: anyone signed in; `platform`: platform administrators only
  * - `public`: anyone, signed in or not
  * - `token`: a secret in the URL decides; with a wrong one, every signed-in user gets the same answer
+ * and for the rows of one person, which the declaration cannot say (the handler's data rule does):
  * - `nobody`: someone else's row (a wallet item, an address): 404 to the four signed in
  * - `hidden`: like `nobody`, and 404 to anonymous too (an image URL never asks to log in)
+ * - `token` for a signed-in route whose token then decides (accepting a claim into one's wallet)
  */
 type Rule = keyof typeof NEEDS | 'user' | 'platform' | 'public' | 'token' | 'nobody' | 'hidden';
 
-const RULES: Record<string, Rule> = {
-  'GET /': 'public',
-  'GET /healthz': 'public',
-  'GET /assets/:name': 'public',
-  'GET /favicon.ico': 'public',
-  'GET /api/openapi.json': 'public',
-  'GET /api/docs': 'public',
-  // accounts
-  'GET /signup': 'public',
-  'POST /signup': 'public',
-  'GET /login': 'public',
-  'POST /login': 'public',
-  'GET /login/link': 'public',
-  'POST /login/link': 'public',
-  'GET /login/link/:token': 'token',
-  'POST /login/link/:token': 'token',
-  // Logging out without a session just goes home.
-  'POST /logout': 'public',
-  'GET /forgot': 'public',
-  'POST /forgot': 'public',
-  'GET /reset/:token': 'token',
-  'POST /reset/:token': 'token',
-  'GET /verify-email/:token': 'token',
-  'GET /account': 'user',
-  'POST /account/profile': 'user',
-  'POST /account/password': 'user',
-  'POST /account/emails': 'user',
+const DATA_RULES: Record<string, 'nobody' | 'hidden' | 'token'> = {
+  'POST /api/v1/claims/:token/accept': 'token',
   'POST /account/emails/:id/resend': 'nobody',
   'POST /account/emails/:id/remove': 'nobody',
   'POST /account/emails/:id/primary': 'nobody',
-  'POST /account/merge': 'user',
-  'GET /account/merge/:token': 'token',
-  'POST /account/merge/:token': 'token',
-  // platform administration
-  'GET /admin': 'platform',
-  'POST /admin/jobs/:id/retry': 'platform',
-  'POST /admin/mail/retry-failed': 'platform',
-  'GET /admin/mail': 'platform',
-  'GET /admin/mail/:id': 'platform',
-  // organizations, public side
-  'GET /orgs': 'user',
-  'POST /orgs': 'user',
-  'GET /orgs/:slug': 'public',
-  'GET /orgs/:slug/did.json': 'public',
-  'GET /orgs/:slug/profile.json': 'public',
-  'GET /orgs/:slug/issuer.json': 'public',
-  'GET /orgs/:slug/logo': 'public',
-  'GET /orgs/:slug/badges/:id': 'public',
-  'GET /orgs/:slug/badges/:id/achievement.json': 'public',
-  'GET /orgs/:slug/badges/:id/badgeclass.json': 'public',
-  'GET /orgs/:slug/badges/:id/image.png': 'public',
-  'GET /orgs/:slug/badges/:id/image.svg': 'public',
-  'GET /orgs/:slug/status/:listId': 'public',
-  'GET /orgs/:slug/ob2/revocations.json': 'public',
-  'GET /ob2/assertions/:id': 'public',
-  'GET /invitations/:token': 'token',
-  'POST /invitations/:token': 'token',
-  // the dashboard
-  'GET /manage/:slug': 'viewer',
-  'GET /manage/:slug/settings': 'admin',
-  'POST /manage/:slug/settings': 'admin',
-  'POST /manage/:slug/delete': 'owner',
-  'GET /manage/:slug/members': 'admin',
-  'POST /manage/:slug/members/invite': 'admin',
-  'POST /manage/:slug/members/:userId/role': 'admin',
-  'POST /manage/:slug/members/:userId/remove': 'admin',
-  'POST /manage/:slug/invitations/:id/revoke': 'admin',
-  'GET /manage/:slug/keys': 'admin',
-  'POST /manage/:slug/keys/rotate': 'admin',
-  'GET /manage/:slug/templates': 'viewer',
-  // The designer's preview, also drawn on the issue form.
-  'GET /manage/:slug/templates/preview.svg': 'issuer',
-  'GET /manage/:slug/templates/new': 'admin',
-  'POST /manage/:slug/templates/new': 'admin',
-  // The editor; viewers follow the list to the public page instead.
-  'GET /manage/:slug/templates/:id': 'admin',
-  'POST /manage/:slug/templates/:id': 'admin',
-  'POST /manage/:slug/templates/:id/status': 'admin',
-  'GET /manage/:slug/templates/:id/image.png': 'viewer',
-  'GET /manage/:slug/issue': 'issuer',
-  'POST /manage/:slug/issue': 'issuer',
-  'GET /manage/:slug/awards': 'viewer',
-  'GET /manage/:slug/awards/:id': 'viewer',
-  'POST /manage/:slug/awards/:id/resend': 'issuer',
-  'POST /manage/:slug/awards/:id/revoke': 'issuer',
-  'GET /manage/:slug/bulk': 'issuer',
-  'GET /manage/:slug/bulk/sample.csv': 'issuer',
-  'POST /manage/:slug/bulk': 'issuer',
-  'GET /manage/:slug/bulk/:batchId': 'issuer',
-  'GET /manage/:slug/bulk/:batchId/progress.json': 'issuer',
-  'POST /manage/:slug/bulk/:batchId/confirm': 'issuer',
-  'POST /manage/:slug/bulk/:batchId/cancel': 'issuer',
-  'GET /manage/:slug/api-keys': 'admin',
-  'POST /manage/:slug/api-keys': 'admin',
-  'POST /manage/:slug/api-keys/:id/revoke': 'admin',
-  'GET /manage/:slug/analytics': 'viewer',
-  // the JSON API, with a session (API keys: src/issuing/routes.test.ts, src/templates/routes.test.ts)
-  'GET /api/v1/orgs/:slug': 'viewer',
-  'GET /api/v1/orgs/:slug/templates': 'viewer',
-  'POST /api/v1/orgs/:slug/templates': 'admin',
-  'GET /api/v1/orgs/:slug/templates/:id': 'viewer',
-  'PATCH /api/v1/orgs/:slug/templates/:id': 'admin',
-  'GET /api/v1/orgs/:slug/awards': 'viewer',
-  'POST /api/v1/orgs/:slug/awards': 'issuer',
-  'GET /api/v1/orgs/:slug/awards/:id': 'viewer',
-  'POST /api/v1/orgs/:slug/awards/:id/revoke': 'issuer',
-  'POST /api/v1/verify': 'public',
-  'GET /api/v1/me/badges': 'user',
-  'GET /api/v1/me/profile': 'user',
-  'PATCH /api/v1/me/profile': 'user',
-  'POST /api/v1/me/badges/import': 'user',
   'GET /api/v1/me/badges/:id': 'nobody',
   'PATCH /api/v1/me/badges/:id': 'nobody',
   // A waiting badge is someone's only when it was sent to one of their confirmed addresses.
   'POST /api/v1/me/pending/:id/accept': 'nobody',
   'POST /api/v1/me/pending/:id/decline': 'nobody',
-  'GET /api/v1/claims/:token': 'token',
-  'POST /api/v1/claims/:token/accept': 'token',
-  'POST /api/v1/claims/:token/reject': 'token',
-  // earners, verifiers, public badge pages
-  'GET /verify': 'public',
-  'POST /verify': 'public',
-  'GET /claim/:token': 'token',
-  'POST /claim/:token/accept': 'token',
-  'GET /claim/:token/reject': 'token',
-  'POST /claim/:token/reject': 'token',
-  'GET /c/:id.json': 'public',
-  'GET /c/:id.jwt': 'public',
-  'GET /c/:id': 'public',
-  'GET /c/:id/image.png': 'public',
-  'GET /c/:id/image.svg': 'public',
-  'GET /c/:id/preview.png': 'public',
-  'GET /c/:id/qr.svg': 'public',
-  'GET /c/:id/embed': 'public',
-  'GET /c/:id/share/:network': 'public',
-  'GET /wallet': 'user',
-  'GET /wallet/import': 'user',
-  'POST /wallet/import': 'user',
   'GET /wallet/:itemId': 'nobody',
   'GET /wallet/:itemId/image': 'hidden',
   'GET /wallet/:itemId/credential': 'nobody',
@@ -184,25 +61,21 @@ const RULES: Record<string, Rule> = {
   'POST /wallet/:itemId/delete': 'nobody',
   'POST /wallet/pending/:id/accept': 'nobody',
   'POST /wallet/pending/:id/decline': 'nobody',
-  'GET /u/:handle': 'public',
-  'GET /u/:handle/badges/:itemId': 'public',
 };
 
-/** Every method + path the server answers, read from Fastify's route tree (HEAD mirrors GET). */
-function registeredRoutes(app: FastifyInstance): string[] {
-  const out: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (.+?) \(([A-Z, ]+)\)$/.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    stack.length = depth;
-    const path = (stack[depth - 1] ?? '') + m[2];
-    stack.push(path);
-    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
-  }
-  return out;
+function ruleOf({ route, access }: DeclaredRoute): Rule {
+  const row = DATA_RULES[route];
+  if (row) return row;
+  if (typeof access === 'object') return access.role;
+  if (access === 'user session') return 'user';
+  if (access === 'platform admin') return 'platform';
+  return access;
 }
+
+/** Every route and its declared access, read as the server registers them (no request is served). */
+const declared: DeclaredRoute[] = [];
+await (await buildServer({ db: {} as never, config }, { declaredAccess: declared })).close();
+const RULES = Object.fromEntries(declared.map((d) => [d.route, ruleOf(d)]));
 
 describe('authorization matrix over every route', () => {
   const t = useTestDatabase('pglite');
@@ -329,11 +202,19 @@ describe('authorization matrix over every route', () => {
     });
   };
 
-  it('has a rule for every registered route, and no rule for a route that is gone', () => {
-    const registered = registeredRoutes(app);
-    expect(registered.length).toBeGreaterThan(100);
-    expect(registered.filter((r) => !(r in RULES))).toEqual([]);
-    expect(Object.keys(RULES).filter((r) => !registered.includes(r))).toEqual([]);
+  it('reads a declared access for every route, and keeps no data rule for a route that is gone', () => {
+    expect(declared.length).toBeGreaterThan(100);
+    expect(Object.keys(DATA_RULES).filter((r) => !(r in RULES))).toEqual([]);
+  });
+
+  it('refuses to start with a route that declares no access', async () => {
+    const bare = await buildServer({ db: t.db, config });
+    const start = async () => {
+      bare.get('/undeclared', async () => 'open');
+      await bare.ready();
+    };
+    await expect(start()).rejects.toThrow('GET /undeclared declares no access');
+    await bare.close();
   });
 
   // Forms and session API calls that change something need the CSRF token (src/http/csrf.ts).

@@ -1,15 +1,17 @@
 import type { Db } from '../db/index.ts';
 import { LaurelError } from '../errors.ts';
+import { type Org, getOrgWithRole } from './service.ts';
 import type { OrgRole } from './tables.ts';
 
-const RANK: Record<OrgRole, number> = { viewer: 1, issuer: 2, admin: 3, owner: 4 };
+/** The roles of a member, least to most. */
+export const ORG_ROLES = ['viewer', 'issuer', 'admin', 'owner'] as const satisfies readonly OrgRole[];
 
 export function roleAtLeast(role: OrgRole | null | undefined, needed: OrgRole): boolean {
-  return !!role && RANK[role] >= RANK[needed];
+  return !!role && ORG_ROLES.indexOf(role) >= ORG_ROLES.indexOf(needed);
 }
 
 export interface OrgAccess {
-  org: { id: string; slug: string; name: string };
+  org: Org;
   role: OrgRole;
 }
 
@@ -24,17 +26,13 @@ export async function requireOrgRole(
   slug: string,
   needed: OrgRole,
 ): Promise<OrgAccess> {
-  const row = await db
-    .selectFrom('orgs')
-    .leftJoin('org_members', (j) =>
-      j.onRef('org_members.org_id', '=', 'orgs.id').on('org_members.user_id', '=', userId),
-    )
-    .select(['orgs.id', 'orgs.slug', 'orgs.name', 'org_members.role'])
-    .where('orgs.slug', '=', slug)
-    .executeTakeFirst();
-  if (!row?.role) throw new LaurelError('NOT_FOUND', 'That organization does not exist.');
-  if (!roleAtLeast(row.role, needed)) {
-    throw new LaurelError('FORBIDDEN', `This needs the ${needed} role in ${row.name}; you are ${row.role}.`);
+  const found = await getOrgWithRole(db, slug, userId);
+  if (!found?.role) throw new LaurelError('NOT_FOUND', 'That organization does not exist.');
+  if (!roleAtLeast(found.role, needed)) {
+    throw new LaurelError(
+      'FORBIDDEN',
+      `This needs the ${needed} role in ${found.org.name}; you are ${found.role}.`,
+    );
   }
-  return { org: { id: row.id, slug: row.slug, name: row.name }, role: row.role };
+  return { org: found.org, role: found.role };
 }

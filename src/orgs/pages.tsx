@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError, notFound } from '../errors.ts';
-import { pageContext, requireUser } from '../http/auth.ts';
+import { memberOf, userOf } from '../http/access.ts';
+import { pageContext } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { listOrgAwards } from '../issuing/service.ts';
 import { countTemplates, listTemplates } from '../templates/service.ts';
@@ -21,7 +22,7 @@ import {
   UploadForm,
 } from '../ui/components.tsx';
 import { Layout, type PageContext } from '../ui/layout.tsx';
-import { requireOrgRole, roleAtLeast } from './access.ts';
+import { ORG_ROLES, roleAtLeast } from './access.ts';
 import { type FormFailure, field, fileField, formFailure } from './forms.ts';
 import {
   acceptInvitation,
@@ -39,7 +40,6 @@ import {
   changeRole,
   createOrg,
   deleteOrg,
-  getOrgById,
   getOrgBySlug,
   getOrgLogo,
   issuerDid,
@@ -55,22 +55,12 @@ import {
 import type { OrgRole } from './tables.ts';
 
 type Slug = { Params: { slug: string } };
-const ROLES: OrgRole[] = ['viewer', 'issuer', 'admin', 'owner'];
 const ROLE_HELP: Record<OrgRole, string> = {
   viewer: 'sees templates and issued badges',
   issuer: 'also issues and revokes badges',
   admin: 'also manages templates, members, keys and settings',
   owner: 'also deletes the organization and names other owners',
 };
-
-/** The dashboard rule: a signed-in member with at least `needed`, and the full org row. */
-export async function manageAccess(ctx: AppContext, request: FastifyRequest, slug: string, needed: OrgRole) {
-  const user = requireUser(request);
-  const access = await requireOrgRole(ctx.db, user.id, slug, needed);
-  const org = await getOrgById(ctx.db, access.org.id);
-  if (!org) throw notFound('That organization');
-  return { user, org, role: access.role };
-}
 
 const redirect = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
 
@@ -400,7 +390,7 @@ function MembersPage(props: {
 }) {
   const base = `/manage/${props.org.slug}`;
   const isOwner = props.role === 'owner';
-  const grantable = ROLES.filter((r) => r !== 'owner' || isOwner);
+  const grantable = ORG_ROLES.filter((r) => r !== 'owner' || isOwner);
   const owners = props.members.filter((m) => m.role === 'owner').length;
   const errors = props.failure?.errors;
   return (
@@ -688,13 +678,13 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
   const { db, config } = ctx;
   const hide = { schema: { hide: true } };
 
-  app.get('/orgs', hide, async (request, reply) => {
-    const user = requireUser(request);
+  app.get('/orgs', { ...hide, config: { access: 'user' } }, async (request, reply) => {
+    const user = userOf(request);
     return reply.html(<OrgListPage ctx={pageContext(request)} orgs={await listOrgsForUser(db, user.id)} />);
   });
 
-  app.post('/orgs', hide, async (request, reply) => {
-    const user = requireUser(request);
+  app.post('/orgs', { ...hide, config: { access: 'user' } }, async (request, reply) => {
+    const user = userOf(request);
     const values = {
       name: field(request, 'name'),
       slug: field(request, 'slug').toLowerCase(),
@@ -715,7 +705,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     }
   });
 
-  app.get<Slug>('/orgs/:slug', hide, async (request, reply) => {
+  app.get<Slug>('/orgs/:slug', { ...hide, config: { access: 'public' } }, async (request, reply) => {
     const org = await publicOrg(ctx, request.params.slug);
     const templates = await listTemplates(db, org.id, { status: 'active' });
     return reply.html(
@@ -729,7 +719,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     );
   });
 
-  app.get<Slug>('/orgs/:slug/logo', hide, async (request, reply) => {
+  app.get<Slug>('/orgs/:slug/logo', { ...hide, config: { access: 'public' } }, async (request, reply) => {
     const org = await publicOrg(ctx, request.params.slug);
     const logo = await getOrgLogo(db, org.id);
     if (!logo) throw notFound('That logo');
@@ -740,31 +730,35 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
       .send(logo.data);
   });
 
-  app.get<Slug>('/manage/:slug', hide, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'viewer');
-    const counts = await countTemplates(db, org.id);
-    const members = (await listMembers(db, org.id)).length;
-    const awards = {
-      issued: (await listOrgAwards(db, org.id, { limit: 1 })).total,
-      pending: (await listOrgAwards(db, org.id, { state: 'pending', limit: 1 })).total,
-    };
-    return reply.html(
-      <OverviewPage
-        ctx={pageContext(request)}
-        org={org}
-        role={role}
-        counts={counts}
-        members={members}
-        awards={awards}
-      />,
-    );
-  });
+  app.get<Slug>(
+    '/manage/:slug',
+    { ...hide, config: { access: { role: 'viewer' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const counts = await countTemplates(db, org.id);
+      const members = (await listMembers(db, org.id)).length;
+      const awards = {
+        issued: (await listOrgAwards(db, org.id, { limit: 1 })).total,
+        pending: (await listOrgAwards(db, org.id, { state: 'pending', limit: 1 })).total,
+      };
+      return reply.html(
+        <OverviewPage
+          ctx={pageContext(request)}
+          org={org}
+          role={role}
+          counts={counts}
+          members={members}
+          awards={awards}
+        />,
+      );
+    },
+  );
 
   app.get<Slug & { Querystring: { saved?: string } }>(
     '/manage/:slug/settings',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org, role } = memberOf(request);
       return reply.html(
         <SettingsPage ctx={pageContext(request)} org={org} role={role} saved={request.query.saved === '1'} />,
       );
@@ -773,71 +767,79 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   const withLogo = {
     ...hide,
-    config: { upload: { access: 'user', fileBytes: MAX_LOGO_BYTES, files: 1 } as const },
+    config: { upload: { fileBytes: MAX_LOGO_BYTES, files: 1 } as const },
   };
-  app.post<Slug>('/manage/:slug/settings', withLogo, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const { reminderText, ...input } = orgFormInput(request);
-    try {
-      const logoFile = fileField(request, 'logo');
-      // Check the logo first, so that a refused upload leaves every setting unchanged.
-      const logo = logoFile
-        ? await prepareUpload(logoFile.data, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
-        : null;
-      if (reminderText === '') input.reminderDays = undefined;
-      await updateOrg(db, org.id, input);
-      if (logo) {
-        await setOrgLogo(
-          db,
-          org.id,
-          logo.svg
-            ? { data: Buffer.from(logo.svg), type: 'image/svg+xml' }
-            : { data: logo.png, type: 'image/png' },
+  app.post<Slug>(
+    '/manage/:slug/settings',
+    { ...withLogo, config: { ...withLogo.config, access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const { reminderText, ...input } = orgFormInput(request);
+      try {
+        const logoFile = fileField(request, 'logo');
+        // Check the logo first, so that a refused upload leaves every setting unchanged.
+        const logo = logoFile
+          ? await prepareUpload(logoFile.data, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
+          : null;
+        if (reminderText === '') input.reminderDays = undefined;
+        await updateOrg(db, org.id, input);
+        if (logo) {
+          await setOrgLogo(
+            db,
+            org.id,
+            logo.svg
+              ? { data: Buffer.from(logo.svg), type: 'image/svg+xml' }
+              : { data: logo.png, type: 'image/png' },
+          );
+        } else if (field(request, 'removeLogo') === '1') {
+          await setOrgLogo(db, org.id, null);
+        }
+        return redirect(reply, `/manage/${org.slug}/settings?saved=1`);
+      } catch (e) {
+        const failure = formFailure(e);
+        const values = {
+          name: input.name,
+          website: input.website ?? '',
+          contactEmail: input.contactEmail ?? '',
+          description: input.description ?? '',
+          linkedinOrgId: input.linkedinOrgId ?? '',
+          reminderDays: reminderText,
+        };
+        return reply.html(
+          <SettingsPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
+          failure.status === 409 ? 422 : failure.status,
         );
-      } else if (field(request, 'removeLogo') === '1') {
-        await setOrgLogo(db, org.id, null);
       }
-      return redirect(reply, `/manage/${org.slug}/settings?saved=1`);
-    } catch (e) {
-      const failure = formFailure(e);
-      const values = {
-        name: input.name,
-        website: input.website ?? '',
-        contactEmail: input.contactEmail ?? '',
-        description: input.description ?? '',
-        linkedinOrgId: input.linkedinOrgId ?? '',
-        reminderDays: reminderText,
-      };
-      return reply.html(
-        <SettingsPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
-        failure.status === 409 ? 422 : failure.status,
-      );
-    }
-  });
+    },
+  );
 
-  app.post<Slug>('/manage/:slug/delete', hide, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'owner');
-    if (field(request, 'confirm') !== org.slug) {
-      const failure: FormFailure = {
-        status: 422,
-        message: 'The organization was not deleted.',
-        errors: [{ field: 'confirm', message: `Type "${org.slug}" exactly to confirm.` }],
-      };
-      return reply.html(
-        <SettingsPage ctx={pageContext(request)} org={org} role={role} failure={failure} />,
-        422,
-      );
-    }
-    await deleteOrg(db, org.id);
-    return redirect(reply, '/orgs');
-  });
+  app.post<Slug>(
+    '/manage/:slug/delete',
+    { ...hide, config: { access: { role: 'owner' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      if (field(request, 'confirm') !== org.slug) {
+        const failure: FormFailure = {
+          status: 422,
+          message: 'The organization was not deleted.',
+          errors: [{ field: 'confirm', message: `Type "${org.slug}" exactly to confirm.` }],
+        };
+        return reply.html(
+          <SettingsPage ctx={pageContext(request)} org={org} role={role} failure={failure} />,
+          422,
+        );
+      }
+      await deleteOrg(db, org.id);
+      return redirect(reply, '/orgs');
+    },
+  );
 
   const membersPage = async (
     request: FastifyRequest,
     slug: string,
     extra: { failure?: FormFailure; values?: Record<string, string>; notice?: string } = {},
   ) => {
-    const { user, org, role } = await manageAccess(ctx, request, slug, 'admin');
+    const { user, org, role } = memberOf(request);
     return (
       <MembersPage
         ctx={pageContext(request)}
@@ -853,7 +855,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<Slug & { Querystring: { sent?: string } }>(
     '/manage/:slug/members',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
       const notice = request.query.sent === '1' ? 'Invitation sent.' : undefined;
       return reply.html(await membersPage(request, request.params.slug, { notice }));
@@ -867,30 +869,36 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     }
   };
 
-  app.post<Slug>('/manage/:slug/members/invite', hide, async (request, reply) => {
-    const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const values = { email: field(request, 'email'), role: field(request, 'role') };
-    const newRole = (ROLES as string[]).includes(values.role) ? (values.role as OrgRole) : 'viewer';
-    checkOwnerRule(role, null, newRole);
-    try {
-      await createInvitation(db, config, { org, email: values.email, role: newRole, invitedBy: user });
-      return redirect(reply, `/manage/${org.slug}/members?sent=1`);
-    } catch (e) {
-      const failure = formFailure(e);
-      return reply.html(await membersPage(request, org.slug, { failure, values }), 422);
-    }
-  });
+  app.post<Slug>(
+    '/manage/:slug/members/invite',
+    { ...hide, config: { access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { user, org, role } = memberOf(request);
+      const values = { email: field(request, 'email'), role: field(request, 'role') };
+      const newRole = (ORG_ROLES as readonly string[]).includes(values.role)
+        ? (values.role as OrgRole)
+        : 'viewer';
+      checkOwnerRule(role, null, newRole);
+      try {
+        await createInvitation(db, config, { org, email: values.email, role: newRole, invitedBy: user });
+        return redirect(reply, `/manage/${org.slug}/members?sent=1`);
+      } catch (e) {
+        const failure = formFailure(e);
+        return reply.html(await membersPage(request, org.slug, { failure, values }), 422);
+      }
+    },
+  );
 
   app.post<{ Params: { slug: string; userId: string } }>(
     '/manage/:slug/members/:userId/role',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org, role } = memberOf(request);
       const members = await listMembers(db, org.id);
       const target = members.find((m) => m.userId === request.params.userId);
       if (!target) throw notFound('That member');
       const newRole = field(request, 'role') as OrgRole;
-      if (!ROLES.includes(newRole)) throw new LaurelError('INVALID', 'Choose a role.');
+      if (!ORG_ROLES.includes(newRole)) throw new LaurelError('INVALID', 'Choose a role.');
       checkOwnerRule(role, target.role, newRole);
       try {
         await changeRole(db, org.id, target.userId, newRole);
@@ -904,9 +912,9 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string; userId: string } }>(
     '/manage/:slug/members/:userId/remove',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org, role } = memberOf(request);
       const members = await listMembers(db, org.id);
       const target = members.find((m) => m.userId === request.params.userId);
       if (!target) throw notFound('That member');
@@ -923,40 +931,50 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string; id: string } }>(
     '/manage/:slug/invitations/:id/revoke',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org } = memberOf(request);
       if (/^[0-9a-f-]{36}$/i.test(request.params.id)) await revokeInvitation(db, org.id, request.params.id);
       return redirect(reply, `/manage/${org.slug}/members`);
     },
   );
 
-  app.get<{ Params: { token: string } }>('/invitations/:token', hide, async (request, reply) => {
-    const found = await findInvitation(db, request.params.token);
-    const address =
-      found && request.user ? await invitedAddressOn(db, found.invitation.email, request.user.id) : undefined;
-    return reply.html(
-      <InvitationPage
-        ctx={pageContext(request)}
-        token={request.params.token}
-        found={found}
-        address={address}
-      />,
-      found?.usable ? 200 : 410,
-    );
-  });
+  app.get<{ Params: { token: string } }>(
+    '/invitations/:token',
+    { ...hide, config: { access: 'token' } },
+    async (request, reply) => {
+      const found = await findInvitation(db, request.params.token);
+      const address =
+        found && request.user
+          ? await invitedAddressOn(db, found.invitation.email, request.user.id)
+          : undefined;
+      return reply.html(
+        <InvitationPage
+          ctx={pageContext(request)}
+          token={request.params.token}
+          found={found}
+          address={address}
+        />,
+        found?.usable ? 200 : 410,
+      );
+    },
+  );
 
-  app.post<{ Params: { token: string } }>('/invitations/:token', hide, async (request, reply) => {
-    const user = requireUser(request);
-    const { slug } = await acceptInvitation(db, request.params.token, user.id);
-    return redirect(reply, `/manage/${slug}`);
-  });
+  app.post<{ Params: { token: string } }>(
+    '/invitations/:token',
+    { ...hide, config: { access: 'token' } },
+    async (request, reply) => {
+      const user = userOf(request);
+      const { slug } = await acceptInvitation(db, request.params.token, user.id);
+      return redirect(reply, `/manage/${slug}`);
+    },
+  );
 
   app.get<Slug & { Querystring: { rotated?: string } }>(
     '/manage/:slug/keys',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org, role } = memberOf(request);
       return reply.html(
         <KeysPage
           ctx={pageContext(request)}
@@ -970,9 +988,13 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post<Slug>('/manage/:slug/keys/rotate', hide, async (request, reply) => {
-    const { org } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    await rotateKey(db, config, org.id);
-    return redirect(reply, `/manage/${org.slug}/keys?rotated=1`);
-  });
+  app.post<Slug>(
+    '/manage/:slug/keys/rotate',
+    { ...hide, config: { access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { org } = memberOf(request);
+      await rotateKey(db, config, org.id);
+      return redirect(reply, `/manage/${org.slug}/keys?rotated=1`);
+    },
+  );
 }

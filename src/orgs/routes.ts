@@ -1,7 +1,7 @@
 // Machine-readable documents of an organization (did:web, OB3 Profile, OB2 Issuer) and its JSON API.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
+import { orgActorOf } from '../http/access.ts';
 import type { AppContext } from '../http/context.ts';
 import { PUBLIC_JSON, publicOrg } from './pages.tsx';
 import { didDocument, getOrgById, issuerDid, issuerProfile, ob2Issuer } from './service.ts';
@@ -27,31 +27,43 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
   type P = { Params: { slug: string } };
 
   // did:web method spec §3.2: the document for did:web:<host>:orgs:<slug> lives at /orgs/<slug>/did.json.
-  app.get<P>('/orgs/:slug/did.json', { schema: { hide: true } }, async (request, reply) => {
-    const org = await publicOrg(ctx, request.params.slug);
-    return PUBLIC_JSON(reply, await didDocument(db, config, org), 'application/did+json');
-  });
+  app.get<P>(
+    '/orgs/:slug/did.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (request, reply) => {
+      const org = await publicOrg(ctx, request.params.slug);
+      return PUBLIC_JSON(reply, await didDocument(db, config, org), 'application/did+json');
+    },
+  );
 
-  app.get<P>('/orgs/:slug/profile.json', { schema: { hide: true } }, async (request, reply) => {
-    const org = await publicOrg(ctx, request.params.slug);
-    return PUBLIC_JSON(reply, {
-      '@context': [
-        'https://www.w3.org/ns/credentials/v2',
-        'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-      ],
-      ...issuerProfile(config, org),
-    });
-  });
+  app.get<P>(
+    '/orgs/:slug/profile.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (request, reply) => {
+      const org = await publicOrg(ctx, request.params.slug);
+      return PUBLIC_JSON(reply, {
+        '@context': [
+          'https://www.w3.org/ns/credentials/v2',
+          'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+        ],
+        ...issuerProfile(config, org),
+      });
+    },
+  );
 
-  app.get<P>('/orgs/:slug/issuer.json', { schema: { hide: true } }, async (request, reply) => {
-    const org = await publicOrg(ctx, request.params.slug);
-    return PUBLIC_JSON(reply, ob2Issuer(config, org));
-  });
+  app.get<P>(
+    '/orgs/:slug/issuer.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (request, reply) => {
+      const org = await publicOrg(ctx, request.params.slug);
+      return PUBLIC_JSON(reply, ob2Issuer(config, org));
+    },
+  );
 
   app.get<P>(
     '/api/v1/orgs/:slug',
     {
-      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
+      config: { access: { role: 'viewer', scope: 'templates:read' } },
       schema: {
         tags: ['Organizations'],
         summary: 'Read an organization',

@@ -293,6 +293,23 @@ export async function listOrgsForUser(db: Db, userId: string): Promise<{ org: Or
   return rows.map((r) => ({ org: toOrg(r), role: r.role }));
 }
 
+/** The organization at `slug` and the user's role in it (null: not a member). */
+export async function getOrgWithRole(
+  db: Handle,
+  slug: string,
+  userId: string,
+): Promise<{ org: Org; role: OrgRole | null } | null> {
+  const row = await db
+    .selectFrom('orgs')
+    .leftJoin('org_members', (j) =>
+      j.onRef('org_members.org_id', '=', 'orgs.id').on('org_members.user_id', '=', userId),
+    )
+    .select([...orgColumns.map((c) => `orgs.${c}` as const), 'org_members.role'])
+    .where('orgs.slug', '=', slug)
+    .executeTakeFirst();
+  return row ? { org: toOrg(row), role: row.role } : null;
+}
+
 export async function getOrgRole(db: Handle, orgId: string, userId: string): Promise<OrgRole | null> {
   const row = await db
     .selectFrom('org_members')

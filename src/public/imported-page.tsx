@@ -28,7 +28,7 @@ const Params = Type.Object({
 export function importedBadgePages(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { handle: string; itemId: string } }>(
     '/u/:handle/badges/:itemId',
-    { schema: { hide: true, params: Params } },
+    { config: { access: 'public' }, schema: { hide: true, params: Params } },
     async (request, reply) => {
       const [user, item] = await Promise.all([
         getUserByHandle(ctx.db, request.params.handle),

@@ -14,7 +14,7 @@ const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 export function profilePages(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { handle: string } }>(
     '/u/:handle',
-    { schema: { hide: true, params: HandleParams } },
+    { config: { access: 'public' }, schema: { hide: true, params: HandleParams } },
     async (request, reply) => {
       const user = await getUserByHandle(ctx.db, request.params.handle);
       const isOwner = !!user && request.user?.id === user.id;

@@ -62,7 +62,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string } }>(
     '/c/:id',
-    { schema: { hide: true, params: IdParams } },
+    { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
@@ -90,6 +90,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string } }>(
     '/c/:id.json',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['Public badges'],
         summary: 'The signed Open Badges 3.0 credential of a public badge, byte for byte as issued',
@@ -106,6 +107,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string } }>(
     '/c/:id.jwt',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['Public badges'],
         summary: 'The same credential as a compact VC-JWT',
@@ -135,6 +137,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     app.get<{ Params: { id: string }; Querystring: { ob?: string } }>(
       `/c/:id/image.${format}`,
       {
+        config: { access: 'public' },
         schema: {
           tags: ['Public badges'],
           summary: `The badge image (${format.toUpperCase()}) with the credential baked in (OB 3.0; ?ob=2 bakes the OB 2.0 hosted assertion)`,
@@ -163,7 +166,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string } }>(
     '/c/:id/preview.png',
-    { schema: { hide: true, params: IdParams } },
+    { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
@@ -187,7 +190,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string } }>(
     '/c/:id/qr.svg',
-    { schema: { hide: true, params: IdParams } },
+    { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
@@ -198,7 +201,10 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string } }>(
     '/c/:id/embed',
-    { schema: { hide: true, params: IdParams }, config: { frameable: true } as FastifyContextConfig },
+    {
+      schema: { hide: true, params: IdParams },
+      config: { access: 'public', frameable: true } as FastifyContextConfig,
+    },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
@@ -209,7 +215,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { id: string; network: string } }>(
     '/c/:id/share/:network',
-    { schema: { hide: true, params: ShareParams } },
+    { config: { access: 'public' }, schema: { hide: true, params: ShareParams } },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();

@@ -1,10 +1,11 @@
 // `/manage/:slug/analytics`: per template, how badges were claimed, viewed and shared.
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { requireUser, pageContext } from '../http/auth.ts';
+import { memberOf } from '../http/access.ts';
+import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { awardCountsByTemplate } from '../issuing/service.ts';
-import { requireOrgRole, roleAtLeast } from '../orgs/access.ts';
+import { roleAtLeast } from '../orgs/access.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
 import { listTemplates } from '../templates/service.ts';
 import { EmptyState } from '../ui/components.tsx';
@@ -58,10 +59,12 @@ const NETWORK_LABEL: Record<string, string> = {
 export function analyticsPages(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { slug: string } }>(
     '/manage/:slug/analytics',
-    { schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 63 }) }) } },
+    {
+      config: { access: { role: 'viewer' } },
+      schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 63 }) }) },
+    },
     async (request, reply) => {
-      const user = requireUser(request);
-      const access = await requireOrgRole(ctx.db, user.id, request.params.slug, 'viewer');
+      const access = memberOf(request);
       const stats = await orgAnalytics(ctx, access.org.id);
       const networks = ['linkedin-profile', ...NETWORKS];
       return reply.html(

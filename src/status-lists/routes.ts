@@ -12,6 +12,7 @@ export function statusListRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { slug: string; listId: string } }>(
     '/orgs/:slug/status/:listId',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['Verification'],
         summary: 'An organization’s signed Bitstring status list',

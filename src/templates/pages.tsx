@@ -5,7 +5,8 @@ import type { AppContext } from '../http/context.ts';
 import { roleAtLeast } from '../orgs/access.ts';
 import { type FormFailure, fileField, formFailure } from '../orgs/forms.ts';
 import { ManageLayout } from '../orgs/manage-layout.tsx';
-import { IMAGE_CSP, manageAccess, publicOrg } from '../orgs/pages.tsx';
+import { IMAGE_CSP, publicOrg } from '../orgs/pages.tsx';
+import { memberOf } from '../http/access.ts';
 import { type Org, issuerDid } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
 import {
@@ -545,7 +546,7 @@ const hide = { schema: { hide: true } };
 /** The editor's form: one image, checked for size as it streams in. */
 const withImage = {
   ...hide,
-  config: { upload: { access: 'user', fileBytes: MAX_TEMPLATE_IMAGE_BYTES, files: 1 } as const },
+  config: { upload: { fileBytes: MAX_TEMPLATE_IMAGE_BYTES, files: 1 } as const },
 };
 
 function sendImage(reply: FastifyReply, data: Buffer, format: 'png' | 'svg', cache: string) {
@@ -580,19 +581,22 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     return template;
   };
 
-  app.get<{ Params: { slug: string } }>('/manage/:slug/templates', hide, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'viewer');
-    const templates = await listTemplates(db, org.id);
-    return reply.html(
-      <TemplateListPage ctx={pageContext(request)} org={org} role={role} templates={templates} />,
-    );
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/manage/:slug/templates',
+    { ...hide, config: { access: { role: 'viewer' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const templates = await listTemplates(db, org.id);
+      return reply.html(
+        <TemplateListPage ctx={pageContext(request)} org={org} role={role} templates={templates} />,
+      );
+    },
+  );
 
   app.get<{ Params: { slug: string }; Querystring: Record<string, string> }>(
     '/manage/:slug/templates/preview.svg',
-    hide,
+    { ...hide, config: { access: { role: 'issuer' } } },
     async (request, reply) => {
-      await manageAccess(ctx, request, request.params.slug, 'issuer');
       const svg = renderDesignSvg(designFromValues(request.query));
       return reply
         .type('image/svg+xml')
@@ -602,17 +606,21 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { slug: string } }>('/manage/:slug/templates/new', hide, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const values = {
-      imageSource: 'designer',
-      expiryKind: 'none',
-      achievementType: 'Badge',
-      ...designValues(designFromValues({})),
-      designTitle: '',
-    };
-    return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/manage/:slug/templates/new',
+    { ...hide, config: { access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const values = {
+        imageSource: 'designer',
+        expiryKind: 'none',
+        achievementType: 'Badge',
+        ...designValues(designFromValues({})),
+        designTitle: '',
+      };
+      return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
+    },
+  );
 
   const imageFrom = async (
     request: FastifyRequest,
@@ -632,29 +640,33 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     return undefined;
   };
 
-  app.post<{ Params: { slug: string } }>('/manage/:slug/templates/new', withImage, async (request, reply) => {
-    const { user, org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const { values, input, addingAlignment } = readTemplateForm(request);
-    if (addingAlignment)
-      return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
-    try {
-      const image = (await imageFrom(request, values, true))!;
-      const template = await createTemplate(db, org.id, input, image, user.id);
-      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
-    } catch (e) {
-      const failure = formFailure(e);
-      return reply.html(
-        <EditorPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
-        failure.status === 409 ? 422 : failure.status,
-      );
-    }
-  });
+  app.post<{ Params: { slug: string } }>(
+    '/manage/:slug/templates/new',
+    { ...withImage, config: { ...withImage.config, access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { user, org, role } = memberOf(request);
+      const { values, input, addingAlignment } = readTemplateForm(request);
+      if (addingAlignment)
+        return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
+      try {
+        const image = (await imageFrom(request, values, true))!;
+        const template = await createTemplate(db, org.id, input, image, user.id);
+        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+      } catch (e) {
+        const failure = formFailure(e);
+        return reply.html(
+          <EditorPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
+          failure.status === 409 ? 422 : failure.status,
+        );
+      }
+    },
+  );
 
   app.get<P & { Querystring: { saved?: string } }>(
     '/manage/:slug/templates/:id',
-    hide,
+    { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
+      const { org, role } = memberOf(request);
       const template = await orgTemplate(org, request.params.id);
       return reply.html(
         <EditorPage
@@ -669,67 +681,79 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post<P>('/manage/:slug/templates/:id', withImage, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const template = await orgTemplate(org, request.params.id);
-    const { values, input, addingAlignment } = readTemplateForm(request);
-    if (addingAlignment)
-      return reply.html(
-        <EditorPage ctx={pageContext(request)} org={org} role={role} template={template} values={values} />,
-      );
-    try {
-      const image = await imageFrom(request, values, false);
-      await updateTemplate(db, template.id, input, image);
-      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
-    } catch (e) {
-      const failure = formFailure(e);
-      return reply.html(
-        <EditorPage
-          ctx={pageContext(request)}
-          org={org}
-          role={role}
-          template={template}
-          values={values}
-          failure={failure}
-        />,
-        failure.status === 409 ? 422 : failure.status,
-      );
-    }
-  });
+  app.post<P>(
+    '/manage/:slug/templates/:id',
+    { ...withImage, config: { ...withImage.config, access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const template = await orgTemplate(org, request.params.id);
+      const { values, input, addingAlignment } = readTemplateForm(request);
+      if (addingAlignment)
+        return reply.html(
+          <EditorPage ctx={pageContext(request)} org={org} role={role} template={template} values={values} />,
+        );
+      try {
+        const image = await imageFrom(request, values, false);
+        await updateTemplate(db, template.id, input, image);
+        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+      } catch (e) {
+        const failure = formFailure(e);
+        return reply.html(
+          <EditorPage
+            ctx={pageContext(request)}
+            org={org}
+            role={role}
+            template={template}
+            values={values}
+            failure={failure}
+          />,
+          failure.status === 409 ? 422 : failure.status,
+        );
+      }
+    },
+  );
 
-  app.post<P>('/manage/:slug/templates/:id/status', hide, async (request, reply) => {
-    const { org, role } = await manageAccess(ctx, request, request.params.slug, 'admin');
-    const template = await orgTemplate(org, request.params.id);
-    const to = (request.body as Record<string, unknown> | undefined)?.status;
-    try {
-      await setTemplateStatus(db, template.id, to as TemplateStatus);
-      return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
-    } catch (e) {
-      const failure = formFailure(e);
-      return reply.html(
-        <EditorPage
-          ctx={pageContext(request)}
-          org={org}
-          role={role}
-          template={template}
-          values={valuesFromTemplate(template)}
-          failure={failure}
-        />,
-        422,
-      );
-    }
-  });
+  app.post<P>(
+    '/manage/:slug/templates/:id/status',
+    { ...hide, config: { access: { role: 'admin' } } },
+    async (request, reply) => {
+      const { org, role } = memberOf(request);
+      const template = await orgTemplate(org, request.params.id);
+      const to = (request.body as Record<string, unknown> | undefined)?.status;
+      try {
+        await setTemplateStatus(db, template.id, to as TemplateStatus);
+        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+      } catch (e) {
+        const failure = formFailure(e);
+        return reply.html(
+          <EditorPage
+            ctx={pageContext(request)}
+            org={org}
+            role={role}
+            template={template}
+            values={valuesFromTemplate(template)}
+            failure={failure}
+          />,
+          422,
+        );
+      }
+    },
+  );
 
-  app.get<P>('/manage/:slug/templates/:id/image.png', hide, async (request, reply) => {
-    const { org } = await manageAccess(ctx, request, request.params.slug, 'viewer');
-    const template = await orgTemplate(org, request.params.id);
-    const png = await templateImage(db, template.id, 'png');
-    if (!png) throw notFound('That image');
-    return sendImage(reply, png, 'png', 'private, max-age=60');
-  });
+  app.get<P>(
+    '/manage/:slug/templates/:id/image.png',
+    { ...hide, config: { access: { role: 'viewer' } } },
+    async (request, reply) => {
+      const { org } = memberOf(request);
+      const template = await orgTemplate(org, request.params.id);
+      const png = await templateImage(db, template.id, 'png');
+      if (!png) throw notFound('That image');
+      return sendImage(reply, png, 'png', 'private, max-age=60');
+    },
+  );
 
   // Public pages and documents of a template.
-  app.get<P>('/orgs/:slug/badges/:id', hide, async (request, reply) => {
+  app.get<P>('/orgs/:slug/badges/:id', { ...hide, config: { access: 'public' } }, async (request, reply) => {
     const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
     reply.header('vary', 'accept');
     if (wantsLinkedData(request)) {
@@ -749,31 +773,43 @@ export function registerTemplatePages(app: FastifyInstance, ctx: AppContext) {
     );
   });
 
-  app.get<P>('/orgs/:slug/badges/:id/achievement.json', hide, async (request, reply) => {
-    const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
-    return reply
-      .type('application/ld+json; charset=utf-8')
-      .header('access-control-allow-origin', '*')
-      .header('cache-control', 'public, max-age=300')
-      .send(JSON.stringify({ '@context': OB3_CONTEXT, ...achievementFor(config, org, template) }, null, 2));
-  });
+  app.get<P>(
+    '/orgs/:slug/badges/:id/achievement.json',
+    { ...hide, config: { access: 'public' } },
+    async (request, reply) => {
+      const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+      return reply
+        .type('application/ld+json; charset=utf-8')
+        .header('access-control-allow-origin', '*')
+        .header('cache-control', 'public, max-age=300')
+        .send(JSON.stringify({ '@context': OB3_CONTEXT, ...achievementFor(config, org, template) }, null, 2));
+    },
+  );
 
-  app.get<P>('/orgs/:slug/badges/:id/badgeclass.json', hide, async (request, reply) => {
-    const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
-    return reply
-      .type('application/json; charset=utf-8')
-      .header('access-control-allow-origin', '*')
-      .header('cache-control', 'public, max-age=300')
-      .send(JSON.stringify(badgeClassFor(config, org, template), null, 2));
-  });
+  app.get<P>(
+    '/orgs/:slug/badges/:id/badgeclass.json',
+    { ...hide, config: { access: 'public' } },
+    async (request, reply) => {
+      const { org, template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('access-control-allow-origin', '*')
+        .header('cache-control', 'public, max-age=300')
+        .send(JSON.stringify(badgeClassFor(config, org, template), null, 2));
+    },
+  );
 
   for (const format of ['png', 'svg'] as const) {
-    app.get<P>(`/orgs/:slug/badges/:id/image.${format}`, hide, async (request, reply) => {
-      const { template } = await publicTemplate(ctx, request.params.slug, request.params.id);
-      const data = await templateImage(db, template.id, format);
-      if (!data) throw notFound('That image');
-      return sendImage(reply, data, format, 'public, max-age=300');
-    });
+    app.get<P>(
+      `/orgs/:slug/badges/:id/image.${format}`,
+      { ...hide, config: { access: 'public' } },
+      async (request, reply) => {
+        const { template } = await publicTemplate(ctx, request.params.slug, request.params.id);
+        const data = await templateImage(db, template.id, format);
+        if (!data) throw notFound('That image');
+        return sendImage(reply, data, format, 'public, max-age=300');
+      },
+    );
   }
 }
 

@@ -2,7 +2,7 @@
 // or a member's session (role; x-csrf-token on writes).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
-import { orgActorCheck, orgActorOf } from '../apikeys/access.ts';
+import { orgActorOf } from '../http/access.ts';
 import type { Config } from '../config.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
@@ -188,7 +188,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof SlugParams>; Querystring: { status?: 'draft' | 'active' | 'archived' } }>(
     '/api/v1/orgs/:slug/templates',
     {
-      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
+      config: { access: { role: 'viewer', scope: 'templates:read' } },
       schema: {
         tags,
         summary: 'List badge templates',
@@ -213,7 +213,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof CreateBody> }>(
     '/api/v1/orgs/:slug/templates',
     {
-      preValidation: orgActorCheck(ctx, { role: 'admin', scope: 'templates:write' }),
+      config: { access: { role: 'admin', scope: 'templates:write' } },
       bodyLimit,
       schema: {
         tags,
@@ -249,7 +249,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: Static<typeof TemplateParams> }>(
     '/api/v1/orgs/:slug/templates/:id',
     {
-      preValidation: orgActorCheck(ctx, { role: 'viewer', scope: 'templates:read' }),
+      config: { access: { role: 'viewer', scope: 'templates:read' } },
       schema: {
         tags,
         summary: 'Read a badge template',
@@ -268,7 +268,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
   app.patch<{ Params: Static<typeof TemplateParams>; Body: Static<typeof PatchBody> }>(
     '/api/v1/orgs/:slug/templates/:id',
     {
-      preValidation: orgActorCheck(ctx, { role: 'admin', scope: 'templates:write' }),
+      config: { access: { role: 'admin', scope: 'templates:write' } },
       bodyLimit,
       schema: {
         tags,

@@ -357,7 +357,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
     return handleError(error, request, reply);
   });
 
-  app.get('/verify', { schema: { hide: true } }, async (request, reply) =>
+  app.get('/verify', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
     reply.html(VerifyPage({ ctx: pageContext(request) })),
   );
 
@@ -368,9 +368,9 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
       attachValidation: true,
       onRequest: spendBudget,
       config: {
+        access: 'public',
         // Room for the pasted text (up to the same size as a file) beside the small fields.
         upload: {
-          access: 'public',
           fileBytes: MAX_VERIFY_BYTES,
           files: 1,
           textBytes: MAX_VERIFY_BYTES + 64 * 1024,
@@ -435,7 +435,7 @@ export function verificationRoutes(app: FastifyInstance, ctx: VerificationContex
       bodyLimit: API_BODY_LIMIT,
       onRequest: spendBudget,
       // No cookies are read here, so there is nothing for a cross-site request to borrow.
-      config: { csrf: false } as FastifyContextConfig,
+      config: { access: 'public', csrf: false } as FastifyContextConfig,
       schema: {
         tags: ['Verification'],
         summary: 'Verify a badge',

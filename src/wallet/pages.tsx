@@ -4,7 +4,8 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import { Type } from 'typebox';
 import { declineOwnAward } from '../claims/service.ts';
 import { type FieldError, LaurelError } from '../errors.ts';
-import { pageContext, requireUser } from '../http/auth.ts';
+import { userOf } from '../http/access.ts';
+import { pageContext } from '../http/auth.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { isUploadedFile } from '../http/multipart.ts';
 import { type Award, listAwardsForUser } from '../issuing/service.ts';
@@ -616,35 +617,42 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{
     Querystring: { q?: string; issuer?: string; state?: string; visibility?: string; declined?: string };
-  }>('/wallet', { schema: { ...hidden, querystring: ListQuery } }, async (request, reply) => {
-    const user = requireUser(request);
-    const [entries, pending] = await Promise.all([walletEntries(ctx, user.id), pendingBadges(ctx, user.id)]);
-    const { q, issuer, state, visibility } = request.query;
-    const needle = q?.trim().toLowerCase();
-    const shown = entries.filter(
-      (e) =>
-        (!needle ||
-          e.item.badgeName.toLowerCase().includes(needle) ||
-          e.item.issuerName.toLowerCase().includes(needle) ||
-          (e.item.badgeDescription ?? '').toLowerCase().includes(needle)) &&
-        (!issuer || e.item.issuerName === issuer) &&
-        (!state || e.state === state) &&
-        (!visibility || e.item.visibility === visibility),
-    );
-    reply.header('cache-control', 'private, no-store');
-    return reply.html(
-      <WalletList
-        ctx={pageContext(request)}
-        entries={entries}
-        shown={shown}
-        pending={pending}
-        query={request.query}
-      />,
-    );
-  });
+  }>(
+    '/wallet',
+    { config: { access: 'user' }, schema: { ...hidden, querystring: ListQuery } },
+    async (request, reply) => {
+      const user = userOf(request);
+      const [entries, pending] = await Promise.all([
+        walletEntries(ctx, user.id),
+        pendingBadges(ctx, user.id),
+      ]);
+      const { q, issuer, state, visibility } = request.query;
+      const needle = q?.trim().toLowerCase();
+      const shown = entries.filter(
+        (e) =>
+          (!needle ||
+            e.item.badgeName.toLowerCase().includes(needle) ||
+            e.item.issuerName.toLowerCase().includes(needle) ||
+            (e.item.badgeDescription ?? '').toLowerCase().includes(needle)) &&
+          (!issuer || e.item.issuerName === issuer) &&
+          (!state || e.state === state) &&
+          (!visibility || e.item.visibility === visibility),
+      );
+      reply.header('cache-control', 'private, no-store');
+      return reply.html(
+        <WalletList
+          ctx={pageContext(request)}
+          entries={entries}
+          shown={shown}
+          pending={pending}
+          query={request.query}
+        />,
+      );
+    },
+  );
 
-  app.get('/wallet/import', { schema: hidden }, async (request, reply) => {
-    requireUser(request);
+  app.get('/wallet/import', { config: { access: 'user' }, schema: hidden }, async (request, reply) => {
+    userOf(request);
     return reply.html(<ImportPage ctx={pageContext(request)} />);
   });
 
@@ -654,9 +662,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
     {
       schema: { ...hidden, body: FormBody },
       config: {
+        access: 'user',
         rateLimit: { max: 20, timeWindow: '1 minute' },
         upload: {
-          access: 'user',
           fileBytes: MAX_IMPORT_BYTES,
           files: 1,
           textBytes: MAX_IMPORT_BYTES + 64 * 1024,
@@ -664,7 +672,7 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
       } as FastifyContextConfig,
     },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const body = request.body as Record<string, unknown>;
       const file = isUploadedFile(body.file) ? body.file : undefined;
       const pasted = text(body, 'text');
@@ -696,9 +704,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
     Querystring: { accepted?: string; imported?: string; saved?: string };
   }>(
     '/wallet/:itemId',
-    { schema: { ...hidden, params: ItemParams, querystring: DetailQuery } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams, querystring: DetailQuery } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
       const q = request.query;
       const notice = q.accepted
@@ -715,7 +723,7 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
   // The stored image of an imported badge: its owner always, others only while it is public.
   app.get<{ Params: { itemId: string } }>(
     '/wallet/:itemId/image',
-    { schema: { ...hidden, params: ItemParams } },
+    { config: { access: 'public' }, schema: { ...hidden, params: ItemParams } },
     async (request, reply) => {
       const item = await getWalletItem(ctx.db, request.params.itemId);
       if (!item || (item.visibility !== 'public' && item.userId !== request.user?.id))
@@ -732,9 +740,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { itemId: string } }>(
     '/wallet/:itemId/credential',
-    { schema: { ...hidden, params: ItemParams } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
       if (!item.credentialText) return reply.callNotFound();
       const type = item.credentialText.startsWith('{') ? 'application/ld+json' : 'text/plain; charset=utf-8';
@@ -744,9 +752,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { itemId: string } }>(
     '/wallet/:itemId/visibility',
-    { schema: { ...hidden, params: ItemParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const value = text(request.body, 'visibility');
       if (value !== 'public' && value !== 'private')
         throw new LaurelError('INVALID', 'Choose public or private.');
@@ -757,9 +765,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { itemId: string } }>(
     '/wallet/:itemId/recipient-name',
-    { schema: { ...hidden, params: ItemParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await setShowRecipientName(
         ctx.db,
         user.id,
@@ -772,9 +780,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { itemId: string } }>(
     '/wallet/:itemId/decline',
-    { schema: { ...hidden, params: ItemParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
       if (text(request.body, 'confirm') !== 'yes')
         return renderItem(
@@ -792,9 +800,9 @@ export function walletPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { itemId: string } }>(
     '/wallet/:itemId/delete',
-    { schema: { ...hidden, params: ItemParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: ItemParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
       if (text(request.body, 'confirm') !== 'yes')
         return renderItem(

@@ -4,10 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { acceptPendingAward, declinePendingAward } from '../claims/service.ts';
 import { LaurelError } from '../errors.ts';
-import { requireUser } from '../http/auth.ts';
+import { userOf } from '../http/access.ts';
 import type { AppContext } from '../http/context.ts';
 import { showNameChosen } from '../public/components.tsx';
-import { requireSessionUser } from './routes.ts';
 import { setShowRecipientName } from './service.ts';
 
 const AwardParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -31,9 +30,9 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: Static<typeof AwardParams> }>(
     '/wallet/pending/:id/accept',
-    { schema: { ...hidden, params: AwardParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: AwardParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
       await setShowRecipientName(ctx.db, user.id, item.id, showNameChosen(request.body));
       return reply.redirect(`/wallet/${item.id}?accepted=1`, 303);
@@ -42,9 +41,9 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: Static<typeof AwardParams>; Body: Record<string, unknown> }>(
     '/wallet/pending/:id/decline',
-    { schema: { ...hidden, params: AwardParams, body: FormBody } },
+    { config: { access: 'user' }, schema: { ...hidden, params: AwardParams, body: FormBody } },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       if (request.body?.confirm !== 'yes') throw declineRefused();
       await declinePendingAward(ctx, request.params.id, user.id);
       return reply.redirect('/wallet?declined=1', 303);
@@ -62,6 +61,7 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof AwardParams> }>(
     '/api/v1/me/pending/:id/accept',
     {
+      config: { access: 'user session' },
       schema: api(
         'Accept a badge waiting for me',
         'Signed-in session with the `x-csrf-token` header. For a badge in `pending` of `GET /api/v1/me/badges` (sent to one of my confirmed addresses); any other award is 404. Its claim link stops working; the new wallet item is private.',
@@ -77,7 +77,7 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
       ),
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
       reply.header('cache-control', 'private, no-store');
       return { state: 'accepted' as const, awardId: item.awardId!, walletItemId: item.id };
@@ -87,6 +87,7 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post<{ Params: Static<typeof AwardParams>; Body: Static<typeof DeclineBody> }>(
     '/api/v1/me/pending/:id/decline',
     {
+      config: { access: 'user session' },
       schema: api(
         'Decline a badge waiting for me, for good',
         'Signed-in session with the `x-csrf-token` header. Revokes the credential and deletes my name and address from it; cannot be undone.',
@@ -94,7 +95,7 @@ export function pendingRoutes(app: FastifyInstance, ctx: AppContext) {
       ),
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       if (request.body.confirm !== true) throw declineRefused();
       await declinePendingAward(ctx, request.params.id, user.id);
       reply.header('cache-control', 'private, no-store');

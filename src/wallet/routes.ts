@@ -1,10 +1,10 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
-import { requireUser } from '../http/auth.ts';
-import type { AppContext, CurrentUser } from '../http/context.ts';
+import { userOf } from '../http/access.ts';
+import type { AppContext, } from '../http/context.ts';
 import { awardReport, loadBadgeView } from '../public/badge-view.ts';
 import { importedBadgeUrl } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';
@@ -80,14 +80,6 @@ function importInput(body: ImportBody): ImportInput {
   return { text: typeof value === 'string' ? value : JSON.stringify(value) };
 }
 
-/** The wallet is changed by its owner's session, never with an API key (keys act for an org). */
-export function requireSessionUser(request: FastifyRequest): CurrentUser {
-  const user = requireUser(request);
-  if (request.headers.authorization)
-    throw new LaurelError('FORBIDDEN', 'Wallets are changed by their owner, signed in, not with an API key.');
-  return user;
-}
-
 const Patch = Type.Object(
   {
     visibility: Type.Optional(Type.Union([Type.Literal('private'), Type.Literal('public')])),
@@ -157,6 +149,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get(
     '/api/v1/me/profile',
     {
+      config: { access: 'user session' },
       schema: {
         tags: ['My badges'],
         summary: 'My public profile settings',
@@ -165,7 +158,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       reply.header('cache-control', 'private, no-store');
       return profileOf(ctx, user.id);
     },
@@ -174,6 +167,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
   app.patch<{ Body: Static<typeof ProfilePatch> }>(
     '/api/v1/me/profile',
     {
+      config: { access: 'user session' },
       schema: {
         tags: ['My badges'],
         summary: 'Change my name, handle, bio, or make my profile public or private',
@@ -184,7 +178,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       const now = await profileOf(ctx, user.id);
       const b = request.body;
       await updateProfile(ctx.db, user.id, {
@@ -204,6 +198,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get(
     '/api/v1/me/badges',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['My badges'],
         summary: 'The badges in my wallet',
@@ -215,7 +210,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const [entries, pending] = await Promise.all([
         walletEntries(ctx, user.id),
         pendingBadges(ctx, user.id),
@@ -231,6 +226,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
   app.patch<{ Params: { id: string }; Body: Static<typeof Patch> }>(
     '/api/v1/me/badges/:id',
     {
+      config: { access: 'user session' },
       schema: {
         tags: ['My badges'],
         summary: 'Make a badge public or private, show or hide my name on its page',
@@ -241,7 +237,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       let item = await getOwnItem(ctx.db, user.id, request.params.id);
       const { visibility, showRecipientName } = request.body;
       if (visibility) item = await setVisibility(ctx.db, user.id, item.id, visibility);
@@ -256,6 +252,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { id: string } }>(
     '/api/v1/me/badges/:id',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['My badges'],
         summary: 'One badge of my wallet with its verification report',
@@ -273,7 +270,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.id);
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       let verification: unknown = null;
@@ -299,10 +296,13 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         body: ImportBody,
         response: { 201: Badge },
       },
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } } as FastifyContextConfig,
+      config: {
+        access: 'user session',
+        rateLimit: { max: 20, timeWindow: '1 minute' },
+      } as FastifyContextConfig,
     },
     async (request, reply) => {
-      const user = requireSessionUser(request);
+      const user = userOf(request);
       const item = await importBadge(ctx, user.id, importInput(request.body));
       const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
       reply.header('cache-control', 'private, no-store');

@@ -22,7 +22,8 @@ import {
 } from '../../ui/components.tsx';
 import type { FieldError } from '../../errors.ts';
 import { count } from '../../ui/count.ts';
-import { type ManageAccess, field, manageAccess } from '../page-access.ts';
+import { type Member, memberOf } from '../../http/access.ts';
+import { field } from '../../orgs/forms.ts';
 import {
   type BulkBatch,
   type BulkRow,
@@ -70,7 +71,7 @@ const OUTCOME: Record<BulkRow['outcome'], [string, 'ok' | 'warn' | 'bad' | 'neut
 
 function UploadPage(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   templates: Template[];
   batches: BulkBatch[];
   templateId?: string;
@@ -265,7 +266,7 @@ function RowsNav(props: { base: string; batch: BulkBatch; view: RowView; shown: 
 
 function BatchPage(props: {
   request: FastifyRequest;
-  access: ManageAccess;
+  access: Member;
   batch: BulkBatch;
   templateName: string;
   rows: BulkRow[];
@@ -380,7 +381,7 @@ function BatchPage(props: {
 export function bulkPages(app: FastifyInstance, ctx: AppContext) {
   const uploadPage = async (
     request: FastifyRequest,
-    access: ManageAccess,
+    access: Member,
     extra: { templateId?: string; message?: string; errors?: FieldError[] } = {},
   ) => {
     const [templates, batches] = await Promise.all([
@@ -394,18 +395,17 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { slug: string } }>(
     '/manage/:slug/bulk',
-    { schema: { ...hidden, params: SlugParams } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: SlugParams } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       return reply.html(await uploadPage(request, access));
     },
   );
 
   app.get<{ Params: { slug: string } }>(
     '/manage/:slug/bulk/sample.csv',
-    { schema: { ...hidden, params: SlugParams } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: SlugParams } },
     async (request, reply) => {
-      await manageAccess(ctx, request, request.params.slug, 'issuer');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${SAMPLE_CSV_NAME}"`)
@@ -417,12 +417,12 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
     '/manage/:slug/bulk',
     {
       schema: { ...hidden, params: SlugParams, body: AnyBody },
-      config: { upload: { access: 'user', fileBytes: MAX_CSV_MB * 1024 * 1024, files: 1 } },
+      config: { access: { role: 'issuer' }, upload: { fileBytes: MAX_CSV_MB * 1024 * 1024, files: 1 } },
     },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       const body = request.body as Record<string, unknown> | undefined;
-      const templateId = field(body, 'templateId');
+      const templateId = field(request, 'templateId');
       const file = body?.file;
       try {
         if (!isUploadedFile(file) || file.data.length === 0)
@@ -453,7 +453,7 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
     batchId: string,
     opts: { rows?: RowView['show']; page?: number; message?: string } = {},
   ) => {
-    const access = await manageAccess(ctx, request, slug, 'issuer');
+    const access = memberOf(request);
     const batch = await getBatch(ctx.db, access.org.id, batchId);
     const templates = await listTemplates(ctx.db, access.org.id);
     const p = progressOf(batch);
@@ -482,16 +482,19 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   app.get<{ Params: { slug: string; batchId: string }; Querystring: Static<typeof BatchQuery> }>(
     '/manage/:slug/bulk/:batchId',
-    { schema: { ...hidden, params: BatchParams, querystring: BatchQuery } },
+    {
+      config: { access: { role: 'issuer' } },
+      schema: { ...hidden, params: BatchParams, querystring: BatchQuery },
+    },
     async (request, reply) =>
       reply.html(await showBatch(request, request.params.slug, request.params.batchId, request.query)),
   );
 
   app.get<{ Params: { slug: string; batchId: string } }>(
     '/manage/:slug/bulk/:batchId/progress.json',
-    { schema: { ...hidden, params: BatchParams } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: BatchParams } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       const batch = await getBatch(ctx.db, access.org.id, request.params.batchId);
       return reply.header('cache-control', 'no-store').send(progressOf(batch));
     },
@@ -499,9 +502,9 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string; batchId: string } }>(
     '/manage/:slug/bulk/:batchId/confirm',
-    { schema: { ...hidden, params: BatchParams, body: AnyBody } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: BatchParams, body: AnyBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       try {
         await confirmBatch(ctx, access.org.id, request.params.batchId);
       } catch (e) {
@@ -517,9 +520,9 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   app.post<{ Params: { slug: string; batchId: string } }>(
     '/manage/:slug/bulk/:batchId/cancel',
-    { schema: { ...hidden, params: BatchParams, body: AnyBody } },
+    { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: BatchParams, body: AnyBody } },
     async (request, reply) => {
-      const access = await manageAccess(ctx, request, request.params.slug, 'issuer');
+      const access = memberOf(request);
       await cancelBatch(ctx.db, access.org.id, request.params.batchId);
       return reply.redirect(`/manage/${access.org.slug}/bulk`, 303);
     },
