@@ -61,7 +61,7 @@ export const adminFeature: Feature = (app, ctx) => {
   app.post(
     '/admin/mail/retry-failed',
     { config: { access: 'platform admin' }, schema: pages },
-    async (request, reply) => {
+    async (_request, reply) => {
       await retryFailedMail(db);
       return reply.redirect('/admin?notice=mail-retried', 303);
     },

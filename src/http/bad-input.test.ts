@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
-import { type TestUser, csrfPair, makeMember, makeOrg, } from '../orgs/testing.ts';
+import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { buildServer } from './server.ts';
 
 /** Inputs that used to reach PostgreSQL or a response header and come back as 500s. */

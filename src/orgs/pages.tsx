@@ -836,7 +836,6 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
 
   const membersPage = async (
     request: FastifyRequest,
-    slug: string,
     extra: { failure?: FormFailure; values?: Record<string, string>; notice?: string } = {},
   ) => {
     const { user, org, role } = memberOf(request);
@@ -858,7 +857,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
     { ...hide, config: { access: { role: 'admin' } } },
     async (request, reply) => {
       const notice = request.query.sent === '1' ? 'Invitation sent.' : undefined;
-      return reply.html(await membersPage(request, request.params.slug, { notice }));
+      return reply.html(await membersPage(request, { notice }));
     },
   );
 
@@ -884,7 +883,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
         return redirect(reply, `/manage/${org.slug}/members?sent=1`);
       } catch (e) {
         const failure = formFailure(e);
-        return reply.html(await membersPage(request, org.slug, { failure, values }), 422);
+        return reply.html(await membersPage(request, { failure, values }), 422);
       }
     },
   );
@@ -904,7 +903,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
         await changeRole(db, org.id, target.userId, newRole);
       } catch (e) {
         const failure = formFailure(e);
-        return reply.html(await membersPage(request, org.slug, { failure }), failure.status);
+        return reply.html(await membersPage(request, { failure }), failure.status);
       }
       return redirect(reply, `/manage/${org.slug}/members`);
     },
@@ -923,7 +922,7 @@ export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
         await removeMember(db, org.id, target.userId);
       } catch (e) {
         const failure = formFailure(e);
-        return reply.html(await membersPage(request, org.slug, { failure }), failure.status);
+        return reply.html(await membersPage(request, { failure }), failure.status);
       }
       return redirect(reply, `/manage/${org.slug}/members`);
     },

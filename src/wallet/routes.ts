@@ -1,10 +1,10 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
-import type { FastifyContextConfig, FastifyInstance, } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
-import type { AppContext, } from '../http/context.ts';
+import type { AppContext } from '../http/context.ts';
 import { awardReport, loadBadgeView } from '../public/badge-view.ts';
 import { importedBadgeUrl } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';

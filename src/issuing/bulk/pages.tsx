@@ -405,7 +405,7 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Params: { slug: string } }>(
     '/manage/:slug/bulk/sample.csv',
     { config: { access: { role: 'issuer' } }, schema: { ...hidden, params: SlugParams } },
-    async (request, reply) => {
+    async (_request, reply) => {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${SAMPLE_CSV_NAME}"`)
@@ -449,7 +449,6 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
 
   const showBatch = async (
     request: FastifyRequest,
-    slug: string,
     batchId: string,
     opts: { rows?: RowView['show']; page?: number; message?: string } = {},
   ) => {
@@ -486,8 +485,7 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
       config: { access: { role: 'issuer' } },
       schema: { ...hidden, params: BatchParams, querystring: BatchQuery },
     },
-    async (request, reply) =>
-      reply.html(await showBatch(request, request.params.slug, request.params.batchId, request.query)),
+    async (request, reply) => reply.html(await showBatch(request, request.params.batchId, request.query)),
   );
 
   app.get<{ Params: { slug: string; batchId: string } }>(
@@ -509,10 +507,7 @@ export function bulkPages(app: FastifyInstance, ctx: AppContext) {
         await confirmBatch(ctx, access.org.id, request.params.batchId);
       } catch (e) {
         if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
-        return reply.html(
-          await showBatch(request, request.params.slug, request.params.batchId, { message: e.message }),
-          422,
-        );
+        return reply.html(await showBatch(request, request.params.batchId, { message: e.message }), 422);
       }
       return reply.redirect(`/manage/${access.org.slug}/bulk/${request.params.batchId}`, 303);
     },
