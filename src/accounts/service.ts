@@ -31,6 +31,7 @@ import {
 } from './rate-limit.ts';
 import { destroyOtherSessions } from './sessions.ts';
 import { consumeAuthToken, createAuthToken, peekAuthToken, revokeAccessLinks } from './tokens.ts';
+import { isUuid } from '../util/checks.ts';
 
 export interface User {
   id: string;
@@ -111,10 +112,8 @@ async function loadUser(db: Executor, where: { id?: string; handle?: string }): 
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function getUser(db: Executor, id: string): Promise<User | null> {
-  if (!UUID.test(id)) return Promise.resolve(null);
+  if (!isUuid(id)) return Promise.resolve(null);
   return loadUser(db, { id });
 }
 

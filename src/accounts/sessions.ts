@@ -1,12 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/index.ts';
 import type { CurrentUser } from '../http/context.ts';
 import type { Executor } from '../jobs/queue.ts';
+import { hashToken } from '../util/hash.ts';
 
 export const SESSION_COOKIE = 'laurel_session';
 const SESSION_DAYS = 30;
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Starts a session; returns the cookie value (a random token whose hash is the row id). */
 export async function createSession(db: Db, userId: string, userAgent?: string): Promise<string> {

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { LaurelError, notFound } from '../errors.ts';
+import { sha256Hex as sha256 } from '../util/hash.ts';
 
 export const API_SCOPES = [
   'templates:read',
@@ -47,7 +48,6 @@ export interface ApiKeyAuth {
  * cheap (argon2 would add ~7 ms per call) while a stolen database still reveals no usable key.
  */
 const KEY_FORMAT = /^lrl_([0-9a-f]{10})_([A-Za-z0-9_-]{43})$/;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function parseScopes(input: string | string[] | undefined): ApiScope[] {
   const list = (Array.isArray(input) ? input : String(input ?? '').split(/[\s,]+/))

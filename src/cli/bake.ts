@@ -2,12 +2,12 @@ import { bakeImage, type CredentialKind, unbakeImage } from '@laurel/openbadges/
 import { isOpenBadgesError } from '@laurel/openbadges/errors';
 import { parse } from './args.ts';
 import { CliError, out, readInput, readText, writeOutput } from './io.ts';
+import { isObject } from '../util/checks.ts';
 
 const BAKE_USAGE = 'laurel bake --credential <json|jwt file> --image <png|svg> -o <out>';
 const UNBAKE_USAGE = 'laurel unbake <png|svg> [--json]';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isOb3 = (v: Obj) => Array.isArray(v.type) && v.type.includes('VerifiableCredential');
 
 /** Which carrier the spec defines for this credential text. */
@@ -19,13 +19,13 @@ export function credentialKind(text: string): CredentialKind {
     } catch {
       throw new CliError('The credential file is not valid JSON.');
     }
-    if (!isObj(json)) throw new CliError('The credential file does not hold a JSON object.');
+    if (!isObject(json)) throw new CliError('The credential file does not hold a JSON object.');
     return isOb3(json) ? 'ob3-json' : 'ob2-json';
   }
   if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(text)) {
     try {
       const payload = JSON.parse(Buffer.from(text.split('.')[1]!, 'base64url').toString('utf8'));
-      return isObj(payload) && (isObj(payload.vc) || isOb3(payload)) ? 'ob3-jwt' : 'ob2-jws';
+      return isObject(payload) && (isObject(payload.vc) || isOb3(payload)) ? 'ob3-jwt' : 'ob2-jws';
     } catch {
       throw new CliError('The credential file holds a token whose payload is not JSON.');
     }

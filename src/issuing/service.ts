@@ -13,6 +13,8 @@ import { awardEmail } from './award-email.tsx';
 import { type IssuerBundle, signAward } from './credential.ts';
 import type { AwardState, IssuingTables } from './tables.ts';
 import { awardFieldErrors, normalizeAddress } from './validate.ts';
+import { isUuid } from '../util/checks.ts';
+import { hashToken } from '../util/hash.ts';
 
 export interface Award {
   id: string;
@@ -114,10 +116,8 @@ export function toAward(r: Pick<AwardRow, (typeof AWARD_COLUMNS)[number]>): Awar
   };
 }
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const awardClaimUrl = (config: Config, token: string) => `${config.baseUrl}/claim/${token}`;
 export const newClaimToken = () => randomBytes(32).toString('base64url');
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** Everything constant for the awards of one template, loaded and checked once (outside any transaction). */
 export interface PreparedIssuer {

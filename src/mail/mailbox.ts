@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { loadAttachments } from './outbox.ts';
+import { isUuid } from '../util/checks.ts';
 
 export interface MailSummary {
   id: string;
@@ -23,8 +24,6 @@ export interface MailMessage extends MailSummary {
   smtpResponse: string | null;
   attachments: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The newest emails first, every state (the development mailbox and the SMTP outbox);
@@ -74,7 +73,7 @@ export async function listMail(
 }
 
 export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const r = await db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r) return null;
   return {

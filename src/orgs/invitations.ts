@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { normalizeEmail, parseEmail } from '../accounts/email-address.ts';
 import { listEmails } from '../accounts/service.ts';
 import type { Config } from '../config.ts';
@@ -9,9 +9,9 @@ import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { addMember, getOrgRole } from './service.ts';
 import type { OrgRole } from './tables.ts';
+import { hashToken } from '../util/hash.ts';
 
 const INVITATION_DAYS = 7;
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface Invitation {
   id: string;

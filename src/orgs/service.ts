@@ -11,6 +11,7 @@ import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
 import { openSecret, sealSecret } from './key-vault.ts';
 import type { OrgRole } from './tables.ts';
+import { EMAIL_PATTERN, isHttpUrl, isUuid } from '../util/checks.ts';
 
 type Handle = Db | Transaction<Database>;
 
@@ -117,17 +118,6 @@ function toOrg(row: {
 }
 
 const blank = (v: string | null | undefined) => (v ?? '').trim() === '';
-
-export function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
-  } catch {
-    return false;
-  }
-}
-
-export const EMAIL_PATTERN = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 
 /** Field-level checks shared by the form, the API and the CLI; `slug` only on creation. */
 export function validateOrgInput(input: Partial<OrgInput>, opts: { checkSlug: boolean }): FieldError[] {
@@ -278,9 +268,6 @@ export async function getOrgById(db: Handle, id: string): Promise<Org | null> {
   const row = await db.selectFrom('orgs').select(orgColumns).where('id', '=', id).executeTakeFirst();
   return row ? toOrg(row) : null;
 }
-
-export const isUuid = (v: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 export async function listOrgsForUser(db: Db, userId: string): Promise<{ org: Org; role: OrgRole }[]> {
   const rows = await db

@@ -10,7 +10,8 @@ import { type Org, getOrgById } from '../orgs/service.ts';
 import { statusListVersion } from '../status-lists/service.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type AwardVisibility, awardAccess, isUuid } from '../wallet/service.ts';
+import { type AwardVisibility, awardAccess } from '../wallet/service.ts';
+import { isUuid } from '../util/checks.ts';
 
 export type BadgeState = 'valid' | 'expired' | 'revoked';
 

@@ -4,11 +4,12 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
-import { isHttpUrl, isUuid, type Org, issuerProfile, orgUrl } from '../orgs/service.ts';
+import { type Org, issuerProfile, orgUrl } from '../orgs/service.ts';
 import { type Design, renderDesignSvg } from './designer.ts';
 import type { PreparedImage } from './images.ts';
 import { renderPng } from './render.ts';
 import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
+import { isHttpUrl, isUuid } from '../util/checks.ts';
 
 type Handle = Db | Transaction<Database>;
 

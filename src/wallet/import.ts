@@ -10,7 +10,9 @@ import { verifiedEmailsOf } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type WalletItem, addImportedItem, isUuid, listWalletItems, saveReport } from './service.ts';
+import { type WalletItem, addImportedItem, listWalletItems, saveReport } from './service.ts';
+import { isUuid } from '../util/checks.ts';
+import { isObject } from '../util/checks.ts';
 
 export const MAX_IMPORT_MB = 5;
 export const MAX_IMPORT_BYTES = MAX_IMPORT_MB * 1024 * 1024;
@@ -19,7 +21,6 @@ const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export type ImportInput = { file: Uint8Array } | { text: string };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -98,11 +99,12 @@ function unbaked(image: Buffer): string {
 
 /** The recipient identifiers of an OB 3.0 credential or an OB 2.0 assertion. */
 export function recipientIdentifiers(credential: unknown): Obj[] {
-  if (!isObj(credential)) return [];
+  if (!isObject(credential)) return [];
   const out: Obj[] = [];
   for (const subject of asArray(credential.credentialSubject))
-    if (isObj(subject)) for (const ident of asArray(subject.identifier)) if (isObj(ident)) out.push(ident);
-  if (isObj(credential.recipient)) out.push(credential.recipient);
+    if (isObject(subject))
+      for (const ident of asArray(subject.identifier)) if (isObject(ident)) out.push(ident);
+  if (isObject(credential.recipient)) out.push(credential.recipient);
   return out;
 }
 
@@ -123,7 +125,7 @@ let imageFetch: GuardedFetch | undefined;
 
 /** The achievement's image as stored bytes: a data: URI decoded, an https URL fetched through the guard. */
 async function achievementImage(image: unknown): Promise<{ data: Buffer; type: string } | null> {
-  const ref = str(image) ?? (isObj(image) ? str(image.id) : undefined);
+  const ref = str(image) ?? (isObject(image) ? str(image.id) : undefined);
   if (!ref) return null;
   let data: Buffer | null = null;
   try {
@@ -149,7 +151,7 @@ async function achievementImage(image: unknown): Promise<{ data: Buffer; type: s
 }
 
 const credentialKey = (credential: unknown, text: string) => {
-  const id = isObj(credential) ? str(credential.id) : undefined;
+  const id = isObject(credential) ? str(credential.id) : undefined;
   return createHash('sha256')
     .update(id ? `id:${id}` : `text:${text}`)
     .digest('hex');
@@ -178,7 +180,7 @@ export async function importBadge(ctx: AppContext, userId: string, input: Import
     throw refuse(
       'This badge was issued to an email address that is not one of your confirmed addresses. Add and confirm that address on your account page, then import it again.',
     );
-  const id = isObj(credential) ? str(credential.id) : undefined;
+  const id = isObject(credential) ? str(credential.id) : undefined;
   const own = id ? /^urn:uuid:([0-9a-f-]{36})$/i.exec(id)?.[1] : undefined;
   if (
     own &&
@@ -211,8 +213,8 @@ export function credentialIdOf(text: string): string | undefined {
     const json: unknown = text.startsWith('{')
       ? JSON.parse(text)
       : JSON.parse(Buffer.from(text.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    if (!isObj(json)) return undefined;
-    return str(json.id) ?? str(json.jti) ?? (isObj(json.vc) ? str(json.vc.id) : undefined);
+    if (!isObject(json)) return undefined;
+    return str(json.id) ?? str(json.jti) ?? (isObject(json.vc) ? str(json.vc.id) : undefined);
   } catch {
     return undefined;
   }

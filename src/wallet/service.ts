@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import { getAward, reassignAwards } from '../issuing/service.ts';
 import type { Visibility, WalletTables } from './tables.ts';
+import { isUuid } from '../util/checks.ts';
 
 type Executor = Db | Transaction<Database>;
 type Row = Selectable<WalletTables['wallet_items']>;
@@ -79,9 +80,6 @@ function toItem(r: Pick<Row, (typeof COLUMNS)[number]>): WalletItem {
     lastReport: typeof r.last_report === 'string' ? JSON.parse(r.last_report) : r.last_report,
   };
 }
-
-export const isUuid = (s: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /** The wallet entry of an award accepted here; accepting again is a no-op. Private by default. */
 export async function addIssuedItem(

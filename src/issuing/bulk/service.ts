@@ -9,6 +9,7 @@ import type { IssuingTables } from '../tables.ts';
 import { parseDate } from '../validate.ts';
 import { readRecipientsCsv, rowKey } from './csv.ts';
 import { count } from '../../ui/count.ts';
+import { isUuid } from '../../util/checks.ts';
 
 /** Rows per job step: one transaction each, so a crash loses at most one uncommitted chunk. */
 export const CHUNK_ROWS = 100;
@@ -16,8 +17,6 @@ export const BULK_JOB = 'bulk.issue';
 
 export type BulkBatch = Selectable<IssuingTables['bulk_batches']>;
 export type BulkRow = Selectable<IssuingTables['bulk_rows']>;
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * Reads an upload into a batch in `preview` state: every row stored with its errors, nothing

@@ -40,15 +40,7 @@ export function errorCode(e: unknown): OpenBadgesError {
     : new OpenBadgesError('FETCH_FAILED', 'The document could not be fetched.', { cause: e });
 }
 
-export function isHttpUrl(v: unknown): v is string {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+export { isHttpUrl } from '../json-values.ts';
 
 const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 

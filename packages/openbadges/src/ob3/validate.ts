@@ -1,4 +1,5 @@
 import { ACHIEVEMENT_TYPES } from './types.ts';
+import { type Obj, isObj } from '../json-values.ts';
 
 /**
  * Runtime validation of OB 3.0 credentials against the rules of the official JSON Schema
@@ -9,11 +10,9 @@ import { ACHIEVEMENT_TYPES } from './types.ts';
 export type ValidationError = { path: string; message: string };
 export type ValidationResult = { valid: boolean; errors: ValidationError[] };
 
-type Obj = Record<string, unknown>;
 type Ctx = { errors: ValidationError[] };
 type Check = (v: unknown, path: string, ctx: Ctx) => void;
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const err = (ctx: Ctx, path: string, message: string) => void ctx.errors.push({ path: path || '/', message });
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)([Zz]|[+-]\d{2}:\d{2})$/;

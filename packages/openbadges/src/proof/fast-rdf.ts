@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { bundledContexts } from '../contexts/bundled.ts';
 import type { DocumentLoader } from '../contexts/index.ts';
+import { isObj } from '../json-values.ts';
 
 /*
  * A fast JSON-LD → RDF conversion for the documents Laurel signs and verifies all day: credentials
@@ -205,9 +206,6 @@ async function contextsSupported(engine: Engine, loader: DocumentLoader, urls: u
   return true;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 class Walker {
   readonly quads: Quad[] = [];
   private readonly seen = new Set<string>();
@@ -361,7 +359,7 @@ class Walker {
     const items = Array.isArray(value) ? value : [value];
     const value1 = async (item: unknown, into: Graph): Promise<Term> => {
       if (Array.isArray(item) || item === null) return bail();
-      if (isPlainObject(item)) return this.nodeObject(item, termCtx, scopedForObjects, false, into);
+      if (isObj(item)) return this.nodeObject(item, termCtx, scopedForObjects, false, into);
       return this.scalar(termCtx, termDef, item);
     };
     if (kind === 'list') {
@@ -383,7 +381,7 @@ class Walker {
       if (item === null) continue;
       if (kind === 'graph') {
         // A graph container puts each value in its own named graph, named by a fresh blank node.
-        if (!isPlainObject(item)) bail();
+        if (!isObj(item)) bail();
         const name = this.node(undefined) as Graph;
         await value1(item, name);
         this.emit(subject, property, name as Term, graph);
@@ -442,7 +440,7 @@ export async function fastToRdf(
 ): Promise<Quad[] | undefined> {
   const engine = engineFor(loader, contextResolver);
   const urls = (doc as { '@context'?: unknown })['@context'];
-  if (!isPlainObject(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;
+  if (!isObj(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;
   const rootKey = (urls as string[]).join(' ');
   const walker = new Walker(engine);
   try {

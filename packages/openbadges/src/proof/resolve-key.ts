@@ -3,6 +3,7 @@ import { resolveDidKey } from './did-key.ts';
 import { resolveDidWeb } from './did-web.ts';
 import { multibaseToPublicKey } from './keys.ts';
 import { type Curve, decodeMultikey, decodePublicJwk } from './multikey.ts';
+import { type Obj, isObj } from '../json-values.ts';
 
 export type ResolvedKey = {
   id: string;
@@ -23,9 +24,6 @@ export type ResolveKeyOptions = {
   purpose?: 'assertionMethod' | 'authentication';
 };
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 function absolute(id: string, base: string): string {

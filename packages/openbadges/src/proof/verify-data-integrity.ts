@@ -3,6 +3,7 @@ import { isOpenBadgesError, OpenBadgesError } from '../errors.ts';
 import { base58Decode } from './base58.ts';
 import { type Curve, SIGNATURE_LENGTH, verifySignature } from './multikey.ts';
 import { type Suite, suiteFor, suiteName } from './suites.ts';
+import { type Obj, isObj } from '../json-values.ts';
 
 export type VerifyDataIntegrityOptions = {
   documentLoader?: DocumentLoader;
@@ -31,9 +32,6 @@ export type VerifyDataIntegrityResult = {
 
 // Each proof costs a canonicalization and perhaps a key fetch; no real credential carries more.
 const MAX_PROOFS = 8;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Verifies the Data Integrity proofs of a secured document (VC-DI §4.3–4.4) in every suite this
