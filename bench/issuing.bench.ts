@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
+import { createAppContext } from '../src/features.ts';
 
 const ROWS = 10_000;
 const API_REQUESTS = 200;
@@ -62,7 +63,7 @@ async function child(dialect: 'pglite' | 'postgres', rows: number, target: strin
   try {
     await migrate(handle);
     const config = testConfig({ dataDir: dialect === 'pglite' ? target : tmpdir() });
-    const ctx = { db: handle.db, config };
+    const ctx = createAppContext(handle.db, config);
     const org = await makeOrg(ctx.db, { config });
     const template = await makeTemplate(ctx.db, org);
     const csv = recipientsCsv(rows);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
+import { createAppContext } from '../src/features.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = 5;
@@ -50,7 +51,7 @@ async function serve(): Promise<void> {
     LAUREL_SECRET: '11'.repeat(32),
   });
   const running = await startPlatform(config);
-  const ctx = { db: running.handle.db, config };
+  const ctx = createAppContext(running.handle.db, config);
   const user = await makeUser(ctx.db, { email: 'bench@example.org' });
   const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: 'bench@example.org' });
   const item = await acceptClaim(ctx, claimToken, user.id);

@@ -11,6 +11,7 @@ import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { makeUser, newestMailLinks, testBrowser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 const OWNER = 'rene@xn--caf-dma.example';
@@ -32,7 +33,7 @@ describe('look-alike email addresses', () => {
   let app: FastifyInstance;
   let owner: Awaited<ReturnType<typeof makeUser>>;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     await makeUser(t.db, { email: 'first-admin@example.org' });
     owner = await makeUser(t.db, { email: 'Rene@Café.example', name: 'René' });
   });

@@ -12,6 +12,7 @@ import { buildServer } from '../http/server.ts';
 import { DEVICE_COOKIE, issueDeviceCookie } from './device-cookie.ts';
 import { LIMITS } from './rate-limit.ts';
 import { makeUser, newestMailLinks, testBrowser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
@@ -19,7 +20,7 @@ describe('account lockout', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     // The first account of a platform is special (its administrator); these are ordinary ones.
     await makeUser(t.db, { email: 'platform-admin@example.org' });
   });

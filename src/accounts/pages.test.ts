@@ -8,6 +8,7 @@ import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
 import { makeTestUser } from '../orgs/testing.ts';
 import { finishSignup, testBrowser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 const browser = testBrowser;
@@ -17,12 +18,13 @@ describe('account pages', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
   });
   afterAll(async () => {
     await app.close();
   });
-  const deliver = () => runJobsUntilIdle({ db: t.db, config }, { handlers: { 'email.send': sendEmail } });
+  const deliver = () =>
+    runJobsUntilIdle(createAppContext(t.db, config), { handlers: { 'email.send': sendEmail } });
 
   /** Opens the newest email to `to` in the dev mailbox, as an admin would, and returns its links. */
   async function mailboxLinks(admin: ReturnType<typeof browser>, to: string): Promise<string[]> {
@@ -347,10 +349,9 @@ describe('account pages', () => {
   });
 
   it('sets the session cookie httpOnly, SameSite=Lax, and Secure behind https', async () => {
-    const secureApp = await buildServer({
-      db: t.db,
-      config: testConfig({ secureCookies: true, baseUrl: 'https://badges.example.org' }),
-    });
+    const secureApp = await buildServer(
+      createAppContext(t.db, testConfig({ secureCookies: true, baseUrl: 'https://badges.example.org' })),
+    );
     try {
       const x = browser(secureApp);
       await x.get('/login?next=%22%3E%3Cscript%3E');

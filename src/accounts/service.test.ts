@@ -5,7 +5,6 @@ import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { LaurelError } from '../errors.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
-import { mergeHooks } from './merge-hooks.ts';
 import {
   addEmail,
   changePassword,
@@ -32,12 +31,13 @@ import {
 } from './service.ts';
 import { createSession, loadSession } from './sessions.ts';
 import { makeUser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const handlers = { 'email.send': sendEmail };
 
 /** The token in the last link sent to `to` through the dev mailbox. */
 async function lastLink(db: import('../db/index.ts').Db, to: string, path: string): Promise<string> {
-  await runJobsUntilIdle({ db, config: testConfig() }, { handlers });
+  await runJobsUntilIdle(createAppContext(db, testConfig()), { handlers });
   const mail = await db
     .selectFrom('emails')
     .select(['text'])
@@ -61,7 +61,7 @@ const codeOf = async (p: Promise<unknown>) => {
 
 describe.each(DIALECTS)('accounts on %s', (dialect) => {
   const t = useTestDatabase(dialect);
-  const ctx = () => ({ db: t.db, config: testConfig() });
+  const ctx = () => createAppContext(t.db, testConfig());
 
   it('makes the first account admin and no other, even when two sign up at once', async () => {
     const [a, b] = await Promise.all([
@@ -297,13 +297,13 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     const stranger = await makeUser(t.db);
     const moved: [string, string][] = [];
     const hook = async (_trx: unknown, from: string, to: string) => void moved.push([from, to]);
-    mergeHooks.push(hook);
-    try {
+    const merging = { db: t.db, hooks: { onAccountMerge: [hook] } };
+    {
       await requestMerge(ctx(), me.id, 'OLD@example.org', '10.3.0.1');
       const token = await lastLink(t.db, 'old@example.org', '/account/merge');
-      expect(await codeOf(confirmMerge(t.db, token, stranger.id))).toBe('FORBIDDEN');
-      expect(await confirmMerge(t.db, token, me.id)).toEqual({ mergedUserId: old.id });
-      expect(await confirmMerge(t.db, token, me.id)).toBeNull();
+      expect(await codeOf(confirmMerge(merging, token, stranger.id))).toBe('FORBIDDEN');
+      expect(await confirmMerge(merging, token, me.id)).toEqual({ mergedUserId: old.id });
+      expect(await confirmMerge(merging, token, me.id)).toBeNull();
       expect(moved).toEqual([[old.id, me.id]]);
       expect(await getUser(t.db, old.id)).toBeNull();
       const emails = await listEmails(t.db, me.id);
@@ -312,8 +312,6 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
         ['old@example.org', false, true],
         ['old2@example.org', false, false],
       ]);
-    } finally {
-      mergeHooks.splice(mergeHooks.indexOf(hook), 1);
     }
   });
 

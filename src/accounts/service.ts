@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
+import type { AppContext, FeatureHooks } from '../http/context.ts';
 import type { Executor } from '../jobs/queue.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import type { Device } from './device-cookie.ts';
@@ -16,7 +16,6 @@ import {
   resetPasswordMessage,
   verifyEmailMessage,
 } from './emails.tsx';
-import { mergeHooks } from './merge-hooks.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './passwords.ts';
 import {
   type Bucket,
@@ -785,11 +784,11 @@ export async function previewMerge(
  * addresses move over, every feature's merge hook moves its rows, then it is deleted.
  */
 export async function confirmMerge(
-  db: Db,
+  ctx: Pick<AppContext, 'db' | 'hooks'>,
   token: string,
   currentUserId: string,
 ): Promise<{ mergedUserId: string } | null> {
-  return db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const t = await peekAuthToken(trx, 'merge_account', token);
     if (!t?.userId) return null;
     if (t.userId !== currentUserId) {
@@ -801,7 +800,7 @@ export async function confirmMerge(
     if (!(await consumeAuthToken(trx, 'merge_account', token))) return null;
     const owner = await ownerOf(trx, t.email);
     if (!owner || owner.user_id === currentUserId) return null;
-    await mergeAccounts(trx, owner.user_id, currentUserId);
+    await mergeAccounts(trx, ctx.hooks, owner.user_id, currentUserId);
     await markEmailVerified(trx, currentUserId, t.email);
     return { mergedUserId: owner.user_id };
   });
@@ -809,6 +808,7 @@ export async function confirmMerge(
 
 export async function mergeAccounts(
   trx: Transaction<Database>,
+  hooks: FeatureHooks,
   fromUserId: string,
   toUserId: string,
 ): Promise<void> {
@@ -823,7 +823,7 @@ export async function mergeAccounts(
     .set({ user_id: toUserId, is_primary: false })
     .where('user_id', '=', fromUserId)
     .execute();
-  for (const hook of mergeHooks) await hook(trx, fromUserId, toUserId);
+  for (const hook of hooks.onAccountMerge) await hook(trx, fromUserId, toUserId);
   await trx.deleteFrom('users').where('id', '=', fromUserId).execute();
   // What only the merged account had carries over: admin rights, and a handle if this one has none.
   const to = await trx

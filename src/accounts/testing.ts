@@ -11,6 +11,7 @@ import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
 import { type User, createUser } from './service.ts';
 import { SESSION_COOKIE, createSession } from './sessions.ts';
+import { createAppContext } from '../features.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -94,7 +95,7 @@ export type TestBrowser = ReturnType<typeof testBrowser>;
 
 /** The links of the newest email to `to`, as paths (queued mail is delivered first). */
 export async function newestMailLinks(db: Db, config: Config, to: string): Promise<string[]> {
-  await runJobsUntilIdle({ db, config }, { handlers: { 'email.send': sendEmail } });
+  await runJobsUntilIdle(createAppContext(db, config), { handlers: { 'email.send': sendEmail } });
   const mail = await db
     .selectFrom('emails')
     .select('text')

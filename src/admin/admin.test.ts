@@ -12,6 +12,7 @@ import { paragraphs, renderEmail } from '../mail/layout.tsx';
 import { listMail, mailCounts } from '../mail/mailbox.ts';
 import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
 import { startSmtp } from '../mail/testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
@@ -21,7 +22,7 @@ describe('platform admin pages and home', () => {
   let admin: Awaited<ReturnType<typeof sessionFor>>;
   let member: Awaited<ReturnType<typeof sessionFor>>;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     const a = await makeUser(t.db, { name: 'Admin', admin: true });
     const m = await makeUser(t.db, { name: 'Member', admin: false });
     admin = await sessionFor(t.db, config, a.id);
@@ -35,16 +36,13 @@ describe('platform admin pages and home', () => {
 
   it('shows counts and failed jobs with their (escaped) error, and retries one', async () => {
     await enqueueJob(t.db, { kind: 'test.broken', payload: {}, maxAttempts: 1 });
-    await runJobsUntilIdle(
-      { db: t.db, config },
-      {
-        handlers: {
-          'test.broken': async () => {
-            throw new Error('<img src=x onerror=alert(1)> refused');
-          },
+    await runJobsUntilIdle(createAppContext(t.db, config), {
+      handlers: {
+        'test.broken': async () => {
+          throw new Error('<img src=x onerror=alert(1)> refused');
         },
       },
-    );
+    });
     const page = await get('/admin', admin);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('test.broken');
@@ -83,7 +81,7 @@ describe('platform admin pages and home', () => {
       address.startsWith('gone') ? { code: 550, message: 'No such user <here>' } : undefined;
     const smtpConfig = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
     const deliver = () =>
-      runJobsUntilIdle({ db: t.db, config: smtpConfig }, { handlers: { 'email.send': sendEmail } });
+      runJobsUntilIdle(createAppContext(t.db, smtpConfig), { handlers: { 'email.send': sendEmail } });
     try {
       await enqueueEmails(
         t.db,
@@ -161,7 +159,7 @@ describe('platform admin pages and home', () => {
         { filename: 'badge.png', content: Buffer.from('png'), cid: 'badge@laurel', contentType: 'image/png' },
       ],
     });
-    await runJobsUntilIdle({ db: t.db, config }, { handlers: { 'email.send': sendEmail } });
+    await runJobsUntilIdle(createAppContext(t.db, config), { handlers: { 'email.send': sendEmail } });
     expect((await get('/admin/mail', member)).statusCode).toBe(403);
     expect((await get(`/admin/mail/${id}`, member)).statusCode).toBe(403);
     const list = await get('/admin/mail', admin);

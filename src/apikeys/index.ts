@@ -1,6 +1,9 @@
 import type { Feature } from '../http/context.ts';
 import { apiKeyPages } from './pages.tsx';
 
-export const apiKeysFeature: Feature = (app, ctx) => {
-  apiKeyPages(app, ctx);
+export const apiKeysFeature: Feature = {
+  name: 'apikeys',
+  routes: (app, ctx) => {
+    apiKeyPages(app, ctx);
+  },
 };

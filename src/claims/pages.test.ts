@@ -18,6 +18,7 @@ import { buildServer } from '../http/server.ts';
 import { getAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { getItemForAward } from '../wallet/service.ts';
+import { createAppContext } from '../features.ts';
 
 describe('claim pages and API', () => {
   const t = useTestDatabase('pglite');
@@ -25,7 +26,7 @@ describe('claim pages and API', () => {
   let ctx: AppContext;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
   });
   afterAll(async () => {

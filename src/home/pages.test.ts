@@ -4,13 +4,14 @@ import { makeUser, sessionFor } from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
+import { createAppContext } from '../features.ts';
 
 describe('the landing page and the new account’s next steps', () => {
   const t = useTestDatabase('pglite');
   const config = testConfig();
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
   });
   afterAll(() => app?.close());
 

@@ -6,7 +6,7 @@ import { requireOrgRole } from '../orgs/access.ts';
 import { type Org, getOrgBySlug } from '../orgs/service.ts';
 import type { OrgRole } from '../orgs/tables.ts';
 import type { AppContext, CurrentUser } from './context.ts';
-import { csrfRequired } from './csrf.ts';
+import { checkSubmittedCsrf, csrfRequired } from './csrf.ts';
 import { dropRestOnError, sendsMultipart } from './multipart.ts';
 
 /**
@@ -71,7 +71,9 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, declared?:
     const resolve = () => resolveActor(ctx, request);
     request.actor = await (isUpload(request) ? dropRestOnError(request, resolve) : resolve());
   });
-  app.addHook('preHandler', async (request) => {
+  // After the body is read (uploads, NUL guard) and before it is validated against the route's schema.
+  app.addHook('preValidation', async (request) => {
+    checkSubmittedCsrf(request);
     if (!decidedBeforeBody(request)) request.actor = await resolveActor(ctx, request);
   });
 }

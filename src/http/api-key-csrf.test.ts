@@ -7,6 +7,7 @@ import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { buildServer } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 /**
  * The CSRF exemption belongs to requests that an API key authenticates, not to any request
@@ -21,7 +22,7 @@ describe('CSRF and the Authorization header', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     admin = await makeMember(t.db, org, 'admin');
   });

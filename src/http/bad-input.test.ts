@@ -4,6 +4,7 @@ import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { buildServer } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 /** Inputs that used to reach PostgreSQL or a response header and come back as 500s. */
 describe('malformed input is the client’s 400, never a 500', () => {
@@ -15,7 +16,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
   let slug: string;
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     const org = await makeOrg(t.db, { config });
     // An admin of the org: the upload's access is decided before its body, NUL bytes after.
     user = await makeMember(t.db, org, 'admin', 'Nul Tester');

@@ -7,6 +7,7 @@ import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { formatLogEntry } from './log-format.ts';
 import { buildServer } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 describe('request log', () => {
   const t = useTestDatabase('pglite');
@@ -15,13 +16,10 @@ describe('request log', () => {
 
   beforeAll(async () => {
     for (const mode of ['readable', 'json'] as const) {
-      const app = await buildServer(
-        { db: t.db, config: testConfig() },
-        {
-          logger: true,
-          log: { readable: mode === 'readable', to: { write: (s: string) => lines[mode].push(s) } },
-        },
-      );
+      const app = await buildServer(createAppContext(t.db, testConfig()), {
+        logger: true,
+        log: { readable: mode === 'readable', to: { write: (s: string) => lines[mode].push(s) } },
+      });
       await app.inject({
         url: '/reset/s3cret-token-value?next=/x',
         headers: { authorization: 'Bearer lrl_secret', cookie: 'laurel_session=abc' },

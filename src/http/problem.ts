@@ -1,10 +1,14 @@
 import { OpenBadgesError } from '@laurel/openbadges/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.ts';
+import type { Static } from 'typebox';
 import { type FieldError, LaurelError, type LaurelErrorCode } from '../errors.ts';
 import { renderErrorPage } from './error-page.tsx';
+import type { ProblemSchema } from './schemas.ts';
 
-const STATUS: Record<LaurelErrorCode, number> = {
+/** The one table of error codes and their HTTP status: the API, the pages and the forms all read it. */
+const STATUS: Record<LaurelErrorCode | 'BAD_REQUEST', number> = {
+  BAD_REQUEST: 400,
   NOT_FOUND: 404,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -17,20 +21,15 @@ const STATUS: Record<LaurelErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
+export const statusOf = (code: keyof typeof STATUS): number => STATUS[code];
+
 /** A request wrong in a way no field error describes (a broken body, a NUL byte): a 400 problem. */
 export function badRequest(detail: string): Error {
-  return Object.assign(new Error(detail), { statusCode: 400, code: 'BAD_REQUEST' });
+  return Object.assign(new Error(detail), { statusCode: STATUS.BAD_REQUEST, code: 'BAD_REQUEST' });
 }
 
-/** RFC 9457 problem details: what every JSON API error looks like. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: FieldError[];
-}
+/** RFC 9457 problem details: what every JSON API error looks like (schema: ProblemSchema). */
+export type Problem = Static<typeof ProblemSchema>;
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof LaurelError) {
@@ -45,7 +44,12 @@ export function toProblem(error: unknown): Problem {
   }
   const e = error as FastifyError & {
     validation?: { instancePath?: string; params?: any; message?: string }[];
+    validationContext?: string;
   };
+  // A malformed id in the address names nothing: the same answer as an id that does not exist.
+  if (e.validation && e.validationContext === 'params') {
+    return problem(STATUS.NOT_FOUND, 'NOT_FOUND', 'There is nothing at this address.');
+  }
   if (e.validation) {
     const fields = e.validation.map((v) => ({
       field: String(
@@ -53,7 +57,7 @@ export function toProblem(error: unknown): Problem {
       ),
       message: v.message ?? 'is invalid',
     }));
-    return problem(400, 'INVALID', 'The request is not valid.', fields);
+    return problem(STATUS.BAD_REQUEST, 'BAD_REQUEST', 'The request is not valid.', fields);
   }
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const detail =

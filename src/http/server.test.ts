@@ -3,12 +3,13 @@ import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { makeTestUser } from '../orgs/testing.ts';
 import { buildServer, redactTokens } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 describe('server plumbing', () => {
   const t = useTestDatabase('pglite');
 
   it('answers an unknown API path with a JSON problem and an unknown page with HTML', async () => {
-    const app = await buildServer({ db: t.db, config: testConfig() });
+    const app = await buildServer(createAppContext(t.db, testConfig()));
     const api = await app.inject({ url: '/api/v1/nothing' });
     expect(api.statusCode).toBe(404);
     expect(api.headers['content-type']).toContain('application/problem+json');
@@ -21,7 +22,7 @@ describe('server plumbing', () => {
   });
 
   it('refuses a form post without the CSRF token that the cookie signs', async () => {
-    const app = await buildServer({ db: t.db, config: testConfig() });
+    const app = await buildServer(createAppContext(t.db, testConfig()));
     app.post('/echo', { config: { access: 'public' } }, async (request) => ({
       ok: true,
       body: request.body,
@@ -63,27 +64,26 @@ describe('server plumbing', () => {
   });
 
   it('serves the stylesheet', async () => {
-    const app = await buildServer({ db: t.db, config: testConfig() });
+    const app = await buildServer(createAppContext(t.db, testConfig()));
     const css = await app.inject({ url: '/assets/app.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toContain('text/css');
   });
 
   it('asks browsers to keep to https when the public address is https', async () => {
-    const https = await buildServer({
-      db: t.db,
-      config: testConfig({ baseUrl: 'https://badges.example.org' }),
-    });
+    const https = await buildServer(
+      createAppContext(t.db, testConfig({ baseUrl: 'https://badges.example.org' })),
+    );
     for (const url of ['/', '/healthz', '/nothing', '/assets/app.css']) {
       const res = await https.inject({ url });
       expect(res.headers['strict-transport-security'], url).toBe('max-age=31536000; includeSubDomains');
     }
-    const http = await buildServer({ db: t.db, config: testConfig() });
+    const http = await buildServer(createAppContext(t.db, testConfig()));
     expect((await http.inject({ url: '/' })).headers['strict-transport-security']).toBeUndefined();
   });
 
   it('keeps every answer to a signed-in request out of caches, unless the route chose its own policy', async () => {
-    const app = await buildServer({ db: t.db, config: testConfig() });
+    const app = await buildServer(createAppContext(t.db, testConfig()));
     const user = await makeTestUser(t.db, 'Cache Tester');
     for (const url of ['/account', '/wallet', '/', '/api/v1/me/badges', '/nothing']) {
       const res = await app.inject({ url, cookies: user.cookies });

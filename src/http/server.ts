@@ -2,10 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
+import type { Ajv } from 'ajv';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -18,7 +20,7 @@ import { databaseIsUp } from '../db/health.ts';
 import { type DeclaredRoute, registerAccess } from './access.ts';
 import type { AppContext } from './context.ts';
 import { registerCsrf } from './csrf.ts';
-import { features } from './features.ts';
+import { features } from '../features.ts';
 import { registerUploads } from './multipart.ts';
 import { registerNulGuard } from './nul-guard.ts';
 import { type LogSink, REQUEST_DONE, readableLog } from './log-format.ts';
@@ -85,7 +87,11 @@ export async function buildServer(
       : false,
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: ctx.config.trustProxy,
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true } },
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true },
+      // `x-message`: what a form shows beside a field whose value breaks the schema (http/forms.ts).
+      plugins: [(ajv: Ajv) => ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' })],
+    },
   });
 
   app.decorateRequest('user', null);
@@ -169,7 +175,11 @@ export async function buildServer(
     app.swagger(),
   );
 
-  for (const feature of features) await app.register(async (scope) => feature(scope, ctx));
+  for (const feature of features) {
+    const { routes } = feature;
+    if (routes)
+      await app.register(async (scope) => routes(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx));
+  }
   return app;
 }
 

@@ -4,6 +4,7 @@ import { type DatabaseHandle, openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
 import { startWorker } from '../jobs/worker.ts';
 import { buildServer } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 export interface Running {
   app: FastifyInstance;
@@ -15,6 +16,7 @@ export interface Running {
 /** `laurel serve`: open the database, migrate, serve, and run the background worker. */
 export async function startPlatform(config: Config, opts: { logger?: boolean } = {}): Promise<Running> {
   const handle = await openDatabase(config);
+  const ctx = createAppContext(handle.db, config);
   let app: FastifyInstance | undefined;
   const stops: (() => Promise<void>)[] = [];
   let stopped = false;
@@ -24,11 +26,11 @@ export async function startPlatform(config: Config, opts: { logger?: boolean } =
     // The server stops taking requests first, then running jobs finish, then the database closes.
     await app?.close();
     for (const s of stops.reverse()) await s();
+    await ctx.runtime.close();
     await handle.close();
   };
   try {
     await migrate(handle);
-    const ctx = { db: handle.db, config };
     app = await buildServer(ctx, opts);
     if (config.worker) {
       const worker = startWorker(ctx, { log: app.log });

@@ -1,28 +1,40 @@
-// Test-only: the whole platform on a throwaway database, built once per describe block.
+// Test-only: the whole platform on a throwaway database, built once per describe block, with
+// factories for the people who use it (an account, a signed-in session with its CSRF token, a
+// browser that keeps cookies).
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { testConfig } from '../config.ts';
-import { type Dialect, useTestDatabase } from '../db/testing.ts';
+import { makeUser, type TestSession, sessionFor, testBrowser } from '../accounts/testing.ts';
+import { type Config, testConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { type Dialect, useTestDatabase } from '../db/testing.ts';
+import { createAppContext } from '../features.ts';
 import type { AppContext } from './context.ts';
 import { buildServer } from './server.ts';
 
 export interface TestApp {
   readonly db: Db;
+  readonly config: Config;
   readonly ctx: AppContext;
   readonly app: FastifyInstance;
+  /** A new account (verified email, the test password). */
+  user(input?: Parameters<typeof makeUser>[1]): ReturnType<typeof makeUser>;
+  /** Cookies and CSRF token acting as `userId` (none: a visitor with a CSRF token). */
+  session(userId?: string): Promise<TestSession>;
+  /** A browser that keeps its cookies and the CSRF token of the last page it saw. */
+  browser(ip?: string): ReturnType<typeof testBrowser>;
 }
 
-export function useTestApp(dialect: Dialect): TestApp {
+export function useTestApp(dialect: Dialect, options: { config?: Partial<Config> } = {}): TestApp {
   const t = useTestDatabase(dialect);
   let ctx: AppContext | undefined;
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig(options.config));
     app = await buildServer(ctx);
   });
   afterAll(async () => {
     await app?.close();
+    await ctx?.runtime.close();
   });
   const ready = <T>(v: T | undefined): T => {
     if (v === undefined) throw new Error('test app not ready (use it inside a test or hook)');
@@ -32,11 +44,17 @@ export function useTestApp(dialect: Dialect): TestApp {
     get db() {
       return t.db;
     },
+    get config() {
+      return ready(ctx).config;
+    },
     get ctx() {
       return ready(ctx);
     },
     get app() {
       return ready(app);
     },
+    user: (input) => makeUser(t.db, input),
+    session: (userId) => sessionFor(t.db, ready(ctx).config, userId),
+    browser: (ip) => testBrowser(ready(app), ip),
   };
 }

@@ -7,6 +7,7 @@ import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { listTemplates } from '../templates/service.ts';
 import { buildServer } from './server.ts';
+import { createAppContext } from '../features.ts';
 
 const BOUNDARY = 'UploadTestBoundary';
 const SVG =
@@ -53,7 +54,7 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
     Object.entries(values).map(([name, value]) => ({ name, value }));
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
     org = await makeOrg(t.db, { config });

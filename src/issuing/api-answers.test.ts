@@ -9,6 +9,7 @@ import { makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { revokeAward } from './service.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
@@ -21,7 +22,7 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
   let key: string;
   let keyId: string;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     template = await makeTemplate(t.db, org, { name: 'Repeatable' });
     other = await makeTemplate(t.db, org, { name: 'Another' });
@@ -81,7 +82,7 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
     expect(replayed.statusCode).toBe(200);
     expect(replayed.json().warnings).toBeUndefined();
     expect(replayed.headers.warning).toBeUndefined();
-    await revokeAward({ db: t.db, config }, keyed.json().id, 'Sent twice');
+    await revokeAward(createAppContext(t.db, config), keyed.json().id, 'Sent twice');
     expect((await issue(body('ada@example.org', other.id))).json().warnings).toBeUndefined();
 
     // Older than 24 hours: no longer a likely retry.

@@ -6,6 +6,7 @@ import type { AppContext } from '../http/context.ts';
 import { buildServer } from '../http/server.ts';
 import { checkAwardCredential } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const jwtPayload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 
@@ -15,7 +16,7 @@ describe('the credential of an issued award', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
   beforeAll(async () => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
     app = await buildServer(ctx);
   });
   afterAll(() => app?.close());

@@ -5,6 +5,7 @@ import { buildServer } from '../http/server.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import { issuerIdentityChanges } from './identity-check.ts';
 import { issueTestAward } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 describe('the issuer identifier and PUBLIC_URL', () => {
   const t = useTestDatabase('pglite');
@@ -15,11 +16,11 @@ describe('the issuer identifier and PUBLIC_URL', () => {
   it('follows PUBLIC_URL until a badge is issued, then warns at start when PUBLIC_URL changes', async () => {
     const org = await makeOrg(t.db, { config: first });
     // Nothing issued: a new PUBLIC_URL is simply the organization's new identifier.
-    expect(await issuerIdentityChanges({ db: t.db, config: moved })).toEqual([]);
+    expect(await issuerIdentityChanges(createAppContext(t.db, moved))).toEqual([]);
 
-    await issueTestAward({ db: t.db, config: first }, { org });
-    expect(await issuerIdentityChanges({ db: t.db, config: first })).toEqual([]);
-    expect(await issuerIdentityChanges({ db: t.db, config: moved })).toEqual([
+    await issueTestAward(createAppContext(t.db, first), { org });
+    expect(await issuerIdentityChanges(createAppContext(t.db, first))).toEqual([]);
+    expect(await issuerIdentityChanges(createAppContext(t.db, moved))).toEqual([
       {
         slug: org.slug,
         issuedAs: `did:web:localhost%3A3000:orgs:${org.slug}`,
@@ -27,7 +28,7 @@ describe('the issuer identifier and PUBLIC_URL', () => {
       },
     ]);
 
-    const app = await buildServer({ db: t.db, config: moved });
+    const app = await buildServer(createAppContext(t.db, moved));
     const warn = vi.spyOn(app.log, 'warn');
     await app.ready();
     expect(warn).toHaveBeenCalledWith(

@@ -12,6 +12,7 @@ import { makeTemplate } from '../templates/testing.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
 import { rejectAward, revokeAward } from './service.ts';
 import { issueTestAward } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 describe('the issuer’s link to an award’s public page', () => {
   const t = useTestDatabase('pglite');
@@ -22,7 +23,7 @@ describe('the issuer’s link to an award’s public page', () => {
   let template: Template;
   let viewer: TestUser;
   beforeAll(async () => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
     app = await buildServer(ctx);
     org = await makeOrg(t.db, { config });
     template = await makeTemplate(t.db, org);

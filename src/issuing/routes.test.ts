@@ -17,6 +17,7 @@ import { rejectAward, revokeAward } from './service.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 const CSRF = 'c'.repeat(32);
@@ -33,7 +34,7 @@ describe('issuing routes', () => {
   const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
     app = await buildServer(ctx);
     org = await makeOrg(t.db, { config, name: 'Guild <script>alert(1)</script>' });
     template = await makeTemplate(t.db, org, { name: 'Badge "<b>bold</b>"' });

@@ -21,6 +21,7 @@ import {
 } from './service.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 describe.each(DIALECTS)('issuing service on %s', (dialect) => {
   const t = useTestDatabase(dialect);
@@ -28,7 +29,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
   let ctx: AppContext;
   let app: FastifyInstance;
   beforeAll(async () => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
     app = await buildServer(ctx);
   });
   afterAll(() => app?.close());

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, createTestDatabase, useTestDatabase } from '../db/testing.ts';
 import { cleanup } from './maintenance.ts';
-import { periodicTasks } from './schedule.ts';
+import { jobRegistry } from '../features.ts';
 import {
   claimJob,
   enqueueJob,
@@ -15,6 +15,7 @@ import {
 } from './queue.ts';
 import { type JobHandler, PermanentJobError } from './types.ts';
 import { enqueuePeriodic, runJobsUntilIdle, startWorker } from './worker.ts';
+import { createAppContext } from '../features.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +38,7 @@ function gate() {
 
 describe.each(DIALECTS)('job queue on %s', (dialect) => {
   const t = useTestDatabase(dialect);
-  const ctx = () => ({ db: t.db, config: testConfig() });
+  const ctx = () => createAppContext(t.db, testConfig());
 
   it('runs a due job once and leaves a future one alone', async () => {
     const seen: unknown[] = [];
@@ -267,7 +268,11 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     await enqueuePeriodic(ctx(), now);
     await enqueuePeriodic(ctx(), now + 1);
     const rows = await t.db.selectFrom('jobs').select(['kind', 'dedupe_key']).execute();
-    expect(rows.map((r) => r.kind).sort()).toEqual(periodicTasks.map((p) => p.kind).sort());
+    expect(rows.map((r) => r.kind).sort()).toEqual(
+      jobRegistry()
+        .periodic.map((p) => p.kind)
+        .sort(),
+    );
     await t.db.deleteFrom('jobs').where('kind', '!=', 'maintenance.cleanup').execute();
     expect(await runJobsUntilIdle(ctx(), { handlers: { 'maintenance.cleanup': cleanup } })).toBe(1);
     await t.db.deleteFrom('jobs').execute();
@@ -298,7 +303,7 @@ describe('several workers on PostgreSQL', () => {
   it('process 200 jobs, each exactly once', async () => {
     const handle = await createTestDatabase('postgres');
     try {
-      const ctx = { db: handle.db, config: testConfig() };
+      const ctx = createAppContext(handle.db, testConfig());
       const runs = new Map<number, number>();
       const handlers: Record<string, JobHandler> = {
         'test.count': async (p: { n: number }) => {

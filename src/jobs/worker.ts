@@ -11,7 +11,6 @@ import {
   markJobDone,
   markJobFailed,
 } from './queue.ts';
-import { periodicTasks } from './schedule.ts';
 import { type JobHandler, PermanentJobError } from './types.ts';
 
 export interface WorkerLog {
@@ -37,8 +36,9 @@ export interface WorkerOptions {
   /** First retry delay; doubles per attempt, with jitter, up to retryMaxMs. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** Instead of the context's handlers (tests run a kind of their own). */
   handlers?: Record<string, JobHandler>;
-  /** Enqueue the periodic tasks of schedule.ts (default yes). */
+  /** Enqueue the context's periodic jobs (default yes). */
   periodic?: boolean;
   log?: WorkerLog;
 }
@@ -115,7 +115,7 @@ function runWithinDeadline(
 async function runJob(ctx: AppContext, job: JobRow, deadlineMs: number, opts: Options): Promise<void> {
   const fields = { jobId: job.id, kind: job.kind, attempts: job.attempts };
   try {
-    const handlers = opts.handlers ?? (await import('./handlers.ts')).jobHandlers;
+    const handlers = opts.handlers ?? ctx.jobs.handlers;
     const outcome = await runWithinDeadline(ctx, job, handlers[job.kind], deadlineMs, opts);
     if (outcome.ok) {
       if (!(await markJobDone(ctx.db, job)))
@@ -176,7 +176,7 @@ const takes = (lane: Lane, kind: string) =>
 
 /** Enqueues each periodic task for the current period (a no-op when another process did). */
 export async function enqueuePeriodic(ctx: AppContext, now = Date.now()): Promise<void> {
-  for (const task of periodicTasks) {
+  for (const task of ctx.jobs.periodic) {
     const period = Math.floor(now / task.everyMs);
     await enqueueJob(ctx.db, {
       kind: task.kind,

@@ -8,6 +8,7 @@ import { closeMailTransports, sendEmail } from './deliver.ts';
 import { emailText, paragraphs, renderEmail } from './layout.tsx';
 import { enqueueEmail, enqueueEmails } from './outbox.ts';
 import { freePort, startSmtp } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const handlers = { 'email.send': sendEmail };
 
@@ -33,7 +34,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
   it('keeps the email in the development mailbox when no SMTP server is set', async () => {
     const id = await enqueueEmail(t.db, { ...message('Someone@Example.org '), dedupeKey: 'dev-1' });
     expect(await enqueueEmail(t.db, { ...message('someone@example.org'), dedupeKey: 'dev-1' })).toBeNull();
-    expect(await runJobsUntilIdle({ db: t.db, config: testConfig() }, { handlers })).toBe(1);
+    expect(await runJobsUntilIdle(createAppContext(t.db, testConfig()), { handlers })).toBe(1);
     const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     expect(row.to_address).toBe('someone@example.org');
     expect(row.dev_mailbox).toBe(true);
@@ -57,7 +58,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
-    expect(await runJobsUntilIdle({ db: t.db, config: testConfig() }, { handlers })).toBe(0);
+    expect(await runJobsUntilIdle(createAppContext(t.db, testConfig()), { handlers })).toBe(0);
   });
 
   it('delivers HTML, text and an inline attachment over SMTP, once', async () => {
@@ -78,7 +79,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
         },
       ],
     });
-    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(1);
+    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(1);
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
     expect(mail.subject).toBe('Hello 1');
@@ -88,7 +89,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     expect(mail.attachments[0]?.content.toString()).toBe('png-bytes');
     expect(mail.attachments[0]?.cid).toBe('badge@laurel');
     // Running the same job again (a retry after a crash) sends nothing more.
-    await sendEmail({ emailId: id }, { db: t.db, config, jobId: 'x' });
+    await sendEmail({ emailId: id }, { ...createAppContext(t.db, config), jobId: 'x' });
     expect(smtp.received).toHaveLength(1);
   });
 
@@ -118,7 +119,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .where('id', 'in', ids as string[])
       .execute();
     for (const row of stored) expect(JSON.stringify(row.attachments)).not.toContain(image.toString('base64'));
-    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(3);
+    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(3);
     expect(smtp.received.map((m) => m.attachments[0]?.content.toString()).sort()).toEqual([
       image.toString(),
       image.toString(),
@@ -146,7 +147,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}` });
     const ids: string[] = [];
     for (let n = 0; n < 5; n++) ids.push((await enqueueEmail(t.db, message(`down${n}@example.org`, n)))!);
-    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(5);
+    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(5);
     const jobs = await t.db
       .selectFrom('jobs')
       .selectAll()
@@ -166,14 +167,14 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .execute();
     expect(pending.every((e) => e.sent_at === null && /ECONNREFUSED/.test(e.last_error ?? ''))).toBe(true);
     // Nothing is due until the backoff has passed.
-    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(0);
+    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(0);
 
     const smtp = await startSmtp(port);
     servers.push(smtp);
     await sql`UPDATE jobs SET run_at = now() WHERE done_at IS NULL`.execute(t.db);
-    expect(await runJobsUntilIdle({ db: t.db, config }, { handlers })).toBe(5);
+    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(5);
     await sql`UPDATE jobs SET run_at = now(), done_at = NULL`.execute(t.db);
-    await runJobsUntilIdle({ db: t.db, config }, { handlers });
+    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
     const to = smtp.received.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.text).sort();
     expect(to).toEqual([
       'down0@example.org',

@@ -11,6 +11,7 @@ import { runJobsUntilIdle, startWorker } from '../jobs/worker.ts';
 import { closeMailTransports, sendEmail } from './deliver.ts';
 import { enqueueEmails } from './outbox.ts';
 import { type TestSmtp, freePort, startSmtp } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const MINUTE = 60_000;
 const handlers = { 'email.send': sendEmail };
@@ -59,7 +60,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   it('SMTP down for 10 minutes (simulated clock): every email delivered once, none lost', async () => {
     const port = await freePort();
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Laurel <l@laurel.test>' });
-    const ctx = { db: t.db, config };
+    const ctx = createAppContext(t.db, config);
     const N = 25;
     const ids = (await enqueueEmails(t.db, messages('outage', N))) as string[];
 
@@ -104,7 +105,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   it('keeps retrying for three days, then fails the email for good with its reason', async () => {
     const port = await freePort();
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}` });
-    const ctx = { db: t.db, config };
+    const ctx = createAppContext(t.db, config);
     const [id] = (await enqueueEmails(t.db, messages('days', 1))) as string[];
     const job = () =>
       t.db.selectFrom('jobs').selectAll().where('dedupe_key', '=', `email:${id}`).executeTakeFirstOrThrow();
@@ -145,7 +146,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
       ...messages('unknown', 1),
       ...messages('busy', 1),
     ])) as string[];
-    await runJobsUntilIdle({ db: t.db, config }, { handlers });
+    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
     const state = async (id: string) => {
       const email = await t.db
         .selectFrom('emails')
@@ -172,7 +173,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     // The mailbox frees up: the deferred mail goes out at its next retry; the refused one never.
     smtp.refuse = undefined;
     await advanceToNextDue(t.db);
-    await runJobsUntilIdle({ db: t.db, config }, { handlers });
+    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
     expect(smtp.received.map((m) => m.subject)).toEqual(['busy 0']);
     expect((await state(busy!)).email.sent_at).not.toBeNull();
   });
@@ -182,7 +183,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     servers.push(smtp);
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
     const [id] = (await enqueueEmails(t.db, messages('slow', 1))) as string[];
-    const run = (jobId: string) => sendEmail({ emailId: id }, { db: t.db, config, jobId });
+    const run = (jobId: string) => sendEmail({ emailId: id }, { ...createAppContext(t.db, config), jobId });
     smtp.hang = true;
     // The first worker's send waits for an answer to DATA, and its lease runs out meanwhile:
     // a second worker runs the job and must not send the message a second time.
@@ -204,7 +205,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     servers.push(smtp);
     smtp.hang = true;
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, smtpTimeoutSeconds: 1 });
-    const ctx = { db: t.db, config };
+    const ctx = createAppContext(t.db, config);
     const N = 6;
     const ids = (await enqueueEmails(t.db, messages('hung', N))) as string[];
     const quick: number[] = [];

@@ -22,6 +22,7 @@ import { enqueueJob } from '../jobs/queue.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { createInvitation } from './invitations.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin';
@@ -74,7 +75,7 @@ function ruleOf({ route, access }: DeclaredRoute): Rule {
 
 /** Every route and its declared access, read as the server registers them (no request is served). */
 const declared: DeclaredRoute[] = [];
-await (await buildServer({ db: {} as never, config }, { declaredAccess: declared })).close();
+await (await buildServer(createAppContext({} as never, config), { declaredAccess: declared })).close();
 const RULES = Object.fromEntries(declared.map((d) => [d.route, ruleOf(d)]));
 
 describe('authorization matrix over every route', () => {
@@ -100,7 +101,7 @@ describe('authorization matrix over every route', () => {
   });
 
   beforeAll(async () => {
-    const ctx: AppContext = { db: t.db, config };
+    const ctx: AppContext = createAppContext(t.db, config);
     app = await buildServer(ctx);
     const owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { config, ownerUserId: owner.id });
@@ -208,7 +209,7 @@ describe('authorization matrix over every route', () => {
   });
 
   it('refuses to start with a route that declares no access', async () => {
-    const bare = await buildServer({ db: t.db, config });
+    const bare = await buildServer(createAppContext(t.db, config));
     const start = async () => {
       bare.get('/undeclared', async () => 'open');
       await bare.ready();

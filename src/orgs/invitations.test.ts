@@ -8,6 +8,7 @@ import { acceptInvitation, createInvitation, findInvitation, listPendingInvitati
 import { getOrgRole } from './service.ts';
 import { CSRF_COOKIE } from '../http/csrf.ts';
 import { csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
@@ -103,7 +104,7 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
       code: 'FORBIDDEN',
       message: expect.stringContaining('invitee@example.org'),
     });
-    await addEmail({ db: t.db, config }, stranger.id, 'invitee@example.org');
+    await addEmail(createAppContext(t.db, config), stranger.id, 'invitee@example.org');
     await expect(acceptInvitation(t.db, token, stranger.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await getOrgRole(t.db, org.id, stranger.id)).toBeNull();
     expect((await findInvitation(t.db, token))?.usable).toBe(true);
@@ -119,7 +120,7 @@ describe('the invitation page', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
   });
   afterAll(async () => {
     await app.close();

@@ -16,6 +16,7 @@ import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { makeMember, makeOrg, makeTestUser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 describe('issuer pages on a phone', () => {
   const t = useTestDatabase('pglite');
@@ -30,7 +31,7 @@ describe('issuer pages on a phone', () => {
 
   beforeAll(async () => {
     const config = testConfig();
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     origin = await app.listen({ port: 0, host: '127.0.0.1' });
     const owner = await makeTestUser(t.db, 'Olivia Owner-With-A-Rather-Long-Name');
     await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', owner.id).execute();
@@ -43,42 +44,38 @@ describe('issuer pages on a phone', () => {
     });
     await makeMember(t.db, org, 'issuer', 'Ivan Issuer');
     const template = await makeTemplate(t.db, org, { name: 'Advanced Certificate in Everything' });
-    const { award } = await issueTestAward(
-      { db: t.db, config },
-      {
-        org,
-        template,
-        recipientName: 'Recipient With A Long Name',
-        recipientEmail: 'a.very.long.address.for.testing@example.org',
-      },
-    );
+    const { award } = await issueTestAward(createAppContext(t.db, config), {
+      org,
+      template,
+      recipientName: 'Recipient With A Long Name',
+      recipientEmail: 'a.very.long.address.for.testing@example.org',
+    });
     cookie = owner.cookies.laurel_session!;
     // The owner's own badge, accepted: its page (with the verification panel) opens for them.
-    const own = await issueTestAward(
-      { db: t.db, config },
-      { org, template, recipientName: 'Olivia Owner', recipientEmail: owner.email },
-    );
-    await acceptClaim({ db: t.db, config }, own.claimToken, owner.id);
+    const own = await issueTestAward(createAppContext(t.db, config), {
+      org,
+      template,
+      recipientName: 'Olivia Owner',
+      recipientEmail: owner.email,
+    });
+    await acceptClaim(createAppContext(t.db, config), own.claimToken, owner.id);
     badgePage = `/c/${own.award.id}`;
     await createApiKey(t.db, {
       orgId: org.id,
       name: 'Learning platform integration',
       scopes: ['awards:issue'],
     });
-    const batchId = await createBatch(
-      { db: t.db, config },
-      {
-        orgId: org.id,
-        templateId: template.id,
-        filename: 'a-rather-long-file-name-for-recipients.csv',
-        data: Buffer.from(
-          'name,email,evidence_url,narrative\n' +
-            'Recipient With A Long Name,a.very.long.address.for.testing@example.org,https://example.org/evidence/a-long-path,Did a great deal of work\n' +
-            'Broken Row,not-an-address,,\n',
-        ),
-        createdBy: owner.id,
-      },
-    );
+    const batchId = await createBatch(createAppContext(t.db, config), {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'a-rather-long-file-name-for-recipients.csv',
+      data: Buffer.from(
+        'name,email,evidence_url,narrative\n' +
+          'Recipient With A Long Name,a.very.long.address.for.testing@example.org,https://example.org/evidence/a-long-path,Did a great deal of work\n' +
+          'Broken Row,not-an-address,,\n',
+      ),
+      createdBy: owner.id,
+    });
     const m = `/manage/${org.slug}`;
     stacked.push(
       `${m}/awards`,

@@ -7,6 +7,7 @@ import { buildServer } from '../http/server.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { getSigningKey, type Org } from './service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
@@ -37,7 +38,7 @@ describe('organization routes', () => {
     });
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     users.owner = await makeTestUser(t.db, 'Olive Owner');
     org = await makeOrg(t.db, { slug: 'guild', name: 'The <b>Guild</b>', ownerUserId: users.owner.id });
     users.admin = await makeMember(t.db, org, 'admin');
@@ -151,7 +152,7 @@ describe('organization routes', () => {
   });
 
   it('counts issued badges on the overview and serves an uploaded SVG logo cleaned, with a strict CSP', async () => {
-    await issueTestAward({ db: t.db, config }, { org });
+    await issueTestAward(createAppContext(t.db, config), { org });
     const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
     // The count and its label are separate lines, never run together ("1badges issued").
     expect(dash.body).toMatch(

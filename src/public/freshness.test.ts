@@ -17,6 +17,7 @@ import { buildServer } from '../http/server.ts';
 import { rejectAward, revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { type SharedBadge, postForm, publicViews, shareBadge } from './test-support.ts';
+import { createAppContext } from '../features.ts';
 
 const STALE_TRUST = ['authentic and current', '<strong>Verified</strong>'];
 
@@ -70,7 +71,7 @@ describe('every public view follows the database at once', () => {
   let ctx: AppContext;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
   });
   afterAll(async () => {
@@ -144,7 +145,7 @@ describe('an imported copy of a badge issued here', () => {
   let ctx: AppContext;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
   });
   afterAll(async () => {
@@ -185,7 +186,7 @@ describe('one visibility rule for every representation', () => {
   let ctx: AppContext;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
   });
   afterAll(async () => {
@@ -275,8 +276,8 @@ describe('two app processes on one PostgreSQL database', () => {
     handles = [await openPostgres(url), await openPostgres(url)];
     await migrate(handles[0]!);
     apps = [
-      await buildServer({ db: handles[0]!.db, config }),
-      await buildServer({ db: handles[1]!.db, config }),
+      await buildServer(createAppContext(handles[0]!.db, config)),
+      await buildServer(createAppContext(handles[1]!.db, config)),
     ];
   });
   afterAll(async () => {
@@ -286,7 +287,7 @@ describe('two app processes on one PostgreSQL database', () => {
 
   it('a change made through one is what the other serves on its next request', async () => {
     const [a, b] = apps as [FastifyInstance, FastifyInstance];
-    const ctxA = { db: handles[0]!.db, config };
+    const ctxA = createAppContext(handles[0]!.db, config);
     const badge = await shareBadge(a, ctxA);
     const warm = await fetchAll(b, badge);
     expect(warm.get(`/c/${badge.awardId}`)!.body).toContain('authentic and current');

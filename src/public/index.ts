@@ -4,8 +4,11 @@ import { profilePages } from './profile.tsx';
 import { publicBadgeRoutes } from './routes.tsx';
 
 /** Public badge pages (`/c/:id` and its documents, images, embed, shares) and profiles (`/u/:handle`). */
-export const publicFeature: Feature = (app, ctx) => {
-  publicBadgeRoutes(app, ctx);
-  profilePages(app, ctx);
-  importedBadgePages(app, ctx);
+export const publicFeature: Feature = {
+  name: 'public',
+  routes: (app, ctx) => {
+    publicBadgeRoutes(app, ctx);
+    profilePages(app, ctx);
+    importedBadgePages(app, ctx);
+  },
 };

@@ -10,6 +10,7 @@ import type { AppContext } from '../http/context.ts';
 import { buildServer } from '../http/server.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { verifyOnPlatform } from '../verification/platform-verify.ts';
+import { createAppContext } from '../features.ts';
 
 /** The one `openbadges` iTXt chunk, read field by field as the PNG specification lays it out. */
 function openbadgesItxt(png: Buffer) {
@@ -33,7 +34,7 @@ describe('the OB 2.0 badge image download', () => {
   let assertionUrl: string;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
     const earner = await makeUser(t.db);
     const session = await sessionFor(t.db, ctx.config, earner.id);

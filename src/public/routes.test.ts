@@ -13,6 +13,7 @@ import { makeTemplate } from '../templates/testing.ts';
 import { engagementCounts, setVisibility as setWalletVisibility } from '../wallet/service.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
 import { pngSize } from './preview.ts';
+import { createAppContext } from '../features.ts';
 
 const HOSTILE = '<script>alert("x")</script>&"\'';
 
@@ -43,7 +44,7 @@ describe('public badge pages', () => {
   };
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
     owner = await makeUser(t.db, { name: `Ada ${HOSTILE}` });
     ownerSession = await sessionFor(t.db, ctx.config, owner.id);

@@ -10,6 +10,7 @@ import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from '../templates/images.ts'
 import { dataUri, forgePng } from '../../packages/openbadges/test/bake/forge.ts';
 import { RasterError, rasterChildPids, rasterize } from './index.ts';
 import { type HostileImage, hostileImages } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const INPUTS = Number(process.env.LAUREL_HOSTILE_INPUTS ?? 10_000);
 const HTTP_SAMPLE = 300;
@@ -168,7 +169,7 @@ describe('hostile uploads over HTTP', () => {
   };
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { slug: 'academy', name: 'Academy', ownerUserId: owner.id });
     ({ key: apiKey } = await createApiKey(t.db, { orgId: org.id, name: 'LMS', scopes: ['templates:write'] }));

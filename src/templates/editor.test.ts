@@ -13,6 +13,7 @@ import { buildServer } from '../http/server.ts';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { listTemplates } from './service.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
@@ -25,7 +26,7 @@ describe('template editor form', () => {
   const csrf = csrfPair(config);
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     admin = await makeMember(t.db, org, 'admin');
   });

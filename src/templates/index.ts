@@ -1,12 +1,16 @@
 import type { Feature } from '../http/context.ts';
+import type { TemplateTables } from './tables.ts';
 import { holdRasterPool } from '../raster/index.ts';
 import { registerTemplatePages } from './pages.tsx';
 import { registerTemplateRoutes } from './routes.ts';
 
 /** Badge templates: the editor and designer, public template pages and documents, and the API. */
-export const templatesFeature: Feature = (app, ctx) => {
-  // Badge images, logos and previews are drawn by the raster pool: it ends with the server.
-  app.addHook('onClose', holdRasterPool());
-  registerTemplateRoutes(app, ctx);
-  registerTemplatePages(app, ctx);
+export const templatesFeature: Feature<TemplateTables> = {
+  name: 'templates',
+  routes: (app, ctx) => {
+    // Badge images, logos and previews are drawn by the raster pool: it ends with the server.
+    app.addHook('onClose', holdRasterPool());
+    registerTemplateRoutes(app, ctx);
+    registerTemplatePages(app, ctx);
+  },
 };

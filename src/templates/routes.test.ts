@@ -9,6 +9,7 @@ import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from '../o
 import { renderPng } from './render.ts';
 import { type Template, getTemplate, listTemplates } from './service.ts';
 import { makeTemplate } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
@@ -63,7 +64,7 @@ describe('badge template routes', () => {
   };
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     users.owner = await makeTestUser(t.db, 'Owner');
     org = await makeOrg(t.db, { slug: 'academy', name: 'Academy', ownerUserId: users.owner.id });
     users.admin = await makeMember(t.db, org, 'admin');

@@ -21,6 +21,7 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { csrfPair } from '../orgs/testing.ts';
 import type { VerificationContext } from './settings.ts';
+import { createAppContext } from '../features.ts';
 
 const issuer = newIssuer();
 
@@ -44,7 +45,7 @@ describe('the public verifier under hostile input', () => {
   });
 
   const start = async (verifier: VerificationContext['verifier'] = {}, trustProxy = false) => {
-    const ctx: VerificationContext = { db: t.db, config: testConfig({ trustProxy }), verifier };
+    const ctx: VerificationContext = { ...createAppContext(t.db, testConfig({ trustProxy })), verifier };
     app = await buildServer(ctx);
     return app;
   };

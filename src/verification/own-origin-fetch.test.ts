@@ -14,6 +14,7 @@ import { testConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
 import { verifyOnPlatform } from './platform-verify.ts';
+import { createAppContext } from '../features.ts';
 
 describe('createOwnOriginFetch', () => {
   const app = Fastify();
@@ -96,11 +97,11 @@ describe('verifyOnPlatform outside a server', () => {
     try {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       // A context no server registered: a CLI command or a worker-only process.
-      const ctx = { db: {} as Db, config: testConfig({ baseUrl: origin }) };
+      const ctx = createAppContext({} as Db, testConfig({ baseUrl: origin }));
       const own = await verifyOnPlatform(ctx, `${origin}/c/some-badge.json`);
       expect(own.verdict, JSON.stringify(own.steps)).toBe('valid');
       const elsewhere = await verifyOnPlatform(
-        { db: {} as Db, config: testConfig({ baseUrl: 'http://localhost:1' }) },
+        createAppContext({} as Db, testConfig({ baseUrl: 'http://localhost:1' })),
         `${origin}/c/some-badge.json`,
       );
       expect(elsewhere.steps[0].code).toBe('FETCH_BLOCKED');

@@ -19,6 +19,7 @@ import { makeWalletBadge } from '../wallet/testing.ts';
 import { csrfPair } from '../orgs/testing.ts';
 import { verifyOnPlatform } from './platform-verify.ts';
 import { tinyPng } from '../../test/images.ts';
+import { createAppContext } from '../features.ts';
 
 async function signedCredential(name = 'Safety Training', extra: Record<string, unknown> = {}) {
   const keys = generateEd25519KeyPair();
@@ -68,7 +69,7 @@ describe('the public verifier', () => {
   let app: FastifyInstance;
 
   beforeEach(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
   });
   afterEach(async () => {
     await app.close();
@@ -411,7 +412,7 @@ describe('the public verifier', () => {
   });
 
   it('verifies a badge this platform issued through the API, its did:web and status list answered in-process for the worker', async () => {
-    const ctx = { db: t.db, config };
+    const ctx = createAppContext(t.db, config);
     const { award } = await issueTestAward(ctx, { recipientEmail: 'grace@example.org' });
     const post = () =>
       app.inject({
@@ -451,9 +452,9 @@ describe('verifyOnPlatform', () => {
   const config = testConfig();
 
   it('verifies a badge this platform issued, resolving its did:web and status list in-process', async () => {
-    const app = await buildServer({ db: t.db, config });
+    const app = await buildServer(createAppContext(t.db, config));
     try {
-      const ctx = { db: t.db, config };
+      const ctx = createAppContext(t.db, config);
       // Accepted and public: its hosted OB 2.0 assertion is published.
       const earner = await makeUser(t.db, { email: 'grace@example.org' });
       const { award } = await makeWalletBadge(ctx, earner, { visibility: 'public' });

@@ -19,6 +19,7 @@ import { issueTestAward } from '../issuing/testing.ts';
 import { importBadge } from './import.ts';
 import { itemImage, listWalletItems, setVisibility } from './service.ts';
 import { makeWalletBadge } from './testing.ts';
+import { createAppContext } from '../features.ts';
 
 async function signedCredential(email: string, name = 'Imported Skill') {
   const keys = generateEd25519KeyPair();
@@ -47,7 +48,7 @@ describe('importing badges', () => {
   let user: Awaited<ReturnType<typeof makeUser>>;
 
   beforeAll(async () => {
-    ctx = { db: t.db, config: testConfig() };
+    ctx = createAppContext(t.db, testConfig());
     app = await buildServer(ctx);
     user = await makeUser(t.db, { email: 'Earner@Example.org' });
   });

@@ -1,16 +1,24 @@
 import type { Feature } from '../http/context.ts';
-import { flushEngagement } from './service.ts';
+import type { WalletTables } from './tables.ts';
+import { sendExpiryNotices } from './expiry.ts';
+import { flushEngagement, moveWalletItems } from './service.ts';
 import { walletPages } from './pages.tsx';
 import { pendingRoutes } from './pending-routes.ts';
 import { walletRoutes } from './routes.ts';
 
 /** The earner's wallet: pages, import, badges waiting for a decision, and the /api/v1/me/badges API. */
-export const walletFeature: Feature = (app, ctx) => {
-  walletPages(app, ctx);
-  walletRoutes(app, ctx);
-  pendingRoutes(app, ctx);
-  // Buffered view and share counts are written before the server stops.
-  app.addHook('onClose', async () => {
-    await flushEngagement(ctx.db).catch(() => undefined);
-  });
+export const walletFeature: Feature<WalletTables> = {
+  name: 'wallet',
+  jobs: { 'wallet.expiry-notices': sendExpiryNotices },
+  periodic: [{ kind: 'wallet.expiry-notices', everyMs: 6 * 60 * 60_000 }],
+  hooks: { onAccountMerge: moveWalletItems },
+  routes: (app, ctx) => {
+    walletPages(app, ctx);
+    walletRoutes(app, ctx);
+    pendingRoutes(app, ctx);
+    // Buffered view and share counts are written before the server stops.
+    app.addHook('onClose', async () => {
+      await flushEngagement(ctx.db).catch(() => undefined);
+    });
+  },
 };

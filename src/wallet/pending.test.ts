@@ -12,6 +12,7 @@ import type { Org } from '../orgs/service.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
+import { createAppContext } from '../features.ts';
 
 describe('badges waiting in the wallet', () => {
   const t = useTestDatabase('pglite');
@@ -21,7 +22,7 @@ describe('badges waiting in the wallet', () => {
   let org: Org;
   let template: Template;
   beforeAll(async () => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
     app = await buildServer(ctx);
     org = await makeOrg(t.db, { config, name: 'Guild <i>of</i> Testers' });
     template = await makeTemplate(t.db, org, { name: 'Badge <script>alert(1)</script>' });

@@ -27,10 +27,11 @@ import {
   recordEngagement,
   setVisibility,
 } from './service.ts';
+import { createAppContext } from '../features.ts';
 
 describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   const t = useTestDatabase(dialect);
-  const ctx = (): AppContext => ({ db: t.db, config: testConfig() });
+  const ctx = (): AppContext => createAppContext(t.db, testConfig());
   const job = () => ({ ...ctx(), jobId: 'test' });
   /** An award issued `days` ago (of `org`, or of a new organization). */
   const agedAward = async (days: number, org?: Org) => {

@@ -11,6 +11,7 @@ import { makeOrg } from '../../orgs/testing.ts';
 import { makeTemplate } from '../../templates/testing.ts';
 import { csvOf, emailsPerAward } from '../test-support.ts';
 import { confirmBatch, createBatch, getBatch } from './service.ts';
+import { createAppContext } from '../../features.ts';
 
 const WORKER = fileURLToPath(new URL('../test-fixtures/bulk-worker.ts', import.meta.url));
 const ROWS = 10_000;
@@ -42,7 +43,7 @@ describe('bulk issuing survives a worker killed mid-way', () => {
     handle = await openPostgres(url);
     await migrate(handle);
     const config = testConfig();
-    const ctx = { db: handle.db, config };
+    const ctx = createAppContext(handle.db, config);
     const org = await makeOrg(ctx.db, { config });
     const template = await makeTemplate(ctx.db, org);
     const batchId = await createBatch(ctx, {

@@ -15,6 +15,7 @@ import type { Template } from '../../templates/service.ts';
 import { makeTemplate } from '../../templates/testing.ts';
 import { readRecipientsCsv } from './csv.ts';
 import { confirmBatch, createBatch } from './service.ts';
+import { createAppContext } from '../../features.ts';
 
 const config = testConfig();
 
@@ -27,7 +28,7 @@ describe('bulk issue pages', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    app = await buildServer({ db: t.db, config });
+    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     template = await makeTemplate(t.db, org);
     issuer = await makeMember(t.db, org, 'issuer');
@@ -39,16 +40,13 @@ describe('bulk issue pages', () => {
 
   const get = (url: string) => app.inject({ method: 'GET', url, cookies: issuer.cookies });
   const batchOf = (csv: string) =>
-    createBatch(
-      { db: t.db, config },
-      {
-        orgId: org.id,
-        templateId: template.id,
-        filename: 'r.csv',
-        data: Buffer.from(csv),
-        createdBy: issuer.id,
-      },
-    );
+    createBatch(createAppContext(t.db, config), {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'r.csv',
+      data: Buffer.from(csv),
+      createdBy: issuer.id,
+    });
 
   it('puts every count of rows and badges in the right number', async () => {
     const one = await batchOf('name,email\nAnn,ann@example.org\nBob,not-mail\n');
@@ -79,7 +77,7 @@ describe('bulk issue pages', () => {
 
   it('updates the tallies with the live headline, without reloading the page', async () => {
     const id = await batchOf('name,email\nAnn,ann@example.org\nBea,bea@example.org\nCy,cy@example.org\n');
-    await confirmBatch({ db: t.db, config }, org.id, id);
+    await confirmBatch(createAppContext(t.db, config), org.id, id);
     const origin = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
     const context = await browser.newContext();

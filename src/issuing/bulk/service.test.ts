@@ -8,13 +8,14 @@ import { makeOrg } from '../../orgs/testing.ts';
 import { makeTemplate } from '../../templates/testing.ts';
 import { csvOf, emailsPerAward } from '../test-support.ts';
 import { batchRows, confirmBatch, createBatch, getBatch } from './service.ts';
+import { createAppContext } from '../../features.ts';
 
 describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
   const t = useTestDatabase(dialect);
   const config = testConfig();
   let ctx: AppContext;
   beforeAll(() => {
-    ctx = { db: t.db, config };
+    ctx = createAppContext(t.db, config);
   });
 
   it('previews every row with its errors, issues only after confirmation, and never twice', async () => {
