@@ -6,7 +6,7 @@ import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Member, memberOf } from '../http/access.ts';
 import { field } from '../orgs/forms.ts';
-import { ManageLayout } from '../orgs/manage-layout.tsx';
+import { ManageLayout } from '../ui/manage-layout.tsx';
 import {
   Alert,
   CsrfField,

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { type FieldError, LaurelError, notFound } from '../errors.ts';
 import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
-import { ManageLayout } from '../orgs/manage-layout.tsx';
+import { ManageLayout } from '../ui/manage-layout.tsx';
 import { roleAtLeast } from '../orgs/access.ts';
 import { listTemplates, type Template } from '../templates/service.ts';
 import {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError, notFound } from '../errors.ts';
 import { memberOf, userOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
+import { IMAGE_CSP } from '../http/responses.ts';
 import type { AppContext, CurrentUser } from '../http/context.ts';
 import { listOrgAwards } from '../issuing/service.ts';
 import { countTemplates, listTemplates } from '../templates/service.ts';
@@ -33,7 +34,7 @@ import {
   listPendingInvitations,
   revokeInvitation,
 } from './invitations.ts';
-import { ManageLayout } from './manage-layout.tsx';
+import { ManageLayout } from '../ui/manage-layout.tsx';
 import {
   type Org,
   type OrgInput,
@@ -50,6 +51,7 @@ import {
   removeMember,
   rotateKey,
   setOrgLogo,
+  publicOrg,
   updateOrg,
 } from './service.ts';
 import type { OrgRole } from './tables.ts';
@@ -657,22 +659,6 @@ function InvitationPage(props: {
 }
 
 // ---------------------------------------------------------------- routes
-
-const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'";
-const PUBLIC_JSON = (reply: FastifyReply, body: unknown, type = 'application/json') =>
-  reply
-    .type(`${type}; charset=utf-8`)
-    .header('access-control-allow-origin', '*')
-    .header('cache-control', 'public, max-age=300')
-    .send(JSON.stringify(body, null, 2));
-
-async function publicOrg(ctx: AppContext, slug: string): Promise<Org> {
-  const org = await getOrgBySlug(ctx.db, slug);
-  if (!org) throw notFound('That organization');
-  return org;
-}
-
-export { IMAGE_CSP, PUBLIC_JSON, publicOrg };
 
 export function registerOrgPages(app: FastifyInstance, ctx: AppContext) {
   const { db, config } = ctx;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { orgActorOf } from '../http/access.ts';
 import type { AppContext } from '../http/context.ts';
-import { PUBLIC_JSON, publicOrg } from './pages.tsx';
-import { didDocument, getOrgById, issuerDid, issuerProfile, ob2Issuer } from './service.ts';
+import { sendPublicJson } from '../http/responses.ts';
+import { didDocument, getOrgById, issuerDid, issuerProfile, ob2Issuer, publicOrg } from './service.ts';
 
 export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) });
 
@@ -32,7 +32,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: { access: 'public' }, schema: { hide: true } },
     async (request, reply) => {
       const org = await publicOrg(ctx, request.params.slug);
-      return PUBLIC_JSON(reply, await didDocument(db, config, org), 'application/did+json');
+      return sendPublicJson(reply, await didDocument(db, config, org), 'application/did+json');
     },
   );
 
@@ -41,7 +41,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: { access: 'public' }, schema: { hide: true } },
     async (request, reply) => {
       const org = await publicOrg(ctx, request.params.slug);
-      return PUBLIC_JSON(reply, {
+      return sendPublicJson(reply, {
         '@context': [
           'https://www.w3.org/ns/credentials/v2',
           'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
@@ -56,7 +56,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: AppContext) {
     { config: { access: 'public' }, schema: { hide: true } },
     async (request, reply) => {
       const org = await publicOrg(ctx, request.params.slug);
-      return PUBLIC_JSON(reply, ob2Issuer(config, org));
+      return sendPublicJson(reply, ob2Issuer(config, org));
     },
   );
 

@@ -575,3 +575,10 @@ export async function moveMemberships(trx: Transaction<Database>, fromUserId: st
   }
   await trx.deleteFrom('org_members').where('user_id', '=', fromUserId).execute();
 }
+
+/** The organization at `slug`, for its public pages and documents; NOT_FOUND when there is none. */
+export async function publicOrg(ctx: { db: Db }, slug: string): Promise<Org> {
+  const org = await getOrgBySlug(ctx.db, slug);
+  if (!org) throw notFound('That organization');
+  return org;
+}

@@ -6,7 +6,7 @@ import { pageContext } from '../http/auth.ts';
 import type { AppContext } from '../http/context.ts';
 import { awardCountsByTemplate } from '../issuing/service.ts';
 import { roleAtLeast } from '../orgs/access.ts';
-import { ManageLayout } from '../orgs/manage-layout.tsx';
+import { ManageLayout } from '../ui/manage-layout.tsx';
 import { listTemplates } from '../templates/service.ts';
 import { EmptyState } from '../ui/components.tsx';
 import { engagementByTemplate } from '../wallet/service.ts';

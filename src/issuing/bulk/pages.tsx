@@ -6,7 +6,7 @@ import { LaurelError } from '../../errors.ts';
 import { pageContext } from '../../http/auth.ts';
 import type { AppContext } from '../../http/context.ts';
 import { isUploadedFile } from '../../http/multipart.ts';
-import { ManageLayout } from '../../orgs/manage-layout.tsx';
+import { ManageLayout } from '../../ui/manage-layout.tsx';
 import { listTemplates, type Template } from '../../templates/service.ts';
 import {
   Alert,

@@ -1,7 +1,7 @@
 import type { Child, SafeHtml } from '@laurel/jsx';
-import { Layout, type PageContext } from '../ui/layout.tsx';
-import { roleAtLeast } from './access.ts';
-import type { OrgRole } from './tables.ts';
+import { Layout, type PageContext } from './layout.tsx';
+import { roleAtLeast } from '../orgs/access.ts';
+import type { OrgRole } from '../orgs/tables.ts';
 
 export type ManageSection =
   | 'overview'
