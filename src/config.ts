@@ -20,6 +20,11 @@ export interface Config {
   /** Run the job worker in this process (default yes). */
   worker: boolean;
   /**
+   * Tests only: every JSON response is checked against the schema its route declares for its
+   * status (a field missing, mistyped or left undeclared fails the request with a 500).
+   */
+  checkResponses?: boolean;
+  /**
    * Whom to believe about the client address in X-Forwarded-For (Fastify's trustProxy): off
    * by default, since a trusted header lets any client pick the address the rate limits count.
    */
@@ -104,6 +109,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secret: Buffer.alloc(32, 7),
     secureCookies: false,
     worker: false,
+    checkResponses: true,
     trustProxy: false,
     smtpTimeoutSeconds: 5,
     mailConcurrency: 2,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import type { ApiScope } from '../apikeys/service.ts';
 import { MISSING_API_KEY, authenticateApiKey } from '../apikeys/service.ts';
 import { LaurelError } from '../errors.ts';
@@ -50,6 +50,8 @@ declare module 'fastify' {
 export interface DeclaredRoute {
   route: string;
   access: Access;
+  /** What the route declares about its input and answers (the response-schema test reads it). */
+  schema?: FastifySchema;
 }
 
 /**
@@ -64,7 +66,8 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, declared?:
     const access = route.config?.access;
     const methods = [route.method].flat().filter((m) => m !== 'HEAD');
     if (!access) throw new Error(`${methods.join(',')} ${route.url} declares no access in its config.`);
-    for (const method of methods) declared?.push({ route: `${method} ${route.url}`, access });
+    for (const method of methods)
+      declared?.push({ route: `${method} ${route.url}`, access, schema: route.schema });
   });
   app.addHook('onRequest', async (request) => {
     if (!decidedBeforeBody(request)) return;

@@ -145,6 +145,7 @@ export async function buildServer(
   registerUploads(app);
   registerNulGuard(app);
   registerAccess(app, ctx, opts.declaredAccess);
+  if (ctx.config.checkResponses) (await import('./response-check.ts')).registerResponseCheck(app);
   const https = ctx.config.baseUrl.startsWith('https://');
   app.addHook('onSend', async (request, reply) => {
     if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
