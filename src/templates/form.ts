@@ -1,107 +1,98 @@
-import type { FastifyRequest } from 'fastify';
-import { field } from '../orgs/forms.ts';
+// The template editor's form: its fields (schema), and what it typed turned into a template's
+// input. The schema only bounds the fields; the rules, with their messages, are the policy's,
+// so the editor and the API answer a bad template the same way.
+import { Type } from 'typebox';
+import type { FormValues } from '../http/forms.ts';
+import { FormBody, FormText } from '../http/schemas.ts';
 import { type Design, parseDesign } from './designer.ts';
-import {
-  type Alignment,
-  MAX_ALIGNMENTS,
-  type TemplateInput,
-  type Template,
-  normalizeTags,
-} from './service.ts';
-import type { ExpiryKind, TemplateStatus } from './tables.ts';
+import { ALIGNMENT_KEYS, MAX_ALIGNMENTS, type TemplateInput, normalizeTags } from './policy.ts';
+import type { TemplateFormValues } from './presenters.ts';
+import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
 
-export const ALIGNMENT_KEYS = [
-  'targetName',
-  'targetUrl',
-  'targetFramework',
-  'targetCode',
-  'targetDescription',
-] as const;
 /** The empty alignment block the editor always offers below the filled ones. */
 export const EMPTY_ALIGNMENT_ROWS = 1;
 /** The editor's "add another alignment" submit: re-render with one more block, save nothing. */
 export const ADD_ALIGNMENT = 'add-alignment';
 
-/** What the editor form shows: every value as the string the user typed. */
-export type TemplateFormValues = Record<string, string>;
+const TEXT_FIELDS = [
+  'name',
+  'description',
+  'criteriaNarrative',
+  'criteriaUrl',
+  'tags',
+  'achievementType',
+  'creditsAvailable',
+  'level',
+  'expiryKind',
+  'expiryDate',
+  'expiryMonths',
+  'imageSource',
+  'shape',
+  'primary',
+  'secondary',
+  'designTitle',
+  'subtitle',
+  'icon',
+  'intent',
+  'alignmentRows',
+] as const;
 
-export function valuesFromTemplate(t: Template): TemplateFormValues {
-  const v: TemplateFormValues = {
-    name: t.name,
-    description: t.description,
-    criteriaNarrative: t.criteriaNarrative,
-    criteriaUrl: t.criteriaUrl ?? '',
-    tags: t.tags.join(', '),
-    achievementType: t.achievementType,
-    creditsAvailable: t.creditsAvailable === null ? '' : String(t.creditsAvailable),
-    level: t.level ?? '',
-    expiryKind: t.expiry.kind,
-    expiryDate: t.expiry.date ? t.expiry.date.toISOString().slice(0, 10) : '',
-    expiryMonths: t.expiry.months ? String(t.expiry.months) : '',
-    imageSource: 'keep',
-    ...designValues(t.design ?? parseDesign({}, t.name)),
-  };
-  t.alignments.forEach((a, i) => {
-    for (const k of ALIGNMENT_KEYS) v[`alignments.${i}.${k}`] = a[k] ?? '';
-  });
-  return v;
+const alignmentField = (i: number, key: (typeof ALIGNMENT_KEYS)[number]) => `alignments.${i}.${key}`;
+
+/** The editor's fields; the image file comes beside them (fileField). */
+export const TemplateForm = FormBody({
+  ...Object.fromEntries(TEXT_FIELDS.map((name) => [name, FormText()])),
+  ...Object.fromEntries(
+    Array.from({ length: MAX_ALIGNMENTS }, (_, i) =>
+      ALIGNMENT_KEYS.map((key) => [alignmentField(i, key), FormText()]),
+    ).flat(),
+  ),
+});
+
+/** A status button's form. */
+export const StatusForm = FormBody({
+  status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')], {
+    'x-message': 'Choose one of the options.',
+  }),
+});
+
+/** The designer's query (preview.svg) and fields: parseDesign keeps only what it knows. */
+export const DesignQuery = Type.Object({
+  ...Object.fromEntries(
+    ['name', 'shape', 'icon', 'primary', 'secondary', 'designTitle', 'subtitle'].map((n) => [n, FormText()]),
+  ),
+});
+
+export function designFromValues(values: Record<string, unknown>): Design {
+  const title =
+    typeof values.designTitle === 'string' && values.designTitle ? values.designTitle : values.name;
+  return parseDesign({ ...values, title }, typeof values.name === 'string' ? values.name : undefined);
 }
 
-export function designValues(d: Design): TemplateFormValues {
-  return {
-    shape: d.shape,
-    primary: d.primary,
-    secondary: d.secondary,
-    designTitle: d.title,
-    subtitle: d.subtitle,
-    icon: d.icon,
-  };
-}
-
-export function readTemplateForm(request: FastifyRequest): {
+/**
+ * What the editor posted: the values to show again (alignments numbered without the empty
+ * blocks), the template input to save, and whether it was only "add another alignment".
+ */
+export function readTemplateForm(form: FormValues<typeof TemplateForm>): {
   values: TemplateFormValues;
   input: TemplateInput;
-  /** The "add another alignment" submit: show the form again, one block longer, save nothing. */
   addingAlignment: boolean;
 } {
-  const names = [
-    'name',
-    'description',
-    'criteriaNarrative',
-    'criteriaUrl',
-    'tags',
-    'achievementType',
-    'creditsAvailable',
-    'level',
-    'expiryKind',
-    'expiryDate',
-    'expiryMonths',
-    'imageSource',
-    'shape',
-    'primary',
-    'secondary',
-    'designTitle',
-    'subtitle',
-    'icon',
-  ];
+  const posted = form as Record<string, string>;
   const values: TemplateFormValues = {};
-  for (const n of names) values[n] = field(request, n);
+  for (const n of TEXT_FIELDS) if (n !== 'intent' && n !== 'alignmentRows') values[n] = posted[n] ?? '';
   // Without JavaScript, "add another" posts the form: the page comes back one block longer.
-  const addingAlignment = field(request, 'intent') === ADD_ALIGNMENT;
-  if (addingAlignment) values.alignmentRows = String((Number(field(request, 'alignmentRows')) || 0) + 1);
-  const alignments: Alignment[] = [];
+  const addingAlignment = posted.intent === ADD_ALIGNMENT;
+  if (addingAlignment) values.alignmentRows = String((Number(posted.alignmentRows) || 0) + 1);
+  const alignments: AlignmentRow[] = [];
   for (let i = 0; i < MAX_ALIGNMENTS; i++) {
-    const row: Record<string, string> = {};
-    for (const k of ALIGNMENT_KEYS) row[k] = field(request, `alignments.${i}.${k}`);
-    if (ALIGNMENT_KEYS.some((k) => row[k])) {
-      const index = alignments.length;
-      for (const k of ALIGNMENT_KEYS) values[`alignments.${index}.${k}`] = row[k]!;
-      alignments.push(row as unknown as Alignment);
-    }
+    const row = Object.fromEntries(ALIGNMENT_KEYS.map((k) => [k, posted[alignmentField(i, k)] ?? '']));
+    if (!ALIGNMENT_KEYS.some((k) => row[k])) continue;
+    for (const k of ALIGNMENT_KEYS) values[alignmentField(alignments.length, k)] = row[k]!;
+    alignments.push({ ...row, targetName: row.targetName!, targetUrl: row.targetUrl! });
   }
-  const kind = (
-    ['none', 'date', 'months'].includes(values.expiryKind!) ? values.expiryKind : 'none'
-  ) as ExpiryKind;
+  const kind: ExpiryKind =
+    values.expiryKind === 'date' || values.expiryKind === 'months' ? values.expiryKind : 'none';
   const input: TemplateInput = {
     name: values.name!,
     description: values.description!,
@@ -124,12 +115,7 @@ export function readTemplateForm(request: FastifyRequest): {
   return { values, input, addingAlignment };
 }
 
-export function designFromValues(values: Record<string, unknown>): Design {
-  const title =
-    typeof values.designTitle === 'string' && values.designTitle ? values.designTitle : values.name;
-  return parseDesign({ ...values, title }, typeof values.name === 'string' ? values.name : undefined);
-}
-
+/** The status buttons the editor offers from each status. */
 export const STATUS_ACTIONS: Record<
   TemplateStatus,
   { to: TemplateStatus; label: string; confirm: string }[]

@@ -1,40 +1,22 @@
 // The JSON API for badge templates. Authenticated by an API key of the organization (scoped)
 // or a member's session (role; x-csrf-token on writes).
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { ACHIEVEMENT_TYPES } from '@laurel/openbadges/ob3';
+import { LaurelError } from '../errors.ts';
 import { orgActorOf } from '../http/access.ts';
-import type { Config } from '../config.ts';
-import { LaurelError, notFound } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
-import { type Org, getOrgById } from '../orgs/service.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { SlugIdParams, SlugParams, Uuid, problems } from '../http/schemas.ts';
 import { ICONS, SHAPES, parseDesign } from './designer.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';
+import { MAX_ALIGNMENTS, MAX_TAGS, type TemplateInput } from './policy.ts';
+import { presentTemplate } from './presenters.ts';
 import {
-  ACHIEVEMENT_TYPES,
-  MAX_ALIGNMENTS,
-  MAX_TAGS,
-  type Template,
   type TemplateImageInput,
-  type TemplateInput,
   createTemplate,
-  getTemplate,
+  getOrgTemplate,
   listTemplates,
-  templateUrl,
   updateTemplate,
 } from './service.ts';
-
-const Problem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-});
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
-
-const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) });
-const TemplateParams = Type.Object({ slug: SlugParams.properties.slug, id: Type.String({ format: 'uuid' }) });
 
 const Status = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')]);
 const AlignmentSchema = Type.Object(
@@ -106,7 +88,7 @@ const PatchBody = Type.Object(
 );
 
 const TemplateSchema = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   name: Type.String(),
   description: Type.String(),
   criteriaNarrative: Type.String(),
@@ -123,35 +105,6 @@ const TemplateSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
-
-function present(config: Config, org: Org, t: Template) {
-  const url = templateUrl(config, org, t);
-  return {
-    id: t.id,
-    name: t.name,
-    description: t.description,
-    criteriaNarrative: t.criteriaNarrative,
-    criteriaUrl: t.criteriaUrl,
-    tags: t.tags,
-    alignments: t.alignments,
-    achievementType: t.achievementType,
-    creditsAvailable: t.creditsAvailable,
-    level: t.level,
-    expiry: {
-      kind: t.expiry.kind,
-      ...(t.expiry.date ? { date: t.expiry.date.toISOString() } : {}),
-      ...(t.expiry.months ? { months: t.expiry.months } : {}),
-    },
-    status: t.status,
-    achievementId: url,
-    imageUrl: `${url}/image.png`,
-    createdAt: t.createdAt.toISOString(),
-    updatedAt: t.updatedAt.toISOString(),
-  };
-}
-
-const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
-  reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 
 async function imageInput(body: Static<typeof PatchBody>): Promise<TemplateImageInput | undefined> {
   if (body.image && body.design) {
@@ -172,20 +125,13 @@ function expiryInput(e: Static<typeof ExpirySchema> | undefined): TemplateInput[
   return { kind: e.kind, date: e.date ? new Date(e.date) : null, months: e.months ?? null };
 }
 
-export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
+export function registerTemplateRoutes(app: App, ctx: AppContext) {
   const { db, config } = ctx;
   const tags = ['Templates'];
   const security = [{ apiKey: [] }];
   const bodyLimit = 4 * 1024 * 1024;
 
-  const actorOrg = async (actor: { org: { id: string } }) => (await getOrgById(db, actor.org.id))!;
-  const ownTemplate = async (org: Org, id: string) => {
-    const t = await getTemplate(db, id);
-    if (!t || t.orgId !== org.id) throw notFound('That badge template');
-    return t;
-  };
-
-  app.get<{ Params: Static<typeof SlugParams>; Querystring: { status?: 'draft' | 'active' | 'archived' } }>(
+  app.get(
     '/api/v1/orgs/:slug/templates',
     {
       config: { access: { role: 'viewer', scope: 'templates:read' } },
@@ -195,22 +141,18 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         params: SlugParams,
         querystring: Type.Object({ status: Type.Optional(Status) }),
         security,
-        response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...errors(401, 403, 404) },
+        response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...problems(401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      const actor = orgActorOf(request);
-      const org = await actorOrg(actor);
-      const list = await listTemplates(
-        db,
-        org.id,
-        request.query.status ? { status: request.query.status } : {},
-      );
-      return sendJson(reply, 200, { items: list.map((t) => present(config, org, t)) });
+    async (request) => {
+      const { org } = orgActorOf(request);
+      const { status } = request.query;
+      const list = await listTemplates(db, org.id, status ? { status } : {});
+      return { items: list.map((t) => presentTemplate(config, org, t)) };
     },
   );
 
-  app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof CreateBody> }>(
+  app.post(
     '/api/v1/orgs/:slug/templates',
     {
       config: { access: { role: 'admin', scope: 'templates:write' } },
@@ -223,12 +165,11 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         params: SlugParams,
         body: CreateBody,
         security,
-        response: { 201: TemplateSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+        response: { 201: TemplateSchema, ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     async (request, reply) => {
-      const actor = orgActorOf(request);
-      const org = await actorOrg(actor);
+      const { org, userId } = orgActorOf(request);
       const b = request.body;
       const image = (await imageInput(b)) ?? { design: parseDesign({}, b.name) };
       const t = await createTemplate(
@@ -236,36 +177,34 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         org.id,
         { ...b, expiry: expiryInput(b.expiry) },
         image,
-        actor.userId ?? undefined,
+        userId ?? undefined,
       );
-      return sendJson(
-        reply.header('location', `/api/v1/orgs/${org.slug}/templates/${t.id}`),
-        201,
-        present(config, org, t),
-      );
+      return reply
+        .status(201)
+        .header('location', `/api/v1/orgs/${org.slug}/templates/${t.id}`)
+        .send(presentTemplate(config, org, t));
     },
   );
 
-  app.get<{ Params: Static<typeof TemplateParams> }>(
+  app.get(
     '/api/v1/orgs/:slug/templates/:id',
     {
       config: { access: { role: 'viewer', scope: 'templates:read' } },
       schema: {
         tags,
         summary: 'Read a badge template',
-        params: TemplateParams,
+        params: SlugIdParams,
         security,
-        response: { 200: TemplateSchema, ...errors(401, 403, 404) },
+        response: { 200: TemplateSchema, ...problems(401, 403, 404) },
       },
     },
-    async (request, reply) => {
-      const actor = orgActorOf(request);
-      const org = await actorOrg(actor);
-      return sendJson(reply, 200, present(config, org, await ownTemplate(org, request.params.id)));
+    async (request) => {
+      const { org } = orgActorOf(request);
+      return presentTemplate(config, org, await getOrgTemplate(db, org, request.params.id));
     },
   );
 
-  app.patch<{ Params: Static<typeof TemplateParams>; Body: Static<typeof PatchBody> }>(
+  app.patch(
     '/api/v1/orgs/:slug/templates/:id',
     {
       config: { access: { role: 'admin', scope: 'templates:write' } },
@@ -274,16 +213,15 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Change a badge template',
         description: 'Fields left out keep their value. Status moves draft → active → archived only.',
-        params: TemplateParams,
+        params: SlugIdParams,
         body: PatchBody,
         security,
-        response: { 200: TemplateSchema, ...errors(400, 401, 403, 404, 413, 415, 422) },
+        response: { 200: TemplateSchema, ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
-    async (request, reply) => {
-      const actor = orgActorOf(request);
-      const org = await actorOrg(actor);
-      const current = await ownTemplate(org, request.params.id);
+    async (request) => {
+      const { org } = orgActorOf(request);
+      const current = await getOrgTemplate(db, org, request.params.id);
       const { image: _i, design: _d, expiry, ...rest } = request.body;
       const t = await updateTemplate(
         db,
@@ -291,7 +229,7 @@ export function registerTemplateRoutes(app: FastifyInstance, ctx: AppContext) {
         { ...rest, expiry: expiryInput(expiry) },
         await imageInput(request.body),
       );
-      return sendJson(reply, 200, present(config, org, t));
+      return presentTemplate(config, org, t);
     },
   );
 }

@@ -1,22 +1,30 @@
-import { ACHIEVEMENT_TYPES } from '@laurel/openbadges/ob3';
+// The templates feature's logic and its only SQL: badge templates of an organization, their
+// images, and the reads other features make (issuing, claims, the public pages).
 import type { Transaction } from 'kysely';
-import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
-import { type Org, issuerProfile, orgUrl } from '../orgs/service.ts';
+import { invalid, notFound } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import { type Org, publicOrg } from '../orgs/service.ts';
+import { isUuid } from '../util/checks.ts';
 import { type Design, renderDesignSvg } from './designer.ts';
 import type { PreparedImage } from './images.ts';
+import {
+  type TemplateInput,
+  belongsTo,
+  normalizeTags,
+  publiclyVisible,
+  transitionErrors,
+  validateTemplateInput,
+} from './policy.ts';
 import { renderPng } from './render.ts';
 import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
-import { isHttpUrl, isUuid } from '../util/checks.ts';
+
+// Other features reach templates through this module, the documents and rules they use included.
+export { achievementFor, badgeClassFor, templateUrl } from './presenters.ts';
+export { type TemplateInput, validUntilFor } from './policy.ts';
 
 type Handle = Db | Transaction<Database>;
-
-// The OB 3.0 AchievementType vocabulary (spec §B.1.2) is the library's; `ext:` names extend it.
-export { ACHIEVEMENT_TYPES };
-export const MAX_ALIGNMENTS = 10;
-export const MAX_TAGS = 30;
 
 export type Alignment = AlignmentRow;
 
@@ -45,20 +53,6 @@ export interface Template {
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface TemplateInput {
-  name: string;
-  description: string;
-  criteriaNarrative: string;
-  criteriaUrl?: string | null;
-  tags?: string[];
-  alignments?: Alignment[];
-  achievementType?: string;
-  creditsAvailable?: number | null;
-  level?: string | null;
-  expiry?: { kind: ExpiryKind; date?: Date | string | null; months?: number | null };
-  status?: TemplateStatus;
 }
 
 /** The image of a template: an upload already checked by `prepareUpload`, or designer parameters. */
@@ -136,98 +130,7 @@ function toTemplate(row: Row, hasSvg: boolean): Template {
   };
 }
 
-const blank = (v: string | null | undefined) => (v ?? '').trim() === '';
-const clean = (v: string | null | undefined) => (blank(v) ? null : v!.trim());
-
-/** Checks a whole template (after a patch is merged) and returns field errors. */
-export function validateTemplateInput(input: TemplateInput): FieldError[] {
-  const errors: FieldError[] = [];
-  const need = (field: keyof TemplateInput, value: string | undefined, label: string, max: number) => {
-    if (blank(value)) errors.push({ field, message: `Enter ${label}.` });
-    else if (value!.length > max)
-      errors.push({
-        field,
-        message: `${label[0]!.toUpperCase()}${label.slice(5)} is too long (${max} characters at most).`,
-      });
-  };
-  need('name', input.name, 'the badge name', 200);
-  need('description', input.description, 'a description', 5000);
-  need('criteriaNarrative', input.criteriaNarrative, 'the criteria for earning it', 10000);
-  if (!blank(input.criteriaUrl) && !isHttpUrl(input.criteriaUrl!.trim())) {
-    errors.push({ field: 'criteriaUrl', message: 'The criteria page must be an http or https address.' });
-  }
-  const tags = input.tags ?? [];
-  if (tags.length > MAX_TAGS) errors.push({ field: 'tags', message: `At most ${MAX_TAGS} skills or tags.` });
-  if (tags.some((t) => t.length > 100))
-    errors.push({ field: 'tags', message: 'A tag is at most 100 characters.' });
-  const alignments = input.alignments ?? [];
-  if (alignments.length > MAX_ALIGNMENTS) {
-    errors.push({ field: 'alignments', message: `At most ${MAX_ALIGNMENTS} alignments.` });
-  }
-  alignments.forEach((a, i) => {
-    if (blank(a.targetName))
-      errors.push({
-        field: `alignments.${i}.targetName`,
-        message: `Alignment ${i + 1}: enter the name of the target.`,
-      });
-    if (blank(a.targetUrl) || !isHttpUrl(a.targetUrl.trim())) {
-      errors.push({
-        field: `alignments.${i}.targetUrl`,
-        message: `Alignment ${i + 1}: the target URL must be an http or https address.`,
-      });
-    }
-    for (const k of [
-      'targetName',
-      'targetUrl',
-      'targetFramework',
-      'targetCode',
-      'targetDescription',
-    ] as const) {
-      if ((a[k] ?? '').length > 1000)
-        errors.push({ field: `alignments.${i}.${k}`, message: `Alignment ${i + 1}: ${k} is too long.` });
-    }
-  });
-  const type = input.achievementType ?? 'Badge';
-  if (!(ACHIEVEMENT_TYPES as readonly string[]).includes(type) && !/^ext:[A-Za-z0-9._-]{1,60}$/.test(type)) {
-    errors.push({ field: 'achievementType', message: 'Choose a type from the list.' });
-  }
-  const credits = input.creditsAvailable;
-  if (
-    credits !== undefined &&
-    credits !== null &&
-    (!Number.isFinite(credits) || credits < 0 || credits > 10000)
-  ) {
-    errors.push({ field: 'creditsAvailable', message: 'Credits are a number between 0 and 10000.' });
-  }
-  if ((input.level ?? '').length > 100)
-    errors.push({ field: 'level', message: 'The level is at most 100 characters.' });
-  const expiry = input.expiry ?? { kind: 'none' };
-  if (expiry.kind === 'date') {
-    const d = expiry.date ? new Date(expiry.date) : null;
-    if (!d || Number.isNaN(d.getTime()))
-      errors.push({ field: 'expiryDate', message: 'Enter the date the badges expire.' });
-  } else if (expiry.kind === 'months') {
-    const m = expiry.months;
-    if (!m || !Number.isInteger(m) || m < 1 || m > 1200) {
-      errors.push({
-        field: 'expiryMonths',
-        message: 'Enter the number of months a badge stays valid (1–1200).',
-      });
-    }
-  } else if (expiry.kind !== 'none') {
-    errors.push({ field: 'expiryKind', message: 'Choose how badges expire.' });
-  }
-  if (input.status && !['draft', 'active', 'archived'].includes(input.status)) {
-    errors.push({ field: 'status', message: 'Unknown status.' });
-  }
-  return errors;
-}
-
-/** Tags from "a, b; c" or a list: trimmed, unique, empty ones dropped. */
-export function normalizeTags(tags: string[] | string): string[] {
-  const list = typeof tags === 'string' ? tags.split(/[,;\n]/) : tags;
-  return [...new Set(list.map((t) => t.trim().replace(/\s+/g, ' ')).filter(Boolean))];
-}
+const clean = (v: string | null | undefined) => ((v ?? '').trim() === '' ? null : v!.trim());
 
 function cleanAlignments(list: Alignment[] | undefined): Alignment[] {
   return (list ?? []).map((a) => {
@@ -290,15 +193,6 @@ export async function createTemplate(
   return toTemplate(row, row.image_svg !== null);
 }
 
-const TRANSITIONS: Record<TemplateStatus, TemplateStatus[]> = {
-  draft: ['draft', 'active'],
-  active: ['active', 'archived'],
-  archived: ['archived'],
-};
-
-/** Can the status go from `from` to `to`? draft → active → archived, never back. */
-export const canTransition = (from: TemplateStatus, to: TemplateStatus) => TRANSITIONS[from].includes(to);
-
 /** Applies a partial change; the image is replaced only when `image` is given. */
 export async function updateTemplate(
   db: Handle,
@@ -322,13 +216,7 @@ export async function updateTemplate(
     expiry: patch.expiry ?? current.expiry,
     status: patch.status ?? current.status,
   };
-  const errors = validateTemplateInput(merged);
-  if (merged.status && !canTransition(current.status, merged.status)) {
-    errors.push({
-      field: 'status',
-      message: `A ${current.status} template cannot become ${merged.status} (draft → active → archived).`,
-    });
-  }
+  const errors = [...validateTemplateInput(merged), ...transitionErrors(current.status, merged.status)];
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
   const imageValues = image ? await imageColumns(image) : {};
   const row = await db
@@ -398,76 +286,21 @@ export async function templateImage(db: Handle, id: string, format: 'png' | 'svg
   return Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data as string | Uint8Array);
 }
 
-// ---------------------------------------------------------------- public shapes
-
-export const templateUrl = (config: Config, org: Pick<Org, 'slug'>, t: Pick<Template, 'id'>) =>
-  `${orgUrl(config, org.slug)}/badges/${t.id}`;
-
-/** The OB3 Achievement of a template (OB 3.0 §B.1.1), with the issuer Profile as creator. */
-export function achievementFor(config: Config, org: Org, template: Template): Record<string, unknown> {
-  const url = templateUrl(config, org, template);
-  const criteria: Record<string, string> = { narrative: template.criteriaNarrative };
-  if (template.criteriaUrl) criteria.id = template.criteriaUrl;
-  const achievement: Record<string, unknown> = {
-    id: url,
-    type: ['Achievement'],
-    name: template.name,
-    description: template.description,
-    criteria,
-    image: { id: `${url}/image.png`, type: 'Image', caption: template.name },
-    achievementType: template.achievementType,
-    creator: issuerProfile(config, org),
-  };
-  if (template.tags.length) achievement.tag = template.tags;
-  if (template.alignments.length) {
-    achievement.alignment = template.alignments.map((a) => ({ type: ['Alignment'], ...a }));
-  }
-  if (template.creditsAvailable !== null) achievement.creditsAvailable = template.creditsAvailable;
-  return achievement;
+/** A template of this organization, for its members: another organization's reads as not found. */
+export async function getOrgTemplate(db: Handle, org: Pick<Org, 'id'>, id: string): Promise<Template> {
+  const template = await getTemplate(db, id);
+  if (!template || !belongsTo(template, org.id)) throw notFound('That badge template');
+  return template;
 }
 
-/** The OB2 BadgeClass (served at …/badgeclass.json). */
-export function badgeClassFor(config: Config, org: Org, template: Template): Record<string, unknown> {
-  const url = templateUrl(config, org, template);
-  const criteria: Record<string, string> = { narrative: template.criteriaNarrative };
-  if (template.criteriaUrl) criteria.id = template.criteriaUrl;
-  const badge: Record<string, unknown> = {
-    '@context': 'https://w3id.org/openbadges/v2',
-    id: `${url}/badgeclass.json`,
-    type: 'BadgeClass',
-    name: template.name,
-    description: template.description,
-    image: `${url}/image.png`,
-    criteria,
-    issuer: `${orgUrl(config, org.slug)}/issuer.json`,
-    tags: template.tags,
-  };
-  if (template.alignments.length) badge.alignment = template.alignments;
-  return badge;
-}
-
-/** When a badge issued at `issuedAt` expires under the template's policy (months: calendar months, clamped). */
-export function validUntilFor(template: Pick<Template, 'expiry'>, issuedAt: Date): Date | null {
-  const e = template.expiry;
-  if (e.kind === 'date' && e.date) return new Date(e.date);
-  if (e.kind === 'months' && e.months) {
-    const d = new Date(issuedAt);
-    const day = d.getUTCDate();
-    d.setUTCDate(1);
-    d.setUTCMonth(d.getUTCMonth() + e.months);
-    const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-    d.setUTCDate(Math.min(day, lastDay));
-    return d;
-  }
-  return null;
-}
-
-/** Raised by issuing when a template cannot issue (draft or archived). */
-export function assertIssuable(template: Template): void {
-  if (template.status !== 'active') {
-    throw new LaurelError(
-      'CONFLICT',
-      `The template "${template.name}" is ${template.status} and cannot issue badges.`,
-    );
-  }
+/** A template of the `slug` organization as the public may see it: drafts do not exist for them. */
+export async function getPublicTemplate(
+  ctx: AppContext,
+  slug: string,
+  id: string,
+): Promise<{ org: Org; template: Template }> {
+  const org = await publicOrg(ctx, slug);
+  const template = await getTemplate(ctx.db, id);
+  if (!template || !belongsTo(template, org.id) || !publiclyVisible(template)) throw notFound('That badge');
+  return { org, template };
 }
