@@ -1,9 +1,8 @@
 import type { Feature } from '../http/context.ts';
-import { apiDocsRoutes } from './page.tsx';
+import { registerApiDocsPages } from './pages.tsx';
 
+/** The readable API reference at /api/docs. */
 export const apiDocsFeature: Feature = {
   name: 'api-docs',
-  routes: (app, ctx) => {
-    apiDocsRoutes(app, ctx);
-  },
+  routes: registerApiDocsPages,
 };
