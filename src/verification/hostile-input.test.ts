@@ -39,13 +39,17 @@ function multipartText(fields: Record<string, string>) {
 describe('the public verifier under hostile input', () => {
   const t = useTestDatabase('pglite');
   let app: FastifyInstance | undefined;
+  let ctx: VerificationContext | undefined;
   afterEach(async () => {
     await app?.close();
+    // The runtime holds the verifier's worker threads.
+    await ctx?.runtime.close();
     app = undefined;
+    ctx = undefined;
   });
 
   const start = async (verifier: VerificationContext['verifier'] = {}, trustProxy = false) => {
-    const ctx: VerificationContext = { ...createAppContext(t.db, testConfig({ trustProxy })), verifier };
+    ctx = { ...createAppContext(t.db, testConfig({ trustProxy })), verifier };
     app = await buildServer(ctx);
     return app;
   };

@@ -1,6 +1,5 @@
 import { defaultDocumentLoader } from '@laurel/openbadges/contexts';
 import { didWebFromUrl } from '@laurel/openbadges/proof';
-import type { StatusCache } from '@laurel/openbadges/status';
 import {
   createGuardedFetch,
   type GuardedFetch,
@@ -8,8 +7,8 @@ import {
   type VerificationReport,
   verify,
 } from '@laurel/openbadges/verify';
-import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/context.ts';
+import { slot } from '../http/runtime.ts';
 import { getAward } from '../issuing/service.ts';
 import { createOwnOriginFetch } from './own-origin-fetch.ts';
 import type { VerificationContext } from './settings.ts';
@@ -19,43 +18,17 @@ import type { VerifyInput } from './worker-protocol.ts';
 
 export type { VerificationReport };
 
-/*
- * Which Fastify instance answers this platform's own URLs. The verification feature registers
- * its scope here when the server is built, keyed by the context object and by its database
- * handle (job handlers get a copy of the context, `{ ...ctx, jobId }`, with the same `db`).
- */
-const apps = new WeakMap<object, FastifyInstance>();
+// Other issuers' status lists, one cache per runtime; each verifier worker thread keeps its own.
+const statusCacheSlot = slot('verification.statusCache', () => newStatusCache());
 
-export function registerVerificationApp(ctx: AppContext, app: FastifyInstance): void {
-  apps.set(ctx, app);
-  apps.set(ctx.db, app);
-  app.addHook('onClose', async () => {
-    if (apps.get(ctx) === app) apps.delete(ctx);
-    if (apps.get(ctx.db) === app) apps.delete(ctx.db);
-  });
-}
-
-export function verificationAppFor(ctx: AppContext): FastifyInstance | undefined {
-  return apps.get(ctx) ?? apps.get(ctx.db);
-}
-
-// One cache of other issuers' status lists for the main thread; each verifier worker keeps its own.
-let statusCache: StatusCache | undefined;
-
-function platformStatusCache(): StatusCache {
-  statusCache ??= newStatusCache();
-  return statusCache;
-}
-
-let outside: GuardedFetch | undefined;
-const guardedFetch = (): GuardedFetch => {
-  outside ??= createGuardedFetch({ timeoutMs: 8000, userAgent: 'Laurel verifier' });
-  return outside;
-};
+// The SSRF-guarded network fetch for every URL outside our own origin.
+const outsideFetchSlot = slot('verification.outsideFetch', () =>
+  createGuardedFetch({ timeoutMs: 8000, userAgent: 'Laurel verifier' }),
+);
 
 /** The fetch the platform verifies with: our own origin in-process, the rest through the SSRF guard. */
-export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): GuardedFetch {
-  const app = ctx.app ?? verificationAppFor(ctx);
+export function platformFetch(ctx: AppContext): GuardedFetch {
+  const app = ctx.runtime.ownOrigin;
   if (!app) {
     // Outside a server (CLI, a worker process without routes): our own origin over the network,
     // exempt from the private-address check because it is where this platform lives.
@@ -65,7 +38,7 @@ export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): Guar
       allowedPrivateOrigins: [new URL(ctx.config.baseUrl).origin],
     });
   }
-  const outside = (ctx as VerificationContext).verifier?.outsideFetch ?? guardedFetch();
+  const outside = (ctx as VerificationContext).verifier?.outsideFetch ?? ctx.runtime.get(outsideFetchSlot);
   return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside });
 }
 
@@ -75,7 +48,7 @@ export function platformFetch(ctx: AppContext & { app?: FastifyInstance }): Guar
  * untrusted input: every failure is a step of the report.
  */
 export async function verifyOnPlatform(
-  ctx: AppContext & { app?: FastifyInstance },
+  ctx: AppContext,
   input: Uint8Array | string | object,
   opts: { recipientEmail?: string; now?: Date; followRefresh?: boolean } = {},
 ): Promise<VerificationReport> {
@@ -86,7 +59,7 @@ export async function verifyOnPlatform(
     ...(now ? { now: () => now } : {}),
     // Our own status lists are never cached, in a server or not: they are read from the database
     // on every verification, so a revocation made by any process shows on the next one.
-    statusCache: exceptOwnOrigin(platformStatusCache(), ctx.config.baseUrl),
+    statusCache: exceptOwnOrigin(ctx.runtime.get(statusCacheSlot), ctx.config.baseUrl),
     documentLoader: defaultDocumentLoader,
     ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
     ...(opts.followRefresh ? { followRefresh: true } : {}),
@@ -100,7 +73,7 @@ export async function verifyOnPlatform(
  * VerifierError when the job had to be stopped or the pool is busy.
  */
 export async function verifyUntrusted(
-  ctx: AppContext & { app?: FastifyInstance },
+  ctx: AppContext,
   pool: VerifierPool,
   input: VerifyInput,
   opts: { recipientEmail?: string; followRefresh?: boolean; limits: InputLimits; maxInputBytes: number },

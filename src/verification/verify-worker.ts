@@ -11,6 +11,8 @@ import type { BridgedResponse, FromWorker, ToWorker } from './worker-protocol.ts
 
 const port = parentPort!;
 const send = (message: FromWorker) => port.postMessage(message);
+// The module state below belongs to this worker thread alone (each thread loads its own copy of
+// the module): its status-list cache, its compute slot and the fetches it waits for.
 const statusCache = newStatusCache();
 
 // The compute slot: a chain of promises, each job waiting for the one before to let go.

@@ -1,8 +1,8 @@
 import type { VerificationReport, VerificationStep } from '@laurel/openbadges/verify';
 import { type SafeHtml, raw } from '@laurel/jsx';
-import { Alert, PageHeader, UploadForm, formatDate } from '../ui/components.tsx';
-import { Layout, type PageContext } from '../ui/layout.tsx';
-import { MAX_CREDENTIAL_MB, MAX_VERIFY_MB } from './input.ts';
+import { Alert, PageHeader, UploadForm, formatDate } from '../../ui/components.tsx';
+import { Layout, type PageContext } from '../../ui/layout.tsx';
+import { MAX_CREDENTIAL_MB, MAX_VERIFY_MB } from '../input.ts';
 
 export interface VerifyFormValues {
   text?: string;
