@@ -7,6 +7,7 @@ import { enqueueEmail } from '../mail/outbox.ts';
 import { reportState } from '../public/components.tsx';
 import { formatDate } from '../ui/components.tsx';
 import type { VerificationReport } from '../verification/platform-verify.ts';
+import { listItemsExpiring } from './service.ts';
 
 export const EXPIRY_NOTICE_DAYS = 30;
 
@@ -14,35 +15,28 @@ export const EXPIRY_NOTICE_DAYS = 30;
 export const sendExpiryNotices: JobHandler = async (_payload, ctx) => {
   const now = new Date();
   const horizon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
-  const items = await ctx.db
-    .selectFrom('wallet_items')
-    .select(['id', 'user_id', 'award_id', 'badge_name', 'issuer_name', 'valid_until', 'last_report'])
-    .where('valid_until', '>', now)
-    .where('valid_until', '<=', horizon)
-    .orderBy('valid_until')
-    .limit(5000)
-    .execute();
+  const items = await listItemsExpiring(ctx.db, now, horizon, 5000);
   for (const item of items) {
-    let expires = item.valid_until!;
+    let expires = item.validUntil;
     let dedupeKey = `expiry-notice:item:${item.id}`;
-    if (item.award_id) {
+    if (item.awardId) {
       // The award is the truth for a badge issued here: it may have been revoked or renewed.
-      const award = await getAward(ctx.db, item.award_id);
+      const award = await getAward(ctx.db, item.awardId);
       if (award?.state !== 'accepted' || award.revokedAt || !award.validUntil) continue;
       expires = award.validUntil;
       dedupeKey = `expiry-notice:${award.id}`;
-    } else if (reportState(parseReport(item.last_report)) === 'revoked') continue;
-    const user = await getUser(ctx.db, item.user_id);
+    } else if (reportState(item.lastReport as VerificationReport | null) === 'revoked') continue;
+    const user = await getUser(ctx.db, item.userId);
     if (!user?.primaryEmail) continue;
     const url = `${ctx.config.baseUrl}/wallet/${item.id}`;
     const lines = [
       `Hello ${user.name},`,
-      `Your badge “${item.badge_name}” from ${item.issuer_name} expires on ${formatDate(expires)}.`,
+      `Your badge “${item.badgeName}” from ${item.issuerName} expires on ${formatDate(expires)}.`,
       'After that date it still shows in your wallet and on its page, marked as expired. If the issuer offers a renewal, ask them before then.',
     ];
     await enqueueEmail(ctx.db, {
       to: user.primaryEmail,
-      subject: `Your “${item.badge_name}” badge expires on ${formatDate(expires)}`,
+      subject: `Your “${item.badgeName}” badge expires on ${formatDate(expires)}`,
       html: renderEmail({
         title: 'Your badge expires soon',
         preheader: `It expires on ${formatDate(expires)}`,
@@ -54,5 +48,3 @@ export const sendExpiryNotices: JobHandler = async (_payload, ctx) => {
     });
   }
 };
-
-const parseReport = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as VerificationReport | null;

@@ -1,10 +1,10 @@
 import type { Feature } from '../http/context.ts';
-import type { WalletTables } from './tables.ts';
+import { flushEngagement } from './engagement.ts';
 import { sendExpiryNotices } from './expiry.ts';
-import { flushEngagement, moveWalletItems } from './service.ts';
 import { walletPages } from './pages.tsx';
-import { pendingRoutes } from './pending-routes.ts';
 import { walletRoutes } from './routes.ts';
+import { moveWalletItems } from './service.ts';
+import type { WalletTables } from './tables.ts';
 
 /** The earner's wallet: pages, import, badges waiting for a decision, and the /api/v1/me/badges API. */
 export const walletFeature: Feature<WalletTables> = {
@@ -15,10 +15,9 @@ export const walletFeature: Feature<WalletTables> = {
   routes: (app, ctx) => {
     walletPages(app, ctx);
     walletRoutes(app, ctx);
-    pendingRoutes(app, ctx);
     // Buffered view and share counts are written before the server stops.
     app.addHook('onClose', async () => {
-      await flushEngagement(ctx.db).catch(() => undefined);
+      await flushEngagement(ctx).catch(() => undefined);
     });
   },
 };

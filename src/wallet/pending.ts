@@ -1,6 +1,5 @@
 // Badges waiting in the wallet: sent to a confirmed address of the account, not yet accepted or
 // declined (accepting and declining go through the claim service, as from the email's link).
-import { type Static, Type } from 'typebox';
 import { verifiedEmailsOf } from '../accounts/service.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Award, listPendingAwardsTo } from '../issuing/service.ts';
@@ -43,29 +42,4 @@ export async function pendingBadges(ctx: AppContext, userId: string): Promise<Pe
     }),
   );
   return badges.filter((b) => b !== null);
-}
-
-/** A waiting badge as the wallet API shows it. */
-export const PendingBadgeSchema = Type.Object({
-  awardId: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.String(),
-  issuer: Type.Object({ name: Type.String(), url: Type.String() }),
-  imageUrl: Type.String(),
-  recipientEmail: Type.String({ description: 'The confirmed address of mine it was sent to.' }),
-  issuedAt: Type.String({ format: 'date-time' }),
-  validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-
-export function presentPending(ctx: AppContext, b: PendingBadge): Static<typeof PendingBadgeSchema> {
-  return {
-    awardId: b.award.id,
-    name: b.badgeName,
-    description: b.badgeDescription,
-    issuer: { name: b.issuerName, url: b.issuerUrl },
-    imageUrl: `${ctx.config.baseUrl}${b.imageUrl}`,
-    recipientEmail: b.award.recipientEmail ?? '',
-    issuedAt: b.award.issuedAt.toISOString(),
-    validUntil: b.award.validUntil?.toISOString() ?? null,
-  };
 }

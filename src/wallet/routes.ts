@@ -1,13 +1,15 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
-import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import type { FastifyContextConfig } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { IdParams, Uuid, problems } from '../http/schemas.ts';
+import { acceptPendingAward, declinePendingAward } from '../claims/service.ts';
 import { awardReport, loadBadgeView } from '../public/badge-view.ts';
-import { importedBadgeUrl } from '../public/components.tsx';
 import { decodeBase64Image } from '../verification/input.ts';
+import type { VerificationReport } from '../verification/platform-verify.ts';
 import {
   type ImportInput,
   MAX_IMPORT_BYTES,
@@ -16,32 +18,17 @@ import {
   importTooLarge,
   stripCredential,
 } from './import.ts';
-import { type WalletEntry, walletEntries } from './pages.tsx';
-import { PendingBadgeSchema, pendingBadges, presentPending } from './pending.ts';
+import { pendingBadges } from './pending.ts';
+import { declineRefused } from './policy.ts';
+import {
+  BadgeSchema,
+  PendingBadgeSchema,
+  presentBadge,
+  presentPending,
+  walletEntries,
+  walletEntry,
+} from './presenters.ts';
 import { getOwnItem, setShowRecipientName, setVisibility } from './service.ts';
-
-const Badge = Type.Object({
-  id: Type.String({ description: 'The wallet item id.' }),
-  awardId: Type.Union([Type.String(), Type.Null()], {
-    description: 'Set for a badge issued on this platform.',
-  }),
-  imported: Type.Boolean(),
-  name: Type.String(),
-  issuer: Type.Object({ name: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
-  state: Type.Union([
-    Type.Literal('valid'),
-    Type.Literal('expired'),
-    Type.Literal('revoked'),
-    Type.Literal('unverified'),
-  ]),
-  visibility: Type.Union([Type.Literal('private'), Type.Literal('public')]),
-  showRecipientName: Type.Boolean(),
-  publicUrl: Type.Union([Type.String(), Type.Null()], { description: 'The public page, while public.' }),
-  validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  addedAt: Type.String({ format: 'date-time' }),
-});
-
-const ItemParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
 // Base64 of the largest importable file in a JSON body, with room for the braces.
 const IMPORT_BODY_LIMIT = Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 64 * 1024;
@@ -88,31 +75,6 @@ const Patch = Type.Object(
   { additionalProperties: false },
 );
 
-/** `handle`: the owner's, which gives a public imported badge its address. */
-function present(ctx: AppContext, e: WalletEntry, handle: string | null): Static<typeof Badge> {
-  const { item } = e;
-  return {
-    id: item.id,
-    awardId: item.awardId,
-    imported: item.awardId === null,
-    name: item.badgeName,
-    issuer: { name: item.issuerName, id: item.issuerId },
-    state: e.state,
-    visibility: item.visibility,
-    showRecipientName: item.showRecipientName,
-    publicUrl:
-      item.visibility !== 'public'
-        ? null
-        : item.awardId
-          ? `${ctx.config.baseUrl}/c/${item.awardId}`
-          : handle
-            ? importedBadgeUrl(ctx.config.baseUrl, handle, item.id)
-            : null,
-    validUntil: (e.award?.validUntil ?? item.validUntil)?.toISOString() ?? null,
-    addedAt: item.addedAt.toISOString(),
-  };
-}
-
 const Profile = Type.Object({
   name: Type.String(),
   handle: Type.Union([Type.String(), Type.Null()]),
@@ -145,7 +107,7 @@ async function profileOf(ctx: AppContext, userId: string): Promise<Static<typeof
 }
 
 /** `/api/v1/me/profile`: the same settings as the profile form on /account. */
-function profileRoutes(app: FastifyInstance, ctx: AppContext) {
+function profileRoutes(app: App, ctx: AppContext) {
   app.get(
     '/api/v1/me/profile',
     {
@@ -154,7 +116,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
         tags: ['My badges'],
         summary: 'My public profile settings',
         description: 'Signed-in session only (not API keys).',
-        response: { 200: Profile },
+        response: { 200: Profile, ...problems(401, 403) },
       },
     },
     async (request, reply) => {
@@ -164,7 +126,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.patch<{ Body: Static<typeof ProfilePatch> }>(
+  app.patch(
     '/api/v1/me/profile',
     {
       config: { access: 'user session' },
@@ -174,7 +136,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
         description:
           'Signed-in session with the `x-csrf-token` header. A public profile needs a handle: it lives at /u/HANDLE and lists only public badges.',
         body: ProfilePatch,
-        response: { 200: Profile },
+        response: { 200: Profile, ...problems(400, 401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -193,7 +155,7 @@ function profileRoutes(app: FastifyInstance, ctx: AppContext) {
   );
 }
 
-export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
+export function walletRoutes(app: App, ctx: AppContext) {
   profileRoutes(app, ctx);
   app.get(
     '/api/v1/me/badges',
@@ -205,7 +167,8 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         description:
           'Signed-in session only (not API keys). `pending` lists badges sent to my confirmed addresses that wait for me to accept or decline them (`POST /api/v1/me/pending/{id}/accept` or `/decline`).',
         response: {
-          200: Type.Object({ items: Type.Array(Badge), pending: Type.Array(PendingBadgeSchema) }),
+          200: Type.Object({ items: Type.Array(BadgeSchema), pending: Type.Array(PendingBadgeSchema) }),
+          ...problems(401),
         },
       },
     },
@@ -217,13 +180,13 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       ]);
       reply.header('cache-control', 'private, no-store');
       return {
-        items: entries.map((e) => present(ctx, e, user.handle)),
+        items: entries.map((e) => presentBadge(ctx, e, user.handle)),
         pending: pending.map((b) => presentPending(ctx, b)),
       };
     },
   );
 
-  app.patch<{ Params: { id: string }; Body: Static<typeof Patch> }>(
+  app.patch(
     '/api/v1/me/badges/:id',
     {
       config: { access: 'user session' },
@@ -231,9 +194,9 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         tags: ['My badges'],
         summary: 'Make a badge public or private, show or hide my name on its page',
         description: 'Signed-in session with the `x-csrf-token` header.',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
         body: Patch,
-        response: { 200: Badge },
+        response: { 200: BadgeSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -243,13 +206,13 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
       if (visibility) item = await setVisibility(ctx.db, user.id, item.id, visibility);
       if (showRecipientName !== undefined)
         item = await setShowRecipientName(ctx.db, user.id, item.id, showRecipientName);
-      const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
+      const entry = await walletEntry(ctx, user.id, item.id);
       reply.header('cache-control', 'private, no-store');
-      return present(ctx, entry, user.handle);
+      return presentBadge(ctx, entry, user.handle);
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/me/badges/:id',
     {
       config: { access: 'user' },
@@ -258,33 +221,34 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         summary: 'One badge of my wallet with its verification report',
         description:
           'Signed-in session only. An imported badge is verified again when its last report is over a minute old, so a revocation or expiry since shows.',
-        params: ItemParams,
+        params: IdParams,
         response: {
           200: Type.Object({
-            ...Badge.properties,
+            ...BadgeSchema.properties,
             verification: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
               description: 'The verification report (as from POST /api/v1/verify, without the credential).',
             }),
           }),
+          ...problems(401, 404),
         },
       },
     },
     async (request, reply) => {
       const user = userOf(request);
       const item = await getOwnItem(ctx.db, user.id, request.params.id);
-      const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
-      let verification: unknown = null;
+      const entry = await walletEntry(ctx, user.id, item.id);
+      let verification: VerificationReport | null = null;
       if (item.awardId) {
         const view = await loadBadgeView(ctx, item.awardId, user.id);
         if (view) verification = stripCredential(await awardReport(ctx, view.award));
       } else verification = (await currentReport(ctx, item)).report;
       reply.header('cache-control', 'private, no-store');
-      return { ...present(ctx, entry, user.handle), verification };
+      return { ...presentBadge(ctx, entry, user.handle), verification };
     },
   );
 
   // Each import verifies (and may fetch a URL): bounded per client like the import page.
-  app.post<{ Body: ImportBody }>(
+  app.post(
     '/api/v1/me/badges/import',
     {
       bodyLimit: IMPORT_BODY_LIMIT,
@@ -294,7 +258,7 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
         description:
           'Signed-in session with the `x-csrf-token` header. The badge is verified (URLs are fetched through the SSRF guard) and must be issued to one of my confirmed email addresses; it is stored private. A refusal is a 422 problem that says why, and stores nothing.',
         body: ImportBody,
-        response: { 201: Badge },
+        response: { 201: BadgeSchema, ...problems(400, 401, 403, 409, 413, 415, 422) },
       },
       config: {
         access: 'user session',
@@ -304,9 +268,77 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext) {
     async (request, reply) => {
       const user = userOf(request);
       const item = await importBadge(ctx, user.id, importInput(request.body));
-      const entry = (await walletEntries(ctx, user.id)).find((e) => e.item.id === item.id)!;
+      const entry = await walletEntry(ctx, user.id, item.id);
       reply.header('cache-control', 'private, no-store');
-      return reply.status(201).send(present(ctx, entry, user.handle));
+      return reply.status(201).send(presentBadge(ctx, entry, user.handle));
+    },
+  );
+  pendingApi(app, ctx);
+}
+
+/** Accepting and declining a waiting badge (in `pending` of GET /api/v1/me/badges). */
+function pendingApi(app: App, ctx: AppContext) {
+  const AwardParams = Type.Object({ id: Uuid });
+  const DeclineBody = Type.Object(
+    {
+      confirm: Type.Boolean({
+        description: 'Must be true: declining revokes the badge and deletes my name and address from it.',
+      }),
+    },
+    { additionalProperties: false },
+  );
+
+  app.post(
+    '/api/v1/me/pending/:id/accept',
+    {
+      config: { access: 'user session' },
+      schema: {
+        tags: ['My badges'],
+        summary: 'Accept a badge waiting for me',
+        description:
+          'Signed-in session with the `x-csrf-token` header. For a badge in `pending` of `GET /api/v1/me/badges` (sent to one of my confirmed addresses); any other award is 404. Its claim link stops working; the new wallet item is private.',
+        params: AwardParams,
+        response: {
+          200: Type.Object({
+            state: Type.Literal('accepted'),
+            awardId: Type.String(),
+            walletItemId: Type.String(),
+          }),
+          ...problems(401, 403, 404, 409, 410),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request);
+      const item = await acceptPendingAward(ctx, request.params.id, user.id);
+      reply.header('cache-control', 'private, no-store');
+      return { state: 'accepted' as const, awardId: item.awardId!, walletItemId: item.id };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/pending/:id/decline',
+    {
+      config: { access: 'user session' },
+      schema: {
+        tags: ['My badges'],
+        summary: 'Decline a badge waiting for me, for good',
+        description:
+          'Signed-in session with the `x-csrf-token` header. Revokes the credential and deletes my name and address from it; cannot be undone.',
+        params: AwardParams,
+        body: DeclineBody,
+        response: {
+          200: Type.Object({ state: Type.Literal('rejected') }),
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request);
+      if (request.body.confirm !== true) throw declineRefused();
+      await declinePendingAward(ctx, request.params.id, user.id);
+      reply.header('cache-control', 'private, no-store');
+      return { state: 'rejected' as const };
     },
   );
 }

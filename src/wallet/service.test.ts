@@ -18,16 +18,14 @@ import { makeOrg } from '../orgs/testing.ts';
 import { sendExpiryNotices } from './expiry.ts';
 import {
   addImportedItem,
-  engagementByTemplate,
-  engagementCounts,
   getItemForAward,
   isAwardPublic,
   listWalletItems,
   moveWalletItems,
-  recordEngagement,
   setVisibility,
 } from './service.ts';
 import { createAppContext } from '../features.ts';
+import { engagementByTemplate, engagementCounts, recordEngagement } from './engagement.ts';
 
 describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   const t = useTestDatabase(dialect);
@@ -107,18 +105,27 @@ describe.each(DIALECTS)('wallet and claims on %s', (dialect) => {
   });
 
   it('counts views and shares, per award and per template', async () => {
-    const { award, template, org } = await issueTestAward(ctx());
-    recordEngagement(t.db, award, 'view');
-    recordEngagement(t.db, award, 'view');
-    recordEngagement(t.db, award, 'share:linkedin');
-    recordEngagement(t.db, award, 'not a kind');
-    const counts = await engagementCounts(t.db, [award.id, 'not-an-id']);
+    const c = ctx();
+    const { award, template, org } = await issueTestAward(c);
+    recordEngagement(c, award, 'view');
+    recordEngagement(c, award, 'view');
+    recordEngagement(c, award, 'share:linkedin');
+    recordEngagement(c, award, 'not a kind');
+    const counts = await engagementCounts(c, [award.id, 'not-an-id']);
     expect(counts.get(award.id)).toEqual({ views: 2, shares: 1 });
-    recordEngagement(t.db, award, 'view');
-    expect((await engagementByTemplate(t.db, org.id)).get(template.id)).toEqual({
+    recordEngagement(c, award, 'view');
+    expect((await engagementByTemplate(c, org.id)).get(template.id)).toEqual({
       view: 3,
       'share:linkedin': 1,
     });
+  });
+
+  it('writes the buffered counts when its context closes', async () => {
+    const c = ctx();
+    const { award } = await issueTestAward(c);
+    recordEngagement(c, award, 'view');
+    await c.runtime.close();
+    expect((await engagementCounts(ctx(), [award.id])).get(award.id)).toEqual({ views: 1, shares: 0 });
   });
 
   it('moves wallet items on an account merge', async () => {

@@ -1,10 +1,11 @@
-import { type Selectable, type Transaction, sql } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
-import { LaurelError, notFound } from '../errors.ts';
+import { LaurelError } from '../errors.ts';
 import { getAward, reassignAwards } from '../issuing/service.ts';
-import type { Visibility, WalletTables } from './tables.ts';
 import { isUuid } from '../util/checks.ts';
+import { type AwardVisibility, assertOwnItem, assertRemovable, awardAccess } from './policy.ts';
+import type { Visibility, WalletTables } from './tables.ts';
 
 type Executor = Db | Transaction<Database>;
 type Row = Selectable<WalletTables['wallet_items']>;
@@ -173,9 +174,7 @@ export async function getWalletItem(db: Executor, id: string): Promise<WalletIte
 
 /** An item of `userId`'s wallet; anyone else's item is NOT_FOUND, exactly like a missing one. */
 export async function getOwnItem(db: Executor, userId: string, id: string): Promise<WalletItem> {
-  const item = await getWalletItem(db, id);
-  if (!item || item.userId !== userId) throw notFound('That badge');
-  return item;
+  return assertOwnItem(await getWalletItem(db, id), userId);
 }
 
 export async function getItemForAward(db: Executor, awardId: string): Promise<WalletItem | null> {
@@ -256,8 +255,7 @@ export async function setShowRecipientName(
 /** Removes an imported badge. A badge accepted here is declined through its claim page instead. */
 export async function deleteImportedItem(db: Executor, userId: string, itemId: string): Promise<void> {
   const item = await getOwnItem(db, userId, itemId);
-  if (item.awardId)
-    throw new LaurelError('CONFLICT', 'A badge issued here cannot be removed; make it private instead.');
+  assertRemovable(item);
   await db.deleteFrom('wallet_items').where('id', '=', item.id).execute();
 }
 
@@ -274,35 +272,11 @@ export async function saveReport(db: Executor, itemId: string, report: unknown, 
     .execute();
 }
 
-/**
- * The one rule for every representation of an award issued here (its page, JSON, images, embed,
- * preview, OB 2.0 hosted assertion and baked downloads): it must be accepted, still held by the
- * account that accepted it, and public — or the viewer is that earner. Unclaimed, declined and
- * private awards are seen by nobody else. Revoked ones stay visible, marked as revoked.
- */
-export function awardAccess(
-  award: { state: string; claimedBy: string | null },
-  visibility: AwardVisibility | null,
-  viewerId: string | null,
-): 'public' | 'owner' | null {
-  if (award.state !== 'accepted' || !visibility || award.claimedBy !== visibility.userId) return null;
-  if (viewerId !== null && viewerId === visibility.userId) return 'owner';
-  return visibility.visibility === 'public' ? 'public' : null;
-}
-
 /** Whether anyone may see the award's public representations (awardAccess for a visitor). */
 export async function isAwardPublic(db: Db, awardId: string): Promise<boolean> {
   const visibility = await awardVisibility(db, awardId);
   const award = visibility ? await getAward(db, awardId) : null;
   return !!award && awardAccess(award, visibility, null) === 'public';
-}
-
-export interface AwardVisibility {
-  itemId: string;
-  userId: string;
-  visibility: Visibility;
-  showRecipientName: boolean;
-  updatedAt: Date;
 }
 
 /** The privacy facts of an award's page in one small query (read on every public request, never cached). */
@@ -349,113 +323,23 @@ export async function moveWalletItems(
   await reassignAwards(trx, fromUserId, toUserId);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Engagement: views and shares of public pages.
-//
-// A view is counted on every public page load, so writing a row per view would put a database
-// write on the hottest path. Counts are added up in memory and written in one statement per
-// award and kind every few seconds (and before any read in this process, so reads are exact).
-// A crash loses at most those seconds of counts; another process keeps its own buffer.
-// ---------------------------------------------------------------------------------------------
-
-const pending = new WeakMap<object, Map<string, number>>();
-const timers = new WeakMap<object, NodeJS.Timeout>();
-const FLUSH_MS = 2000;
-
-const today = () => new Date().toISOString().slice(0, 10);
-
-/** Counts a view or a share (`share:<network>`) of an award's public page. */
-export function recordEngagement(
-  db: Db,
-  award: { id: string; orgId: string; templateId: string },
-  kind: string,
-): void {
-  if (!isUuid(award.id) || !/^(view|share:[a-z-]{1,20})$/.test(kind)) return;
-  let buffer = pending.get(db);
-  if (!buffer) {
-    buffer = new Map();
-    pending.set(db, buffer);
-  }
-  const key = `${award.id}|${award.orgId}|${award.templateId}|${kind}|${today()}`;
-  buffer.set(key, (buffer.get(key) ?? 0) + 1);
-  if (!timers.has(db)) {
-    const timer = setTimeout(() => {
-      timers.delete(db);
-      flushEngagement(db).catch(() => undefined);
-    }, FLUSH_MS);
-    timer.unref();
-    timers.set(db, timer);
-  }
-}
-
-/** Writes the buffered counts of this process. */
-export async function flushEngagement(db: Db): Promise<void> {
-  const buffer = pending.get(db);
-  if (!buffer || buffer.size === 0) return;
-  pending.delete(db);
-  const rows = [...buffer].map(([key, count]) => {
-    const [award_id, org_id, template_id, kind, day] = key.split('|') as [
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    return { award_id, org_id, template_id, kind, day, count };
-  });
-  await db
-    .insertInto('engagement_events')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['award_id', 'kind', 'day']).doUpdateSet({
-        count: sql`engagement_events.count + excluded.count`,
-      }),
-    )
-    .execute();
-}
-
-/** Views and shares per award (for the issuer's list of issued badges). */
-export async function engagementCounts(
-  db: Db,
-  awardIds: string[],
-): Promise<Map<string, { views: number; shares: number }>> {
-  const out = new Map<string, { views: number; shares: number }>();
-  const ids = awardIds.filter(isUuid);
-  for (const id of ids) out.set(id, { views: 0, shares: 0 });
-  if (ids.length === 0) return out;
-  await flushEngagement(db);
+/** Items (issued here or imported) whose validity ends after `from` and by `to`, soonest first. */
+export async function listItemsExpiring(db: Executor, from: Date, to: Date, limit: number) {
   const rows = await db
-    .selectFrom('engagement_events')
-    .select(['award_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
-    .where('award_id', 'in', ids)
-    .groupBy(['award_id', 'kind'])
+    .selectFrom('wallet_items')
+    .select(['id', 'user_id', 'award_id', 'badge_name', 'issuer_name', 'valid_until', 'last_report'])
+    .where('valid_until', '>', from)
+    .where('valid_until', '<=', to)
+    .orderBy('valid_until')
+    .limit(limit)
     .execute();
-  for (const r of rows) {
-    const entry = out.get(r.award_id)!;
-    if (r.kind === 'view') entry.views += Number(r.total);
-    else entry.shares += Number(r.total);
-  }
-  return out;
-}
-
-/** Every kind counted per template of an org: `view`, `share:linkedin`, … */
-export async function engagementByTemplate(
-  db: Db,
-  orgId: string,
-): Promise<Map<string, Record<string, number>>> {
-  const out = new Map<string, Record<string, number>>();
-  if (!isUuid(orgId)) return out;
-  await flushEngagement(db);
-  const rows = await db
-    .selectFrom('engagement_events')
-    .select(['template_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
-    .where('org_id', '=', orgId)
-    .groupBy(['template_id', 'kind'])
-    .execute();
-  for (const r of rows) {
-    const entry = out.get(r.template_id) ?? {};
-    entry[r.kind] = Number(r.total);
-    out.set(r.template_id, entry);
-  }
-  return out;
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    awardId: r.award_id,
+    badgeName: r.badge_name,
+    issuerName: r.issuer_name,
+    validUntil: r.valid_until!,
+    lastReport: (typeof r.last_report === 'string' ? JSON.parse(r.last_report) : r.last_report) as unknown,
+  }));
 }

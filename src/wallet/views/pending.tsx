@@ -1,6 +1,6 @@
-import { ShowNameField } from '../public/components.tsx';
-import { CsrfField, formatDate } from '../ui/components.tsx';
-import type { PendingBadge } from './pending.ts';
+import { ShowNameField } from '../../public/components.tsx';
+import { CsrfField, formatDate } from '../../ui/components.tsx';
+import type { PendingBadge } from '../pending.ts';
 
 /** The action URLs of a waiting badge, for the page's forms. */
 export const pendingAction = (awardId: string, action: 'accept' | 'decline') =>
