@@ -6,7 +6,14 @@ import { invalid, notFound } from '../errors.ts';
 import { memberOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { fieldFailure, fileField, formFailure, formRoute, readForm } from '../http/forms.ts';
+import {
+  type FormFailure,
+  fieldFailure,
+  fileField,
+  formFailure,
+  formRoute,
+  readForm,
+} from '../http/forms.ts';
 import { IMAGE_CSP, sendPublicJson } from '../http/responses.ts';
 import { QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
 import { roleAtLeast } from '../orgs/access.ts';
@@ -24,6 +31,7 @@ import {
   valuesFromTemplate,
 } from './presenters.ts';
 import {
+  type Template,
   type TemplateImageInput,
   createTemplate,
   getOrgTemplate,
@@ -56,11 +64,10 @@ function wantsLinkedData(request: FastifyRequest): boolean {
   );
 }
 
-/** The image the editor chose: an upload, the designer's, or (editing) none to keep the current one. */
+/** The image the editor chose: an upload, the designer's, or none (keep the current one). */
 async function imageFrom(
   request: FastifyRequest,
   values: TemplateFormValues,
-  required: boolean,
 ): Promise<TemplateImageInput | undefined> {
   const file = fileField(request, 'image');
   if (values.imageSource === 'upload' || (file && values.imageSource !== 'designer')) {
@@ -73,12 +80,42 @@ async function imageFrom(
       upload: await prepareUpload(file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }),
     };
   }
-  if (values.imageSource === 'designer' || required) return { design: designFromValues(values) };
+  if (values.imageSource === 'designer') return { design: designFromValues(values) };
   return undefined;
 }
 
 export function registerTemplatePages(app: App, ctx: AppContext) {
   const { db, config } = ctx;
+
+  /** The editor's post, new (no template) or saved: save it, or show it again with what went wrong. */
+  async function saveEditor(request: FastifyRequest, reply: FastifyReply, template?: Template) {
+    const { user, org, role } = memberOf(request);
+    const form = readForm(request, TemplateForm);
+    const { values, input, addingAlignment } = readTemplateForm(form.values);
+    const page = (failure?: FormFailure) =>
+      reply.html(
+        <EditorPage
+          ctx={pageContext(request)}
+          org={org}
+          role={role}
+          template={template}
+          values={values}
+          failure={failure}
+        />,
+        failure?.status,
+      );
+    if (!form.ok) return page(form.failure);
+    if (addingAlignment) return page();
+    try {
+      const image = await imageFrom(request, values);
+      const saved = template
+        ? await updateTemplate(db, template.id, input, image)
+        : await createTemplate(db, org.id, input, image ?? { design: designFromValues(values) }, user.id);
+      return reply.redirect(`/manage/${org.slug}/templates/${saved.id}?saved=1`, 303);
+    } catch (e) {
+      return page(formFailure(e));
+    }
+  }
 
   app.get(
     '/manage/:slug/templates',
@@ -137,25 +174,7 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       schema: { hide: true, params: SlugParams, body: TemplateForm },
       config: { upload, access: { role: 'admin' } },
     },
-    async (request, reply) => {
-      const { user, org, role } = memberOf(request);
-      const form = readForm(request, TemplateForm);
-      const { values, input, addingAlignment } = readTemplateForm(form.values);
-      const page = (failure?: ReturnType<typeof formFailure>) =>
-        reply.html(
-          <EditorPage ctx={pageContext(request)} org={org} role={role} values={values} failure={failure} />,
-          failure?.status,
-        );
-      if (!form.ok) return page(form.failure);
-      if (addingAlignment) return page();
-      try {
-        const image = (await imageFrom(request, values, true))!;
-        const template = await createTemplate(db, org.id, input, image, user.id);
-        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
-      } catch (e) {
-        return page(formFailure(e));
-      }
-    },
+    async (request, reply) => saveEditor(request, reply),
   );
 
   app.get(
@@ -188,30 +207,8 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       config: { upload, access: { role: 'admin' } },
     },
     async (request, reply) => {
-      const { org, role } = memberOf(request);
-      const template = await getOrgTemplate(db, org, request.params.id);
-      const form = readForm(request, TemplateForm);
-      const { values, input, addingAlignment } = readTemplateForm(form.values);
-      const page = (failure?: ReturnType<typeof formFailure>) =>
-        reply.html(
-          <EditorPage
-            ctx={pageContext(request)}
-            org={org}
-            role={role}
-            template={template}
-            values={values}
-            failure={failure}
-          />,
-          failure?.status,
-        );
-      if (!form.ok) return page(form.failure);
-      if (addingAlignment) return page();
-      try {
-        await updateTemplate(db, template.id, input, await imageFrom(request, values, false));
-        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
-      } catch (e) {
-        return page(formFailure(e));
-      }
+      const { org } = memberOf(request);
+      return saveEditor(request, reply, await getOrgTemplate(db, org, request.params.id));
     },
   );
 
@@ -226,7 +223,7 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       const { org, role } = memberOf(request);
       const template = await getOrgTemplate(db, org, request.params.id);
       const form = readForm(request, StatusForm);
-      const page = (failure: ReturnType<typeof formFailure>) =>
+      const page = (failure: FormFailure) =>
         reply.html(
           <EditorPage
             ctx={pageContext(request)}

@@ -1,4 +1,5 @@
 // The readable API reference: a pure view of the OpenAPI document the routes' schemas build.
+import type { Child } from '@laurel/jsx';
 import { PageHeader } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import {
@@ -12,7 +13,7 @@ import {
 } from '../presenters.ts';
 
 /** Descriptions in the document mark code with backticks (CommonMark); show those as code. */
-export function withCode(text: string | undefined) {
+function withCode(text: string | undefined) {
   if (!text) return '';
   return text.split('`').map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part));
 }
@@ -23,25 +24,39 @@ function Properties(props: { schema: Schema }) {
   if (!entries.length) return <p class="muted">{typeLabel(s)}</p>;
   const required = new Set(s.required ?? []);
   return (
+    <NamedTable
+      headings={['Field', 'Type', 'Required', 'Description']}
+      rows={entries.map(([name, p]) => [
+        name,
+        typeLabel(p),
+        required.has(name) ? 'yes' : 'no',
+        withCode(p.description),
+      ])}
+    />
+  );
+}
+
+/** A table of named things (fields, parameters): the name as code, then the other columns. */
+function NamedTable(props: { headings: string[]; rows: [name: string, ...cells: Child[]][] }) {
+  return (
     <div class="table-wrap">
       <table>
         <thead>
           <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Description</th>
+            {props.headings.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {entries.map(([name, p]) => (
+          {props.rows.map(([name, ...cells]) => (
             <tr>
               <td>
                 <code>{name}</code>
               </td>
-              <td>{typeLabel(p)}</td>
-              <td>{required.has(name) ? 'yes' : 'no'}</td>
-              <td>{withCode(p.description)}</td>
+              {cells.map((c) => (
+                <td>{c}</td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -106,32 +121,16 @@ export function DocsPage(props: { ctx: PageContext; doc: OpenApi; baseUrl: strin
                 {params.length ? (
                   <>
                     <h4>Parameters</h4>
-                    <div class="table-wrap">
-                      <table>
-                        <thead>
-                          <tr>
-                            <th scope="col">Name</th>
-                            <th scope="col">In</th>
-                            <th scope="col">Type</th>
-                            <th scope="col">Required</th>
-                            <th scope="col">Description</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {params.map((p) => (
-                            <tr>
-                              <td>
-                                <code>{p.name}</code>
-                              </td>
-                              <td>{p.in}</td>
-                              <td>{typeLabel(p.schema)}</td>
-                              <td>{p.required ? 'yes' : 'no'}</td>
-                              <td>{withCode(p.description ?? p.schema?.description)}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </div>
+                    <NamedTable
+                      headings={['Name', 'In', 'Type', 'Required', 'Description']}
+                      rows={params.map((p) => [
+                        p.name,
+                        p.in,
+                        typeLabel(p.schema),
+                        p.required ? 'yes' : 'no',
+                        withCode(p.description ?? p.schema?.description),
+                      ])}
+                    />
                   </>
                 ) : null}
                 {body ? (
