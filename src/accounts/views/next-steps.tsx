@@ -1,4 +1,4 @@
-import type { User, UserEmail } from './service.ts';
+import type { User, UserEmail } from '../presenters.ts';
 
 /** How long an account counts as new: its page keeps pointing the way until then. */
 const NEW_ACCOUNT_DAYS = 14;

@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from '../mail/outbox.ts';
-import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
+import type { OutgoingMessage } from '../../mail/outbox.ts';
+import { emailText, paragraphs, renderEmail } from '../../mail/layout.tsx';
 
 function message(
   to: string,

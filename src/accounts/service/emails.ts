@@ -1,0 +1,122 @@
+// An account's addresses: adding one, confirming it by its emailed link, making it primary,
+// removing it.
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/index.ts';
+import { LaurelError } from '../../errors.ts';
+import type { AppContext } from '../../http/context.ts';
+import type { Executor } from '../../jobs/queue.ts';
+import { enqueueEmail } from '../../mail/outbox.ts';
+import { parseEmail } from '../email-address.ts';
+import { assertAddressFree, assertCanBePrimary, assertRemovable, assertRoomForAddress } from '../policy.ts';
+import { LIMITS, enforce, limitSource, mailAllowed } from '../rate-limit.ts';
+import { consumeAuthToken, createAuthToken } from '../tokens.ts';
+import { verifyEmailMessage } from '../views/emails.tsx';
+import { credentialsChanged, markEmailVerified, ownerOf } from './users.ts';
+
+/** Sends a confirmation link for `email` (an address of `userId`), in the caller's transaction. */
+export async function sendVerification(
+  db: Executor,
+  config: Config,
+  userId: string,
+  name: string,
+  email: string,
+) {
+  const token = await createAuthToken(db, { kind: 'verify_email', userId, email });
+  await enqueueEmail(db, verifyEmailMessage(email, name, `${config.baseUrl}/verify-email/${token}`));
+}
+
+/** Follows a confirmation link. Returns the account, or null when the link is not valid any more. */
+export async function confirmEmail(db: Db, token: string): Promise<{ userId: string; email: string } | null> {
+  return db.transaction().execute(async (trx) => {
+    const t = await consumeAuthToken(trx, 'verify_email', token);
+    if (!t?.userId) return null;
+    const still = await trx
+      .selectFrom('user_emails')
+      .select('id')
+      .where('user_id', '=', t.userId)
+      .where('email', '=', t.email)
+      .executeTakeFirst();
+    if (!still) return null;
+    await markEmailVerified(trx, t.userId, t.email);
+    return { userId: t.userId, email: t.email };
+  });
+}
+
+/** Adds an address to the account (unverified) and sends its confirmation link. */
+export async function addEmail(ctx: AppContext, userId: string, email: string): Promise<void> {
+  const address = parseEmail(email);
+  await enforce(ctx.db, { scope: 'add-email', value: userId, rule: LIMITS.addressesPerAccount });
+  await ctx.db.transaction().execute(async (trx) => {
+    const count = await trx
+      .selectFrom('user_emails')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
+    assertRoomForAddress(count.n);
+    assertAddressFree(await ownerOf(trx, address), userId);
+    await trx
+      .insertInto('user_emails')
+      .values({ user_id: userId, email: address, is_primary: false, verified_at: null })
+      .execute();
+    const user = await trx
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    await sendVerification(trx, ctx.config, userId, user.name, address);
+  });
+}
+
+const notOnAccount = () => new LaurelError('NOT_FOUND', 'This address is not on your account.');
+
+export async function resendVerification(ctx: AppContext, userId: string, emailId: string, ip: string) {
+  const row = await ctx.db
+    .selectFrom('user_emails')
+    .innerJoin('users', 'users.id', 'user_emails.user_id')
+    .select(['user_emails.email', 'user_emails.verified_at', 'users.name'])
+    .where('user_emails.id', '=', emailId)
+    .where('user_emails.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notOnAccount();
+  if (row.verified_at) return;
+  await limitSource(ctx.db, 'verify', ip);
+  if (!(await mailAllowed(ctx.db, 'verify', row.email))) return;
+  await ctx.db.transaction().execute((trx) => sendVerification(trx, ctx.config, userId, row.name, row.email));
+}
+
+export async function makePrimaryEmail(db: Db, userId: string, emailId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('user_emails')
+      .select(['id', 'verified_at'])
+      .where('id', '=', emailId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw notOnAccount();
+    assertCanBePrimary(row);
+    await trx.updateTable('user_emails').set({ is_primary: false }).where('user_id', '=', userId).execute();
+    await trx.updateTable('user_emails').set({ is_primary: true }).where('id', '=', emailId).execute();
+  });
+}
+
+/** Removes a secondary address; like a password change, it ends other sessions and mailed links. */
+export async function removeEmail(
+  db: Db,
+  userId: string,
+  emailId: string,
+  keepSessionId?: string,
+): Promise<void> {
+  const row = await db
+    .selectFrom('user_emails')
+    .select(['id', 'is_primary'])
+    .where('id', '=', emailId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notOnAccount();
+  assertRemovable(row);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_emails').where('id', '=', emailId).execute();
+    await credentialsChanged(trx, userId, keepSessionId);
+  });
+}

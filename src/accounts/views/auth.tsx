@@ -1,0 +1,252 @@
+// The pages of getting in: sign-up, login (by password or emailed link), password reset.
+import type { SafeHtml } from '@laurel/jsx';
+import type { FieldError } from '../../errors.ts';
+import { Alert, CsrfField, Field, FormErrors, PageHeader } from '../../ui/components.tsx';
+import { Layout, type PageContext } from '../../ui/layout.tsx';
+import { withNext } from '../next.ts';
+import { MIN_PASSWORD } from '../passwords.ts';
+
+export interface FormState {
+  message?: string;
+  errors?: FieldError[];
+  values?: Record<string, string>;
+}
+
+const NextField = (p: { next?: string }) =>
+  p.next && p.next !== '/' ? <input type="hidden" name="next" value={p.next} /> : null;
+
+function AuthPage(p: { ctx: PageContext; title: string; lead?: string; children?: unknown }): SafeHtml {
+  return (
+    <Layout ctx={p.ctx} title={p.title} noindex>
+      <div class="form-narrow">
+        <PageHeader title={p.title} lead={p.lead} />
+        {p.children as SafeHtml}
+      </div>
+    </Layout>
+  );
+}
+
+export function SignupPage(p: { ctx: PageContext; next?: string; form?: FormState }) {
+  const v = p.form?.values ?? {};
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Create your account"
+      lead="Keep every badge you earn in one place, share it, and prove it is yours."
+    >
+      <form method="post" action="/signup" class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Your name"
+          name="name"
+          value={v.name}
+          required
+          autocomplete="name"
+          errors={p.form?.errors}
+          hint="As it should appear on your badges."
+        />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          required
+          autocomplete="email"
+          errors={p.form?.errors}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          autocomplete="new-password"
+          errors={p.form?.errors}
+          hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember and hard to guess.`}
+          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
+        />
+        <div class="form-actions">
+          <button type="submit">Create account</button>
+        </div>
+      </form>
+      <p>
+        Already have an account? <a href={withNext('/login', p.next)}>Log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function LoginPage(p: { ctx: PageContext; next?: string; form?: FormState; notice?: string }) {
+  const v = p.form?.values ?? {};
+  return (
+    <AuthPage ctx={p.ctx} title="Log in">
+      {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
+      <form method="post" action="/login" class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={v.email}
+          required
+          autocomplete="username"
+          errors={p.form?.errors}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          required
+          autocomplete="current-password"
+          errors={p.form?.errors}
+        />
+        <div class="form-actions">
+          <button type="submit">Log in</button>
+          <a href="/forgot">Forgot your password?</a>
+        </div>
+      </form>
+      <p>
+        <a href={withNext('/login/link', p.next)}>Email me a login link instead</a>
+        {' · '}
+        <a href={withNext('/signup', p.next)}>Create an account</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function EmailFormPage(p: {
+  ctx: PageContext;
+  title: string;
+  lead: string;
+  action: string;
+  button: string;
+  next?: string;
+  form?: FormState;
+}) {
+  return (
+    <AuthPage ctx={p.ctx} title={p.title} lead={p.lead}>
+      <form method="post" action={p.action} class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={p.form?.values?.email}
+          required
+          autocomplete="email"
+          errors={p.form?.errors}
+        />
+        <div class="form-actions">
+          <button type="submit">{p.button}</button>
+        </div>
+      </form>
+      <p>
+        <a href={withNext('/login', p.next)}>Back to log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+/** "Check your email": the same answer whether or not the address has an account. */
+export function SentPage(p: { ctx: PageContext; title: string; what: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title={p.title}>
+      <Alert kind="info">
+        If an account uses that address, we have sent it {p.what}. It can take a minute to arrive; check your
+        spam folder too.
+      </Alert>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </AuthPage>
+  );
+}
+
+/** After sign-up: the same page whether the address was free or already had an account. */
+export function SignupSentPage(p: { ctx: PageContext; email: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title="Check your email">
+      <Alert kind="info">
+        We have sent a message to <strong>{p.email}</strong>. Follow its link to confirm the address and
+        finish creating your account. If the address already has an account, the message tells you how to get
+        into it instead.
+      </Alert>
+      <p>It can take a minute to arrive; check your spam folder too.</p>
+    </AuthPage>
+  );
+}
+
+export function LinkGonePage(p: { ctx: PageContext; what: string; retry: { href: string; label: string } }) {
+  return (
+    <AuthPage ctx={p.ctx} title="This link no longer works">
+      <p>This {p.what} link has expired or has already been used. Links work once, for a limited time.</p>
+      <p>
+        <a class="button" href={p.retry.href}>
+          {p.retry.label}
+        </a>
+      </p>
+    </AuthPage>
+  );
+}
+
+export function ConfirmLinkPage(p: { ctx: PageContext; action: string; next?: string }) {
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Log in to Laurel"
+      lead="Press the button to finish logging in on this device."
+    >
+      <form method="post" action={p.action} class="card">
+        <CsrfField token={p.ctx.csrfToken} />
+        <NextField next={p.next} />
+        <button type="submit">Log in</button>
+      </form>
+    </AuthPage>
+  );
+}
+
+export function ResetPage(p: { ctx: PageContext; action: string; form?: FormState }) {
+  return (
+    <AuthPage
+      ctx={p.ctx}
+      title="Choose a new password"
+      lead="After this, every device logged in to your account is logged out."
+    >
+      <form method="post" action={p.action} class="card" novalidate>
+        <CsrfField token={p.ctx.csrfToken} />
+        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          required
+          autocomplete="new-password"
+          errors={p.form?.errors}
+          hint={`At least ${MIN_PASSWORD} characters.`}
+          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
+        />
+        <div class="form-actions">
+          <button type="submit">Save the new password</button>
+        </div>
+      </form>
+    </AuthPage>
+  );
+}
+
+export function EmailConfirmedPage(p: { ctx: PageContext; email: string; next?: string }) {
+  return (
+    <AuthPage ctx={p.ctx} title="Address confirmed">
+      <Alert kind="success">{p.email} is confirmed. Badges sent to it will reach your account.</Alert>
+      <p>
+        <a class="button" href={p.next ?? (p.ctx.user ? '/account' : '/login')}>
+          Continue
+        </a>
+      </p>
+    </AuthPage>
+  );
+}
