@@ -4,13 +4,15 @@
 // Everything that decides trust or privacy (the award's state, revocation, expiry, who holds it,
 // public or private, name shown) is read from the database on every request, so a change made by
 // any process sharing the database applies on the very next request of every other one.
+import { LRUCache } from 'lru-cache';
 import type { AppContext } from '../http/context.ts';
+import { slot } from '../http/runtime.ts';
 import { AWARD_COLUMNS, type Award, toAward } from '../issuing/service.ts';
 import { type Org, getOrgById } from '../orgs/service.ts';
 import { statusListVersion } from '../status-lists/service.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type AwardVisibility, awardAccess } from '../wallet/service.ts';
+import { type AwardVisibility, awardAccess } from '../wallet/policy.ts';
 import { isUuid } from '../util/checks.ts';
 
 export type BadgeState = 'valid' | 'expired' | 'revoked';
@@ -25,6 +27,11 @@ export interface BadgeView {
   state: BadgeState;
   /** The earner's name, only when they chose to show it. */
   recipientName: string | null;
+  /**
+   * The version of the award's status list, read in the same query as the award (same request,
+   * same snapshot), so its report key needs no query of its own.
+   */
+  statusListVersion: number | null;
 }
 
 export function badgeState(award: Award, now = new Date()): BadgeState {
@@ -46,7 +53,7 @@ export async function loadBadgeView(
   const id = awardId.toLowerCase();
   const found = await awardWithVisibility(ctx, id);
   if (!found) return null;
-  const { award, visibility } = found;
+  const { award, visibility, statusListVersion } = found;
   if (!awardAccess(award, visibility, viewerId)) return null;
   const [org, template] = await Promise.all([
     getOrgById(ctx.db, award.orgId),
@@ -61,6 +68,7 @@ export async function loadBadgeView(
     isOwner: viewerId !== null && viewerId === visibility.userId,
     state: badgeState(award),
     recipientName: visibility.showRecipientName ? award.recipientName : null,
+    statusListVersion,
   };
 }
 
@@ -74,7 +82,7 @@ export async function loadBadgeView(
 async function awardWithVisibility(
   ctx: AppContext,
   id: string,
-): Promise<{ award: Award; visibility: AwardVisibility } | null> {
+): Promise<{ award: Award; visibility: AwardVisibility; statusListVersion: number | null } | null> {
   const row = await ctx.db
     .selectFrom('awards')
     .innerJoin('wallet_items', 'wallet_items.award_id', 'awards.id')
@@ -92,7 +100,6 @@ async function awardWithVisibility(
     .executeTakeFirst();
   if (!row) return null;
   const award = toAward(row);
-  statusVersions.set(award, row.status_list_version ?? null);
   const visibility: AwardVisibility = {
     itemId: row.item_id,
     userId: row.item_user_id,
@@ -100,24 +107,20 @@ async function awardWithVisibility(
     showRecipientName: row.item_show_recipient_name,
     updatedAt: row.item_updated_at,
   };
-  return { award, visibility };
+  return { award, visibility, statusListVersion: row.status_list_version ?? null };
 }
-
-/**
- * The status list version read in the same query as the award (same request, same snapshot), so
- * the report key below needs no query of its own for an award loaded by loadBadgeView.
- */
-const statusVersions = new WeakMap<Award, number | null>();
 
 /*
  * Verification reports of awards, kept under a key read from the database on every request: the
  * version of the award's status list (it rises with every revocation in that list), the award's
  * revocation time and its state, and whether the credential's own dates have been reached. Any
  * change that could alter a report changes its key, so an entry is never served stale and no
- * process has to tell another to drop it; the map only saves the work of verifying again.
+ * process has to tell another to drop it; the cache only saves the work of verifying again.
  */
-const MAX_REPORTS = 2000;
-const reports = new Map<string, Promise<VerificationReport>>();
+const reportsSlot = slot(
+  'public.awardReports',
+  () => new LRUCache<string, Promise<VerificationReport>>({ max: 2000 }),
+);
 
 function credentialDates(award: Award, now: Date): string {
   const c = JSON.parse(award.credentialJson || '{}') as { validFrom?: string; validUntil?: string };
@@ -125,10 +128,14 @@ function credentialDates(award: Award, now: Date): string {
   return `${reached(c.validFrom)}${reached(c.validUntil)}`;
 }
 
-async function reportKey(ctx: AppContext, award: Award, now: Date): Promise<string> {
-  const version = statusVersions.has(award)
-    ? statusVersions.get(award)
-    : await statusListVersion(ctx.db, award.statusListId);
+async function reportKey(
+  ctx: AppContext,
+  award: Award,
+  now: Date,
+  knownVersion: number | null | undefined,
+): Promise<string> {
+  const version =
+    knownVersion !== undefined ? knownVersion : await statusListVersion(ctx.db, award.statusListId);
   return [
     award.id,
     version,
@@ -146,13 +153,14 @@ async function reportKey(ctx: AppContext, award: Award, now: Date): Promise<stri
 export async function awardReport(
   ctx: AppContext,
   award: Award,
-  now = new Date(),
+  opts: { now?: Date; statusListVersion?: number | null } = {},
 ): Promise<VerificationReport> {
-  const key = await reportKey(ctx, award, now);
+  const now = opts.now ?? new Date();
+  const key = await reportKey(ctx, award, now, opts.statusListVersion);
+  const reports = ctx.runtime.get(reportsSlot);
   let report = reports.get(key);
   if (!report) {
     report = verifyOnPlatform(ctx, award.credentialJson, { now });
-    if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value as string);
     reports.set(key, report);
     // A report that could not check everything may be a passing failure: it is not kept.
     report.then(

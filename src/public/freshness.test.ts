@@ -11,7 +11,8 @@ import { testConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/index.ts';
 import { openPostgres } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
-import { createPostgresDatabase, useTestDatabase } from '../db/testing.ts';
+import { createPostgresDatabase } from '../db/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import type { AppContext } from '../http/context.ts';
 import { buildServer } from '../http/server.ts';
 import { rejectAward, revokeAward } from '../issuing/service.ts';
@@ -66,65 +67,55 @@ function expectGoneEverywhere(views: Awaited<ReturnType<typeof fetchAll>>, b: Sh
 }
 
 describe('every public view follows the database at once', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
-
-  beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const t = useTestApp('pglite');
 
   it('a badge revoked through the service shows as revoked on the next request of every view', async () => {
-    const b = await shareBadge(app, ctx);
-    const warm = await fetchAll(app, b);
+    const b = await shareBadge(t.app, t.ctx);
+    const warm = await fetchAll(t.app, b);
     expect(warm.get(`/c/${b.awardId}`)!.body).toContain('authentic and current');
-    await revokeAward(ctx, b.awardId, 'Awarded by mistake');
-    expectRevokedEverywhere(await fetchAll(app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
-    expect((await app.inject({ url: `/c/${b.awardId}` })).body).toContain('Awarded by mistake');
+    await revokeAward(t.ctx, b.awardId, 'Awarded by mistake');
+    expectRevokedEverywhere(await fetchAll(t.app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
+    expect((await t.app.inject({ url: `/c/${b.awardId}` })).body).toContain('Awarded by mistake');
   });
 
   it('a badge revoked through the API shows as revoked on the next request of every view', async () => {
-    const b = await shareBadge(app, ctx);
-    const warm = await fetchAll(app, b);
+    const b = await shareBadge(t.app, t.ctx);
+    const warm = await fetchAll(t.app, b);
     const { key } = await createApiKey(t.db, { orgId: b.org.id, name: 'Revoker', scopes: ['awards:revoke'] });
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/orgs/${b.org.slug}/awards/${b.awardId}/revoke`,
       payload: { reason: 'Exam annulled' },
       headers: { authorization: `Bearer ${key}` },
     });
     expect(res.statusCode).toBe(200);
-    expectRevokedEverywhere(await fetchAll(app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
+    expectRevokedEverywhere(await fetchAll(t.app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
   });
 
   it('a badge its earner declines, or makes private, is gone from every view at once', async () => {
-    const declined = await shareBadge(app, ctx);
-    await fetchAll(app, declined);
-    await declineOwnAward(ctx, declined.userId, declined.itemId);
-    expectGoneEverywhere(await fetchAll(app, declined), declined);
+    const declined = await shareBadge(t.app, t.ctx);
+    await fetchAll(t.app, declined);
+    await declineOwnAward(t.ctx, declined.userId, declined.itemId);
+    expectGoneEverywhere(await fetchAll(t.app, declined), declined);
 
-    const hidden = await shareBadge(app, ctx);
-    await fetchAll(app, hidden);
-    await postForm(app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'private' });
-    expectGoneEverywhere(await fetchAll(app, hidden), hidden);
+    const hidden = await shareBadge(t.app, t.ctx);
+    await fetchAll(t.app, hidden);
+    await postForm(t.app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'private' });
+    expectGoneEverywhere(await fetchAll(t.app, hidden), hidden);
     // And back: public again on the next request.
-    await postForm(app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'public' });
-    expect((await app.inject({ url: `/c/${hidden.awardId}` })).statusCode).toBe(200);
+    await postForm(t.app, hidden.earner, `/wallet/${hidden.itemId}/visibility`, { visibility: 'public' });
+    expect((await t.app.inject({ url: `/c/${hidden.awardId}` })).statusCode).toBe(200);
   });
 
   it('a badge that expired shows as expired on the next request, the panel included', async () => {
-    const b = await shareBadge(app, ctx);
-    const warm = await fetchAll(app, b);
+    const b = await shareBadge(t.app, t.ctx);
+    const warm = await fetchAll(t.app, b);
     await t.db
       .updateTable('awards')
       .set({ valid_until: new Date('2020-01-01T00:00:00Z') })
       .where('id', '=', b.awardId)
       .execute();
-    const views = await fetchAll(app, b);
+    const views = await fetchAll(t.app, b);
     const page = views.get(`/c/${b.awardId}`)!.body;
     expect(page).toContain('expired on 1 January 2020');
     expect(page).toContain('<strong>Expired</strong>');
@@ -140,25 +131,15 @@ describe('every public view follows the database at once', () => {
 });
 
 describe('an imported copy of a badge issued here', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
-
-  beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const t = useTestApp('pglite');
 
   it('shows a revocation made here on its next request, in the wallet and on its public page', async () => {
     const user = await makeUser(t.db);
     const handle = `importer-${user.id.slice(0, 8)}`;
     await t.db.updateTable('users').set({ handle, profile_public: true }).where('id', '=', user.id).execute();
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const issued = await issueTestAward(ctx, { recipientEmail: user.email });
-    const imported = await app.inject({
+    const s = await sessionFor(t.db, t.ctx.config, user.id);
+    const issued = await issueTestAward(t.ctx, { recipientEmail: user.email });
+    const imported = await t.app.inject({
       method: 'POST',
       url: '/api/v1/me/badges/import',
       cookies: s.cookies,
@@ -167,13 +148,13 @@ describe('an imported copy of a badge issued here', () => {
     });
     expect(imported.statusCode, imported.body).toBe(201);
     const itemId = imported.json().id as string;
-    await postForm(app, s, `/wallet/${itemId}/visibility`, { visibility: 'public' });
+    await postForm(t.app, s, `/wallet/${itemId}/visibility`, { visibility: 'public' });
     const urls = [`/u/${handle}/badges/${itemId}`, `/wallet/${itemId}`];
     for (const url of urls)
-      expect((await app.inject({ url, cookies: s.cookies })).body).toContain('Verified');
-    await revokeAward(ctx, issued.award.id, 'Issued in error');
+      expect((await t.app.inject({ url, cookies: s.cookies })).body).toContain('Verified');
+    await revokeAward(t.ctx, issued.award.id, 'Issued in error');
     for (const url of urls) {
-      const body = (await app.inject({ url, cookies: s.cookies })).body;
+      const body = (await t.app.inject({ url, cookies: s.cookies })).body;
       expect(body, url).toContain('<strong>Revoked</strong>');
       for (const stale of STALE_TRUST) expect(body, url).not.toContain(stale);
     }
@@ -181,27 +162,17 @@ describe('an imported copy of a badge issued here', () => {
 });
 
 describe('one visibility rule for every representation', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
-
-  beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const t = useTestApp('pglite');
 
   type Case = { state: string; make: () => Promise<SharedBadge>; expected: (url: string) => number };
   const all = (status: number) => () => status;
   const cases: Case[] = [
-    { state: 'unclaimed', make: () => shareBadge(app, ctx, { accept: false }), expected: all(404) },
+    { state: 'unclaimed', make: () => shareBadge(t.app, t.ctx, { accept: false }), expected: all(404) },
     {
       state: 'unclaimed, revoked',
       make: async () => {
-        const b = await shareBadge(app, ctx, { accept: false });
-        await revokeAward(ctx, b.awardId, 'Sent by mistake');
+        const b = await shareBadge(t.app, t.ctx, { accept: false });
+        await revokeAward(t.ctx, b.awardId, 'Sent by mistake');
         return b;
       },
       expected: all(404),
@@ -209,8 +180,8 @@ describe('one visibility rule for every representation', () => {
     {
       state: 'declined with the link',
       make: async () => {
-        const b = await shareBadge(app, ctx, { accept: false });
-        await rejectAward(ctx, b.awardId);
+        const b = await shareBadge(t.app, t.ctx, { accept: false });
+        await rejectAward(t.ctx, b.awardId);
         return b;
       },
       expected: all(404),
@@ -218,23 +189,23 @@ describe('one visibility rule for every representation', () => {
     {
       state: 'declined after accepting',
       make: async () => {
-        const b = await shareBadge(app, ctx);
-        await declineOwnAward(ctx, b.userId, b.itemId);
+        const b = await shareBadge(t.app, t.ctx);
+        await declineOwnAward(t.ctx, b.userId, b.itemId);
         return b;
       },
       expected: all(404),
     },
-    { state: 'private', make: () => shareBadge(app, ctx, { visibility: 'private' }), expected: all(404) },
+    { state: 'private', make: () => shareBadge(t.app, t.ctx, { visibility: 'private' }), expected: all(404) },
     {
       state: 'public',
-      make: () => shareBadge(app, ctx),
+      make: () => shareBadge(t.app, t.ctx),
       expected: (url) => (url.includes('/share/') ? 303 : 200),
     },
     {
       state: 'public, revoked',
       make: async () => {
-        const b = await shareBadge(app, ctx);
-        await revokeAward(ctx, b.awardId, 'Misconduct');
+        const b = await shareBadge(t.app, t.ctx);
+        await revokeAward(t.ctx, b.awardId, 'Misconduct');
         return b;
       },
       // OB 2.0 hosted verification: a revoked assertion answers 410 Gone with revoked: true.
@@ -244,50 +215,50 @@ describe('one visibility rule for every representation', () => {
 
   it.each(cases)('$state', async ({ make, expected }) => {
     const b = await make();
-    const missing = (await app.inject({ url: '/c/00000000-0000-4000-8000-000000000000' })).body;
+    const missing = (await t.app.inject({ url: '/c/00000000-0000-4000-8000-000000000000' })).body;
     for (const url of publicViews(b.awardId)) {
-      const res = await app.inject({ url });
+      const res = await t.app.inject({ url });
       expect(res.statusCode, url).toBe(expected(url));
       if (res.statusCode === 404 && url.startsWith('/c/')) expect(res.body).toBe(missing);
       if (res.statusCode === 404) expect(res.body).not.toContain('Evidence');
     }
     if (expected('/ob2/assertions/x') === 410)
-      expect((await app.inject({ url: `/ob2/assertions/${b.awardId}` })).json()).toMatchObject({
+      expect((await t.app.inject({ url: `/ob2/assertions/${b.awardId}` })).json()).toMatchObject({
         revoked: true,
         revocationReason: 'Misconduct',
       });
   });
 
   it('the earner still downloads their private badge, OB 2.0 image included', async () => {
-    const b = await shareBadge(app, ctx, { visibility: 'private' });
+    const b = await shareBadge(t.app, t.ctx, { visibility: 'private' });
     for (const url of [`/c/${b.awardId}/image.png?ob=2`, `/c/${b.awardId}/image.svg?ob=2`, `/c/${b.awardId}`])
-      expect((await app.inject({ url, cookies: b.earner.cookies })).statusCode, url).toBe(200);
-    expect((await app.inject({ url: `/ob2/assertions/${b.awardId}` })).statusCode).toBe(404);
+      expect((await t.app.inject({ url, cookies: b.earner.cookies })).statusCode, url).toBe(200);
+    expect((await t.app.inject({ url: `/ob2/assertions/${b.awardId}` })).statusCode).toBe(404);
   });
 });
 
 describe('two app processes on one PostgreSQL database', () => {
   const config = testConfig();
   let handles: DatabaseHandle[] = [];
+  let contexts: AppContext[] = [];
   let apps: FastifyInstance[] = [];
 
   beforeAll(async () => {
     const url = await createPostgresDatabase();
     handles = [await openPostgres(url), await openPostgres(url)];
     await migrate(handles[0]!);
-    apps = [
-      await buildServer(createAppContext(handles[0]!.db, config)),
-      await buildServer(createAppContext(handles[1]!.db, config)),
-    ];
+    contexts = handles.map((h) => createAppContext(h.db, config));
+    apps = [await buildServer(contexts[0]!), await buildServer(contexts[1]!)];
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
+    for (const c of contexts) await c.runtime.close();
     for (const h of handles) await h.close();
   });
 
   it('a change made through one is what the other serves on its next request', async () => {
     const [a, b] = apps as [FastifyInstance, FastifyInstance];
-    const ctxA = createAppContext(handles[0]!.db, config);
+    const ctxA = contexts[0]!;
     const badge = await shareBadge(a, ctxA);
     const warm = await fetchAll(b, badge);
     expect(warm.get(`/c/${badge.awardId}`)!.body).toContain('authentic and current');

@@ -1,15 +1,15 @@
 // `/u/:handle/badges/:itemId`: the public face of a badge its earner imported from elsewhere.
 // Like `/c/:id`, it answers only while the earner keeps the badge public (404 otherwise, the
 // same as a badge that does not exist), and it shows the verification run again on view.
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { getUserByHandle } from '../accounts/service.ts';
 import { pageContext } from '../http/auth.ts';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { Uuid } from '../http/schemas.ts';
 import { formatDate } from '../ui/components.tsx';
 import { Layout } from '../ui/layout.tsx';
 import { currentReport } from '../wallet/import.ts';
-import { itemImageSrc } from '../wallet/pages.tsx';
+import { itemImageSrc } from '../wallet/presenters.ts';
 import { getWalletItem } from '../wallet/service.ts';
 import {
   BadgePlaceholder,
@@ -22,11 +22,11 @@ import {
 
 const Params = Type.Object({
   handle: Type.String({ maxLength: 64 }),
-  itemId: Type.String({ maxLength: 64 }),
+  itemId: Uuid,
 });
 
-export function importedBadgePages(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { handle: string; itemId: string } }>(
+export function importedBadgePages(app: App, ctx: AppContext) {
+  app.get(
     '/u/:handle/badges/:itemId',
     { config: { access: 'public' }, schema: { hide: true, params: Params } },
     async (request, reply) => {

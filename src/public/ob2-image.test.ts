@@ -1,16 +1,11 @@
 // The OB 2.0 download (`/c/ID/image.png?ob=2`, `image.svg?ob=2`) follows the OB 2.0 baking
 // specification, and what it carries verifies against the assertion this platform hosts.
 import { readPngChunks, unbakeImage } from '@laurel/openbadges/bake';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORM, formBody } from '../accounts/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { verifyOnPlatform } from '../verification/platform-verify.ts';
-import { createAppContext } from '../features.ts';
 
 /** The one `openbadges` iTXt chunk, read field by field as the PNG specification lays it out. */
 function openbadgesItxt(png: Buffer) {
@@ -27,21 +22,18 @@ function openbadgesItxt(png: Buffer) {
 }
 
 describe('the OB 2.0 badge image download', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
+  const t = useTestApp('pglite');
   let awardId: string;
   let assertionUrl: string;
 
   beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-    const earner = await makeUser(t.db);
-    const session = await sessionFor(t.db, ctx.config, earner.id);
+    const { ctx } = t;
+    const earner = await t.user();
+    const session = await t.session(earner.id);
     const issued = await issueTestAward(ctx, { recipientEmail: earner.email });
     awardId = issued.award.id;
     assertionUrl = `${ctx.config.baseUrl}/ob2/assertions/${awardId}`;
-    const accept = await app.inject({
+    const accept = await t.app.inject({
       method: 'POST',
       url: `/claim/${issued.claimToken}/accept`,
       cookies: session.cookies,
@@ -50,7 +42,7 @@ describe('the OB 2.0 badge image download', () => {
     });
     expect(accept.statusCode).toBe(303);
     const itemId = accept.headers.location!.split('/')[2]!.split('?')[0]!;
-    const visibility = await app.inject({
+    const visibility = await t.app.inject({
       method: 'POST',
       url: `/wallet/${itemId}/visibility`,
       cookies: session.cookies,
@@ -59,16 +51,15 @@ describe('the OB 2.0 badge image download', () => {
     });
     expect(visibility.statusCode).toBe(303);
   });
-  afterAll(() => app?.close());
 
   const hostedAssertion = async () => {
-    const res = await app.inject({ url: `/ob2/assertions/${awardId}` });
+    const res = await t.app.inject({ url: `/ob2/assertions/${awardId}` });
     expect(res.statusCode).toBe(200);
     return res.json();
   };
 
   it('PNG: the openbadges iTXt holds the hosted assertion JSON, and it verifies', async () => {
-    const res = await app.inject({ url: `/c/${awardId}/image.png?ob=2` });
+    const res = await t.app.inject({ url: `/c/${awardId}/image.png?ob=2` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
     const assertion = JSON.parse(openbadgesItxt(res.rawPayload));
@@ -76,7 +67,7 @@ describe('the OB 2.0 badge image download', () => {
     expect(assertion.verification).toEqual({ type: 'HostedBadge' });
     expect(assertion).toEqual(await hostedAssertion());
     expect(unbakeImage(res.rawPayload)).toMatchObject({ format: 'png', version: 'ob2', form: 'json' });
-    const report = await verifyOnPlatform({ ...ctx, app }, res.rawPayload);
+    const report = await verifyOnPlatform(t.ctx, res.rawPayload);
     expect(report, JSON.stringify(report.steps)).toMatchObject({
       verdict: 'valid',
       format: 'ob2-hosted',
@@ -85,7 +76,7 @@ describe('the OB 2.0 badge image download', () => {
   });
 
   it('SVG: <openbadges:assertion verify="URL"> with the assertion JSON in CDATA, and it verifies', async () => {
-    const res = await app.inject({ url: `/c/${awardId}/image.svg?ob=2` });
+    const res = await t.app.inject({ url: `/c/${awardId}/image.svg?ob=2` });
     expect(res.statusCode).toBe(200);
     const svg = res.body;
     expect(svg).toContain('xmlns:openbadges="http://openbadges.org"');
@@ -99,7 +90,7 @@ describe('the OB 2.0 badge image download', () => {
       form: 'json',
       verify: assertionUrl,
     });
-    const report = await verifyOnPlatform({ ...ctx, app }, res.rawPayload);
+    const report = await verifyOnPlatform(t.ctx, res.rawPayload);
     expect(report, JSON.stringify(report.steps)).toMatchObject({
       verdict: 'valid',
       format: 'ob2-hosted',

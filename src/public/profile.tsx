@@ -1,18 +1,17 @@
 // `/u/:handle`: an earner's public profile — only when they made it public, only public badges.
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { getUserByHandle } from '../accounts/service.ts';
 import { pageContext } from '../http/auth.ts';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
 import { Alert, EmptyState, Pill } from '../ui/components.tsx';
 import { Layout } from '../ui/layout.tsx';
-import { walletEntries } from '../wallet/pages.tsx';
+import { walletEntries } from '../wallet/presenters.ts';
 import { BadgePlaceholder, importedBadgePath } from './components.tsx';
 
 const HandleParams = Type.Object({ handle: Type.String({ maxLength: 64 }) });
 
-export function profilePages(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { handle: string } }>(
+export function profilePages(app: App, ctx: AppContext) {
+  app.get(
     '/u/:handle',
     { config: { access: 'public' }, schema: { hide: true, params: HandleParams } },
     async (request, reply) => {

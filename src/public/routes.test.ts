@@ -1,26 +1,20 @@
 import { unbakeImage } from '@laurel/openbadges/bake';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, type TestSession, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORM, type TestSession, formBody, type makeUser } from '../accounts/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { makeMember, makeOrg } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
-import { engagementCounts, setVisibility as setWalletVisibility } from '../wallet/service.ts';
+import { engagementCounts } from '../wallet/engagement.ts';
+import { setVisibility as setWalletVisibility } from '../wallet/service.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
 import { pngSize } from './preview.ts';
-import { createAppContext } from '../features.ts';
 
 const HOSTILE = '<script>alert("x")</script>&"\'';
 
 describe('public badge pages', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
+  const t = useTestApp('pglite');
   let owner: Awaited<ReturnType<typeof makeUser>>;
   let ownerSession: TestSession;
   let otherSession: TestSession;
@@ -30,10 +24,10 @@ describe('public badge pages', () => {
   let orgSlug: string;
 
   const get = (url: string, s: TestSession = anon, headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, cookies: s.cookies, headers });
+    t.app.inject({ method: 'GET', url, cookies: s.cookies, headers });
 
   const setVisibility = async (visibility: 'public' | 'private') => {
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/wallet/${itemId}/visibility`,
       cookies: ownerSession.cookies,
@@ -44,14 +38,12 @@ describe('public badge pages', () => {
   };
 
   beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-    owner = await makeUser(t.db, { name: `Ada ${HOSTILE}` });
-    ownerSession = await sessionFor(t.db, ctx.config, owner.id);
-    otherSession = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
-    anon = await sessionFor(t.db, ctx.config);
+    owner = await t.user({ name: `Ada ${HOSTILE}` });
+    ownerSession = await t.session(owner.id);
+    otherSession = await t.session((await t.user()).id);
+    anon = await t.session();
     const org = await makeOrg(t.db, {
-      config: ctx.config,
+      config: t.ctx.config,
       name: `Society ${HOSTILE}`,
       linkedinOrgId: '12345',
     });
@@ -60,7 +52,7 @@ describe('public badge pages', () => {
       name: `Badge ${HOSTILE} & Co`,
       description: `Description ${HOSTILE}`,
     });
-    const issued = await issueTestAward(ctx, {
+    const issued = await issueTestAward(t.ctx, {
       org,
       template,
       recipientEmail: owner.email,
@@ -69,7 +61,7 @@ describe('public badge pages', () => {
       issuedAt: new Date('2025-11-02T00:00:00Z'),
     });
     awardId = issued.award.id;
-    const accept = await app.inject({
+    const accept = await t.app.inject({
       method: 'POST',
       url: `/claim/${issued.claimToken}/accept`,
       cookies: ownerSession.cookies,
@@ -78,9 +70,6 @@ describe('public badge pages', () => {
     });
     expect(accept.statusCode).toBe(303);
     itemId = accept.headers.location!.split('/')[2]!.split('?')[0]!;
-  });
-  afterAll(async () => {
-    await app.close();
   });
 
   const routes = () => [
@@ -122,7 +111,7 @@ describe('public badge pages', () => {
     await setVisibility('public');
     const hosted = await get(`/ob2/assertions/${awardId}`, anon, { accept: 'application/ld+json' });
     expect(hosted.statusCode).toBe(200);
-    expect(hosted.json().id).toBe(`${ctx.config.baseUrl}/ob2/assertions/${awardId}`);
+    expect(hosted.json().id).toBe(`${t.ctx.config.baseUrl}/ob2/assertions/${awardId}`);
     await setVisibility('private');
     const page = await get(`/c/${awardId}`, ownerSession);
     expect(page.body).toContain('noindex');
@@ -131,7 +120,7 @@ describe('public badge pages', () => {
     expect(page.headers['cache-control']).toContain('no-store');
     // The wallet item and the API are the owner's only.
     expect((await get(`/wallet/${itemId}`, otherSession)).statusCode).toBe(404);
-    const api = await app.inject({
+    const api = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/me/badges/${itemId}`,
       cookies: otherSession.cookies,
@@ -142,10 +131,10 @@ describe('public badge pages', () => {
     expect((await get('/api/v1/me/badges', anon)).statusCode).toBe(401);
     expect((await get(`/api/v1/me/badges/${itemId}`, otherSession)).statusCode).toBe(404);
     // The public verifier fetches its own origin as a visitor: it learns nothing either.
-    const verified = await app.inject({
+    const verified = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
-      payload: { url: `${ctx.config.baseUrl}/c/${awardId}` },
+      payload: { url: `${t.ctx.config.baseUrl}/c/${awardId}` },
     });
     expect(verified.json().verdict).not.toBe('valid');
     expect(verified.body).not.toContain('Badge <script');
@@ -158,7 +147,7 @@ describe('public badge pages', () => {
     const html = res.body;
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('Badge &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
-    const base = ctx.config.baseUrl;
+    const base = t.ctx.config.baseUrl;
     expect(html).toContain(`<meta property="og:image" content="${base}/c/${awardId}/preview.png"`);
     expect(html).toContain(`<meta property="og:url" content="${base}/c/${awardId}"`);
     expect(html).toContain('<meta property="og:type" content="website"');
@@ -172,7 +161,7 @@ describe('public badge pages', () => {
     expect(html).not.toContain('noindex');
     // The name stays hidden until the earner shows it.
     expect(html).not.toContain('to Ada');
-    await app.inject({
+    await t.app.inject({
       method: 'POST',
       url: `/wallet/${itemId}/recipient-name`,
       cookies: ownerSession.cookies,
@@ -212,7 +201,7 @@ describe('public badge pages', () => {
     expect(unbakeImage(png.rawPayload).text).toBe(stored.credential_json);
     const ob2 = await get(`/c/${awardId}/image.png?ob=2`);
     expect(JSON.parse(unbakeImage(ob2.rawPayload).text).id).toBe(
-      `${ctx.config.baseUrl}/ob2/assertions/${awardId}`,
+      `${t.ctx.config.baseUrl}/ob2/assertions/${awardId}`,
     );
     const svg = await get(`/c/${awardId}/image.svg`);
     expect(svg.headers['content-type']).toContain('image/svg+xml');
@@ -246,7 +235,7 @@ describe('public badge pages', () => {
       `src="/c/${awardId}/qr.svg"`,
     ])
       expect(wallet).toContain(part);
-    const before = (await engagementCounts(t.db, [awardId])).get(awardId)!;
+    const before = (await engagementCounts(t.ctx, [awardId])).get(awardId)!;
     const res = await get(`/c/${awardId}/share/linkedin-profile`, ownerSession);
     expect(res.statusCode).toBe(303);
     const url = new URL(res.headers.location!);
@@ -259,7 +248,7 @@ describe('public badge pages', () => {
     expect(p.get('issueMonth')).toBe('11');
     expect(p.get('expirationYear')).toBe('2031');
     expect(p.get('expirationMonth')).toBe('3');
-    expect(p.get('certUrl')).toBe(`${ctx.config.baseUrl}/c/${awardId}`);
+    expect(p.get('certUrl')).toBe(`${t.ctx.config.baseUrl}/c/${awardId}`);
     expect(p.get('certId')).toBe(awardId);
     // Every value is percent-encoded: no raw '&', '<' or space inside a value.
     expect(res.headers.location).toContain('name=Badge%20%3Cscript%3E');
@@ -269,7 +258,7 @@ describe('public badge pages', () => {
     expect((await get(`/c/${awardId}/share/myspace`)).statusCode).toBe(404);
     await get(`/c/${awardId}`); // a visitor's view counts
     await get(`/c/${awardId}`, ownerSession); // the earner's own does not
-    const after = (await engagementCounts(t.db, [awardId])).get(awardId)!;
+    const after = (await engagementCounts(t.ctx, [awardId])).get(awardId)!;
     expect(after.shares - before.shares).toBe(5);
     expect(after.views - before.views).toBe(1);
     const analytics = await get(`/manage/${orgSlug}/analytics`, ownerSession);
@@ -277,11 +266,11 @@ describe('public badge pages', () => {
   });
 
   it('the analytics page is for the org’s members', async () => {
-    const org = await makeOrg(t.db, { config: ctx.config });
+    const org = await makeOrg(t.db, { config: t.ctx.config });
     const viewer = await makeMember(t.db, org, 'viewer');
     const template = await makeTemplate(t.db, org, { name: 'Counted' });
-    await issueTestAward(ctx, { org, template });
-    const res = await app.inject({ url: `/manage/${org.slug}/analytics`, cookies: viewer.cookies });
+    await issueTestAward(t.ctx, { org, template });
+    const res = await t.app.inject({ url: `/manage/${org.slug}/analytics`, cookies: viewer.cookies });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Counted');
     expect((await get(`/manage/${org.slug}/analytics`, otherSession)).statusCode).toBe(404);
@@ -290,7 +279,7 @@ describe('public badge pages', () => {
 
   it('shows a revoked or expired badge as such', async () => {
     await setVisibility('public');
-    await revokeAward(ctx, awardId, `Misconduct ${HOSTILE}`);
+    await revokeAward(t.ctx, awardId, `Misconduct ${HOSTILE}`);
     const res = await get(`/c/${awardId}`);
     expect(res.body).toContain('Revoked');
     expect(res.body).toContain('Misconduct &lt;script&gt;');
@@ -299,10 +288,10 @@ describe('public badge pages', () => {
   });
 
   it('an accepted badge that has since expired shows as expired on its page and in the wallet', async () => {
-    const user = await makeUser(t.db);
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const issued = await issueTestAward(ctx, { recipientEmail: user.email });
-    const accepted = await app.inject({
+    const user = await t.user();
+    const s = await t.session(user.id);
+    const issued = await issueTestAward(t.ctx, { recipientEmail: user.email });
+    const accepted = await t.app.inject({
       method: 'POST',
       url: `/claim/${issued.claimToken}/accept`,
       cookies: s.cookies,
@@ -310,7 +299,7 @@ describe('public badge pages', () => {
       payload: formBody(s, {}),
     });
     const id = accepted.headers.location!.split('/')[2]!.split('?')[0]!;
-    await app.inject({
+    await t.app.inject({
       method: 'POST',
       url: `/wallet/${id}/visibility`,
       cookies: s.cookies,
@@ -367,7 +356,7 @@ describe('public badge pages', () => {
     expect(own.body).toContain('noindex');
     await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', owner.id).execute();
     // A badge that is not revoked (the shared one was revoked above, and profiles leave those out).
-    const listed = await makeWalletBadge(ctx, owner, { visibility: 'public' });
+    const listed = await makeWalletBadge(t.ctx, owner, { visibility: 'public' });
     const pub = await get('/u/ada-profile');
     expect(pub.statusCode).toBe(200);
     expect(pub.body).toContain(`/c/${listed.award.id}`);
@@ -379,7 +368,7 @@ describe('public badge pages', () => {
 
   it('the profile API reads and changes my profile, with the CSRF header, and checks its input', async () => {
     const patch = (payload: object, csrf = true, session = ownerSession) =>
-      app.inject({
+      t.app.inject({
         method: 'PATCH',
         url: '/api/v1/me/profile',
         cookies: session.cookies,
@@ -396,7 +385,7 @@ describe('public badge pages', () => {
     expect(made.json()).toMatchObject({
       handle: 'ada-api',
       profilePublic: true,
-      profileUrl: `${ctx.config.baseUrl}/u/ada-api`,
+      profileUrl: `${t.ctx.config.baseUrl}/u/ada-api`,
     });
     expect((await get('/u/ada-api', anon)).statusCode).toBe(200);
     // Another account cannot take the handle.
@@ -411,14 +400,14 @@ describe('public badge pages', () => {
     const list = await get('/api/v1/me/badges', ownerSession);
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((i: { id: string }) => i.id)).toContain(itemId);
-    const noCsrf = await app.inject({
+    const noCsrf = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/me/badges/${itemId}`,
       cookies: ownerSession.cookies,
       payload: { visibility: 'public' },
     });
     expect(noCsrf.statusCode).toBe(403);
-    const ok = await app.inject({
+    const ok = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/me/badges/${itemId}`,
       cookies: ownerSession.cookies,
@@ -428,9 +417,9 @@ describe('public badge pages', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({
       visibility: 'public',
-      publicUrl: `${ctx.config.baseUrl}/c/${awardId}`,
+      publicUrl: `${t.ctx.config.baseUrl}/c/${awardId}`,
     });
-    const bad = await app.inject({
+    const bad = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/me/badges/${itemId}`,
       cookies: ownerSession.cookies,

@@ -1,10 +1,13 @@
 // Every route of an award's public face. Each one asks loadBadgeView first: a private badge is
 // 404 for everyone but its earner, on every route, exactly like a badge that does not exist.
 import { bakeImage } from '@laurel/openbadges/bake';
-import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { Type } from 'typebox';
 import { pageContext } from '../http/auth.ts';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { slot } from '../http/runtime.ts';
+import { IdParams, Uuid } from '../http/schemas.ts';
 import { ob2AssertionFor } from '../issuing/ob2.ts';
 import {
   isNetwork,
@@ -14,14 +17,13 @@ import {
   shareableAward,
 } from '../sharing/links.ts';
 import { templateImage } from '../templates/service.ts';
-import { recordEngagement } from '../wallet/service.ts';
+import { recordEngagement } from '../wallet/engagement.ts';
 import { BadgeBody, BadgePage, EmbedCard, badgeUrl, slugify } from './badge-page.tsx';
 import { type BadgeView, awardReport, loadBadgeView } from './badge-view.ts';
 import { renderPreviewPng } from './preview.ts';
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ShareParams = Type.Object({
-  id: Type.String({ maxLength: 64 }),
+  id: Uuid,
   network: Type.String({ maxLength: 30 }),
 });
 const ImageQuery = Type.Object({ ob: Type.Optional(Type.String({ maxLength: 2 })) });
@@ -31,13 +33,7 @@ const ImageQuery = Type.Object({ ob: Type.Optional(Type.String({ maxLength: 2 })
  * from the database on each request, and the template's last change): a change to any of them is
  * a new key, so a preview is never shown stale and no other process has to be told.
  */
-const MAX_PREVIEWS = 500;
-const previews = new Map<string, Buffer>();
-
-function rememberPreview(key: string, png: Buffer) {
-  if (previews.size >= MAX_PREVIEWS) previews.delete(previews.keys().next().value as string);
-  previews.set(key, png);
-}
+const previewsSlot = slot('public.previews', () => new LRUCache<string, Buffer>({ max: 500 }));
 
 /** Private pages must never sit in a shared cache; public ones are revalidated so privacy changes apply. */
 function cacheHeaders(reply: FastifyReply, view: BadgeView) {
@@ -50,8 +46,9 @@ const wantsCredentialJson = (request: FastifyRequest) => {
   return /application\/(vc\+)?ld\+json/.test(accept) && !/text\/html/.test(accept);
 };
 
-export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
-  const view = async (request: FastifyRequest<{ Params: { id: string } }>) =>
+export function publicBadgeRoutes(app: App, ctx: AppContext) {
+  const previews = ctx.runtime.get(previewsSlot);
+  const view = async (request: { params: { id: string }; user?: { id: string } | null }) =>
     loadBadgeView(ctx, request.params.id, request.user?.id ?? null);
 
   const sendJson = (reply: FastifyReply, v: BadgeView) => {
@@ -60,21 +57,21 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.type('application/ld+json').send(v.award.credentialJson);
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id',
     { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
       const v = await view(request);
       if (!v) return reply.callNotFound();
       if (wantsCredentialJson(request)) return sendJson(reply.header('vary', 'accept'), v);
-      if (!v.isOwner) recordEngagement(ctx.db, v.award, 'view');
+      if (!v.isOwner) recordEngagement(ctx, v.award, 'view');
       cacheHeaders(reply, v);
       reply.header('vary', 'accept');
       reply.header('link', `</c/${v.award.id}.json>; rel="alternate"; type="application/ld+json"`);
       // Rendered for each request: the report is kept under a key that follows the database,
       // and the page carries the visitor's own form token.
       const page = pageContext(request);
-      const report = await awardReport(ctx, v.award);
+      const report = await awardReport(ctx, v.award, { statusListVersion: v.statusListVersion });
       return reply.html(
         <BadgePage
           ctx={page}
@@ -87,7 +84,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id.json',
     {
       config: { access: 'public' },
@@ -104,7 +101,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id.jwt',
     {
       config: { access: 'public' },
@@ -134,7 +131,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
   };
 
   for (const format of ['png', 'svg'] as const) {
-    app.get<{ Params: { id: string }; Querystring: { ob?: string } }>(
+    app.get(
       `/c/:id/image.${format}`,
       {
         config: { access: 'public' },
@@ -164,7 +161,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     );
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id/preview.png',
     { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
@@ -181,14 +178,14 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
           image: image ? { data: image, type: 'png' } : null,
           state: v.state,
         });
-        rememberPreview(key, png);
+        previews.set(key, png);
       }
       cacheHeaders(reply, v);
       return reply.type('image/png').send(png);
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id/qr.svg',
     { config: { access: 'public' }, schema: { hide: true, params: IdParams } },
     async (request, reply) => {
@@ -199,7 +196,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/c/:id/embed',
     {
       schema: { hide: true, params: IdParams },
@@ -213,7 +210,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { id: string; network: string } }>(
+  app.get(
     '/c/:id/share/:network',
     { config: { access: 'public' }, schema: { hide: true, params: ShareParams } },
     async (request, reply) => {
@@ -229,7 +226,7 @@ export function publicBadgeRoutes(app: FastifyInstance, ctx: AppContext) {
       if (network === 'linkedin-profile') target = linkedInAddToProfileUrl(badge);
       else if (isNetwork(network)) target = shareTargetUrl(badge, network);
       else return reply.callNotFound();
-      recordEngagement(ctx.db, v.award, `share:${network}`);
+      recordEngagement(ctx, v.award, `share:${network}`);
       return reply.header('cache-control', 'no-store').redirect(target, 303);
     },
   );
