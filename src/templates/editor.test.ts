@@ -3,36 +3,28 @@
  * without JavaScript, a cloned block with it), the type list reads alphabetically, and the
  * upload field shows only when an upload is chosen.
  */
-import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../e2e/harness.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { listTemplates } from './service.ts';
-import { createAppContext } from '../features.ts';
-
-const config = testConfig();
+import { multipart } from '../verification/testing.ts';
 
 describe('template editor form', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let admin: TestUser;
   let browser: Browser | undefined;
-  const csrf = csrfPair(config);
+  const csrf = csrfPair();
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-    org = await makeOrg(t.db, { config });
+    org = await makeOrg(t.db, { config: t.config });
     admin = await makeMember(t.db, org, 'admin');
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
   });
 
   const newUrl = () => `/manage/${org.slug}/templates/new`;
@@ -40,27 +32,25 @@ describe('template editor form', () => {
   const formOf = (html: string) => html.replace(/<template[\s\S]*?<\/template>/g, '');
 
   it('offers one empty alignment and an "add another" submit, which re-renders with one more and saves nothing', async () => {
-    const page = formOf((await app.inject({ url: newUrl(), cookies: admin.cookies })).body);
+    const page = formOf((await t.app.inject({ url: newUrl(), cookies: admin.cookies })).body);
     expect(page).toContain('name="alignments.0.targetName"');
     expect(page).not.toContain('name="alignments.1.targetName"');
     expect(page).toMatch(/<button[^>]*name="intent"[^>]*value="add-alignment"/);
 
-    const boundary = 'EditorBoundary';
-    const fields = {
-      _csrf: csrf.token,
-      name: '',
-      'alignments.0.targetName': 'Framework <A>',
-      alignmentRows: '1',
-      intent: 'add-alignment',
-    };
-    const payload = `${Object.entries(fields)
-      .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
-      .join('')}--${boundary}--\r\n`;
-    const res = await app.inject({
+    const { payload, contentType } = multipart(
+      Object.entries({
+        _csrf: csrf.token,
+        name: '',
+        'alignments.0.targetName': 'Framework <A>',
+        alignmentRows: '1',
+        intent: 'add-alignment',
+      }).map(([name, value]) => ({ name, value })),
+    );
+    const res = await t.app.inject({
       method: 'POST',
       url: newUrl(),
       cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: { 'content-type': contentType },
       payload,
     });
     expect(res.statusCode).toBe(200);
@@ -74,7 +64,7 @@ describe('template editor form', () => {
   });
 
   it('lists the achievement types in alphabetical order of their labels', async () => {
-    const page = (await app.inject({ url: newUrl(), cookies: admin.cookies })).body;
+    const page = (await t.app.inject({ url: newUrl(), cookies: admin.cookies })).body;
     const select = /<select id="f-achievementType"[\s\S]*?<\/select>/.exec(page)![0];
     const labels = [...select.matchAll(/<option[^>]*>([^<]*)<\/option>/g)].map((m) => m[1]!);
     expect(labels.length).toBeGreaterThan(10);
@@ -82,7 +72,7 @@ describe('template editor form', () => {
   });
 
   it('in Chromium: adds alignment blocks in place, saves them, and shows the upload field only for an upload', async () => {
-    const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    const origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
     const context = await browser.newContext();
     await context.addCookies([{ name: 'laurel_session', value: admin.cookies.laurel_session!, url: origin }]);

@@ -1,54 +1,24 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from '../orgs/testing.ts';
 import { renderPng } from './render.ts';
 import { type Template, getTemplate, listTemplates } from './service.ts';
 import { makeTemplate } from './testing.ts';
-import { createAppContext } from '../features.ts';
+import { multipart } from '../verification/testing.ts';
 
-const config = testConfig();
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
 const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
 const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3, owner: 4 };
 
-function multipart(
-  fields: Record<string, string>,
-  file?: { name: string; filename: string; type: string; data: Buffer },
-) {
-  const boundary = 'LaurelTestBoundary';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
 describe('badge template routes', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let active: Template;
   let draft: Template;
   const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
-  const csrf = csrfPair(config);
+  const csrf = csrfPair();
   const as = (who: Who) => ({ ...(who === 'anonymous' ? {} : users[who].cookies), laurel_csrf: csrf.cookie });
   const base = '/manage/academy/templates';
   const required = { name: 'Good Badge', description: 'A description.', criteriaNarrative: 'Do the thing.' };
@@ -57,14 +27,22 @@ describe('badge template routes', () => {
     who: Who,
     url: string,
     fields: Record<string, string>,
-    file?: Parameters<typeof multipart>[1],
+    file?: { name: string; filename: string; type: string; data: Buffer },
   ) => {
-    const body = multipart({ _csrf: csrf.token, ...fields }, file);
-    return app.inject({ method: 'POST', url, cookies: as(who), ...body });
+    const { payload, contentType } = multipart([
+      ...Object.entries({ _csrf: csrf.token, ...fields }).map(([name, value]) => ({ name, value })),
+      ...(file ? [{ ...file, value: file.data }] : []),
+    ]);
+    return t.app.inject({
+      method: 'POST',
+      url,
+      cookies: as(who),
+      payload,
+      headers: { 'content-type': contentType },
+    });
   };
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
     users.owner = await makeTestUser(t.db, 'Owner');
     org = await makeOrg(t.db, { slug: 'academy', name: 'Academy', ownerUserId: users.owner.id });
     users.admin = await makeMember(t.db, org, 'admin');
@@ -74,7 +52,6 @@ describe('badge template routes', () => {
     active = await makeTemplate(t.db, org, { name: '<script>alert(1)</script>', tags: ['<b>skill</b>'] });
     draft = await makeTemplate(t.db, org, { name: 'Secret draft', status: 'draft' });
   });
-  afterAll(() => app.close());
 
   it.each([
     [`${base}`, 'viewer'],
@@ -87,7 +64,7 @@ describe('badge template routes', () => {
   ] as [string, Who][])('GET %s needs %s', async (rawUrl, needed) => {
     const url = rawUrl.replace('ID', active.id);
     for (const who of WHO) {
-      const res = await app.inject({ url, cookies: as(who) });
+      const res = await t.app.inject({ url, cookies: as(who) });
       const allowed = who !== 'outsider' && who !== 'anonymous' && RANK[who] >= RANK[needed];
       const api = url.startsWith('/api/');
       const expected = allowed
@@ -116,7 +93,7 @@ describe('badge template routes', () => {
       expect(status.statusCode).toBe(expected);
       expect((await getTemplate(t.db, draft.id))?.status).toBe('draft');
     }
-    const api = await app.inject({
+    const api = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/orgs/academy/templates/${draft.id}`,
       cookies: as(who),
@@ -128,7 +105,7 @@ describe('badge template routes', () => {
 
   it('escapes a hostile template name on every page', async () => {
     for (const url of [`/orgs/academy/badges/${active.id}`, '/orgs/academy', base, `${base}/${active.id}`]) {
-      const res = await app.inject({ url, cookies: as('owner') });
+      const res = await t.app.inject({ url, cookies: as('owner') });
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toContain('<script>alert(1)</script>');
       expect(res.body).not.toContain('<b>skill</b>');
@@ -137,17 +114,17 @@ describe('badge template routes', () => {
   });
 
   it('serves the public page with Open Graph tags, the Achievement by content negotiation, and hides drafts', async () => {
-    const page = await app.inject({ url: `/orgs/academy/badges/${active.id}` });
+    const page = await t.app.inject({ url: `/orgs/academy/badges/${active.id}` });
     expect(page.body).toContain(
       `property="og:image" content="http://localhost:3000/orgs/academy/badges/${active.id}/image.png"`,
     );
     expect(page.body).toContain('<dl class="facts">');
     expect(page.body).toContain('<dt>Valid</dt><dd>Does not expire</dd>');
     const yearly = await makeTemplate(t.db, org, { name: 'Yearly', expiry: { kind: 'months', months: 12 } });
-    expect((await app.inject({ url: `/orgs/academy/badges/${yearly.id}` })).body).toContain(
+    expect((await t.app.inject({ url: `/orgs/academy/badges/${yearly.id}` })).body).toContain(
       '<dd>For 12 months after it is issued</dd>',
     );
-    const ld = await app.inject({
+    const ld = await t.app.inject({
       url: `/orgs/academy/badges/${active.id}`,
       headers: { accept: 'application/ld+json' },
     });
@@ -156,28 +133,28 @@ describe('badge template routes', () => {
       id: `http://localhost:3000/orgs/academy/badges/${active.id}`,
       type: ['Achievement'],
     });
-    const bc = (await app.inject({ url: `/orgs/academy/badges/${active.id}/badgeclass.json` })).json();
+    const bc = (await t.app.inject({ url: `/orgs/academy/badges/${active.id}/badgeclass.json` })).json();
     expect(bc).toMatchObject({
       type: 'BadgeClass',
       issuer: 'http://localhost:3000/orgs/academy/issuer.json',
     });
-    const png = await app.inject({ url: `/orgs/academy/badges/${active.id}/image.png` });
+    const png = await t.app.inject({ url: `/orgs/academy/badges/${active.id}/image.png` });
     expect(png.headers['content-type']).toBe('image/png');
     expect(png.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
     expect(png.headers['cache-control']).toContain('max-age');
-    const svg = await app.inject({ url: `/orgs/academy/badges/${active.id}/image.svg` });
+    const svg = await t.app.inject({ url: `/orgs/academy/badges/${active.id}/image.svg` });
     expect(svg.headers['content-type']).toBe('image/svg+xml');
     for (const suffix of ['', '/achievement.json', '/badgeclass.json', '/image.png', '/image.svg']) {
-      expect((await app.inject({ url: `/orgs/academy/badges/${draft.id}${suffix}` })).statusCode).toBe(404);
-      expect((await app.inject({ url: `/orgs/elsewhere/badges/${active.id}${suffix}` })).statusCode).toBe(
+      expect((await t.app.inject({ url: `/orgs/academy/badges/${draft.id}${suffix}` })).statusCode).toBe(404);
+      expect((await t.app.inject({ url: `/orgs/elsewhere/badges/${active.id}${suffix}` })).statusCode).toBe(
         404,
       );
     }
-    expect((await app.inject({ url: '/orgs/academy' })).body).not.toContain('Secret draft');
+    expect((await t.app.inject({ url: '/orgs/academy' })).body).not.toContain('Secret draft');
   });
 
   it('serves the designer preview as a strict SVG, ignoring hostile parameters', async () => {
-    const res = await app.inject({
+    const res = await t.app.inject({
       url: `${base}/preview.svg?designTitle=${encodeURIComponent('</text><script>x</script>')}&primary=${encodeURIComponent('red" onload="x')}`,
       cookies: as('issuer'),
     });
@@ -220,7 +197,7 @@ describe('badge template routes', () => {
       alignments: [{ targetName: 'Framework B', targetUrl: 'https://framework.example/b' }],
       design: { shape: 'hexagon', icon: 'code' },
     });
-    const editor = await app.inject({ url: `${base}/${id}`, cookies: as('admin') });
+    const editor = await t.app.inject({ url: `${base}/${id}`, cookies: as('admin') });
     // The filled block and one empty one; "add another" gives more.
     expect(editor.body).toContain('name="alignments.1.targetName"');
     expect(editor.body).not.toContain('name="alignments.2.targetName"');
@@ -253,7 +230,7 @@ describe('badge template routes', () => {
         const res = await upload(Buffer.from(svg), 'x.svg', 'image/svg+xml', `Hostile ${kind}`);
         const stored = (await listTemplates(t.db, org.id)).find((x) => x.name === `Hostile ${kind}`);
         if (res.statusCode === 303) {
-          const out = (await app.inject({ url: `/orgs/academy/badges/${stored!.id}/image.svg` })).body;
+          const out = (await t.app.inject({ url: `/orgs/academy/badges/${stored!.id}/image.svg` })).body;
           // Drafts are not public; read the stored SVG directly.
           const data = await t.db
             .selectFrom('badge_templates')
@@ -294,7 +271,7 @@ describe('badge template routes', () => {
   });
 
   it('documents the template and org API in the OpenAPI document', async () => {
-    const doc = (await app.inject({ url: '/api/openapi.json' })).json();
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/orgs/{slug}',
@@ -324,14 +301,14 @@ describe('badge template routes', () => {
       design: { shape: 'shield', icon: 'globe' },
       status: 'active',
     };
-    const denied = await app.inject({
+    const denied = await t.app.inject({
       method: 'POST',
       url: '/api/v1/orgs/academy/templates',
       headers: { authorization: `Bearer ${readOnly}` },
       payload: body,
     });
     expect(denied.statusCode).toBe(403);
-    const created = await app.inject({
+    const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/orgs/academy/templates',
       headers: { authorization: `Bearer ${key}` },
@@ -344,7 +321,7 @@ describe('badge template routes', () => {
       status: 'active',
       imageUrl: expect.stringContaining('/image.png'),
     });
-    const svgUpload = await app.inject({
+    const svgUpload = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/orgs/academy/templates/${json.id}`,
       headers: { authorization: `Bearer ${key}` },
@@ -359,17 +336,17 @@ describe('badge template routes', () => {
     });
     expect(svgUpload.statusCode).toBe(200);
     expect(svgUpload.json().status).toBe('archived');
-    const list = await app.inject({
+    const list = await t.app.inject({
       url: '/api/v1/orgs/academy/templates?status=archived',
       headers: { authorization: `Bearer ${readOnly}` },
     });
     expect(list.json().items.map((x: { name: string }) => x.name)).toContain('From API');
-    const otherOrg = await app.inject({
+    const otherOrg = await t.app.inject({
       url: '/api/v1/orgs/elsewhere/templates',
       headers: { authorization: `Bearer ${key}` },
     });
     expect(otherOrg.statusCode).toBe(403);
-    const invalid = await app.inject({
+    const invalid = await t.app.inject({
       method: 'POST',
       url: '/api/v1/orgs/academy/templates',
       headers: { authorization: `Bearer ${key}` },
