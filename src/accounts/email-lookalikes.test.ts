@@ -4,16 +4,11 @@
  * and asks for links as that account; what cannot be put in canonical form is refused with a
  * field error.
  */
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
-import { makeUser, newestMailLinks, testBrowser } from './testing.ts';
-import { createAppContext } from '../features.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../http/testing.ts';
+import { newestMailLinks } from './testing.ts';
 
-const config = testConfig();
 const OWNER = 'rene@xn--caf-dma.example';
 
 const LOOK_ALIKES: [string, string][] = [
@@ -29,16 +24,11 @@ const LOOK_ALIKES: [string, string][] = [
 ];
 
 describe('look-alike email addresses', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let owner: Awaited<ReturnType<typeof makeUser>>;
+  const t = useTestApp('pglite');
+  let owner: Awaited<ReturnType<typeof t.user>>;
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-    await makeUser(t.db, { email: 'first-admin@example.org' });
-    owner = await makeUser(t.db, { email: 'Rene@Café.example', name: 'René' });
-  });
-  afterAll(async () => {
-    await app.close();
+    await t.user({ email: 'first-admin@example.org' });
+    owner = await t.user({ email: 'Rene@Café.example', name: 'René' });
   });
   beforeEach(async () => {
     await sql`DELETE FROM rate_limits`.execute(t.db);
@@ -57,7 +47,7 @@ describe('look-alike email addresses', () => {
 
   it.each(LOOK_ALIKES)('%s: signs up into the same page and no second account', async (_, spelling) => {
     const signUp = async (email: string) => {
-      const b = testBrowser(app, '198.51.100.40');
+      const b = t.browser('198.51.100.40');
       await b.get('/signup');
       return b.post('/signup', { name: 'Someone', email, password: 'a new password 77' });
     };
@@ -77,12 +67,12 @@ describe('look-alike email addresses', () => {
   });
 
   it.each(LOOK_ALIKES)('%s: logs in and gets a reset link as the one account', async (_, spelling) => {
-    const b = testBrowser(app, '198.51.100.41');
+    const b = t.browser('198.51.100.41');
     await b.get('/login');
     expect((await b.post('/login', { email: spelling, password: owner.password })).statusCode).toBe(303);
     await b.get('/forgot');
     expect((await b.post('/forgot', { email: spelling })).statusCode).toBe(200);
-    const links = await newestMailLinks(t.db, config, OWNER);
+    const links = await newestMailLinks(t.db, t.config, OWNER);
     expect(links.some((l) => l.startsWith('/reset/'))).toBe(true);
   });
 
@@ -93,7 +83,7 @@ describe('look-alike email addresses', () => {
     ['a space inside', 'ren e@example.org', 'control or unusual characters'],
     ['two dots in a row', 'ren..e@example.org', 'like name@example.org'],
   ])('refuses %s with a field error', async (_, email, message) => {
-    const b = testBrowser(app, '198.51.100.42');
+    const b = t.browser('198.51.100.42');
     await b.get('/signup');
     const res = await b.post('/signup', { name: 'Someone', email, password: 'a new password 77' });
     expect(res.statusCode).toBe(422);

@@ -3,51 +3,40 @@
  * account, but the right password from the owner's browser, or a freshly mailed link, still
  * gets in.
  */
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../http/testing.ts';
 import { DEVICE_COOKIE, issueDeviceCookie } from './device-cookie.ts';
 import { LIMITS } from './rate-limit.ts';
-import { makeUser, newestMailLinks, testBrowser } from './testing.ts';
-import { createAppContext } from '../features.ts';
-
-const config = testConfig();
+import { newestMailLinks } from './testing.ts';
 
 describe('account lockout', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
     // The first account of a platform is special (its administrator); these are ordinary ones.
-    await makeUser(t.db, { email: 'platform-admin@example.org' });
-  });
-  afterAll(async () => {
-    await app.close();
+    await t.user({ email: 'platform-admin@example.org' });
   });
   beforeEach(async () => {
     await sql`DELETE FROM rate_limits`.execute(t.db);
   });
 
   const logIn = async (ip: string, email: string, password: string, cookies: Record<string, string> = {}) => {
-    const b = testBrowser(app, ip);
+    const b = t.browser(ip);
     Object.assign(b.jar, cookies);
     await b.get('/login');
     return b.post('/login', { email, password });
   };
 
   it('lets the owner in after ten wrong passwords from an attacker', async () => {
-    const owner = await makeUser(t.db, { email: 'one-attacker@example.org' });
+    const owner = await t.user({ email: 'one-attacker@example.org' });
     for (let i = 0; i < 12; i++) await logIn('203.0.113.1', owner.email, `wrong guess ${i}`);
     expect((await logIn('203.0.113.1', owner.email, owner.password)).statusCode).toBe(429);
     expect((await logIn('198.51.100.1', owner.email, owner.password)).statusCode).toBe(303);
   });
 
   it('lets the owner in with their device cookie while a botnet has locked the account for everyone else', async () => {
-    const owner = await makeUser(t.db, { email: 'botnet-target@example.org' });
-    const home = testBrowser(app, '198.51.100.2');
+    const owner = await t.user({ email: 'botnet-target@example.org' });
+    const home = t.browser('198.51.100.2');
     await home.get('/login');
     expect((await home.post('/login', { email: owner.email, password: owner.password })).statusCode).toBe(
       303,
@@ -71,10 +60,10 @@ describe('account lockout', () => {
     expect(fresh.statusCode).toBe(429);
     expect(fresh.body).toContain('log in with a link by email');
     // ...as is one with a forged or another account's device cookie...
-    const stranger = await makeUser(t.db);
+    const stranger = await t.user();
     for (const cookie of [
       `${owner.id}.AAAAAAAAAAAAAAAAAAAAAA.${'A'.repeat(43)}`,
-      issueDeviceCookie(config.secret, stranger.id),
+      issueDeviceCookie(t.config.secret, stranger.id),
     ])
       expect(
         (await logIn('192.0.2.51', owner.email, owner.password, { [DEVICE_COOKIE]: cookie })).statusCode,
@@ -91,15 +80,15 @@ describe('account lockout', () => {
   });
 
   it('throttles a source spraying passwords over many accounts, and not the owner', async () => {
-    const owner = await makeUser(t.db, { email: 'spray-owner@example.org' });
-    const sprayer = testBrowser(app, '2001:db8:5:7::1');
+    const owner = await t.user({ email: 'spray-owner@example.org' });
+    const sprayer = t.browser('2001:db8:5:7::1');
     await sprayer.get('/login');
     for (let i = 0; i < LIMITS.loginFailuresPerSource.limit; i++) {
       const res = await sprayer.post('/login', { email: `victim${i}@example.org`, password: 'Summer2026!!' });
       expect(res.statusCode).toBe(422);
     }
     // The next guess from anywhere in that /64 is refused, whatever the account.
-    const next = testBrowser(app, '2001:db8:5:7:ffff::2');
+    const next = t.browser('2001:db8:5:7:ffff::2');
     await next.get('/login');
     const refused = await next.post('/login', { email: owner.email, password: 'Summer2026!!' });
     expect(refused.statusCode).toBe(429);
@@ -108,7 +97,7 @@ describe('account lockout', () => {
   });
 
   it('answers the same for an address without an account, down to the lockout', async () => {
-    const owner = await makeUser(t.db, { email: 'exists@example.org' });
+    const owner = await t.user({ email: 'exists@example.org' });
     const codes = async (email: string, ip: string) => {
       const out: number[] = [];
       for (let i = 0; i < 11; i++) out.push((await logIn(ip, email, `nope ${i}`)).statusCode);
@@ -120,13 +109,13 @@ describe('account lockout', () => {
   });
 
   it('lets the owner reset the password while an attacker floods the reset form', async () => {
-    const owner = await makeUser(t.db, { email: 'flooded@example.org' });
+    const owner = await t.user({ email: 'flooded@example.org' });
     const mails = async () =>
       (await t.db.selectFrom('emails').select('id').where('to_address', '=', owner.email).execute()).length;
     const before = await mails();
     const answers = new Set<number>();
     for (let s = 0; s < 5; s++) {
-      const attacker = testBrowser(app, `203.0.113.${30 + s}`);
+      const attacker = t.browser(`203.0.113.${30 + s}`);
       await attacker.get('/forgot');
       for (let i = 0; i < 10; i++)
         answers.add((await attacker.post('/forgot', { email: owner.email })).statusCode);
@@ -141,13 +130,13 @@ describe('account lockout', () => {
       t.db,
     );
     expect(counted.rows[0]!.n).toBe(LIMITS.mailPerAddress.limit);
-    const me = testBrowser(app, '198.51.100.3');
+    const me = t.browser('198.51.100.3');
     await me.get('/forgot');
     const asked = await me.post('/forgot', { email: owner.email });
     expect(asked.statusCode).toBe(200);
     expect(asked.body).toContain('Check your email');
     // The newest link in the inbox works.
-    const link = (await newestMailLinks(t.db, config, owner.email)).find((l) => l.startsWith('/reset/'))!;
+    const link = (await newestMailLinks(t.db, t.config, owner.email)).find((l) => l.startsWith('/reset/'))!;
     expect((await me.get(link)).statusCode).toBe(200);
     const done = await me.post(link, { password: 'my fresh password 1' });
     expect(done.statusCode).toBe(303);

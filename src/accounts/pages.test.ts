@@ -1,33 +1,19 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../http/testing.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
 import { makeTestUser } from '../orgs/testing.ts';
-import { finishSignup, testBrowser } from './testing.ts';
-import { createAppContext } from '../features.ts';
+import { type TestBrowser, finishSignup } from './testing.ts';
 
-const config = testConfig();
-const browser = testBrowser;
 const strip = (html: string) => html.replace(/name="_csrf" value="[^"]+"/g, '');
 
 describe('account pages', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  const deliver = () =>
-    runJobsUntilIdle(createAppContext(t.db, config), { handlers: { 'email.send': sendEmail } });
+  const t = useTestApp('pglite');
+  const deliver = () => runJobsUntilIdle(t.ctx, { handlers: { 'email.send': sendEmail } });
 
   /** Opens the newest email to `to` in the dev mailbox, as an admin would, and returns its links. */
-  async function mailboxLinks(admin: ReturnType<typeof browser>, to: string): Promise<string[]> {
+  async function mailboxLinks(admin: TestBrowser, to: string): Promise<string[]> {
     await deliver();
     const list = await admin.get('/admin/mail');
     expect(list.statusCode).toBe(200);
@@ -49,10 +35,10 @@ describe('account pages', () => {
     return [...section.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
   }
 
-  const path = (url: string) => url.replace(config.baseUrl, '');
+  const path = (url: string) => url.replace(t.config.baseUrl, '');
 
   it('runs sign-up, confirmation, logout, login, reset and login-link flows', async () => {
-    const admin = browser(app);
+    const admin = t.browser();
     await admin.get('/signup');
     const first = await admin.post('/signup', {
       name: 'Ada Admin',
@@ -63,7 +49,7 @@ describe('account pages', () => {
     expect(first.headers.location).toBe('/account?notice=welcome');
     expect((await admin.get('/admin')).statusCode).toBe(200);
 
-    const b = browser(app);
+    const b = t.browser();
     await b.get('/signup?email=Bob@Example.org&next=/claim/abc');
     const kept = await b.post('/signup', {
       name: 'Bob',
@@ -96,7 +82,7 @@ describe('account pages', () => {
     expect((await b.get('/admin/mail')).statusCode).toBe(403);
 
     // The same address again: the very same page, and the owner is told how to get in.
-    const dup = browser(app);
+    const dup = t.browser();
     await dup.get('/signup');
     const again = await dup.post('/signup', {
       name: 'Bob',
@@ -139,7 +125,7 @@ describe('account pages', () => {
     expect((await b.get('/account')).body).toContain('bob@example.org');
 
     // Reset: the answer is the same for a known and an unknown address.
-    const c = browser(app);
+    const c = t.browser();
     await c.get('/forgot');
     const known = await c.post('/forgot', { email: 'bob@example.org' });
     await c.get('/forgot');
@@ -159,7 +145,7 @@ describe('account pages', () => {
     // Login link: the GET only shows a button; the POST logs in, once. (Bob has had his three
     // emails of this window; the next window starts.)
     await sql`DELETE FROM rate_limits`.execute(t.db);
-    const d = browser(app);
+    const d = t.browser();
     await d.get('/login/link?next=/wallet');
     await d.post('/login/link', { email: 'bob@example.org', next: '/wallet' });
     const [link] = (await mailboxLinks(admin, 'bob@example.org')).filter((l) => l.includes('/login/link/'));
@@ -175,7 +161,7 @@ describe('account pages', () => {
   });
 
   it('refuses a form without its CSRF token', async () => {
-    const x = browser(app);
+    const x = t.browser();
     await x.get('/login');
     const res = await x.post(
       '/login',
@@ -188,7 +174,7 @@ describe('account pages', () => {
 
   it('throttles a source that keeps guessing, not the owner with the right password', async () => {
     await sql`DELETE FROM rate_limits`.execute(t.db);
-    const guesser = browser(app, '203.0.113.9');
+    const guesser = t.browser('203.0.113.9');
     await guesser.get('/login');
     const codes: number[] = [];
     for (let i = 0; i < 11; i++)
@@ -200,7 +186,7 @@ describe('account pages', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain('Too many failed attempts');
     expect(guesser.jar.laurel_session).toBeUndefined();
-    const owner = browser(app, '198.51.100.20');
+    const owner = t.browser('198.51.100.20');
     await owner.get('/login');
     expect(
       (await owner.post('/login', { email: 'ada@example.org', password: 'first account pw' })).statusCode,
@@ -210,7 +196,7 @@ describe('account pages', () => {
 
   it('limits reset and login-link mail per address without saying so, and per source with a 429', async () => {
     await sql`DELETE FROM rate_limits`.execute(t.db);
-    const x = browser(app, '203.0.113.10');
+    const x = t.browser('203.0.113.10');
     const { email } = await makeTestUser(t.db, 'Rita Reset');
     const count = async () =>
       Number(
@@ -242,7 +228,7 @@ describe('account pages', () => {
   });
 
   it('keeps the admin pages to platform admins', async () => {
-    const anon = browser(app);
+    const anon = t.browser();
     const res = await anon.get('/admin');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/login?next=%2Fadmin');
@@ -251,7 +237,7 @@ describe('account pages', () => {
 
   it('escapes hostile names on every page that shows them', async () => {
     const evil = '<script>alert(1)</script>"\'&';
-    const x = browser(app);
+    const x = t.browser();
     await x.get('/signup');
     const res = await x.post('/signup', {
       name: evil,
@@ -259,13 +245,13 @@ describe('account pages', () => {
       password: 'evil password 1',
     });
     expect(res.statusCode).toBe(200);
-    expect((await finishSignup(x, t.db, config, 'evil@example.org')).statusCode).toBe(303);
+    expect((await finishSignup(x, t.db, t.config, 'evil@example.org')).statusCode).toBe(303);
     for (const url of ['/account', '/']) {
       const page = await x.get(url);
       expect(page.body).not.toContain('<script>alert(1)</script>');
       expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
     }
-    const admin = browser(app);
+    const admin = t.browser();
     await admin.get('/login');
     await admin.post('/login', { email: 'ada@example.org', password: 'first account pw' });
     await deliver();
@@ -290,7 +276,7 @@ describe('account pages', () => {
   });
 
   it('edits the profile and manages addresses from the account page', async () => {
-    const x = browser(app);
+    const x = t.browser();
     await x.get('/login');
     await x.post('/login', { email: 'evil@example.org', password: 'evil password 1' });
     await x.get('/account');
@@ -319,18 +305,18 @@ describe('account pages', () => {
   });
 
   it('merges another account through the emailed link, after a confirmation page', async () => {
-    const me = browser(app);
+    const me = t.browser();
     await me.get('/signup');
     await me.post('/signup', { name: 'Main Me', email: 'main.me@example.org', password: 'main me password' });
-    await finishSignup(me, t.db, config, 'main.me@example.org');
-    const other = browser(app);
+    await finishSignup(me, t.db, t.config, 'main.me@example.org');
+    const other = t.browser();
     await other.get('/signup');
     await other.post('/signup', { name: 'Old Me', email: 'old.me@example.org', password: 'old me password' });
-    await finishSignup(other, t.db, config, 'old.me@example.org');
+    await finishSignup(other, t.db, t.config, 'old.me@example.org');
     await me.get('/account');
     const sent = await me.post('/account/merge', { email: 'old.me@example.org' });
     expect(sent.headers.location).toBe('/account?notice=merge-sent');
-    const admin = browser(app);
+    const admin = t.browser();
     await admin.get('/login');
     await admin.post('/login', { email: 'ada@example.org', password: 'first account pw' });
     const [link] = (await mailboxLinks(admin, 'old.me@example.org')).filter((l) =>
@@ -347,23 +333,21 @@ describe('account pages', () => {
     expect(account.body).toContain('old.me@example.org');
     expect((await other.get('/account')).statusCode).toBe(303); // the merged account and its sessions are gone
   });
+});
 
-  it('sets the session cookie httpOnly, SameSite=Lax, and Secure behind https', async () => {
-    const secureApp = await buildServer(
-      createAppContext(t.db, testConfig({ secureCookies: true, baseUrl: 'https://badges.example.org' })),
-    );
-    try {
-      const x = browser(secureApp);
-      await x.get('/login?next=%22%3E%3Cscript%3E');
-      const res = await x.post('/login', { email: 'ada@example.org', password: 'first account pw' });
-      const cookie = res.cookies.find((c) => c.name === 'laurel_session') as {
-        httpOnly?: boolean;
-        secure?: boolean;
-        sameSite?: string;
-      };
-      expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
-    } finally {
-      await secureApp.close();
-    }
+describe('account pages behind https', () => {
+  const t = useTestApp('pglite', { config: { secureCookies: true, baseUrl: 'https://badges.example.org' } });
+
+  it('sets the session cookie httpOnly, SameSite=Lax, and Secure', async () => {
+    const user = await t.user();
+    const x = t.browser();
+    await x.get('/login?next=%22%3E%3Cscript%3E');
+    const res = await x.post('/login', { email: user.email, password: user.password });
+    const cookie = res.cookies.find((c) => c.name === 'laurel_session') as {
+      httpOnly?: boolean;
+      secure?: boolean;
+      sameSite?: string;
+    };
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
   });
 });
