@@ -17,6 +17,7 @@ import { mailFeature } from './mail/index.ts';
 import { orgsFeature } from './orgs/index.ts';
 import { publicFeature } from './public/index.ts';
 import { sharingFeature } from './sharing/index.ts';
+import { statusListsFeature } from './status-lists/index.ts';
 import { templatesFeature } from './templates/index.ts';
 import { verificationFeature } from './verification/index.ts';
 import { walletFeature } from './wallet/index.ts';
@@ -28,6 +29,7 @@ export const features = [
   orgsFeature,
   templatesFeature,
   issuingFeature,
+  statusListsFeature,
   apiKeysFeature,
   apiDocsFeature,
   verificationFeature,

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { getOrgById } from '../orgs/service.ts';
-import { awardAccess, awardVisibility } from '../wallet/service.ts';
+import { awardAccess } from '../wallet/policy.ts';
+import { awardVisibility } from '../wallet/service.ts';
 import { isoSeconds } from './credential.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';

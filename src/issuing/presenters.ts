@@ -4,8 +4,9 @@ import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import { isoSeconds } from './credential.ts';
 import { ob2AssertionUrl } from './ob2.ts';
-import { type AwardVisibility, awardAccess } from '../wallet/service.ts';
-import { type Award, displayState } from './service.ts';
+import { type AwardVisibility, awardAccess } from '../wallet/policy.ts';
+import { displayState } from './policy.ts';
+import type { Award } from './service.ts';
 
 export const AwardSummarySchema = Type.Object({
   id: Type.String({ format: 'uuid' }),

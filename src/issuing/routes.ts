@@ -1,10 +1,12 @@
 // The JSON API for awards: issue, list, read, revoke. Authenticated by an API key of the
 // organization (scoped) or a member's session (role; x-csrf-token on POST).
-import type { FastifyInstance, FastifyReply, FastifySchemaValidationError } from 'fastify';
+import type { FastifySchemaValidationError } from 'fastify';
 import { type Static, Type } from 'typebox';
+import { type FieldError, invalid } from '../errors.ts';
 import { orgActorOf } from '../http/access.ts';
-import { type FieldError, invalid, notFound } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { SlugIdParams, SlugParams, Uuid, problems } from '../http/schemas.ts';
+import { issueAward } from './issue.ts';
 import {
   AwardDetailSchema,
   AwardSummarySchema,
@@ -14,23 +16,8 @@ import {
   repeatWarning,
   warningHeader,
 } from './presenters.ts';
-import { findRecentRepeats, getAward, issueAward, listOrgAwards, revokeAward } from './service.ts';
+import { findRecentRepeats, getOrgAward, listOrgAwards, revokeAward } from './service.ts';
 import { awardFieldErrors, parseDate } from './validate.ts';
-
-const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { description: 'RFC 9457 problem details, with field errors when the input was invalid.' },
-);
-
-const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) });
-const AwardParams = Type.Object({ slug: SlugParams.properties.slug, id: Type.String({ format: 'uuid' }) });
 
 const IssueBody = Type.Object({
   templateId: Type.String({ format: 'uuid', description: 'An active badge template of the organization.' }),
@@ -46,7 +33,7 @@ const IssueBody = Type.Object({
 
 const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in recipient name and email.' })),
-  templateId: Type.Optional(Type.String({ format: 'uuid' })),
+  templateId: Type.Optional(Uuid),
   state: Type.Optional(
     Type.Union(['pending', 'accepted', 'rejected', 'revoked', 'expired'].map((s) => Type.Literal(s))),
   ),
@@ -58,12 +45,7 @@ const RevokeBody = Type.Object({
   reason: Type.String({ minLength: 1, maxLength: 500, description: 'Shown to verifiers.' }),
 });
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
 const security = [{ apiKey: [] }];
-
-/** Sends JSON that was serialized here, so response schemas document rather than filter. */
-const sendJson = (reply: FastifyReply, status: number, body: unknown) =>
-  reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
 
 type IssueInput = Partial<Record<keyof Static<typeof IssueBody>, unknown>>;
 
@@ -124,8 +106,8 @@ function checkIssueRequest(
   return dates;
 }
 
-export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.post<{ Params: Static<typeof SlugParams>; Body: Static<typeof IssueBody> }>(
+export function awardRoutes(app: App, ctx: AppContext) {
+  app.post(
     '/api/v1/orgs/:slug/awards',
     {
       config: { access: { role: 'issuer', scope: 'awards:issue' } },
@@ -151,7 +133,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         response: {
           201: IssuedAwardSchema,
           200: AwardSummarySchema,
-          ...errors(400, 401, 403, 404, 409, 422),
+          ...problems(400, 401, 403, 404, 409, 422),
         },
       },
     },
@@ -174,16 +156,16 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         apiKeyId: actor.apiKeyId ?? undefined,
       });
       reply.header('location', `/api/v1/orgs/${actor.org.slug}/awards/${award.id}`);
-      if (award.replayed) return sendJson(reply, 200, presentAward(ctx.config, award));
+      if (award.replayed) return reply.status(200).send(presentAward(ctx.config, award));
       const repeats = await findRecentRepeats(ctx.db, award);
-      if (repeats.length === 0) return sendJson(reply, 201, presentAward(ctx.config, award));
+      if (repeats.length === 0) return reply.status(201).send(presentAward(ctx.config, award));
       const warning = repeatWarning(repeats);
       reply.header('warning', warningHeader(warning));
-      return sendJson(reply, 201, { ...presentAward(ctx.config, award), warnings: [warning] });
+      return reply.status(201).send({ ...presentAward(ctx.config, award), warnings: [warning] });
     },
   );
 
-  app.get<{ Params: Static<typeof SlugParams>; Querystring: Static<typeof ListQuery> }>(
+  app.get(
     '/api/v1/orgs/:slug/awards',
     {
       config: { access: { role: 'viewer', scope: 'awards:read' } },
@@ -198,7 +180,7 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         response: {
           // The same envelope as the template list.
           200: Type.Object({ items: Type.Array(AwardSummarySchema), total: Type.Integer() }),
-          ...errors(400, 401, 403, 404),
+          ...problems(400, 401, 403, 404),
         },
       },
     },
@@ -213,11 +195,11 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         offset: q.offset ?? 0,
       });
       reply.header('x-total-count', String(total));
-      return sendJson(reply, 200, { items: items.map((a) => presentAward(ctx.config, a)), total });
+      return { items: items.map((a) => presentAward(ctx.config, a)), total };
     },
   );
 
-  app.get<{ Params: Static<typeof AwardParams> }>(
+  app.get(
     '/api/v1/orgs/:slug/awards/:id',
     {
       config: { access: { role: 'viewer', scope: 'awards:read' } },
@@ -225,19 +207,17 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         tags: ['Awards'],
         summary: 'Read one award with its signed credential',
         security,
-        params: AwardParams,
-        response: { 200: AwardDetailSchema, ...errors(400, 401, 403, 404) },
+        params: SlugIdParams,
+        response: { 200: AwardDetailSchema, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const actor = orgActorOf(request);
-      const award = await getAward(ctx.db, request.params.id);
-      if (!award || award.orgId !== actor.org.id) throw notFound('That award');
-      return sendJson(reply, 200, presentAwardDetail(ctx.config, award));
+      return presentAwardDetail(ctx.config, await getOrgAward(ctx.db, actor.org.id, request.params.id));
     },
   );
 
-  app.post<{ Params: Static<typeof AwardParams>; Body: Static<typeof RevokeBody> }>(
+  app.post(
     '/api/v1/orgs/:slug/awards/:id/revoke',
     {
       config: { access: { role: 'issuer', scope: 'awards:revoke' } },
@@ -247,17 +227,16 @@ export function awardRoutes(app: FastifyInstance, ctx: AppContext) {
         description:
           'Sets the award’s bit in the organization’s status list (the next fetch of the list is re-signed) and marks the OB 2.0 assertion revoked.',
         security,
-        params: AwardParams,
+        params: SlugIdParams,
         body: RevokeBody,
-        response: { 200: AwardSummarySchema, ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 200: AwardSummarySchema, ...problems(400, 401, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const actor = orgActorOf(request);
-      const award = await getAward(ctx.db, request.params.id);
-      if (!award || award.orgId !== actor.org.id) throw notFound('That award');
+      const award = await getOrgAward(ctx.db, actor.org.id, request.params.id);
       const revoked = await revokeAward(ctx, award.id, request.body.reason, actor.userId ?? undefined);
-      return sendJson(reply, 200, presentAward(ctx.config, revoked));
+      return presentAward(ctx.config, revoked);
     },
   );
 }

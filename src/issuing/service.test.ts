@@ -12,13 +12,12 @@ import {
   awardCountsByTemplate,
   findAwardByClaimToken,
   getAward,
-  issueAward,
   listAwardsForUser,
   listOrgAwards,
-  resendClaimEmail,
   rejectAward,
   revokeAward,
 } from './service.ts';
+import { issueAward, resendClaimEmail } from './issue.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
 import { createAppContext } from '../features.ts';

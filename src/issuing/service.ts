@@ -1,20 +1,16 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql, type Selectable, type Transaction } from 'kysely';
-import type { Config } from '../config.ts';
+// Awards as stored: reading them, the recipient's accept and decline, revocation, and the lists
+// the dashboard, the wallet and other features read. Issuing itself is in issue.ts.
+import { type Selectable, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
 import { LaurelError, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
-import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
-import { getOrgById, getSigningKey, issuerProfile } from '../orgs/service.ts';
-import { allocateStatusIndices, setStatusBit, statusListUrl } from '../status-lists/service.ts';
-import { achievementFor, getTemplate, templateImage, validUntilFor } from '../templates/service.ts';
-import { awardEmail } from './award-email.tsx';
-import { type IssuerBundle, signAward } from './credential.ts';
-import type { AwardState, IssuingTables } from './tables.ts';
-import { awardFieldErrors, normalizeAddress } from './validate.ts';
+import { setStatusBit } from '../status-lists/service.ts';
 import { isUuid } from '../util/checks.ts';
 import { hashToken } from '../util/hash.ts';
+import { type AwardFilterState, acceptRefusal, awardOfOrg, checkRevocable } from './policy.ts';
+import type { AwardState, IssuingTables } from './tables.ts';
+import { normalizeAddress } from './validate.ts';
 
 export interface Award {
   id: string;
@@ -44,25 +40,7 @@ export interface Award {
   createdBy: string | null;
 }
 
-/** What issueAward returns: the award, and the claim link when this call created it. */
-export type IssuedAward = Award & { claimUrl?: string; claimToken?: string; replayed?: boolean };
-
-export interface IssueAwardInput {
-  orgId: string;
-  templateId: string;
-  recipientName: string;
-  recipientEmail: string;
-  issuedAt?: Date;
-  validUntil?: Date | null;
-  evidenceUrl?: string | null;
-  evidenceNarrative?: string | null;
-  idempotencyKey?: string;
-  createdBy?: string;
-  apiKeyId?: string;
-  batchId?: string;
-}
-
-type AwardRow = Selectable<IssuingTables['awards']>;
+export type AwardRow = Selectable<IssuingTables['awards']>;
 
 export const AWARD_COLUMNS = [
   'id',
@@ -116,265 +94,6 @@ export function toAward(r: Pick<AwardRow, (typeof AWARD_COLUMNS)[number]>): Awar
   };
 }
 
-export const awardClaimUrl = (config: Config, token: string) => `${config.baseUrl}/claim/${token}`;
-export const newClaimToken = () => randomBytes(32).toString('base64url');
-
-/** Everything constant for the awards of one template, loaded and checked once (outside any transaction). */
-export interface PreparedIssuer {
-  org: { id: string; slug: string; name: string };
-  template: { id: string; name: string; description: string };
-  bundle: IssuerBundle;
-  image: Buffer | null;
-  validUntilFor(issuedAt: Date): Date | null;
-}
-
-export async function prepareIssuer(
-  ctx: AppContext,
-  orgId: string,
-  templateId: string,
-): Promise<PreparedIssuer> {
-  const org = await getOrgById(ctx.db, orgId);
-  if (!org) throw notFound('That organization');
-  const template = isUuid(templateId) ? await getTemplate(ctx.db, templateId) : null;
-  if (!template || template.orgId !== orgId)
-    throw new LaurelError('INVALID', 'Choose a badge template of this organization.', [
-      { field: 'templateId', message: 'There is no such badge template in this organization.' },
-    ]);
-  if (template.status !== 'active')
-    throw new LaurelError('INVALID', 'This badge template is not active.', [
-      {
-        field: 'templateId',
-        message: `“${template.name}” is ${template.status}; only active templates can be issued.`,
-      },
-    ]);
-  const key = await getSigningKey(ctx.db, ctx.config, orgId);
-  return {
-    org: { id: org.id, slug: org.slug, name: org.name },
-    template: { id: template.id, name: template.name, description: template.description ?? '' },
-    bundle: {
-      issuer: issuerProfile(ctx.config, org) as unknown as Record<string, unknown>,
-      achievement: achievementFor(ctx.config, org, template) as Record<string, unknown>,
-      credentialName: template.name,
-      key,
-    },
-    image: (await templateImage(ctx.db, template.id, 'png')) ?? null,
-    validUntilFor: (issuedAt) => validUntilFor(template, issuedAt),
-  };
-}
-
-/** One award to write, already validated. */
-export interface AwardDraft {
-  recipientName: string;
-  recipientEmail: string;
-  issuedAt: Date;
-  validUntil: Date | null;
-  evidenceUrl: string | null;
-  evidenceNarrative: string | null;
-  rowKey?: string | null;
-  idempotencyKey?: string | null;
-  requestHash?: string | null;
-  createdBy?: string | null;
-  apiKeyId?: string | null;
-  batchId?: string | null;
-}
-
-export interface WrittenAward {
-  award: Award;
-  claimToken: string;
-  draft: AwardDraft;
-}
-
-/**
- * Signs and stores several awards of one issuer inside the caller's transaction: status
- * indices in one statement, one multi-row INSERT, then the award emails. Rows whose row key
- * or idempotency key already exists are skipped (ON CONFLICT DO NOTHING) and send no email.
- */
-export async function writeAwards(
-  trx: Transaction<Database>,
-  config: Config,
-  issuer: PreparedIssuer,
-  drafts: AwardDraft[],
-): Promise<WrittenAward[]> {
-  if (drafts.length === 0) return [];
-  const slots = await allocateStatusIndices(trx, issuer.org.id, drafts.length);
-  const rows: (AwardRow & { token: string; draft: AwardDraft })[] = [];
-  for (let i = 0; i < drafts.length; i++) {
-    const d = drafts[i]!;
-    const slot = slots[i]!;
-    const id = randomUUID();
-    const salt = randomBytes(16).toString('hex');
-    const signed = await signAward(issuer.bundle, {
-      awardId: id,
-      email: d.recipientEmail,
-      salt,
-      issuedAt: d.issuedAt,
-      validUntil: d.validUntil,
-      evidenceUrl: d.evidenceUrl,
-      evidenceNarrative: d.evidenceNarrative,
-      statusListUrl: statusListUrl(config, issuer.org.slug, slot.listId),
-      statusIndex: slot.index,
-    });
-    const token = newClaimToken();
-    rows.push({
-      id,
-      org_id: issuer.org.id,
-      template_id: issuer.template.id,
-      recipient_name: d.recipientName,
-      recipient_email: normalizeAddress(d.recipientEmail),
-      salt,
-      issued_at: d.issuedAt,
-      valid_until: d.validUntil,
-      evidence_url: d.evidenceUrl,
-      evidence_narrative: d.evidenceNarrative,
-      credential_json: signed.credentialJson,
-      credential_jwt: signed.credentialJwt,
-      state: 'pending',
-      revoked_at: null,
-      revocation_reason: null,
-      revoked_by: null,
-      claimed_by: null,
-      claimed_at: null,
-      claim_token_hash: hashToken(token),
-      status_list_id: slot.listId,
-      status_index: slot.index,
-      batch_id: d.batchId ?? null,
-      row_key: d.rowKey ?? null,
-      idempotency_key: d.idempotencyKey ?? null,
-      request_hash: d.requestHash ?? null,
-      api_key_id: d.apiKeyId ?? null,
-      created_by: d.createdBy ?? null,
-      created_at: new Date(),
-      token,
-      draft: d,
-    });
-  }
-  const inserted = await trx
-    .insertInto('awards')
-    .values(rows.map(({ token: _t, draft: _d, ...row }) => row))
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .execute();
-  const kept = new Set(inserted.map((r) => r.id));
-  const keptRows = rows.filter((row) => kept.has(row.id));
-  await enqueueEmails(
-    trx,
-    keptRows.map((row) =>
-      awardEmail(
-        {
-          awardId: row.id,
-          to: row.recipient_email!,
-          recipientName: row.recipient_name!,
-          orgName: issuer.org.name,
-          badgeName: issuer.template.name,
-          badgeDescription: issuer.template.description,
-          claimUrl: awardClaimUrl(config, row.token),
-          validUntil: row.valid_until,
-          image: issuer.image,
-        },
-        `award:${row.id}`,
-      ),
-    ),
-  );
-  return keptRows.map((row) => ({ award: toAward(row), claimToken: row.token, draft: row.draft }));
-}
-
-function requestHashOf(input: IssueAwardInput): string {
-  const canonical = JSON.stringify([
-    input.templateId,
-    input.recipientName.trim(),
-    normalizeAddress(input.recipientEmail),
-    input.issuedAt?.toISOString() ?? null,
-    input.validUntil?.toISOString() ?? null,
-    input.evidenceUrl ?? null,
-    input.evidenceNarrative ?? null,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-async function findByIdempotencyKey(db: Db, orgId: string, key: string) {
-  return db
-    .selectFrom('awards')
-    .select([...AWARD_COLUMNS, 'request_hash'])
-    .where('org_id', '=', orgId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
-}
-
-function replay(
-  row: AwardRow | (Pick<AwardRow, (typeof AWARD_COLUMNS)[number]> & { request_hash: string | null }),
-  hash: string,
-): IssuedAward {
-  if (row.request_hash !== hash)
-    throw new LaurelError(
-      'CONFLICT',
-      'This Idempotency-Key was already used for a different request; use a new key for a new award.',
-    );
-  return { ...toAward(row), replayed: true };
-}
-
-/**
- * Issues one award: validates, signs (Data Integrity + VC-JWT), stores the exact texts,
- * allocates a status index and queues the award email, all in one transaction. With an
- * idempotency key, a repeat of the same request returns the first award (`replayed`), and a
- * different request under the same key is a CONFLICT.
- */
-export async function issueAward(ctx: AppContext, input: IssueAwardInput): Promise<IssuedAward> {
-  const issuedAt = input.issuedAt ?? new Date();
-  const fieldErrors = awardFieldErrors({ ...input, issuedAt });
-  if (input.idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(input.idempotencyKey))
-    fieldErrors.push({
-      field: 'idempotencyKey',
-      message: 'The Idempotency-Key must be 1–200 visible ASCII characters.',
-    });
-  if (fieldErrors.length) throw new LaurelError('INVALID', 'The award could not be issued.', fieldErrors);
-
-  const hash = requestHashOf(input);
-  if (input.idempotencyKey) {
-    const existing = await findByIdempotencyKey(ctx.db, input.orgId, input.idempotencyKey);
-    if (existing) return replay(existing, hash);
-  }
-  const issuer = await prepareIssuer(ctx, input.orgId, input.templateId);
-  const draft: AwardDraft = {
-    recipientName: input.recipientName.trim(),
-    recipientEmail: normalizeAddress(input.recipientEmail),
-    issuedAt,
-    validUntil: input.validUntil ?? issuer.validUntilFor(issuedAt),
-    evidenceUrl: input.evidenceUrl?.trim() || null,
-    evidenceNarrative: input.evidenceNarrative?.trim() || null,
-    idempotencyKey: input.idempotencyKey ?? null,
-    requestHash: input.idempotencyKey ? hash : null,
-    createdBy: input.createdBy ?? null,
-    apiKeyId: input.apiKeyId ?? null,
-    batchId: input.batchId ?? null,
-  };
-  if (draft.validUntil && draft.validUntil.getTime() <= issuedAt.getTime())
-    throw new LaurelError('INVALID', 'The award could not be issued.', [
-      {
-        field: 'validUntil',
-        // Only the template's fixed expiry date can get here without an expiry date given.
-        message: input.validUntil
-          ? 'The expiry date must be after the issue date.'
-          : `This badge’s template makes every badge expire on ${draft.validUntil.toISOString().slice(0, 10)}, which is not after the issue date: give a later expiry date, or change the template’s expiry.`,
-      },
-    ]);
-  const [written] = await ctx.db
-    .transaction()
-    .execute((trx) => writeAwards(trx, ctx.config, issuer, [draft]));
-  if (!written) {
-    // Lost a race with the same Idempotency-Key: the other request's award is the answer.
-    const existing = input.idempotencyKey
-      ? await findByIdempotencyKey(ctx.db, input.orgId, input.idempotencyKey)
-      : undefined;
-    if (existing) return replay(existing, hash);
-    throw new LaurelError('CONFLICT', 'The award could not be stored; please try again.');
-  }
-  return {
-    ...written.award,
-    claimToken: written.claimToken,
-    claimUrl: awardClaimUrl(ctx.config, written.claimToken),
-  };
-}
-
 /** How far back an award of the same template to the same address counts as a likely repeat. */
 export const REPEAT_WINDOW_MS = 24 * 3600_000;
 
@@ -409,6 +128,11 @@ export async function getAward(db: Db, id: string): Promise<Award | null> {
   if (!isUuid(id)) return null;
   const row = await db.selectFrom('awards').select(AWARD_COLUMNS).where('id', '=', id).executeTakeFirst();
   return row ? toAward(row) : null;
+}
+
+/** An award of one organization: another organization's reads as missing (NOT_FOUND). */
+export async function getOrgAward(db: Db, orgId: string, id: string): Promise<Award> {
+  return awardOfOrg(await getAward(db, id), orgId);
 }
 
 export async function findAwardByClaimToken(db: Db, token: string): Promise<Award | null> {
@@ -446,11 +170,7 @@ export async function acceptAward(db: Db, awardId: string, userId: string): Prom
   if (updated) return toAward(updated);
   const award = await getAward(db, awardId);
   if (!award) throw notFound('That award');
-  if (award.state === 'accepted' && award.claimedBy === userId) return award;
-  if (award.state === 'rejected')
-    throw new LaurelError('GONE', 'This badge was declined and no longer exists.');
-  if (award.revokedAt) throw new LaurelError('GONE', 'This badge has been revoked by its issuer.');
-  throw new LaurelError('CONFLICT', 'This badge has already been claimed by another account.');
+  return acceptRefusal(award, userId);
 }
 
 async function revokeInTransaction(
@@ -505,7 +225,7 @@ export async function revokeAward(
     ]);
   const current = await getAward(ctx.db, awardId);
   if (!current) throw notFound('That award');
-  if (current.revokedAt) throw new LaurelError('CONFLICT', 'This award is already revoked.');
+  checkRevocable(current);
   const row = await ctx.db
     .transaction()
     .execute((trx) =>
@@ -617,54 +337,6 @@ export async function reassignAwards(db: Db, fromUserId: string, toUserId: strin
   return Number(r.numUpdatedRows);
 }
 
-/**
- * Sends the claim email again with a fresh link, for the issuer's "re-send" button and the
- * reminders. Earlier links keep working: a person may well click the first email's.
- */
-export async function resendClaimEmail(
-  ctx: AppContext,
-  awardId: string,
-  opts: { reminder?: boolean } = {},
-): Promise<{ claimUrl: string }> {
-  const award = await getAward(ctx.db, awardId);
-  if (!award) throw notFound('That award');
-  if (award.state !== 'pending' || award.revokedAt || !award.recipientEmail)
-    throw new LaurelError('CONFLICT', 'Only a pending, unrevoked award can be sent again.');
-  const org = await getOrgById(ctx.db, award.orgId);
-  const template = await getTemplate(ctx.db, award.templateId);
-  if (!org || !template) throw notFound('That award');
-  const image = (await templateImage(ctx.db, template.id, 'png')) ?? null;
-  const token = newClaimToken();
-  const claimUrl = awardClaimUrl(ctx.config, token);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('award_claim_tokens')
-      .values({ token_hash: hashToken(token), award_id: awardId })
-      .execute();
-    await enqueueEmail(
-      trx,
-      awardEmail(
-        {
-          awardId,
-          to: award.recipientEmail!,
-          recipientName: award.recipientName ?? '',
-          orgName: org.name,
-          badgeName: template.name,
-          badgeDescription: template.description ?? '',
-          claimUrl,
-          validUntil: award.validUntil,
-          image,
-          reminder: opts.reminder,
-        },
-        `award:${awardId}:resend:${hashToken(token).slice(0, 16)}`,
-      ),
-    );
-  });
-  return { claimUrl };
-}
-
-export type AwardFilterState = AwardState | 'revoked' | 'expired';
-
 export interface AwardQuery {
   q?: string;
   templateId?: string;
@@ -721,12 +393,4 @@ export async function listOrgAwards(
     .offset(Math.max(query.offset ?? 0, 0))
     .execute();
   return { items: rows.map(toAward), total: Number(total) };
-}
-
-/** The display state of an award: rejected and revoked win over expired, expired over the claim state. */
-export function displayState(award: Award, now = new Date()): AwardFilterState {
-  if (award.state === 'rejected') return 'rejected';
-  if (award.revokedAt) return 'revoked';
-  if (award.validUntil && award.validUntil < now) return 'expired';
-  return award.state;
 }

@@ -44,20 +44,6 @@ export interface IssuingTables {
     created_by: string | null;
     created_at: Timestamp;
   };
-  status_lists: {
-    id: Generated<string>;
-    org_id: string;
-    purpose: 'revocation' | 'suspension';
-    seq: Generated<number>;
-    capacity: Generated<number>;
-    bits: Generated<Buffer>;
-    next_index: Generated<number>;
-    version: Generated<number>;
-    signed_credential: string | null;
-    signed_version: number | null;
-    signed_at: NullableTimestamp;
-    created_at: Timestamp;
-  };
   api_keys: {
     id: Generated<string>;
     org_id: string;

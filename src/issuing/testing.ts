@@ -4,7 +4,7 @@ import type { Org } from '../orgs/service.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
-import { type IssueAwardInput, type IssuedAward, issueAward } from './service.ts';
+import { type IssueAwardInput, type IssuedAward, issueAward } from './issue.ts';
 
 export interface TestAward {
   award: IssuedAward;

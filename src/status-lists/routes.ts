@@ -1,15 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { Slug, Uuid } from '../http/schemas.ts';
 import { getSignedStatusList } from './service.ts';
 
-const Params = Type.Object({
-  slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
-  listId: Type.String({ format: 'uuid' }),
-});
+const Params = Type.Object({ slug: Slug, listId: Uuid });
 
-export function statusListRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { slug: string; listId: string } }>(
+export function statusListRoutes(app: App, ctx: AppContext) {
+  app.get(
     '/orgs/:slug/status/:listId',
     {
       config: { access: 'public' },

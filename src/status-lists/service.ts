@@ -86,7 +86,6 @@ export async function getSignedStatusList(
   slug: string,
   listId: string,
 ): Promise<string | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(listId)) return null;
   const list = await db
     .selectFrom('status_lists')
     .select(['id', 'org_id', 'purpose', 'bits', 'version', 'signed_credential', 'signed_version'])

@@ -4,7 +4,7 @@ import { LaurelError, notFound } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { getTemplate } from '../../templates/service.ts';
-import { type AwardDraft, type PreparedIssuer, prepareIssuer, writeAwards } from '../service.ts';
+import { type AwardDraft, type PreparedIssuer, prepareIssuer, writeAwards } from '../issue.ts';
 import type { IssuingTables } from '../tables.ts';
 import { parseDate } from '../validate.ts';
 import { readRecipientsCsv, rowKey } from './csv.ts';

@@ -1,0 +1,112 @@
+// The form that issues one badge: the recipient, the dates and the evidence.
+import type { FieldError } from '../../errors.ts';
+import type { Member } from '../../http/access.ts';
+import type { Template } from '../../templates/service.ts';
+import {
+  CsrfField,
+  EmptyState,
+  Field,
+  FormErrors,
+  PageHeader,
+  Select,
+  TextArea,
+} from '../../ui/components.tsx';
+import type { PageContext } from '../../ui/layout.tsx';
+import { ManageLayout } from '../../ui/manage-layout.tsx';
+
+export interface IssueValues {
+  templateId: string;
+  recipientName: string;
+  recipientEmail: string;
+  issuedAt: string;
+  validUntil: string;
+  evidenceUrl: string;
+  evidenceNarrative: string;
+}
+
+export function IssueForm(props: {
+  page: PageContext;
+  access: Member;
+  templates: Template[];
+  values: IssueValues;
+  message?: string;
+  errors?: FieldError[];
+}) {
+  const { access, values, errors } = props;
+  return (
+    <ManageLayout ctx={props.page} org={access.org} role={access.role} active="issue" title="Issue a badge">
+      <PageHeader title="Issue a badge" lead="The recipient gets an email with a link to claim the badge." />
+      {props.templates.length === 0 ? (
+        <EmptyState title="No active badge templates">
+          <p>
+            <a href={`/manage/${access.org.slug}/templates`}>Create or activate a template</a> first.
+          </p>
+        </EmptyState>
+      ) : (
+        <form method="post" action={`/manage/${access.org.slug}/issue`} class="stack" novalidate>
+          <CsrfField token={props.page.csrfToken} />
+          <FormErrors message={props.message} errors={errors} />
+          <Select
+            label="Badge"
+            name="templateId"
+            value={values.templateId}
+            errors={errors}
+            required
+            options={props.templates.map((t) => ({ value: t.id, label: t.name }))}
+          />
+          <Field
+            label="Recipient name"
+            name="recipientName"
+            value={values.recipientName}
+            errors={errors}
+            required
+            autocomplete="off"
+          />
+          <Field
+            label="Recipient email"
+            name="recipientEmail"
+            type="email"
+            value={values.recipientEmail}
+            errors={errors}
+            required
+            autocomplete="off"
+          />
+          <Field
+            label="Issue date"
+            name="issuedAt"
+            type="date"
+            value={values.issuedAt}
+            errors={errors}
+            hint="Leave empty for today."
+          />
+          <Field
+            label="Expiry date"
+            name="validUntil"
+            type="date"
+            value={values.validUntil}
+            errors={errors}
+            hint="Leave empty to use the template’s expiry policy."
+          />
+          <Field
+            label="Evidence URL"
+            name="evidenceUrl"
+            type="url"
+            value={values.evidenceUrl}
+            errors={errors}
+            hint="A page showing the work this badge recognizes (optional)."
+          />
+          <TextArea
+            label="Evidence narrative"
+            name="evidenceNarrative"
+            value={values.evidenceNarrative}
+            errors={errors}
+            hint="What the recipient did, in a few sentences (optional)."
+          />
+          <div class="actions">
+            <button type="submit">Issue and email the recipient</button>
+          </div>
+        </form>
+      )}
+    </ManageLayout>
+  );
+}
