@@ -7,7 +7,7 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
-import { closeMailTransports, sendEmail } from '../mail/deliver.ts';
+import { sendEmail } from '../mail/deliver.ts';
 import { paragraphs, renderEmail } from '../mail/layout.tsx';
 import { listMail, mailCounts } from '../mail/mailbox.ts';
 import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
@@ -140,7 +140,6 @@ describe('platform admin pages and home', () => {
       const detail = (await get(`/admin/mail/${sent!.id}`, admin)).body;
       expect(detail).toMatch(/Server&#39;s answer<\/dt>\s*<dd>\s*<code>250 /);
     } finally {
-      closeMailTransports();
       await smtp.close();
     }
   });

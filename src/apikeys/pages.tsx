@@ -1,197 +1,35 @@
 // API keys of an organization (admin role): create with scopes, shown once, revoke.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { type FieldError, LaurelError } from '../errors.ts';
+import { memberOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
-import type { AppContext } from '../http/context.ts';
-import { type Member, memberOf } from '../http/access.ts';
-import { field } from '../orgs/forms.ts';
-import { ManageLayout } from '../ui/manage-layout.tsx';
-import {
-  Alert,
-  CsrfField,
-  EmptyState,
-  Field,
-  FormErrors,
-  PageHeader,
-  Pill,
-  formatDate,
-} from '../ui/components.tsx';
-import {
-  API_SCOPES,
-  type ApiKeyInfo,
-  type ApiScope,
-  SCOPE_LABELS,
-  createApiKey,
-  listApiKeys,
-  parseScopes,
-  revokeApiKey,
-} from './service.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { type FormFailure, formFailure, formRoute, readForm } from '../http/forms.ts';
+import { FormBody, FormText, QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
+import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from './service.ts';
+import { ApiKeysPage } from './views/keys.tsx';
 
-const SlugParams = Type.Object({ slug: Type.String({ maxLength: 63 }) });
-const KeyParams = Type.Object({ slug: Type.String({ maxLength: 63 }), id: Type.String({ maxLength: 64 }) });
-const FormBody = Type.Object(
-  {},
-  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
-);
-const hidden = { hide: true };
+const KeyForm = FormBody({
+  name: FormText(),
+  // One checkbox per scope: absent, one value or several.
+  scopes: Type.Optional(
+    Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }))]),
+  ),
+});
+const hidden = { hide: true } as const;
 
-function KeysPage(props: {
-  request: FastifyRequest;
-  access: Member;
-  keys: ApiKeyInfo[];
-  created?: { key: string; name: string };
-  notice?: string;
-  values?: { name: string; scopes: string[] };
-  message?: string;
-  errors?: FieldError[];
-}) {
-  const { access } = props;
-  const base = `/manage/${access.org.slug}/api-keys`;
-  const chosen = new Set(props.values?.scopes ?? ['awards:read', 'awards:issue']);
-  const scopeError = props.errors?.find((e) => e.field === 'scopes')?.message;
-  return (
-    <ManageLayout
-      ctx={pageContext(props.request)}
-      org={access.org}
-      role={access.role}
-      active="api-keys"
-      title="API keys"
-    >
-      <PageHeader
-        title="API keys"
-        lead="Keys let your own software (a script, or a connector you run for your LMS) issue and read badges through the API. Each key acts for this organization only, within its scopes."
-        actions={
-          <a class="button secondary" href="/api/docs">
-            API documentation
-          </a>
-        }
-      />
-      {props.notice ? <Alert kind="success">{props.notice}</Alert> : null}
-      {props.created ? (
-        <Alert kind="success" title={`Key “${props.created.name}” created`}>
-          <p>
-            Copy it now: it is shown only this once. Send it as <code>Authorization: Bearer &lt;key&gt;</code>
-            .
-          </p>
-          <p>
-            <input
-              id="new-key"
-              class="code"
-              type="text"
-              readonly
-              value={props.created.key}
-              aria-label="The new API key"
-              size={80}
-            />{' '}
-            <button type="button" data-copy="#new-key" class="secondary small">
-              Copy
-            </button>
-          </p>
-        </Alert>
-      ) : null}
-      <section>
-        <h2>Keys</h2>
-        {props.keys.length === 0 ? (
-          <EmptyState title="No API keys yet." />
-        ) : (
-          <div class="table-wrap stack-on-phone">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.keys.map((k) => (
-                  <tr>
-                    <td data-label="Name">{k.name}</td>
-                    <td data-label="Key">
-                      <code>lrl_{k.prefix}_…</code>
-                    </td>
-                    <td data-label="Scopes">{k.scopes.join(', ')}</td>
-                    <td data-label="Created">{formatDate(k.createdAt)}</td>
-                    <td data-label="Last used">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
-                    <td data-label="Actions">
-                      {k.revokedAt ? (
-                        <Pill kind="bad">Revoked {formatDate(k.revokedAt)}</Pill>
-                      ) : (
-                        <form
-                          method="post"
-                          action={`${base}/${k.id}/revoke`}
-                          class="inline"
-                          data-confirm={`Revoke the key “${k.name}”? Programs using it will stop working.`}
-                        >
-                          <CsrfField token={props.request.csrfToken} />
-                          <button type="submit" class="danger small">
-                            Revoke
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      <section>
-        <h2>Create a key</h2>
-        <form method="post" action={base} class="stack">
-          <CsrfField token={props.request.csrfToken} />
-          <FormErrors message={props.message} errors={props.errors} />
-          <Field
-            label="Name"
-            name="name"
-            value={props.values?.name ?? ''}
-            errors={props.errors}
-            required
-            hint="Where the key is used, e.g. “Moodle production”."
-          />
-          <fieldset class={scopeError ? 'field has-error' : 'field'} id="f-scopes">
-            <legend>Scopes</legend>
-            {scopeError ? <p class="error">{scopeError}</p> : null}
-            {API_SCOPES.map((s) => (
-              <label class="check">
-                <input type="checkbox" name="scopes" value={s} checked={chosen.has(s)} /> <code>{s}</code> —{' '}
-                {SCOPE_LABELS[s]}
-              </label>
-            ))}
-          </fieldset>
-          <div class="actions">
-            <button type="submit">Create key</button>
-          </div>
-        </form>
-      </section>
-    </ManageLayout>
-  );
-}
-
-export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { slug: string }; Querystring: { revoked?: string } }>(
+export function apiKeyPages(app: App, ctx: AppContext) {
+  app.get(
     '/manage/:slug/api-keys',
     {
       config: { access: { role: 'admin' } },
-      schema: {
-        ...hidden,
-        params: SlugParams,
-        querystring: Type.Object({ revoked: Type.Optional(Type.String({ maxLength: 4 })) }),
-      },
+      schema: { ...hidden, params: SlugParams, querystring: Type.Object({ revoked: QueryFlag }) },
     },
     async (request, reply) => {
       const access = memberOf(request);
       const keys = await listApiKeys(ctx.db, access.org.id);
       return reply.html(
-        <KeysPage
-          request={request}
+        <ApiKeysPage
+          ctx={pageContext(request)}
           access={access}
           keys={keys}
           notice={request.query.revoked ? 'The key was revoked.' : undefined}
@@ -200,21 +38,32 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post<{ Params: { slug: string } }>(
+  app.post(
     '/manage/:slug/api-keys',
-    { config: { access: { role: 'admin' } }, schema: { ...hidden, params: SlugParams, body: FormBody } },
+    { ...formRoute(KeyForm, { params: SlugParams }), config: { access: { role: 'admin' } } },
     async (request, reply) => {
       const access = memberOf(request);
-      const body = request.body as Record<string, unknown>;
-      const raw = body?.scopes;
-      const scopeList = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
-      const name = field(request, 'name');
+      const form = readForm(request, KeyForm);
+      const raw = request.body.scopes;
+      const values = { name: form.values.name, scopes: raw === undefined ? [] : [raw].flat() };
+      const page = async (failure: FormFailure) =>
+        reply.html(
+          <ApiKeysPage
+            ctx={pageContext(request)}
+            access={access}
+            keys={await listApiKeys(ctx.db, access.org.id)}
+            values={values}
+            message={failure.message}
+            errors={failure.errors}
+          />,
+          failure.status,
+        );
+      if (!form.ok) return page(form.failure);
       try {
-        const scopes: ApiScope[] = parseScopes(scopeList);
         const { key, info } = await createApiKey(ctx.db, {
           orgId: access.org.id,
-          name,
-          scopes,
+          name: values.name,
+          scopes: parseScopes(values.scopes),
           createdBy: access.user.id,
         });
         const keys = await listApiKeys(ctx.db, access.org.id);
@@ -222,30 +71,26 @@ export function apiKeyPages(app: FastifyInstance, ctx: AppContext) {
         return reply
           .header('cache-control', 'no-store')
           .html(
-            <KeysPage request={request} access={access} keys={keys} created={{ key, name: info.name }} />,
+            <ApiKeysPage
+              ctx={pageContext(request)}
+              access={access}
+              keys={keys}
+              created={{ key, name: info.name }}
+            />,
             201,
           );
       } catch (e) {
-        if (!(e instanceof LaurelError) || e.code !== 'INVALID') throw e;
-        const keys = await listApiKeys(ctx.db, access.org.id);
-        return reply.html(
-          <KeysPage
-            request={request}
-            access={access}
-            keys={keys}
-            values={{ name, scopes: scopeList }}
-            message={e.message}
-            errors={e.fields}
-          />,
-          422,
-        );
+        return page(formFailure(e));
       }
     },
   );
 
-  app.post<{ Params: { slug: string; id: string } }>(
+  app.post(
     '/manage/:slug/api-keys/:id/revoke',
-    { config: { access: { role: 'admin' } }, schema: { ...hidden, params: KeyParams, body: FormBody } },
+    {
+      config: { access: { role: 'admin' } },
+      schema: { ...hidden, params: SlugIdParams, body: FormBody({}) },
+    },
     async (request, reply) => {
       const access = memberOf(request);
       await revokeApiKey(ctx.db, access.org.id, request.params.id);

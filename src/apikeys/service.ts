@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import { LaurelError, notFound } from '../errors.ts';
+import { isUuid } from '../util/checks.ts';
 import { sha256Hex as sha256 } from '../util/hash.ts';
 
 export const API_SCOPES = [
@@ -131,7 +132,7 @@ export async function listApiKeys(db: Db, orgId: string): Promise<ApiKeyInfo[]> 
 }
 
 export async function revokeApiKey(db: Db, orgId: string, keyId: string): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw notFound('That key');
+  if (!isUuid(keyId)) throw notFound('That key');
   const r = await db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })

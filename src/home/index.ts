@@ -1,20 +1,8 @@
-import { pageContext } from '../http/auth.ts';
 import type { Feature } from '../http/context.ts';
-import { listOrgsForUser } from '../orgs/service.ts';
-import { UserHome, VisitorHome } from './pages.tsx';
+import { homePages } from './pages.ts';
 
 /** `/`: what Laurel is for visitors; the way in to everything for a signed-in user. */
 export const homeFeature: Feature = {
   name: 'home',
-  routes: (app, ctx) => {
-    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      if (!request.user) return reply.html(VisitorHome({ ctx: pageContext(request) }));
-      const orgs = (await listOrgsForUser(ctx.db, request.user.id)).map(({ org, role }) => ({
-        slug: org.slug,
-        name: org.name,
-        role,
-      }));
-      return reply.html(UserHome({ ctx: pageContext(request), orgs }));
-    });
-  },
+  routes: homePages,
 };

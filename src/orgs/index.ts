@@ -1,8 +1,8 @@
 import type { Feature } from '../http/context.ts';
-import type { OrgTables } from './tables.ts';
+import { moveMemberships } from './members.ts';
 import { registerOrgPages } from './pages.tsx';
 import { registerOrgRoutes } from './routes.ts';
-import { moveMemberships } from './service.ts';
+import type { OrgTables } from './tables.ts';
 
 /** Organizations: public issuer pages and documents, the dashboard, members, keys and settings. */
 export const orgsFeature: Feature<OrgTables> = {

@@ -5,7 +5,7 @@ import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { acceptInvitation, createInvitation, findInvitation, listPendingInvitations } from './invitations.ts';
-import { getOrgRole } from './service.ts';
+import { getOrgRole } from './members.ts';
 import { CSRF_COOKIE } from '../http/csrf.ts';
 import { csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
 import { createAppContext } from '../features.ts';

@@ -7,7 +7,8 @@ import { LaurelError, invalid } from '../errors.ts';
 import type { Executor } from '../jobs/queue.ts';
 import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
 import { enqueueEmail } from '../mail/outbox.ts';
-import { addMember, getOrgRole } from './service.ts';
+import { addMember, getOrgRole } from './members.ts';
+import { assertMayAssignRole, higherRole, isOrgRole } from './policy.ts';
 import type { OrgRole } from './tables.ts';
 import { hashToken } from '../util/hash.ts';
 
@@ -35,10 +36,13 @@ export async function createInvitation(
     email: string;
     role: OrgRole;
     invitedBy: { id: string; name: string };
+    /** The inviter's role, when a member invites (only an owner may invite an owner). */
+    inviterRole?: OrgRole;
   },
 ): Promise<{ invitation: Invitation; token: string }> {
+  if (input.inviterRole) assertMayAssignRole(input.inviterRole, null, input.role);
   const email = parseEmail(input.email, 'email', 'The invitation was not sent.');
-  if (!['owner', 'admin', 'issuer', 'viewer'].includes(input.role)) {
+  if (!isOrgRole(input.role)) {
     throw invalid('The invitation was not sent.', [{ field: 'role', message: 'Choose a role.' }]);
   }
   const token = randomBytes(32).toString('base64url');
@@ -110,8 +114,14 @@ export async function revokeInvitation(db: Db, orgId: string, invitationId: stri
   await db.deleteFrom('org_invitations').where('org_id', '=', orgId).where('id', '=', invitationId).execute();
 }
 
-/** The invitation a token names, with its organization, if it is still usable. */
-export async function findInvitation(db: Db, token: string) {
+export interface FoundInvitation {
+  invitation: Invitation;
+  org: { id: string; slug: string; name: string };
+  usable: boolean;
+}
+
+/** The invitation a token names, with its organization, and whether it is still usable. */
+export async function findInvitation(db: Db, token: string): Promise<FoundInvitation | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await db
     .selectFrom('org_invitations')
@@ -178,8 +188,7 @@ export async function acceptInvitation(db: Db, token: string, userId: string): P
     if (!spent)
       throw new LaurelError('GONE', 'This invitation has been used or has expired. Ask for a new one.');
     const current = await getOrgRole(trx, spent.org_id, userId);
-    const rank = { viewer: 1, issuer: 2, admin: 3, owner: 4 } as const;
-    if (!current || rank[current] < rank[spent.role]) await addMember(trx, spent.org_id, userId, spent.role);
+    if (higherRole(current, spent.role) !== current) await addMember(trx, spent.org_id, userId, spent.role);
     const org = await trx
       .selectFrom('orgs')
       .select('slug')

@@ -2,24 +2,10 @@ import { publicKeyFromSecret, publicKeyToMultibase, resolveDidWeb } from '@laure
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
-import {
-  addMember,
-  changeRole,
-  createOrg,
-  didDocument,
-  getOrgById,
-  getOrgBySlug,
-  getSigningKey,
-  issuerDid,
-  issuerProfile,
-  listKeys,
-  listMembers,
-  listOrgsForUser,
-  moveMemberships,
-  removeMember,
-  rotateKey,
-  updateOrg,
-} from './service.ts';
+import { didDocument, getSigningKey, listKeys, rotateKey } from './keys.ts';
+import { addMember, changeRole, listMembers, moveMemberships, removeMember } from './members.ts';
+import { issuerDid, issuerProfile } from './presenters.ts';
+import { createOrg, getOrgById, getOrgBySlug, listOrgsForUser, updateOrg } from './service.ts';
 import { makeOrg, makeTestUser } from './testing.ts';
 
 const config = testConfig({ baseUrl: 'http://localhost:3000' });

@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createSession } from '../accounts/sessions.ts';
 import { type Config, testConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
-import { type Org, type OrgInput, addMember, createOrg } from './service.ts';
+import { addMember } from './members.ts';
+import { type Org, type OrgInput, createOrg } from './service.ts';
 import type { OrgRole } from './tables.ts';
 
 let counter = 0;

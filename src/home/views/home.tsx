@@ -1,6 +1,7 @@
-import type { OrgRole } from '../orgs/tables.ts';
-import { PageHeader } from '../ui/components.tsx';
-import { Layout, type PageContext } from '../ui/layout.tsx';
+// The landing page: what Laurel is for a visitor, the ways in for a signed-in user.
+import type { OrgRole } from '../../orgs/tables.ts';
+import { PageHeader } from '../../ui/components.tsx';
+import { Layout, type PageContext } from '../../ui/layout.tsx';
 
 export function VisitorHome(p: { ctx: PageContext }) {
   return (

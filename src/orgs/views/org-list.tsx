@@ -1,0 +1,97 @@
+// The organizations a user belongs to, and the form that creates one.
+import type { FormFailure } from '../../http/forms.ts';
+import {
+  CsrfField,
+  EmptyState,
+  Field,
+  FormErrors,
+  PageHeader,
+  Pill,
+  TextArea,
+} from '../../ui/components.tsx';
+import { Layout, type PageContext } from '../../ui/layout.tsx';
+import type { Org } from '../service.ts';
+import type { OrgRole } from '../tables.ts';
+
+export function OrgListPage(props: {
+  ctx: PageContext;
+  orgs: { org: Org; role: OrgRole }[];
+  values?: Record<string, string>;
+  failure?: FormFailure;
+}) {
+  const v = props.values ?? {};
+  const errors = props.failure?.errors;
+  return (
+    <Layout ctx={props.ctx} title="Organizations" section="orgs" noindex>
+      <PageHeader title="Organizations" lead="The organizations you issue badges for." />
+      <div class="two-col">
+        <section aria-labelledby="mine">
+          <h2 id="mine">Yours</h2>
+          {props.orgs.length === 0 ? (
+            <EmptyState title="You are not a member of any organization yet.">
+              <p>Create one, or ask an administrator of an existing one to invite you.</p>
+            </EmptyState>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Your role</th>
+                    <th scope="col">Public page</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {props.orgs.map(({ org, role }) => (
+                    <tr>
+                      <td>
+                        <a href={`/manage/${org.slug}`}>{org.name}</a>
+                      </td>
+                      <td>
+                        <Pill>{role}</Pill>
+                      </td>
+                      <td>
+                        <a href={`/orgs/${org.slug}`}>/orgs/{org.slug}</a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <section aria-labelledby="create" class="card">
+          <h2 id="create">Create an organization</h2>
+          <form method="post" action="/orgs" class="stack">
+            <CsrfField token={props.ctx.csrfToken} />
+            <FormErrors message={props.failure?.message} errors={errors} />
+            <Field label="Name" name="name" value={v.name} required errors={errors} />
+            <Field
+              label="Address"
+              name="slug"
+              value={v.slug}
+              required
+              errors={errors}
+              hint="Lower-case letters, digits and hyphens; it becomes /orgs/<address> and part of your issuer identity, so choose carefully."
+              attrs={{ pattern: '[a-z0-9][a-z0-9\\-]{1,62}', maxlength: 63 }}
+            />
+            <Field label="Website" name="website" type="url" value={v.website} errors={errors} />
+            <Field
+              label="Contact email"
+              name="contactEmail"
+              type="email"
+              value={v.contactEmail}
+              errors={errors}
+            />
+            <TextArea label="Description" name="description" value={v.description} errors={errors} rows={3} />
+            <div class="form-actions">
+              <button type="submit" class="button">
+                Create organization
+              </button>
+            </div>
+          </form>
+        </section>
+      </div>
+    </Layout>
+  );
+}
