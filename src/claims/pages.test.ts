@@ -1,45 +1,24 @@
 import { decodeBitstring } from '@laurel/openbadges/status';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifiedEmailsOf } from '../accounts/service.ts';
-import {
-  FORM,
-  type TestSession,
-  finishSignup,
-  formBody,
-  makeUser,
-  sessionFor,
-  testBrowser,
-} from '../accounts/testing.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { FORM, type TestSession, finishSignup, formBody } from '../accounts/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import { getAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { getItemForAward } from '../wallet/service.ts';
-import { createAppContext } from '../features.ts';
 
 describe('claim pages and API', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
+  const t = useTestApp('pglite');
 
-  beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  beforeAll(async () => {});
 
   it('shows the badge and sign-up / log-in choices to a visitor, without leaking the token', async () => {
-    const { claimToken, template, award } = await issueTestAward(ctx, {
+    const { claimToken, template, award } = await issueTestAward(t.ctx, {
       recipientName: 'Grace <b>Hopper</b>',
       recipientEmail: 'grace@example.org',
     });
-    const anon = await sessionFor(t.db, ctx.config);
-    const res = await app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
+    const anon = await t.session();
+    const res = await t.app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
     expect(res.statusCode).toBe(200);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.body).toContain(template.name);
@@ -48,7 +27,7 @@ describe('claim pages and API', () => {
     expect(res.body).toContain(`/login?next=%2Fclaim%2F${claimToken}`);
     expect(res.body).toContain('noindex');
     // Accepting needs an account.
-    const post = await app.inject({
+    const post = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/accept`,
       cookies: anon.cookies,
@@ -61,14 +40,14 @@ describe('claim pages and API', () => {
   });
 
   it('accepts into the wallet, adds the address, and the used link shows nothing to anyone else', async () => {
-    const { claimToken, award, template } = await issueTestAward(ctx, {
+    const { claimToken, award, template } = await issueTestAward(t.ctx, {
       recipientEmail: 'second@example.org',
     });
-    const user = await makeUser(t.db);
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const page = await app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies });
+    const user = await t.user();
+    const s = await t.session(user.id);
+    const page = await t.app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies });
     expect(page.body).toContain('as a confirmed address');
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/accept`,
       cookies: s.cookies,
@@ -78,20 +57,20 @@ describe('claim pages and API', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/wallet\/[0-9a-f-]{36}\?accepted=1$/);
     expect(await verifiedEmailsOf(t.db, user.id)).toContain('second@example.org');
-    const item = await app.inject({ url: res.headers.location!, cookies: s.cookies });
+    const item = await t.app.inject({ url: res.headers.location!, cookies: s.cookies });
     expect(item.body).toContain('make it public to share it');
     // Declining from the wallet asks for a confirmation even without JavaScript.
     expect(item.body).toMatch(/<noscript>.*name="understood"[^>]*required.*permanent.*<\/noscript>/s);
     expect(item.body).toContain('noindex');
     // Back on the link: the earner goes to the wallet item; anyone else gets a message only.
-    expect((await app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies })).statusCode).toBe(303);
-    const other = await makeUser(t.db);
-    const os = await sessionFor(t.db, ctx.config, other.id);
-    const used = await app.inject({ url: `/claim/${claimToken}`, cookies: os.cookies });
+    expect((await t.app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies })).statusCode).toBe(303);
+    const other = await t.user();
+    const os = await t.session(other.id);
+    const used = await t.app.inject({ url: `/claim/${claimToken}`, cookies: os.cookies });
     expect(used.statusCode).toBe(410);
     expect(used.body).toContain('already been claimed');
     expect(used.body).not.toContain(template.name);
-    const steal = await app.inject({
+    const steal = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/accept`,
       cookies: os.cookies,
@@ -104,14 +83,14 @@ describe('claim pages and API', () => {
   });
 
   it('declines after a confirmation: revoked in the status list, personal data gone, wallet item removed', async () => {
-    const { claimToken, award, org, template } = await issueTestAward(ctx, {
+    const { claimToken, award, org, template } = await issueTestAward(t.ctx, {
       recipientName: 'Decliner',
       recipientEmail: 'decline@example.org',
     });
-    const anon = await sessionFor(t.db, ctx.config);
-    const confirm = await app.inject({ url: `/claim/${claimToken}/reject`, cookies: anon.cookies });
+    const anon = await t.session();
+    const confirm = await t.app.inject({ url: `/claim/${claimToken}/reject`, cookies: anon.cookies });
     expect(confirm.body).toContain('permanent');
-    const unconfirmed = await app.inject({
+    const unconfirmed = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/reject`,
       cookies: anon.cookies,
@@ -120,7 +99,7 @@ describe('claim pages and API', () => {
     });
     expect(unconfirmed.statusCode).toBe(303);
     expect((await getAward(t.db, award.id))?.state).toBe('pending');
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/reject`,
       cookies: anon.cookies,
@@ -138,7 +117,7 @@ describe('claim pages and API', () => {
     });
     expect(await getItemForAward(t.db, award.id)).toBeNull();
     // The org's status list has the award's bit set.
-    const list = await app.inject({ url: `/orgs/${org.slug}/status/${award.statusListId}` });
+    const list = await t.app.inject({ url: `/orgs/${org.slug}/status/${award.statusListId}` });
     expect(list.statusCode).toBe(200);
     const body = list.body.trim();
     const credential = body.startsWith('{')
@@ -147,16 +126,16 @@ describe('claim pages and API', () => {
     const subject = (credential.vc ?? credential).credentialSubject;
     const bits = decodeBitstring(subject.encodedList);
     expect((bits[award.statusIndex >> 3]! >> (7 - (award.statusIndex & 7))) & 1).toBe(1);
-    const again = await app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
+    const again = await t.app.inject({ url: `/claim/${claimToken}`, cookies: anon.cookies });
     expect(again.statusCode).toBe(410);
     expect(again.body).not.toContain(template.name);
     expect(again.body).not.toContain('Decliner');
   });
 
   it('signs up through the claim link, comes back, accepts; the address counts as verified', async () => {
-    const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: 'Newcomer@Example.org' });
-    const anon = await sessionFor(t.db, ctx.config);
-    const signup = await app.inject({
+    const { claimToken, award } = await issueTestAward(t.ctx, { recipientEmail: 'Newcomer@Example.org' });
+    const anon = await t.session();
+    const signup = await t.app.inject({
       method: 'POST',
       url: '/signup',
       cookies: anon.cookies,
@@ -171,15 +150,15 @@ describe('claim pages and API', () => {
     // Sign-up answers "check your email"; the mailed link confirms the address, logs in and
     // comes back to the claim.
     expect(signup.statusCode).toBe(200);
-    const mailbox = testBrowser(app);
+    const mailbox = t.browser();
     Object.assign(mailbox.jar, anon.cookies);
-    const finished = await finishSignup(mailbox, t.db, ctx.config, 'newcomer@example.org');
+    const finished = await finishSignup(mailbox, t.db, t.ctx.config, 'newcomer@example.org');
     expect(finished.statusCode).toBe(303);
     expect(finished.headers.location).toBe(`/claim/${claimToken}`);
     const cookies = { ...anon.cookies, laurel_session: mailbox.jar.laurel_session! };
-    const page = await app.inject({ url: `/claim/${claimToken}`, cookies });
+    const page = await t.app.inject({ url: `/claim/${claimToken}`, cookies });
     expect(page.body).toContain('Accept into my wallet');
-    const accept = await app.inject({
+    const accept = await t.app.inject({
       method: 'POST',
       url: `/claim/${claimToken}/accept`,
       cookies,
@@ -193,14 +172,14 @@ describe('claim pages and API', () => {
   });
 
   it('an unknown token is a clear 404', async () => {
-    const res = await app.inject({ url: '/claim/this-token-does-not-exist-at-all' });
+    const res = await t.app.inject({ url: '/claim/this-token-does-not-exist-at-all' });
     expect(res.statusCode).toBe(404);
     expect(res.body).toContain('not valid');
   });
 
   /** POST /api/v1/claims/:token/accept as `s`, with its CSRF header unless `csrf` is false. */
   const apiAccept = (token: string, s: TestSession, csrf = true) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: `/api/v1/claims/${token}/accept`,
       cookies: s.cookies,
@@ -208,11 +187,11 @@ describe('claim pages and API', () => {
     });
 
   it('API: shows the badge to the link holder, accepts with a session and CSRF header, then says accepted', async () => {
-    const { claimToken, award, template, org } = await issueTestAward(ctx, {
+    const { claimToken, award, template, org } = await issueTestAward(t.ctx, {
       recipientName: 'Api Earner',
       recipientEmail: 'api.earner@example.org',
     });
-    const look = await app.inject({ url: `/api/v1/claims/${claimToken}` });
+    const look = await t.app.inject({ url: `/api/v1/claims/${claimToken}` });
     expect(look.statusCode).toBe(200);
     expect(look.headers['cache-control']).toContain('no-store');
     expect(look.json()).toMatchObject({
@@ -220,15 +199,15 @@ describe('claim pages and API', () => {
       awardId: award.id,
       walletItemId: null,
       badge: { name: template.name },
-      issuer: { name: org.name, url: `${ctx.config.baseUrl}/orgs/${org.slug}` },
+      issuer: { name: org.name, url: `${t.ctx.config.baseUrl}/orgs/${org.slug}` },
       recipient: { name: 'Api Earner', email: 'api.earner@example.org', isMine: false },
     });
 
-    const visitor = await sessionFor(t.db, ctx.config);
+    const visitor = await t.session();
     const anon = await apiAccept(claimToken, visitor);
     expect(anon.statusCode).toBe(401);
-    const user = await makeUser(t.db);
-    const s = await sessionFor(t.db, ctx.config, user.id);
+    const user = await t.user();
+    const s = await t.session(user.id);
     const noCsrf = await apiAccept(claimToken, s, false);
     expect(noCsrf.statusCode).toBe(403);
     expect((await getAward(t.db, award.id))?.state).toBe('pending');
@@ -240,10 +219,10 @@ describe('claim pages and API', () => {
     expect(await verifiedEmailsOf(t.db, user.id)).toContain('api.earner@example.org');
 
     // The earner sees it accepted; anyone else learns nothing of the badge.
-    const mine = await app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: s.cookies });
+    const mine = await t.app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: s.cookies });
     expect(mine.json()).toEqual({ state: 'accepted', awardId: award.id, walletItemId: item!.id });
-    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
-    const used = await app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: other.cookies });
+    const other = await t.session((await t.user()).id);
+    const used = await t.app.inject({ url: `/api/v1/claims/${claimToken}`, cookies: other.cookies });
     expect(used.statusCode).toBe(409);
     expect(used.body).not.toContain(template.name);
     expect(used.body).not.toContain('api.earner');
@@ -253,17 +232,17 @@ describe('claim pages and API', () => {
   });
 
   it('API: declines only with confirm: true, for good', async () => {
-    const { claimToken, award } = await issueTestAward(ctx, {
+    const { claimToken, award } = await issueTestAward(t.ctx, {
       recipientName: 'Declining Person',
       recipientEmail: 'decline.api@example.org',
     });
     for (const payload of [{}, { confirm: false }, { confirm: 'yes' }]) {
-      const res = await app.inject({ method: 'POST', url: `/api/v1/claims/${claimToken}/reject`, payload });
+      const res = await t.app.inject({ method: 'POST', url: `/api/v1/claims/${claimToken}/reject`, payload });
       expect([400, 422], JSON.stringify(payload)).toContain(res.statusCode);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
     expect((await getAward(t.db, award.id))?.state).toBe('pending');
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/claims/${claimToken}/reject`,
       payload: { confirm: true },
@@ -275,10 +254,10 @@ describe('claim pages and API', () => {
       recipientName: null,
       recipientEmail: null,
     });
-    const after = await app.inject({ url: `/api/v1/claims/${claimToken}` });
+    const after = await t.app.inject({ url: `/api/v1/claims/${claimToken}` });
     expect(after.statusCode).toBe(410);
     expect(after.body).not.toContain('Declining Person');
-    const again = await app.inject({
+    const again = await t.app.inject({
       method: 'POST',
       url: `/api/v1/claims/${claimToken}/reject`,
       payload: { confirm: true },
@@ -287,7 +266,7 @@ describe('claim pages and API', () => {
   });
 
   it('API: an unknown token is a 404 problem', async () => {
-    const res = await app.inject({ url: '/api/v1/claims/not-a-token-anyone-was-given' });
+    const res = await t.app.inject({ url: '/api/v1/claims/not-a-token-anyone-was-given' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -7,19 +7,14 @@ import {
   generateEd25519KeyPair,
   signDataIntegrity,
 } from '@laurel/openbadges/proof';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORM, formBody, type makeUser } from '../accounts/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { importBadge } from './import.ts';
 import { itemImage, listWalletItems, setVisibility } from './service.ts';
 import { makeWalletBadge } from './testing.ts';
-import { createAppContext } from '../features.ts';
 
 async function signedCredential(email: string, name = 'Imported Skill') {
   const keys = generateEd25519KeyPair();
@@ -42,34 +37,29 @@ const HOSTILE_SVG =
   '<foreignObject><iframe src="https://evil.example"/></foreignObject></svg>';
 
 describe('importing badges', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let ctx: AppContext;
+  const t = useTestApp('pglite');
   let user: Awaited<ReturnType<typeof makeUser>>;
 
   beforeAll(async () => {
-    ctx = createAppContext(t.db, testConfig());
-    app = await buildServer(ctx);
-    user = await makeUser(t.db, { email: 'Earner@Example.org' });
-  });
-  afterAll(async () => {
-    await app.close();
+    user = await t.user({ email: 'Earner@Example.org' });
   });
 
   const count = async () => (await listWalletItems(t.db, user.id)).length;
 
   it('refuses random bytes, unreadable text and a huge file, storing nothing', async () => {
     const before = await count();
-    await expect(importBadge(ctx, user.id, { file: randomBytes(4096) })).rejects.toMatchObject({
+    await expect(importBadge(t.ctx, user.id, { file: randomBytes(4096) })).rejects.toMatchObject({
       code: 'INVALID',
     });
-    await expect(importBadge(ctx, user.id, { text: 'hello there' })).rejects.toMatchObject({
+    await expect(importBadge(t.ctx, user.id, { text: 'hello there' })).rejects.toMatchObject({
       code: 'INVALID',
     });
-    await expect(importBadge(ctx, user.id, { file: new Uint8Array(6 * 1024 * 1024) })).rejects.toMatchObject({
+    await expect(
+      importBadge(t.ctx, user.id, { file: new Uint8Array(6 * 1024 * 1024) }),
+    ).rejects.toMatchObject({
       code: 'TOO_LARGE',
     });
-    await expect(importBadge(ctx, user.id, { text: '{"@context": 1' })).rejects.toMatchObject({
+    await expect(importBadge(t.ctx, user.id, { text: '{"@context": 1' })).rejects.toMatchObject({
       code: 'INVALID',
     });
     expect(await count()).toBe(before);
@@ -83,7 +73,7 @@ describe('importing badges', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]/badge.json',
     ]) {
-      const e = await importBadge(ctx, user.id, { text: url }).catch((err) => err);
+      const e = await importBadge(t.ctx, user.id, { text: url }).catch((err) => err);
       expect(e, url).toMatchObject({ code: 'INVALID' });
       expect(e.message).toMatch(/could not be (verified|checked)/);
       expect(e.message, url).toContain('private or reserved network');
@@ -93,7 +83,7 @@ describe('importing badges', () => {
 
   it('refuses a badge issued to another email', async () => {
     const credential = await signedCredential('someone.else@example.org');
-    const e = await importBadge(ctx, user.id, { text: JSON.stringify(credential) }).catch((err) => err);
+    const e = await importBadge(t.ctx, user.id, { text: JSON.stringify(credential) }).catch((err) => err);
     expect(e).toMatchObject({ code: 'INVALID' });
     expect(e.message).toContain('not one of your confirmed addresses');
   });
@@ -101,29 +91,29 @@ describe('importing badges', () => {
   it('refuses a tampered credential', async () => {
     const credential = (await signedCredential('earner@example.org')) as Record<string, any>;
     credential.credentialSubject.achievement.name = 'Something I did not earn';
-    await expect(importBadge(ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
+    await expect(importBadge(t.ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
       code: 'INVALID',
     });
   });
 
   it('imports a valid badge (any letter case of the address) once', async () => {
     const credential = await signedCredential('EARNER@example.org', 'Case Insensitive');
-    const item = await importBadge(ctx, user.id, { text: JSON.stringify(credential) });
+    const item = await importBadge(t.ctx, user.id, { text: JSON.stringify(credential) });
     expect(item).toMatchObject({
       badgeName: 'Case Insensitive',
       issuerName: 'Elsewhere Institute',
       visibility: 'private',
     });
-    await expect(importBadge(ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
+    await expect(importBadge(t.ctx, user.id, { text: JSON.stringify(credential) })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const page = await app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
+    const s = await t.session(user.id);
+    const page = await t.app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Case Insensitive');
     expect(page.body).toContain('Verified');
-    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
-    expect((await app.inject({ url: `/wallet/${item.id}`, cookies: other.cookies })).statusCode).toBe(404);
+    const other = await t.session((await t.user()).id);
+    expect((await t.app.inject({ url: `/wallet/${item.id}`, cookies: other.cookies })).statusCode).toBe(404);
   });
 
   it('sanitizes a hostile SVG before storing it, keeping the credential', async () => {
@@ -133,28 +123,28 @@ describe('importing badges', () => {
       kind: 'ob3-json',
       text: JSON.stringify(credential),
     });
-    const item = await importBadge(ctx, user.id, { file: baked });
+    const item = await importBadge(t.ctx, user.id, { file: baked });
     const image = await itemImage(t.db, item.id);
     const text = image!.data.toString('utf8');
     expect(image!.type).toBe('image/svg+xml');
     expect(text).not.toMatch(/<script|onload|javascript:|foreignObject|iframe/i);
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const served = await app.inject({ url: `/wallet/${item.id}/image`, cookies: s.cookies });
+    const s = await t.session(user.id);
+    const served = await t.app.inject({ url: `/wallet/${item.id}/image`, cookies: s.cookies });
     expect(served.headers['content-security-policy']).toContain('sandbox');
     // Private: nobody else gets the image.
-    expect((await app.inject({ url: `/wallet/${item.id}/image` })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/wallet/${item.id}/image` })).statusCode).toBe(404);
   });
 
   it('refuses an SVG with a DTD (entity expansion) clearly', async () => {
     const svg =
       '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>';
-    const e = await importBadge(ctx, user.id, { file: new TextEncoder().encode(svg) }).catch((err) => err);
+    const e = await importBadge(t.ctx, user.id, { file: new TextEncoder().encode(svg) }).catch((err) => err);
     expect(e).toMatchObject({ code: 'INVALID' });
   });
 
   it('imports through the page; failures re-render the form with the reason (422)', async () => {
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const bad = await app.inject({
+    const s = await t.session(user.id);
+    const bad = await t.app.inject({
       method: 'POST',
       url: '/wallet/import',
       cookies: s.cookies,
@@ -173,7 +163,7 @@ describe('importing badges', () => {
       Buffer.from(JSON.stringify(credential)),
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const ok = await app.inject({
+    const ok = await t.app.inject({
       method: 'POST',
       url: '/wallet/import',
       cookies: s.cookies,
@@ -185,56 +175,56 @@ describe('importing badges', () => {
   });
 
   it('an imported badge that is revoked later shows revoked on the next verification', async () => {
-    const { award } = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
-    const item = await importBadge(ctx, user.id, { text: award.credentialJson });
+    const { award } = await issueTestAward(t.ctx, { recipientEmail: 'earner@example.org' });
+    const item = await importBadge(t.ctx, user.id, { text: award.credentialJson });
     expect(item.issuerId).toMatch(/^did:web:/);
-    await revokeAward(ctx, award.id, 'Issued by mistake');
+    await revokeAward(t.ctx, award.id, 'Issued by mistake');
     await t.db
       .updateTable('wallet_items')
       .set({ last_verified_at: new Date(Date.now() - 3600_000) })
       .where('id', '=', item.id)
       .execute();
-    const s = await sessionFor(t.db, ctx.config, user.id);
-    const page = await app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
+    const s = await t.session(user.id);
+    const page = await t.app.inject({ url: `/wallet/${item.id}`, cookies: s.cookies });
     expect(page.body).toContain('Revoked');
     expect(page.body).toContain('Issued by mistake');
-    const list = await app.inject({ url: '/wallet?state=revoked', cookies: s.cookies });
+    const list = await t.app.inject({ url: '/wallet?state=revoked', cookies: s.cookies });
     expect(list.body).toContain(`/wallet/${item.id}`);
   });
 
   it('imports through the JSON API (a VC-JWT, an OB 2.0 hosted URL); the detail re-verifies', async () => {
-    const s = await sessionFor(t.db, ctx.config, user.id);
+    const s = await t.session(user.id);
     const post = (payload: unknown, session = s) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url: '/api/v1/me/badges/import',
         cookies: session.cookies,
         headers: { 'x-csrf-token': session.csrf },
         payload: payload as Record<string, unknown>,
       });
-    const first = await issueTestAward(ctx, { recipientEmail: 'earner@example.org' });
+    const first = await issueTestAward(t.ctx, { recipientEmail: 'earner@example.org' });
     const jwt = await post({ jwt: first.award.credentialJwt });
     expect(jwt.statusCode, jwt.body).toBe(201);
     expect(jwt.json()).toMatchObject({ imported: true, state: 'valid', visibility: 'private' });
     // A hosted OB 2.0 assertion is published once its badge is accepted and public.
-    const second = await makeWalletBadge(ctx, user, { visibility: 'public' });
-    const hosted = await post({ url: `${ctx.config.baseUrl}/ob2/assertions/${second.award.id}` });
+    const second = await makeWalletBadge(t.ctx, user, { visibility: 'public' });
+    const hosted = await post({ url: `${t.ctx.config.baseUrl}/ob2/assertions/${second.award.id}` });
     expect(hosted.statusCode, hosted.body).toBe(201);
     const id = hosted.json().id as string;
 
-    const detail = await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
+    const detail = await t.app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
     expect(detail.statusCode).toBe(200);
     expect(detail.json()).toMatchObject({ id, state: 'valid', verification: { verdict: 'valid' } });
-    await revokeAward(ctx, second.award.id, 'Wrong person');
+    await revokeAward(t.ctx, second.award.id, 'Wrong person');
     await t.db
       .updateTable('wallet_items')
       .set({ last_verified_at: new Date(Date.now() - 3600_000) })
       .where('id', '=', id)
       .execute();
-    const later = await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
+    const later = await t.app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
     expect(later.json().verification).toMatchObject({ status: 'revoked' });
-    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
-    expect((await app.inject({ url: `/api/v1/me/badges/${id}`, cookies: other.cookies })).statusCode).toBe(
+    const other = await t.session((await t.user()).id);
+    expect((await t.app.inject({ url: `/api/v1/me/badges/${id}`, cookies: other.cookies })).statusCode).toBe(
       404,
     );
     // Not the recipient: refused with the reason.
@@ -244,10 +234,10 @@ describe('importing badges', () => {
   });
 
   it('the JSON API refuses bad input with a problem and stores nothing', async () => {
-    const s = await sessionFor(t.db, ctx.config, user.id);
+    const s = await t.session(user.id);
     const before = await count();
     const post = (payload: Record<string, unknown>) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url: '/api/v1/me/badges/import',
         cookies: s.cookies,
@@ -273,7 +263,7 @@ describe('importing badges', () => {
       expect(res.headers['content-type'], label).toContain('application/problem+json');
       expect(res.json().detail, label).toMatch(message);
     }
-    const noCsrf = await app.inject({
+    const noCsrf = await t.app.inject({
       method: 'POST',
       url: '/api/v1/me/badges/import',
       cookies: s.cookies,
@@ -286,12 +276,12 @@ describe('importing badges', () => {
   it('an imported badge has a public page only while public; the profile links to it', async () => {
     await t.db.updateTable('users').set({ handle: 'imported-earner' }).where('id', '=', user.id).execute();
     const credential = await signedCredential('earner@example.org', 'Shown Imported');
-    const item = await importBadge(ctx, user.id, { text: JSON.stringify(credential) });
+    const item = await importBadge(t.ctx, user.id, { text: JSON.stringify(credential) });
     const url = `/u/imported-earner/badges/${item.id}`;
-    const own = await sessionFor(t.db, ctx.config, user.id);
-    const other = await sessionFor(t.db, ctx.config, (await makeUser(t.db)).id);
+    const own = await t.session(user.id);
+    const other = await t.session((await t.user()).id);
     const get = (path: string, s?: { cookies: Record<string, string> }) =>
-      app.inject({ url: path, cookies: s?.cookies ?? {} });
+      t.app.inject({ url: path, cookies: s?.cookies ?? {} });
     const missing = (await get(`/u/imported-earner/badges/00000000-0000-4000-8000-000000000000`)).body;
     for (const s of [undefined, other]) {
       const res = await get(url, s);
@@ -305,22 +295,22 @@ describe('importing badges', () => {
     expect(preview.body).toContain('noindex');
 
     await setVisibility(t.db, user.id, item.id, 'public');
-    const listed = await app.inject({ url: '/api/v1/me/badges', cookies: own.cookies });
+    const listed = await t.app.inject({ url: '/api/v1/me/badges', cookies: own.cookies });
     expect(listed.json().items.find((i: { id: string }) => i.id === item.id).publicUrl).toBe(
-      `${ctx.config.baseUrl}${url}`,
+      `${t.ctx.config.baseUrl}${url}`,
     );
     // Its wallet page offers sharing: straight to the networks, with its public address and id.
     const detail = (await get(`/wallet/${item.id}`, own)).body;
     const linkedin = /href="(https:\/\/www\.linkedin\.com\/profile\/add\?[^"]+)"/.exec(detail)?.[1];
     const params = new URL(linkedin!.replaceAll('&amp;', '&')).searchParams;
-    expect(params.get('certUrl')).toBe(`${ctx.config.baseUrl}${url}`);
+    expect(params.get('certUrl')).toBe(`${t.ctx.config.baseUrl}${url}`);
     expect(params.get('certId')).toBe(credential.id);
     expect(params.get('issueYear')).toBe('2024');
     expect(detail).toContain('src="data:image/svg+xml;base64,');
     // The embed and signature snippets too: its linked name, as it came without an image.
     expect(detail).toContain('id="embed-snippet"');
     expect(detail).toContain(
-      `&lt;a href=&quot;${ctx.config.baseUrl}${url}&quot;&gt;Shown Imported — Elsewhere Institute&lt;/a&gt;`,
+      `&lt;a href=&quot;${t.ctx.config.baseUrl}${url}&quot;&gt;Shown Imported — Elsewhere Institute&lt;/a&gt;`,
     );
     expect(detail).toContain('id="signature-snippet"');
     const page = await get(url);
@@ -340,11 +330,11 @@ describe('importing badges', () => {
     await t.db
       .updateTable('users')
       .set({ handle: 'someone-else' })
-      .where('id', '=', (await makeUser(t.db)).id)
+      .where('id', '=', (await t.user()).id)
       .execute();
     expect((await get(`/u/someone-else/badges/${item.id}`)).statusCode).toBe(404);
     const issued = await makeWalletBadge(
-      ctx,
+      t.ctx,
       { id: user.id, email: 'earner@example.org' },
       { visibility: 'public' },
     );

@@ -79,7 +79,8 @@ export function walletPages(app: App, ctx: AppContext) {
     if (item.awardId) {
       const view = await loadBadgeView(ctx, item.awardId, user.id);
       award = view?.award ?? null;
-      if (award) report = await awardReport(ctx, award);
+      if (view && award)
+        report = await awardReport(ctx, award, { statusListVersion: view.statusListVersion });
     } else ({ report, checkedAt } = await currentReport(ctx, item));
     const importedShare =
       !item.awardId && item.visibility === 'public' && user.handle

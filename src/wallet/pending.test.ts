@@ -1,36 +1,26 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, type TestSession, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { FORM, type TestSession, formBody } from '../accounts/testing.ts';
 import { addEmail } from '../accounts/service.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { getAward, revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
-import { createAppContext } from '../features.ts';
 
 describe('badges waiting in the wallet', () => {
-  const t = useTestDatabase('pglite');
-  const config = testConfig();
-  let ctx: AppContext;
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let template: Template;
   beforeAll(async () => {
-    ctx = createAppContext(t.db, config);
-    app = await buildServer(ctx);
-    org = await makeOrg(t.db, { config, name: 'Guild <i>of</i> Testers' });
+    org = await makeOrg(t.db, { config: t.config, name: 'Guild <i>of</i> Testers' });
     template = await makeTemplate(t.db, org, { name: 'Badge <script>alert(1)</script>' });
   });
-  afterAll(() => app?.close());
+  afterAll(() => t.app?.close());
 
   const post = (session: TestSession, url: string, fields: Record<string, string> = {}) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url,
       cookies: session.cookies,
@@ -38,28 +28,28 @@ describe('badges waiting in the wallet', () => {
       payload: formBody(session, fields),
     });
   const postJson = (session: TestSession, url: string, payload: unknown = {}) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url,
       cookies: session.cookies,
       headers: { 'x-csrf-token': session.csrf, 'content-type': 'application/json' },
       payload: JSON.stringify(payload),
     });
-  const wallet = (session: TestSession) => app.inject({ url: '/wallet', cookies: session.cookies });
+  const wallet = (session: TestSession) => t.app.inject({ url: '/wallet', cookies: session.cookies });
   const walletJson = async (session: TestSession) =>
-    (await app.inject({ url: '/api/v1/me/badges', cookies: session.cookies })).json() as {
+    (await t.app.inject({ url: '/api/v1/me/badges', cookies: session.cookies })).json() as {
       items: { awardId: string | null; id: string }[];
       pending: { awardId: string; name: string; recipientEmail: string; issuer: { name: string } }[];
     };
 
   it('lists badges sent to a confirmed address, accepts them there and uses up the claim link', async () => {
-    const earner = await makeUser(t.db, { name: 'Earner', email: 'earner@example.org' });
-    const stranger = await makeUser(t.db, { name: 'Stranger' });
-    const me = await sessionFor(t.db, config, earner.id);
-    const other = await sessionFor(t.db, config, stranger.id);
+    const earner = await t.user({ name: 'Earner', email: 'earner@example.org' });
+    const stranger = await t.user({ name: 'Stranger' });
+    const me = await t.session(earner.id);
+    const other = await t.session(stranger.id);
 
     // Spelled differently by the issuer: still the earner's confirmed address.
-    const sent = await issueTestAward(ctx, { org, template, recipientEmail: ' Earner@Example.org ' });
+    const sent = await issueTestAward(t.ctx, { org, template, recipientEmail: ' Earner@Example.org ' });
     const page = await wallet(me);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Waiting for you (1)');
@@ -100,17 +90,17 @@ describe('badges waiting in the wallet', () => {
     expect((await wallet(me)).body).not.toContain('Waiting for you');
     expect((await getAward(t.db, sent.award.id))?.claimedBy).toBe(earner.id);
     // The emailed link is used up: nobody else can take the badge with it.
-    const link = await app.inject({ url: `/api/v1/claims/${sent.claimToken}`, cookies: other.cookies });
+    const link = await t.app.inject({ url: `/api/v1/claims/${sent.claimToken}`, cookies: other.cookies });
     expect(link.statusCode).toBe(409);
     // Accepting twice from the wallet: it is no longer waiting.
     expect((await post(me, `/wallet/pending/${sent.award.id}/accept`)).statusCode).toBe(404);
   });
 
   it('declines for good, only when confirmed, and through the JSON API too', async () => {
-    const earner = await makeUser(t.db, { name: 'Decider', email: 'decider@example.org' });
-    const me = await sessionFor(t.db, config, earner.id);
-    const first = await issueTestAward(ctx, { org, template, recipientEmail: 'decider@example.org' });
-    const second = await issueTestAward(ctx, { org, template, recipientEmail: 'decider@example.org' });
+    const earner = await t.user({ name: 'Decider', email: 'decider@example.org' });
+    const me = await t.session(earner.id);
+    const first = await issueTestAward(t.ctx, { org, template, recipientEmail: 'decider@example.org' });
+    const second = await issueTestAward(t.ctx, { org, template, recipientEmail: 'decider@example.org' });
 
     expect((await post(me, `/wallet/pending/${first.award.id}/decline`)).statusCode).toBe(422);
     expect((await getAward(t.db, first.award.id))?.state).toBe('pending');
@@ -121,7 +111,7 @@ describe('badges waiting in the wallet', () => {
     expect(gone).toMatchObject({ state: 'rejected', recipientEmail: null });
     expect(gone?.revokedAt).not.toBeNull();
     expect((await walletJson(me)).pending.map((p) => p.awardId)).toEqual([second.award.id]);
-    expect((await app.inject({ url: '/wallet?declined=1', cookies: me.cookies })).body).toContain(
+    expect((await t.app.inject({ url: '/wallet?declined=1', cookies: me.cookies })).body).toContain(
       'The badge was declined',
     );
 
@@ -136,26 +126,26 @@ describe('badges waiting in the wallet', () => {
   });
 
   it('waits only on confirmed addresses, and not for revoked or expired badges; accepts through the API', async () => {
-    const earner = await makeUser(t.db, { name: 'Careful', email: 'careful@example.org' });
-    await addEmail(ctx, earner.id, 'unconfirmed@example.org');
-    const me = await sessionFor(t.db, config, earner.id);
-    await issueTestAward(ctx, { org, template, recipientEmail: 'unconfirmed@example.org' });
-    const revoked = await issueTestAward(ctx, { org, template, recipientEmail: 'careful@example.org' });
-    await revokeAward(ctx, revoked.award.id, 'Sent by mistake');
-    await issueTestAward(ctx, {
+    const earner = await t.user({ name: 'Careful', email: 'careful@example.org' });
+    await addEmail(t.ctx, earner.id, 'unconfirmed@example.org');
+    const me = await t.session(earner.id);
+    await issueTestAward(t.ctx, { org, template, recipientEmail: 'unconfirmed@example.org' });
+    const revoked = await issueTestAward(t.ctx, { org, template, recipientEmail: 'careful@example.org' });
+    await revokeAward(t.ctx, revoked.award.id, 'Sent by mistake');
+    await issueTestAward(t.ctx, {
       org,
       template,
       recipientEmail: 'careful@example.org',
       issuedAt: new Date(Date.now() - 10 * 86_400_000),
       validUntil: new Date(Date.now() - 86_400_000),
     });
-    const live = await issueTestAward(ctx, { org, template, recipientEmail: 'careful@example.org' });
+    const live = await issueTestAward(t.ctx, { org, template, recipientEmail: 'careful@example.org' });
     expect((await walletJson(me)).pending.map((p) => p.awardId)).toEqual([live.award.id]);
     expect((await post(me, `/wallet/pending/${revoked.award.id}/accept`)).statusCode).toBeGreaterThanOrEqual(
       404,
     );
 
-    const noCsrf = await app.inject({
+    const noCsrf = await t.app.inject({
       method: 'POST',
       url: `/api/v1/me/pending/${live.award.id}/accept`,
       cookies: me.cookies,

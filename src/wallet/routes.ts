@@ -240,7 +240,10 @@ export function walletRoutes(app: App, ctx: AppContext) {
       let verification: VerificationReport | null = null;
       if (item.awardId) {
         const view = await loadBadgeView(ctx, item.awardId, user.id);
-        if (view) verification = stripCredential(await awardReport(ctx, view.award));
+        if (view)
+          verification = stripCredential(
+            await awardReport(ctx, view.award, { statusListVersion: view.statusListVersion }),
+          );
       } else verification = (await currentReport(ctx, item)).report;
       reply.header('cache-control', 'private, no-store');
       return { ...presentBadge(ctx, entry, user.handle), verification };

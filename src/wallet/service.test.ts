@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { markEmailVerified, verifiedEmailsOf } from '../accounts/service.ts';
 import { makeUser } from '../accounts/testing.ts';
-import {
-  acceptClaim,
-  enqueueClaimReminders,
-  lookupClaim,
-  rejectClaim,
-  sendClaimReminder,
-} from '../claims/service.ts';
+import { enqueueClaimReminders, sendClaimReminder } from '../claims/reminders.ts';
+import { acceptClaim, lookupClaim, rejectClaim } from '../claims/service.ts';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';

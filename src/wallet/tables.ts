@@ -38,9 +38,4 @@ export interface WalletTables {
     day: ColumnType<string, string, string>;
     count: Generated<number>;
   };
-  claim_reminders: {
-    award_id: string;
-    day: number;
-    sent_at: Timestamp;
-  };
 }

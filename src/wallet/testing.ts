@@ -2,7 +2,7 @@
 import { acceptClaim } from '../claims/service.ts';
 import type { AppContext } from '../http/context.ts';
 import { type TestAward, issueTestAward } from '../issuing/testing.ts';
-import type { IssueAwardInput } from '../issuing/service.ts';
+import type { IssueAwardInput } from '../issuing/issue.ts';
 import { type WalletItem, setVisibility } from './service.ts';
 import type { Visibility } from './tables.ts';
 
