@@ -5,7 +5,13 @@ import { Type } from 'typebox';
 import type { FormValues } from '../http/forms.ts';
 import { FormBody, FormText } from '../http/schemas.ts';
 import { type Design, parseDesign } from './designer.ts';
-import { ALIGNMENT_KEYS, MAX_ALIGNMENTS, type TemplateInput, normalizeTags } from './policy.ts';
+import {
+  ALIGNMENT_KEYS,
+  MAX_ALIGNMENTS,
+  TEMPLATE_STATUSES,
+  type TemplateInput,
+  normalizeTags,
+} from './policy.ts';
 import type { TemplateFormValues } from './presenters.ts';
 import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
 
@@ -51,9 +57,10 @@ export const TemplateForm = FormBody({
 
 /** A status button's form. */
 export const StatusForm = FormBody({
-  status: Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('archived')], {
-    'x-message': 'Choose one of the options.',
-  }),
+  status: Type.Union(
+    TEMPLATE_STATUSES.map((s) => Type.Literal(s)),
+    { 'x-message': 'Choose one of the options.' },
+  ),
 });
 
 /** The designer's query (preview.svg) and fields: parseDesign keeps only what it knows. */
@@ -78,6 +85,7 @@ export function readTemplateForm(form: FormValues<typeof TemplateForm>): {
   input: TemplateInput;
   addingAlignment: boolean;
 } {
+  // The fields are built from lists, so their type is the loose one; every value is text.
   const posted = form as Record<string, string>;
   const values: TemplateFormValues = {};
   for (const n of TEXT_FIELDS) if (n !== 'intent' && n !== 'alignmentRows') values[n] = posted[n] ?? '';
