@@ -93,7 +93,7 @@ function completeSources(dist) {
   }
 }
 
-export function build() {
+function build() {
   const tsc = findTsc();
   if (!tsc) {
     console.warn('laurel build: TypeScript is not installed; Laurel will run from its sources.');
