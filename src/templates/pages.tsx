@@ -84,26 +84,39 @@ async function imageFrom(
   return undefined;
 }
 
+/** The editor page: a new template or a saved one, with what was typed and what went wrong. */
+function showEditor(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: { template?: Template; values: TemplateFormValues; failure?: FormFailure; saved?: boolean },
+) {
+  const { org, role } = memberOf(request);
+  return reply.html(
+    <EditorPage
+      ctx={pageContext(request)}
+      org={org}
+      role={role}
+      template={view.template}
+      values={view.values}
+      failure={view.failure}
+      saved={view.saved}
+    />,
+    view.failure?.status,
+  );
+}
+
+const showSaved = (reply: FastifyReply, org: { slug: string }, id: string) =>
+  reply.redirect(`/manage/${org.slug}/templates/${id}?saved=1`, 303);
+
 export function registerTemplatePages(app: App, ctx: AppContext) {
   const { db, config } = ctx;
 
   /** The editor's post, new (no template) or saved: save it, or show it again with what went wrong. */
   async function saveEditor(request: FastifyRequest, reply: FastifyReply, template?: Template) {
-    const { user, org, role } = memberOf(request);
+    const { user, org } = memberOf(request);
     const form = readForm(request, TemplateForm);
     const { values, input, addingAlignment } = readTemplateForm(form.values);
-    const page = (failure?: FormFailure) =>
-      reply.html(
-        <EditorPage
-          ctx={pageContext(request)}
-          org={org}
-          role={role}
-          template={template}
-          values={values}
-          failure={failure}
-        />,
-        failure?.status,
-      );
+    const page = (failure?: FormFailure) => showEditor(request, reply, { template, values, failure });
     if (!form.ok) return page(form.failure);
     if (addingAlignment) return page();
     try {
@@ -111,7 +124,7 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       const saved = template
         ? await updateTemplate(db, template.id, input, image)
         : await createTemplate(db, org.id, input, image ?? { design: designFromValues(values) }, user.id);
-      return reply.redirect(`/manage/${org.slug}/templates/${saved.id}?saved=1`, 303);
+      return showSaved(reply, org, saved.id);
     } catch (e) {
       return page(formFailure(e));
     }
@@ -155,7 +168,6 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
     '/manage/:slug/templates/new',
     { schema: { hide: true, params: SlugParams }, config: { access: { role: 'admin' } } },
     async (request, reply) => {
-      const { org, role } = memberOf(request);
       const values = {
         imageSource: 'designer',
         expiryKind: 'none',
@@ -163,7 +175,7 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
         ...designValues(designFromValues({})),
         designTitle: '',
       };
-      return reply.html(<EditorPage ctx={pageContext(request)} org={org} role={role} values={values} />);
+      return showEditor(request, reply, { values });
     },
   );
 
@@ -184,18 +196,9 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       config: { access: { role: 'admin' } },
     },
     async (request, reply) => {
-      const { org, role } = memberOf(request);
-      const template = await getOrgTemplate(db, org, request.params.id);
-      return reply.html(
-        <EditorPage
-          ctx={pageContext(request)}
-          org={org}
-          role={role}
-          template={template}
-          values={valuesFromTemplate(template)}
-          saved={request.query.saved === '1'}
-        />,
-      );
+      const template = await getOrgTemplate(db, memberOf(request).org, request.params.id);
+      const saved = request.query.saved === '1';
+      return showEditor(request, reply, { template, values: valuesFromTemplate(template), saved });
     },
   );
 
@@ -220,27 +223,17 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
       config: { access: { role: 'admin' } },
     },
     async (request, reply) => {
-      const { org, role } = memberOf(request);
+      const { org } = memberOf(request);
       const template = await getOrgTemplate(db, org, request.params.id);
       const form = readForm(request, StatusForm);
       const page = (failure: FormFailure) =>
-        reply.html(
-          <EditorPage
-            ctx={pageContext(request)}
-            org={org}
-            role={role}
-            template={template}
-            values={valuesFromTemplate(template)}
-            failure={failure}
-          />,
-          failure.status,
-        );
-      if (!form.ok || !isTemplateStatus(form.values.status)) {
-        return page(form.ok ? fieldFailure('status', 'Choose one of the options.') : form.failure);
-      }
+        showEditor(request, reply, { template, values: valuesFromTemplate(template), failure });
+      if (!form.ok) return page(form.failure);
+      const to = form.values.status;
+      if (!isTemplateStatus(to)) return page(fieldFailure('status', 'Choose one of the options.'));
       try {
-        await setTemplateStatus(db, template.id, form.values.status);
-        return reply.redirect(`/manage/${org.slug}/templates/${template.id}?saved=1`, 303);
+        await setTemplateStatus(db, template.id, to);
+        return showSaved(reply, org, template.id);
       } catch (e) {
         return page(formFailure(e));
       }
