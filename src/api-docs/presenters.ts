@@ -19,7 +19,7 @@ export type Schema = {
   $ref?: string;
 };
 
-export interface Parameter {
+interface Parameter {
   name: string;
   in: string;
   required?: boolean;

@@ -133,7 +133,7 @@ const TRANSITIONS: Record<TemplateStatus, TemplateStatus[]> = {
 };
 
 /** Can the status go from `from` to `to`? draft → active → archived, never back. */
-export const canTransition = (from: TemplateStatus, to: TemplateStatus) => TRANSITIONS[from].includes(to);
+const canTransition = (from: TemplateStatus, to: TemplateStatus) => TRANSITIONS[from].includes(to);
 
 export function transitionErrors(from: TemplateStatus, to: TemplateStatus | undefined): FieldError[] {
   if (!to || canTransition(from, to)) return [];
