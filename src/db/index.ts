@@ -32,6 +32,12 @@ export interface Liveness {
   probe?: Promise<boolean>;
 }
 
+/*
+ * The liveness of each open database, found from its Kysely instance: the context carries `db`,
+ * not the handle, and /healthz and the tests hold only that. A WeakMap keyed by the instance is
+ * state of the handle itself (it goes when the instance goes, two handles never share an entry);
+ * the handle also carries it as `liveness`.
+ */
 const livenessByDb = new WeakMap<Db, Liveness>();
 
 /** The liveness record of `db` (an empty one for a Kysely instance not opened here). */
@@ -63,6 +69,8 @@ function withLiveness(liveness: Liveness, db: Db): Db {
 export interface DatabaseHandle {
   db: Db;
   dialect: 'pglite' | 'postgres';
+  /** When a query last succeeded and a connection last failed (what /healthz answers from). */
+  liveness: Liveness;
   /** Runs a multi-statement SQL script (migrations); an open transaction is rolled back on error. */
   execScript(script: string): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +87,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   // Without listeners, a connection the server drops (restart, failover) is an uncaught 'error'
   // that ends the process. The pool discards the broken client; the next checkout reconnects.
   const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
+  const warnConnectionLost = connectionLossWarner();
   const lost = (error: Error) => {
     liveness.lastFailure = Date.now();
     warnConnectionLost(error);
@@ -95,6 +104,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   return {
     db,
     dialect: 'postgres',
+    liveness,
     async execScript(script) {
       const client = await pool.connect().catch(rethrowClassified);
       try {
@@ -128,12 +138,14 @@ function classifyingPool(pool: pg.Pool, liveness: Liveness): PostgresPool {
   };
 }
 
-let lastWarning = 0;
-/** One line per outage, not one per pooled connection. */
-function warnConnectionLost(error: Error) {
-  if (Date.now() - lastWarning < 10_000) return;
-  lastWarning = Date.now();
-  console.warn(`Lost a connection to PostgreSQL (${error.message}); requests get 503 until it is back.`);
+/** Warns of a lost connection: one line per outage of this pool, not one per pooled connection. */
+function connectionLossWarner(): (error: Error) => void {
+  let lastWarning = 0;
+  return (error) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    console.warn(`Lost a connection to PostgreSQL (${error.message}); requests get 503 until it is back.`);
+  };
 }
 
 /*
@@ -162,6 +174,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     return {
       db,
       dialect: 'pglite',
+      liveness,
       async execScript(script) {
         try {
           await client.exec(script);

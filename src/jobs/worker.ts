@@ -1,5 +1,5 @@
 import type { AppContext } from '../http/context.ts';
-import { closeMailTransports, mailSendDeadlineMs } from '../mail/deliver.ts';
+import { mailSendDeadlineMs } from '../mail/deliver.ts';
 import { EMAIL_JOB } from '../mail/outbox.ts';
 import {
   type JobRow,
@@ -56,7 +56,6 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 const silent: WorkerLog = { info() {}, warn() {}, error() {} };
 /** The longest pause between looks at a database that keeps failing. */
 const MAX_ERROR_BACKOFF_MS = 10_000;
-let running = 0;
 
 /**
  * Runs the handler until it settles or the deadline passes, whichever is first. The lease
@@ -249,7 +248,6 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
     }
   };
 
-  running++;
   const loops = lanesOf(ctx, opts).flatMap((lane) =>
     Array.from({ length: lane.concurrency }, () => loop(lane)),
   );
@@ -261,7 +259,6 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
         stopped = true;
         for (const wake of [...sleepers]) wake();
         await Promise.all(loops);
-        if (--running === 0) closeMailTransports();
       })();
       return stopping;
     },

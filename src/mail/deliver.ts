@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
+import { type Runtime, slot } from '../http/runtime.ts';
 import { type JobContext, type JobHandler, PermanentJobError } from '../jobs/types.ts';
 import { loadAttachments } from './outbox.ts';
 
@@ -11,11 +12,19 @@ const MAIL_RETRY_MS = MAIL_RETRY_DAYS * 24 * 3_600_000;
 
 type SmtpSettings = Pick<Config, 'smtpUrl' | 'smtpTimeoutSeconds'>;
 
-// One pooled transport per SMTP URL and process: without the pool each message pays a
-// new connection and handshake.
-const transports = new Map<string, Transporter>();
+// One pooled transport per SMTP URL and runtime: without the pool each message pays a new
+// connection and handshake. Closing the runtime closes the pooled connections.
+const transportsSlot = slot(
+  'mail.transports',
+  () => new Map<string, Transporter>(),
+  (transports) => {
+    for (const t of transports.values()) t.close();
+    transports.clear();
+  },
+);
 
-function transportFor(config: SmtpSettings & { smtpUrl: string }): Transporter {
+function transportFor(runtime: Runtime, config: SmtpSettings & { smtpUrl: string }): Transporter {
+  const transports = runtime.get(transportsSlot);
   const key = `${config.smtpTimeoutSeconds} ${config.smtpUrl}`;
   let t = transports.get(key);
   if (!t) {
@@ -33,12 +42,6 @@ function transportFor(config: SmtpSettings & { smtpUrl: string }): Transporter {
     transports.set(key, t);
   }
   return t;
-}
-
-/** Closes the pooled SMTP connections (the worker calls this when it stops). */
-export function closeMailTransports(): void {
-  for (const t of transports.values()) t.close();
-  transports.clear();
 }
 
 /**
@@ -90,7 +93,7 @@ export const sendEmail: JobHandler = async (payload: { emailId: string }, ctx) =
   if (taken === 'busy') throw new Error('Another worker is sending this email; it will be checked again.');
   let response: string;
   try {
-    const info = await transportFor({ ...config, smtpUrl: config.smtpUrl }).sendMail({
+    const info = await transportFor(ctx.runtime, { ...config, smtpUrl: config.smtpUrl }).sendMail({
       from: config.mailFrom,
       to: email.to_address,
       subject: email.subject,

@@ -4,11 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
-import { closeMailTransports, sendEmail } from './deliver.ts';
+import { sendEmail } from './deliver.ts';
 import { emailText, paragraphs, renderEmail } from './layout.tsx';
 import { enqueueEmail, enqueueEmails } from './outbox.ts';
 import { freePort, startSmtp } from './testing.ts';
 import { createAppContext } from '../features.ts';
+import type { AppContext } from '../http/context.ts';
+import type { Config } from '../config.ts';
 
 const handlers = { 'email.send': sendEmail };
 
@@ -26,15 +28,22 @@ const message = (to: string, n = 1) => ({
 describe.each(DIALECTS)('email outbox on %s', (dialect) => {
   const t = useTestDatabase(dialect);
   const servers: { close(): Promise<void> }[] = [];
+  // Each context's runtime holds its pooled SMTP connections: closed after the tests.
+  const contexts: AppContext[] = [];
+  const context = (config: Config) => {
+    const ctx = createAppContext(t.db, config);
+    contexts.push(ctx);
+    return ctx;
+  };
   afterAll(async () => {
-    closeMailTransports();
+    for (const ctx of contexts) await ctx.runtime.close();
     for (const s of servers) await s.close();
   });
 
   it('keeps the email in the development mailbox when no SMTP server is set', async () => {
     const id = await enqueueEmail(t.db, { ...message('Someone@Example.org '), dedupeKey: 'dev-1' });
     expect(await enqueueEmail(t.db, { ...message('someone@example.org'), dedupeKey: 'dev-1' })).toBeNull();
-    expect(await runJobsUntilIdle(createAppContext(t.db, testConfig()), { handlers })).toBe(1);
+    expect(await runJobsUntilIdle(context(testConfig()), { handlers })).toBe(1);
     const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     expect(row.to_address).toBe('someone@example.org');
     expect(row.dev_mailbox).toBe(true);
@@ -58,7 +67,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
-    expect(await runJobsUntilIdle(createAppContext(t.db, testConfig()), { handlers })).toBe(0);
+    expect(await runJobsUntilIdle(context(testConfig()), { handlers })).toBe(0);
   });
 
   it('delivers HTML, text and an inline attachment over SMTP, once', async () => {
@@ -79,7 +88,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
         },
       ],
     });
-    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(1);
+    expect(await runJobsUntilIdle(context(config), { handlers })).toBe(1);
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
     expect(mail.subject).toBe('Hello 1');
@@ -89,7 +98,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     expect(mail.attachments[0]?.content.toString()).toBe('png-bytes');
     expect(mail.attachments[0]?.cid).toBe('badge@laurel');
     // Running the same job again (a retry after a crash) sends nothing more.
-    await sendEmail({ emailId: id }, { ...createAppContext(t.db, config), jobId: 'x' });
+    await sendEmail({ emailId: id }, { ...context(config), jobId: 'x' });
     expect(smtp.received).toHaveLength(1);
   });
 
@@ -119,7 +128,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .where('id', 'in', ids as string[])
       .execute();
     for (const row of stored) expect(JSON.stringify(row.attachments)).not.toContain(image.toString('base64'));
-    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(3);
+    expect(await runJobsUntilIdle(context(config), { handlers })).toBe(3);
     expect(smtp.received.map((m) => m.attachments[0]?.content.toString()).sort()).toEqual([
       image.toString(),
       image.toString(),
@@ -147,7 +156,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}` });
     const ids: string[] = [];
     for (let n = 0; n < 5; n++) ids.push((await enqueueEmail(t.db, message(`down${n}@example.org`, n)))!);
-    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(5);
+    expect(await runJobsUntilIdle(context(config), { handlers })).toBe(5);
     const jobs = await t.db
       .selectFrom('jobs')
       .selectAll()
@@ -167,14 +176,14 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .execute();
     expect(pending.every((e) => e.sent_at === null && /ECONNREFUSED/.test(e.last_error ?? ''))).toBe(true);
     // Nothing is due until the backoff has passed.
-    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(0);
+    expect(await runJobsUntilIdle(context(config), { handlers })).toBe(0);
 
     const smtp = await startSmtp(port);
     servers.push(smtp);
     await sql`UPDATE jobs SET run_at = now() WHERE done_at IS NULL`.execute(t.db);
-    expect(await runJobsUntilIdle(createAppContext(t.db, config), { handlers })).toBe(5);
+    expect(await runJobsUntilIdle(context(config), { handlers })).toBe(5);
     await sql`UPDATE jobs SET run_at = now(), done_at = NULL`.execute(t.db);
-    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
+    await runJobsUntilIdle(context(config), { handlers });
     const to = smtp.received.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.text).sort();
     expect(to).toEqual([
       'down0@example.org',

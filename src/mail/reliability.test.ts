@@ -8,10 +8,12 @@ import { enqueueJob } from '../jobs/queue.ts';
 import { advanceQueueClock, advanceToNextDue } from '../jobs/testing.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { runJobsUntilIdle, startWorker } from '../jobs/worker.ts';
-import { closeMailTransports, sendEmail } from './deliver.ts';
+import { sendEmail } from './deliver.ts';
 import { enqueueEmails } from './outbox.ts';
 import { type TestSmtp, freePort, startSmtp } from './testing.ts';
 import { createAppContext } from '../features.ts';
+import type { AppContext } from '../http/context.ts';
+import type { Config } from '../config.ts';
 
 const MINUTE = 60_000;
 const handlers = { 'email.send': sendEmail };
@@ -47,8 +49,15 @@ function tally(smtp: TestSmtp, messageIds: string[]) {
 describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   const t = useTestDatabase(dialect);
   const servers: TestSmtp[] = [];
+  // Each context's runtime holds its pooled SMTP connections: closed after the tests.
+  const contexts: AppContext[] = [];
+  const context = (config: Config) => {
+    const ctx = createAppContext(t.db, config);
+    contexts.push(ctx);
+    return ctx;
+  };
   afterAll(async () => {
-    closeMailTransports();
+    for (const ctx of contexts) await ctx.runtime.close();
     for (const s of servers) await s.close();
   });
 
@@ -60,7 +69,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   it('SMTP down for 10 minutes (simulated clock): every email delivered once, none lost', async () => {
     const port = await freePort();
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'Laurel <l@laurel.test>' });
-    const ctx = createAppContext(t.db, config);
+    const ctx = context(config);
     const N = 25;
     const ids = (await enqueueEmails(t.db, messages('outage', N))) as string[];
 
@@ -105,7 +114,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   it('keeps retrying for three days, then fails the email for good with its reason', async () => {
     const port = await freePort();
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${port}` });
-    const ctx = createAppContext(t.db, config);
+    const ctx = context(config);
     const [id] = (await enqueueEmails(t.db, messages('days', 1))) as string[];
     const job = () =>
       t.db.selectFrom('jobs').selectAll().where('dedupe_key', '=', `email:${id}`).executeTakeFirstOrThrow();
@@ -146,7 +155,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
       ...messages('unknown', 1),
       ...messages('busy', 1),
     ])) as string[];
-    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
+    await runJobsUntilIdle(context(config), { handlers });
     const state = async (id: string) => {
       const email = await t.db
         .selectFrom('emails')
@@ -173,7 +182,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     // The mailbox frees up: the deferred mail goes out at its next retry; the refused one never.
     smtp.refuse = undefined;
     await advanceToNextDue(t.db);
-    await runJobsUntilIdle(createAppContext(t.db, config), { handlers });
+    await runJobsUntilIdle(context(config), { handlers });
     expect(smtp.received.map((m) => m.subject)).toEqual(['busy 0']);
     expect((await state(busy!)).email.sent_at).not.toBeNull();
   });
@@ -183,7 +192,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     servers.push(smtp);
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
     const [id] = (await enqueueEmails(t.db, messages('slow', 1))) as string[];
-    const run = (jobId: string) => sendEmail({ emailId: id }, { ...createAppContext(t.db, config), jobId });
+    const run = (jobId: string) => sendEmail({ emailId: id }, { ...context(config), jobId });
     smtp.hang = true;
     // The first worker's send waits for an answer to DATA, and its lease runs out meanwhile:
     // a second worker runs the job and must not send the message a second time.
@@ -205,7 +214,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     servers.push(smtp);
     smtp.hang = true;
     const config = testConfig({ smtpUrl: `smtp://127.0.0.1:${smtp.port}`, smtpTimeoutSeconds: 1 });
-    const ctx = createAppContext(t.db, config);
+    const ctx = context(config);
     const N = 6;
     const ids = (await enqueueEmails(t.db, messages('hung', N))) as string[];
     const quick: number[] = [];
