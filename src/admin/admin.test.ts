@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORM, type TestSession, formBody, makeUser } from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from '../mail/deliver.ts';
@@ -14,29 +12,23 @@ import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
 import { startSmtp } from '../mail/testing.ts';
 import { createAppContext } from '../features.ts';
 
-const config = testConfig();
-
 describe('platform admin pages and home', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  let admin: Awaited<ReturnType<typeof sessionFor>>;
-  let member: Awaited<ReturnType<typeof sessionFor>>;
+  const t = useTestApp('pglite');
+  let admin: TestSession;
+  let member: TestSession;
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-    const a = await makeUser(t.db, { name: 'Admin', admin: true });
-    const m = await makeUser(t.db, { name: 'Member', admin: false });
-    admin = await sessionFor(t.db, config, a.id);
-    member = await sessionFor(t.db, config, m.id);
-  });
-  afterAll(async () => {
-    await app.close();
+    admin = await t.session((await makeUser(t.db, { name: 'Admin', admin: true })).id);
+    member = await t.session((await makeUser(t.db, { name: 'Member', admin: false })).id);
   });
   const get = (url: string, s?: { cookies: Record<string, string> }) =>
-    app.inject({ url, cookies: s?.cookies, headers: { accept: 'text/html' } });
+    t.app.inject({ url, cookies: s?.cookies, headers: { accept: 'text/html' } });
+  /** A form post with no fields but the session's CSRF token (or the body given). */
+  const post = (url: string, s: TestSession, body = formBody(s, {})) =>
+    t.app.inject({ method: 'POST', url, cookies: s.cookies, headers: FORM, payload: body });
 
   it('shows counts and failed jobs with their (escaped) error, and retries one', async () => {
     await enqueueJob(t.db, { kind: 'test.broken', payload: {}, maxAttempts: 1 });
-    await runJobsUntilIdle(createAppContext(t.db, config), {
+    await runJobsUntilIdle(t.ctx, {
       handlers: {
         'test.broken': async () => {
           throw new Error('<img src=x onerror=alert(1)> refused');
@@ -53,22 +45,8 @@ describe('platform admin pages and home', () => {
       .select('id')
       .where('kind', '=', 'test.broken')
       .executeTakeFirstOrThrow();
-    const denied = await app.inject({
-      method: 'POST',
-      url: `/admin/jobs/${job.id}/retry`,
-      cookies: member.cookies,
-      headers: FORM,
-      payload: formBody(member, {}),
-    });
-    expect(denied.statusCode).toBe(403);
-    const retried = await app.inject({
-      method: 'POST',
-      url: `/admin/jobs/${job.id}/retry`,
-      cookies: admin.cookies,
-      headers: FORM,
-      payload: formBody(admin, {}),
-    });
-    expect(retried.statusCode).toBe(303);
+    expect((await post(`/admin/jobs/${job.id}/retry`, member)).statusCode).toBe(403);
+    expect((await post(`/admin/jobs/${job.id}/retry`, admin)).statusCode).toBe(303);
     const row = await t.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
     expect(row.failed_at).toBeNull();
     expect(row.attempts).toBe(0);
@@ -107,18 +85,11 @@ describe('platform admin pages and home', () => {
         /action="\/admin\/mail\/retry-failed"[^>]*>\s*<input type="hidden" name="_csrf"/,
       );
 
-      const post = (s: typeof admin, body: string) =>
-        app.inject({
-          method: 'POST',
-          url: '/admin/mail/retry-failed',
-          cookies: s.cookies,
-          headers: FORM,
-          payload: body,
-        });
-      expect((await post(member, formBody(member, {}))).statusCode).toBe(403);
-      expect((await post(admin, '_csrf=forged')).statusCode).toBe(403);
+      const retry = (s: TestSession, body?: string) => post('/admin/mail/retry-failed', s, body);
+      expect((await retry(member)).statusCode).toBe(403);
+      expect((await retry(admin, '_csrf=forged')).statusCode).toBe(403);
       expect(await mailCounts(t.db)).toMatchObject({ pending: 0, failed: 2 });
-      const retried = await post(admin, formBody(admin, {}));
+      const retried = await retry(admin);
       expect(retried.statusCode).toBe(303);
       expect(retried.headers.location).toBe('/admin?notice=mail-retried');
       expect(await mailCounts(t.db)).toMatchObject({ pending: 2, failed: 0 });
@@ -158,7 +129,7 @@ describe('platform admin pages and home', () => {
         { filename: 'badge.png', content: Buffer.from('png'), cid: 'badge@laurel', contentType: 'image/png' },
       ],
     });
-    await runJobsUntilIdle(createAppContext(t.db, config), { handlers: { 'email.send': sendEmail } });
+    await runJobsUntilIdle(t.ctx, { handlers: { 'email.send': sendEmail } });
     expect((await get('/admin/mail', member)).statusCode).toBe(403);
     expect((await get(`/admin/mail/${id}`, member)).statusCode).toBe(403);
     const list = await get('/admin/mail', admin);

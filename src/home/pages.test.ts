@@ -1,22 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUser, sessionFor } from '../accounts/testing.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
-import { createAppContext } from '../features.ts';
+import { describe, expect, it } from 'vitest';
+import { makeUser } from '../accounts/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 
 describe('the landing page and the new account’s next steps', () => {
-  const t = useTestDatabase('pglite');
-  const config = testConfig();
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-  });
-  afterAll(() => app?.close());
-
+  const t = useTestApp('pglite');
   const get = async (url: string, userId?: string) =>
-    app.inject({ url, cookies: (await sessionFor(t.db, config, userId)).cookies });
+    t.app.inject({ url, cookies: (await t.session(userId)).cookies });
 
   it('tells visitors the ways Laurel issues, and promises no LMS', async () => {
     const res = await get('/');

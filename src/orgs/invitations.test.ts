@@ -1,9 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addEmail, markEmailVerified } from '../accounts/service.ts';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { acceptInvitation, createInvitation, findInvitation, listPendingInvitations } from './invitations.ts';
 import { getOrgRole } from './members.ts';
 import { CSRF_COOKIE } from '../http/csrf.ts';
@@ -117,33 +116,26 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
 });
 
 describe('the invitation page', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const t = useTestApp('pglite');
 
   it('explains which address the invitation is for, and changes nothing for another account', async () => {
     const org = await makeOrg(t.db, { name: 'Guild' });
     const admin = await makeMember(t.db, org, 'admin');
-    const { token } = await createInvitation(t.db, config, {
+    const { token } = await createInvitation(t.db, t.config, {
       org,
       email: 'guest@example.org',
       role: 'viewer',
       invitedBy: { id: admin.id, name: 'A' },
     });
     const other = await makeTestUser(t.db, 'Other Person');
-    const csrf = csrfPair(config);
+    const csrf = csrfPair(t.config);
     const cookies = { ...other.cookies, [CSRF_COOKIE]: csrf.cookie };
-    const page = await app.inject({ url: `/invitations/${token}`, cookies });
+    const page = await t.app.inject({ url: `/invitations/${token}`, cookies });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('This invitation was sent to <strong>guest@example.org</strong>');
     expect(page.body).toContain('does not have it');
     expect(page.body).not.toContain('Join as');
-    const post = await app.inject({
+    const post = await t.app.inject({
       method: 'POST',
       url: `/invitations/${token}`,
       cookies,
@@ -155,7 +147,7 @@ describe('the invitation page', () => {
     expect(await getOrgRole(t.db, org.id, other.id)).toBeNull();
 
     await markEmailVerified(t.db, other.id, 'guest@example.org');
-    const mine = await app.inject({ url: `/invitations/${token}`, cookies });
+    const mine = await t.app.inject({ url: `/invitations/${token}`, cookies });
     expect(mine.body).toContain('Join as Other Person');
   });
 });

@@ -1,25 +1,22 @@
 import { resolveDidWeb } from '@laurel/openbadges/proof';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LaurelError } from '../errors.ts';
+import { statusOf, toProblem } from '../http/problem.ts';
+import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
+import { multipart } from '../verification/testing.ts';
+import { LAST_OWNER } from './policy.ts';
 import { getSigningKey, type Org } from './service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
-import { createAppContext } from '../features.ts';
-
-const config = testConfig();
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
 const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
 const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3, owner: 4 };
 
 describe('organization routes', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
-  const csrf = csrfPair(config);
+  const csrf = csrfPair();
 
   const as = (who: Who, extra: Record<string, string> = {}) => ({
     ...(who === 'anonymous' ? {} : users[who].cookies),
@@ -28,8 +25,23 @@ describe('organization routes', () => {
   });
   const form = (fields: Record<string, string>) =>
     new URLSearchParams({ _csrf: csrf.token, ...fields }).toString();
+  /** A settings form with a logo file, as a browser sends it. */
+  const postLogo = (who: Who, name: string, logo: { filename: string; type: string; data: string }) => {
+    const { payload, contentType } = multipart([
+      { name: '_csrf', value: csrf.token },
+      { name: 'name', value: name },
+      { name: 'logo', value: logo.data, filename: logo.filename, type: logo.type },
+    ]);
+    return t.app.inject({
+      method: 'POST',
+      url: '/manage/guild/settings',
+      cookies: as(who),
+      payload,
+      headers: { 'content-type': contentType },
+    });
+  };
   const post = (who: Who, url: string, fields: Record<string, string> = {}) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url,
       cookies: as(who),
@@ -38,7 +50,6 @@ describe('organization routes', () => {
     });
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
     users.owner = await makeTestUser(t.db, 'Olive Owner');
     org = await makeOrg(t.db, { slug: 'guild', name: 'The <b>Guild</b>', ownerUserId: users.owner.id });
     users.admin = await makeMember(t.db, org, 'admin');
@@ -47,7 +58,6 @@ describe('organization routes', () => {
     const other = await makeOrg(t.db, { slug: 'other-org' });
     users.outsider = await makeMember(t.db, other, 'owner');
   });
-  afterAll(() => app.close());
 
   const GETS: [string, Who][] = [
     ['/manage/guild', 'viewer'],
@@ -59,7 +69,7 @@ describe('organization routes', () => {
 
   it.each(GETS)('GET %s needs %s', async (url, needed) => {
     for (const who of WHO) {
-      const res = await app.inject({ url, cookies: as(who) });
+      const res = await t.app.inject({ url, cookies: as(who) });
       const allowed = who !== 'outsider' && who !== 'anonymous' && RANK[who] >= RANK[needed];
       const expected = allowed
         ? 200
@@ -75,14 +85,14 @@ describe('organization routes', () => {
   });
 
   it('renders hostile names escaped and the public page with Open Graph tags', async () => {
-    const res = await app.inject({ url: '/orgs/guild' });
+    const res = await t.app.inject({ url: '/orgs/guild' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('The &lt;b&gt;Guild&lt;/b&gt;');
     expect(res.body).not.toContain('<b>Guild</b>');
     expect(res.body).toContain('property="og:title"');
     // No logo yet: no empty image column beside the name.
     expect(res.body).not.toContain('badge-hero');
-    const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
+    const dash = await t.app.inject({ url: '/manage/guild', cookies: as('viewer') });
     expect(dash.body).not.toContain('<b>Guild</b>');
     expect(dash.body).toContain('noindex');
   });
@@ -112,75 +122,66 @@ describe('organization routes', () => {
         if (who === 'anonymous') expect(res.headers.location).toMatch(/^\/login\?next=/);
       }
     }
-    expect((await app.inject({ url: '/orgs/guild' })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/orgs/guild' })).statusCode).toBe(200);
   });
 
   it('serves did.json that resolves through resolveDidWeb, the Profile and the OB2 Issuer', async () => {
-    const key = await getSigningKey(t.db, config, org.id);
+    const key = await getSigningKey(t.db, t.config, org.id);
     const fetchJson = async (url: string) => {
       const u = new URL(url);
-      const res = await app.inject({ url: u.pathname });
+      const res = await t.app.inject({ url: u.pathname });
       expect(res.statusCode).toBe(200);
       return res.json();
     };
     const doc = await resolveDidWeb(key.issuerId, fetchJson);
     expect(doc.assertionMethod).toContain(key.verificationMethod);
-    const profile = (await app.inject({ url: '/orgs/guild/profile.json' })).json();
+    const profile = (await t.app.inject({ url: '/orgs/guild/profile.json' })).json();
     expect(profile).toMatchObject({ id: key.issuerId, type: ['Profile'], name: 'The <b>Guild</b>' });
-    const issuer = (await app.inject({ url: '/orgs/guild/issuer.json' })).json();
+    const issuer = (await t.app.inject({ url: '/orgs/guild/issuer.json' })).json();
     expect(issuer).toMatchObject({
       id: 'http://localhost:3000/orgs/guild/issuer.json',
       type: 'Issuer',
       verification: { allowedOrigins: ['localhost:3000'] },
       revocationList: 'http://localhost:3000/orgs/guild/ob2/revocations.json',
     });
-    expect((await app.inject({ url: '/orgs/nope/did.json' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/orgs/nope/did.json' })).statusCode).toBe(404);
   });
 
   it('rotation (admin only) keeps the old key in did.json', async () => {
-    const before = await getSigningKey(t.db, config, org.id);
+    const before = await getSigningKey(t.db, t.config, org.id);
     expect((await post('issuer', '/manage/guild/keys/rotate')).statusCode).toBe(403);
     expect((await post('outsider', '/manage/guild/keys/rotate')).statusCode).toBe(404);
     const res = await post('admin', '/manage/guild/keys/rotate');
     expect(res.statusCode).toBe(303);
-    const after = await getSigningKey(t.db, config, org.id);
+    const after = await getSigningKey(t.db, t.config, org.id);
     expect(after.verificationMethod).not.toBe(before.verificationMethod);
-    const doc = (await app.inject({ url: '/orgs/guild/did.json' })).json();
+    const doc = (await t.app.inject({ url: '/orgs/guild/did.json' })).json();
     expect(doc.assertionMethod).toEqual(
       expect.arrayContaining([before.verificationMethod, after.verificationMethod]),
     );
   });
 
   it('counts issued badges on the overview and serves an uploaded SVG logo cleaned, with a strict CSP', async () => {
-    await issueTestAward(createAppContext(t.db, config), { org });
-    const dash = await app.inject({ url: '/manage/guild', cookies: as('viewer') });
+    await issueTestAward(t.ctx, { org });
+    const dash = await t.app.inject({ url: '/manage/guild', cookies: as('viewer') });
     // The count and its label are separate lines, never run together ("1badges issued").
     expect(dash.body).toMatch(
       /<div class="stat">1<\/div><div class="muted"><a href="\/manage\/guild\/awards">badges issued<\/a>/,
     );
-    const boundary = 'LOGOBOUNDARY';
     const svg =
       '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(2)</script><circle cx="5" cy="5" r="4"/></svg>';
-    const body = [
-      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf.token}\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nThe <b>Guild</b>\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="logo.svg"\r\nContent-Type: image/svg+xml\r\n\r\n${svg}\r\n`,
-      `--${boundary}--\r\n`,
-    ].join('');
-    const res = await app.inject({
-      method: 'POST',
-      url: '/manage/guild/settings',
-      cookies: as('admin'),
-      payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    const res = await postLogo('admin', 'The <b>Guild</b>', {
+      filename: 'logo.svg',
+      type: 'image/svg+xml',
+      data: svg,
     });
     expect(res.statusCode).toBe(303);
-    const logo = await app.inject({ url: '/orgs/guild/logo' });
+    const logo = await t.app.inject({ url: '/orgs/guild/logo' });
     expect(logo.headers['content-type']).toBe('image/svg+xml');
     expect(logo.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
     expect(logo.body).toContain('<circle');
     expect(logo.body).not.toMatch(/onload|<script/);
-    expect((await app.inject({ url: '/orgs/guild/profile.json' })).json().image).toEqual({
+    expect((await t.app.inject({ url: '/orgs/guild/profile.json' })).json().image).toEqual({
       id: 'http://localhost:3000/orgs/guild/logo',
       type: 'Image',
     });
@@ -194,9 +195,9 @@ describe('organization routes', () => {
     const ok = await post('viewer', '/orgs', { name: 'Mine', slug: 'mine-org' });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/manage/mine-org');
-    expect((await app.inject({ url: '/manage/mine-org', cookies: as('viewer') })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/manage/mine-org', cookies: as('viewer') })).statusCode).toBe(200);
     expect((await post('anonymous', '/orgs', { name: 'X', slug: 'anon-org' })).statusCode).toBe(303);
-    expect((await app.inject({ url: '/orgs/anon-org' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/orgs/anon-org' })).statusCode).toBe(404);
   });
 
   it('saves settings (admin) and refuses a PNG with wrong bytes without changing anything', async () => {
@@ -209,25 +210,16 @@ describe('organization routes', () => {
       reminderDays: '5, 20',
     });
     expect(ok.statusCode).toBe(303);
-    const page = (await app.inject({ url: '/orgs/guild' })).body;
+    const page = (await t.app.inject({ url: '/orgs/guild' })).body;
     expect(page).toContain('href="https://guild.test"');
     expect(page).toContain('<a href="mailto:badges@guild.test">badges@guild.test</a>');
-    const boundary = 'XBOUNDARY';
-    const body = [
-      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf.token}\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nChanged\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="logo"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\nnot a png at all\r\n`,
-      `--${boundary}--\r\n`,
-    ].join('');
-    const res = await app.inject({
-      method: 'POST',
-      url: '/manage/guild/settings',
-      cookies: as('admin'),
-      payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    const res = await postLogo('admin', 'Changed', {
+      filename: 'logo.png',
+      type: 'image/png',
+      data: 'not a png at all',
     });
     expect(res.statusCode).toBe(415);
-    const api = (await app.inject({ url: '/api/v1/orgs/guild', cookies: as('viewer') })).json();
+    const api = (await t.app.inject({ url: '/api/v1/orgs/guild', cookies: as('viewer') })).json();
     expect(api).toMatchObject({ name: 'The <b>Guild</b>', linkedinOrgId: '4242', reminderDays: [5, 20] });
   });
 
@@ -250,10 +242,10 @@ describe('organization routes', () => {
     const text = mail.text;
     const token = /invitations\/([A-Za-z0-9_-]{40,})/.exec(text)?.[1];
     expect(token, 'the invitation email carries the link').toBeTruthy();
-    const page = await app.inject({ url: `/invitations/${token}` });
+    const page = await t.app.inject({ url: `/invitations/${token}` });
     expect(page.statusCode).toBe(200);
     const acceptAs = (cookies: Record<string, string>) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url: `/invitations/${token}`,
         cookies: { ...cookies, laurel_csrf: csrf.cookie },
@@ -262,7 +254,7 @@ describe('organization routes', () => {
       });
     // Someone else who got hold of the link cannot use it.
     expect((await acceptAs(users.outsider.cookies)).statusCode).toBe(403);
-    expect((await app.inject({ url: '/manage/guild', cookies: users.outsider.cookies })).statusCode).toBe(
+    expect((await t.app.inject({ url: '/manage/guild', cookies: users.outsider.cookies })).statusCode).toBe(
       404,
     );
     const joiner = await makeTestUser(t.db, 'Joiner');
@@ -276,12 +268,27 @@ describe('organization routes', () => {
       })
       .execute();
     expect((await acceptAs(joiner.cookies)).statusCode).toBe(303);
-    expect((await app.inject({ url: '/manage/guild', cookies: joiner.cookies })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/manage/guild', cookies: joiner.cookies })).statusCode).toBe(200);
     expect((await acceptAs(joiner.cookies)).statusCode).toBe(410);
   });
 
+  it('answers a taken address and the last owner leaving with CONFLICT, 409, as the API does', async () => {
+    const conflict = statusOf('CONFLICT');
+    expect(conflict).toBe(409);
+    const taken = await post('viewer', '/orgs', { name: 'Copy', slug: 'guild' });
+    expect(taken.statusCode).toBe(conflict);
+    expect(taken.body).toContain('already used by another organization');
+    expect(taken.body).toContain('value="Copy"');
+    const leave = await post('owner', `/manage/guild/members/${users.owner.id}/remove`);
+    expect(leave.statusCode).toBe(conflict);
+    expect(leave.body).toContain('at least one owner');
+    // The API's problem for the same code carries the same status (one table, no per-page mapping).
+    expect(toProblem(new LaurelError('CONFLICT', LAST_OWNER)).status).toBe(leave.statusCode);
+    expect(toProblem(new LaurelError('CONFLICT', 'That address is taken.')).status).toBe(taken.statusCode);
+  });
+
   it('protects the last owner and lets only the owner delete', async () => {
-    const page = (await app.inject({ url: '/manage/guild/members', cookies: as('owner') })).body;
+    const page = (await t.app.inject({ url: '/manage/guild/members', cookies: as('owner') })).body;
     expect(page).not.toContain(`/members/${users.owner.id}/remove`);
     expect(page).not.toContain(`/members/${users.owner.id}/role`);
     expect(page).toContain('the only owner');
@@ -292,6 +299,6 @@ describe('organization routes', () => {
     expect((await post('admin', '/manage/guild/delete', { confirm: 'guild' })).statusCode).toBe(403);
     expect((await post('owner', '/manage/guild/delete', { confirm: 'wrong' })).statusCode).toBe(422);
     expect((await post('owner', '/manage/guild/delete', { confirm: 'guild' })).statusCode).toBe(303);
-    expect((await app.inject({ url: '/orgs/guild' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/orgs/guild' })).statusCode).toBe(404);
   });
 });

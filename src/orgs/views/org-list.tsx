@@ -1,17 +1,10 @@
 // The organizations a user belongs to, and the form that creates one.
 import type { FormFailure } from '../../http/forms.ts';
-import {
-  CsrfField,
-  EmptyState,
-  Field,
-  FormErrors,
-  PageHeader,
-  Pill,
-  TextArea,
-} from '../../ui/components.tsx';
+import { CsrfField, EmptyState, Field, FormErrors, PageHeader, Pill } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { Org } from '../service.ts';
 import type { OrgRole } from '../tables.ts';
+import { ContactFields } from './org-fields.tsx';
 
 export function OrgListPage(props: {
   ctx: PageContext;
@@ -75,15 +68,7 @@ export function OrgListPage(props: {
               hint="Lower-case letters, digits and hyphens; it becomes /orgs/<address> and part of your issuer identity, so choose carefully."
               attrs={{ pattern: '[a-z0-9][a-z0-9\\-]{1,62}', maxlength: 63 }}
             />
-            <Field label="Website" name="website" type="url" value={v.website} errors={errors} />
-            <Field
-              label="Contact email"
-              name="contactEmail"
-              type="email"
-              value={v.contactEmail}
-              errors={errors}
-            />
-            <TextArea label="Description" name="description" value={v.description} errors={errors} rows={3} />
+            <ContactFields values={v} errors={errors} rows={3} />
             <div class="form-actions">
               <button type="submit" class="button">
                 Create organization

@@ -1,18 +1,11 @@
 // An organization’s settings, its logo, and (for owners) the way to delete it.
 import type { FormFailure } from '../../http/forms.ts';
-import {
-  Alert,
-  CsrfField,
-  Field,
-  FormErrors,
-  PageHeader,
-  TextArea,
-  UploadForm,
-} from '../../ui/components.tsx';
+import { Alert, CsrfField, Field, FormErrors, PageHeader, UploadForm } from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { Org } from '../service.ts';
 import type { OrgRole } from '../tables.ts';
+import { ContactFields } from './org-fields.tsx';
 
 export function SettingsPage(props: {
   ctx: PageContext;
@@ -40,15 +33,7 @@ export function SettingsPage(props: {
       <UploadForm action={`${base}/settings`} csrfToken={props.ctx.csrfToken} class="stack form-narrow">
         <FormErrors message={props.failure?.message} errors={errors} />
         <Field label="Name" name="name" value={v.name} required errors={errors} />
-        <Field label="Website" name="website" type="url" value={v.website} errors={errors} />
-        <Field
-          label="Contact email"
-          name="contactEmail"
-          type="email"
-          value={v.contactEmail}
-          errors={errors}
-        />
-        <TextArea label="Description" name="description" value={v.description} errors={errors} rows={4} />
+        <ContactFields values={v} errors={errors} rows={4} />
         <Field
           label="LinkedIn organization id"
           name="linkedinOrgId"
