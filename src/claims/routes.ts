@@ -1,7 +1,6 @@
 // `/api/v1/claims/:token`: the claim link as JSON, for apps that show and accept a badge
 // themselves. The token is the authority to look and to decline; accepting also needs a
 // signed-in session (with the x-csrf-token header), like the page.
-import type { FastifyContextConfig } from 'fastify';
 import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
@@ -76,7 +75,7 @@ export function claimRoutes(app: App, ctx: AppContext) {
         },
       },
       // The secret token in the address is the credential here, not an ambient cookie.
-      config: { access: 'token', csrf: false } as FastifyContextConfig,
+      config: { access: 'token', csrf: false },
     },
     async (request, reply) => {
       if (request.body.confirm !== true)

@@ -1,7 +1,6 @@
 // Importing a badge issued elsewhere: verified by the library (URLs through the SSRF guard),
 // matched against the earner's confirmed emails, stored with a sanitized image. Every refusal
 // says why, and nothing is stored unless every check passed.
-import { createHash } from 'node:crypto';
 import { detectImageType, sanitizeSvg, unbakeImage } from '@laurel/openbadges/bake';
 import { matchesIdentity, normalizeEmail } from '@laurel/openbadges/ob3';
 import { didWebFromUrl } from '@laurel/openbadges/proof';
@@ -11,8 +10,8 @@ import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
 import { type WalletItem, addImportedItem, listWalletItems, saveReport } from './service.ts';
-import { isUuid } from '../util/checks.ts';
-import { isObject } from '../util/checks.ts';
+import { isObject, isUuid } from '../util/checks.ts';
+import { sha256Hex } from '../util/hash.ts';
 
 export const MAX_IMPORT_MB = 5;
 export const MAX_IMPORT_BYTES = MAX_IMPORT_MB * 1024 * 1024;
@@ -152,9 +151,7 @@ async function achievementImage(image: unknown): Promise<{ data: Buffer; type: s
 
 const credentialKey = (credential: unknown, text: string) => {
   const id = isObject(credential) ? str(credential.id) : undefined;
-  return createHash('sha256')
-    .update(id ? `id:${id}` : `text:${text}`)
-    .digest('hex');
+  return sha256Hex(id ? `id:${id}` : `text:${text}`);
 };
 
 /** Verifies and stores an imported badge in `userId`'s wallet. */

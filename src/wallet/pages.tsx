@@ -1,6 +1,6 @@
 // The earner's wallet pages: every badge (issued here and imported), one badge's detail with its
 // verification, visibility, sharing and downloads, importing, and badges waiting for a decision.
-import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TObject, Type } from 'typebox';
 import { acceptPendingAward, declineOwnAward, declinePendingAward } from '../claims/service.ts';
 import { userOf } from '../http/access.ts';
@@ -41,14 +41,13 @@ const ListQuery = Type.Object({
 });
 const DetailQuery = Type.Object({ accepted: QueryFlag, imported: QueryFlag, saved: QueryFlag });
 
-/** A form post to an address with an id in it: the form's route options with the id's schema. */
-function itemForm<S extends TObject>(body: S) {
+/**
+ * A form post to an address with an id in it: the form's route options with the id's schema
+ * (formRoute's own extra schema is untyped, so the params would reach the handler as unknown).
+ */
+function formAt<S extends TObject, P extends TObject>(params: P, body: S) {
   const route = formRoute(body);
-  return { ...route, schema: { ...route.schema, params: ItemParams } };
-}
-function awardForm<S extends TObject>(body: S) {
-  const route = formRoute(body);
-  return { ...route, schema: { ...route.schema, params: AwardParams } };
+  return { ...route, schema: { ...route.schema, params } };
 }
 
 const ImportForm = FormBody({
@@ -154,7 +153,7 @@ export function walletPages(app: App, ctx: AppContext) {
           files: 1,
           textBytes: MAX_IMPORT_BYTES + 64 * 1024,
         },
-      } as FastifyContextConfig,
+      },
     },
     async (request, reply) => {
       const user = userOf(request);
@@ -233,7 +232,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/:itemId/visibility',
-    { ...itemForm(VisibilityForm), config: { access: 'user' } },
+    { ...formAt(ItemParams, VisibilityForm), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const form = readForm(request, VisibilityForm);
@@ -249,7 +248,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/:itemId/recipient-name',
-    { ...itemForm(ShowNameForm), config: { access: 'user' } },
+    { ...formAt(ItemParams, ShowNameForm), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const form = readForm(request, ShowNameForm);
@@ -261,14 +260,18 @@ export function walletPages(app: App, ctx: AppContext) {
 
   // Declining an accepted badge and removing an imported one both ask for a confirmation first.
   const confirmed = (path: string, message: string, act: (userId: string, itemId: string) => Promise<void>) =>
-    app.post(path, { ...itemForm(ConfirmForm), config: { access: 'user' } }, async (request, reply) => {
-      const user = userOf(request);
-      const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
-      if (readForm(request, ConfirmForm).values.confirm !== 'yes')
-        return renderItem(request, reply, user, item, { failure: fieldFailure('confirm', message) });
-      await act(user.id, item.id);
-      return reply.redirect('/wallet', 303);
-    });
+    app.post(
+      path,
+      { ...formAt(ItemParams, ConfirmForm), config: { access: 'user' } },
+      async (request, reply) => {
+        const user = userOf(request);
+        const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
+        if (readForm(request, ConfirmForm).values.confirm !== 'yes')
+          return renderItem(request, reply, user, item, { failure: fieldFailure('confirm', message) });
+        await act(user.id, item.id);
+        return reply.redirect('/wallet', 303);
+      },
+    );
   confirmed('/wallet/:itemId/decline', 'Confirm to decline.', (userId, itemId) =>
     declineOwnAward(ctx, userId, itemId),
   );
@@ -280,7 +283,7 @@ export function walletPages(app: App, ctx: AppContext) {
   // the award and the account's confirmed addresses.
   app.post(
     '/wallet/pending/:id/accept',
-    { ...awardForm(AcceptForm), config: { access: 'user' } },
+    { ...formAt(AwardParams, AcceptForm), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
@@ -292,7 +295,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/pending/:id/decline',
-    { ...awardForm(ConfirmForm), config: { access: 'user' } },
+    { ...formAt(AwardParams, ConfirmForm), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       if (readForm(request, ConfirmForm).values.confirm !== 'yes') throw declineRefused();

@@ -1,5 +1,4 @@
 // `/api/v1/me/badges`: the signed-in earner's wallet as JSON (session cookie; writes need x-csrf-token).
-import type { FastifyContextConfig } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
@@ -266,7 +265,7 @@ export function walletRoutes(app: App, ctx: AppContext) {
       config: {
         access: 'user session',
         rateLimit: { max: 20, timeWindow: '1 minute' },
-      } as FastifyContextConfig,
+      },
     },
     async (request, reply) => {
       const user = userOf(request);
