@@ -36,7 +36,7 @@ describe('laurel serve, migrate and admin', () => {
   it('migrates once, then reports the database up to date', async () => {
     const first = await laurel(['migrate']);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('0300_jobs_outbox');
+    expect(first.out).toContain('0007_jobs_outbox');
     const again = await laurel(['migrate']);
     expect(again).toMatchObject({ code: 0, out: 'The database is up to date.\n' });
   });

@@ -3,7 +3,7 @@
 // of an error page. Service errors a form can show (INVALID, CONFLICT, TOO_LARGE, ...) become
 // the same failure, with the status from the one table in problem.ts.
 import type { FastifyRequest, FastifySchemaValidationError, RouteShorthandOptions } from 'fastify';
-import type { Static, TObject } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import { type FieldError, LaurelError } from '../errors.ts';
 import { type UploadedFile, isUploadedFile } from './multipart.ts';
 import { statusOf } from './problem.ts';
@@ -27,9 +27,12 @@ export type FormResult<S extends TObject> =
  * Route options for a form post: the body schema (for validation, types and the OpenAPI
  * document), kept out of the API docs, with validation failures handed to the handler.
  */
-export function formRoute<S extends TObject>(body: S, schema: Record<string, unknown> = {}) {
+export function formRoute<S extends TObject, X extends { params?: TSchema; querystring?: TSchema } = {}>(
+  body: S,
+  schema: X = {} as X,
+) {
   return {
-    schema: { hide: true, body, ...schema },
+    schema: { hide: true as const, body, ...schema },
     attachValidation: true,
     preValidation: trimFields,
   } satisfies RouteShorthandOptions;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import type { Ajv } from 'ajv';
+import { Type } from 'typebox';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -198,9 +199,12 @@ const TYPES: Record<string, string> = {
 function registerAssets(app: FastifyInstance) {
   const files = new Map<string, Buffer>();
   for (const name of readdirSync(ASSETS)) files.set(name, readFileSync(join(ASSETS, name)));
-  app.get<{ Params: { name: string } }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
     '/assets/:name',
-    { schema: { hide: true }, config: { access: 'public' } },
+    {
+      schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 100 }) }) },
+      config: { access: 'public' },
+    },
     async (request, reply) => {
       const body = files.get(request.params.name);
       if (!body) return reply.callNotFound();
