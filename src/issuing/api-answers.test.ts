@@ -1,28 +1,23 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { revokeAward } from './service.ts';
-import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 
 describe('what the awards API answers: repeat warnings, every invalid field, the 401', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let template: Template;
   let other: Template;
   let key: string;
   let keyId: string;
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     template = await makeTemplate(t.db, org, { name: 'Repeatable' });
     other = await makeTemplate(t.db, org, { name: 'Another' });
@@ -35,11 +30,10 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
       scopes: ['awards:issue', 'awards:read'],
     }));
   });
-  afterAll(() => app?.close());
 
   const url = () => `/api/v1/orgs/${org.slug}/awards`;
   const issue = (payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: url(),
       payload: payload as never,
@@ -82,7 +76,7 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
     expect(replayed.statusCode).toBe(200);
     expect(replayed.json().warnings).toBeUndefined();
     expect(replayed.headers.warning).toBeUndefined();
-    await revokeAward(createAppContext(t.db, config), keyed.json().id, 'Sent twice');
+    await revokeAward(t.ctx, keyed.json().id, 'Sent twice');
     expect((await issue(body('ada@example.org', other.id))).json().warnings).toBeUndefined();
 
     // Older than 24 hours: no longer a likely retry.
@@ -95,13 +89,13 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
   });
 
   it('documents the warning in the OpenAPI document and the API docs', async () => {
-    const doc = (await app.inject({ url: '/api/openapi.json' })).json();
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json();
     const post = doc.paths['/api/v1/orgs/{slug}/awards'].post;
     expect(post.description).toContain('POSSIBLE_DUPLICATE');
     expect(post.description).toContain('Warning: 299');
     const created = post.responses['201'].content['application/json'].schema;
     expect(created.properties.warnings.items.properties.awardIds.type).toBe('array');
-    const page = await app.inject({ url: '/api/docs', headers: { accept: 'text/html' } });
+    const page = await t.app.inject({ url: '/api/docs', headers: { accept: 'text/html' } });
     expect(page.body).toContain('<code>POSSIBLE_DUPLICATE</code>');
     expect(page.body).toContain('Missing or invalid API key');
   });
@@ -152,7 +146,7 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
         ['GET', `/api/v1/orgs/${org.slug}/templates`],
         ['GET', `/api/v1/orgs/${org.slug}`],
       ] as const) {
-        const res = await app.inject({
+        const res = await t.app.inject({
           method,
           url: path,
           headers,

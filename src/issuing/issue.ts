@@ -17,20 +17,14 @@ import { awardEmail } from './award-email.tsx';
 import { type IssuerBundle, signAward } from './credential.ts';
 import { checkResendable } from './policy.ts';
 import { AWARD_COLUMNS, type Award, type AwardRow, getAward, toAward } from './service.ts';
-import { awardFieldErrors, normalizeAddress } from './validate.ts';
+import { type AwardFields, awardFieldErrors, normalizeAddress } from './validate.ts';
 
 /** What issueAward returns: the award, and the claim link when this call created it. */
 export type IssuedAward = Award & { claimUrl?: string; claimToken?: string; replayed?: boolean };
 
-export interface IssueAwardInput {
+export interface IssueAwardInput extends AwardFields {
   orgId: string;
   templateId: string;
-  recipientName: string;
-  recipientEmail: string;
-  issuedAt?: Date;
-  validUntil?: Date | null;
-  evidenceUrl?: string | null;
-  evidenceNarrative?: string | null;
   idempotencyKey?: string;
   createdBy?: string;
   apiKeyId?: string;

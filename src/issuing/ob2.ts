@@ -1,11 +1,12 @@
 // Open Badges 2.0 hosted verification: the assertion lives at its own URL and the issuer's
 // revocation list beside the issuer profile.
-import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { getOrgById } from '../orgs/service.ts';
 import { awardAccess } from '../wallet/policy.ts';
 import { awardVisibility } from '../wallet/service.ts';
+import { isUuid } from '../util/checks.ts';
+import { sha256Hex } from '../util/hash.ts';
 import { isoSeconds } from './credential.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
@@ -28,7 +29,7 @@ export async function ob2AssertionFor(
   awardId: string,
   viewerId: string | null = null,
 ): Promise<Ob2Answer> {
-  if (!/^[0-9a-f-]{36}$/i.test(awardId)) return { kind: 'missing' };
+  if (!isUuid(awardId)) return { kind: 'missing' };
   const visibility = await awardVisibility(db, awardId.toLowerCase());
   if (!visibility) return { kind: 'missing' };
   const row = await db
@@ -57,11 +58,7 @@ export async function ob2AssertionFor(
     return { kind: 'missing' };
   const org = await getOrgById(db, row.org_id);
   if (!org) return { kind: 'missing' };
-  const identity =
-    'sha256$' +
-    createHash('sha256')
-      .update(row.recipient_email + row.salt)
-      .digest('hex');
+  const identity = `sha256$${sha256Hex(row.recipient_email + row.salt)}`;
   const evidence =
     row.evidence_url || row.evidence_narrative
       ? [

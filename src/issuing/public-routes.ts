@@ -1,12 +1,11 @@
 // Public, unauthenticated documents verifiers fetch: OB 2.0 hosted assertions and revocation lists.
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
-import type { AppContext } from '../http/context.ts';
+import type { App, AppContext } from '../http/context.ts';
+import { IdParams, SlugParams } from '../http/schemas.ts';
 import { getOrgBySlug } from '../orgs/service.ts';
 import { ob2AssertionFor, ob2RevocationList } from './ob2.ts';
 
-export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get<{ Params: { id: string } }>(
+export function publicAwardRoutes(app: App, ctx: AppContext) {
+  app.get(
     '/ob2/assertions/:id',
     {
       config: { access: 'public' },
@@ -15,7 +14,7 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
         summary: 'An Open Badges 2.0 hosted assertion',
         description:
           'The hosted assertion of an award, published only while it is accepted and its earner keeps it public (404 otherwise — unclaimed, declined or private — as for an award that does not exist). A revoked award answers 410 Gone with the assertion, `revoked: true` and `revocationReason`.',
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: IdParams,
       },
     },
     async (request, reply) => {
@@ -30,14 +29,14 @@ export function publicAwardRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     '/orgs/:slug/ob2/revocations.json',
     {
       config: { access: 'public' },
       schema: {
         tags: ['Verification'],
         summary: 'An organization’s Open Badges 2.0 revocation list',
-        params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }) }),
+        params: SlugParams,
       },
     },
     async (request, reply) => {

@@ -1,23 +1,19 @@
 import { createHmac } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../accounts/testing.ts';
 import { createApiKey, revokeApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { type Org, rotateKey } from '../orgs/service.ts';
 import { type TestUser, makeMember, makeOrg } from '../orgs/testing.ts';
 import type { Template } from '../templates/service.ts';
 import { makeTemplate } from '../templates/testing.ts';
-import { BATCH_PAGE_ROWS } from './bulk/pages.tsx';
+import { BATCH_PAGE_ROWS } from './bulk/presenters.ts';
 import { createBatch } from './bulk/service.ts';
 import { rejectAward, revokeAward } from './service.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
-import { createAppContext } from '../features.ts';
 
 const config = testConfig();
 const CSRF = 'c'.repeat(32);
@@ -26,16 +22,12 @@ const csrfToken = createHmac('sha256', config.secret).update(`csrf:${CSRF}`).dig
 type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin';
 
 describe('issuing routes', () => {
-  const t = useTestDatabase('pglite');
-  let ctx: AppContext;
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let template: Template;
   const users = {} as Record<Exclude<Who, 'anonymous'>, TestUser>;
 
   beforeAll(async () => {
-    ctx = createAppContext(t.db, config);
-    app = await buildServer(ctx);
     org = await makeOrg(t.db, { config, name: 'Guild <script>alert(1)</script>' });
     template = await makeTemplate(t.db, org, { name: 'Badge "<b>bold</b>"' });
     const other = await makeOrg(t.db, { config });
@@ -44,7 +36,6 @@ describe('issuing routes', () => {
     users.issuer = await makeMember(t.db, org, 'issuer');
     users.admin = await makeMember(t.db, org, 'admin');
   });
-  afterAll(() => app?.close());
 
   const as = (
     who: Who,
@@ -56,7 +47,7 @@ describe('issuing routes', () => {
       headers?: Record<string, string>;
     },
   ) =>
-    app.inject({
+    t.app.inject({
       method: opts.method ?? 'GET',
       url: opts.url,
       payload: opts.payload as never,
@@ -69,8 +60,8 @@ describe('issuing routes', () => {
     });
 
   it('lets each role do exactly what it may, on every page and API route', async () => {
-    const { award } = await issueTestAward(ctx, { org, template });
-    const { award: victim } = await issueTestAward(ctx, { org, template });
+    const { award } = await issueTestAward(t.ctx, { org, template });
+    const { award: victim } = await issueTestAward(t.ctx, { org, template });
     const s = org.slug;
     const routes: {
       method: 'GET' | 'POST';
@@ -147,7 +138,7 @@ describe('issuing routes', () => {
       evidenceNarrative: 'Did it.',
     };
     const post = (k: string, payload: unknown, extra: Record<string, string> = {}) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url,
         payload: payload as never,
@@ -182,14 +173,14 @@ describe('issuing routes', () => {
     expect((await post(readOnly, body)).statusCode).toBe(403);
     expect((await post('lrl_0000000000_' + 'A'.repeat(43), body)).statusCode).toBe(401);
 
-    const list = await app.inject({
+    const list = await t.app.inject({
       url: `${url}?q=api%20person&limit=5`,
       headers: { authorization: `Bearer ${key}` },
     });
     expect(list.statusCode).toBe(200);
     expect(list.headers['x-total-count']).toBe('1');
     expect(list.json()).toMatchObject({ total: 1, items: [{ id: created.id, recipientName: 'Api Person' }] });
-    const detail = await app.inject({
+    const detail = await t.app.inject({
       url: `${url}/${created.id}`,
       headers: { authorization: `Bearer ${key}` },
     });
@@ -202,14 +193,14 @@ describe('issuing routes', () => {
       .executeTakeFirstOrThrow();
     expect(full.credentialJwt).toBe(stored.credential_jwt);
     const checks = await checkAwardCredential(
-      app,
+      t.app,
       config.baseUrl,
       stored.credential_json,
       stored.credential_jwt,
     );
     expect(checks).toEqual({ library: true, jwt: true, digitalBazaar: true, schemaErrors: [] });
 
-    const noRevoke = await app.inject({
+    const noRevoke = await t.app.inject({
       method: 'POST',
       url: `${url}/${created.id}/revoke`,
       payload: { reason: 'x' },
@@ -218,7 +209,7 @@ describe('issuing routes', () => {
     expect(noRevoke.statusCode).toBe(403);
 
     const otherOrg = await makeOrg(t.db, { config });
-    const foreign = await app.inject({
+    const foreign = await t.app.inject({
       url: `/api/v1/orgs/${otherOrg.slug}/awards`,
       headers: { authorization: `Bearer ${key}` },
     });
@@ -231,11 +222,11 @@ describe('issuing routes', () => {
   it('revokes through the API: the served status list and the OB 2.0 assertion say so', async () => {
     // The hosted assertion is published once its earner has accepted the badge and made it public.
     const earner = await makeUser(t.db, { name: 'Public Earner' });
-    const { award } = await makeWalletBadge(ctx, earner, { org, template, visibility: 'public' });
+    const { award } = await makeWalletBadge(t.ctx, earner, { org, template, visibility: 'public' });
     const { key } = await createApiKey(t.db, { orgId: org.id, name: 'Revoker', scopes: ['awards:revoke'] });
     const credential = JSON.parse(award.credentialJson);
-    expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(false);
-    const ob2Before = await app.inject({ url: `/ob2/assertions/${award.id}` });
+    expect(await servedStatusBit(t.app, config.baseUrl, credential)).toBe(false);
+    const ob2Before = await t.app.inject({ url: `/ob2/assertions/${award.id}` });
     expect(ob2Before.statusCode).toBe(200);
     expect(ob2Before.json()).toMatchObject({
       id: `${config.baseUrl}/ob2/assertions/${award.id}`,
@@ -246,7 +237,7 @@ describe('issuing routes', () => {
     });
     expect(ob2Before.json().revoked).toBeUndefined();
 
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/api/v1/orgs/${org.slug}/awards/${award.id}/revoke`,
       payload: { reason: 'Awarded by mistake' },
@@ -254,39 +245,39 @@ describe('issuing routes', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ state: 'revoked', revocationReason: 'Awarded by mistake' });
-    expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(true);
-    const list = await app.inject({
+    expect(await servedStatusBit(t.app, config.baseUrl, credential)).toBe(true);
+    const list = await t.app.inject({
       url: credential.credentialStatus.statusListCredential.slice(config.baseUrl.length),
     });
     expect(list.headers['content-type']).toContain('application/vc+ld+json');
-    const ob2 = await app.inject({ url: `/ob2/assertions/${award.id}` });
+    const ob2 = await t.app.inject({ url: `/ob2/assertions/${award.id}` });
     expect(ob2.statusCode).toBe(410); // OB 2.0 hosted verification: revoked is 410 Gone
     expect(ob2.json()).toMatchObject({ revoked: true, revocationReason: 'Awarded by mistake' });
-    const revocations = await app.inject({ url: `/orgs/${org.slug}/ob2/revocations.json` });
+    const revocations = await t.app.inject({ url: `/orgs/${org.slug}/ob2/revocations.json` });
     expect(revocations.json().revokedAssertions).toContainEqual({
       id: `${config.baseUrl}/ob2/assertions/${award.id}`,
       revocationReason: 'Awarded by mistake',
     });
 
-    const { award: declined } = await issueTestAward(ctx, { org, template });
-    await rejectAward(ctx, declined.id);
+    const { award: declined } = await issueTestAward(t.ctx, { org, template });
+    await rejectAward(t.ctx, declined.id);
     // Declined: nobody's badge any more, missing like every other representation of it.
-    expect((await app.inject({ url: `/ob2/assertions/${declined.id}` })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/ob2/assertions/${declined.id}` })).statusCode).toBe(404);
     expect(
-      (await app.inject({ url: `/ob2/assertions/00000000-0000-4000-8000-000000000000` })).statusCode,
+      (await t.app.inject({ url: `/ob2/assertions/00000000-0000-4000-8000-000000000000` })).statusCode,
     ).toBe(404);
   });
 
   it('keeps a badge signed before a key rotation verifiable, and revocable, after it', async () => {
     const rotating = await makeOrg(t.db, { config });
     const badge = await makeTemplate(t.db, rotating);
-    const { award: before } = await issueTestAward(ctx, { org: rotating, template: badge });
+    const { award: before } = await issueTestAward(t.ctx, { org: rotating, template: badge });
     await rotateKey(t.db, config, rotating.id);
-    const { award: after } = await issueTestAward(ctx, { org: rotating, template: badge });
+    const { award: after } = await issueTestAward(t.ctx, { org: rotating, template: badge });
     const vm = (json: string) => JSON.parse(json).proof[0].verificationMethod;
     expect(vm(after.credentialJson)).not.toBe(vm(before.credentialJson));
     for (const a of [before, after]) {
-      expect(await checkAwardCredential(app, config.baseUrl, a.credentialJson, a.credentialJwt)).toEqual({
+      expect(await checkAwardCredential(t.app, config.baseUrl, a.credentialJson, a.credentialJwt)).toEqual({
         library: true,
         jwt: true,
         digitalBazaar: true,
@@ -294,10 +285,10 @@ describe('issuing routes', () => {
       });
     }
     // The status list is re-signed with the new key; the old badge reads as revoked.
-    await revokeAward(ctx, before.id, 'Issued in error');
-    expect(await servedStatusBit(app, config.baseUrl, JSON.parse(before.credentialJson))).toBe(true);
+    await revokeAward(t.ctx, before.id, 'Issued in error');
+    expect(await servedStatusBit(t.app, config.baseUrl, JSON.parse(before.credentialJson))).toBe(true);
     const checks = await checkAwardCredential(
-      app,
+      t.app,
       config.baseUrl,
       before.credentialJson,
       before.credentialJwt,
@@ -391,7 +382,7 @@ describe('issuing routes', () => {
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const upload = (who: Who) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url: `/manage/${org.slug}/bulk`,
         payload: body,
@@ -415,7 +406,7 @@ describe('issuing routes', () => {
     expect(running.body).toContain(`data-poll="${page}/progress.json"`);
     expect(running.body).toContain('http-equiv="refresh"');
     const { runJobsUntilIdle } = await import('../jobs/worker.ts');
-    await runJobsUntilIdle(ctx);
+    await runJobsUntilIdle(t.ctx);
     const progress = await as('issuer', { url: `${page}/progress.json`, json: true });
     expect(progress.json()).toMatchObject({ finished: true, issued: 1, invalid: 1, total: 1, done: 1 });
     const done = await as('issuer', { url: page });
@@ -432,7 +423,7 @@ describe('issuing routes', () => {
   it('pages the rows of a large upload, so a 10,000-row preview stays one page of rows', async () => {
     const rows = Array.from({ length: 450 }, (_, i) => `P${i},p${i}@bulk.example`);
     rows[430] = 'Broken,not-mail';
-    const batchId = await createBatch(ctx, {
+    const batchId = await createBatch(t.ctx, {
       orgId: org.id,
       templateId: template.id,
       filename: 'big.csv',
@@ -457,7 +448,7 @@ describe('issuing routes', () => {
   });
 
   it('renders the API docs from the OpenAPI document, with no external scripts', async () => {
-    const res = await app.inject({ url: '/api/docs', headers: { accept: 'text/html' } });
+    const res = await t.app.inject({ url: '/api/docs', headers: { accept: 'text/html' } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('/api/v1/orgs/{slug}/awards');
     expect(res.body).toContain('Issue a badge to a recipient');

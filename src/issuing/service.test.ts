@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import { matchesIdentity } from '@laurel/openbadges/ob3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
-import { DIALECTS, useTestDatabase } from '../db/testing.ts';
-import type { AppContext } from '../http/context.ts';
-import { buildServer } from '../http/server.ts';
+import { DIALECTS } from '../db/testing.ts';
+import { useTestApp } from '../http/testing.ts';
 import { makeOrg, makeTestUser } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import {
@@ -20,18 +18,10 @@ import {
 import { issueAward, resendClaimEmail } from './issue.ts';
 import { checkAwardCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
-import { createAppContext } from '../features.ts';
 
 describe.each(DIALECTS)('issuing service on %s', (dialect) => {
-  const t = useTestDatabase(dialect);
+  const t = useTestApp(dialect);
   const config = testConfig();
-  let ctx: AppContext;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    ctx = createAppContext(t.db, config);
-    app = await buildServer(ctx);
-  });
-  afterAll(() => app?.close());
 
   const outboxFor = (to: string) =>
     t.db
@@ -41,7 +31,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
       .execute();
 
   it('issues a signed credential that the library, Digital Bazaar and the official schema all accept', async () => {
-    const { award, claimToken, org, template } = await issueTestAward(ctx, {
+    const { award, claimToken, org, template } = await issueTestAward(t.ctx, {
       recipientEmail: '  Ada.Lovelace@Example.ORG ',
       evidenceUrl: 'https://example.org/work/1',
       evidenceNarrative: 'Built the analytical engine programme.',
@@ -60,7 +50,12 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
       statusListCredential: `${config.baseUrl}/orgs/${org.slug}/status/${award.statusListId}`,
     });
     expect(credential.evidence[0]).toMatchObject({ id: 'https://example.org/work/1' });
-    const checks = await checkAwardCredential(app, config.baseUrl, award.credentialJson, award.credentialJwt);
+    const checks = await checkAwardCredential(
+      t.app,
+      config.baseUrl,
+      award.credentialJson,
+      award.credentialJwt,
+    );
     expect(checks).toEqual({ library: true, jwt: true, digitalBazaar: true, schemaErrors: [] });
 
     expect(await findAwardByClaimToken(t.db, claimToken)).toMatchObject({ id: award.id });
@@ -77,12 +72,12 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
 
   it('issues to a look-alike spelling as to the canonical address, with the same recipient hash', async () => {
     for (const spelling of ['ｇｒａｃｅ@Example.org', 'gr\u200Bace@example.org.', 'GRACE@EXAMPLE.ORG']) {
-      const { award } = await issueTestAward(ctx, { recipientEmail: spelling });
+      const { award } = await issueTestAward(t.ctx, { recipientEmail: spelling });
       expect(award.recipientEmail).toBe('grace@example.org');
       const subject = JSON.parse(award.credentialJson).credentialSubject;
       expect(matchesIdentity(subject.identifier[0], 'grace@example.org')).toBe(true);
     }
-    expect(await issueTestAward(ctx, { recipientEmail: 'grace@0x7f.1' }).catch((e) => e.fields)).toEqual([
+    expect(await issueTestAward(t.ctx, { recipientEmail: 'grace@0x7f.1' }).catch((e) => e.fields)).toEqual([
       { field: 'recipientEmail', message: expect.stringContaining('is not an email address') },
     ]);
   });
@@ -92,7 +87,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     const template = await makeTemplate(t.db, org);
     const awards = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        issueAward(ctx, {
+        issueAward(t.ctx, {
           orgId: org.id,
           templateId: template.id,
           recipientName: `R ${i}`,
@@ -117,7 +112,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     };
     const fields = async (over: object) => {
       try {
-        await issueAward(ctx, { ...base, ...over });
+        await issueAward(t.ctx, { ...base, ...over });
         return [];
       } catch (e) {
         return (e as { fields: { field: string }[] }).fields.map((f) => f.field);
@@ -134,7 +129,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     expect(await fields({ templateId: draft.id })).toEqual(['templateId']);
     // A template whose fixed expiry date has passed: the error says where the date comes from.
     const lapsed = await makeTemplate(t.db, org, { expiry: { kind: 'date', date: '2024-06-30' } });
-    const refusal = await issueAward(ctx, { ...base, templateId: lapsed.id }).catch((e) => e);
+    const refusal = await issueAward(t.ctx, { ...base, templateId: lapsed.id }).catch((e) => e);
     expect(refusal.fields).toEqual([
       {
         field: 'validUntil',
@@ -155,18 +150,18 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
       recipientEmail: 'b@example.org',
       idempotencyKey: 'k-1',
     };
-    const first = await issueAward(ctx, input);
-    const again = await issueAward(ctx, input);
+    const first = await issueAward(t.ctx, input);
+    const again = await issueAward(t.ctx, input);
     expect(again.id).toBe(first.id);
     expect(again.replayed).toBe(true);
-    await expect(issueAward(ctx, { ...input, recipientName: 'C' })).rejects.toMatchObject({
+    await expect(issueAward(t.ctx, { ...input, recipientName: 'C' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
     expect(await outboxFor('b@example.org')).toHaveLength(1);
   });
 
   it('accepts, revokes (flipping the served status bit) and rejects (deleting personal data)', async () => {
-    const { award, org, template } = await issueTestAward(ctx);
+    const { award, org, template } = await issueTestAward(t.ctx);
     const user = await makeTestUser(t.db);
     const accepted = await acceptAward(t.db, award.id, user.id);
     expect(accepted.state).toBe('accepted');
@@ -176,18 +171,18 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     expect((await listAwardsForUser(t.db, user.id)).map((a) => a.id)).toEqual([award.id]);
 
     const credential = JSON.parse(award.credentialJson);
-    expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(false);
-    await expect(revokeAward(ctx, award.id, '  ')).rejects.toMatchObject({ code: 'INVALID' });
-    const revoked = await revokeAward(ctx, award.id, 'Issued in error', user.id);
+    expect(await servedStatusBit(t.app, config.baseUrl, credential)).toBe(false);
+    await expect(revokeAward(t.ctx, award.id, '  ')).rejects.toMatchObject({ code: 'INVALID' });
+    const revoked = await revokeAward(t.ctx, award.id, 'Issued in error', user.id);
     expect(revoked.revokedAt).toBeInstanceOf(Date);
     expect(revoked.revocationReason).toBe('Issued in error');
-    expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(true);
-    await expect(revokeAward(ctx, award.id, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await servedStatusBit(t.app, config.baseUrl, credential)).toBe(true);
+    await expect(revokeAward(t.ctx, award.id, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
 
-    const second = await issueTestAward(ctx, { org, template });
+    const second = await issueTestAward(t.ctx, { org, template });
     const neighbour = JSON.parse(second.award.credentialJson);
-    expect(await servedStatusBit(app, config.baseUrl, neighbour)).toBe(false);
-    const rejected = await rejectAward(ctx, second.award.id);
+    expect(await servedStatusBit(t.app, config.baseUrl, neighbour)).toBe(false);
+    const rejected = await rejectAward(t.ctx, second.award.id);
     expect(rejected).toMatchObject({
       state: 'rejected',
       recipientName: null,
@@ -195,13 +190,13 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
       credentialJson: '',
       revocationReason: 'Declined by the recipient',
     });
-    expect(await servedStatusBit(app, config.baseUrl, neighbour)).toBe(true);
-    expect(await servedStatusBit(app, config.baseUrl, credential)).toBe(true);
+    expect(await servedStatusBit(t.app, config.baseUrl, neighbour)).toBe(true);
+    expect(await servedStatusBit(t.app, config.baseUrl, credential)).toBe(true);
   });
 
   it('a re-sent claim link works, and so does the first one, until the award is accepted', async () => {
-    const { award, claimToken } = await issueTestAward(ctx);
-    const { claimUrl } = await resendClaimEmail(ctx, award.id, { reminder: true });
+    const { award, claimToken } = await issueTestAward(t.ctx);
+    const { claimUrl } = await resendClaimEmail(t.ctx, award.id, { reminder: true });
     const second = claimUrl.split('/claim/')[1]!;
     expect(second).not.toBe(claimToken);
     expect((await findAwardByClaimToken(t.db, claimToken))?.id).toBe(award.id);
@@ -212,17 +207,17 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     await acceptAward(t.db, award.id, (await makeTestUser(t.db)).id);
     // Both links now lead to an accepted award; the claim page shows it as used.
     expect((await findAwardByClaimToken(t.db, claimToken))?.state).toBe('accepted');
-    await expect(resendClaimEmail(ctx, award.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(resendClaimEmail(t.ctx, award.id)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('counts the awards of an org per template and state', async () => {
-    const { award, org, template } = await issueTestAward(ctx);
-    const second = await issueTestAward(ctx, { org, template });
-    await issueTestAward(ctx, { org, template });
+    const { award, org, template } = await issueTestAward(t.ctx);
+    const second = await issueTestAward(t.ctx, { org, template });
+    await issueTestAward(t.ctx, { org, template });
     const other = await makeTemplate(t.db, org, { name: 'Other badge' });
-    await issueTestAward(ctx, { org, template: other });
+    await issueTestAward(t.ctx, { org, template: other });
     await acceptAward(t.db, award.id, (await makeTestUser(t.db)).id);
-    await rejectAward(ctx, second.award.id);
+    await rejectAward(t.ctx, second.award.id);
     const counts = await awardCountsByTemplate(t.db, org.id);
     expect(counts.get(template.id)).toEqual({ pending: 1, accepted: 1, rejected: 1 });
     expect(counts.get(other.id)).toEqual({ pending: 1, accepted: 0, rejected: 0 });
@@ -233,11 +228,16 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     const org = await makeOrg(t.db, { config });
     const template = await makeTemplate(t.db, org);
     const mk = (name: string, email: string) =>
-      issueAward(ctx, { orgId: org.id, templateId: template.id, recipientName: name, recipientEmail: email });
+      issueAward(t.ctx, {
+        orgId: org.id,
+        templateId: template.id,
+        recipientName: name,
+        recipientEmail: email,
+      });
     const grace = await mk('Grace Hopper', 'grace@navy.example');
     await mk('Alan Turing', 'alan@bletchley.example');
     await mk('100%_sure', 'pct@example.org');
-    const expired = await issueAward(ctx, {
+    const expired = await issueAward(t.ctx, {
       orgId: org.id,
       templateId: template.id,
       recipientName: 'Old',
@@ -245,7 +245,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
       issuedAt: new Date('2020-01-01'),
       validUntil: new Date('2021-01-01'),
     });
-    await revokeAward(ctx, grace.id, 'Mistake');
+    await revokeAward(t.ctx, grace.id, 'Mistake');
     expect((await listOrgAwards(t.db, org.id, { q: 'HOPPER' })).items.map((a) => a.id)).toEqual([grace.id]);
     expect((await listOrgAwards(t.db, org.id, { q: 'bletchley' })).total).toBe(1);
     expect((await listOrgAwards(t.db, org.id, { q: '%_' })).total).toBe(1);

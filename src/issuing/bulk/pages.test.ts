@@ -1,46 +1,36 @@
-/**
- * The bulk issue pages as an issuer sees them: counts in the right number, a sample file that
- * the importer reads without a single error, and tallies that follow the progress bar live.
- */
-import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../../e2e/harness.ts';
 import { testConfig } from '../../config.ts';
-import { useTestDatabase } from '../../db/testing.ts';
-import { buildServer } from '../../http/server.ts';
+import { useTestApp } from '../../http/testing.ts';
 import type { Org } from '../../orgs/service.ts';
 import { type TestUser, makeMember, makeOrg } from '../../orgs/testing.ts';
 import type { Template } from '../../templates/service.ts';
 import { makeTemplate } from '../../templates/testing.ts';
 import { readRecipientsCsv } from './csv.ts';
 import { confirmBatch, createBatch } from './service.ts';
-import { createAppContext } from '../../features.ts';
 
 const config = testConfig();
 
 describe('bulk issue pages', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let org: Org;
   let template: Template;
   let issuer: TestUser;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
     org = await makeOrg(t.db, { config });
     template = await makeTemplate(t.db, org);
     issuer = await makeMember(t.db, org, 'issuer');
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
   });
 
-  const get = (url: string) => app.inject({ method: 'GET', url, cookies: issuer.cookies });
+  const get = (url: string) => t.app.inject({ method: 'GET', url, cookies: issuer.cookies });
   const batchOf = (csv: string) =>
-    createBatch(createAppContext(t.db, config), {
+    createBatch(t.ctx, {
       orgId: org.id,
       templateId: template.id,
       filename: 'r.csv',
@@ -77,8 +67,8 @@ describe('bulk issue pages', () => {
 
   it('updates the tallies with the live headline, without reloading the page', async () => {
     const id = await batchOf('name,email\nAnn,ann@example.org\nBea,bea@example.org\nCy,cy@example.org\n');
-    await confirmBatch(createAppContext(t.db, config), org.id, id);
-    const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    await confirmBatch(t.ctx, org.id, id);
+    const origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
     const context = await browser.newContext();
     await context.addCookies([
