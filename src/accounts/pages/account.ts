@@ -152,20 +152,13 @@ export function accountPages(app: App, ctx: AppContext): void {
     });
   });
 
-  const mergeGone = (request: FastifyRequest) =>
-    LinkGonePage({
-      ctx: pageContext(request),
-      what: 'merge',
-      retry: { href: '/account', label: 'Go to your account' },
-    });
-
   app.get(
     '/account/merge/:token',
     { config: byToken, schema: { hide: true, params: TokenParams } },
     async (request, reply) => {
       const { token } = request.params;
       const preview = await previewMerge(db, token, userOf(request).id);
-      if (!preview) return reply.html(mergeGone(request), 410);
+      if (!preview) return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'merge' }), 410);
       return reply.html(
         MergePage({
           ctx: pageContext(request),
@@ -182,7 +175,7 @@ export function accountPages(app: App, ctx: AppContext): void {
     { ...withParams(formRoute(NoFields), TokenParams), config: byToken },
     async (request, reply) => {
       const done = await confirmMerge(ctx, request.params.token, userOf(request).id);
-      if (!done) return reply.html(mergeGone(request), 410);
+      if (!done) return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'merge' }), 410);
       return reply.redirect('/account?notice=merged', 303);
     },
   );

@@ -56,6 +56,9 @@ const page = { hide: true } as const;
 const open = { access: 'public' } as const;
 const byToken = { access: 'token' } as const;
 
+/** What a form shows again: the failure and its status. */
+type Shown = FormState & { status: number };
+
 const LOGIN_MISMATCH =
   'That email and password do not match an account. Just signed up? Follow the link we emailed you first.';
 
@@ -80,17 +83,19 @@ export function authPages(app: App, ctx: AppContext): void {
       const form = readForm(request, SignupForm);
       const next = safeNext(form.values.next);
       const values = { name: form.values.name, email: form.values.email };
-      const again = (state: FormState, status: number) =>
-        reply.html(SignupPage({ ctx: pageContext(request), next, form: { ...state, values } }), status);
-      if (!form.ok) return again(form.failure, form.failure.status);
+      const again = (failure: Shown) =>
+        reply.html(
+          SignupPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
+          failure.status,
+        );
+      if (!form.ok) return again(form.failure);
       try {
         const first = await signUp(ctx, { ...values, password: form.values.password }, request.ip, next);
         if (!first) return reply.html(SignupSentPage({ ctx: pageContext(request), email: values.email }));
         await startSession(ctx, request, reply, first.id);
         return reply.redirect(next !== '/' ? next : '/account?notice=welcome', 303);
       } catch (e) {
-        const failure = accountsFailure(e);
-        return again(failure, failure.status);
+        return again(accountsFailure(e));
       }
     },
   );
@@ -108,20 +113,22 @@ export function authPages(app: App, ctx: AppContext): void {
       const form = readForm(request, LoginForm);
       const next = safeNext(form.values.next);
       const values = { email: form.values.email };
-      const again = (state: FormState, status: number) =>
-        reply.html(LoginPage({ ctx: pageContext(request), next, form: { ...state, values } }), status);
-      if (!form.ok) return again(form.failure, form.failure.status);
+      const again = (failure: Shown) =>
+        reply.html(
+          LoginPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
+          failure.status,
+        );
+      if (!form.ok) return again(form.failure);
       try {
         const user = await logIn(ctx, values.email, form.values.password, {
           ip: request.ip,
           device: readDeviceCookie(ctx.config.secret, request.cookies[DEVICE_COOKIE]),
         });
-        if (!user) return again({ message: LOGIN_MISMATCH }, statusOf('INVALID'));
+        if (!user) return again({ message: LOGIN_MISMATCH, status: statusOf('INVALID') });
         await startSession(ctx, request, reply, user.id);
         return reply.redirect(next, 303);
       } catch (e) {
-        const failure = accountsFailure(e);
-        return again(failure, failure.status);
+        return again(accountsFailure(e));
       }
     },
   );
@@ -132,53 +139,63 @@ export function authPages(app: App, ctx: AppContext): void {
     return reply.redirect('/', 303);
   });
 
-  // Log in by emailed link.
-  const linkForm = (request: FastifyRequest, next: string, state?: FormState) =>
-    EmailFormPage({
-      ctx: pageContext(request),
+  /**
+   * A form that mails a link (to log in, to reset the password): the same "check your email"
+   * answer whether or not the address has an account.
+   */
+  const mailedLinkForm = (
+    path: string,
+    view: { title: string; lead: string; button: string; sent: string; keepNext: boolean },
+    send: (email: string, ip: string, next: string) => Promise<void>,
+  ) => {
+    const render = (request: FastifyRequest, next: string, form?: FormState) =>
+      EmailFormPage({
+        ctx: pageContext(request),
+        title: view.title,
+        lead: view.lead,
+        action: path,
+        button: view.button,
+        next: view.keepNext ? next : undefined,
+        form,
+      });
+    app.get(path, { config: open, schema: { ...page, querystring: NextQuery } }, async (request, reply) =>
+      reply.html(render(request, safeNext(request.query.next))),
+    );
+    app.post(path, { ...formRoute(EmailForm), config: open }, async (request, reply) => {
+      const form = readForm(request, EmailForm);
+      const next = safeNext(form.values.next);
+      const values = { email: form.values.email };
+      const again = (failure: Shown) =>
+        reply.html(render(request, next, { ...failure, values }), failure.status);
+      if (!form.ok) return again(form.failure);
+      try {
+        await send(values.email, request.ip, next);
+      } catch (e) {
+        return again(accountsFailure(e));
+      }
+      return reply.html(SentPage({ ctx: pageContext(request), title: 'Check your email', what: view.sent }));
+    });
+  };
+
+  mailedLinkForm(
+    '/login/link',
+    {
       title: 'Log in by email',
       lead: 'We email you a link that logs you in once, within 15 minutes. No password needed.',
-      action: '/login/link',
       button: 'Email me a login link',
-      next,
-      form: state,
-    });
-  const loginGone = (request: FastifyRequest) =>
-    LinkGonePage({
-      ctx: pageContext(request),
-      what: 'login',
-      retry: { href: '/login/link', label: 'Send a new link' },
-    });
-
-  app.get(
-    '/login/link',
-    { config: open, schema: { ...page, querystring: NextQuery } },
-    async (request, reply) => reply.html(linkForm(request, safeNext(request.query.next))),
+      sent: 'a login link',
+      keepNext: true,
+    },
+    (email, ip, next) => requestLoginLink(ctx, email, ip, next),
   );
-
-  app.post('/login/link', { ...formRoute(EmailForm), config: open }, async (request, reply) => {
-    const form = readForm(request, EmailForm);
-    const next = safeNext(form.values.next);
-    const values = { email: form.values.email };
-    try {
-      if (!form.ok)
-        return reply.html(linkForm(request, next, { ...form.failure, values }), form.failure.status);
-      await requestLoginLink(ctx, values.email, request.ip, next);
-    } catch (e) {
-      const failure = accountsFailure(e);
-      return reply.html(linkForm(request, next, { ...failure, values }), failure.status);
-    }
-    return reply.html(
-      SentPage({ ctx: pageContext(request), title: 'Check your email', what: 'a login link' }),
-    );
-  });
 
   app.get(
     '/login/link/:token',
     { config: byToken, schema: { ...page, params: TokenParams, querystring: NextQuery } },
     async (request, reply) => {
       const { token } = request.params;
-      if (!(await loginLinkValid(db, token))) return reply.html(loginGone(request), 410);
+      if (!(await loginLinkValid(db, token)))
+        return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'login' }), 410);
       return reply.html(
         ConfirmLinkPage({
           ctx: pageContext(request),
@@ -195,7 +212,7 @@ export function authPages(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const form = readForm(request, NextForm);
       const userId = await useLoginLink(db, request.params.token);
-      if (!userId) return reply.html(loginGone(request), 410);
+      if (!userId) return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'login' }), 410);
       await startSession(ctx, request, reply, userId);
       return reply.redirect(safeNext(form.values.next), 303);
     },
@@ -206,70 +223,32 @@ export function authPages(app: App, ctx: AppContext): void {
     { config: byToken, schema: { ...page, params: TokenParams, querystring: NextQuery } },
     async (request, reply) => {
       const done = await confirmEmail(db, request.params.token);
-      if (!done) {
-        return reply.html(
-          LinkGonePage({
-            ctx: pageContext(request),
-            what: 'confirmation',
-            retry: request.user
-              ? { href: '/account', label: 'Send a new link from your account' }
-              : { href: '/login', label: 'Log in to send a new link' },
-          }),
-          410,
-        );
-      }
+      if (!done) return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'confirmation' }), 410);
       const next = request.query.next ? safeNext(request.query.next) : undefined;
       return reply.html(EmailConfirmedPage({ ctx: pageContext(request), email: done.email, next }));
     },
   );
 
   // Password reset.
-  const forgotForm = (request: FastifyRequest, state?: FormState) =>
-    EmailFormPage({
-      ctx: pageContext(request),
+  mailedLinkForm(
+    '/forgot',
+    {
       title: 'Reset your password',
       lead: 'Enter the address of your account. We email you a link to choose a new password.',
-      action: '/forgot',
       button: 'Email me a reset link',
-      form: state,
-    });
-  const resetGone = (request: FastifyRequest) =>
-    LinkGonePage({
-      ctx: pageContext(request),
-      what: 'password reset',
-      retry: { href: '/forgot', label: 'Ask for a new link' },
-    });
-
-  app.get('/forgot', { config: open, schema: page }, async (request, reply) =>
-    reply.html(forgotForm(request)),
+      sent: 'a link to reset the password',
+      keepNext: false,
+    },
+    (email, ip) => requestPasswordReset(ctx, email, ip),
   );
-
-  const ForgotForm = FormBody({ email: Email });
-  app.post('/forgot', { ...formRoute(ForgotForm), config: open }, async (request, reply) => {
-    const form = readForm(request, ForgotForm);
-    const values = { email: form.values.email };
-    try {
-      if (!form.ok) return reply.html(forgotForm(request, { ...form.failure, values }), form.failure.status);
-      await requestPasswordReset(ctx, values.email, request.ip);
-    } catch (e) {
-      const failure = accountsFailure(e);
-      return reply.html(forgotForm(request, { ...failure, values }), failure.status);
-    }
-    return reply.html(
-      SentPage({
-        ctx: pageContext(request),
-        title: 'Check your email',
-        what: 'a link to reset the password',
-      }),
-    );
-  });
 
   app.get(
     '/reset/:token',
     { config: byToken, schema: { ...page, params: TokenParams } },
     async (request, reply) => {
       const { token } = request.params;
-      if (!(await resetTokenValid(db, token))) return reply.html(resetGone(request), 410);
+      if (!(await resetTokenValid(db, token)))
+        return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'password reset' }), 410);
       return reply.html(ResetPage({ ctx: pageContext(request), action: `/reset/${token}` }));
     },
   );
@@ -280,7 +259,7 @@ export function authPages(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const { token } = request.params;
       const form = readForm(request, ResetForm);
-      const again = (failure: FormState & { status: number }) =>
+      const again = (failure: Shown) =>
         reply.html(
           ResetPage({ ctx: pageContext(request), action: `/reset/${token}`, form: failure }),
           failure.status,
@@ -292,7 +271,8 @@ export function authPages(app: App, ctx: AppContext): void {
       } catch (e) {
         return again(accountsFailure(e));
       }
-      if (!userId) return reply.html(resetGone(request), 410);
+      if (!userId)
+        return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'password reset' }), 410);
       request.user = null; // its session is gone with all the others
       await startSession(ctx, request, reply, userId);
       return reply.redirect('/account?notice=password-reset', 303);

@@ -70,6 +70,18 @@ export async function addEmail(ctx: AppContext, userId: string, email: string): 
 
 const notOnAccount = () => new LaurelError('NOT_FOUND', 'This address is not on your account.');
 
+/** An address of this account (NOT_FOUND for anyone else's). */
+async function ownAddress(db: Executor, userId: string, emailId: string) {
+  const row = await db
+    .selectFrom('user_emails')
+    .select(['id', 'verified_at', 'is_primary'])
+    .where('id', '=', emailId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notOnAccount();
+  return row;
+}
+
 export async function resendVerification(ctx: AppContext, userId: string, emailId: string, ip: string) {
   const row = await ctx.db
     .selectFrom('user_emails')
@@ -87,14 +99,7 @@ export async function resendVerification(ctx: AppContext, userId: string, emailI
 
 export async function makePrimaryEmail(db: Db, userId: string, emailId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('user_emails')
-      .select(['id', 'verified_at'])
-      .where('id', '=', emailId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!row) throw notOnAccount();
-    assertCanBePrimary(row);
+    assertCanBePrimary(await ownAddress(trx, userId, emailId));
     await trx.updateTable('user_emails').set({ is_primary: false }).where('user_id', '=', userId).execute();
     await trx.updateTable('user_emails').set({ is_primary: true }).where('id', '=', emailId).execute();
   });
@@ -107,14 +112,7 @@ export async function removeEmail(
   emailId: string,
   keepSessionId?: string,
 ): Promise<void> {
-  const row = await db
-    .selectFrom('user_emails')
-    .select(['id', 'is_primary'])
-    .where('id', '=', emailId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  if (!row) throw notOnAccount();
-  assertRemovable(row);
+  assertRemovable(await ownAddress(db, userId, emailId));
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('user_emails').where('id', '=', emailId).execute();
     await credentialsChanged(trx, userId, keepSessionId);

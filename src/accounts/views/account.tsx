@@ -140,33 +140,29 @@ export function AccountPage(p: {
                       <td>
                         <div class="row">
                           {!e.verified ? (
-                            <form method="post" action={`/account/emails/${e.id}/resend`} class="inline">
-                              <CsrfField token={p.ctx.csrfToken} />
-                              <button type="submit" class="small secondary">
-                                Resend link
-                              </button>
-                            </form>
+                            <EmailAction
+                              csrf={p.ctx.csrfToken}
+                              action={`/account/emails/${e.id}/resend`}
+                              label="Resend link"
+                              kind="secondary"
+                            />
                           ) : null}
                           {e.verified && !e.primary ? (
-                            <form method="post" action={`/account/emails/${e.id}/primary`} class="inline">
-                              <CsrfField token={p.ctx.csrfToken} />
-                              <button type="submit" class="small secondary">
-                                Make primary
-                              </button>
-                            </form>
+                            <EmailAction
+                              csrf={p.ctx.csrfToken}
+                              action={`/account/emails/${e.id}/primary`}
+                              label="Make primary"
+                              kind="secondary"
+                            />
                           ) : null}
                           {!e.primary ? (
-                            <form
-                              method="post"
+                            <EmailAction
+                              csrf={p.ctx.csrfToken}
                               action={`/account/emails/${e.id}/remove`}
-                              class="inline"
-                              data-confirm={`Remove ${e.email} from your account?`}
-                            >
-                              <CsrfField token={p.ctx.csrfToken} />
-                              <button type="submit" class="small danger">
-                                Remove
-                              </button>
-                            </form>
+                              label="Remove"
+                              kind="danger"
+                              confirm={`Remove ${e.email} from your account?`}
+                            />
                           ) : null}
                         </div>
                       </td>
@@ -252,6 +248,18 @@ export function AccountPage(p: {
         </div>
       </div>
     </Layout>
+  );
+}
+
+/** One button acting on an address of the account. */
+function EmailAction(p: { csrf: string; action: string; label: string; kind: string; confirm?: string }) {
+  return (
+    <form method="post" action={p.action} class="inline" data-confirm={p.confirm}>
+      <CsrfField token={p.csrf} />
+      <button type="submit" class={`small ${p.kind}`}>
+        {p.label}
+      </button>
+    </form>
   );
 }
 

@@ -15,6 +15,24 @@ export interface FormState {
 const NextField = (p: { next?: string }) =>
   p.next && p.next !== '/' ? <input type="hidden" name="next" value={p.next} /> : null;
 
+/** A form of these pages: the CSRF token, where to go next, and what went wrong last time. */
+function AuthForm(p: {
+  ctx: PageContext;
+  action: string;
+  next?: string;
+  form?: FormState;
+  children?: unknown;
+}) {
+  return (
+    <form method="post" action={p.action} class="card" novalidate>
+      <CsrfField token={p.ctx.csrfToken} />
+      <NextField next={p.next} />
+      <FormErrors message={p.form?.message} errors={p.form?.errors} />
+      {p.children as SafeHtml}
+    </form>
+  );
+}
+
 function AuthPage(p: { ctx: PageContext; title: string; lead?: string; children?: unknown }): SafeHtml {
   return (
     <Layout ctx={p.ctx} title={p.title} noindex>
@@ -34,10 +52,7 @@ export function SignupPage(p: { ctx: PageContext; next?: string; form?: FormStat
       title="Create your account"
       lead="Keep every badge you earn in one place, share it, and prove it is yours."
     >
-      <form method="post" action="/signup" class="card" novalidate>
-        <CsrfField token={p.ctx.csrfToken} />
-        <NextField next={p.next} />
-        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+      <AuthForm ctx={p.ctx} action="/signup" next={p.next} form={p.form}>
         <Field
           label="Your name"
           name="name"
@@ -69,7 +84,7 @@ export function SignupPage(p: { ctx: PageContext; next?: string; form?: FormStat
         <div class="form-actions">
           <button type="submit">Create account</button>
         </div>
-      </form>
+      </AuthForm>
       <p>
         Already have an account? <a href={withNext('/login', p.next)}>Log in</a>
       </p>
@@ -82,10 +97,7 @@ export function LoginPage(p: { ctx: PageContext; next?: string; form?: FormState
   return (
     <AuthPage ctx={p.ctx} title="Log in">
       {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
-      <form method="post" action="/login" class="card" novalidate>
-        <CsrfField token={p.ctx.csrfToken} />
-        <NextField next={p.next} />
-        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+      <AuthForm ctx={p.ctx} action="/login" next={p.next} form={p.form}>
         <Field
           label="Email"
           name="email"
@@ -107,7 +119,7 @@ export function LoginPage(p: { ctx: PageContext; next?: string; form?: FormState
           <button type="submit">Log in</button>
           <a href="/forgot">Forgot your password?</a>
         </div>
-      </form>
+      </AuthForm>
       <p>
         <a href={withNext('/login/link', p.next)}>Email me a login link instead</a>
         {' · '}
@@ -128,10 +140,7 @@ export function EmailFormPage(p: {
 }) {
   return (
     <AuthPage ctx={p.ctx} title={p.title} lead={p.lead}>
-      <form method="post" action={p.action} class="card" novalidate>
-        <CsrfField token={p.ctx.csrfToken} />
-        <NextField next={p.next} />
-        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+      <AuthForm ctx={p.ctx} action={p.action} next={p.next} form={p.form}>
         <Field
           label="Email"
           name="email"
@@ -144,7 +153,7 @@ export function EmailFormPage(p: {
         <div class="form-actions">
           <button type="submit">{p.button}</button>
         </div>
-      </form>
+      </AuthForm>
       <p>
         <a href={withNext('/login', p.next)}>Back to log in</a>
       </p>
@@ -181,13 +190,32 @@ export function SignupSentPage(p: { ctx: PageContext; email: string }) {
   );
 }
 
-export function LinkGonePage(p: { ctx: PageContext; what: string; retry: { href: string; label: string } }) {
+/** The mailed links that work once, and where to get a new one when one no longer does. */
+export type MailedLink = 'login' | 'password reset' | 'confirmation' | 'merge';
+
+function retryOf(link: MailedLink, signedIn: boolean): { href: string; label: string } {
+  switch (link) {
+    case 'login':
+      return { href: '/login/link', label: 'Send a new link' };
+    case 'password reset':
+      return { href: '/forgot', label: 'Ask for a new link' };
+    case 'confirmation':
+      return signedIn
+        ? { href: '/account', label: 'Send a new link from your account' }
+        : { href: '/login', label: 'Log in to send a new link' };
+    case 'merge':
+      return { href: '/account', label: 'Go to your account' };
+  }
+}
+
+export function LinkGonePage(p: { ctx: PageContext; link: MailedLink }) {
+  const retry = retryOf(p.link, p.ctx.user != null);
   return (
     <AuthPage ctx={p.ctx} title="This link no longer works">
-      <p>This {p.what} link has expired or has already been used. Links work once, for a limited time.</p>
+      <p>This {p.link} link has expired or has already been used. Links work once, for a limited time.</p>
       <p>
-        <a class="button" href={p.retry.href}>
-          {p.retry.label}
+        <a class="button" href={retry.href}>
+          {retry.label}
         </a>
       </p>
     </AuthPage>
@@ -217,9 +245,7 @@ export function ResetPage(p: { ctx: PageContext; action: string; form?: FormStat
       title="Choose a new password"
       lead="After this, every device logged in to your account is logged out."
     >
-      <form method="post" action={p.action} class="card" novalidate>
-        <CsrfField token={p.ctx.csrfToken} />
-        <FormErrors message={p.form?.message} errors={p.form?.errors} />
+      <AuthForm ctx={p.ctx} action={p.action} form={p.form}>
         <Field
           label="New password"
           name="password"
@@ -233,7 +259,7 @@ export function ResetPage(p: { ctx: PageContext; action: string; form?: FormStat
         <div class="form-actions">
           <button type="submit">Save the new password</button>
         </div>
-      </form>
+      </AuthForm>
     </AuthPage>
   );
 }
