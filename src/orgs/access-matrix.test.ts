@@ -8,14 +8,12 @@
  * matrix changes nothing the later rows depend on.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
 import type { DeclaredRoute } from '../http/access.ts';
 import { buildServer } from '../http/server.ts';
-import type { AppContext } from '../http/context.ts';
+import { useTestApp } from '../http/testing.ts';
 import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { enqueueJob } from '../jobs/queue.ts';
@@ -79,8 +77,7 @@ await (await buildServer(createAppContext({} as never, config), { declaredAccess
 const RULES = Object.fromEntries(declared.map((d) => [d.route, ruleOf(d)]));
 
 describe('authorization matrix over every route', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   const users = {} as Record<Exclude<Who, 'anonymous'> | 'platform', TestUser>;
   const csrf = csrfPair(config);
   const params: Record<string, string> = {};
@@ -101,8 +98,7 @@ describe('authorization matrix over every route', () => {
   });
 
   beforeAll(async () => {
-    const ctx: AppContext = createAppContext(t.db, config);
-    app = await buildServer(ctx);
+    const { ctx } = t;
     const owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { config, ownerUserId: owner.id });
     users.viewer = await makeMember(t.db, org, 'viewer');
@@ -168,7 +164,6 @@ describe('authorization matrix over every route', () => {
     }
     perRoute['POST /manage/:slug/bulk/:batchId/cancel'] = { batchId: await batch('cancel') };
   });
-  afterAll(() => app?.close());
 
   const urlOf = (route: string) => {
     const path = route.slice(route.indexOf(' ') + 1);
@@ -188,7 +183,7 @@ describe('authorization matrix over every route', () => {
         : api
           ? JSON.stringify(fields)
           : new URLSearchParams({ _csrf: csrf.token, ...fields }).toString();
-    return app.inject({
+    return t.app.inject({
       method,
       url,
       payload: body,
@@ -231,7 +226,7 @@ describe('authorization matrix over every route', () => {
       for (const who of ['anonymous', 'admin'] as const) {
         const method = route.slice(0, route.indexOf(' ')) as 'POST' | 'PATCH';
         const api = urlOf(route).startsWith('/api/');
-        const res = await app.inject({
+        const res = await t.app.inject({
           method,
           url: urlOf(route),
           payload: api
@@ -260,7 +255,11 @@ describe('authorization matrix over every route', () => {
       const queue = [start];
       while (queue.length && from.size < 80) {
         const url = queue.shift()!;
-        const res = await app.inject({ url, cookies: users[who].cookies, headers: { accept: 'text/html' } });
+        const res = await t.app.inject({
+          url,
+          cookies: users[who].cookies,
+          headers: { accept: 'text/html' },
+        });
         if (res.statusCode !== 200) {
           dead.add(`${who} ${pattern(url)} ← ${pattern(from.get(url)!)}`);
           continue;

@@ -3,24 +3,19 @@
  * screen. The lists people act on (awards, analytics, mailbox, API keys, bulk rows) stack each
  * row into a card with its column names; other wide tables scroll inside their own box.
  */
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, findChromium } from '../../e2e/harness.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
 import { createApiKey } from '../apikeys/service.ts';
 import { acceptClaim } from '../claims/service.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { makeMember, makeOrg, makeTestUser } from './testing.ts';
-import { createAppContext } from '../features.ts';
 
 describe('issuer pages on a phone', () => {
-  const t = useTestDatabase('pglite');
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
   let browser: Browser;
   let origin: string;
   const pages: string[] = [];
@@ -30,9 +25,8 @@ describe('issuer pages on a phone', () => {
   let cookie = '';
 
   beforeAll(async () => {
-    const config = testConfig();
-    app = await buildServer(createAppContext(t.db, config));
-    origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { config, ctx } = t;
+    origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const owner = await makeTestUser(t.db, 'Olivia Owner-With-A-Rather-Long-Name');
     await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', owner.id).execute();
     const org = await makeOrg(t.db, {
@@ -44,7 +38,7 @@ describe('issuer pages on a phone', () => {
     });
     await makeMember(t.db, org, 'issuer', 'Ivan Issuer');
     const template = await makeTemplate(t.db, org, { name: 'Advanced Certificate in Everything' });
-    const { award } = await issueTestAward(createAppContext(t.db, config), {
+    const { award } = await issueTestAward(ctx, {
       org,
       template,
       recipientName: 'Recipient With A Long Name',
@@ -52,20 +46,20 @@ describe('issuer pages on a phone', () => {
     });
     cookie = owner.cookies.laurel_session!;
     // The owner's own badge, accepted: its page (with the verification panel) opens for them.
-    const own = await issueTestAward(createAppContext(t.db, config), {
+    const own = await issueTestAward(ctx, {
       org,
       template,
       recipientName: 'Olivia Owner',
       recipientEmail: owner.email,
     });
-    await acceptClaim(createAppContext(t.db, config), own.claimToken, owner.id);
+    await acceptClaim(ctx, own.claimToken, owner.id);
     badgePage = `/c/${own.award.id}`;
     await createApiKey(t.db, {
       orgId: org.id,
       name: 'Learning platform integration',
       scopes: ['awards:issue'],
     });
-    const batchId = await createBatch(createAppContext(t.db, config), {
+    const batchId = await createBatch(ctx, {
       orgId: org.id,
       templateId: template.id,
       filename: 'a-rather-long-file-name-for-recipients.csv',
@@ -109,7 +103,6 @@ describe('issuer pages on a phone', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
   });
 
   const phone = async (): Promise<Page> => {
