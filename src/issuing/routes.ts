@@ -35,7 +35,13 @@ const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Search in recipient name and email.' })),
   templateId: Type.Optional(Uuid),
   state: Type.Optional(
-    Type.Union(['pending', 'accepted', 'rejected', 'revoked', 'expired'].map((s) => Type.Literal(s))),
+    Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('accepted'),
+      Type.Literal('rejected'),
+      Type.Literal('revoked'),
+      Type.Literal('expired'),
+    ]),
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
@@ -190,7 +196,7 @@ export function awardRoutes(app: App, ctx: AppContext) {
       const { items, total } = await listOrgAwards(ctx.db, actor.org.id, {
         q: q.q,
         templateId: q.templateId,
-        state: q.state as never,
+        state: q.state,
         limit: q.limit ?? 50,
         offset: q.offset ?? 0,
       });

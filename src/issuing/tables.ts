@@ -44,18 +44,6 @@ export interface IssuingTables {
     created_by: string | null;
     created_at: Timestamp;
   };
-  api_keys: {
-    id: Generated<string>;
-    org_id: string;
-    name: string;
-    prefix: string;
-    secret_hash: string;
-    scopes: string[];
-    created_by: string | null;
-    created_at: Timestamp;
-    last_used_at: NullableTimestamp;
-    revoked_at: NullableTimestamp;
-  };
   bulk_batches: {
     id: Generated<string>;
     org_id: string;
