@@ -27,14 +27,14 @@ export type FormResult<S extends TObject> =
  * Route options for a form post: the body schema (for validation, types and the OpenAPI
  * document), kept out of the API docs, with validation failures handed to the handler.
  */
-export function formRoute<S extends TObject, X extends { params?: TSchema; querystring?: TSchema } = {}>(
-  body: S,
-  schema: X = {} as X,
-) {
+export function formRoute<
+  S extends TObject,
+  X extends { params?: TSchema; querystring?: TSchema } = Record<never, never>,
+>(body: S, schema: X = {} as X) {
   return {
     schema: { hide: true as const, body, ...schema },
     attachValidation: true,
-    preValidation: trimFields,
+    preValidation: (request: FastifyRequest) => trimFields(request, body),
   } satisfies RouteShorthandOptions;
 }
 
@@ -86,19 +86,30 @@ export function fieldFailure(
   return { status: statusOf('INVALID'), message: summary, errors: [{ field, message }] };
 }
 
-const SHOWN_ON_FORM = new Set<LaurelError['code']>(['INVALID', 'CONFLICT', 'TOO_LARGE', 'UNSUPPORTED_MEDIA']);
+// A rate limit too: the person sees the form again, with when to retry, rather than an error page.
+const SHOWN_ON_FORM = new Set<LaurelError['code']>([
+  'INVALID',
+  'CONFLICT',
+  'TOO_LARGE',
+  'UNSUPPORTED_MEDIA',
+  'RATE_LIMITED',
+]);
 
 const text = (v: unknown): string => {
   const s = Array.isArray(v) ? v[0] : v;
   return typeof s === 'string' ? s : '';
 };
 
-/** Trims every text field before validation, so "  " is empty and limits count what is kept. */
-async function trimFields(request: FastifyRequest): Promise<void> {
+/**
+ * Trims every text field before validation, so "  " is empty and limits count what is kept;
+ * a field marked `x-untrimmed` (a password: spaces may be part of it) stays as typed.
+ */
+async function trimFields(request: FastifyRequest, schema: TObject): Promise<void> {
   const body = request.body;
   if (!body || typeof body !== 'object') return;
   for (const [k, v] of Object.entries(body)) {
-    if (typeof v === 'string') (body as Record<string, unknown>)[k] = v.trim();
+    const untrimmed = (schema.properties[k] as { 'x-untrimmed'?: boolean } | undefined)?.['x-untrimmed'];
+    if (typeof v === 'string' && !untrimmed) (body as Record<string, unknown>)[k] = v.trim();
   }
 }
 

@@ -6,10 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isDeepStrictEqual } from 'node:util';
+import { schemaKeywords } from './schemas.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);
-ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
+schemaKeywords(ajv);
 
 const compiled = new WeakMap<object, ValidateFunction>();
 const sent = new WeakMap<FastifyRequest, unknown>();

@@ -1,5 +1,6 @@
 // TypeBox schemas every feature's routes share: ids, slugs, the problem body and form fields.
 // Route schemas validate every input before a handler runs and feed the OpenAPI document.
+import type { Ajv } from 'ajv';
 import { type TSchema, Type } from 'typebox';
 
 /** An id column's value; a malformed one in a path answers 404 (see problem.ts). */
@@ -45,6 +46,9 @@ export const FormText = (
 export const RequiredText = (options: { maxLength?: number; pattern?: string; 'x-message'?: string } = {}) =>
   Type.String({ minLength: 1, maxLength: 10_000, 'x-message': 'Fill in this field.', ...options });
 
+/** A password field: kept exactly as typed (never trimmed: a space may be part of a password). */
+export const FormPassword = Type.Optional(Type.String({ maxLength: 500, 'x-untrimmed': true }));
+
 /** A checkbox: '1' (or 'on') when ticked, absent when not. */
 export const FormFlag = Type.Optional(Type.String({ maxLength: 10 }));
 
@@ -53,3 +57,9 @@ export const QueryFlag = Type.Optional(Type.String({ maxLength: 20 }));
 
 /** An HTML form body: the declared fields; others (the CSRF field) pass through unchecked. */
 export const FormBody = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties);
+
+/** The annotations our schemas carry (`x-message`, `x-untrimmed`), made known to an Ajv instance. */
+export const schemaKeywords = (ajv: Ajv): Ajv =>
+  ajv
+    .addKeyword({ keyword: 'x-message', schemaType: 'string' })
+    .addKeyword({ keyword: 'x-untrimmed', schemaType: 'boolean' });

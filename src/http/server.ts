@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import type { Ajv } from 'ajv';
 import { Type } from 'typebox';
+import { schemaKeywords } from './schemas.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -91,7 +91,7 @@ export async function buildServer(
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true },
       // `x-message`: what a form shows beside a field whose value breaks the schema (http/forms.ts).
-      plugins: [(ajv: Ajv) => ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' })],
+      plugins: [schemaKeywords],
     },
   });
 

@@ -7,15 +7,14 @@ import { LaurelError } from '../../errors.ts';
 import { userOf } from '../../http/access.ts';
 import { pageContext } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
-import { type FormFailure, formRoute, readForm } from '../../http/forms.ts';
-import { FormBody, FormFlag, FormText, IdParams, TokenParams } from '../../http/schemas.ts';
+import { type FormFailure, formFailure, formRoute, readForm } from '../../http/forms.ts';
+import { FormBody, FormFlag, FormPassword, FormText, IdParams, TokenParams } from '../../http/schemas.ts';
 import { addEmail, makePrimaryEmail, removeEmail, resendVerification } from '../service/emails.ts';
 import { changePassword } from '../service/login.ts';
 import { confirmMerge, previewMerge, requestMerge } from '../service/merge.ts';
 import { getUser, listEmails, updateProfile } from '../service/users.ts';
 import { ACCOUNT_NOTICES, type AccountForm, AccountPage, MergePage } from '../views/account.tsx';
 import { type FormState, LinkGonePage } from '../views/auth.tsx';
-import { accountsFailure, passwordFormRoute, withParams } from '../web.ts';
 
 const Email = FormText({ maxLength: 320 });
 const ProfileForm = FormBody({
@@ -25,7 +24,7 @@ const ProfileForm = FormBody({
   profilePublic: FormFlag,
 });
 const EmailForm = FormBody({ email: Email });
-const PasswordForm = FormBody({ current: FormText({ maxLength: 500 }), next: FormText({ maxLength: 500 }) });
+const PasswordForm = FormBody({ current: FormPassword, next: FormPassword });
 const NoFields = FormBody({});
 
 const signedIn = { access: 'user' } as const;
@@ -69,7 +68,7 @@ export function accountPages(app: App, ctx: AppContext): void {
       const notice = await run();
       return reply.redirect(`/account?notice=${notice}`, 303);
     } catch (e) {
-      return again(accountsFailure(e));
+      return again(formFailure(e));
     }
   };
 
@@ -106,7 +105,7 @@ export function accountPages(app: App, ctx: AppContext): void {
     });
   });
 
-  const emailAction = { ...withParams(formRoute(NoFields), IdParams), config: signedIn };
+  const emailAction = { ...formRoute(NoFields, { params: IdParams }), config: signedIn };
 
   app.post('/account/emails/:id/resend', emailAction, async (request, reply) =>
     accountForm(request, reply, { name: 'email', result: readForm(request, NoFields) }, {}, async () => {
@@ -130,18 +129,14 @@ export function accountPages(app: App, ctx: AppContext): void {
     }),
   );
 
-  app.post(
-    '/account/password',
-    { ...passwordFormRoute(PasswordForm, ['current', 'next']), config: signedIn },
-    async (request, reply) => {
-      const result = readForm(request, PasswordForm);
-      return accountForm(request, reply, { name: 'password', result }, {}, async () => {
-        const user = userOf(request);
-        await changePassword(db, user.id, result.values, user.sessionId);
-        return 'password';
-      });
-    },
-  );
+  app.post('/account/password', { ...formRoute(PasswordForm), config: signedIn }, async (request, reply) => {
+    const result = readForm(request, PasswordForm);
+    return accountForm(request, reply, { name: 'password', result }, {}, async () => {
+      const user = userOf(request);
+      await changePassword(db, user.id, result.values, user.sessionId);
+      return 'password';
+    });
+  });
 
   app.post('/account/merge', { ...formRoute(EmailForm), config: signedIn }, async (request, reply) => {
     const result = readForm(request, EmailForm);
@@ -172,7 +167,7 @@ export function accountPages(app: App, ctx: AppContext): void {
 
   app.post(
     '/account/merge/:token',
-    { ...withParams(formRoute(NoFields), TokenParams), config: byToken },
+    { ...formRoute(NoFields, { params: TokenParams }), config: byToken },
     async (request, reply) => {
       const done = await confirmMerge(ctx, request.params.token, userOf(request).id);
       if (!done) return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'merge' }), 410);

@@ -5,9 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { pageContext } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
-import { formRoute, readForm } from '../../http/forms.ts';
+import { formFailure, formRoute, readForm } from '../../http/forms.ts';
 import { statusOf } from '../../http/problem.ts';
-import { FormBody, FormText, TokenParams } from '../../http/schemas.ts';
+import { FormBody, FormPassword, FormText, TokenParams } from '../../http/schemas.ts';
 import { DEVICE_COOKIE, readDeviceCookie } from '../device-cookie.ts';
 import { safeNext } from '../next.ts';
 import { confirmEmail } from '../service/emails.ts';
@@ -34,10 +34,10 @@ import {
   SignupPage,
   SignupSentPage,
 } from '../views/auth.tsx';
-import { accountsFailure, passwordFormRoute, startSession, withParams } from '../web.ts';
+import { startSession } from '../web.ts';
 
 const Email = FormText({ maxLength: 320 });
-const Password = FormText({ maxLength: 500 });
+const Password = FormPassword;
 const Next = FormText({ maxLength: 1000 });
 
 const SignupForm = FormBody({
@@ -76,29 +76,25 @@ export function authPages(app: App, ctx: AppContext): void {
     },
   );
 
-  app.post(
-    '/signup',
-    { ...passwordFormRoute(SignupForm, ['password']), config: open },
-    async (request, reply) => {
-      const form = readForm(request, SignupForm);
-      const next = safeNext(form.values.next);
-      const values = { name: form.values.name, email: form.values.email };
-      const again = (failure: Shown) =>
-        reply.html(
-          SignupPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
-          failure.status,
-        );
-      if (!form.ok) return again(form.failure);
-      try {
-        const first = await signUp(ctx, { ...values, password: form.values.password }, request.ip, next);
-        if (!first) return reply.html(SignupSentPage({ ctx: pageContext(request), email: values.email }));
-        await startSession(ctx, request, reply, first.id);
-        return reply.redirect(next !== '/' ? next : '/account?notice=welcome', 303);
-      } catch (e) {
-        return again(accountsFailure(e));
-      }
-    },
-  );
+  app.post('/signup', { ...formRoute(SignupForm), config: open }, async (request, reply) => {
+    const form = readForm(request, SignupForm);
+    const next = safeNext(form.values.next);
+    const values = { name: form.values.name, email: form.values.email };
+    const again = (failure: Shown) =>
+      reply.html(
+        SignupPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
+        failure.status,
+      );
+    if (!form.ok) return again(form.failure);
+    try {
+      const first = await signUp(ctx, { ...values, password: form.values.password }, request.ip, next);
+      if (!first) return reply.html(SignupSentPage({ ctx: pageContext(request), email: values.email }));
+      await startSession(ctx, request, reply, first.id);
+      return reply.redirect(next !== '/' ? next : '/account?notice=welcome', 303);
+    } catch (e) {
+      return again(formFailure(e));
+    }
+  });
 
   app.get('/login', { config: open, schema: { ...page, querystring: NextQuery } }, async (request, reply) => {
     const next = safeNext(request.query.next);
@@ -106,32 +102,28 @@ export function authPages(app: App, ctx: AppContext): void {
     return reply.html(LoginPage({ ctx: pageContext(request), next }));
   });
 
-  app.post(
-    '/login',
-    { ...passwordFormRoute(LoginForm, ['password']), config: open },
-    async (request, reply) => {
-      const form = readForm(request, LoginForm);
-      const next = safeNext(form.values.next);
-      const values = { email: form.values.email };
-      const again = (failure: Shown) =>
-        reply.html(
-          LoginPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
-          failure.status,
-        );
-      if (!form.ok) return again(form.failure);
-      try {
-        const user = await logIn(ctx, values.email, form.values.password, {
-          ip: request.ip,
-          device: readDeviceCookie(ctx.config.secret, request.cookies[DEVICE_COOKIE]),
-        });
-        if (!user) return again({ message: LOGIN_MISMATCH, status: statusOf('INVALID') });
-        await startSession(ctx, request, reply, user.id);
-        return reply.redirect(next, 303);
-      } catch (e) {
-        return again(accountsFailure(e));
-      }
-    },
-  );
+  app.post('/login', { ...formRoute(LoginForm), config: open }, async (request, reply) => {
+    const form = readForm(request, LoginForm);
+    const next = safeNext(form.values.next);
+    const values = { email: form.values.email };
+    const again = (failure: Shown) =>
+      reply.html(
+        LoginPage({ ctx: pageContext(request), next, form: { ...failure, values } }),
+        failure.status,
+      );
+    if (!form.ok) return again(form.failure);
+    try {
+      const user = await logIn(ctx, values.email, form.values.password, {
+        ip: request.ip,
+        device: readDeviceCookie(ctx.config.secret, request.cookies[DEVICE_COOKIE]),
+      });
+      if (!user) return again({ message: LOGIN_MISMATCH, status: statusOf('INVALID') });
+      await startSession(ctx, request, reply, user.id);
+      return reply.redirect(next, 303);
+    } catch (e) {
+      return again(formFailure(e));
+    }
+  });
 
   app.post('/logout', { ...formRoute(FormBody({})), config: open }, async (request, reply) => {
     if (request.user) await destroySession(db, request.user.sessionId);
@@ -171,7 +163,7 @@ export function authPages(app: App, ctx: AppContext): void {
       try {
         await send(values.email, request.ip, next);
       } catch (e) {
-        return again(accountsFailure(e));
+        return again(formFailure(e));
       }
       return reply.html(SentPage({ ctx: pageContext(request), title: 'Check your email', what: view.sent }));
     });
@@ -208,7 +200,7 @@ export function authPages(app: App, ctx: AppContext): void {
 
   app.post(
     '/login/link/:token',
-    { ...withParams(formRoute(NextForm), TokenParams), config: byToken },
+    { ...formRoute(NextForm, { params: TokenParams }), config: byToken },
     async (request, reply) => {
       const form = readForm(request, NextForm);
       const userId = await useLoginLink(db, request.params.token);
@@ -255,7 +247,7 @@ export function authPages(app: App, ctx: AppContext): void {
 
   app.post(
     '/reset/:token',
-    { ...withParams(passwordFormRoute(ResetForm, ['password']), TokenParams), config: byToken },
+    { ...formRoute(ResetForm, { params: TokenParams }), config: byToken },
     async (request, reply) => {
       const { token } = request.params;
       const form = readForm(request, ResetForm);
@@ -269,7 +261,7 @@ export function authPages(app: App, ctx: AppContext): void {
       try {
         userId = await resetPassword(db, token, form.values.password);
       } catch (e) {
-        return again(accountsFailure(e));
+        return again(formFailure(e));
       }
       if (!userId)
         return reply.html(LinkGonePage({ ctx: pageContext(request), link: 'password reset' }), 410);
