@@ -9,6 +9,9 @@ import { TokenParams, problems } from '../http/schemas.ts';
 import { ClaimViewSchema, presentClaim } from './presenters.ts';
 import { acceptClaim, lookupClaim, rejectClaim } from './service.ts';
 
+/** A POST that reads no body: whatever comes is ignored, as before schemas were declared. */
+const NoBody = Type.Unknown({ description: 'No body is read.' });
+
 const RejectBody = Type.Object(
   {
     confirm: Type.Boolean({
@@ -48,6 +51,7 @@ export function claimRoutes(app: App, ctx: AppContext) {
         description:
           'Signed-in session with the `x-csrf-token` header. The award’s address becomes a confirmed address of the account. The new wallet item is private.',
         params: TokenParams,
+        body: NoBody,
         response: { 200: ClaimViewSchema, ...problems(401, 403, 404, 409, 410) },
       },
     },

@@ -29,6 +29,9 @@ import {
 } from './presenters.ts';
 import { getOwnItem, setShowRecipientName, setVisibility } from './service.ts';
 
+/** A POST that reads no body: whatever comes is ignored, as before schemas were declared. */
+const NoBody = Type.Unknown({ description: 'No body is read.' });
+
 // Base64 of the largest importable file in a JSON body, with room for the braces.
 const IMPORT_BODY_LIMIT = Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 64 * 1024;
 const ImportBody = Type.Object(
@@ -300,6 +303,7 @@ function pendingApi(app: App, ctx: AppContext) {
         description:
           'Signed-in session with the `x-csrf-token` header. For a badge in `pending` of `GET /api/v1/me/badges` (sent to one of my confirmed addresses); any other award is 404. Its claim link stops working; the new wallet item is private.',
         params: AwardParams,
+        body: NoBody,
         response: {
           200: Type.Object({
             state: Type.Literal('accepted'),
