@@ -1,6 +1,5 @@
 import type { Feature } from '../http/context.ts';
-import { importedBadgePages } from './imported-page.tsx';
-import { profilePages } from './profile.tsx';
+import { profilePages } from './pages.tsx';
 import { publicBadgeRoutes } from './routes.tsx';
 
 /** Public badge pages (`/c/:id` and its documents, images, embed, shares) and profiles (`/u/:handle`). */
@@ -9,6 +8,5 @@ export const publicFeature: Feature = {
   routes: (app, ctx) => {
     publicBadgeRoutes(app, ctx);
     profilePages(app, ctx);
-    importedBadgePages(app, ctx);
   },
 };

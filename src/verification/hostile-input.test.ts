@@ -21,20 +21,14 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { csrfPair } from '../orgs/testing.ts';
 import type { VerificationContext } from './settings.ts';
+import { multipart } from './testing.ts';
 import { createAppContext } from '../features.ts';
 
 const issuer = newIssuer();
 
-function multipartText(fields: Record<string, string>) {
-  const boundary = `----laurel${Math.random().toString(16).slice(2)}`;
-  const parts = Object.entries(fields).map(
-    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  return {
-    payload: `${parts.join('')}--${boundary}--\r\n`,
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
+/** A multipart form of text fields only. */
+const multipartText = (fields: Record<string, string>) =>
+  multipart(Object.entries(fields).map(([name, value]) => ({ name, value })));
 
 describe('the public verifier under hostile input', () => {
   const t = useTestDatabase('pglite');
