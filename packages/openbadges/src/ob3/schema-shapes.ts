@@ -1,7 +1,7 @@
 // The shapes of OB 3.0's data model, from the official JSON Schema
 // (ob_v3p0_achievementcredential_schema.json), checked by ./validate.ts.
 import { ACHIEVEMENT_TYPES } from './types.ts';
-import { type Obj, isObj } from '../json-values.ts';
+import { isObj } from '../json-values.ts';
 import {
   type Ctx,
   type Check,

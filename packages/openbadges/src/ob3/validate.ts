@@ -5,23 +5,17 @@
  * every Data Integrity signer emits; the schema only lists the array form.
  */
 import { isObj } from '../json-values.ts';
-export type { ValidationError, ValidationResult } from './schema-checks.ts';
-export { isDateTime } from './schema-checks.ts';
+import type { Check, Ctx, ValidationError, ValidationResult } from './schema-checks.ts';
 import {
-  VC_V1,
-  Endorsement,
-  EndorsementCredentialV11,
   AchievementCredential,
   AchievementCredentialV11,
+  Endorsement,
+  EndorsementCredentialV11,
+  VC_V1,
 } from './schema-shapes.ts';
-import {
-  type Check,
-  type Ctx,
-  type ValidationError,
-  type ValidationResult,
-  isDateTime,
-  object,
-} from './schema-checks.ts';
+
+export type { ValidationError, ValidationResult } from './schema-checks.ts';
+export { isDateTime } from './schema-checks.ts';
 
 function run(check: Check, json: unknown): ValidationResult {
   const ctx: Ctx = { errors: [] };
