@@ -4,10 +4,11 @@
 import { detectImageType, sanitizeSvg, unbakeImage } from '@laurel/openbadges/bake';
 import { matchesIdentity, normalizeEmail } from '@laurel/openbadges/ob3';
 import { didWebFromUrl } from '@laurel/openbadges/proof';
-import { createGuardedFetch, type GuardedFetch } from '@laurel/openbadges/verify';
+import { createGuardedFetch } from '@laurel/openbadges/verify';
 import { verifiedEmailsOf } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
+import { slot } from '../http/runtime.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
 import { type WalletItem, addImportedItem, listWalletItems, saveReport } from './service.ts';
 import { isObject, isUuid } from '../util/checks.ts';
@@ -120,10 +121,16 @@ function failedStep(report: VerificationReport) {
   return report.steps.find((s) => s.result === 'fail') ?? report.steps.find((s) => s.result === 'warn');
 }
 
-let imageFetch: GuardedFetch | undefined;
+/** Fetches achievement images of imported badges through the SSRF guard (one per context). */
+const imageFetchSlot = slot('wallet.imageFetch', () =>
+  createGuardedFetch({ timeoutMs: 5000, maxBytes: MAX_IMAGE_BYTES, userAgent: 'Laurel wallet' }),
+);
 
 /** The achievement's image as stored bytes: a data: URI decoded, an https URL fetched through the guard. */
-async function achievementImage(image: unknown): Promise<{ data: Buffer; type: string } | null> {
+async function achievementImage(
+  ctx: AppContext,
+  image: unknown,
+): Promise<{ data: Buffer; type: string } | null> {
   const ref = str(image) ?? (isObject(image) ? str(image.id) : undefined);
   if (!ref) return null;
   let data: Buffer | null = null;
@@ -131,12 +138,7 @@ async function achievementImage(image: unknown): Promise<{ data: Buffer; type: s
     const m = /^data:image\/(png|svg\+xml)(;base64)?,(.*)$/s.exec(ref);
     if (m) data = m[2] ? Buffer.from(m[3]!, 'base64') : Buffer.from(decodeURIComponent(m[3]!), 'utf8');
     else if (/^https:\/\//i.test(ref)) {
-      imageFetch ??= createGuardedFetch({
-        timeoutMs: 5000,
-        maxBytes: MAX_IMAGE_BYTES,
-        userAgent: 'Laurel wallet',
-      });
-      const res = await imageFetch(ref, { accept: 'image/png, image/svg+xml' });
+      const res = await ctx.runtime.get(imageFetchSlot)(ref, { accept: 'image/png, image/svg+xml' });
       if (res.status === 200) data = Buffer.from(res.body);
     }
     if (!data || data.length > MAX_IMAGE_BYTES) return null;
@@ -185,7 +187,7 @@ export async function importBadge(ctx: AppContext, userId: string, input: Import
     (await listWalletItems(ctx.db, userId)).some((i) => i.awardId === own.toLowerCase())
   )
     throw new LaurelError('CONFLICT', 'This badge is already in your wallet.');
-  const image = prepared.image ?? (await achievementImage(report.achievement?.image));
+  const image = prepared.image ?? (await achievementImage(ctx, report.achievement?.image));
   return addImportedItem(ctx.db, {
     userId,
     credentialText: prepared.credentialText,
