@@ -76,7 +76,6 @@ const InviteForm = FormBody({ email: FormText(), role: FormText() });
 const RoleForm = FormBody({ role: FormText() });
 const NoFields = FormBody({});
 const MemberParams = Type.Object({ slug: Slug, userId: Uuid });
-const roleForm = formRoute(RoleForm);
 
 const hidden = <S extends object = object>(schema?: S) => ({
   schema: { hide: true, ...schema } as S & { hide: true },
@@ -300,12 +299,7 @@ export function registerOrgPages(app: App, ctx: AppContext) {
 
   app.post(
     '/manage/:slug/members/:userId/role',
-    // formRoute's extra schema is untyped: the params are set here so the handler sees them typed.
-    {
-      ...roleForm,
-      schema: { ...roleForm.schema, params: MemberParams },
-      config: { access: { role: 'admin' } },
-    },
+    { ...formRoute(RoleForm, { params: MemberParams }), config: { access: { role: 'admin' } } },
     async (request, reply) => {
       const { org, role } = memberOf(request);
       const newRole = readForm(request, RoleForm).values.role;
