@@ -8,6 +8,7 @@ import {
   type ProfileInput,
 } from '@laurel/openbadges/ob3';
 import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
+import { isoSeconds } from '../util/dates.ts';
 
 export interface SigningKey {
   verificationMethod: string;
@@ -42,7 +43,6 @@ export interface SignedAward {
 }
 
 /** RFC 3339 without milliseconds, as OB 3.0 examples and most verifiers expect. */
-export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record<string, unknown> {
   const evidence =

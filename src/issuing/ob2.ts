@@ -7,7 +7,7 @@ import { awardAccess } from '../wallet/policy.ts';
 import { awardVisibility } from '../wallet/service.ts';
 import { isUuid } from '../util/checks.ts';
 import { sha256Hex } from '../util/hash.ts';
-import { isoSeconds } from './credential.ts';
+import { isoSeconds } from '../util/dates.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 export const ob2AssertionUrl = (config: Config, awardId: string) =>

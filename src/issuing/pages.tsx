@@ -5,12 +5,11 @@ import type { FieldError } from '../errors.ts';
 import { type Member, memberOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { type FormFailure, fieldFailure, formFailure, readForm } from '../http/forms.ts';
+import { type FormFailure, fieldFailure, formFailure, formRoute, readForm } from '../http/forms.ts';
 import { statusOf } from '../http/problem.ts';
 import { FormBody, FormFlag, FormText, QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
 import { listTemplates } from '../templates/service.ts';
 import { awardVisibility } from '../wallet/service.ts';
-import { formRouteAt } from './form-route.ts';
 import { issueAward, resendClaimEmail } from './issue.ts';
 import { AWARD_FILTER_STATES } from './policy.ts';
 import { publicPageStatus } from './presenters.ts';
@@ -139,7 +138,7 @@ export function issuingPages(app: App, ctx: AppContext, engagement: EngagementLo
 
   app.post(
     '/manage/:slug/issue',
-    { ...formRouteAt(IssueFields, SlugParams), config: { access: { role: 'issuer' } } },
+    { ...formRoute(IssueFields, { params: SlugParams }), config: { access: { role: 'issuer' } } },
     async (request, reply) => {
       const access = memberOf(request);
       const form = readForm(request, IssueFields);
@@ -223,7 +222,7 @@ export function issuingPages(app: App, ctx: AppContext, engagement: EngagementLo
 
   app.post(
     '/manage/:slug/awards/:id/resend',
-    { ...formRouteAt(NoFields, SlugIdParams), config: { access: { role: 'issuer' } } },
+    { ...formRoute(NoFields, { params: SlugIdParams }), config: { access: { role: 'issuer' } } },
     async (request, reply) => {
       const access = memberOf(request);
       const award = await getOrgAward(ctx.db, access.org.id, request.params.id);
@@ -234,7 +233,7 @@ export function issuingPages(app: App, ctx: AppContext, engagement: EngagementLo
 
   app.post(
     '/manage/:slug/awards/:id/revoke',
-    { ...formRouteAt(RevokeFields, SlugIdParams), config: { access: { role: 'issuer' } } },
+    { ...formRoute(RevokeFields, { params: SlugIdParams }), config: { access: { role: 'issuer' } } },
     async (request, reply) => {
       const access = memberOf(request);
       const award = await getOrgAward(ctx.db, access.org.id, request.params.id);

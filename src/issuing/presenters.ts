@@ -2,7 +2,7 @@
 // recipient data goes out.
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
-import { isoSeconds } from './credential.ts';
+import { isoSeconds } from '../util/dates.ts';
 import { ob2AssertionUrl } from './ob2.ts';
 import { type AwardVisibility, awardAccess } from '../wallet/policy.ts';
 import { displayState } from './policy.ts';

@@ -2,8 +2,7 @@
 // builds and encodes it (gzip + base64url multibase), the org's active key signs it.
 import { signDataIntegrity } from '@laurel/openbadges/proof';
 import { buildStatusListCredential, encodeBitstring } from '@laurel/openbadges/status';
-
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { isoSeconds } from '../util/dates.ts';
 
 export async function signStatusListCredential(input: {
   id: string;

@@ -5,10 +5,16 @@ import { Type } from 'typebox';
 import { memberOf } from '../../http/access.ts';
 import { pageContext } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
-import { type FormFailure, fieldFailure, fileField, formFailure, readForm } from '../../http/forms.ts';
+import {
+  type FormFailure,
+  fieldFailure,
+  fileField,
+  formFailure,
+  formRoute,
+  readForm,
+} from '../../http/forms.ts';
 import { FormBody, FormText, Slug, SlugParams, Uuid } from '../../http/schemas.ts';
 import { listTemplates } from '../../templates/service.ts';
-import { formRouteAt } from '../form-route.ts';
 import { BATCH_PAGE_ROWS, MAX_CSV_MB, PROBLEM_OUTCOMES, type RowView, rowView } from './presenters.ts';
 import { SAMPLE_CSV, SAMPLE_CSV_NAME } from './sample.ts';
 import {
@@ -100,7 +106,7 @@ export function bulkPages(app: App, ctx: AppContext) {
   app.post(
     '/manage/:slug/bulk',
     {
-      ...formRouteAt(UploadFields, SlugParams),
+      ...formRoute(UploadFields, { params: SlugParams }),
       config: { access: { role: 'issuer' }, upload: { fileBytes: MAX_CSV_MB * 1024 * 1024, files: 1 } },
     },
     async (request, reply) => {
@@ -151,7 +157,7 @@ export function bulkPages(app: App, ctx: AppContext) {
 
   app.post(
     '/manage/:slug/bulk/:batchId/confirm',
-    { ...formRouteAt(NoFields, BatchParams), config: { access: { role: 'issuer' } } },
+    { ...formRoute(NoFields, { params: BatchParams }), config: { access: { role: 'issuer' } } },
     async (request, reply) => {
       const access = memberOf(request);
       try {
@@ -167,7 +173,7 @@ export function bulkPages(app: App, ctx: AppContext) {
 
   app.post(
     '/manage/:slug/bulk/:batchId/cancel',
-    { ...formRouteAt(NoFields, BatchParams), config: { access: { role: 'issuer' } } },
+    { ...formRoute(NoFields, { params: BatchParams }), config: { access: { role: 'issuer' } } },
     async (request, reply) => {
       const access = memberOf(request);
       await cancelBatch(ctx.db, access.org.id, request.params.batchId);
