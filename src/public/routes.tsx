@@ -18,7 +18,8 @@ import {
 } from '../sharing/links.ts';
 import { templateImage } from '../templates/service.ts';
 import { recordEngagement } from '../wallet/engagement.ts';
-import { BadgeBody, BadgePage, EmbedCard, badgeUrl, slugify } from './badge-page.tsx';
+import { badgeUrl, slugify } from './presenters.ts';
+import { BadgeBody, BadgePage, EmbedCard } from './views/badge.tsx';
 import { type BadgeView, awardReport, loadBadgeView } from './badge-view.ts';
 import { renderPreviewPng } from './preview.ts';
 

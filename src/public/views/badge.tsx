@@ -1,14 +1,13 @@
 // The public badge page `/c/:id` and the frameable card `/c/:id/embed`.
 import { type SafeHtml, raw } from '@laurel/jsx';
-import type { Config } from '../config.ts';
-import type { PageContext } from '../ui/layout.tsx';
-import { Layout } from '../ui/layout.tsx';
-import { formatDate } from '../ui/components.tsx';
-import type { VerificationReport } from '../verification/platform-verify.ts';
-import type { BadgeView } from './badge-view.ts';
-import { OwnerNotice, RecipientCheck, StateLine, VerificationPanel } from './components.tsx';
-
-export const badgeUrl = (config: Config, awardId: string) => `${config.baseUrl}/c/${awardId}`;
+import type { Config } from '../../config.ts';
+import type { PageContext } from '../../ui/layout.tsx';
+import { Layout } from '../../ui/layout.tsx';
+import { formatDate } from '../../ui/components.tsx';
+import type { VerificationReport } from '../../verification/platform-verify.ts';
+import type { BadgeView } from '../badge-view.ts';
+import { OwnerNotice, RecipientCheck, StateLine, VerificationPanel } from '../components.tsx';
+import { badgeUrl, slugify } from '../presenters.ts';
 
 /** The badge itself: what it is, its state, the verification and the credential's downloads. */
 export function BadgeBody(props: {
@@ -149,13 +148,6 @@ export function BadgeBody(props: {
     </>
   );
 }
-
-export const slugify = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60) || 'badge';
 
 export function ogMeta(config: Config, view: BadgeView): Record<string, string> {
   const url = badgeUrl(config, view.award.id);
