@@ -58,3 +58,22 @@ export function presentClaim(ctx: AppContext, claim: Claim): Static<typeof Claim
     validUntil: award.validUntil?.toISOString() ?? null,
   };
 }
+
+/** The answer to accepting a badge, from its claim link or from the wallet's waiting list. */
+export const AcceptedSchema = Type.Object({
+  state: Type.Literal('accepted'),
+  awardId: Type.String(),
+  walletItemId: Type.String(),
+});
+
+export const presentAccepted = (item: {
+  id: string;
+  awardId: string | null;
+}): Static<typeof AcceptedSchema> => ({
+  state: 'accepted',
+  awardId: item.awardId!,
+  walletItemId: item.id,
+});
+
+/** The answer to declining a badge for good. */
+export const RejectedSchema = Type.Object({ state: Type.Literal('rejected') });

@@ -6,7 +6,7 @@ import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
 import { TokenParams, problems } from '../http/schemas.ts';
-import { ClaimViewSchema, presentClaim } from './presenters.ts';
+import { ClaimViewSchema, RejectedSchema, presentAccepted, presentClaim } from './presenters.ts';
 import { acceptClaim, lookupClaim, rejectClaim } from './service.ts';
 
 /** A POST that reads no body: whatever comes is ignored, as before schemas were declared. */
@@ -59,7 +59,7 @@ export function claimRoutes(app: App, ctx: AppContext) {
       const user = userOf(request);
       const item = await acceptClaim(ctx, request.params.token, user.id);
       reply.header('cache-control', 'private, no-store');
-      return { state: 'accepted' as const, awardId: item.awardId!, walletItemId: item.id };
+      return presentAccepted(item);
     },
   );
 
@@ -74,7 +74,7 @@ export function claimRoutes(app: App, ctx: AppContext) {
         params: TokenParams,
         body: RejectBody,
         response: {
-          200: Type.Object({ state: Type.Literal('rejected') }),
+          200: RejectedSchema,
           ...problems(400, 404, 409, 410, 422),
         },
       },

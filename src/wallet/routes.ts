@@ -5,6 +5,7 @@ import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
 import { IdParams, Uuid, problems } from '../http/schemas.ts';
+import { AcceptedSchema, RejectedSchema, presentAccepted } from '../claims/presenters.ts';
 import { acceptPendingAward, declinePendingAward } from '../claims/service.ts';
 import { awardReport, loadBadgeView } from '../public/badge-view.ts';
 import { decodeBase64Image } from '../verification/input.ts';
@@ -305,11 +306,7 @@ function pendingApi(app: App, ctx: AppContext) {
         params: AwardParams,
         body: NoBody,
         response: {
-          200: Type.Object({
-            state: Type.Literal('accepted'),
-            awardId: Type.String(),
-            walletItemId: Type.String(),
-          }),
+          200: AcceptedSchema,
           ...problems(401, 403, 404, 409, 410),
         },
       },
@@ -318,7 +315,7 @@ function pendingApi(app: App, ctx: AppContext) {
       const user = userOf(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
       reply.header('cache-control', 'private, no-store');
-      return { state: 'accepted' as const, awardId: item.awardId!, walletItemId: item.id };
+      return presentAccepted(item);
     },
   );
 
@@ -334,7 +331,7 @@ function pendingApi(app: App, ctx: AppContext) {
         params: AwardParams,
         body: DeclineBody,
         response: {
-          200: Type.Object({ state: Type.Literal('rejected') }),
+          200: RejectedSchema,
           ...problems(400, 401, 403, 404, 422),
         },
       },
