@@ -4,7 +4,6 @@
 // deadline, and a per-address budget that counts bytes and computation rather than requests.
 import { OpenBadgesError } from '@laurel/openbadges/errors';
 import { checkTextLimits, unreadableStep } from '@laurel/openbadges/verify';
-import type { FastifyContextConfig } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../http/context.ts';
 import { handleError } from '../http/problem.ts';
@@ -55,7 +54,7 @@ export function verificationRoutes(app: App, ctx: VerificationContext): void {
       bodyLimit: API_BODY_LIMIT,
       onRequest: spendBudget(ctx),
       // No cookies are read here, so there is nothing for a cross-site request to borrow.
-      config: { access: 'public', csrf: false } as FastifyContextConfig,
+      config: { access: 'public', csrf: false },
       schema: {
         tags: ['Verification'],
         summary: 'Verify a badge',
