@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RECENT_SUCCESS_MS, databaseIsUp } from './health.ts';
 import { type DatabaseHandle, type Db, livenessOf, openPglite } from './index.ts';
 import type { Database } from './schema.ts';
@@ -11,6 +11,8 @@ describe('databaseIsUp', () => {
   let queries = 0;
   const db: Db = new Kysely<Database>({ dialect: new PGliteDialect(client), log: () => void queries++ });
   let handle: DatabaseHandle | undefined;
+  // PGlite starts (WASM, a new cluster) on its first query: that time is not the probe's to count.
+  beforeAll(() => client.waitReady);
   afterEach(() => vi.restoreAllMocks());
   afterAll(async () => {
     await db.destroy();

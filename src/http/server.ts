@@ -56,6 +56,13 @@ class OneLinePerRequest extends LogController {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The page may be shown in a frame on other sites (the embeddable badge card). */
+    frameable?: boolean;
+  }
+}
+
 /** Assembles the platform: shared plumbing first, then every feature in its own scope. */
 export async function buildServer(
   ctx: AppContext,
@@ -156,8 +163,7 @@ export async function buildServer(
     }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    const frameable =
-      (request.routeOptions.config as { frameable?: boolean } | undefined)?.frameable === true;
+    const frameable = request.routeOptions.config?.frameable === true;
     if (!reply.hasHeader('content-security-policy')) {
       reply.header(
         'content-security-policy',

@@ -1,7 +1,7 @@
 // Every route of an award's public face. Each one asks loadBadgeView first: a private badge is
 // 404 for everyone but its earner, on every route, exactly like a badge that does not exist.
 import { bakeImage } from '@laurel/openbadges/bake';
-import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { Type } from 'typebox';
 import { pageContext } from '../http/auth.ts';
@@ -201,7 +201,7 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
     '/c/:id/embed',
     {
       schema: { hide: true, params: IdParams },
-      config: { access: 'public', frameable: true } as FastifyContextConfig,
+      config: { access: 'public', frameable: true },
     },
     async (request, reply) => {
       const v = await view(request);
