@@ -1,6 +1,5 @@
 // The claim page of the award email's link: see the badge, accept it into the wallet or decline it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TObject } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
@@ -15,12 +14,6 @@ import { ClaimMessage, ClaimPage, MESSAGES, type OpenClaim, RejectPage } from '.
 
 const AcceptForm = FormBody({ showName: FormFlag });
 const RejectForm = FormBody({ confirm: FormText({ maxLength: 10 }) });
-
-/** A form post to a claim link: the form's route options with the token's schema. */
-function tokenForm<S extends TObject>(body: S) {
-  const route = formRoute(body);
-  return { ...route, schema: { ...route.schema, params: TokenParams } };
-}
 
 export function claimPages(app: App, ctx: AppContext) {
   const imageOf = async (claim: OpenClaim) => {
@@ -67,7 +60,7 @@ export function claimPages(app: App, ctx: AppContext) {
 
   app.post(
     '/claim/:token/accept',
-    { ...tokenForm(AcceptForm), config: { access: 'token' } },
+    { ...formRoute(AcceptForm, { params: TokenParams }), config: { access: 'token' } },
     async (request, reply) => {
       const user = userOf(request);
       const { token } = request.params;
@@ -106,7 +99,7 @@ export function claimPages(app: App, ctx: AppContext) {
 
   app.post(
     '/claim/:token/reject',
-    { ...tokenForm(RejectForm), config: { access: 'token' } },
+    { ...formRoute(RejectForm, { params: TokenParams }), config: { access: 'token' } },
     async (request, reply) => {
       const { token } = request.params;
       noStore(reply);

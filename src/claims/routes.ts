@@ -5,12 +5,11 @@ import { Type } from 'typebox';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { TokenParams, problems } from '../http/schemas.ts';
+import { NoBody, problems, TokenParams } from '../http/schemas.ts';
 import { ClaimViewSchema, RejectedSchema, presentAccepted, presentClaim } from './presenters.ts';
 import { acceptClaim, lookupClaim, rejectClaim } from './service.ts';
 
 /** A POST that reads no body: whatever comes is ignored, as before schemas were declared. */
-const NoBody = Type.Unknown({ description: 'No body is read.' });
 
 const RejectBody = Type.Object(
   {

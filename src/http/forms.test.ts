@@ -1,9 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { LaurelError } from '../errors.ts';
 import { formFailure, formRoute, readForm } from './forms.ts';
-import { FormBody, FormPassword, FormText, RequiredText, schemaKeywords } from './schemas.ts';
+import { FormBody, FormPassword, FormText, IdParams, RequiredText, schemaKeywords } from './schemas.ts';
 
 const Form = FormBody({
   name: RequiredText({ maxLength: 10, 'x-message': 'Give the badge a name.' }),
@@ -68,6 +69,27 @@ describe('the form helper', () => {
       message: 'That name is taken.',
       errors: [{ field: 'name', message: 'Taken.' }],
     });
+  });
+
+  it('answers a malformed id in the address before the handler, as any route would', async () => {
+    const a = await app();
+    a.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/items/:id',
+      formRoute(Form, { params: IdParams }),
+      async (request) => ({
+        id: request.params.id,
+      }),
+    );
+    const at = (id: string) =>
+      a.inject({
+        method: 'POST',
+        url: `/items/${id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'name=x',
+      });
+    expect((await at('not-an-id')).statusCode).toBe(400);
+    const id = '11111111-1111-4111-8111-111111111111';
+    expect((await at(id)).json()).toEqual({ id });
   });
 
   it('rethrows errors a form cannot show', () => {

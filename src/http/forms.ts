@@ -35,6 +35,7 @@ export function formRoute<
     schema: { hide: true as const, body, ...schema },
     attachValidation: true,
     preValidation: (request: FastifyRequest) => trimFields(request, body),
+    preHandler: refuseBadAddress,
   } satisfies RouteShorthandOptions;
 }
 
@@ -143,4 +144,13 @@ function describe(v: FastifySchemaValidationError): string {
     default:
       return 'This value is not valid.';
   }
+}
+
+/**
+ * attachValidation hands the handler every validation failure; only the body's are the form's to
+ * show. A malformed id in the address (params) or a bad query answers as any route would (404, 400).
+ */
+async function refuseBadAddress(request: FastifyRequest): Promise<void> {
+  const error = request.validationError as (Error & { validationContext?: string }) | undefined;
+  if (error && error.validationContext !== 'body') throw error;
 }

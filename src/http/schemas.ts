@@ -49,6 +49,12 @@ export const RequiredText = (options: { maxLength?: number; pattern?: string; 'x
 /** A password field: kept exactly as typed (never trimmed: a space may be part of a password). */
 export const FormPassword = Type.Optional(Type.String({ maxLength: 500, 'x-untrimmed': true }));
 
+/** The body of a JSON route that reads none (a POST that acts on its address alone). */
+export const NoBody = Type.Unknown({ description: 'No body is read.' });
+
+/** The body of a form that sends only its CSRF token (a button). */
+export const NoFields = Type.Object({});
+
 /** A checkbox: '1' (or 'on') when ticked, absent when not. */
 export const FormFlag = Type.Optional(Type.String({ maxLength: 10 }));
 

@@ -7,7 +7,15 @@ import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
 import { type FormFailure, fieldFailure, formFailure, formRoute, readForm } from '../http/forms.ts';
 import { statusOf } from '../http/problem.ts';
-import { FormBody, FormFlag, FormText, QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
+import {
+  FormBody,
+  FormFlag,
+  FormText,
+  NoFields,
+  QueryFlag,
+  SlugIdParams,
+  SlugParams,
+} from '../http/schemas.ts';
 import { listTemplates } from '../templates/service.ts';
 import { awardVisibility } from '../wallet/service.ts';
 import { issueAward, resendClaimEmail } from './issue.ts';
@@ -33,7 +41,6 @@ const IssueFields = FormBody({
   evidenceNarrative: FormText({ maxLength: 100_000 }),
 });
 const RevokeFields = FormBody({ reason: FormText(), confirm: FormFlag });
-const NoFields = FormBody({});
 
 const IssueQuery = Type.Object({ templateId: Type.Optional(Type.String({ maxLength: 64 })) });
 const ListQuery = Type.Object({

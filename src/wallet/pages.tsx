@@ -1,7 +1,7 @@
 // The earner's wallet pages: every badge (issued here and imported), one badge's detail with its
 // verification, visibility, sharing and downloads, importing, and badges waiting for a decision.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type TObject, Type } from 'typebox';
+import { Type } from 'typebox';
 import { acceptPendingAward, declineOwnAward, declinePendingAward } from '../claims/service.ts';
 import { userOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
@@ -40,15 +40,6 @@ const ListQuery = Type.Object({
   declined: QueryFlag,
 });
 const DetailQuery = Type.Object({ accepted: QueryFlag, imported: QueryFlag, saved: QueryFlag });
-
-/**
- * A form post to an address with an id in it: the form's route options with the id's schema
- * (formRoute's own extra schema is untyped, so the params would reach the handler as unknown).
- */
-function formAt<S extends TObject, P extends TObject>(params: P, body: S) {
-  const route = formRoute(body);
-  return { ...route, schema: { ...route.schema, params } };
-}
 
 const ImportForm = FormBody({
   // Bounded by the upload's own text limit, so an over-long paste is refused by the import's rule.
@@ -232,7 +223,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/:itemId/visibility',
-    { ...formAt(ItemParams, VisibilityForm), config: { access: 'user' } },
+    { ...formRoute(VisibilityForm, { params: ItemParams }), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const form = readForm(request, VisibilityForm);
@@ -248,7 +239,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/:itemId/recipient-name',
-    { ...formAt(ItemParams, ShowNameForm), config: { access: 'user' } },
+    { ...formRoute(ShowNameForm, { params: ItemParams }), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const form = readForm(request, ShowNameForm);
@@ -262,7 +253,7 @@ export function walletPages(app: App, ctx: AppContext) {
   const confirmed = (path: string, message: string, act: (userId: string, itemId: string) => Promise<void>) =>
     app.post(
       path,
-      { ...formAt(ItemParams, ConfirmForm), config: { access: 'user' } },
+      { ...formRoute(ConfirmForm, { params: ItemParams }), config: { access: 'user' } },
       async (request, reply) => {
         const user = userOf(request);
         const item = await getOwnItem(ctx.db, user.id, request.params.itemId);
@@ -283,7 +274,7 @@ export function walletPages(app: App, ctx: AppContext) {
   // the award and the account's confirmed addresses.
   app.post(
     '/wallet/pending/:id/accept',
-    { ...formAt(AwardParams, AcceptForm), config: { access: 'user' } },
+    { ...formRoute(AcceptForm, { params: AwardParams }), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       const item = await acceptPendingAward(ctx, request.params.id, user.id);
@@ -295,7 +286,7 @@ export function walletPages(app: App, ctx: AppContext) {
 
   app.post(
     '/wallet/pending/:id/decline',
-    { ...formAt(AwardParams, ConfirmForm), config: { access: 'user' } },
+    { ...formRoute(ConfirmForm, { params: AwardParams }), config: { access: 'user' } },
     async (request, reply) => {
       const user = userOf(request);
       if (readForm(request, ConfirmForm).values.confirm !== 'yes') throw declineRefused();

@@ -4,7 +4,7 @@ import { getUser, updateProfile } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import { userOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { IdParams, Uuid, problems } from '../http/schemas.ts';
+import { IdParams, NoBody, problems, Uuid } from '../http/schemas.ts';
 import { AcceptedSchema, RejectedSchema, presentAccepted } from '../claims/presenters.ts';
 import { acceptPendingAward, declinePendingAward } from '../claims/service.ts';
 import { awardReport, loadBadgeView } from '../public/badge-view.ts';
@@ -31,7 +31,6 @@ import {
 import { getOwnItem, setShowRecipientName, setVisibility } from './service.ts';
 
 /** A POST that reads no body: whatever comes is ignored, as before schemas were declared. */
-const NoBody = Type.Unknown({ description: 'No body is read.' });
 
 // Base64 of the largest importable file in a JSON body, with room for the braces.
 const IMPORT_BODY_LIMIT = Math.ceil((MAX_IMPORT_BYTES * 4) / 3) + 64 * 1024;

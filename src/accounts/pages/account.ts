@@ -8,7 +8,15 @@ import { userOf } from '../../http/access.ts';
 import { pageContext } from '../../http/auth.ts';
 import type { App, AppContext } from '../../http/context.ts';
 import { type FormFailure, formFailure, formRoute, readForm } from '../../http/forms.ts';
-import { FormBody, FormFlag, FormPassword, FormText, IdParams, TokenParams } from '../../http/schemas.ts';
+import {
+  FormBody,
+  FormFlag,
+  FormPassword,
+  FormText,
+  IdParams,
+  NoFields,
+  TokenParams,
+} from '../../http/schemas.ts';
 import { addEmail, makePrimaryEmail, removeEmail, resendVerification } from '../service/emails.ts';
 import { changePassword } from '../service/login.ts';
 import { confirmMerge, previewMerge, requestMerge } from '../service/merge.ts';
@@ -25,7 +33,6 @@ const ProfileForm = FormBody({
 });
 const EmailForm = FormBody({ email: Email });
 const PasswordForm = FormBody({ current: FormPassword, next: FormPassword });
-const NoFields = FormBody({});
 
 const signedIn = { access: 'user' } as const;
 const byToken = { access: 'token' } as const;

@@ -13,7 +13,7 @@ import {
   formRoute,
   readForm,
 } from '../../http/forms.ts';
-import { FormBody, FormText, Slug, SlugParams, Uuid } from '../../http/schemas.ts';
+import { FormBody, FormText, NoFields, Slug, SlugParams, Uuid } from '../../http/schemas.ts';
 import { listTemplates } from '../../templates/service.ts';
 import { BATCH_PAGE_ROWS, MAX_CSV_MB, PROBLEM_OUTCOMES, type RowView, rowView } from './presenters.ts';
 import { SAMPLE_CSV, SAMPLE_CSV_NAME } from './sample.ts';
@@ -36,7 +36,6 @@ const BatchQuery = Type.Object({
 });
 // The file comes as an upload beside the declared text field (fileField).
 const UploadFields = FormBody({ templateId: FormText({ maxLength: 64 }) });
-const NoFields = FormBody({});
 const hidden = { hide: true };
 
 export function bulkPages(app: App, ctx: AppContext) {
