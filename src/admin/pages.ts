@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { notFound } from '../errors.ts';
 import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { FormBody, IdParams } from '../http/schemas.ts';
+import { IdParams, NoFields } from '../http/schemas.ts';
 import { retryJob } from '../jobs/queue.ts';
 import { retryFailedMail } from '../mail/failures.ts';
 import { getMail, htmlWithInlineImages, linksIn, listMail } from '../mail/mailbox.ts';
@@ -39,7 +39,7 @@ export function adminPages(app: App, ctx: AppContext) {
 
   app.post(
     '/admin/jobs/:id/retry',
-    { config: access, schema: { ...pages, params: IdParams, body: FormBody({}) } },
+    { config: access, schema: { ...pages, params: IdParams, body: NoFields } },
     async (request, reply) => {
       if (!(await retryJob(db, request.params.id))) throw notFound('That failed job');
       return reply.redirect('/admin?notice=retried', 303);
@@ -48,7 +48,7 @@ export function adminPages(app: App, ctx: AppContext) {
 
   app.post(
     '/admin/mail/retry-failed',
-    { config: access, schema: { ...pages, body: FormBody({}) } },
+    { config: access, schema: { ...pages, body: NoFields } },
     async (_request, reply) => {
       await retryFailedMail(db);
       return reply.redirect('/admin?notice=mail-retried', 303);

@@ -4,7 +4,7 @@ import { memberOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
 import { type FormFailure, formFailure, formRoute, readForm } from '../http/forms.ts';
-import { FormBody, FormText, QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
+import { FormBody, FormText, NoFields, QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
 import { createApiKey, listApiKeys, parseScopes, revokeApiKey } from './service.ts';
 import { ApiKeysPage } from './views/keys.tsx';
 
@@ -89,7 +89,7 @@ export function apiKeyPages(app: App, ctx: AppContext) {
     '/manage/:slug/api-keys/:id/revoke',
     {
       config: { access: { role: 'admin' } },
-      schema: { ...hidden, params: SlugIdParams, body: FormBody({}) },
+      schema: { ...hidden, params: SlugIdParams, body: NoFields },
     },
     async (request, reply) => {
       const access = memberOf(request);

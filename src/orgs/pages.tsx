@@ -19,10 +19,11 @@ import {
   FormBody,
   FormFlag,
   FormText,
+  NoFields,
   QueryFlag,
+  Slug,
   SlugIdParams,
   SlugParams,
-  Slug,
   TokenParams,
   Uuid,
 } from '../http/schemas.ts';
@@ -74,7 +75,6 @@ const SettingsForm = FormBody({
 const DeleteForm = FormBody({ confirm: FormText() });
 const InviteForm = FormBody({ email: FormText(), role: FormText() });
 const RoleForm = FormBody({ role: FormText() });
-const NoFields = FormBody({});
 const MemberParams = Type.Object({ slug: Slug, userId: Uuid });
 
 const hidden = <S extends object = object>(schema?: S) => ({
@@ -200,7 +200,7 @@ export function registerOrgPages(app: App, ctx: AppContext) {
       try {
         const input = { ...fields, reminderDays: reminderDays ? parseReminderDays(reminderDays) : undefined };
         const logo = { upload: fileField(request, 'logo')?.data ?? null, remove: removeLogo === '1' };
-        await saveOrgSettings(db, org.id, input, logo);
+        await saveOrgSettings(ctx, org.id, input, logo);
         return redirect(reply, `/manage/${org.slug}/settings?saved=1`);
       } catch (e) {
         const failure = formFailure(e);
