@@ -108,7 +108,7 @@ describe('authorization matrix over every route', () => {
     users.platform = await makeTestUser(t.db, 'Platform Admin');
     await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', users.platform.id).execute();
 
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(t.ctx, org);
     const { award } = await issueTestAward(ctx, { org, template });
     const target = await makeMember(t.db, org, 'viewer', 'Removable');
     const invitation = await createInvitation(t.db, config, {

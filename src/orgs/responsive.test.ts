@@ -37,7 +37,7 @@ describe('issuer pages on a phone', () => {
       slug: 'society-of-remarkably-long-organization-names',
     });
     await makeMember(t.db, org, 'issuer', 'Ivan Issuer');
-    const template = await makeTemplate(t.db, org, { name: 'Advanced Certificate in Everything' });
+    const template = await makeTemplate(t.ctx, org, { name: 'Advanced Certificate in Everything' });
     const { award } = await issueTestAward(ctx, {
       org,
       template,

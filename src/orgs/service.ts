@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
+import type { Runtime } from '../http/runtime.ts';
 import { MAX_LOGO_BYTES, prepareUpload } from '../templates/images.ts';
 import { insertKey } from './keys.ts';
 import { addMember } from './members.ts';
@@ -251,13 +252,13 @@ export async function setOrgLogo(
  * checked first, so that a refused upload leaves every setting unchanged.
  */
 export async function saveOrgSettings(
-  db: Db,
+  { db, runtime }: { db: Db; runtime: Runtime },
   orgId: string,
   input: Omit<OrgInput, 'slug'>,
   logo: { upload: Buffer | null; remove: boolean },
 ): Promise<Org> {
   const prepared = logo.upload
-    ? await prepareUpload(logo.upload, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
+    ? await prepareUpload(runtime, logo.upload, { maxBytes: MAX_LOGO_BYTES, field: 'logo' })
     : null;
   const org = await updateOrg(db, orgId, input);
   if (prepared) {
