@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Runtime } from '../http/runtime.ts';
 import { pngSize, previewSvg, renderPreviewPng, wrap } from './preview.ts';
 
 describe('preview image', () => {
+  const runtime = new Runtime();
+  afterAll(() => runtime.close());
+
   it('escapes hostile names in the SVG it builds', () => {
     const svg = previewSvg({
       badgeName: '</text><script>alert(1)</script>',
@@ -18,7 +22,7 @@ describe('preview image', () => {
   });
 
   it('renders 1200x630 with the shipped font', async () => {
-    const png = await renderPreviewPng({
+    const png = await renderPreviewPng(runtime, {
       badgeName: 'Safety',
       issuerName: 'Society',
       recipientName: null,

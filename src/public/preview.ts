@@ -1,5 +1,6 @@
 // The 1200x630 social preview (og:image) of a public badge page: an SVG we compose, drawn by
 // the raster pool with the font shipped beside the templates, so it looks the same everywhere.
+import type { Runtime } from '../http/runtime.ts';
 import { rasterize } from '../raster/index.ts';
 import { FONT_FAMILY } from '../templates/designer.ts';
 
@@ -93,8 +94,8 @@ export function previewSvg(input: PreviewInput): string {
   );
 }
 
-export function renderPreviewPng(input: PreviewInput): Promise<Buffer> {
-  return rasterize(previewSvg(input), PREVIEW_WIDTH);
+export function renderPreviewPng(runtime: Runtime, input: PreviewInput): Promise<Buffer> {
+  return rasterize(runtime, previewSvg(input), PREVIEW_WIDTH);
 }
 
 /** Width and height from a PNG's IHDR chunk. */

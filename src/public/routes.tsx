@@ -172,7 +172,7 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
       let png = previews.get(key);
       if (!png) {
         const image = await templateImage(ctx.db, v.template.id, 'png');
-        png = await renderPreviewPng({
+        png = await renderPreviewPng(ctx.runtime, {
           badgeName: v.template.name,
           issuerName: v.org.name,
           recipientName: v.recipientName,

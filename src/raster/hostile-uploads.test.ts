@@ -4,6 +4,8 @@ import { createApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { LaurelError } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import { Runtime } from '../http/runtime.ts';
 import { buildServer } from '../http/server.ts';
 import { csrfPair, makeOrg, makeTestUser, type TestUser } from '../orgs/testing.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from '../templates/images.ts';
@@ -75,13 +77,18 @@ const figures = (what: string, n: number, t: Tally, extra = '') =>
   `${what}: ${n} inputs, ${t.accepted} accepted, ${t.refused} refused (${t.refusedByRenderer} of them by the renderer), max ${Math.round(t.maxMs)} ms (${t.slowest}), ${t.over2s} over 2 s${extra}`;
 
 describe('hostile uploads', () => {
+  const runtime = new Runtime();
+  afterAll(() => runtime.close());
+
   it(`${INPUTS} generated hostile SVG/PNG uploads through prepareUpload: 0 crashes, 0 over 2 s`, async () => {
     const inputs = hostileImages(INPUTS);
     const children = new Set<number>();
     // The first drawing starts a renderer process (reported apart: it is paid once per process).
     let started = performance.now();
     await Promise.all(
-      [1, 2].map(() => rasterize('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', 1)),
+      [1, 2].map(() =>
+        rasterize(runtime, '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>', 1),
+      ),
     );
     const warmUp = performance.now() - started;
     started = performance.now();
@@ -89,12 +96,16 @@ describe('hostile uploads', () => {
     // ones cheaply; the HTTP sample below draws at full size.
     const t = await tally(inputs, 2, async (input) => {
       try {
-        await prepareUpload(input.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image', drawSize: 64 });
+        await prepareUpload(runtime, input.data, {
+          maxBytes: MAX_TEMPLATE_IMAGE_BYTES,
+          field: 'image',
+          drawSize: 64,
+        });
         return 'accepted';
       } catch (e) {
         return outcome(e, 'image');
       } finally {
-        for (const pid of rasterChildPids()) children.add(pid);
+        for (const pid of rasterChildPids(runtime)) children.add(pid);
       }
     });
     const kinds: Record<string, number> = {};
@@ -120,6 +131,7 @@ describe('hostile uploads over HTTP', () => {
   const t = useTestDatabase('pglite');
   const config = testConfig();
   const csrf = csrfPair(config);
+  let ctx: AppContext;
   let app: FastifyInstance;
   let owner: TestUser;
   let apiKey: string;
@@ -169,12 +181,16 @@ describe('hostile uploads over HTTP', () => {
   };
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
+    ctx = createAppContext(t.db, config);
+    app = await buildServer(ctx);
     owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { slug: 'academy', name: 'Academy', ownerUserId: owner.id });
     ({ key: apiKey } = await createApiKey(t.db, { orgId: org.id, name: 'LMS', scopes: ['templates:write'] }));
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await ctx.runtime.close();
+  });
 
   it('refuses the 134-byte SVG as a template image (page and API) and as a logo, and keeps answering', async () => {
     const bomb = Buffer.from(BOMB);
@@ -222,7 +238,7 @@ describe('hostile uploads over HTTP', () => {
     // Unsanitized on purpose (as only the platform's own SVG is): resvg needs seconds for it.
     const slow =
       '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="f"><feMorphology radius="30"/></filter><rect width="100" height="100" filter="url(#f)"/></svg>';
-    const drawing = rasterize(slow, 600, { timeoutMs: 3_000 }).catch((e: unknown) => e);
+    const drawing = rasterize(ctx.runtime, slow, 600, { timeoutMs: 3_000 }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 500));
     const checks = [];
     for (let i = 0; i < 10; i++) {

@@ -1,17 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LaurelError } from '../errors.ts';
-import { holdRasterPool, rasterChildPids, rasterize } from './index.ts';
+import { Runtime } from '../http/runtime.ts';
+import { rasterChildPids, rasterize } from './index.ts';
 
-describe('the shared raster pool', () => {
-  const release = holdRasterPool();
-  afterAll(release);
+describe('the runtime raster pool', () => {
+  const runtime = new Runtime();
+  afterAll(() => runtime.close());
 
   it('answers UNAVAILABLE (a 503) when saturated, rather than blaming the image', async () => {
     const tiny =
       '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>';
     const results = await Promise.all(
       Array.from({ length: 80 }, () =>
-        rasterize(tiny, 4).then(
+        rasterize(runtime, tiny, 4).then(
           () => 'drawn',
           (e: unknown) => e,
         ),
@@ -29,9 +30,10 @@ describe('the shared raster pool', () => {
     expect(results.filter((r) => r === 'drawn').length).toBeGreaterThanOrEqual(64);
   });
 
-  it('ends its children when the last holder releases it', async () => {
-    expect(rasterChildPids().length).toBeGreaterThan(0);
-    await release();
-    expect(rasterChildPids()).toEqual([]);
+  it('ends its children when the runtime closes', async () => {
+    const pids = rasterChildPids(runtime);
+    expect(pids.length).toBeGreaterThan(0);
+    await runtime.close();
+    expect(rasterChildPids(runtime)).toEqual([]);
   });
 });

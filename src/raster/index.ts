@@ -1,12 +1,17 @@
-// Every SVG the platform rasterizes goes through one shared pool of child processes: see
-// ./pool.ts for why. It starts on the first render and ends when the last server closes.
+// Every SVG the platform rasterizes goes through the runtime's pool of child processes: see
+// ./pool.ts for why. It starts on the first drawing and ends when the context's runtime closes
+// (the children also exit on their own when this process goes away: see ./child.ts).
 import { LaurelError } from '../errors.ts';
+import { type Runtime, slot } from '../http/runtime.ts';
 import { RasterError, RasterPool } from './pool.ts';
 
 export { RasterError, type RasterFailure, RasterPool, type RasterPoolOptions } from './pool.ts';
 
-let shared: RasterPool | undefined;
-let holders = 0;
+const rasterPoolSlot = slot(
+  'raster.pool',
+  () => new RasterPool(),
+  (pool) => pool.close(),
+);
 
 /**
  * Draws `svg` with its longer side `size` px, in a child process with a deadline (default 5 s)
@@ -14,13 +19,13 @@ let holders = 0;
  * UNAVAILABLE LaurelError (503) when the renderer is saturated or shutting down.
  */
 export async function rasterize(
+  runtime: Runtime,
   svg: string,
   size: number,
   opts: { timeoutMs?: number } = {},
 ): Promise<Buffer> {
-  shared ??= new RasterPool();
   try {
-    return await shared.render(svg, size, opts);
+    return await runtime.get(rasterPoolSlot).render(svg, size, opts);
   } catch (e) {
     if (e instanceof RasterError && (e.reason === 'busy' || e.reason === 'closed')) {
       throw new LaurelError('UNAVAILABLE', e.message);
@@ -29,24 +34,7 @@ export async function rasterize(
   }
 }
 
-/** The shared pool's child process ids (tests kill one to prove a crash costs one job). */
-export function rasterChildPids(): number[] {
-  return shared?.pids() ?? [];
-}
-
-/**
- * A server holds the pool while it runs: the returned function releases it, and the last
- * release ends the children (so a closed server leaves no process behind).
- */
-export function holdRasterPool(): () => Promise<void> {
-  holders++;
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    if (--holders > 0) return;
-    const pool = shared;
-    shared = undefined;
-    await pool?.close();
-  };
+/** The runtime's raster child process ids (tests kill one to prove a crash costs one job). */
+export function rasterChildPids(runtime: Runtime): number[] {
+  return runtime.peek(rasterPoolSlot)?.pids() ?? [];
 }

@@ -31,10 +31,14 @@ export interface RasterPoolOptions {
   maxQueue?: number;
 }
 
+// The build rewrites this URL to the compiled child.js, which runs on plain Node.
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-// The child is TypeScript, like the server: it runs under the same tsx loader, found from here
-// so that it works whatever the working directory.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// Run from the sources, the child is TypeScript like the server: it runs under the same tsx
+// loader, found from here so that it works whatever the working directory. tsx is a development
+// dependency, so it is looked up only then.
+const LOADER = CHILD.endsWith('.ts')
+  ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+  : [];
 const START_TIMEOUT_MS = 30_000;
 const RSS_POLL_MS = 40;
 
@@ -125,7 +129,7 @@ export class RasterPool {
 
   private spawn(): void {
     const proc = fork(CHILD, [], {
-      execArgv: ['--import', TSX, '--max-old-space-size=256'],
+      execArgv: [...LOADER, '--max-old-space-size=256'],
       serialization: 'advanced',
       // A native panic writes its reason to stderr: it goes to the server's own log.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

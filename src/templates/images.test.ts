@@ -1,7 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dataUri, forgePng } from '../../packages/openbadges/test/bake/forge.ts';
 import { LaurelError } from '../errors.ts';
+import { Runtime } from '../http/runtime.ts';
 import {
   MAX_LOGO_BYTES,
   MAX_TEMPLATE_IMAGE_BYTES,
@@ -31,11 +32,16 @@ function pngHeader(width: number, height: number): Buffer {
 }
 
 const opts = { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' };
+// The raster pool that draws this file's images, ended with it.
+const runtime = new Runtime();
+afterAll(() => runtime.close());
 
 describe('image uploads', () => {
   it('sniffs the type from the bytes', async () => {
     expect(
-      sniffImage(await renderPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 4)),
+      sniffImage(
+        await renderPng(runtime, '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 4),
+      ),
     ).toBe('png');
     expect(
       sniffImage(
@@ -48,8 +54,9 @@ describe('image uploads', () => {
 
   it('refuses a PNG over 4096 px on a side and accepts a real one, dropping extra chunks', async () => {
     expect(pngDimensions(pngHeader(5000, 10))).toEqual({ width: 5000, height: 10 });
-    await expect(prepareUpload(pngHeader(5000, 10), opts)).rejects.toThrow(/at most 4096/);
+    await expect(prepareUpload(runtime, pngHeader(5000, 10), opts)).rejects.toThrow(/at most 4096/);
     const real = await renderPng(
+      runtime,
       '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#0a0"/></svg>',
       32,
     );
@@ -68,20 +75,21 @@ describe('image uploads', () => {
       crc,
       real.subarray(iend),
     ]);
-    const out = await prepareUpload(baked, opts);
+    const out = await prepareUpload(runtime, baked, opts);
     expect(out.svg).toBeNull();
     expect(pngDimensions(out.png)).toEqual({ width: 32, height: 32 });
     expect(out.png.includes(Buffer.from('openbadgecredential'))).toBe(false);
   });
 
   it('refuses oversized input before reading it', async () => {
-    await expect(prepareUpload(Buffer.alloc(MAX_TEMPLATE_IMAGE_BYTES + 1), opts)).rejects.toThrow(
+    await expect(prepareUpload(runtime, Buffer.alloc(MAX_TEMPLATE_IMAGE_BYTES + 1), opts)).rejects.toThrow(
       expect.objectContaining({ code: 'TOO_LARGE' }),
     );
   });
 
   it('sanitizes SVG and renders it to a 600 px PNG', async () => {
     const out = await prepareUpload(
+      runtime,
       Buffer.from(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>x</script><circle cx="5" cy="5" r="5" onclick="x"/></svg>',
       ),
@@ -98,9 +106,10 @@ describe('hostile image uploads', () => {
   it('refuses the 134-byte SVG that aborted the server, as a field error naming the limit', async () => {
     const bomb =
       '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="10000000" viewBox="0 0 1 10000000"><rect width="1" height="10000000"/></svg>';
-    const e = await prepareUpload(Buffer.from(bomb), { maxBytes: MAX_LOGO_BYTES, field: 'logo' }).catch(
-      (x) => x,
-    );
+    const e = await prepareUpload(runtime, Buffer.from(bomb), {
+      maxBytes: MAX_LOGO_BYTES,
+      field: 'logo',
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(LaurelError);
     expect(e.code).toBe('UNSUPPORTED_MEDIA');
     expect(field(e)).toEqual({
@@ -114,7 +123,8 @@ describe('hostile image uploads', () => {
       Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">${body}</svg>`);
     const filtered = (step: string) =>
       svg(`<filter id="f">${step}</filter><rect width="100" height="100" filter="url(#f)"/>`);
-    const refusal = async (data: Buffer) => field(await prepareUpload(data, opts).catch((x) => x))?.message;
+    const refusal = async (data: Buffer) =>
+      field(await prepareUpload(runtime, data, opts).catch((x) => x))?.message;
     expect(await refusal(filtered('<feMorphology radius="100000"/>'))).toMatch(
       /feMorphology with a radius of 100000; at most 1 /,
     );
@@ -125,6 +135,7 @@ describe('hostile image uploads', () => {
     ).toMatch(/embedded PNG image is 20000×20000 px; at most 4096 px/);
     const started = performance.now();
     const out = await prepareUpload(
+      runtime,
       filtered('<feTurbulence baseFrequency="0.05" numOctaves="1000000000"/>'),
       opts,
     );
@@ -135,11 +146,15 @@ describe('hostile image uploads', () => {
 
   it('draws a PNG upload at most 1024 px, and a damaged one is refused', async () => {
     const big = await renderPng(
+      runtime,
       '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="#123"/></svg>',
       2000,
     );
-    expect(pngDimensions((await prepareUpload(big, opts)).png)).toEqual({ width: 1024, height: 512 });
-    expect(field(await prepareUpload(forgePng(64, 64, 40), opts).catch((x) => x))?.message).toMatch(
+    expect(pngDimensions((await prepareUpload(runtime, big, opts)).png)).toEqual({
+      width: 1024,
+      height: 512,
+    });
+    expect(field(await prepareUpload(runtime, forgePng(64, 64, 40), opts).catch((x) => x))?.message).toMatch(
       /^The PNG file is damaged: The PNG ends before its IEND chunk\.$/,
     );
   });

@@ -1,5 +1,6 @@
 import { rasterSize, readPngChunks, sanitizeSvg } from '@laurel/openbadges/bake';
 import { LaurelError } from '../errors.ts';
+import type { Runtime } from '../http/runtime.ts';
 import { RasterError } from '../raster/index.ts';
 import { RENDER_SIZE, renderPng } from './render.ts';
 
@@ -56,6 +57,7 @@ function drawFailure(e: unknown, unreadable: string): string {
  * processes, so even a crash of the native rasterizer refuses only this upload.
  */
 export async function prepareUpload(
+  runtime: Runtime,
   data: Buffer,
   opts: {
     maxBytes: number;
@@ -64,7 +66,8 @@ export async function prepareUpload(
     drawSize?: number;
   },
 ): Promise<PreparedImage> {
-  const draw = (svg: string, size: number) => renderPng(svg, size, { timeoutMs: UPLOAD_DRAW_TIMEOUT_MS });
+  const draw = (svg: string, size: number) =>
+    renderPng(runtime, svg, size, { timeoutMs: UPLOAD_DRAW_TIMEOUT_MS });
   if (data.length > opts.maxBytes) {
     throw new LaurelError(
       'TOO_LARGE',

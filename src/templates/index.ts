@@ -1,6 +1,5 @@
 import type { Feature } from '../http/context.ts';
 import type { TemplateTables } from './tables.ts';
-import { holdRasterPool } from '../raster/index.ts';
 import { registerTemplatePages } from './pages.tsx';
 import { registerTemplateRoutes } from './routes.ts';
 
@@ -8,8 +7,6 @@ import { registerTemplateRoutes } from './routes.ts';
 export const templatesFeature: Feature<TemplateTables> = {
   name: 'templates',
   routes: (app, ctx) => {
-    // Badge images, logos and previews are drawn by the raster pool: it ends with the server.
-    app.addHook('onClose', holdRasterPool());
     registerTemplateRoutes(app, ctx);
     registerTemplatePages(app, ctx);
   },

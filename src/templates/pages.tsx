@@ -6,6 +6,7 @@ import { invalid, notFound } from '../errors.ts';
 import { memberOf } from '../http/access.ts';
 import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
+import type { Runtime } from '../http/runtime.ts';
 import {
   type FormFailure,
   fieldFailure,
@@ -66,6 +67,7 @@ function wantsLinkedData(request: FastifyRequest): boolean {
 
 /** The image the editor chose: an upload, the designer's, or none (keep the current one). */
 async function imageFrom(
+  runtime: Runtime,
   request: FastifyRequest,
   values: TemplateFormValues,
 ): Promise<TemplateImageInput | undefined> {
@@ -77,7 +79,7 @@ async function imageFrom(
       ]);
     }
     return {
-      upload: await prepareUpload(file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }),
+      upload: await prepareUpload(runtime, file.data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }),
     };
   }
   if (values.imageSource === 'designer') return { design: designFromValues(values) };
@@ -120,10 +122,10 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
     if (!form.ok) return page(form.failure);
     if (addingAlignment) return page();
     try {
-      const image = await imageFrom(request, values);
+      const image = await imageFrom(ctx.runtime, request, values);
       const saved = template
-        ? await updateTemplate(db, template.id, input, image)
-        : await createTemplate(db, org.id, input, image ?? { design: designFromValues(values) }, user.id);
+        ? await updateTemplate(ctx, template.id, input, image)
+        : await createTemplate(ctx, org.id, input, image ?? { design: designFromValues(values) }, user.id);
       return showSaved(reply, org, saved.id);
     } catch (e) {
       return page(formFailure(e));

@@ -1,3 +1,4 @@
+import type { Runtime } from '../http/runtime.ts';
 import { rasterize } from '../raster/index.ts';
 
 export const RENDER_SIZE = 600;
@@ -7,9 +8,10 @@ export const RENDER_SIZE = 600;
  * same on every machine) in the raster pool's child processes, never on the server's thread.
  */
 export function renderPng(
+  runtime: Runtime,
   svg: string,
   size = RENDER_SIZE,
   opts: { timeoutMs?: number } = {},
 ): Promise<Buffer> {
-  return rasterize(svg, size, opts);
+  return rasterize(runtime, svg, size, opts);
 }

@@ -49,8 +49,8 @@ describe('badge template routes', () => {
     users.issuer = await makeMember(t.db, org, 'issuer');
     users.viewer = await makeMember(t.db, org, 'viewer');
     users.outsider = await makeMember(t.db, await makeOrg(t.db, { slug: 'elsewhere' }), 'owner');
-    active = await makeTemplate(t.db, org, { name: '<script>alert(1)</script>', tags: ['<b>skill</b>'] });
-    draft = await makeTemplate(t.db, org, { name: 'Secret draft', status: 'draft' });
+    active = await makeTemplate(t.ctx, org, { name: '<script>alert(1)</script>', tags: ['<b>skill</b>'] });
+    draft = await makeTemplate(t.ctx, org, { name: 'Secret draft', status: 'draft' });
   });
 
   it.each([
@@ -120,7 +120,7 @@ describe('badge template routes', () => {
     );
     expect(page.body).toContain('<dl class="facts">');
     expect(page.body).toContain('<dt>Valid</dt><dd>Does not expire</dd>');
-    const yearly = await makeTemplate(t.db, org, { name: 'Yearly', expiry: { kind: 'months', months: 12 } });
+    const yearly = await makeTemplate(t.ctx, org, { name: 'Yearly', expiry: { kind: 'months', months: 12 } });
     expect((await t.app.inject({ url: `/orgs/academy/badges/${yearly.id}` })).body).toContain(
       '<dd>For 12 months after it is issued</dd>',
     );
@@ -262,6 +262,7 @@ describe('badge template routes', () => {
       expect(fake.statusCode).toBe(415);
       expect(fake.body).toContain('PNG or SVG');
       const real = await renderPng(
+        t.ctx.runtime,
         '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#c00"/></svg>',
         64,
       );

@@ -5,6 +5,7 @@ import { ACHIEVEMENT_TYPES } from '@laurel/openbadges/ob3';
 import { LaurelError } from '../errors.ts';
 import { orgActorOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
+import type { Runtime } from '../http/runtime.ts';
 import { SlugIdParams, SlugParams, Uuid, problems } from '../http/schemas.ts';
 import { ICONS, SHAPES, parseDesign } from './designer.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';
@@ -106,7 +107,10 @@ const TemplateSchema = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
-async function imageInput(body: Static<typeof PatchBody>): Promise<TemplateImageInput | undefined> {
+async function imageInput(
+  runtime: Runtime,
+  body: Static<typeof PatchBody>,
+): Promise<TemplateImageInput | undefined> {
   if (body.image && body.design) {
     throw new LaurelError('INVALID', 'Send either an image or a design, not both.', [
       { field: 'image', message: 'Send either image or design.' },
@@ -114,7 +118,9 @@ async function imageInput(body: Static<typeof PatchBody>): Promise<TemplateImage
   }
   if (body.image) {
     const data = Buffer.from(body.image.data, 'base64');
-    return { upload: await prepareUpload(data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }) };
+    return {
+      upload: await prepareUpload(runtime, data, { maxBytes: MAX_TEMPLATE_IMAGE_BYTES, field: 'image' }),
+    };
   }
   if (body.design) return { design: parseDesign(body.design, body.name) };
   return undefined;
@@ -171,9 +177,9 @@ export function registerTemplateRoutes(app: App, ctx: AppContext) {
     async (request, reply) => {
       const { org, userId } = orgActorOf(request);
       const b = request.body;
-      const image = (await imageInput(b)) ?? { design: parseDesign({}, b.name) };
+      const image = (await imageInput(ctx.runtime, b)) ?? { design: parseDesign({}, b.name) };
       const t = await createTemplate(
-        db,
+        ctx,
         org.id,
         { ...b, expiry: expiryInput(b.expiry) },
         image,
@@ -224,10 +230,10 @@ export function registerTemplateRoutes(app: App, ctx: AppContext) {
       const current = await getOrgTemplate(db, org, request.params.id);
       const { image: _i, design: _d, expiry, ...rest } = request.body;
       const t = await updateTemplate(
-        db,
+        ctx,
         current.id,
         { ...rest, expiry: expiryInput(expiry) },
-        await imageInput(request.body),
+        await imageInput(ctx.runtime, request.body),
       );
       return presentTemplate(config, org, t);
     },

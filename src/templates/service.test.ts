@@ -1,9 +1,10 @@
 import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { specJson } from '../../packages/openbadges/test/proof/spec-files.ts';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
+import { Runtime } from '../http/runtime.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import { parseDesign, renderDesignSvg } from './designer.ts';
 import { renderPng } from './render.ts';
@@ -20,6 +21,9 @@ import {
 import { makeTemplate } from './testing.ts';
 
 const config = testConfig();
+// The raster pool that draws these tests' images, ended with the file.
+const runtime = new Runtime();
+afterAll(() => runtime.close());
 const schema = specJson('ob3/ob_v3p0_achievementcredential_schema.json');
 
 function validator() {
@@ -61,8 +65,8 @@ describe('designer', () => {
     const svg = renderDesignSvg(design);
     expect(svg).toContain('Data &lt;Science&gt; &amp; Co');
     expect(svg).not.toContain('<Science>');
-    const a = await renderPng(svg);
-    const b = await renderPng(renderDesignSvg(parseDesign({ ...design })));
+    const a = await renderPng(runtime, svg);
+    const b = await renderPng(runtime, renderDesignSvg(parseDesign({ ...design })));
     expect(a.equals(b)).toBe(true);
     expect(a.readUInt32BE(16)).toBe(600);
     expect(a.readUInt32BE(20)).toBe(600);
@@ -78,18 +82,19 @@ describe('designer', () => {
 
   it('draws text with the shipped font (text changes the pixels)', async () => {
     const base = { shape: 'square', icon: 'none' };
-    const a = await renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Alpha' })));
-    const b = await renderPng(renderDesignSvg(parseDesign({ ...base, title: 'Omega' })));
+    const a = await renderPng(runtime, renderDesignSvg(parseDesign({ ...base, title: 'Alpha' })));
+    const b = await renderPng(runtime, renderDesignSvg(parseDesign({ ...base, title: 'Omega' })));
     expect(a.equals(b)).toBe(false);
   });
 });
 
 describe.each(DIALECTS)('badge templates on %s', (dialect) => {
   const t = useTestDatabase(dialect);
+  const writer = () => ({ db: t.db, runtime });
 
   it('stores a template and gives an Achievement valid against the OB 3.0 schema', async () => {
     const org = await makeOrg(t.db, { contactEmail: 'office@example.org' });
-    const tpl = await makeTemplate(t.db, org, {
+    const tpl = await makeTemplate(writer(), org, {
       name: 'Python Basics',
       tags: ['python', ' programming ', 'python'],
       criteriaUrl: 'https://example.org/criteria',
@@ -161,18 +166,18 @@ describe.each(DIALECTS)('badge templates on %s', (dialect) => {
 
   it('enforces draft → active → archived and validates fields', async () => {
     const org = await makeOrg(t.db);
-    const tpl = await makeTemplate(t.db, org, { status: 'draft' });
-    await expect(updateTemplate(t.db, tpl.id, { status: 'archived' })).rejects.toMatchObject({
+    const tpl = await makeTemplate(writer(), org, { status: 'draft' });
+    await expect(updateTemplate(writer(), tpl.id, { status: 'archived' })).rejects.toMatchObject({
       code: 'INVALID',
       fields: [{ field: 'status' }],
     });
-    await updateTemplate(t.db, tpl.id, { status: 'active' });
-    await updateTemplate(t.db, tpl.id, { status: 'archived' });
-    await expect(updateTemplate(t.db, tpl.id, { status: 'active' })).rejects.toMatchObject({
+    await updateTemplate(writer(), tpl.id, { status: 'active' });
+    await updateTemplate(writer(), tpl.id, { status: 'archived' });
+    await expect(updateTemplate(writer(), tpl.id, { status: 'active' })).rejects.toMatchObject({
       code: 'INVALID',
     });
     await expect(
-      makeTemplate(t.db, org, {
+      makeTemplate(writer(), org, {
         description: '',
         criteriaUrl: 'ftp://x',
         alignments: [{ targetName: '', targetUrl: 'nope' }],

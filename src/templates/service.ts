@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
+import type { Runtime } from '../http/runtime.ts';
 import { type Org, publicOrg } from '../orgs/service.ts';
 import { isUuid } from '../util/checks.ts';
 import { type Design, renderDesignSvg } from './designer.ts';
@@ -25,6 +26,12 @@ export { achievementFor, badgeClassFor, templateUrl } from './presenters.ts';
 export { type TemplateInput, validUntilFor } from './policy.ts';
 
 type Handle = Db | Transaction<Database>;
+
+/** What saving a template's image needs: the database (or a transaction) and the runtime whose raster pool draws it. */
+export interface TemplateWriter {
+  db: Handle;
+  runtime: Runtime;
+}
 
 export type Alignment = AlignmentRow;
 
@@ -143,10 +150,10 @@ function cleanAlignments(list: Alignment[] | undefined): Alignment[] {
   });
 }
 
-async function imageColumns(image: TemplateImageInput) {
+async function imageColumns(runtime: Runtime, image: TemplateImageInput) {
   if ('design' in image) {
     const svg = renderDesignSvg(image.design);
-    return { image_svg: svg, image_png: await renderPng(svg), design: JSON.stringify(image.design) };
+    return { image_svg: svg, image_png: await renderPng(runtime, svg), design: JSON.stringify(image.design) };
   }
   return { image_svg: image.upload.svg, image_png: image.upload.png, design: null };
 }
@@ -170,7 +177,7 @@ function rowValues(input: TemplateInput) {
 }
 
 export async function createTemplate(
-  db: Handle,
+  { db, runtime }: TemplateWriter,
   orgId: string,
   input: TemplateInput,
   image: TemplateImageInput,
@@ -178,7 +185,7 @@ export async function createTemplate(
 ): Promise<Template> {
   const errors = validateTemplateInput(input);
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
-  const imageValues = await imageColumns(image);
+  const imageValues = await imageColumns(runtime, image);
   const row = await db
     .insertInto('badge_templates')
     .values({
@@ -194,11 +201,26 @@ export async function createTemplate(
 }
 
 /** Applies a partial change; the image is replaced only when `image` is given. */
-export async function updateTemplate(
-  db: Handle,
+export function updateTemplate(
+  { db, runtime }: TemplateWriter,
   id: string,
   patch: Partial<TemplateInput>,
   image?: TemplateImageInput,
+): Promise<Template> {
+  return changeTemplate(db, id, patch, image && (() => imageColumns(runtime, image)));
+}
+
+/** A status change draws nothing, so it needs only the database. */
+export async function setTemplateStatus(db: Handle, id: string, status: TemplateStatus): Promise<Template> {
+  return changeTemplate(db, id, { status });
+}
+
+/** The image is drawn (by `drawImage`) only once the change has passed its checks. */
+async function changeTemplate(
+  db: Handle,
+  id: string,
+  patch: Partial<TemplateInput>,
+  drawImage?: () => ReturnType<typeof imageColumns>,
 ): Promise<Template> {
   const current = await getTemplate(db, id);
   if (!current) throw notFound('That badge template');
@@ -218,7 +240,7 @@ export async function updateTemplate(
   };
   const errors = [...validateTemplateInput(merged), ...transitionErrors(current.status, merged.status)];
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
-  const imageValues = image ? await imageColumns(image) : {};
+  const imageValues = drawImage ? await drawImage() : {};
   const row = await db
     .updateTable('badge_templates')
     .set({
@@ -231,10 +253,6 @@ export async function updateTemplate(
     .returning([...columns, 'image_svg'])
     .executeTakeFirstOrThrow();
   return toTemplate(row, row.image_svg !== null);
-}
-
-export async function setTemplateStatus(db: Handle, id: string, status: TemplateStatus): Promise<Template> {
-  return updateTemplate(db, id, { status });
 }
 
 export async function getTemplate(db: Handle, id: string): Promise<Template | null> {

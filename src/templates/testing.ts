@@ -1,18 +1,17 @@
 /** Factory for tests of any feature: a badge template (active by default, designer image). */
-import type { Db } from '../db/index.ts';
 import type { Org } from '../orgs/service.ts';
 import { parseDesign } from './designer.ts';
-import { type Template, type TemplateInput, createTemplate } from './service.ts';
+import { type Template, type TemplateInput, type TemplateWriter, createTemplate } from './service.ts';
 
 export async function makeTemplate(
-  db: Db,
+  ctx: TemplateWriter,
   org: Pick<Org, 'id'> | string,
   overrides: Partial<TemplateInput> = {},
 ): Promise<Template> {
   const orgId = typeof org === 'string' ? org : org.id;
   const name = overrides.name ?? 'Safety Training';
   return createTemplate(
-    db,
+    ctx,
     orgId,
     {
       description: 'Completed the annual safety training.',
