@@ -65,7 +65,7 @@ async function child(dialect: 'pglite' | 'postgres', rows: number, target: strin
     const config = testConfig({ dataDir: dialect === 'pglite' ? target : tmpdir() });
     const ctx = createAppContext(handle.db, config);
     const org = await makeOrg(ctx.db, { config });
-    const template = await makeTemplate(ctx.db, org);
+    const template = await makeTemplate(ctx, org);
     const csv = recipientsCsv(rows);
     peak = process.memoryUsage().rss;
     const startRssMb = peak / 2 ** 20;

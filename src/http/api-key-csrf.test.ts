@@ -6,6 +6,7 @@ import { useTestDatabase } from '../db/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
+import type { AppContext } from './context.ts';
 import { buildServer } from './server.ts';
 import { createAppContext } from '../features.ts';
 
@@ -17,16 +18,21 @@ describe('CSRF and the Authorization header', () => {
   const t = useTestDatabase('pglite');
   const config = testConfig();
   const csrf = csrfPair(config);
+  let ctx: AppContext;
   let app: FastifyInstance;
   let org: Org;
   let admin: TestUser;
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
+    ctx = createAppContext(t.db, config);
+    app = await buildServer(ctx);
     org = await makeOrg(t.db, { config });
     admin = await makeMember(t.db, org, 'admin');
   });
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.runtime.close();
+  });
 
   it('refuses a signed-in form post that adds a junk Authorization header instead of the token', async () => {
     const before = (await listApiKeys(t.db, org.id)).length;
@@ -44,7 +50,7 @@ describe('CSRF and the Authorization header', () => {
   });
 
   it('lets a real API key call the API without a CSRF token, and ignores a session cookie beside it', async () => {
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(ctx, org);
     const { key } = await createApiKey(t.db, { orgId: org.id, name: 'LMS', scopes: ['awards:issue'] });
     const res = await app.inject({
       method: 'POST',

@@ -19,8 +19,8 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
   let keyId: string;
   beforeAll(async () => {
     org = await makeOrg(t.db, { config });
-    template = await makeTemplate(t.db, org, { name: 'Repeatable' });
-    other = await makeTemplate(t.db, org, { name: 'Another' });
+    template = await makeTemplate(t.ctx, org, { name: 'Repeatable' });
+    other = await makeTemplate(t.ctx, org, { name: 'Another' });
     ({
       key,
       info: { id: keyId },

@@ -18,7 +18,7 @@ describe('the issuer’s link to an award’s public page', () => {
   let viewer: TestUser;
   beforeAll(async () => {
     org = await makeOrg(t.db, { config });
-    template = await makeTemplate(t.db, org);
+    template = await makeTemplate(t.ctx, org);
     viewer = await makeMember(t.db, org, 'viewer');
   });
 

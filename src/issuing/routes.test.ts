@@ -29,7 +29,7 @@ describe('issuing routes', () => {
 
   beforeAll(async () => {
     org = await makeOrg(t.db, { config, name: 'Guild <script>alert(1)</script>' });
-    template = await makeTemplate(t.db, org, { name: 'Badge "<b>bold</b>"' });
+    template = await makeTemplate(t.ctx, org, { name: 'Badge "<b>bold</b>"' });
     const other = await makeOrg(t.db, { config });
     users.outsider = await makeMember(t.db, other, 'admin');
     users.viewer = await makeMember(t.db, org, 'viewer');
@@ -270,7 +270,7 @@ describe('issuing routes', () => {
 
   it('keeps a badge signed before a key rotation verifiable, and revocable, after it', async () => {
     const rotating = await makeOrg(t.db, { config });
-    const badge = await makeTemplate(t.db, rotating);
+    const badge = await makeTemplate(t.ctx, rotating);
     const { award: before } = await issueTestAward(t.ctx, { org: rotating, template: badge });
     await rotateKey(t.db, config, rotating.id);
     const { award: after } = await issueTestAward(t.ctx, { org: rotating, template: badge });

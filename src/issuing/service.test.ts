@@ -84,7 +84,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
 
   it('gives every award its own status index, also when issued concurrently', async () => {
     const org = await makeOrg(t.db, { config });
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(t.ctx, org);
     const awards = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         issueAward(t.ctx, {
@@ -101,9 +101,9 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
 
   it('rejects bad input with field errors and writes nothing', async () => {
     const org = await makeOrg(t.db, { config });
-    const template = await makeTemplate(t.db, org);
-    const other = await makeTemplate(t.db, await makeOrg(t.db, { config }));
-    const draft = await makeTemplate(t.db, org, { status: 'draft' });
+    const template = await makeTemplate(t.ctx, org);
+    const other = await makeTemplate(t.ctx, await makeOrg(t.db, { config }));
+    const draft = await makeTemplate(t.ctx, org, { status: 'draft' });
     const base = {
       orgId: org.id,
       templateId: template.id,
@@ -128,7 +128,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     expect(await fields({ templateId: other.id })).toEqual(['templateId']);
     expect(await fields({ templateId: draft.id })).toEqual(['templateId']);
     // A template whose fixed expiry date has passed: the error says where the date comes from.
-    const lapsed = await makeTemplate(t.db, org, { expiry: { kind: 'date', date: '2024-06-30' } });
+    const lapsed = await makeTemplate(t.ctx, org, { expiry: { kind: 'date', date: '2024-06-30' } });
     const refusal = await issueAward(t.ctx, { ...base, templateId: lapsed.id }).catch((e) => e);
     expect(refusal.fields).toEqual([
       {
@@ -142,7 +142,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
 
   it('replays the same Idempotency-Key and refuses it for a different request', async () => {
     const org = await makeOrg(t.db, { config });
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(t.ctx, org);
     const input = {
       orgId: org.id,
       templateId: template.id,
@@ -214,7 +214,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
     const { award, org, template } = await issueTestAward(t.ctx);
     const second = await issueTestAward(t.ctx, { org, template });
     await issueTestAward(t.ctx, { org, template });
-    const other = await makeTemplate(t.db, org, { name: 'Other badge' });
+    const other = await makeTemplate(t.ctx, org, { name: 'Other badge' });
     await issueTestAward(t.ctx, { org, template: other });
     await acceptAward(t.db, award.id, (await makeTestUser(t.db)).id);
     await rejectAward(t.ctx, second.award.id);
@@ -226,7 +226,7 @@ describe.each(DIALECTS)('issuing service on %s', (dialect) => {
 
   it('lists and filters the issued awards of an org', async () => {
     const org = await makeOrg(t.db, { config });
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(t.ctx, org);
     const mk = (name: string, email: string) =>
       issueAward(t.ctx, {
         orgId: org.id,

@@ -24,7 +24,7 @@ export async function issueTestAward(
   opts: Partial<IssueAwardInput> & { org?: Org; template?: Template } = {},
 ): Promise<TestAward> {
   const org = opts.org ?? (await makeOrg(ctx.db, { config: ctx.config }));
-  const template = opts.template ?? (await makeTemplate(ctx.db, org));
+  const template = opts.template ?? (await makeTemplate(ctx, org));
   const { org: _o, template: _t, ...rest } = opts;
   const award = await issueAward(ctx, {
     recipientName: 'Ada Lovelace',

@@ -48,7 +48,7 @@ describe('public badge pages', () => {
       linkedinOrgId: '12345',
     });
     orgSlug = org.slug;
-    const template = await makeTemplate(t.db, org, {
+    const template = await makeTemplate(t.ctx, org, {
       name: `Badge ${HOSTILE} & Co`,
       description: `Description ${HOSTILE}`,
     });
@@ -268,7 +268,7 @@ describe('public badge pages', () => {
   it('the analytics page is for the org’s members', async () => {
     const org = await makeOrg(t.db, { config: t.ctx.config });
     const viewer = await makeMember(t.db, org, 'viewer');
-    const template = await makeTemplate(t.db, org, { name: 'Counted' });
+    const template = await makeTemplate(t.ctx, org, { name: 'Counted' });
     await issueTestAward(t.ctx, { org, template });
     const res = await t.app.inject({ url: `/manage/${org.slug}/analytics`, cookies: viewer.cookies });
     expect(res.statusCode).toBe(200);

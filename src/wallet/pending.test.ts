@@ -15,7 +15,7 @@ describe('badges waiting in the wallet', () => {
   let template: Template;
   beforeAll(async () => {
     org = await makeOrg(t.db, { config: t.config, name: 'Guild <i>of</i> Testers' });
-    template = await makeTemplate(t.db, org, { name: 'Badge <script>alert(1)</script>' });
+    template = await makeTemplate(t.ctx, org, { name: 'Badge <script>alert(1)</script>' });
   });
   afterAll(() => t.app?.close());
 

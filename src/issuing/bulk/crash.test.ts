@@ -45,7 +45,7 @@ describe('bulk issuing survives a worker killed mid-way', () => {
     const config = testConfig();
     const ctx = createAppContext(handle.db, config);
     const org = await makeOrg(ctx.db, { config });
-    const template = await makeTemplate(ctx.db, org);
+    const template = await makeTemplate(ctx, org);
     const batchId = await createBatch(ctx, {
       orgId: org.id,
       templateId: template.id,

@@ -21,7 +21,7 @@ describe('bulk issue pages', () => {
 
   beforeAll(async () => {
     org = await makeOrg(t.db, { config });
-    template = await makeTemplate(t.db, org);
+    template = await makeTemplate(t.ctx, org);
     issuer = await makeMember(t.db, org, 'issuer');
   });
   afterAll(async () => {

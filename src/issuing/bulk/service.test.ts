@@ -20,7 +20,7 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
 
   it('previews every row with its errors, issues only after confirmation, and never twice', async () => {
     const org = await makeOrg(t.db, { config });
-    const template = await makeTemplate(t.db, org);
+    const template = await makeTemplate(ctx, org);
     const csv = Buffer.from(
       [
         '\ufeffName,Email,issued_on,expires_on,evidence_url,narrative',
@@ -91,8 +91,8 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
 
   it('refuses an inactive template and a file without the needed columns', async () => {
     const org = await makeOrg(t.db, { config });
-    const draft = await makeTemplate(t.db, org, { status: 'draft' });
-    const active = await makeTemplate(t.db, org);
+    const draft = await makeTemplate(ctx, org, { status: 'draft' });
+    const active = await makeTemplate(ctx, org);
     await expect(
       createBatch(ctx, {
         orgId: org.id,
@@ -117,7 +117,7 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
     'issues 10,000 rows through the job, each exactly once with one email',
     async () => {
       const org = await makeOrg(t.db, { config });
-      const template = await makeTemplate(t.db, org);
+      const template = await makeTemplate(ctx, org);
       const batchId = await createBatch(ctx, {
         orgId: org.id,
         templateId: template.id,
