@@ -1,29 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyApiKey } from '../apikeys/service.ts';
 import { openPglite } from '../db/index.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
+import { runLaurel, tempDir } from './testing.ts';
 
 describe('laurel apikey create', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'laurel-apikey-cli-'));
+  const dir = tempDir('laurel-apikey-cli-');
   const env = {
     ...process.env,
     DATA_DIR: dir,
     PUBLIC_URL: 'https://badges.example.org',
     LAUREL_SECRET: 'cd'.repeat(32),
   };
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const laurel = (args: string[]) =>
-    promisify(execFile)(process.execPath, [BIN, ...args], { env }).then(
-      (r) => ({ code: 0, ...r }),
-      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
-    );
+  const laurel = (args: string[]) => runLaurel(args, { env });
 
   it('prints a working key once, with the asked scopes; refuses bad input', async () => {
     expect((await laurel(['org', 'create', '--slug', 'cli-keys', '--name', 'Keys Org'])).code).toBe(0);

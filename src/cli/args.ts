@@ -12,3 +12,20 @@ export function parse<O extends Options>(args: string[], options: O, usage: stri
     throw new CliError(`${reason}. Usage: ${usage}`);
   }
 }
+
+/**
+ * A command whose options are parsed (usage errors as one sentence) before `run` sees them; the
+ * usage is what `laurel <command> --help` and the usage errors print.
+ */
+export function command<O extends Options>(spec: {
+  usage: string;
+  summary: string;
+  options: O;
+  run(parsed: ReturnType<typeof parse<O>>): Promise<number>;
+}): { usage: string; summary: string; run(args: string[]): Promise<number> } {
+  return {
+    usage: spec.usage,
+    summary: spec.summary,
+    run: (args) => spec.run(parse(args, spec.options, spec.usage)),
+  };
+}

@@ -1,6 +1,6 @@
 import { bakeImage, type CredentialKind, unbakeImage } from '@laurel/openbadges/bake';
 import { isOpenBadgesError } from '@laurel/openbadges/errors';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { CliError, out, readInput, readText, writeOutput } from './io.ts';
 import { isObject } from '../util/checks.ts';
 
@@ -45,15 +45,15 @@ const asCliError = (e: unknown): never => {
   throw e;
 };
 
-export const bakeCommand = {
+export const bakeCommand = command({
   usage: BAKE_USAGE,
   summary: 'Bake a credential into a PNG or SVG badge image',
-  async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(
-      args,
-      { credential: { type: 'string' }, image: { type: 'string' }, output: { type: 'string', short: 'o' } },
-      BAKE_USAGE,
-    );
+  options: {
+    credential: { type: 'string' },
+    image: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
+  async run({ values, positionals }) {
     if (positionals.length > 0 || !values.credential || !values.image || !values.output) {
       throw new CliError(`bake needs --credential, --image and -o. Usage: ${BAKE_USAGE}`);
     }
@@ -69,13 +69,13 @@ export const bakeCommand = {
     await writeOutput(values.output, baked);
     return 0;
   },
-};
+});
 
-export const unbakeCommand = {
+export const unbakeCommand = command({
   usage: UNBAKE_USAGE,
   summary: 'Print the credential baked into a PNG or SVG badge',
-  async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(args, { json: { type: 'boolean' } }, UNBAKE_USAGE);
+  options: { json: { type: 'boolean' } },
+  async run({ values, positionals }) {
     if (positionals.length !== 1) throw new CliError(`Give exactly one image. Usage: ${UNBAKE_USAGE}`);
     const bytes = await readInput(positionals[0]!, 'image');
     let found: ReturnType<typeof unbakeImage>;
@@ -96,4 +96,4 @@ export const unbakeCommand = {
     }
     return 0;
   },
-};
+});

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -7,28 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyPng } from '../../test/images.ts';
+import { type LaurelRun, runLaurel } from './testing.ts';
 
-const BIN = new URL('../../bin/laurel.js', import.meta.url).pathname;
 let dir: string;
 
-type Run = { code: number; stdout: string; stderr: string };
-/** Runs the real bin; a last argument `{ stdin }` is piped to it. */
-function laurel(...args: (string | { stdin: string })[]): Promise<Run> {
+/** Runs the real bin in the test folder; a last argument `{ stdin }` is piped to it. */
+function laurel(...args: (string | { stdin: string })[]): Promise<LaurelRun> {
   const last = args.at(-1);
   const stdin = typeof last === 'object' ? last.stdin : undefined;
   const argv = args.filter((a): a is string => typeof a === 'string');
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...argv],
-      { cwd: dir, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-    child.stdin?.end(stdin ?? '');
-  });
+  return runLaurel(argv, { cwd: dir, ...(stdin === undefined ? {} : { stdin }) });
 }
 
 const unsigned = {
@@ -208,7 +195,7 @@ describe('laurel CLI', { timeout: 300_000 }, () => {
   });
 
   it('exits 2 on unreadable input and bad usage, with one sentence and no stack trace', async () => {
-    const results = new Map<string, Run>();
+    const results = new Map<string, LaurelRun>();
     for (const args of [
       ['verify', 'garbage.bin'],
       ['verify', 'missing.json'],

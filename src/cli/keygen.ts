@@ -8,7 +8,7 @@ import {
   publicKeyToMultibase,
   secretKeyToMultibase,
 } from '@laurel/openbadges/proof';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { CliError, readJson, writeOutput } from './io.ts';
 
 const USAGE = 'laurel keygen [-o key.json]';
@@ -59,11 +59,11 @@ export async function loadKeyFile(path: string): Promise<KeyFile & { secretKey: 
   return { ...(k as KeyFile), secretKey };
 }
 
-export const keygenCommand = {
+export const keygenCommand = command({
   usage: USAGE,
   summary: 'Create an Ed25519 signing key (a did:key) in a key file',
-  async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(args, { output: { type: 'string', short: 'o' } }, USAGE);
+  options: { output: { type: 'string', short: 'o' } },
+  async run({ values, positionals }) {
     if (positionals.length > 0) throw new CliError(`keygen takes no arguments. Usage: ${USAGE}`);
     const key = newKeyFile();
     // The file holds a secret: owner-only, and never silently replace an existing key.
@@ -71,4 +71,4 @@ export const keygenCommand = {
     if (values.output) process.stderr.write(`Wrote a new key for ${key.controller} to ${values.output}.\n`);
     return 0;
   },
-};
+});

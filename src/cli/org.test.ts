@@ -1,10 +1,4 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUser } from '../accounts/service.ts';
 import { openPglite } from '../db/index.ts';
 import { listOrgsForUser } from '../orgs/service.ts';
@@ -12,11 +6,11 @@ import { loadConfig } from '../config.ts';
 import { getOrgBySlug, issuerDid } from '../orgs/service.ts';
 import { runApiKeyCommand } from './apikey.ts';
 import { runOrgCommand } from './org.ts';
+import { runLaurel, tempDir } from './testing.ts';
 
 describe('laurel org create', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'laurel-org-cli-'));
+  const dir = tempDir('laurel-org-cli-');
   const env = { DATA_DIR: dir, PUBLIC_URL: 'https://badges.example.org', LAUREL_SECRET: 'ab'.repeat(32) };
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = async (args: string[], runEnv: Record<string, string> = env, command = runOrgCommand) => {
     const out: string[] = [];
@@ -109,12 +103,9 @@ describe('laurel org create', () => {
   });
 
   it('runs through the laurel binary', async () => {
-    const bin = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [bin, 'org', 'create', '--slug', 'from-bin', '--name', 'From Bin'],
-      { env: { ...process.env, ...env } },
-    );
+    const { stdout } = await runLaurel(['org', 'create', '--slug', 'from-bin', '--name', 'From Bin'], {
+      env: { ...process.env, ...env },
+    });
     expect(stdout).toContain('did: did:web:badges.example.org:orgs:from-bin');
   });
 });

@@ -1,18 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPglite } from '../db/index.ts';
 import { freePort } from '../../test/ports.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/laurel.js', import.meta.url));
+import { LAUREL_BIN, runLaurel, tempDir } from './testing.ts';
 
 describe('laurel serve, migrate and admin', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'laurel-serve-cli-'));
+  const dir = tempDir('laurel-serve-cli-');
   const env = {
     ...process.env,
     DATA_DIR: dir,
@@ -20,25 +15,15 @@ describe('laurel serve, migrate and admin', () => {
     DATABASE_URL: '',
     SMTP_URL: '',
   };
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const laurel = async (args: string[], input?: string) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env });
-    if (input !== undefined) child.stdin?.end(input);
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d) => (out += d));
-    child.stderr?.on('data', (d) => (err += d));
-    const [code] = (await once(child, 'exit')) as [number];
-    return { code, out, err };
-  };
+  const laurel = (args: string[], stdin?: string) => runLaurel(args, { env, stdin });
 
   it('migrates once, then reports the database up to date', async () => {
     const first = await laurel(['migrate']);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('0007_jobs_outbox');
+    expect(first.stdout).toContain('0007_jobs_outbox');
     const again = await laurel(['migrate']);
-    expect(again).toMatchObject({ code: 0, out: 'The database is up to date.\n' });
+    expect(again).toMatchObject({ code: 0, stdout: 'The database is up to date.\n' });
   });
 
   it('creates a platform admin, promotes an existing account, and refuses a weak password', async () => {
@@ -50,22 +35,22 @@ describe('laurel serve, migrate and admin', () => {
       '--password',
       'root password 1',
     ]);
-    expect(made).toMatchObject({ code: 0, out: 'Created the platform administrator root@example.org.\n' });
+    expect(made).toMatchObject({ code: 0, stdout: 'Created the platform administrator root@example.org.\n' });
     const again = await laurel(
       ['admin', 'create', '--email', 'root@example.org', '--password', '-'],
       'new root password\n',
     );
     expect(again.code).toBe(0);
-    expect(again.out).toContain('is now a platform administrator');
-    expect(again.out + again.err).not.toContain('new root password');
+    expect(again.stdout).toContain('is now a platform administrator');
+    expect(again.stdout + again.stderr).not.toContain('new root password');
     const weak = await laurel(['admin', 'create', '--email', 'x@example.org', '--password', 'short']);
     expect(weak.code).toBe(1);
-    expect(weak.err).toContain('at least 10 characters');
+    expect(weak.stderr).toContain('at least 10 characters');
     expect((await laurel(['admin', 'make'])).code).toBe(2);
     const handle = await openPglite(dir);
     try {
-      const users = await handle.db.selectFrom('users').select(['is_admin']).execute();
-      expect(users).toEqual([{ is_admin: true }]);
+      const users = await handle.db.selectFrom('users').select(['isAdmin']).execute();
+      expect(users).toEqual([{ isAdmin: true }]);
     } finally {
       await handle.close();
     }
@@ -74,7 +59,7 @@ describe('laurel serve, migrate and admin', () => {
   /** Starts `laurel serve` (the supervisor) on a free port; `out.log` collects both streams. */
   const serve = async (port?: number) => {
     port ??= await freePort();
-    const proc: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    const proc: ChildProcess = spawn(process.execPath, [LAUREL_BIN, 'serve'], {
       env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,6 +1,6 @@
 import { describeValidationErrors, validateOpenBadgeCredential } from '@laurel/openbadges/ob3';
 import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { CliError, readJson, writeOutput } from './io.ts';
 import { loadKeyFile } from './keygen.ts';
 
@@ -29,20 +29,16 @@ export function withIssuer(cred: Obj, controller: string): Obj {
   throw new CliError('The credential’s issuer is neither an id nor a profile object.', 1);
 }
 
-export const signCommand = {
+export const signCommand = command({
   usage: USAGE,
   summary: 'Sign an OpenBadgeCredential (Data Integrity eddsa-rdfc-2022 or VC-JWT)',
-  async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(
-      args,
-      {
-        key: { type: 'string' },
-        credential: { type: 'string' },
-        format: { type: 'string', default: 'di' },
-        output: { type: 'string', short: 'o' },
-      },
-      USAGE,
-    );
+  options: {
+    key: { type: 'string' },
+    credential: { type: 'string' },
+    format: { type: 'string', default: 'di' },
+    output: { type: 'string', short: 'o' },
+  },
+  async run({ values, positionals }) {
     if (positionals.length > 0 || !values.key || !values.credential)
       throw new CliError(`sign needs --key and --credential. Usage: ${USAGE}`);
     if (values.format !== 'di' && values.format !== 'jwt')
@@ -68,4 +64,4 @@ export const signCommand = {
     await writeOutput(values.output, output);
     return 0;
   },
-};
+});

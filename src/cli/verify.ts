@@ -4,7 +4,7 @@ import {
   type VerificationReport,
   verify,
 } from '@laurel/openbadges/verify';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { CliError, out, readInput } from './io.ts';
 
 const USAGE =
@@ -52,20 +52,16 @@ export function privateNetworkHint(report: VerificationReport, allowed: boolean)
   );
 }
 
-export const verifyCommand = {
+export const verifyCommand = command({
   usage: USAGE,
   summary: 'Verify a badge: a JSON or JWT credential, a baked PNG/SVG, or a URL',
-  async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(
-      args,
-      {
-        json: { type: 'boolean' },
-        email: { type: 'string' },
-        'allow-private-network': { type: 'boolean' },
-        'follow-refresh': { type: 'boolean' },
-      },
-      USAGE,
-    );
+  options: {
+    json: { type: 'boolean' },
+    email: { type: 'string' },
+    'allow-private-network': { type: 'boolean' },
+    'follow-refresh': { type: 'boolean' },
+  },
+  async run({ values, positionals }) {
     if (positionals.length !== 1) throw new CliError(`Give exactly one badge to verify. Usage: ${USAGE}`);
     const target = positionals[0]!;
     const input = /^https?:\/\//i.test(target) ? target : await readInput(target, 'badge file');
@@ -83,4 +79,4 @@ export const verifyCommand = {
     } else out(hint ? `${renderReport(report)}\n\n${hint}` : renderReport(report));
     return exitCodeFor(report);
   },
-};
+});
