@@ -82,3 +82,19 @@ export function classifyCredentialText(text: string): BadgeVersion | undefined {
   }
   return undefined;
 }
+
+/**
+ * The one baked credential an image carries: none is `<IMAGE>_NO_CREDENTIAL` and more than one
+ * `<IMAGE>_MULTIPLE_CREDENTIALS`, as a baked badge has exactly one (`parts` names what was counted).
+ */
+export function theOnlyCredential<T>(found: T[], image: 'PNG' | 'SVG', parts: string): T {
+  if (found.length === 0)
+    throw new OpenBadgesError(`${image}_NO_CREDENTIAL`, `The ${image} carries no baked credential.`);
+  if (found.length > 1) {
+    throw new OpenBadgesError(
+      `${image}_MULTIPLE_CREDENTIALS`,
+      `The ${image} carries ${found.length} ${parts}; a baked badge has exactly one.`,
+    );
+  }
+  return found[0]!;
+}

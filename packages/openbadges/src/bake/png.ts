@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { OpenBadgesError } from '../errors.ts';
-import { credentialForm } from './classify.ts';
+import { credentialForm, theOnlyCredential } from './classify.ts';
 
 /** PNG keywords that carry a badge: OB 3.0 "Baked Badge" and OB 2.0 baking. */
 export type PngCredentialKeyword = 'openbadgecredential' | 'openbadges';
@@ -186,18 +186,11 @@ export function unbakePng(png: Uint8Array, opts: PngLimits = {}): { keyword: str
     const text = parseTextChunk(png, chunk, maxInflated);
     if (text) found.push(text);
   }
-  if (found.length === 0)
-    throw new OpenBadgesError('PNG_NO_CREDENTIAL', 'The PNG carries no baked credential.');
-  if (found.length > 1) {
-    throw new OpenBadgesError(
-      'PNG_MULTIPLE_CREDENTIALS',
-      `The PNG carries ${found.length} credential chunks; a baked badge has exactly one.`,
-    );
-  }
-  const text = found[0].text().trim();
+  const chunk = theOnlyCredential(found, 'PNG', 'credential chunks');
+  const text = chunk.text().trim();
   if (text === '')
     throw new OpenBadgesError('PNG_NO_CREDENTIAL', 'The credential chunk of the PNG is empty.');
-  return { keyword: found[0].keyword, text };
+  return { keyword: chunk.keyword, text };
 }
 
 function chunkBytes(type: string, data: Uint8Array): Uint8Array {

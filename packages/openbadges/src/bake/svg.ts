@@ -6,6 +6,7 @@ import {
   credentialForm,
   isCompactJws,
   requireForm,
+  theOnlyCredential,
 } from './classify.ts';
 import {
   cdata,
@@ -83,15 +84,7 @@ export function unbakeSvg(svg: string | Uint8Array, limits: SvgLimits = {}): Unb
   const doc = parseXml(svg, limits);
   const root = requireSvgRoot(doc);
   const found = findCredentialElements(root);
-  if (found.length === 0)
-    throw new OpenBadgesError('SVG_NO_CREDENTIAL', 'The SVG carries no baked credential.');
-  if (found.length > 1) {
-    throw new OpenBadgesError(
-      'SVG_MULTIPLE_CREDENTIALS',
-      `The SVG carries ${found.length} credential elements; a baked badge has exactly one.`,
-    );
-  }
-  return readCredentialElement(found[0]);
+  return readCredentialElement(theOnlyCredential(found, 'SVG', 'credential elements'));
 }
 
 /** The hosted URL of an OB 2.0 assertion to bake: its `id`, which must be an http(s) URL. */

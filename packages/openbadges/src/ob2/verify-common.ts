@@ -42,6 +42,31 @@ export function errorCode(e: unknown): OpenBadgesError {
 
 export { isHttpUrl } from '../json-values.ts';
 
+/** A failed (or warned) step carrying the code and message of the error that caused it. */
+export function errorStep(
+  id: VerificationStep['id'],
+  message: string,
+  e: unknown,
+  result: 'fail' | 'warn' = 'fail',
+): VerificationStep {
+  const err = errorCode(e);
+  return step(id, result, message, { code: err.code, detail: err.message });
+}
+
+/** Marks every step not yet taken as skipped for `reason`, once a check has made the rest moot. */
+export function skipRemaining(steps: VerificationStep[], reason: string): void {
+  const done = new Set(steps.map((s) => s.id));
+  for (const id of ['schema', 'proof', 'key', 'issuer', 'dates', 'status', 'recipient'] as const) {
+    if (!done.has(id)) steps.push(step(id, 'skipped', reason));
+  }
+}
+
+/** The status step of a revoked badge, with the issuer's reason when it gives one. */
+export function revokedStep(reason: unknown): VerificationStep {
+  const given = typeof reason === 'string' && reason ? ` The reason given: ${reason}` : '';
+  return step('status', 'fail', `The issuer has revoked this badge.${given}`, { code: 'REVOKED' });
+}
+
 const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 
 /** The required members of an OB 2.0 Assertion, with their types (OB 2.0 "Assertion"). */

@@ -5,7 +5,7 @@ import {
   ACCEPT_JSON_LD,
   asArray,
   datesStep,
-  errorCode,
+  errorStep,
   isHttpUrl,
   isObj,
   issuerSummary,
@@ -14,7 +14,9 @@ import {
   type Ob2VerifyOptions,
   type Obj,
   recipientStep,
+  revokedStep,
   schemaStep,
+  skipRemaining,
 } from './verify-common.ts';
 
 /**
@@ -43,13 +45,6 @@ export function inIssuerScope(assertionId: string, issuer: Obj): boolean {
   return origins.some((o) => o.toLowerCase() === host.toLowerCase());
 }
 
-const skippedAfter = (steps: VerificationStep[], reason: string): VerificationStep[] => {
-  const done = new Set(steps.map((s) => s.id));
-  return (['schema', 'key', 'issuer', 'dates', 'status', 'recipient'] as const)
-    .filter((id) => !done.has(id))
-    .map((id) => step(id, 'skipped', reason));
-};
-
 /**
  * Verifies an OB 2.0 hosted assertion. Only the `id` of supplied JSON is trusted: the assertion
  * is fetched from there, so a copy edited after download cannot pass.
@@ -61,6 +56,11 @@ export async function verifyHostedAssertion(
   const now = readClock(opts.now);
   const steps: VerificationStep[] = [];
   const out: Ob2Outcome = { format: 'ob2-hosted', steps };
+  const rest = (reason: string) => {
+    skipRemaining(steps, reason);
+    return out;
+  };
+  const unfetched = 'Not checked, because the assertion could not be fetched.';
   const id = typeof input === 'string' ? input : input.id;
   if (!isHttpUrl(id)) {
     steps.push(
@@ -73,28 +73,21 @@ export async function verifyHostedAssertion(
         },
       ),
     );
-    steps.push(...skippedAfter(steps, 'Not checked, because the assertion could not be fetched.'));
-    return out;
+    return rest(unfetched);
   }
 
   let res: Awaited<ReturnType<Ob2VerifyOptions['fetch']>>;
   try {
     res = await opts.fetch(id, { accept: ACCEPT_JSON_LD });
   } catch (e) {
-    const err = errorCode(e);
     steps.push(
-      step(
+      errorStep(
         'proof',
-        'fail',
         `The issuer's server could not be reached to confirm the badge, so it cannot be checked now.`,
-        {
-          code: err.code,
-          detail: err.message,
-        },
+        e,
       ),
     );
-    steps.push(...skippedAfter(steps, 'Not checked, because the assertion could not be fetched.'));
-    return out;
+    return rest(unfetched);
   }
   if (res.status === 410) {
     steps.push(step('proof', 'pass', 'The issuer’s server answered for this badge.'));
@@ -103,8 +96,7 @@ export async function verifyHostedAssertion(
         code: 'REVOKED',
       }),
     );
-    steps.push(...skippedAfter(steps, 'Not checked, because the badge is revoked.'));
-    return out;
+    return rest('Not checked, because the badge is revoked.');
   }
   let assertion: unknown;
   try {
@@ -115,24 +107,14 @@ export async function verifyHostedAssertion(
     if (!isObj(assertion))
       throw new OpenBadgesError('SHAPE_INVALID', 'The hosted assertion is not a JSON object.');
   } catch (e) {
-    const err = errorCode(e);
-    steps.push(
-      step('proof', 'fail', 'The issuer’s server did not return the badge at its address.', {
-        code: err.code,
-        detail: err.message,
-      }),
-    );
-    steps.push(...skippedAfter(steps, 'Not checked, because the assertion could not be fetched.'));
-    return out;
+    steps.push(errorStep('proof', 'The issuer’s server did not return the badge at its address.', e));
+    return rest(unfetched);
   }
   out.assertion = assertion;
   steps.push(step('proof', 'pass', 'The badge was fetched from the address the issuer hosts it at.'));
   const schema = schemaStep(assertion);
   steps.push(schema);
-  if (schema.result === 'fail') {
-    steps.push(...skippedAfter(steps, 'Not checked, because the assertion is malformed.'));
-    return out;
-  }
+  if (schema.result === 'fail') return rest('Not checked, because the assertion is malformed.');
   if (assertion.id !== id) {
     steps.push(
       step(
@@ -145,8 +127,7 @@ export async function verifyHostedAssertion(
         },
       ),
     );
-    steps.push(...skippedAfter(steps, 'Not checked, because the assertion is not where it says it is.'));
-    return out;
+    return rest('Not checked, because the assertion is not where it says it is.');
   }
   steps.push(step('key', 'skipped', 'Hosted badges are not signed; the issuer’s server vouches for them.'));
   try {
@@ -154,15 +135,8 @@ export async function verifyHostedAssertion(
     out.badge = badge;
     out.issuer = issuer;
   } catch (e) {
-    const err = errorCode(e);
-    steps.push(
-      step('issuer', 'fail', 'The badge class or issuer profile could not be loaded.', {
-        code: err.code,
-        detail: err.message,
-      }),
-    );
-    steps.push(...skippedAfter(steps, 'Not checked, because the issuer is unknown.'));
-    return out;
+    steps.push(errorStep('issuer', 'The badge class or issuer profile could not be loaded.', e));
+    return rest('Not checked, because the issuer is unknown.');
   }
   if (!inIssuerScope(id, out.issuer)) {
     steps.push(
@@ -180,11 +154,7 @@ export async function verifyHostedAssertion(
   }
   steps.push(datesStep(assertion, now).step);
   if (assertion.revoked === true) {
-    const reason =
-      typeof assertion.revocationReason === 'string'
-        ? ` The reason given: ${assertion.revocationReason}`
-        : '';
-    steps.push(step('status', 'fail', `The issuer has revoked this badge.${reason}`, { code: 'REVOKED' }));
+    steps.push(revokedStep(assertion.revocationReason));
   } else {
     steps.push(step('status', 'pass', 'The issuer’s server lists the badge as not revoked.'));
   }

@@ -6,6 +6,7 @@ import {
   asArray,
   datesStep,
   errorCode,
+  errorStep,
   fetchObject,
   isHttpUrl,
   isObj,
@@ -15,7 +16,9 @@ import {
   type Ob2VerifyOptions,
   type Obj,
   recipientStep,
+  revokedStep,
   schemaStep,
+  skipRemaining,
 } from './verify-common.ts';
 
 /**
@@ -28,23 +31,14 @@ export async function verifySignedAssertion(jws: string, opts: Ob2VerifyOptions)
   const steps: VerificationStep[] = [];
   const out: Ob2Outcome = { format: 'ob2-signed', steps };
   const rest = (reason: string) => {
-    const done = new Set(steps.map((s) => s.id));
-    for (const id of ['schema', 'proof', 'key', 'issuer', 'dates', 'status', 'recipient'] as const) {
-      if (!done.has(id)) steps.push(step(id, 'skipped', reason));
-    }
+    skipRemaining(steps, reason);
     return out;
   };
   let assertion: Obj;
   try {
     assertion = decodeOb2Jws(jws).payload;
   } catch (e) {
-    const err = errorCode(e);
-    steps.push(
-      step('schema', 'fail', 'The signed badge could not be decoded.', {
-        code: err.code,
-        detail: err.message,
-      }),
-    );
+    steps.push(errorStep('schema', 'The signed badge could not be decoded.', e));
     return rest('Not checked, because the badge could not be decoded.');
   }
   out.assertion = assertion;
@@ -66,14 +60,12 @@ export async function verifySignedAssertion(jws: string, opts: Ob2VerifyOptions)
     out.badge = loaded.badge;
     out.issuer = loaded.issuer;
   } catch (e) {
-    const err = errorCode(e);
     steps.push(step('proof', 'skipped', 'The signature could not be checked without the key.'));
     steps.push(
-      step(
+      errorStep(
         'key',
-        'fail',
         'The signing key or the issuer profile could not be fetched from the issuer’s server.',
-        { code: err.code, detail: err.message },
+        e,
       ),
     );
     return rest('Not checked, because the signing key could not be loaded.');
@@ -121,12 +113,7 @@ export async function verifySignedAssertion(jws: string, opts: Ob2VerifyOptions)
       });
       steps.push(
         r.revoked
-          ? step(
-              'status',
-              'fail',
-              `The issuer has revoked this badge.${r.reason ? ` The reason given: ${r.reason}` : ''}`,
-              { code: 'REVOKED' },
-            )
+          ? revokedStep(r.reason)
           : step('status', 'pass', 'The badge is not on the issuer’s revocation list.'),
       );
     } catch (e) {

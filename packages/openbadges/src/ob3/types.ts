@@ -1,3 +1,5 @@
+import type { Ob2Evidence } from '../ob2/types.ts';
+
 /** Open Badges 3.0 data model (OB 3.0 appendix B), as JSON. Multi-valued fields are arrays. */
 
 export const ACHIEVEMENT_TYPES = [
@@ -185,15 +187,8 @@ export type AchievementSubject = {
   source?: Profile;
 };
 
-export type Evidence = {
-  type: string[];
-  id?: string;
-  narrative?: string;
-  name?: string;
-  description?: string;
-  genre?: string;
-  audience?: string;
-};
+/** OB 3.0 Evidence: the members of OB 2.0 Evidence, with a type (`['Evidence']`). */
+export type Evidence = { type: string[] } & Ob2Evidence;
 
 export type BitstringStatusListEntry = {
   id: string;

@@ -103,32 +103,44 @@ const typeScoped = new WeakMap<ActiveContext, Map<unknown, Promise<ActiveContext
 const reverted = new WeakMap<ActiveContext, ActiveContext>();
 const embeddedMemo = new WeakMap<ActiveContext, Map<string, Promise<ActiveContext>>>();
 
+/** `from` processed with the context named by `key`, once per pair; each first time counts against the engine's budget. */
+function memoized<K>(
+  memo: WeakMap<ActiveContext, Map<K, Promise<ActiveContext>>>,
+  engine: Engine,
+  from: ActiveContext,
+  key: K,
+  process: () => Promise<ActiveContext>,
+): Promise<ActiveContext> {
+  let byKey = memo.get(from);
+  if (!byKey) {
+    byKey = new Map();
+    memo.set(from, byKey);
+  }
+  let next = byKey.get(key);
+  if (!next) {
+    reserveContext(engine);
+    next = process();
+    byKey.set(key, next);
+  }
+  return next;
+}
+
 function transition(
   engine: Engine,
   from: ActiveContext,
   local: unknown,
   propagate: boolean,
 ): Promise<ActiveContext> {
-  const memo = propagate ? propagated : typeScoped;
-  let byLocal = memo.get(from);
-  if (!byLocal) {
-    byLocal = new Map();
-    memo.set(from, byLocal);
-  }
-  let next = byLocal.get(local);
-  if (!next) {
-    reserveContext(engine);
-    // Property-scoped contexts propagate and may override protected terms; type-scoped ones do neither.
-    next = ctxApi.process({
+  // Property-scoped contexts propagate and may override protected terms; type-scoped ones do neither.
+  return memoized(propagate ? propagated : typeScoped, engine, from, local, () =>
+    ctxApi.process({
       activeCtx: from,
       localCtx: local,
       options: engine.options,
       propagate,
       overrideProtected: propagate,
-    });
-    byLocal.set(local, next);
-  }
-  return next;
+    }),
+  );
 }
 
 function revert(ctx: ActiveContext): ActiveContext {
@@ -245,19 +257,9 @@ class Walker {
       !urls.every((u) => typeof u === 'string' && this.engine.usable.get(u) === true)
     )
       bail();
-    const key = (urls as string[]).join(' ');
-    let byKey = embeddedMemo.get(ctx);
-    if (!byKey) {
-      byKey = new Map();
-      embeddedMemo.set(ctx, byKey);
-    }
-    let next = byKey.get(key);
-    if (!next) {
-      reserveContext(this.engine);
-      next = ctxApi.process({ activeCtx: ctx, localCtx: urls, options: this.engine.options });
-      byKey.set(key, next);
-    }
-    return next;
+    return memoized(embeddedMemo, this.engine, ctx, (urls as string[]).join(' '), () =>
+      ctxApi.process({ activeCtx: ctx, localCtx: urls, options: this.engine.options }),
+    );
   }
 
   /** Expands one node object (api.expand + _expandObject of jsonld.js, restricted) and emits its triples. */

@@ -22,22 +22,24 @@ export function subjectOf(cred: Obj): Obj {
   return isObj(s) ? s : {};
 }
 
+/** What the report names of an achievement (OB 3.0) or badge class (OB 2.0): id, name, description, image. */
+export function achievementOf(a: Obj): NonNullable<VerificationReport['achievement']> {
+  const image = isObj(a.image) ? str(a.image.id) : str(a.image);
+  return {
+    ...(str(a.id) ? { id: str(a.id) } : {}),
+    ...(str(a.name) ? { name: str(a.name) } : {}),
+    ...(str(a.description) ? { description: str(a.description) } : {}),
+    ...(image ? { image } : {}),
+  };
+}
+
 /** Copies what an OB 3.0 credential says about itself (issuer, achievement, recipient, dates) into the report. */
 export function describeOb3(report: Partial<VerificationReport>, cred: Obj): void {
   report.credential = cred;
   const issuer = issuerOf(cred);
   if (issuer) report.issuer = issuer;
   const subject = subjectOf(cred);
-  const a = isObj(subject.achievement) ? subject.achievement : undefined;
-  if (a) {
-    const image = isObj(a.image) ? str(a.image.id) : str(a.image);
-    report.achievement = {
-      ...(str(a.id) ? { id: str(a.id) } : {}),
-      ...(str(a.name) ? { name: str(a.name) } : {}),
-      ...(str(a.description) ? { description: str(a.description) } : {}),
-      ...(image ? { image } : {}),
-    };
-  }
+  if (isObj(subject.achievement)) report.achievement = achievementOf(subject.achievement);
   const ident = asArray(subject.identifier).find(isObj);
   report.recipient = {
     ...(str(subject.id) ? { id: str(subject.id) } : {}),

@@ -3,6 +3,7 @@ import type { Ob2Outcome } from '../ob2/verify-common.ts';
 import { verifyHostedAssertion } from '../ob2/verify-hosted.ts';
 import { verifySignedAssertion } from '../ob2/verify-signed.ts';
 import type { Container, Ctx } from './context.ts';
+import { achievementOf } from './credential-fields.ts';
 import { step, type VerificationReport } from './report.ts';
 import { type DraftReport, finish } from './verdict.ts';
 
@@ -64,15 +65,6 @@ function fromOb2(outcome: Ob2Outcome, container: Container): VerificationReport 
       ...(str(outcome.issuer.url) ? { url: str(outcome.issuer.url) } : {}),
     };
   }
-  const b = outcome.badge;
-  if (b) {
-    const image = isObj(b.image) ? str(b.image.id) : str(b.image);
-    report.achievement = {
-      ...(str(b.id) ? { id: str(b.id) } : {}),
-      ...(str(b.name) ? { name: str(b.name) } : {}),
-      ...(str(b.description) ? { description: str(b.description) } : {}),
-      ...(image ? { image } : {}),
-    };
-  }
+  if (outcome.badge) report.achievement = achievementOf(outcome.badge);
   return finish(report);
 }
