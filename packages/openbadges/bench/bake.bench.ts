@@ -16,6 +16,7 @@ import {
   getBit,
   setBit,
 } from '../src/status/bitstring.ts';
+import { ob3Credential } from '../test/bake/fixtures.ts';
 import type { BenchRow } from './bench-row.ts';
 
 function rate(fn: () => unknown, ms: number): number {
@@ -96,19 +97,15 @@ export async function benchBake(): Promise<BenchRow[]> {
   const png = new Uint8Array(
     new Resvg(badgeSvg(400), { fitTo: { mode: 'width', value: 170 } }).render().asPng(),
   );
-  const credential = JSON.stringify({
-    '@context': [
-      'https://www.w3.org/ns/credentials/v2',
-      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-    ],
-    id: 'urn:uuid:2f7b0c8e-7c2f-4c43-9d7e-0a9a3f1b6d11',
-    type: ['VerifiableCredential', 'OpenBadgeCredential'],
-    issuer: { id: 'https://issuer.example/profile', type: ['Profile'], name: 'Issuer' },
-    validFrom: '2026-01-01T00:00:00Z',
-    name: 'Benchmark badge',
-    credentialSubject: { type: ['AchievementSubject'], achievement: { id: 'https://issuer.example/a/1' } },
-    proof: [{ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofValue: `z${'1'.repeat(86)}` }],
-  });
+  const credential = JSON.stringify(
+    ob3Credential({
+      issuer: { id: 'https://issuer.example/profile', type: ['Profile'], name: 'Issuer' },
+      name: 'Benchmark badge',
+      proof: [
+        { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofValue: `z${'1'.repeat(86)}` },
+      ],
+    }),
+  );
   const bakedPng = bakePng(png, { keyword: 'openbadgecredential', text: credential });
   const bakedSvg = bakeSvg(svg, { version: 'ob3', json: credential });
   const pngKb = `${Math.round(png.length / 1024)} KB PNG`;

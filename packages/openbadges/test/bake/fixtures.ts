@@ -48,14 +48,7 @@ export function rawChunks(png: Uint8Array): RawChunk[] {
   return out;
 }
 
-export function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
+export { pngChunk as chunk } from './forge.ts';
 
 /** Inserts extra chunks right before IEND. */
 export function withChunks(png: Uint8Array, ...extra: Uint8Array[]): Uint8Array {
@@ -63,18 +56,24 @@ export function withChunks(png: Uint8Array, ...extra: Uint8Array[]): Uint8Array 
   return Buffer.concat([png.subarray(0, iend), ...extra, png.subarray(iend)]);
 }
 
-export const OB3_JSON = JSON.stringify({
-  '@context': [
-    'https://www.w3.org/ns/credentials/v2',
-    'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-  ],
-  id: 'urn:uuid:6f0f1d2e-5c1b-4f7a-9a53-0c7f2b7a1e01',
-  type: ['VerifiableCredential', 'OpenBadgeCredential'],
-  issuer: { id: 'https://issuer.example/profile', type: ['Profile'], name: 'Ünïcode Society ✓' },
-  validFrom: '2026-01-01T00:00:00Z',
-  name: 'Badge with ]]> and <tags> & "quotes"',
-  credentialSubject: { type: ['AchievementSubject'], achievement: { id: 'https://issuer.example/a/1' } },
-});
+/** A small OB 3.0 credential whose names need escaping in XML; `extra` replaces or adds members. */
+export function ob3Credential(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@context': [
+      'https://www.w3.org/ns/credentials/v2',
+      'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+    ],
+    id: 'urn:uuid:6f0f1d2e-5c1b-4f7a-9a53-0c7f2b7a1e01',
+    type: ['VerifiableCredential', 'OpenBadgeCredential'],
+    issuer: { id: 'https://issuer.example/profile', type: ['Profile'], name: 'Ünïcode Society ✓' },
+    validFrom: '2026-01-01T00:00:00Z',
+    name: 'Badge with ]]> and <tags> & "quotes"',
+    credentialSubject: { type: ['AchievementSubject'], achievement: { id: 'https://issuer.example/a/1' } },
+    ...extra,
+  };
+}
+
+export const OB3_JSON = JSON.stringify(ob3Credential());
 
 export const OB2_JSON = JSON.stringify({
   '@context': 'https://w3id.org/openbadges/v2',

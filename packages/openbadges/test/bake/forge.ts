@@ -5,7 +5,8 @@ import { crc32, deflateSync } from 'node:zlib';
  * bounds tests here and by the platform's hostile-upload figures.
  */
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** A PNG chunk: length, type, data and the CRC of type and data. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -14,19 +15,27 @@ function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([len, body, crc]);
 }
 
-/** A PNG whose IHDR says `width`×`height`, with a little (wrong-sized) pixel data; `truncate` cuts it short. */
-export function forgePng(width: number, height: number, truncate?: number): Buffer {
+/**
+ * A PNG built by hand (signature, IHDR, IDAT, IEND) whose IHDR says `width`×`height` 8-bit pixels
+ * of `colorType` (2 RGB, 6 RGBA), with `rows` (filter bytes included) deflated as its pixel data.
+ */
+export function pngImage(width: number, height: number, colorType: number, rows: Uint8Array): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width >>> 0, 0);
   ihdr.writeUInt32BE(height >>> 0, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  const png = Buffer.concat([
+  ihdr[9] = colorType;
+  return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(Buffer.alloc(64))),
+    pngChunk('IDAT', deflateSync(rows)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A PNG whose IHDR says `width`×`height`, with a little (wrong-sized) pixel data; `truncate` cuts it short. */
+export function forgePng(width: number, height: number, truncate?: number): Buffer {
+  const png = pngImage(width, height, 6, Buffer.alloc(64));
   return truncate === undefined ? png : png.subarray(0, truncate);
 }
 

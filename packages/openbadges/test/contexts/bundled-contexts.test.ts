@@ -11,8 +11,8 @@ import {
   VC_V1_CONTEXT,
   VC_V2_CONTEXT,
 } from '../../src/contexts/index.ts';
-import { generateEd25519KeyPair, signDataIntegrity, verifyDataIntegrity } from '../../src/proof/index.ts';
-import { didKeyFromPublicKey, didKeyVerificationMethod } from '../../src/proof/index.ts';
+import { signDataIntegrity, verifyDataIntegrity } from '../../src/proof/index.ts';
+import { newIssuer } from '../proof/did-key.ts';
 
 describe('contexts that credentials from other issuers carry', () => {
   it('are bundled (no network), under the URLs credentials name them by', () => {
@@ -34,8 +34,8 @@ describe('contexts that credentials from other issuers carry', () => {
   });
 
   it('sign and verify a CLR 2.0 ClrCredential over the bundled CLR context', async () => {
-    const pair = generateEd25519KeyPair();
-    const did = didKeyFromPublicKey(pair.publicKey);
+    const pair = newIssuer();
+    const { did } = pair;
     const clr = {
       '@context': [VC_V2_CONTEXT, CLR_V2_CONTEXT, OB3_CONTEXT],
       id: 'urn:uuid:6f0c2a7e-1d3b-4c5e-8f9a-0b1c2d3e4f50',
@@ -60,7 +60,7 @@ describe('contexts that credentials from other issuers carry', () => {
     };
     const signed = await signDataIntegrity(clr, {
       secretKey: pair.secretKey,
-      verificationMethod: didKeyVerificationMethod(did),
+      verificationMethod: pair.vm,
     });
     const resolveKey = async () => ({ publicKey: pair.publicKey, controller: did });
     expect((await verifyDataIntegrity(signed, { resolveKey })).verified).toBe(true);

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createDocumentLoader } from '../../src/contexts/index.ts';
-import {
-  didKeyFromPublicKey,
-  didKeyVerificationMethod,
-  generateEd25519KeyPair,
-  resolveVerificationMethod,
-  signDataIntegrity,
-  verifyDataIntegrity,
-} from '../../src/proof/index.ts';
+import { resolveVerificationMethod, signDataIntegrity, verifyDataIntegrity } from '../../src/proof/index.ts';
 import { makeCredential } from './credentials.ts';
+import { newIssuer } from './did-key.ts';
 
-const pair = generateEd25519KeyPair();
-const did = didKeyFromPublicKey(pair.publicKey);
-const vm = didKeyVerificationMethod(did);
+const pair = newIssuer();
+const { did, vm } = pair;
 const resolveKey = (id: string) => resolveVerificationMethod(id);
 const sign = <T extends object>(c: T) =>
   signDataIntegrity(c, { secretKey: pair.secretKey, verificationMethod: vm });
@@ -58,7 +51,7 @@ describe('signDataIntegrity / verifyDataIntegrity', () => {
 
   it('detects a wrong key and a changed proof option', async () => {
     const signed = await sign(makeCredential(9, did));
-    const other = generateEd25519KeyPair();
+    const other = newIssuer();
     const r1 = await verifyDataIntegrity(signed, {
       resolveKey: async () => ({ publicKey: other.publicKey, controller: did }),
     });
@@ -89,8 +82,8 @@ describe('signDataIntegrity / verifyDataIntegrity', () => {
 
   it('accepts a proof set when every proof it can check verifies', async () => {
     const signed = await sign(makeCredential(12, did));
-    const other = generateEd25519KeyPair();
-    const otherVm = didKeyVerificationMethod(didKeyFromPublicKey(other.publicKey));
+    const other = newIssuer();
+    const otherVm = other.vm;
     const bogus = { ...signed.proof, verificationMethod: otherVm };
     const foreign = { type: 'DataIntegrityProof', cryptosuite: 'bbs-2023', proofValue: 'zabc' };
     const set = { ...signed, proof: [foreign, signed.proof] };

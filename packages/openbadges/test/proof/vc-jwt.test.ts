@@ -2,20 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { CompactSign, exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isOpenBadgesError } from '../../src/errors.ts';
-import {
-  didKeyFromPublicKey,
-  didKeyVerificationMethod,
-  ed25519PublicJwk,
-  generateEd25519KeyPair,
-  privateKeyObject,
-  signVcJwt,
-  verifyVcJwt,
-} from '../../src/proof/index.ts';
+import { ed25519PublicJwk, privateKeyObject, signVcJwt, verifyVcJwt } from '../../src/proof/index.ts';
 import { makeCredential } from './credentials.ts';
+import { newIssuer } from './did-key.ts';
 
-const pair = generateEd25519KeyPair();
-const did = didKeyFromPublicKey(pair.publicKey);
-const vm = didKeyVerificationMethod(did);
+const pair = newIssuer();
+const { did, vm } = pair;
 const credential: Record<string, any> = { ...makeCredential(21, did), validUntil: '2030-01-01T00:00:00Z' };
 credential.credentialSubject.id = 'did:example:learner';
 
@@ -106,8 +98,8 @@ describe('VC-JWT (OB 3.0 JSON Web Token proof format)', () => {
     const forged = { ...decode(p), name: 'Forged' };
     expect(await codeOf(verifyVcJwt(`${h}.${b64(forged)}.${s}`))).toBe('PROOF_INVALID');
 
-    const other = generateEd25519KeyPair();
-    const otherVm = didKeyVerificationMethod(didKeyFromPublicKey(other.publicKey));
+    const other = newIssuer();
+    const otherVm = other.vm;
     const wrongKid = await signVcJwt(credential, { alg: 'EdDSA', privateKey: other.secretKey, kid: vm });
     expect(await codeOf(verifyVcJwt(wrongKid))).toBe('PROOF_INVALID');
     expect(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rejectionCode as code } from '../bake/expect-code.ts';
 import { createBitstring, encodeBitstring, setBit } from '../../src/status/bitstring.ts';
 import {
   buildStatusEntry,
@@ -36,16 +37,6 @@ function server(docs: Record<string, unknown>) {
       return structuredClone(docs[url]);
     },
   };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OpenBadgesError);
-    return (e as OpenBadgesError).code;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('buildStatusListCredential / buildStatusEntry', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rejectionCode as code } from '../bake/expect-code.ts';
 import { OpenBadgesError } from '../../src/errors.ts';
 import { check1EdTechRevocation, checkOb2RevocationList } from '../../src/status/revocation-list.ts';
 import { createStatusCache } from '../../src/status/status-cache.ts';
@@ -11,16 +12,6 @@ function fetchFrom(doc: unknown) {
     if (url !== URL || doc === undefined) throw new Error('unreachable');
     return doc;
   };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OpenBadgesError);
-    return (e as OpenBadgesError).code;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('check1EdTechRevocation', () => {

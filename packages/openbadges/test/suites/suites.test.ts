@@ -10,13 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultDocumentLoader } from '../../src/contexts/index.ts';
 import {
   decodeMultikey,
-  didKeyFromPublicKey,
-  didKeyVerificationMethod,
-  generateEd25519KeyPair,
   resolveVerificationMethod,
   signDataIntegrity,
   verifyDataIntegrity,
 } from '../../src/proof/index.ts';
+import { newIssuer } from '../proof/did-key.ts';
 import { specJson } from '../proof/spec-files.ts';
 import { dccStyleCredential } from './fixtures.ts';
 
@@ -68,14 +66,14 @@ describe('Ed25519Signature2020, signed by the Digital Credentials Consortium sta
 
   it('verifies a proof set of Ed25519Signature2020 beside eddsa-rdfc-2022 and says which were checked', async () => {
     const key = await dccKey();
-    const ours = generateEd25519KeyPair();
+    const ours = newIssuer();
     const did = key.controller;
     // Both proofs by the issuer: the DCC key for the 2020 suite, a second key we hold for ours.
     const credential = dccStyleCredential(did);
     const theirs = await dccSigned(credential, key);
     const oursSigned = await signDataIntegrity(credential, {
       secretKey: ours.secretKey,
-      verificationMethod: didKeyVerificationMethod(didKeyFromPublicKey(ours.publicKey)),
+      verificationMethod: ours.vm,
       created: CREATED,
     });
     const unsupported = { type: 'DataIntegrityProof', cryptosuite: 'bbs-2023', proofValue: 'u2V0' };

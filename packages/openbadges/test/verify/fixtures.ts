@@ -1,23 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { crc32, deflateSync } from 'node:zlib';
 import { buildOpenBadgeCredential, type OpenBadgeCredential } from '../../src/ob3/index.ts';
-import {
-  didKeyFromPublicKey,
-  didKeyVerificationMethod,
-  generateEd25519KeyPair,
-  signDataIntegrity,
-  signVcJwt,
-} from '../../src/proof/index.ts';
+import { signDataIntegrity, signVcJwt } from '../../src/proof/index.ts';
 import type { FetchedResponse, GuardedFetch } from '../../src/verify/index.ts';
+import { pngImage } from '../bake/forge.ts';
+import type { TestIssuer } from '../proof/did-key.ts';
 
-export type TestIssuer = { did: string; vm: string; secretKey: Uint8Array; publicKey: Uint8Array };
-
-export function newIssuer(): TestIssuer {
-  const { publicKey, secretKey } = generateEd25519KeyPair();
-  const did = didKeyFromPublicKey(publicKey);
-  return { did, vm: didKeyVerificationMethod(did), secretKey, publicKey };
-}
+export { newIssuer, type TestIssuer } from '../proof/did-key.ts';
 
 export const RECIPIENT_EMAIL = 'Earner@Example.org';
 
@@ -65,27 +54,7 @@ export async function signJwt(cred: object, issuer: TestIssuer): Promise<string>
 
 /** A 1×1 PNG, built by hand so the tests need no image fixtures. */
 export function tinyPng(): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(Buffer.from([0, 200, 30, 30]))),
-      chunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
+  return new Uint8Array(pngImage(1, 1, 2, Buffer.from([0, 200, 30, 30])));
 }
 
 export const TINY_SVG =
