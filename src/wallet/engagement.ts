@@ -61,21 +61,21 @@ export async function flushEngagement(ctx: AppContext): Promise<void> {
 async function write(buffer: EngagementBuffer): Promise<void> {
   if (buffer.counts.size === 0 || !buffer.db) return;
   const rows = [...buffer.counts].map(([key, count]) => {
-    const [award_id, org_id, template_id, kind, day] = key.split('|') as [
+    const [awardId, orgId, templateId, kind, day] = key.split('|') as [
       string,
       string,
       string,
       string,
       string,
     ];
-    return { award_id, org_id, template_id, kind, day, count };
+    return { awardId, orgId, templateId, kind, day, count };
   });
   buffer.counts = new Map();
   await buffer.db
-    .insertInto('engagement_events')
+    .insertInto('engagementEvents')
     .values(rows)
     .onConflict((oc) =>
-      oc.columns(['award_id', 'kind', 'day']).doUpdateSet({
+      oc.columns(['awardId', 'kind', 'day']).doUpdateSet({
         count: sql`engagement_events.count + excluded.count`,
       }),
     )
@@ -93,13 +93,13 @@ export async function engagementCounts(
   if (ids.length === 0) return out;
   await flushEngagement(ctx);
   const rows = await ctx.db
-    .selectFrom('engagement_events')
-    .select(['award_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
-    .where('award_id', 'in', ids)
-    .groupBy(['award_id', 'kind'])
+    .selectFrom('engagementEvents')
+    .select(['awardId', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
+    .where('awardId', 'in', ids)
+    .groupBy(['awardId', 'kind'])
     .execute();
   for (const r of rows) {
-    const entry = out.get(r.award_id)!;
+    const entry = out.get(r.awardId)!;
     if (r.kind === 'view') entry.views += Number(r.total);
     else entry.shares += Number(r.total);
   }
@@ -115,15 +115,15 @@ export async function engagementByTemplate(
   if (!isUuid(orgId)) return out;
   await flushEngagement(ctx);
   const rows = await ctx.db
-    .selectFrom('engagement_events')
-    .select(['template_id', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
-    .where('org_id', '=', orgId)
-    .groupBy(['template_id', 'kind'])
+    .selectFrom('engagementEvents')
+    .select(['templateId', 'kind', (eb) => eb.fn.sum<number>('count').as('total')])
+    .where('orgId', '=', orgId)
+    .groupBy(['templateId', 'kind'])
     .execute();
   for (const r of rows) {
-    const entry = out.get(r.template_id) ?? {};
+    const entry = out.get(r.templateId) ?? {};
     entry[r.kind] = Number(r.total);
-    out.set(r.template_id, entry);
+    out.set(r.templateId, entry);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import {
   signDataIntegrity,
 } from '@laurel/openbadges/proof';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody, type makeUser } from '../accounts/testing.ts';
+import type { makeUser } from '../accounts/testing.ts';
 import { useTestApp } from '../http/testing.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
@@ -144,13 +144,7 @@ describe('importing badges', () => {
 
   it('imports through the page; failures re-render the form with the reason (422)', async () => {
     const s = await t.session(user.id);
-    const bad = await t.app.inject({
-      method: 'POST',
-      url: '/wallet/import',
-      cookies: s.cookies,
-      headers: FORM,
-      payload: formBody(s, { text: 'http://169.254.169.254/' }),
-    });
+    const bad = await t.postForm('/wallet/import', s, { text: 'http://169.254.169.254/' });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('could not be');
     const credential = await signedCredential('earner@example.org', 'Via the form');
@@ -180,8 +174,8 @@ describe('importing badges', () => {
     expect(item.issuerId).toMatch(/^did:web:/);
     await revokeAward(t.ctx, award.id, 'Issued by mistake');
     await t.db
-      .updateTable('wallet_items')
-      .set({ last_verified_at: new Date(Date.now() - 3600_000) })
+      .updateTable('walletItems')
+      .set({ lastVerifiedAt: new Date(Date.now() - 3600_000) })
       .where('id', '=', item.id)
       .execute();
     const s = await t.session(user.id);
@@ -217,8 +211,8 @@ describe('importing badges', () => {
     expect(detail.json()).toMatchObject({ id, state: 'valid', verification: { verdict: 'valid' } });
     await revokeAward(t.ctx, second.award.id, 'Wrong person');
     await t.db
-      .updateTable('wallet_items')
-      .set({ last_verified_at: new Date(Date.now() - 3600_000) })
+      .updateTable('walletItems')
+      .set({ lastVerifiedAt: new Date(Date.now() - 3600_000) })
       .where('id', '=', id)
       .execute();
     const later = await t.app.inject({ url: `/api/v1/me/badges/${id}`, cookies: s.cookies });
@@ -323,7 +317,7 @@ describe('importing badges', () => {
     expect(page.body).not.toContain('noindex');
     // The earner's name appears only once their profile is public.
     expect(page.body).toContain('Imported from elsewhere.');
-    await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', user.id).execute();
+    await t.db.updateTable('users').set({ profilePublic: true }).where('id', '=', user.id).execute();
     expect((await get(url)).body).toContain('Imported by <a href="/u/imported-earner">');
     expect((await get('/u/imported-earner')).body).toContain(url);
     // Another handle, or a badge issued here, is not found at this address.
@@ -341,6 +335,6 @@ describe('importing badges', () => {
     expect((await get(`/u/imported-earner/badges/${issued.item.id}`)).statusCode).toBe(404);
     await setVisibility(t.db, user.id, item.id, 'private');
     expect((await get(url)).statusCode).toBe(404);
-    await t.db.updateTable('users').set({ profile_public: false }).where('id', '=', user.id).execute();
+    await t.db.updateTable('users').set({ profilePublic: false }).where('id', '=', user.id).execute();
   });
 });

@@ -63,7 +63,7 @@ describe.each(DIALECTS)('wallet on %s', (dialect) => {
     const mails = await t.db
       .selectFrom('emails')
       .select('subject')
-      .where('to_address', '=', user.email)
+      .where('toAddress', '=', user.email)
       .execute();
     expect(mails.filter((m) => m.subject.includes('expires'))).toHaveLength(1);
   });
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('wallet on %s', (dialect) => {
     await sendExpiryNotices({}, job());
     await sendExpiryNotices({}, job());
     const subjects = (
-      await t.db.selectFrom('emails').select('subject').where('to_address', '=', user.email).execute()
+      await t.db.selectFrom('emails').select('subject').where('toAddress', '=', user.email).execute()
     ).map((m) => m.subject);
     expect(subjects.filter((m) => m.includes('Imported Current'))).toHaveLength(1);
     expect(subjects.filter((m) => m.includes('Imported Revoked'))).toHaveLength(0);

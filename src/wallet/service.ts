@@ -8,7 +8,7 @@ import { type AwardVisibility, assertOwnItem, assertRemovable, awardAccess } fro
 import type { Visibility, WalletTables } from './tables.ts';
 
 type Executor = Db | Transaction<Database>;
-type Row = Selectable<WalletTables['wallet_items']>;
+type Row = Selectable<WalletTables['walletItems']>;
 
 export interface WalletItem {
   id: string;
@@ -37,49 +37,33 @@ export interface WalletItem {
 
 const COLUMNS = [
   'id',
-  'user_id',
-  'award_id',
-  'credential_text',
+  'userId',
+  'awardId',
+  'credentialText',
   'format',
-  'source_url',
-  'issuer_name',
-  'issuer_id',
-  'badge_name',
-  'badge_description',
-  'image_type',
-  'image_url',
-  'valid_until',
+  'sourceUrl',
+  'issuerName',
+  'issuerId',
+  'badgeName',
+  'badgeDescription',
+  'imageType',
+  'imageUrl',
+  'validUntil',
   'visibility',
-  'show_recipient_name',
-  'added_at',
-  'updated_at',
-  'last_verified_at',
-  'last_report',
+  'showRecipientName',
+  'addedAt',
+  'updatedAt',
+  'lastVerifiedAt',
+  'lastReport',
 ] as const;
 
+/** JSON columns come back parsed from Postgres and as text from PGlite. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
 function toItem(r: Pick<Row, (typeof COLUMNS)[number]>): WalletItem {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    awardId: r.award_id,
-    credentialText: r.credential_text,
-    format: r.format,
-    sourceUrl: r.source_url,
-    issuerName: r.issuer_name,
-    issuerId: r.issuer_id,
-    badgeName: r.badge_name,
-    badgeDescription: r.badge_description,
-    hasImage: r.image_type !== null,
-    imageType: r.image_type,
-    imageUrl: r.image_url,
-    validUntil: r.valid_until,
-    visibility: r.visibility,
-    showRecipientName: r.show_recipient_name,
-    addedAt: r.added_at,
-    updatedAt: r.updated_at,
-    lastVerifiedAt: r.last_verified_at,
-    lastReport: typeof r.last_report === 'string' ? JSON.parse(r.last_report) : r.last_report,
-  };
+  return { ...r, hasImage: r.imageType !== null, lastReport: parseJson(r.lastReport) };
 }
 
 /** The wallet entry of an award accepted here; accepting again is a no-op. Private by default. */
@@ -97,25 +81,25 @@ export async function addIssuedItem(
   },
 ): Promise<WalletItem> {
   await db
-    .insertInto('wallet_items')
+    .insertInto('walletItems')
     .values({
-      user_id: input.userId,
-      award_id: input.awardId,
-      badge_name: input.badgeName,
-      badge_description: input.badgeDescription || null,
-      issuer_name: input.issuerName,
-      issuer_id: input.issuerId,
-      valid_until: input.validUntil,
+      userId: input.userId,
+      awardId: input.awardId,
+      badgeName: input.badgeName,
+      badgeDescription: input.badgeDescription || null,
+      issuerName: input.issuerName,
+      issuerId: input.issuerId,
+      validUntil: input.validUntil,
       // The earner's name shows on the badge's page by default once they make it public, as on
       // other badge platforms; they are asked when accepting and can hide it later.
-      show_recipient_name: true,
+      showRecipientName: true,
     })
-    .onConflict((oc) => oc.column('award_id').doNothing())
+    .onConflict((oc) => oc.column('awardId').doNothing())
     .execute();
   const row = await db
-    .selectFrom('wallet_items')
+    .selectFrom('walletItems')
     .select(COLUMNS)
-    .where('award_id', '=', input.awardId)
+    .where('awardId', '=', input.awardId)
     .executeTakeFirstOrThrow();
   return toItem(row);
 }
@@ -139,26 +123,26 @@ export interface ImportedItemInput {
 /** Stores an imported badge; the same credential twice in one wallet is a CONFLICT. */
 export async function addImportedItem(db: Db, input: ImportedItemInput): Promise<WalletItem> {
   const row = await db
-    .insertInto('wallet_items')
+    .insertInto('walletItems')
     .values({
-      user_id: input.userId,
-      credential_text: input.credentialText,
-      credential_hash: input.credentialHash,
+      userId: input.userId,
+      credentialText: input.credentialText,
+      credentialHash: input.credentialHash,
       format: input.format,
-      source_url: input.sourceUrl,
-      issuer_name: input.issuerName,
-      issuer_id: input.issuerId,
-      badge_name: input.badgeName,
-      badge_description: input.badgeDescription,
+      sourceUrl: input.sourceUrl,
+      issuerName: input.issuerName,
+      issuerId: input.issuerId,
+      badgeName: input.badgeName,
+      badgeDescription: input.badgeDescription,
       image: input.image?.data ?? null,
-      image_type: input.image?.type ?? null,
-      image_url: input.imageUrl,
-      valid_until: input.validUntil,
-      last_verified_at: new Date(),
-      last_report: JSON.stringify(input.report),
+      imageType: input.image?.type ?? null,
+      imageUrl: input.imageUrl,
+      validUntil: input.validUntil,
+      lastVerifiedAt: new Date(),
+      lastReport: JSON.stringify(input.report),
     })
     .onConflict((oc) =>
-      oc.columns(['user_id', 'credential_hash']).where('credential_hash', 'is not', null).doNothing(),
+      oc.columns(['userId', 'credentialHash']).where('credentialHash', 'is not', null).doNothing(),
     )
     .returning(COLUMNS)
     .executeTakeFirst();
@@ -168,7 +152,7 @@ export async function addImportedItem(db: Db, input: ImportedItemInput): Promise
 
 export async function getWalletItem(db: Executor, id: string): Promise<WalletItem | null> {
   if (!isUuid(id)) return null;
-  const row = await db.selectFrom('wallet_items').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('walletItems').select(COLUMNS).where('id', '=', id).executeTakeFirst();
   return row ? toItem(row) : null;
 }
 
@@ -180,9 +164,9 @@ export async function getOwnItem(db: Executor, userId: string, id: string): Prom
 export async function getItemForAward(db: Executor, awardId: string): Promise<WalletItem | null> {
   if (!isUuid(awardId)) return null;
   const row = await db
-    .selectFrom('wallet_items')
+    .selectFrom('walletItems')
     .select(COLUMNS)
-    .where('award_id', '=', awardId)
+    .where('awardId', '=', awardId)
     .executeTakeFirst();
   return row ? toItem(row) : null;
 }
@@ -190,19 +174,19 @@ export async function getItemForAward(db: Executor, awardId: string): Promise<Wa
 export async function itemImage(db: Executor, id: string): Promise<{ data: Buffer; type: string } | null> {
   if (!isUuid(id)) return null;
   const row = await db
-    .selectFrom('wallet_items')
-    .select(['image', 'image_type'])
+    .selectFrom('walletItems')
+    .select(['image', 'imageType'])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row?.image && row.image_type ? { data: Buffer.from(row.image), type: row.image_type } : null;
+  return row?.image && row.imageType ? { data: Buffer.from(row.image), type: row.imageType } : null;
 }
 
 export async function listWalletItems(db: Executor, userId: string): Promise<WalletItem[]> {
   const rows = await db
-    .selectFrom('wallet_items')
+    .selectFrom('walletItems')
     .select(COLUMNS)
-    .where('user_id', '=', userId)
-    .orderBy('added_at', 'desc')
+    .where('userId', '=', userId)
+    .orderBy('addedAt', 'desc')
     .orderBy('id')
     .execute();
   return rows.map(toItem);
@@ -210,11 +194,11 @@ export async function listWalletItems(db: Executor, userId: string): Promise<Wal
 
 export async function listPublicItems(db: Executor, userId: string): Promise<WalletItem[]> {
   const rows = await db
-    .selectFrom('wallet_items')
+    .selectFrom('walletItems')
     .select(COLUMNS)
-    .where('user_id', '=', userId)
+    .where('userId', '=', userId)
     .where('visibility', '=', 'public')
-    .orderBy('added_at', 'desc')
+    .orderBy('addedAt', 'desc')
     .orderBy('id')
     .execute();
   return rows.map(toItem);
@@ -228,8 +212,8 @@ export async function setVisibility(
 ): Promise<WalletItem> {
   const item = await getOwnItem(db, userId, itemId);
   const row = await db
-    .updateTable('wallet_items')
-    .set({ visibility, updated_at: new Date() })
+    .updateTable('walletItems')
+    .set({ visibility, updatedAt: new Date() })
     .where('id', '=', item.id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
@@ -244,8 +228,8 @@ export async function setShowRecipientName(
 ): Promise<WalletItem> {
   const item = await getOwnItem(db, userId, itemId);
   const row = await db
-    .updateTable('wallet_items')
-    .set({ show_recipient_name: show, updated_at: new Date() })
+    .updateTable('walletItems')
+    .set({ showRecipientName: show, updatedAt: new Date() })
     .where('id', '=', item.id)
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
@@ -256,18 +240,18 @@ export async function setShowRecipientName(
 export async function deleteImportedItem(db: Executor, userId: string, itemId: string): Promise<void> {
   const item = await getOwnItem(db, userId, itemId);
   assertRemovable(item);
-  await db.deleteFrom('wallet_items').where('id', '=', item.id).execute();
+  await db.deleteFrom('walletItems').where('id', '=', item.id).execute();
 }
 
 export async function removeItemForAward(db: Executor, awardId: string): Promise<void> {
   if (!isUuid(awardId)) return;
-  await db.deleteFrom('wallet_items').where('award_id', '=', awardId).execute();
+  await db.deleteFrom('walletItems').where('awardId', '=', awardId).execute();
 }
 
 export async function saveReport(db: Executor, itemId: string, report: unknown, at = new Date()) {
   await db
-    .updateTable('wallet_items')
-    .set({ last_report: JSON.stringify(report), last_verified_at: at })
+    .updateTable('walletItems')
+    .set({ lastReport: JSON.stringify(report), lastVerifiedAt: at })
     .where('id', '=', itemId)
     .execute();
 }
@@ -283,19 +267,11 @@ export async function isAwardPublic(db: Db, awardId: string): Promise<boolean> {
 export async function awardVisibility(db: Executor, awardId: string): Promise<AwardVisibility | null> {
   if (!isUuid(awardId)) return null;
   const row = await db
-    .selectFrom('wallet_items')
-    .select(['id', 'user_id', 'visibility', 'show_recipient_name', 'updated_at'])
-    .where('award_id', '=', awardId)
+    .selectFrom('walletItems')
+    .select(['id as itemId', 'userId', 'visibility', 'showRecipientName', 'updatedAt'])
+    .where('awardId', '=', awardId)
     .executeTakeFirst();
-  return row
-    ? {
-        itemId: row.id,
-        userId: row.user_id,
-        visibility: row.visibility,
-        showRecipientName: row.show_recipient_name,
-        updatedAt: row.updated_at,
-      }
-    : null;
+  return row ?? null;
 }
 
 /** Merge hook: the wallet and accepted awards move to the surviving account (duplicate imports dropped). */
@@ -305,20 +281,16 @@ export async function moveWalletItems(
   toUserId: string,
 ): Promise<void> {
   await trx
-    .deleteFrom('wallet_items')
-    .where('user_id', '=', fromUserId)
-    .where('credential_hash', 'is not', null)
+    .deleteFrom('walletItems')
+    .where('userId', '=', fromUserId)
+    .where('credentialHash', 'is not', null)
     .where(
-      'credential_hash',
+      'credentialHash',
       'in',
-      trx.selectFrom('wallet_items').select('credential_hash').where('user_id', '=', toUserId),
+      trx.selectFrom('walletItems').select('credentialHash').where('userId', '=', toUserId),
     )
     .execute();
-  await trx
-    .updateTable('wallet_items')
-    .set({ user_id: toUserId })
-    .where('user_id', '=', fromUserId)
-    .execute();
+  await trx.updateTable('walletItems').set({ userId: toUserId }).where('userId', '=', fromUserId).execute();
   // A badge page is shown only while its award's earner owns the wallet item: both move together.
   await reassignAwards(trx, fromUserId, toUserId);
 }
@@ -326,20 +298,12 @@ export async function moveWalletItems(
 /** Items (issued here or imported) whose validity ends after `from` and by `to`, soonest first. */
 export async function listItemsExpiring(db: Executor, from: Date, to: Date, limit: number) {
   const rows = await db
-    .selectFrom('wallet_items')
-    .select(['id', 'user_id', 'award_id', 'badge_name', 'issuer_name', 'valid_until', 'last_report'])
-    .where('valid_until', '>', from)
-    .where('valid_until', '<=', to)
-    .orderBy('valid_until')
+    .selectFrom('walletItems')
+    .select(['id', 'userId', 'awardId', 'badgeName', 'issuerName', 'validUntil', 'lastReport'])
+    .where('validUntil', '>', from)
+    .where('validUntil', '<=', to)
+    .orderBy('validUntil')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    userId: r.user_id,
-    awardId: r.award_id,
-    badgeName: r.badge_name,
-    issuerName: r.issuer_name,
-    validUntil: r.valid_until!,
-    lastReport: (typeof r.last_report === 'string' ? JSON.parse(r.last_report) : r.last_report) as unknown,
-  }));
+  return rows.map((r) => ({ ...r, validUntil: r.validUntil!, lastReport: parseJson(r.lastReport) }));
 }

@@ -7,33 +7,33 @@ type Json = ColumnType<unknown, string | null | undefined, string | null>;
 export type Visibility = 'private' | 'public';
 
 export interface WalletTables {
-  wallet_items: {
+  walletItems: {
     id: Generated<string>;
-    user_id: string;
-    award_id: string | null;
-    credential_text: string | null;
+    userId: string;
+    awardId: string | null;
+    credentialText: string | null;
     format: string | null;
-    source_url: string | null;
-    credential_hash: string | null;
-    issuer_name: string;
-    issuer_id: string | null;
-    badge_name: string;
-    badge_description: string | null;
+    sourceUrl: string | null;
+    credentialHash: string | null;
+    issuerName: string;
+    issuerId: string | null;
+    badgeName: string;
+    badgeDescription: string | null;
     image: Buffer | null;
-    image_type: string | null;
-    image_url: string | null;
-    valid_until: NullableTimestamp;
+    imageType: string | null;
+    imageUrl: string | null;
+    validUntil: NullableTimestamp;
     visibility: ColumnType<Visibility, Visibility | undefined, Visibility>;
-    show_recipient_name: Generated<boolean>;
-    added_at: Timestamp;
-    updated_at: Timestamp;
-    last_verified_at: NullableTimestamp;
-    last_report: Json;
+    showRecipientName: Generated<boolean>;
+    addedAt: Timestamp;
+    updatedAt: Timestamp;
+    lastVerifiedAt: NullableTimestamp;
+    lastReport: Json;
   };
-  engagement_events: {
-    award_id: string;
-    org_id: string;
-    template_id: string;
+  engagementEvents: {
+    awardId: string;
+    orgId: string;
+    templateId: string;
     kind: string;
     day: ColumnType<string, string, string>;
     count: Generated<number>;
