@@ -6,6 +6,31 @@ export function CsrfField(props: { token: string }): SafeHtml {
 }
 
 /**
+ * One button that posts to `action` (a form of its own, with the CSRF token). With `confirm`,
+ * app.js asks that question before it sends.
+ */
+export function PostButton(p: {
+  action: string;
+  csrfToken: string;
+  /** The button's class. */
+  class?: string;
+  /** The form's class (`inline` to sit in a row of buttons). */
+  formClass?: string;
+  confirm?: string;
+  style?: string;
+  children?: Child;
+}): SafeHtml {
+  return (
+    <form method="post" action={p.action} class={p.formClass} style={p.style} data-confirm={p.confirm}>
+      <CsrfField token={p.csrfToken} />
+      <button type="submit" class={p.class}>
+        {p.children}
+      </button>
+    </form>
+  );
+}
+
+/**
  * A form that uploads files. The server checks a multipart body's CSRF token before it reads
  * any file (src/http/multipart.ts), so the token must be the body's first field; browsers send
  * fields in document order, so it is rendered first here, before any child.
@@ -178,9 +203,12 @@ export function TextArea(p: FieldProps & { rows?: number }) {
   );
 }
 
-export function Select(
-  p: Omit<FieldProps, 'type'> & { options: { value: string; label: string }[]; value?: string | null },
-) {
+type SelectProps = Omit<FieldProps, 'type'> & {
+  options: { value: string; label: string }[];
+  value?: string | null;
+};
+
+export function Select(p: SelectProps) {
   return (
     <FieldShell
       field={p}
@@ -202,6 +230,56 @@ export function Select(
       )}
     />
   );
+}
+
+/** A filter's drop-down: a first option (value '') for no filter, then `options`. */
+export function FilterSelect(p: {
+  label: string;
+  name: string;
+  value?: string;
+  /** The label of the no-filter option, such as "Any state". */
+  all: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <Select
+      label={p.label}
+      name={p.name}
+      value={p.value ?? ''}
+      options={[{ value: '', label: p.all }, ...p.options]}
+    />
+  );
+}
+
+/** The search and filters above a list: a GET form, so the filtered list has an address. */
+export function FilterForm(p: { action: string; button: string; children?: Child }) {
+  return (
+    <search>
+      <form method="get" action={p.action} class="filters">
+        {p.children}
+        <div class="actions">
+          <button type="submit">{p.button}</button>
+        </div>
+      </form>
+    </search>
+  );
+}
+
+type Bound<P> = Omit<P, 'errors'>;
+
+/**
+ * The fields of one form, bound to its values and its errors: each field shows the value under
+ * its name (unless given another) and its own error, so a form names only what is its own.
+ */
+export function bindFields(values: Record<string, string | undefined> | undefined, errors?: FieldError[]) {
+  const value = (p: { name: string; value?: string | number | null }) => p.value ?? values?.[p.name];
+  return {
+    Field: (p: Bound<FieldProps>) => <Field {...p} value={value(p)} errors={errors} />,
+    TextArea: (p: Bound<FieldProps> & { rows?: number }) => (
+      <TextArea {...p} value={value(p)} errors={errors} />
+    ),
+    Select: (p: Bound<SelectProps>) => <Select {...p} value={p.value ?? values?.[p.name]} errors={errors} />,
+  };
 }
 
 export function Pill(props: { kind?: 'ok' | 'warn' | 'bad' | 'neutral'; children?: Child }) {

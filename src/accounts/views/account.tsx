@@ -9,11 +9,13 @@ import {
   Pill,
   TextArea,
   formatDate,
+  PostButton,
 } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
-import { MIN_PASSWORD } from '../passwords.ts';
 import type { User, UserEmail } from '../presenters.ts';
 import type { FormState } from './auth.tsx';
+import { PasswordField } from './fields.tsx';
 import { NextSteps, isNewAccount } from './next-steps.tsx';
 
 export const ACCOUNT_NOTICES: Record<string, string> = {
@@ -116,61 +118,22 @@ export function AccountPage(p: {
           <section class="card" aria-labelledby="h-emails">
             <h2 id="h-emails">Email addresses</h2>
             <p class="muted small">Badges sent to any confirmed address here belong to this account.</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Address</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.emails.map((e) => (
-                    <tr>
-                      <td>{e.email}</td>
-                      <td>
-                        {e.primary ? <Pill kind="ok">Primary</Pill> : null}{' '}
-                        {e.verified ? (
-                          <Pill kind="ok">Confirmed</Pill>
-                        ) : (
-                          <Pill kind="warn">Not confirmed</Pill>
-                        )}
-                      </td>
-                      <td>
-                        <div class="row">
-                          {!e.verified ? (
-                            <EmailAction
-                              csrf={p.ctx.csrfToken}
-                              action={`/account/emails/${e.id}/resend`}
-                              label="Resend link"
-                              kind="secondary"
-                            />
-                          ) : null}
-                          {e.verified && !e.primary ? (
-                            <EmailAction
-                              csrf={p.ctx.csrfToken}
-                              action={`/account/emails/${e.id}/primary`}
-                              label="Make primary"
-                              kind="secondary"
-                            />
-                          ) : null}
-                          {!e.primary ? (
-                            <EmailAction
-                              csrf={p.ctx.csrfToken}
-                              action={`/account/emails/${e.id}/remove`}
-                              label="Remove"
-                              kind="danger"
-                              confirm={`Remove ${e.email} from your account?`}
-                            />
-                          ) : null}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={p.emails}
+              columns={[
+                { label: 'Address', cell: (e) => e.email },
+                {
+                  label: 'Status',
+                  cell: (e) => (
+                    <>
+                      {e.primary ? <Pill kind="ok">Primary</Pill> : null}{' '}
+                      {e.verified ? <Pill kind="ok">Confirmed</Pill> : <Pill kind="warn">Not confirmed</Pill>}
+                    </>
+                  ),
+                },
+                { label: 'Actions', cell: (e) => <EmailActions csrf={p.ctx.csrfToken} e={e} /> },
+              ]}
+            />
             <form method="post" action="/account/emails" novalidate style="margin-top:1.25rem">
               <CsrfField token={p.ctx.csrfToken} />
               <FormErrors message={f('email')?.message} errors={f('email')?.errors} />
@@ -196,28 +159,13 @@ export function AccountPage(p: {
               <CsrfField token={p.ctx.csrfToken} />
               <FormErrors message={f('password')?.message} errors={f('password')?.errors} />
               {user.hasPassword ? (
-                <Field
-                  label="Current password"
-                  name="current"
-                  type="password"
-                  autocomplete="current-password"
-                  required
-                  errors={f('password')?.errors}
-                />
+                <PasswordField label="Current password" name="current" errors={f('password')?.errors} />
               ) : (
                 <p class="small muted">
                   Your account has no password yet: you log in by emailed links. You can set one here.
                 </p>
               )}
-              <Field
-                label="New password"
-                name="next"
-                type="password"
-                autocomplete="new-password"
-                required
-                errors={f('password')?.errors}
-                hint={`At least ${MIN_PASSWORD} characters.`}
-              />
+              <PasswordField choosing label="New password" name="next" errors={f('password')?.errors} />
               <button type="submit">Change password</button>
             </form>
           </section>
@@ -251,15 +199,34 @@ export function AccountPage(p: {
   );
 }
 
-/** One button acting on an address of the account. */
-function EmailAction(p: { csrf: string; action: string; label: string; kind: string; confirm?: string }) {
+/** The buttons acting on one address of the account. */
+function EmailActions(p: { csrf: string; e: UserEmail }) {
+  const { e } = p;
+  const path = `/account/emails/${e.id}`;
   return (
-    <form method="post" action={p.action} class="inline" data-confirm={p.confirm}>
-      <CsrfField token={p.csrf} />
-      <button type="submit" class={`small ${p.kind}`}>
-        {p.label}
-      </button>
-    </form>
+    <div class="row">
+      {!e.verified ? (
+        <PostButton csrfToken={p.csrf} formClass="inline" action={`${path}/resend`} class="small secondary">
+          Resend link
+        </PostButton>
+      ) : null}
+      {e.verified && !e.primary ? (
+        <PostButton csrfToken={p.csrf} formClass="inline" action={`${path}/primary`} class="small secondary">
+          Make primary
+        </PostButton>
+      ) : null}
+      {!e.primary ? (
+        <PostButton
+          csrfToken={p.csrf}
+          formClass="inline"
+          action={`${path}/remove`}
+          class="small danger"
+          confirm={`Remove ${e.email} from your account?`}
+        >
+          Remove
+        </PostButton>
+      ) : null}
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@
 import type { SafeHtml } from '@laurel/jsx';
 import type { FieldError } from '../../errors.ts';
 import { Alert, CsrfField, Field, FormErrors, PageHeader } from '../../ui/components.tsx';
+import { EmailField, PasswordField } from './fields.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import { withNext } from '../next.ts';
 import { MIN_PASSWORD } from '../passwords.ts';
@@ -62,24 +63,13 @@ export function SignupPage(p: { ctx: PageContext; next?: string; form?: FormStat
           errors={p.form?.errors}
           hint="As it should appear on your badges."
         />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={v.email}
-          required
-          autocomplete="email"
-          errors={p.form?.errors}
-        />
-        <Field
+        <EmailField value={v.email} errors={p.form?.errors} />
+        <PasswordField
+          choosing
           label="Password"
           name="password"
-          type="password"
-          required
-          autocomplete="new-password"
           errors={p.form?.errors}
           hint={`At least ${MIN_PASSWORD} characters. A short sentence is easy to remember and hard to guess.`}
-          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
         />
         <div class="form-actions">
           <button type="submit">Create account</button>
@@ -98,23 +88,8 @@ export function LoginPage(p: { ctx: PageContext; next?: string; form?: FormState
     <AuthPage ctx={p.ctx} title="Log in">
       {p.notice ? <Alert kind="success">{p.notice}</Alert> : null}
       <AuthForm ctx={p.ctx} action="/login" next={p.next} form={p.form}>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={v.email}
-          required
-          autocomplete="username"
-          errors={p.form?.errors}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          required
-          autocomplete="current-password"
-          errors={p.form?.errors}
-        />
+        <EmailField value={v.email} autocomplete="username" errors={p.form?.errors} />
+        <PasswordField label="Password" name="password" errors={p.form?.errors} />
         <div class="form-actions">
           <button type="submit">Log in</button>
           <a href="/forgot">Forgot your password?</a>
@@ -141,15 +116,7 @@ export function EmailFormPage(p: {
   return (
     <AuthPage ctx={p.ctx} title={p.title} lead={p.lead}>
       <AuthForm ctx={p.ctx} action={p.action} next={p.next} form={p.form}>
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          value={p.form?.values?.email}
-          required
-          autocomplete="email"
-          errors={p.form?.errors}
-        />
+        <EmailField value={p.form?.values?.email} errors={p.form?.errors} />
         <div class="form-actions">
           <button type="submit">{p.button}</button>
         </div>
@@ -246,16 +213,7 @@ export function ResetPage(p: { ctx: PageContext; action: string; form?: FormStat
       lead="After this, every device logged in to your account is logged out."
     >
       <AuthForm ctx={p.ctx} action={p.action} form={p.form}>
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          required
-          autocomplete="new-password"
-          errors={p.form?.errors}
-          hint={`At least ${MIN_PASSWORD} characters.`}
-          attrs={{ minlength: MIN_PASSWORD, maxlength: 200 }}
-        />
+        <PasswordField choosing label="New password" name="password" errors={p.form?.errors} />
         <div class="form-actions">
           <button type="submit">Save the new password</button>
         </div>

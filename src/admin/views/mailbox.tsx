@@ -1,6 +1,7 @@
 // The development mailbox: every email the server wrote, and one email with its links.
 import type { MailMessage, MailSummary } from '../../mail/mailbox.ts';
-import { EmptyState, Field, PageHeader, Pager, Pill } from '../../ui/components.tsx';
+import { EmptyState, Field, FilterForm, PageHeader, Pill } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import { when } from './when.ts';
 
@@ -24,45 +25,26 @@ export function MailboxPage(p: {
         lead="Every email this server has written, newest first. Without SMTP_URL they stay here: open one to follow its links."
         breadcrumbs={[['/admin', 'Administration']]}
       />
-      <search>
-        <form method="get" action="/admin/mail" class="filters">
-          <Field label="Recipient address contains" name="to" type="search" value={p.to ?? ''} />
-          <div class="actions">
-            <button type="submit">Find</button>
-          </div>
-        </form>
-      </search>
-      {p.items.length === 0 ? (
-        <EmptyState title={p.to ? `No emails to addresses containing “${p.to}”.` : 'No emails yet.'} />
-      ) : (
-        <div class="table-wrap stack-on-phone">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Written</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.items.map((m) => (
-                <tr>
-                  <td data-label="To">{m.to}</td>
-                  <td data-label="Subject">
-                    <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>
-                  </td>
-                  <td data-label="Written">{when(m.createdAt)}</td>
-                  <td data-label="State">
-                    <MailState m={m} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager base="/admin/mail" query={{ to: p.to }} page={p.page} hasNext={p.hasNext} />
+      <FilterForm action="/admin/mail" button="Find">
+        <Field label="Recipient address contains" name="to" type="search" value={p.to ?? ''} />
+      </FilterForm>
+      <DataTable
+        rows={p.items}
+        stackOnPhone
+        empty={
+          <EmptyState title={p.to ? `No emails to addresses containing “${p.to}”.` : 'No emails yet.'} />
+        }
+        pager={{ base: '/admin/mail', query: { to: p.to }, page: p.page, hasNext: p.hasNext }}
+        columns={[
+          { label: 'To', cell: (m) => m.to },
+          {
+            label: 'Subject',
+            cell: (m) => <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>,
+          },
+          { label: 'Written', cell: (m) => when(m.createdAt) },
+          { label: 'State', cell: (m) => <MailState m={m} /> },
+        ]}
+      />
     </Layout>
   );
 }

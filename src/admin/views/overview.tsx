@@ -2,7 +2,8 @@
 import type { FailedJob, JobCounts } from '../../jobs/queue.ts';
 import type { FailedMail } from '../../mail/failures.ts';
 import type { MailCounts } from '../../mail/mailbox.ts';
-import { Alert, CsrfField, EmptyState, PageHeader, StatCard } from '../../ui/components.tsx';
+import { Alert, EmptyState, PageHeader, StatCard, PostButton } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import { when } from './when.ts';
 
@@ -48,45 +49,33 @@ export function AdminPage(p: { ctx: PageContext; o: Overview; notice?: string })
       <FailedMailSection ctx={p.ctx} count={o.mail.failed} items={o.failedMail} />
       <section class="card" aria-labelledby="h-failed">
         <h2 id="h-failed">Failed jobs</h2>
-        {o.failed.length === 0 ? (
-          <EmptyState title="No failed jobs.">
-            <p class="muted">Jobs that run out of attempts appear here with their last error.</p>
-          </EmptyState>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last error</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.failed.map((j) => (
-                  <tr>
-                    <td>
-                      <code>{j.kind}</code>
-                    </td>
-                    <td>{when(j.failedAt)}</td>
-                    <td>{j.attempts}</td>
-                    <td class="small">{j.lastError ?? ''}</td>
-                    <td>
-                      <form method="post" action={`/admin/jobs/${j.id}/retry`} class="inline">
-                        <CsrfField token={p.ctx.csrfToken} />
-                        <button type="submit" class="small secondary">
-                          Retry
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={o.failed}
+          empty={
+            <EmptyState title="No failed jobs.">
+              <p class="muted">Jobs that run out of attempts appear here with their last error.</p>
+            </EmptyState>
+          }
+          columns={[
+            { label: 'Kind', cell: (j) => <code>{j.kind}</code> },
+            { label: 'Failed', cell: (j) => when(j.failedAt) },
+            { label: 'Attempts', cell: (j) => j.attempts },
+            { label: 'Last error', class: 'small', cell: (j) => j.lastError ?? '' },
+            {
+              label: 'Action',
+              cell: (j) => (
+                <PostButton
+                  action={`/admin/jobs/${j.id}/retry`}
+                  csrfToken={p.ctx.csrfToken}
+                  class="small secondary"
+                  formClass="inline"
+                >
+                  Retry
+                </PostButton>
+              ),
+            },
+          ]}
+        />
       </section>
     </Layout>
   );
@@ -103,37 +92,23 @@ function FailedMailSection(p: { ctx: PageContext; count: number; items: FailedMa
         </EmptyState>
       ) : (
         <>
-          <form method="post" action="/admin/mail/retry-failed" class="inline">
-            <CsrfField token={p.ctx.csrfToken} />
-            <button type="submit">Retry all {p.count} failed emails</button>
-          </form>
+          <PostButton action="/admin/mail/retry-failed" csrfToken={p.ctx.csrfToken} formClass="inline">
+            Retry all {p.count} failed emails
+          </PostButton>
           {p.count > p.items.length ? <p class="muted">The {p.items.length} most recent of them:</p> : null}
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">To</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Failed</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.items.map((m) => (
-                  <tr>
-                    <td>{m.to}</td>
-                    <td>
-                      <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>
-                    </td>
-                    <td>{when(m.failedAt)}</td>
-                    <td>{m.attempts}</td>
-                    <td class="small">{m.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={p.items}
+            columns={[
+              { label: 'To', cell: (m) => m.to },
+              {
+                label: 'Subject',
+                cell: (m) => <a href={`/admin/mail/${m.id}`}>{m.subject || '(no subject)'}</a>,
+              },
+              { label: 'Failed', cell: (m) => when(m.failedAt) },
+              { label: 'Attempts', cell: (m) => m.attempts },
+              { label: 'Reason', class: 'small', cell: (m) => m.reason },
+            ]}
+          />
         </>
       )}
     </section>

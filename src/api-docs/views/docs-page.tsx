@@ -1,6 +1,7 @@
 // The readable API reference: a pure view of the OpenAPI document the routes' schemas build.
 import type { Child } from '@laurel/jsx';
 import { PageHeader } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import {
   type OpenApi,
@@ -37,31 +38,17 @@ function Properties(props: { schema: Schema }) {
 }
 
 /** A table of named things (fields, parameters): the name as code, then the other columns. */
-function NamedTable(props: { headings: string[]; rows: [name: string, ...cells: Child[]][] }) {
+type NamedRow = [name: string, ...cells: Child[]];
+
+function NamedTable(props: { headings: string[]; rows: NamedRow[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            {props.headings.map((h) => (
-              <th scope="col">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map(([name, ...cells]) => (
-            <tr>
-              <td>
-                <code>{name}</code>
-              </td>
-              {cells.map((c) => (
-                <td>{c}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={props.rows}
+      columns={props.headings.map((label, i) => ({
+        label,
+        cell: (row: NamedRow) => (i === 0 ? <code>{row[0]}</code> : row[i]),
+      }))}
+    />
   );
 }
 

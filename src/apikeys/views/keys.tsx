@@ -10,7 +10,9 @@ import {
   PageHeader,
   Pill,
   formatDate,
+  PostButton,
 } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import { API_SCOPES, type ApiKeyInfo, SCOPE_LABELS } from '../service.ts';
@@ -65,56 +67,36 @@ export function ApiKeysPage(props: {
       ) : null}
       <section>
         <h2>Keys</h2>
-        {props.keys.length === 0 ? (
-          <EmptyState title="No API keys yet." />
-        ) : (
-          <div class="table-wrap stack-on-phone">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.keys.map((k) => (
-                  <tr>
-                    <td data-label="Name">{k.name}</td>
-                    <td data-label="Key">
-                      <code>lrl_{k.prefix}_…</code>
-                    </td>
-                    <td data-label="Scopes">{k.scopes.join(', ')}</td>
-                    <td data-label="Created">{formatDate(k.createdAt)}</td>
-                    <td data-label="Last used">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never'}</td>
-                    <td data-label="Actions">
-                      {k.revokedAt ? (
-                        <Pill kind="bad">Revoked {formatDate(k.revokedAt)}</Pill>
-                      ) : (
-                        <form
-                          method="post"
-                          action={`${base}/${k.id}/revoke`}
-                          class="inline"
-                          data-confirm={`Revoke the key “${k.name}”? Programs using it will stop working.`}
-                        >
-                          <CsrfField token={props.ctx.csrfToken} />
-                          <button type="submit" class="danger small">
-                            Revoke
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={props.keys}
+          stackOnPhone
+          empty={<EmptyState title="No API keys yet." />}
+          columns={[
+            { label: 'Name', cell: (k) => k.name },
+            { label: 'Key', cell: (k) => <code>lrl_{k.prefix}_…</code> },
+            { label: 'Scopes', cell: (k) => k.scopes.join(', ') },
+            { label: 'Created', cell: (k) => formatDate(k.createdAt) },
+            { label: 'Last used', cell: (k) => (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'Never') },
+            {
+              label: 'Actions',
+              hideLabel: true,
+              cell: (k) =>
+                k.revokedAt ? (
+                  <Pill kind="bad">Revoked {formatDate(k.revokedAt)}</Pill>
+                ) : (
+                  <PostButton
+                    action={`${base}/${k.id}/revoke`}
+                    csrfToken={props.ctx.csrfToken}
+                    class="danger small"
+                    formClass="inline"
+                    confirm={`Revoke the key “${k.name}”? Programs using it will stop working.`}
+                  >
+                    Revoke
+                  </PostButton>
+                ),
+            },
+          ]}
+        />
       </section>
       <section>
         <h2>Create a key</h2>

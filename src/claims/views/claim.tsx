@@ -1,6 +1,7 @@
 // The claim pages: the badge with accept and decline, the confirmation to decline, and messages
 // for links that no longer offer anything.
 import { BadgePlaceholder, ShowNameField, StateLine } from '../../public/components.tsx';
+import { CriteriaText } from '../../public/views/criteria.tsx';
 import { Alert, CsrfField, FormErrors, formatDate } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { Claim } from '../service.ts';
@@ -42,19 +43,8 @@ function BadgeSummary(props: { claim: OpenClaim; imageSrc: string | null }) {
           validUntil={award.validUntil}
         />
         {template.description ? <p>{template.description}</p> : null}
-        {template.criteriaNarrative ? (
-          <>
-            <h2>Criteria</h2>
-            <p style="white-space:pre-wrap">{template.criteriaNarrative}</p>
-          </>
-        ) : null}
-        {template.criteriaUrl ? (
-          <p>
-            <a href={template.criteriaUrl} rel="noopener nofollow">
-              Full criteria
-            </a>
-          </p>
-        ) : null}
+        {template.criteriaNarrative ? <h2>Criteria</h2> : null}
+        <CriteriaText narrative={template.criteriaNarrative} url={template.criteriaUrl} />
       </div>
     </section>
   );

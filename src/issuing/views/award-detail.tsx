@@ -2,7 +2,15 @@
 import type { FieldError } from '../../errors.ts';
 import type { Member } from '../../http/access.ts';
 import { roleAtLeast } from '../../orgs/access.ts';
-import { Alert, CsrfField, FormErrors, PageHeader, TextArea, formatDate } from '../../ui/components.tsx';
+import {
+  Alert,
+  CsrfField,
+  FormErrors,
+  PageHeader,
+  TextArea,
+  formatDate,
+  PostButton,
+} from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { PublicPageStatus } from '../presenters.ts';
@@ -91,12 +99,9 @@ export function AwardDetail(props: {
         <section>
           <h2>Claim link</h2>
           <p>Sends the award email again with a new claim link; the previous link stops working.</p>
-          <form method="post" action={`${base}/resend`}>
-            <CsrfField token={props.page.csrfToken} />
-            <button type="submit" class="secondary">
-              Re-send the claim email
-            </button>
-          </form>
+          <PostButton action={`${base}/resend`} csrfToken={props.page.csrfToken} class="secondary">
+            Re-send the claim email
+          </PostButton>
         </section>
       ) : null}
       {canIssue && !a.revokedAt ? (

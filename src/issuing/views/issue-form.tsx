@@ -2,19 +2,11 @@
 import type { FieldError } from '../../errors.ts';
 import type { Member } from '../../http/access.ts';
 import type { Template } from '../../templates/service.ts';
-import {
-  CsrfField,
-  EmptyState,
-  Field,
-  FormErrors,
-  PageHeader,
-  Select,
-  TextArea,
-} from '../../ui/components.tsx';
+import { CsrfField, EmptyState, FormErrors, PageHeader, bindFields } from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 
-export interface IssueValues {
+export type IssueValues = {
   templateId: string;
   recipientName: string;
   recipientEmail: string;
@@ -22,7 +14,7 @@ export interface IssueValues {
   validUntil: string;
   evidenceUrl: string;
   evidenceNarrative: string;
-}
+};
 
 export function IssueForm(props: {
   page: PageContext;
@@ -32,7 +24,8 @@ export function IssueForm(props: {
   message?: string;
   errors?: FieldError[];
 }) {
-  const { access, values, errors } = props;
+  const { access, errors } = props;
+  const { Field, Select, TextArea } = bindFields(props.values, errors);
   return (
     <ManageLayout ctx={props.page} org={access.org} role={access.role} active="issue" title="Issue a badge">
       <PageHeader title="Issue a badge" lead="The recipient gets an email with a link to claim the badge." />
@@ -49,57 +42,27 @@ export function IssueForm(props: {
           <Select
             label="Badge"
             name="templateId"
-            value={values.templateId}
-            errors={errors}
             required
             options={props.templates.map((t) => ({ value: t.id, label: t.name }))}
           />
-          <Field
-            label="Recipient name"
-            name="recipientName"
-            value={values.recipientName}
-            errors={errors}
-            required
-            autocomplete="off"
-          />
-          <Field
-            label="Recipient email"
-            name="recipientEmail"
-            type="email"
-            value={values.recipientEmail}
-            errors={errors}
-            required
-            autocomplete="off"
-          />
-          <Field
-            label="Issue date"
-            name="issuedAt"
-            type="date"
-            value={values.issuedAt}
-            errors={errors}
-            hint="Leave empty for today."
-          />
+          <Field label="Recipient name" name="recipientName" required autocomplete="off" />
+          <Field label="Recipient email" name="recipientEmail" type="email" required autocomplete="off" />
+          <Field label="Issue date" name="issuedAt" type="date" hint="Leave empty for today." />
           <Field
             label="Expiry date"
             name="validUntil"
             type="date"
-            value={values.validUntil}
-            errors={errors}
             hint="Leave empty to use the template’s expiry policy."
           />
           <Field
             label="Evidence URL"
             name="evidenceUrl"
             type="url"
-            value={values.evidenceUrl}
-            errors={errors}
             hint="A page showing the work this badge recognizes (optional)."
           />
           <TextArea
             label="Evidence narrative"
             name="evidenceNarrative"
-            value={values.evidenceNarrative}
-            errors={errors}
             hint="What the recipient did, in a few sentences (optional)."
           />
           <div class="actions">

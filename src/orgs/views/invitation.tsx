@@ -1,5 +1,5 @@
 // An invitation, as the person who received the link sees it.
-import { CsrfField, PageHeader } from '../../ui/components.tsx';
+import { PageHeader, PostButton } from '../../ui/components.tsx';
 import type { FoundInvitation, InvitedAddress } from '../invitations.ts';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import { ROLE_HELP } from './members.tsx';
@@ -47,12 +47,9 @@ export function InvitationPage(props: {
               </p>
             </div>
           ) : props.ctx.user ? (
-            <form method="post" action={here}>
-              <CsrfField token={props.ctx.csrfToken} />
-              <button type="submit" class="button">
-                Join as {props.ctx.user.name}
-              </button>
-            </form>
+            <PostButton action={here} csrfToken={props.ctx.csrfToken} class="button">
+              Join as {props.ctx.user.name}
+            </PostButton>
           ) : (
             <p class="row">
               <a class="button" href={`/login?next=${encodeURIComponent(here)}`}>

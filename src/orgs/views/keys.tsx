@@ -1,5 +1,6 @@
 // The signing keys and their rotation.
-import { Alert, CsrfField, formatDate, PageHeader, Pill } from '../../ui/components.tsx';
+import { Alert, formatDate, PageHeader, Pill, PostButton } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { OrgKey } from '../keys.ts';
@@ -28,43 +29,30 @@ export function KeysPage(props: {
         Issuer identity: <code>{props.did}</code> (
         <a href={`/orgs/${props.org.slug}/did.json`}>DID document</a>)
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Key (publicKeyMultibase)</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Retired</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.keys.map((k) => (
-              <tr>
-                <td>
-                  <code style="word-break:break-all">{k.publicKeyMultibase}</code>
-                </td>
-                <td>
-                  <Pill kind={k.status === 'active' ? 'ok' : 'neutral'}>{k.status}</Pill>
-                </td>
-                <td>{formatDate(k.createdAt)}</td>
-                <td>{formatDate(k.retiredAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <form
-        method="post"
+      <DataTable
+        rows={props.keys}
+        columns={[
+          {
+            label: 'Key (publicKeyMultibase)',
+            cell: (k) => <code style="word-break:break-all">{k.publicKeyMultibase}</code>,
+          },
+          {
+            label: 'Status',
+            cell: (k) => <Pill kind={k.status === 'active' ? 'ok' : 'neutral'}>{k.status}</Pill>,
+          },
+          { label: 'Created', cell: (k) => formatDate(k.createdAt) },
+          { label: 'Retired', cell: (k) => formatDate(k.retiredAt) },
+        ]}
+      />
+      <PostButton
         action={`${base}/keys/rotate`}
+        csrfToken={props.ctx.csrfToken}
+        class="button"
         style="margin-top:1.5rem"
-        data-confirm="Make a new key active and retire the current one?"
+        confirm="Make a new key active and retire the current one?"
       >
-        <CsrfField token={props.ctx.csrfToken} />
-        <button type="submit" class="button">
-          Rotate key
-        </button>
-      </form>
+        Rotate key
+      </PostButton>
     </ManageLayout>
   );
 }

@@ -11,7 +11,9 @@ import {
   Pill,
   Select,
   VisuallyHidden,
+  PostButton,
 } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { Invitation } from '../invitations.ts';
@@ -48,82 +50,64 @@ export function MembersPage(props: {
       <PageHeader title="Members" lead="Who can see, issue and manage this organization's badges." />
       {props.notice ? <Alert kind="success" title={props.notice} /> : null}
       <FormErrors message={props.failure?.message} errors={errors} />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Member since</th>
-              <th scope="col">
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.members.map((m) => {
-              // The last owner can be neither demoted nor removed (the service refuses it too).
-              const lastOwner = m.role === 'owner' && owners === 1;
-              const editable = mayChangeMember(props.role, m.role, owners);
-              return (
-                <tr>
-                  <td>
-                    {m.name}
-                    {m.userId === props.me.id ? ' (you)' : ''}
-                  </td>
-                  <td>{m.email ?? ''}</td>
-                  <td>
-                    {editable ? (
-                      <form
-                        method="post"
-                        action={`${base}/members/${m.userId}/role`}
-                        class="row"
-                        style="position:relative"
-                      >
-                        <CsrfField token={props.ctx.csrfToken} />
-                        <label for={`role-${m.userId}`}>
-                          <VisuallyHidden>Role of {m.name}</VisuallyHidden>
-                        </label>
-                        <select id={`role-${m.userId}`} name="role">
-                          {grantable.map((r) => (
-                            <option value={r} selected={r === m.role}>
-                              {r}
-                            </option>
-                          ))}
-                        </select>
-                        <button type="submit" class="button small">
-                          Change
-                        </button>
-                      </form>
-                    ) : (
-                      <>
-                        <Pill>{m.role}</Pill>
-                        {lastOwner ? <span class="muted small"> the only owner</span> : null}
-                      </>
-                    )}
-                  </td>
-                  <td>{formatDate(m.since)}</td>
-                  <td>
-                    {editable ? (
-                      <form
-                        method="post"
-                        action={`${base}/members/${m.userId}/remove`}
-                        data-confirm={`Remove ${m.name} from ${props.org.name}?`}
-                      >
-                        <CsrfField token={props.ctx.csrfToken} />
-                        <button type="submit" class="link">
-                          Remove
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={props.members}
+        columns={[
+          { label: 'Name', cell: (m) => `${m.name}${m.userId === props.me.id ? ' (you)' : ''}` },
+          { label: 'Email', cell: (m) => m.email ?? '' },
+          {
+            label: 'Role',
+            cell: (m) =>
+              mayChangeMember(props.role, m.role, owners) ? (
+                <form
+                  method="post"
+                  action={`${base}/members/${m.userId}/role`}
+                  class="row"
+                  style="position:relative"
+                >
+                  <CsrfField token={props.ctx.csrfToken} />
+                  <label for={`role-${m.userId}`}>
+                    <VisuallyHidden>Role of {m.name}</VisuallyHidden>
+                  </label>
+                  <select id={`role-${m.userId}`} name="role">
+                    {grantable.map((r) => (
+                      <option value={r} selected={r === m.role}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" class="button small">
+                    Change
+                  </button>
+                </form>
+              ) : (
+                <>
+                  <Pill>{m.role}</Pill>
+                  {/* The last owner can be neither demoted nor removed (the service refuses it too). */}
+                  {m.role === 'owner' && owners === 1 ? (
+                    <span class="muted small"> the only owner</span>
+                  ) : null}
+                </>
+              ),
+          },
+          { label: 'Member since', cell: (m) => formatDate(m.since) },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            cell: (m) =>
+              mayChangeMember(props.role, m.role, owners) ? (
+                <PostButton
+                  action={`${base}/members/${m.userId}/remove`}
+                  csrfToken={props.ctx.csrfToken}
+                  class="link"
+                  confirm={`Remove ${m.name} from ${props.org.name}?`}
+                >
+                  Remove
+                </PostButton>
+              ) : null,
+          },
+        ]}
+      />
       <div class="two-col" style="margin-top:2rem">
         <section aria-labelledby="invite" class="card">
           <h2 id="invite">Invite someone</h2>
@@ -160,12 +144,13 @@ export function MembersPage(props: {
                   <span>
                     {i.email} as {i.role}, expires {formatDate(i.expiresAt)}
                   </span>
-                  <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
-                    <CsrfField token={props.ctx.csrfToken} />
-                    <button type="submit" class="link">
-                      Withdraw
-                    </button>
-                  </form>
+                  <PostButton
+                    action={`${base}/invitations/${i.id}/revoke`}
+                    csrfToken={props.ctx.csrfToken}
+                    class="link"
+                  >
+                    Withdraw
+                  </PostButton>
                 </li>
               ))}
             </ul>

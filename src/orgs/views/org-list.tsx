@@ -1,6 +1,7 @@
 // The organizations a user belongs to, and the form that creates one.
 import type { FormFailure } from '../../http/forms.ts';
 import { CsrfField, EmptyState, Field, FormErrors, PageHeader, Pill } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { Org } from '../service.ts';
 import type { OrgRole } from '../tables.ts';
@@ -20,38 +21,19 @@ export function OrgListPage(props: {
       <div class="two-col">
         <section aria-labelledby="mine">
           <h2 id="mine">Yours</h2>
-          {props.orgs.length === 0 ? (
-            <EmptyState title="You are not a member of any organization yet.">
-              <p>Create one, or ask an administrator of an existing one to invite you.</p>
-            </EmptyState>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Your role</th>
-                    <th scope="col">Public page</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.orgs.map(({ org, role }) => (
-                    <tr>
-                      <td>
-                        <a href={`/manage/${org.slug}`}>{org.name}</a>
-                      </td>
-                      <td>
-                        <Pill>{role}</Pill>
-                      </td>
-                      <td>
-                        <a href={`/orgs/${org.slug}`}>/orgs/{org.slug}</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            rows={props.orgs}
+            empty={
+              <EmptyState title="You are not a member of any organization yet.">
+                <p>Create one, or ask an administrator of an existing one to invite you.</p>
+              </EmptyState>
+            }
+            columns={[
+              { label: 'Name', cell: ({ org }) => <a href={`/manage/${org.slug}`}>{org.name}</a> },
+              { label: 'Your role', cell: ({ role }) => <Pill>{role}</Pill> },
+              { label: 'Public page', cell: ({ org }) => <a href={`/orgs/${org.slug}`}>/orgs/{org.slug}</a> },
+            ]}
+          />
         </section>
         <section aria-labelledby="create" class="card">
           <h2 id="create">Create an organization</h2>

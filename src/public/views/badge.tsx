@@ -8,6 +8,7 @@ import type { VerificationReport } from '../../verification/platform-verify.ts';
 import type { BadgeView } from '../badge-view.ts';
 import { OwnerNotice, RecipientCheck, StateLine, VerificationPanel } from '../components.tsx';
 import { badgeUrl, slugify } from '../presenters.ts';
+import { CriteriaText } from './criteria.tsx';
 
 /** The badge itself: what it is, its state, the verification and the credential's downloads. */
 export function BadgeBody(props: {
@@ -36,16 +37,7 @@ export function BadgeBody(props: {
         <div class="stack">
           <section class="card">
             <h2>Criteria</h2>
-            {template.criteriaNarrative ? (
-              <p style="white-space:pre-wrap">{template.criteriaNarrative}</p>
-            ) : null}
-            {template.criteriaUrl ? (
-              <p>
-                <a href={template.criteriaUrl} rel="noopener nofollow">
-                  Full criteria
-                </a>
-              </p>
-            ) : null}
+            <CriteriaText narrative={template.criteriaNarrative} url={template.criteriaUrl} />
           </section>
           {template.tags.length ? (
             <section class="card">

@@ -8,13 +8,11 @@ import type { OrgRole } from '../../orgs/tables.ts';
 import {
   Alert,
   CsrfField,
-  Field,
   FormErrors,
   PageHeader,
   Pill,
-  Select,
-  TextArea,
   UploadForm,
+  bindFields,
 } from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
@@ -36,6 +34,7 @@ export function EditorPage(props: {
 }) {
   const { org, template, values: v } = props;
   const errors = props.failure?.errors;
+  const { Field, Select, TextArea } = bindFields(v, errors);
   const base = `/manage/${org.slug}/templates`;
   const action = template ? `${base}/${template.id}` : `${base}/new`;
   const filled = Object.keys(v).filter((k) => /^alignments\.\d+\.targetName$/.test(k)).length;
@@ -105,88 +104,44 @@ export function EditorPage(props: {
         <FormErrors message={props.failure?.message} errors={errors} />
         <div class="two-col">
           <div class="stack">
-            <Field
-              label="Name"
-              name="name"
-              value={v.name}
-              required
-              errors={errors}
-              attrs={{ maxlength: 200 }}
-            />
-            <TextArea
-              label="Description"
-              name="description"
-              value={v.description}
-              required
-              errors={errors}
-              rows={3}
-            />
+            <Field label="Name" name="name" required attrs={{ maxlength: 200 }} />
+            <TextArea label="Description" name="description" required rows={3} />
             <TextArea
               label="Criteria"
               name="criteriaNarrative"
-              value={v.criteriaNarrative}
               required
-              errors={errors}
               rows={4}
               hint="What someone did to earn this badge."
             />
-            <Field
-              label="Criteria page (URL)"
-              name="criteriaUrl"
-              type="url"
-              value={v.criteriaUrl}
-              errors={errors}
-            />
-            <Field
-              label="Skills and tags"
-              name="tags"
-              value={v.tags}
-              errors={errors}
-              hint="Comma-separated, e.g. first aid, leadership."
-            />
+            <Field label="Criteria page (URL)" name="criteriaUrl" type="url" />
+            <Field label="Skills and tags" name="tags" hint="Comma-separated, e.g. first aid, leadership." />
             <div class="two-col">
               <Select
                 label="Type"
                 name="achievementType"
                 value={v.achievementType || 'Badge'}
-                errors={errors}
                 options={ACHIEVEMENT_TYPES.map((t) => ({
                   value: t,
                   label: t.replace(/([a-z])([A-Z])/g, '$1 $2'),
                 })).sort((a, b) => a.label.localeCompare(b.label, 'en'))}
               />
-              <Field label="Level" name="level" value={v.level} errors={errors} attrs={{ maxlength: 100 }} />
+              <Field label="Level" name="level" attrs={{ maxlength: 100 }} />
             </div>
-            <Field
-              label="Credits"
-              name="creditsAvailable"
-              type="number"
-              value={v.creditsAvailable}
-              errors={errors}
-              attrs={{ step: 'any', min: 0 }}
-            />
+            <Field label="Credits" name="creditsAvailable" type="number" attrs={{ step: 'any', min: 0 }} />
             <fieldset class="expiry-policy">
               <legend>Expiry</legend>
               <Select
                 label="Badges expire"
                 name="expiryKind"
                 value={v.expiryKind || 'none'}
-                errors={errors}
                 options={[
                   { value: 'none', label: 'Never' },
                   { value: 'months', label: 'A number of months after issuing' },
                   { value: 'date', label: 'On a fixed date' },
                 ]}
               />
-              <Field
-                label="Months"
-                name="expiryMonths"
-                type="number"
-                value={v.expiryMonths}
-                errors={errors}
-                attrs={{ min: 1, max: 1200 }}
-              />
-              <Field label="Date" name="expiryDate" type="date" value={v.expiryDate} errors={errors} />
+              <Field label="Months" name="expiryMonths" type="number" attrs={{ min: 1, max: 1200 }} />
+              <Field label="Date" name="expiryDate" type="date" />
             </fieldset>
             <fieldset>
               <legend>Alignments (up to {MAX_ALIGNMENTS})</legend>
@@ -261,28 +216,17 @@ export function EditorPage(props: {
             </div>
             <fieldset>
               <legend>Designer</legend>
-              <Select
-                label="Shape"
-                name="shape"
-                value={v.shape}
-                options={SHAPES.map((s) => ({ value: s, label: s }))}
-              />
-              <Select
-                label="Icon"
-                name="icon"
-                value={v.icon}
-                options={ICONS.map((s) => ({ value: s, label: s }))}
-              />
+              <Select label="Shape" name="shape" options={SHAPES.map((s) => ({ value: s, label: s }))} />
+              <Select label="Icon" name="icon" options={ICONS.map((s) => ({ value: s, label: s }))} />
               <Field label="Main colour" name="primary" type="color" value={v.primary || '#1f5c4a'} />
               <Field label="Accent colour" name="secondary" type="color" value={v.secondary || '#f4d35e'} />
               <Field
                 label="Title on the badge"
                 name="designTitle"
-                value={v.designTitle}
                 hint="Defaults to the name; two lines at most."
                 attrs={{ maxlength: 48 }}
               />
-              <Field label="Subtitle" name="subtitle" value={v.subtitle} attrs={{ maxlength: 40 }} />
+              <Field label="Subtitle" name="subtitle" attrs={{ maxlength: 40 }} />
             </fieldset>
           </div>
         </div>
@@ -300,14 +244,9 @@ export function EditorPage(props: {
 function AlignmentBlock(props: { index: number | '__i__'; v: TemplateFormValues; errors?: FieldError[] }) {
   const { index: i, v, errors } = props;
   const label = i === '__i__' ? '__n__' : String(i + 1);
+  const { Field } = bindFields(v, errors);
   const field = (key: string, title: string, type?: string) => (
-    <Field
-      label={title}
-      name={`alignments.${i}.${key}`}
-      type={type}
-      value={v[`alignments.${i}.${key}`]}
-      errors={errors}
-    />
+    <Field label={title} name={`alignments.${i}.${key}`} type={type} />
   );
   return (
     <fieldset class="card alignment">

@@ -1,6 +1,7 @@
 import type { Org } from '../../orgs/service.ts';
 import type { OrgRole } from '../../orgs/tables.ts';
-import { EmptyState, PageHeader, Pill, VisuallyHidden, formatDate } from '../../ui/components.tsx';
+import { EmptyState, PageHeader, Pill, formatDate } from '../../ui/components.tsx';
+import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { Template } from '../service.ts';
@@ -39,48 +40,36 @@ export function TemplateListPage(props: {
           ) : null
         }
       />
-      {props.templates.length === 0 ? (
-        <EmptyState title="No badge templates yet.">
-          <p>A template holds what every badge of one kind says: name, image, criteria, skills and expiry.</p>
-        </EmptyState>
-      ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <VisuallyHidden>Image</VisuallyHidden>
-                </th>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.templates.map((t) => (
-                <tr>
-                  <td>
-                    <img src={`${base}/${t.id}/image.png`} alt="" width="48" height="48" />
-                  </td>
-                  <td>
-                    {props.canEdit ? (
-                      <a href={`${base}/${t.id}`}>{t.name}</a>
-                    ) : t.status === 'draft' ? (
-                      t.name
-                    ) : (
-                      <a href={`/orgs/${props.org.slug}/badges/${t.id}`}>{t.name}</a>
-                    )}
-                  </td>
-                  <td>
-                    <Pill kind={STATUS_PILL[t.status]}>{t.status}</Pill>
-                  </td>
-                  <td>{formatDate(t.updatedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={props.templates}
+        empty={
+          <EmptyState title="No badge templates yet.">
+            <p>
+              A template holds what every badge of one kind says: name, image, criteria, skills and expiry.
+            </p>
+          </EmptyState>
+        }
+        columns={[
+          {
+            label: 'Image',
+            hideLabel: true,
+            cell: (t) => <img src={`${base}/${t.id}/image.png`} alt="" width="48" height="48" />,
+          },
+          {
+            label: 'Name',
+            cell: (t) =>
+              props.canEdit ? (
+                <a href={`${base}/${t.id}`}>{t.name}</a>
+              ) : t.status === 'draft' ? (
+                t.name
+              ) : (
+                <a href={`/orgs/${props.org.slug}/badges/${t.id}`}>{t.name}</a>
+              ),
+          },
+          { label: 'Status', cell: (t) => <Pill kind={STATUS_PILL[t.status]}>{t.status}</Pill> },
+          { label: 'Updated', cell: (t) => formatDate(t.updatedAt) },
+        ]}
+      />
     </ManageLayout>
   );
 }

@@ -1,6 +1,6 @@
 // The wallet's list: every badge with its state and visibility, filters, and the badges waiting.
 import { BadgePlaceholder } from '../../public/components.tsx';
-import { Alert, EmptyState, PageHeader, Pill, Select } from '../../ui/components.tsx';
+import { Alert, EmptyState, FilterSelect, PageHeader, Pill } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { PendingBadge } from '../pending.ts';
 import { type ItemState, type WalletEntry, itemImageSrc } from '../presenters.ts';
@@ -51,30 +51,31 @@ export function WalletList(props: {
           <label for="f-q">Search</label>
           <input id="f-q" name="q" type="search" value={props.query.q ?? ''} maxlength="200" />
         </div>
-        <Select
+        <FilterSelect
           name="issuer"
           label="Issuer"
-          value={props.query.issuer ?? ''}
-          options={[{ value: '', label: 'All issuers' }, ...issuers.map((i) => ({ value: i, label: i }))]}
+          value={props.query.issuer}
+          all="All issuers"
+          options={issuers.map((i) => ({ value: i, label: i }))}
         />
-        <Select
+        <FilterSelect
           name="state"
           label="State"
-          value={props.query.state ?? ''}
+          value={props.query.state}
+          all="Any state"
           options={[
-            { value: '', label: 'Any state' },
             { value: 'valid', label: 'Valid' },
             { value: 'expired', label: 'Expired' },
             { value: 'revoked', label: 'Revoked' },
             { value: 'unverified', label: 'Not verified' },
           ]}
         />
-        <Select
+        <FilterSelect
           name="visibility"
           label="Visibility"
-          value={props.query.visibility ?? ''}
+          value={props.query.visibility}
+          all="Public and private"
           options={[
-            { value: '', label: 'Public and private' },
             { value: 'public', label: 'Public' },
             { value: 'private', label: 'Private' },
           ]}
