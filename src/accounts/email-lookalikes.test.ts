@@ -36,9 +36,9 @@ describe('look-alike email addresses', () => {
 
   it('stores the account address in canonical form', async () => {
     const rows = await t.db
-      .selectFrom('user_emails')
+      .selectFrom('userEmails')
       .select('email')
-      .where('user_id', '=', owner.id)
+      .where('userId', '=', owner.id)
       .execute();
     expect(rows.map((r) => r.email)).toEqual([OWNER]);
   });
@@ -59,11 +59,11 @@ describe('look-alike email addresses', () => {
       strip(free.body).replace(/<strong>[^<]*<\/strong>/, ''),
     );
     const accounts = await t.db
-      .selectFrom('user_emails')
-      .select('user_id')
+      .selectFrom('userEmails')
+      .select('userId')
       .where('email', '=', OWNER)
       .execute();
-    expect(accounts).toEqual([{ user_id: owner.id }]);
+    expect(accounts).toEqual([{ userId: owner.id }]);
   });
 
   it.each(LOOK_ALIKES)('%s: logs in and gets a reset link as the one account', async (_, spelling) => {

@@ -111,7 +111,7 @@ describe('account lockout', () => {
   it('lets the owner reset the password while an attacker floods the reset form', async () => {
     const owner = await t.user({ email: 'flooded@example.org' });
     const mails = async () =>
-      (await t.db.selectFrom('emails').select('id').where('to_address', '=', owner.email).execute()).length;
+      (await t.db.selectFrom('emails').select('id').where('toAddress', '=', owner.email).execute()).length;
     const before = await mails();
     const answers = new Set<number>();
     for (let s = 0; s < 5; s++) {

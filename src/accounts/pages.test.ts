@@ -20,8 +20,8 @@ describe('account pages', () => {
     const row = await t.db
       .selectFrom('emails')
       .select('id')
-      .where('to_address', '=', to)
-      .orderBy('created_at', 'desc')
+      .where('toAddress', '=', to)
+      .orderBy('createdAt', 'desc')
       .limit(1)
       .executeTakeFirstOrThrow();
     expect(list.body).toContain(`/admin/mail/${row.id}`);
@@ -204,7 +204,7 @@ describe('account pages', () => {
           await t.db
             .selectFrom('emails')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('to_address', '=', email)
+            .where('toAddress', '=', email)
             .executeTakeFirstOrThrow()
         ).n,
       );
@@ -258,7 +258,7 @@ describe('account pages', () => {
     const row = await t.db
       .selectFrom('emails')
       .select('id')
-      .where('to_address', '=', 'evil@example.org')
+      .where('toAddress', '=', 'evil@example.org')
       .executeTakeFirstOrThrow();
     const mail = await admin.get(`/admin/mail/${row.id}`);
     expect(mail.statusCode).toBe(200);

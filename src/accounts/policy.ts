@@ -52,25 +52,25 @@ export function assertRoomForAddress(count: number): void {
 }
 
 /** An address being added must be free; the message says whose it is (the owner knows it already). */
-export function assertAddressFree(owner: { user_id: string } | undefined, userId: string): void {
+export function assertAddressFree(owner: { userId: string } | undefined, userId: string): void {
   if (!owner) return;
   throw invalid('Please correct the errors below.', [
     {
       field: 'email',
       message:
-        owner.user_id === userId
+        owner.userId === userId
           ? 'This address is already on your account.'
           : 'This address belongs to another account. To bring it here, merge that account into this one.',
     },
   ]);
 }
 
-export function assertCanBePrimary(address: { verified_at: Date | null }): void {
-  if (!address.verified_at) throw invalid('Confirm this address before making it your primary one.');
+export function assertCanBePrimary(address: { verifiedAt: Date | null }): void {
+  if (!address.verifiedAt) throw invalid('Confirm this address before making it your primary one.');
 }
 
-export function assertRemovable(address: { is_primary: boolean }): void {
-  if (address.is_primary)
+export function assertRemovable(address: { isPrimary: boolean }): void {
+  if (address.isPrimary)
     throw invalid('Your primary address cannot be removed. Make another one primary first.');
 }
 
@@ -79,7 +79,7 @@ export function assertRemovable(address: { is_primary: boolean }): void {
  * administrator is exempt: on a fresh install without mail, the link would land in a mailbox
  * only they can open.
  */
-export const mayLogInUnconfirmed = (account: { is_admin: boolean }) => account.is_admin;
+export const mayLogInUnconfirmed = (account: { isAdmin: boolean }) => account.isAdmin;
 
 /** A merge link works only for the account that asked for it. */
 export function assertMergeLinkFor(linkUserId: string, currentUserId: string): void {
@@ -100,14 +100,14 @@ export function assertOtherAccount(ownerId: string, userId: string): void {
 }
 
 interface Carried {
-  is_admin: boolean;
+  isAdmin: boolean;
   handle: string | null;
   bio: string | null;
 }
 
 /** What only the merged account had carries over: admin rights, and a handle and bio if this one has none. */
 export const mergedProfile = (to: Carried, from: Carried): Carried => ({
-  is_admin: to.is_admin || from.is_admin,
+  isAdmin: to.isAdmin || from.isAdmin,
   handle: to.handle ?? from.handle,
   bio: to.bio ?? from.bio,
 });

@@ -28,30 +28,30 @@ export interface UserRow {
   id: string;
   name: string;
   handle: string | null;
-  is_admin: boolean;
-  profile_public: boolean;
+  isAdmin: boolean;
+  profilePublic: boolean;
   bio: string | null;
-  password_hash: string | null;
-  created_at: Date;
-  primary_email: string | null;
+  passwordHash: string | null;
+  createdAt: Date;
+  primaryEmail: string | null;
 }
 
 export const toUser = (r: UserRow): User => ({
   id: r.id,
   name: r.name,
   handle: r.handle,
-  isAdmin: r.is_admin,
-  profilePublic: r.profile_public,
+  isAdmin: r.isAdmin,
+  profilePublic: r.profilePublic,
   bio: r.bio,
-  hasPassword: r.password_hash !== null,
-  primaryEmail: r.primary_email,
-  createdAt: r.created_at,
+  hasPassword: r.passwordHash !== null,
+  primaryEmail: r.primaryEmail,
+  createdAt: r.createdAt,
 });
 
-export const toUserEmail = (r: Selectable<AccountTables['user_emails']>): UserEmail => ({
+export const toUserEmail = (r: Selectable<AccountTables['userEmails']>): UserEmail => ({
   id: r.id,
   email: r.email,
-  verified: r.verified_at !== null,
-  primary: r.is_primary,
-  createdAt: r.created_at,
+  verified: r.verifiedAt !== null,
+  primary: r.isPrimary,
+  createdAt: r.createdAt,
 });

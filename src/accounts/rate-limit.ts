@@ -73,10 +73,10 @@ export function sourceOf(ip: string): string {
 async function carriedOver(db: Db, key: string, rule: Limit, now: number): Promise<number> {
   const start = windowOf(rule, now);
   const previous = await db
-    .selectFrom('rate_limits')
+    .selectFrom('rateLimits')
     .select('hits')
     .where('key', '=', key)
-    .where('window_start', '=', new Date(start - rule.windowMs))
+    .where('windowStart', '=', new Date(start - rule.windowMs))
     .executeTakeFirst();
   return (previous?.hits ?? 0) * (1 - (now - start) / rule.windowMs);
 }
@@ -89,9 +89,9 @@ async function take(db: Db, b: Bucket): Promise<{ allowed: boolean; taken: Taken
   const now = Date.now();
   const taken = { key: keyOf(b), windowStart: new Date(windowOf(b.rule, now)) };
   const row = await db
-    .insertInto('rate_limits')
-    .values({ key: taken.key, window_start: taken.windowStart, hits: 1 })
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
+    .insertInto('rateLimits')
+    .values({ key: taken.key, windowStart: taken.windowStart, hits: 1 })
+    .onConflict((oc) => oc.columns(['key', 'windowStart']).doUpdateSet({ hits: sql`rate_limits.hits + 1` }))
     .returning('hits')
     .executeTakeFirstOrThrow();
   const count = row.hits + (await carriedOver(db, taken.key, b.rule, now));
@@ -101,10 +101,10 @@ async function take(db: Db, b: Bucket): Promise<{ allowed: boolean; taken: Taken
 async function giveBack(db: Db, taken: Taken[]): Promise<void> {
   for (const t of taken) {
     await db
-      .updateTable('rate_limits')
+      .updateTable('rateLimits')
       .set({ hits: sql`greatest(rate_limits.hits - 1, 0)` })
       .where('key', '=', t.key)
-      .where('window_start', '=', t.windowStart)
+      .where('windowStart', '=', t.windowStart)
       .execute();
   }
 }
@@ -114,10 +114,10 @@ export async function spent(db: Db, b: Bucket): Promise<boolean> {
   const now = Date.now();
   const key = keyOf(b);
   const row = await db
-    .selectFrom('rate_limits')
+    .selectFrom('rateLimits')
     .select('hits')
     .where('key', '=', key)
-    .where('window_start', '=', new Date(windowOf(b.rule, now)))
+    .where('windowStart', '=', new Date(windowOf(b.rule, now)))
     .executeTakeFirst();
   return (row?.hits ?? 0) + (await carriedOver(db, key, b.rule, now)) >= b.rule.limit;
 }

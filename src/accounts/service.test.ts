@@ -41,8 +41,8 @@ async function lastLink(db: import('../db/index.ts').Db, to: string, path: strin
   const mail = await db
     .selectFrom('emails')
     .select(['text'])
-    .where('to_address', '=', to)
-    .orderBy('created_at', 'desc')
+    .where('toAddress', '=', to)
+    .orderBy('createdAt', 'desc')
     .limit(1)
     .executeTakeFirstOrThrow();
   const m = new RegExp(`${path}/([A-Za-z0-9_-]{43})`).exec(mail.text);
@@ -152,7 +152,7 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     await requestPasswordReset(ctx(), 'Reset@example.org', '10.1.0.1');
     await requestPasswordReset(ctx(), 'nobody@example.org', '10.1.0.1');
     expect(
-      await t.db.selectFrom('emails').select('id').where('to_address', '=', 'nobody@example.org').execute(),
+      await t.db.selectFrom('emails').select('id').where('toAddress', '=', 'nobody@example.org').execute(),
     ).toEqual([]);
     const token = await lastLink(t.db, 'reset@example.org', '/reset');
     expect(await codeOf(resetPassword(t.db, token, 'short'))).toBe('INVALID');

@@ -14,9 +14,9 @@ export async function createSession(db: Db, userId: string, userAgent?: string):
     .insertInto('sessions')
     .values({
       id: hashToken(token),
-      user_id: userId,
-      expires_at: new Date(Date.now() + SESSION_DAYS * 86_400_000),
-      user_agent: userAgent?.slice(0, 300) ?? null,
+      userId: userId,
+      expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
+      userAgent: userAgent?.slice(0, 300) ?? null,
     })
     .execute();
   return token;
@@ -26,19 +26,20 @@ export async function loadSession(db: Db, token: string): Promise<CurrentUser | 
   const id = hashToken(token);
   const row = await db
     .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('users', 'users.id', 'sessions.userId')
     .select([
       'sessions.id as sessionId',
       'users.id',
       'users.name',
       'users.handle',
-      'users.is_admin',
-      'sessions.expires_at',
+      'users.isAdmin',
+      'sessions.expiresAt',
     ])
     .where('sessions.id', '=', id)
     .executeTakeFirst();
-  if (!row || row.expires_at.getTime() < Date.now()) return null;
-  return { id: row.id, name: row.name, handle: row.handle, isAdmin: row.is_admin, sessionId: row.sessionId };
+  if (!row || row.expiresAt.getTime() < Date.now()) return null;
+  const { expiresAt: _, ...user } = row;
+  return user;
 }
 
 export async function destroySession(db: Db, sessionId: string): Promise<void> {
@@ -51,7 +52,7 @@ export async function destroyOtherSessions(
   userId: string,
   keepSessionId?: string,
 ): Promise<void> {
-  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  let q = db.deleteFrom('sessions').where('userId', '=', userId);
   if (keepSessionId) q = q.where('id', '!=', keepSessionId);
   await q.execute();
 }

@@ -7,41 +7,41 @@ export interface AccountTables {
     id: Generated<string>;
     name: string;
     handle: string | null;
-    password_hash: string | null;
-    is_admin: Generated<boolean>;
-    profile_public: Generated<boolean>;
+    passwordHash: string | null;
+    isAdmin: Generated<boolean>;
+    profilePublic: Generated<boolean>;
     bio: string | null;
-    merged_into: string | null;
-    created_at: Timestamp;
+    mergedInto: string | null;
+    createdAt: Timestamp;
   };
-  user_emails: {
+  userEmails: {
     id: Generated<string>;
-    user_id: string;
+    userId: string;
     email: string;
-    verified_at: Date | null;
-    is_primary: Generated<boolean>;
-    created_at: Timestamp;
+    verifiedAt: Date | null;
+    isPrimary: Generated<boolean>;
+    createdAt: Timestamp;
   };
   sessions: {
     id: string;
-    user_id: string;
-    created_at: Timestamp;
-    expires_at: Date;
-    user_agent: string | null;
+    userId: string;
+    createdAt: Timestamp;
+    expiresAt: Date;
+    userAgent: string | null;
   };
-  auth_tokens: {
+  authTokens: {
     id: string;
     kind: 'verify_email' | 'reset_password' | 'login_link' | 'merge_account';
-    user_id: string | null;
+    userId: string | null;
     email: string;
-    created_at: Timestamp;
-    expires_at: Date;
-    used_at: Date | null;
+    createdAt: Timestamp;
+    expiresAt: Date;
+    usedAt: Date | null;
   };
   /** Rate-limit counters shared by every process (migration 0101). */
-  rate_limits: {
+  rateLimits: {
     key: string;
-    window_start: Date;
+    windowStart: Date;
     hits: number;
   };
 }

@@ -28,7 +28,7 @@ export async function makeUser(
     emailVerified: input.verified ?? true,
   });
   if (input.admin !== undefined)
-    await db.updateTable('users').set({ is_admin: input.admin }).where('id', '=', user.id).execute();
+    await db.updateTable('users').set({ isAdmin: input.admin }).where('id', '=', user.id).execute();
   return { ...user, isAdmin: input.admin ?? user.isAdmin, email: email.trim().toLowerCase(), password };
 }
 
@@ -99,8 +99,8 @@ export async function newestMailLinks(db: Db, config: Config, to: string): Promi
   const mail = await db
     .selectFrom('emails')
     .select('text')
-    .where('to_address', '=', to)
-    .orderBy('created_at', 'desc')
+    .where('toAddress', '=', to)
+    .orderBy('createdAt', 'desc')
     .limit(1)
     .executeTakeFirst();
   return [...(mail?.text ?? '').matchAll(/https?:\/\/\S+/g)].map((m) => m[0].replace(config.baseUrl, ''));

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../jobs/queue.ts';
 import type { AccountTables } from './tables.ts';
 
-export type TokenKind = AccountTables['auth_tokens']['kind'];
+export type TokenKind = AccountTables['authTokens']['kind'];
 
 export const TOKEN_TTL_MS: Record<TokenKind, number> = {
   verify_email: 3 * 86_400_000,
@@ -23,13 +23,13 @@ export async function createAuthToken(
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db
-    .insertInto('auth_tokens')
+    .insertInto('authTokens')
     .values({
       id: hashToken(token),
       kind: input.kind,
-      user_id: input.userId,
+      userId: input.userId,
       email: input.email,
-      expires_at: new Date(Date.now() + (input.ttlMs ?? TOKEN_TTL_MS[input.kind])),
+      expiresAt: new Date(Date.now() + (input.ttlMs ?? TOKEN_TTL_MS[input.kind])),
     })
     .execute();
   return token;
@@ -48,14 +48,14 @@ export async function peekAuthToken(
 ): Promise<TokenRecord | null> {
   if (!looksLikeToken(token)) return null;
   const row = await db
-    .selectFrom('auth_tokens')
-    .select(['user_id', 'email'])
+    .selectFrom('authTokens')
+    .select(['userId', 'email'])
     .where('id', '=', hashToken(token))
     .where('kind', '=', kind)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
+    .where('usedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
     .executeTakeFirst();
-  return row ? { userId: row.user_id, email: row.email } : null;
+  return row ?? null;
 }
 
 /** Uses a token: one UPDATE, so of two concurrent uses exactly one succeeds. */
@@ -66,15 +66,15 @@ export async function consumeAuthToken(
 ): Promise<TokenRecord | null> {
   if (!looksLikeToken(token)) return null;
   const row = await db
-    .updateTable('auth_tokens')
-    .set({ used_at: sql<Date>`now()` })
+    .updateTable('authTokens')
+    .set({ usedAt: sql<Date>`now()` })
     .where('id', '=', hashToken(token))
     .where('kind', '=', kind)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .returning(['user_id', 'email'])
+    .where('usedAt', 'is', null)
+    .where('expiresAt', '>', sql<Date>`now()`)
+    .returning(['userId', 'email'])
     .executeTakeFirst();
-  return row ? { userId: row.user_id, email: row.email } : null;
+  return row ?? null;
 }
 
 /**
@@ -83,10 +83,10 @@ export async function consumeAuthToken(
  */
 export async function revokeAccessLinks(db: Executor, userId: string): Promise<void> {
   await db
-    .updateTable('auth_tokens')
-    .set({ used_at: sql<Date>`now()` })
-    .where('user_id', '=', userId)
+    .updateTable('authTokens')
+    .set({ usedAt: sql<Date>`now()` })
+    .where('userId', '=', userId)
     .where('kind', 'in', ['reset_password', 'login_link'])
-    .where('used_at', 'is', null)
+    .where('usedAt', 'is', null)
     .execute();
 }

@@ -48,7 +48,7 @@ describe('platform admin pages and home', () => {
     expect((await post(`/admin/jobs/${job.id}/retry`, member)).statusCode).toBe(403);
     expect((await post(`/admin/jobs/${job.id}/retry`, admin)).statusCode).toBe(303);
     const row = await t.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
-    expect(row.failed_at).toBeNull();
+    expect(row.failedAt).toBeNull();
     expect(row.attempts).toBe(0);
     await sql`DELETE FROM jobs`.execute(t.db);
   });

@@ -82,63 +82,52 @@ export async function createApiKey(
   const prefix = randomBytes(5).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const row = await db
-    .insertInto('api_keys')
+    .insertInto('apiKeys')
     .values({
-      org_id: input.orgId,
+      orgId: input.orgId,
       name,
       prefix,
-      secret_hash: sha256(secret),
+      secretHash: sha256(secret),
       scopes: input.scopes,
-      created_by: input.createdBy ?? null,
+      createdBy: input.createdBy ?? null,
     })
-    .returningAll()
+    .returning(INFO_COLUMNS)
     .executeTakeFirstOrThrow();
-  return { key: `lrl_${prefix}_${secret}`, info: toInfo(row) };
+  return { key: `lrl_${prefix}_${secret}`, info: { ...row, scopes: row.scopes as ApiScope[] } };
 }
 
-function toInfo(r: {
-  id: string;
-  org_id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  created_by: string | null;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}): ApiKeyInfo {
-  return {
-    id: r.id,
-    orgId: r.org_id,
-    name: r.name,
-    prefix: r.prefix,
-    scopes: r.scopes as ApiScope[],
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    lastUsedAt: r.last_used_at,
-    revokedAt: r.revoked_at,
-  };
-}
+/** What a key's owner sees of it: everything but the secret's hash. */
+const INFO_COLUMNS = [
+  'id',
+  'orgId',
+  'name',
+  'prefix',
+  'scopes',
+  'createdBy',
+  'createdAt',
+  'lastUsedAt',
+  'revokedAt',
+] as const;
 
 export async function listApiKeys(db: Db, orgId: string): Promise<ApiKeyInfo[]> {
   const rows = await db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('revoked_at', (ob) => ob.desc().nullsFirst())
-    .orderBy('created_at', 'desc')
+    .selectFrom('apiKeys')
+    .select(INFO_COLUMNS)
+    .where('orgId', '=', orgId)
+    .orderBy('revokedAt', (ob) => ob.desc().nullsFirst())
+    .orderBy('createdAt', 'desc')
     .execute();
-  return rows.map(toInfo);
+  return rows.map((r) => ({ ...r, scopes: r.scopes as ApiScope[] }));
 }
 
 export async function revokeApiKey(db: Db, orgId: string, keyId: string): Promise<void> {
   if (!isUuid(keyId)) throw notFound('That key');
   const r = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+    .updateTable('apiKeys')
+    .set({ revokedAt: new Date() })
     .where('id', '=', keyId)
-    .where('org_id', '=', orgId)
-    .where('revoked_at', 'is', null)
+    .where('orgId', '=', orgId)
+    .where('revokedAt', 'is', null)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 0) throw notFound('That key');
 }
@@ -148,18 +137,18 @@ export async function verifyApiKey(db: Db, key: string): Promise<ApiKeyAuth | nu
   const m = KEY_FORMAT.exec(key);
   if (!m) return null;
   const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'org_id', 'secret_hash', 'scopes', 'revoked_at', 'last_used_at'])
+    .selectFrom('apiKeys')
+    .select(['id', 'orgId', 'secretHash', 'scopes', 'revokedAt', 'lastUsedAt'])
     .where('prefix', '=', m[1]!)
     .executeTakeFirst();
-  if (!row || row.revoked_at) return null;
+  if (!row || row.revokedAt) return null;
   const given = Buffer.from(sha256(m[2]!), 'hex');
-  if (!timingSafeEqual(given, Buffer.from(row.secret_hash, 'hex'))) return null;
+  if (!timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'))) return null;
   // last_used_at at minute resolution: one write per key per minute, not per request.
-  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-    await db.updateTable('api_keys').set({ last_used_at: sql`now()` }).where('id', '=', row.id).execute();
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.updateTable('apiKeys').set({ lastUsedAt: sql`now()` }).where('id', '=', row.id).execute();
   }
-  return { orgId: row.org_id, keyId: row.id, scopes: row.scopes as ApiScope[] };
+  return { orgId: row.orgId, keyId: row.id, scopes: row.scopes as ApiScope[] };
 }
 
 /** The 401 of the organization API: for a wrong, revoked or absent key alike (no hint which). */

@@ -5,16 +5,16 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 
 /** An organization's API keys (created by migration 0003_issuing.sql, which keeps its name). */
 export interface ApiKeyTables {
-  api_keys: {
+  apiKeys: {
     id: Generated<string>;
-    org_id: string;
+    orgId: string;
     name: string;
     prefix: string;
-    secret_hash: string;
+    secretHash: string;
     scopes: string[];
-    created_by: string | null;
-    created_at: Timestamp;
-    last_used_at: NullableTimestamp;
-    revoked_at: NullableTimestamp;
+    createdBy: string | null;
+    createdAt: Timestamp;
+    lastUsedAt: NullableTimestamp;
+    revokedAt: NullableTimestamp;
   };
 }

@@ -27,13 +27,7 @@ describe('claim pages and API', () => {
     expect(res.body).toContain(`/login?next=%2Fclaim%2F${claimToken}`);
     expect(res.body).toContain('noindex');
     // Accepting needs an account.
-    const post = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${claimToken}/accept`,
-      cookies: anon.cookies,
-      headers: FORM,
-      payload: formBody(anon, {}),
-    });
+    const post = await t.postForm(`/claim/${claimToken}/accept`, anon);
     expect(post.statusCode).toBe(303);
     expect(post.headers.location).toContain('/login?next=');
     expect((await getAward(t.db, award.id))?.state).toBe('pending');
@@ -47,13 +41,7 @@ describe('claim pages and API', () => {
     const s = await t.session(user.id);
     const page = await t.app.inject({ url: `/claim/${claimToken}`, cookies: s.cookies });
     expect(page.body).toContain('as a confirmed address');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${claimToken}/accept`,
-      cookies: s.cookies,
-      headers: FORM,
-      payload: formBody(s, {}),
-    });
+    const res = await t.postForm(`/claim/${claimToken}/accept`, s);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/wallet\/[0-9a-f-]{36}\?accepted=1$/);
     expect(await verifiedEmailsOf(t.db, user.id)).toContain('second@example.org');
@@ -70,13 +58,7 @@ describe('claim pages and API', () => {
     expect(used.statusCode).toBe(410);
     expect(used.body).toContain('already been claimed');
     expect(used.body).not.toContain(template.name);
-    const steal = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${claimToken}/accept`,
-      cookies: os.cookies,
-      headers: FORM,
-      payload: formBody(os, {}),
-    });
+    const steal = await t.postForm(`/claim/${claimToken}/accept`, os);
     expect(steal.statusCode).toBe(410);
     expect(steal.body).not.toContain(template.name);
     expect((await getAward(t.db, award.id))?.claimedBy).toBe(user.id);
@@ -90,22 +72,10 @@ describe('claim pages and API', () => {
     const anon = await t.session();
     const confirm = await t.app.inject({ url: `/claim/${claimToken}/reject`, cookies: anon.cookies });
     expect(confirm.body).toContain('permanent');
-    const unconfirmed = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${claimToken}/reject`,
-      cookies: anon.cookies,
-      headers: FORM,
-      payload: formBody(anon, {}),
-    });
+    const unconfirmed = await t.postForm(`/claim/${claimToken}/reject`, anon);
     expect(unconfirmed.statusCode).toBe(303);
     expect((await getAward(t.db, award.id))?.state).toBe('pending');
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${claimToken}/reject`,
-      cookies: anon.cookies,
-      headers: FORM,
-      payload: formBody(anon, { confirm: 'yes' }),
-    });
+    const res = await t.postForm(`/claim/${claimToken}/reject`, anon, { confirm: 'yes' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('declined');
     const after = await getAward(t.db, award.id);
@@ -135,17 +105,11 @@ describe('claim pages and API', () => {
   it('signs up through the claim link, comes back, accepts; the address counts as verified', async () => {
     const { claimToken, award } = await issueTestAward(t.ctx, { recipientEmail: 'Newcomer@Example.org' });
     const anon = await t.session();
-    const signup = await t.app.inject({
-      method: 'POST',
-      url: '/signup',
-      cookies: anon.cookies,
-      headers: FORM,
-      payload: formBody(anon, {
-        name: 'New Comer',
-        email: 'newcomer@example.org',
-        password: 'a long enough password for tests',
-        next: `/claim/${claimToken}`,
-      }),
+    const signup = await t.postForm('/signup', anon, {
+      name: 'New Comer',
+      email: 'newcomer@example.org',
+      password: 'a long enough password for tests',
+      next: `/claim/${claimToken}`,
     });
     // Sign-up answers "check your email"; the mailed link confirms the address, logs in and
     // comes back to the claim.

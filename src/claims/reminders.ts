@@ -10,7 +10,7 @@ import type { JobHandler } from '../jobs/types.ts';
 export const DEFAULT_REMINDER_DAYS = [7, 30];
 
 const REMINDER_PAGE = 1000;
-type DueReminder = { id: string; created_at: Date; day: number };
+type DueReminder = { id: string; createdAt: Date; day: number };
 
 /**
  * One page of the pending, unrevoked, unexpired awards whose latest due reminder day (the
@@ -58,7 +58,7 @@ export const enqueueClaimReminders: JobHandler = async (_payload, ctx) => {
     );
     if (rows.length < REMINDER_PAGE) return;
     const last = rows[rows.length - 1]!;
-    cursor = { createdAt: last.created_at, id: last.id };
+    cursor = { createdAt: last.createdAt, id: last.id };
   }
 };
 
@@ -70,18 +70,18 @@ export const sendClaimReminder: JobHandler = async (payload: { awardId: string; 
   const award = await getAward(ctx.db, payload.awardId);
   if (award?.state !== 'pending' || award.revokedAt || !award.recipientEmail) return;
   const inserted = await ctx.db
-    .insertInto('claim_reminders')
-    .values({ award_id: award.id, day: payload.day })
-    .onConflict((oc) => oc.columns(['award_id', 'day']).doNothing())
-    .returning('award_id')
+    .insertInto('claimReminders')
+    .values({ awardId: award.id, day: payload.day })
+    .onConflict((oc) => oc.columns(['awardId', 'day']).doNothing())
+    .returning('awardId')
     .executeTakeFirst();
   if (!inserted) return;
   try {
     await resendClaimEmail(ctx, award.id, { reminder: true });
   } catch (e) {
     await ctx.db
-      .deleteFrom('claim_reminders')
-      .where('award_id', '=', award.id)
+      .deleteFrom('claimReminders')
+      .where('awardId', '=', award.id)
       .where('day', '=', payload.day)
       .execute();
     throw e;

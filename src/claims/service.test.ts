@@ -22,7 +22,7 @@ describe.each(DIALECTS)('claims on %s', (dialect) => {
     const { award } = await issueTestAward(ctx(), org ? { org } : {});
     await t.db
       .updateTable('awards')
-      .set({ created_at: new Date(Date.now() - days * 86_400_000) })
+      .set({ createdAt: new Date(Date.now() - days * 86_400_000) })
       .where('id', '=', award.id)
       .execute();
     return award.id;
@@ -55,7 +55,7 @@ describe.each(DIALECTS)('claims on %s', (dialect) => {
     const user = await makeUser(t.db);
     const { award, claimToken } = await issueTestAward(ctx(), { recipientEmail: user.email });
     await acceptClaim(ctx(), claimToken, user.id);
-    await t.db.deleteFrom('wallet_items').where('award_id', '=', award.id).execute();
+    await t.db.deleteFrom('walletItems').where('awardId', '=', award.id).execute();
     const claim = await lookupClaim(ctx(), claimToken, user.id);
     expect(claim.kind).toBe('mine');
     expect((await getItemForAward(t.db, award.id))?.userId).toBe(user.id);
@@ -94,7 +94,7 @@ describe.each(DIALECTS)('claims on %s', (dialect) => {
     const { award } = await issueTestAward(ctx(), { recipientEmail: 'remind@example.org' });
     await t.db
       .updateTable('awards')
-      .set({ created_at: new Date(Date.now() - 8 * 86_400_000) })
+      .set({ createdAt: new Date(Date.now() - 8 * 86_400_000) })
       .where('id', '=', award.id)
       .execute();
     await enqueueClaimReminders({}, job());
@@ -111,7 +111,7 @@ describe.each(DIALECTS)('claims on %s', (dialect) => {
     const mails = await t.db
       .selectFrom('emails')
       .select('subject')
-      .where('to_address', '=', 'remind@example.org')
+      .where('toAddress', '=', 'remind@example.org')
       .execute();
     expect(mails.filter((m) => m.subject.startsWith('Reminder'))).toHaveLength(1);
   });
@@ -149,15 +149,15 @@ describe.each(DIALECTS)('claims on %s', (dialect) => {
   it('skips awards whose latest reminder went out, expired ones and revoked ones, at any age', async () => {
     const aged = agedAward;
     const reminded = await aged(400);
-    await t.db.insertInto('claim_reminders').values({ award_id: reminded, day: 30 }).execute();
+    await t.db.insertInto('claimReminders').values({ awardId: reminded, day: 30 }).execute();
     const expired = await aged(8);
     await t.db
       .updateTable('awards')
-      .set({ valid_until: new Date(Date.now() - 86_400_000) })
+      .set({ validUntil: new Date(Date.now() - 86_400_000) })
       .where('id', '=', expired)
       .execute();
     const revoked = await aged(8);
-    await t.db.updateTable('awards').set({ revoked_at: new Date() }).where('id', '=', revoked).execute();
+    await t.db.updateTable('awards').set({ revokedAt: new Date() }).where('id', '=', revoked).execute();
     const due = await aged(400);
     await enqueueClaimReminders({}, job());
     const payloads = (

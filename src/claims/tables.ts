@@ -4,9 +4,9 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 /** Claim reminders already sent (created by the wallet's migration 0009, which came first). */
 export interface ClaimsTables {
-  claim_reminders: {
-    award_id: string;
+  claimReminders: {
+    awardId: string;
     day: number;
-    sent_at: Timestamp;
+    sentAt: Timestamp;
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import {
+  CamelCasePlugin,
   Kysely,
   type KyselyPlugin,
   PostgresDialect,
@@ -20,6 +21,12 @@ pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 
 export type Db = Kysely<Database>;
+
+/**
+ * Columns are snake_case in SQL and camelCase in TypeScript: Kysely maps identifiers both ways, so
+ * rows need no hand-written mapping. Keys inside JSON columns (credentials, reports) stay as stored.
+ */
+const CAMEL_CASE = new CamelCasePlugin({ maintainNestedObjectKeys: true });
 
 /**
  * When a query on a database last succeeded and when a connection-level failure last happened
@@ -98,7 +105,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     liveness,
     new Kysely<Database>({
       dialect: new PostgresDialect({ pool: classifyingPool(pool, liveness) }),
-      plugins: [successRecorder(liveness)],
+      plugins: [CAMEL_CASE, successRecorder(liveness)],
     }),
   );
   return {
@@ -169,7 +176,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
     const db = withLiveness(
       liveness,
-      new Kysely<Database>({ dialect: new PGliteDialect(client), plugins: [successRecorder(liveness)] }),
+      new Kysely<Database>({ dialect: new PGliteDialect(client), plugins: [CAMEL_CASE, successRecorder(liveness)] }),
     );
     return {
       db,

@@ -220,18 +220,18 @@ describe('PostgreSQL restarted under load', () => {
     // The worker lived through it too: a job enqueued now runs.
     await enqueueJob(handle.db, { kind: 'maintenance.cleanup', payload: {}, dedupeKey: 'after-restart' });
     const deadline = Date.now() + 20_000;
-    let job: { done_at: Date | null; last_error: string | null } | undefined;
+    let job: { doneAt: Date | null; lastError: string | null } | undefined;
     while (Date.now() < deadline) {
       job = await handle.db
         .selectFrom('jobs')
-        .select(['done_at', 'last_error'])
-        .where('dedupe_key', '=', 'after-restart')
+        .select(['doneAt', 'lastError'])
+        .where('dedupeKey', '=', 'after-restart')
         .executeTakeFirst();
-      if (job?.done_at) break;
+      if (job?.doneAt) break;
       await sleep(200);
     }
     console.log('job enqueued after the restart:', job);
-    expect(job?.done_at).toBeInstanceOf(Date);
+    expect(job?.doneAt).toBeInstanceOf(Date);
     // Jobs cut off mid-run wait for their lease (minutes); at most one per worker slot per outage.
     const inFlightAtMost = 2 * 2;
     const progress = () =>
@@ -239,10 +239,10 @@ describe('PostgreSQL restarted under load', () => {
         .selectFrom('jobs')
         .select((eb) => [
           eb.fn.countAll<number>().as('total'),
-          eb.fn.count<number>('done_at').as('done'),
+          eb.fn.count<number>('doneAt').as('done'),
           eb.fn.max<number>('attempts').as('mostAttempts'),
         ])
-        .where('dedupe_key', 'like', 'during-restart-%')
+        .where('dedupeKey', 'like', 'during-restart-%')
         .executeTakeFirstOrThrow();
     let jobs = await progress();
     while (jobs.done < queued.length - inFlightAtMost && Date.now() < deadline + 20_000) {

@@ -37,7 +37,7 @@ describe('the landing page and the new account’s next steps', () => {
     expect((await get('/account', confirmed.id)).body).not.toContain('Confirm your address');
     await t.db
       .updateTable('users')
-      .set({ created_at: new Date(Date.now() - 15 * 24 * 3600_000) })
+      .set({ createdAt: new Date(Date.now() - 15 * 24 * 3600_000) })
       .where('id', '=', confirmed.id)
       .execute();
     expect((await get('/account', confirmed.id)).body).not.toContain('id="h-next"');

@@ -1,28 +1,20 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
-import { buildServer } from './server.ts';
-import { createAppContext } from '../features.ts';
+import { useTestApp } from './testing.ts';
 
 /** Inputs that used to reach PostgreSQL or a response header and come back as 500s. */
 describe('malformed input is the client’s 400, never a 500', () => {
-  const t = useTestDatabase('pglite');
-  const config = testConfig();
-  const csrf = csrfPair(config);
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
+  const csrf = csrfPair();
   let user: TestUser;
   let slug: string;
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-    const org = await makeOrg(t.db, { config });
+    const org = await makeOrg(t.db, { config: t.config });
     // An admin of the org: the upload's access is decided before its body, NUL bytes after.
     user = await makeMember(t.db, org, 'admin', 'Nul Tester');
     slug = org.slug;
   });
-  afterAll(() => app?.close());
 
   const json = { accept: 'application/json' };
 
@@ -32,7 +24,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
       ['/login', `email=a%00@x.test&password=whatever&_csrf=${csrf.token}`],
       ['/forgot', `email=a%00@x.test&_csrf=${csrf.token}`],
     ] as const) {
-      const res = await app.inject({
+      const res = await t.app.inject({
         method: 'POST',
         url,
         cookies: { laurel_csrf: csrf.cookie },
@@ -42,7 +34,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
     }
-    const page = await app.inject({
+    const page = await t.app.inject({
       method: 'POST',
       url: '/login',
       cookies: { laurel_csrf: csrf.cookie },
@@ -65,7 +57,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
       '/orgs/%E0%A4%A',
       '/orgs/%zz',
     ]) {
-      const res = await app.inject({ url, headers: json, cookies: user.cookies });
+      const res = await t.app.inject({ url, headers: json, cookies: user.cookies });
       expect(res.statusCode, url).toBe(400);
     }
   });
@@ -78,10 +70,10 @@ describe('malformed input is the client’s 400, never a 500', () => {
       { credential: { 'k\u0000': 1 } },
       { url: 'https://example.test/\u0000' },
     ]) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/verify', headers: json, payload });
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/verify', headers: json, payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    const patch = await app.inject({
+    const patch = await t.app.inject({
       method: 'PATCH',
       url: '/api/v1/me/profile',
       cookies: { ...user.cookies, laurel_csrf: csrf.cookie },
@@ -91,7 +83,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
     expect(patch.statusCode).toBe(400);
     // A 10,000-deep body is walked without recursion: a 400 for its NUL, not a stack overflow.
     const nested = `${'{"a":'.repeat(10_000)}"end\\u0000"${'}'.repeat(10_000)}`;
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/verify',
       headers: { ...json, 'content-type': 'application/json' },
@@ -102,7 +94,7 @@ describe('malformed input is the client’s 400, never a 500', () => {
 
   it('refuses a NUL byte in a multipart field', async () => {
     const b = 'NulBoundary';
-    const res = await app.inject({
+    const res = await t.app.inject({
       method: 'POST',
       url: `/manage/${slug}/settings?_csrf=${csrf.token}`,
       cookies: { ...user.cookies, laurel_csrf: csrf.cookie },
@@ -114,14 +106,14 @@ describe('malformed input is the client’s 400, never a 500', () => {
 
   it('sends a signed-in visitor on to a non-ASCII next address, percent-encoded', async () => {
     for (const path of ['/signup', '/login']) {
-      const res = await app.inject({
+      const res = await t.app.inject({
         url: `${path}?next=${encodeURIComponent('/u/zoë/ā b')}`,
         cookies: user.cookies,
       });
       expect(res.statusCode, path).toBe(303);
       expect(res.headers.location).toBe('/u/zo%C3%AB/%C4%81%20b');
     }
-    const lone = await app.inject({ url: '/login?next=%2F%ED%A0%80', cookies: user.cookies });
+    const lone = await t.app.inject({ url: '/login?next=%2F%ED%A0%80', cookies: user.cookies });
     expect(lone.statusCode).toBeLessThan(500);
   });
 });

@@ -1,9 +1,9 @@
 // Test-only: the whole platform on a throwaway database, built once per describe block, with
 // factories for the people who use it (an account, a signed-in session with its CSRF token, a
 // browser that keeps cookies).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { makeUser, type TestSession, sessionFor, testBrowser } from '../accounts/testing.ts';
+import { FORM, formBody, makeUser, type TestSession, sessionFor, testBrowser } from '../accounts/testing.ts';
 import { type Config, testConfig } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import { type Dialect, useTestDatabase } from '../db/testing.ts';
@@ -22,6 +22,26 @@ export interface TestApp {
   session(userId?: string): Promise<TestSession>;
   /** A browser that keeps its cookies and the CSRF token of the last page it saw. */
   browser(ip?: string): ReturnType<typeof testBrowser>;
+  /** A urlencoded form post as `session`, its CSRF token in the body. */
+  postForm(
+    url: string,
+    session: TestSession,
+    fields?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  /** A JSON API call as `session`, its CSRF token in the header. */
+  sendJson(
+    method: InjectOptions['method'],
+    url: string,
+    session: TestSession,
+    payload: object,
+  ): Promise<LightMyRequestResponse>;
+  /** An API call authenticated by the API key `key`. */
+  withKey(
+    key: string,
+    method: InjectOptions['method'],
+    url: string,
+    payload?: object,
+  ): Promise<LightMyRequestResponse>;
 }
 
 export function useTestApp(dialect: Dialect, options: { config?: Partial<Config> } = {}): TestApp {
@@ -56,5 +76,23 @@ export function useTestApp(dialect: Dialect, options: { config?: Partial<Config>
     user: (input) => makeUser(t.db, input),
     session: (userId) => sessionFor(t.db, ready(ctx).config, userId),
     browser: (ip) => testBrowser(ready(app), ip),
+    postForm: (url, session, fields = {}) =>
+      ready(app).inject({
+        method: 'POST',
+        url,
+        cookies: session.cookies,
+        headers: FORM,
+        payload: formBody(session, fields),
+      }),
+    sendJson: (method, url, session, payload) =>
+      ready(app).inject({
+        method,
+        url,
+        cookies: session.cookies,
+        headers: { 'x-csrf-token': session.csrf },
+        payload,
+      }),
+    withKey: (key, method, url, payload) =>
+      ready(app).inject({ method, url, headers: { authorization: `Bearer ${key}` }, payload }),
   };
 }

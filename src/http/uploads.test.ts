@@ -1,13 +1,9 @@
 import { type AddressInfo, connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { listTemplates } from '../templates/service.ts';
-import { buildServer } from './server.ts';
-import { createAppContext } from '../features.ts';
+import { useTestApp } from './testing.ts';
 
 const BOUNDARY = 'UploadTestBoundary';
 const SVG =
@@ -41,10 +37,8 @@ interface EarlyAnswer {
 }
 
 describe('uploads: access and CSRF before the body, limits per route', () => {
-  const t = useTestDatabase('pglite');
-  const config = testConfig();
-  const csrf = csrfPair(config);
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
+  const csrf = csrfPair();
   let port: number;
   let org: Org;
   let admin: TestUser;
@@ -54,13 +48,11 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
     Object.entries(values).map(([name, value]) => ({ name, value }));
 
   beforeAll(async () => {
-    app = await buildServer(createAppContext(t.db, config));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.server.address() as AddressInfo).port;
-    org = await makeOrg(t.db, { config });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+    org = await makeOrg(t.db, { config: t.config });
     admin = await makeMember(t.db, org, 'admin');
   });
-  afterAll(() => app?.close());
 
   /**
    * Over a real socket: the headers of a 40 MB multipart upload and its first 64 KB, starting
@@ -157,7 +149,7 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
   });
 
   it('renders the token as the upload form’s first field, and takes it from there or the query', async () => {
-    const page = await app.inject({
+    const page = await t.app.inject({
       url: templates(),
       cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
     });
@@ -166,7 +158,7 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
     expect(form?.[1]).toBe(`<input type="hidden" name="_csrf" value="${csrf.token}">`);
 
     const upload = (url: string, parts: Part[]) =>
-      app.inject({
+      t.app.inject({
         method: 'POST',
         url,
         cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
@@ -192,7 +184,7 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
   });
 
   const post = (url: string, payload: Buffer, accept = 'application/json') =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: `${url}${url.includes('?') ? '&' : '?'}_csrf=${csrf.token}`,
       cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },
@@ -267,7 +259,7 @@ describe('uploads: access and CSRF before the body, limits per route', () => {
       expect(res.statusCode, payload.toString().slice(-40)).toBe(400);
       expect(res.json()).toMatchObject({ status: 400 });
     }
-    const noBoundary = await app.inject({
+    const noBoundary = await t.app.inject({
       method: 'POST',
       url: `${templates()}?_csrf=${csrf.token}`,
       cookies: { ...admin.cookies, laurel_csrf: csrf.cookie },

@@ -82,8 +82,8 @@ describe('what the awards API answers: repeat warnings, every invalid field, the
     // Older than 24 hours: no longer a likely retry.
     await t.db
       .updateTable('awards')
-      .set({ created_at: new Date(Date.now() - 25 * 3600_000) })
-      .where('recipient_email', '=', 'grace@example.org')
+      .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+      .where('recipientEmail', '=', 'grace@example.org')
       .execute();
     expect((await issue(body('grace@example.org'))).json().warnings).toBeUndefined();
   });

@@ -132,33 +132,33 @@ export async function writeAwards(
     const token = newClaimToken();
     rows.push({
       id,
-      org_id: issuer.org.id,
-      template_id: issuer.template.id,
-      recipient_name: d.recipientName,
-      recipient_email: normalizeAddress(d.recipientEmail),
+      orgId: issuer.org.id,
+      templateId: issuer.template.id,
+      recipientName: d.recipientName,
+      recipientEmail: normalizeAddress(d.recipientEmail),
       salt,
-      issued_at: d.issuedAt,
-      valid_until: d.validUntil,
-      evidence_url: d.evidenceUrl,
-      evidence_narrative: d.evidenceNarrative,
-      credential_json: signed.credentialJson,
-      credential_jwt: signed.credentialJwt,
+      issuedAt: d.issuedAt,
+      validUntil: d.validUntil,
+      evidenceUrl: d.evidenceUrl,
+      evidenceNarrative: d.evidenceNarrative,
+      credentialJson: signed.credentialJson,
+      credentialJwt: signed.credentialJwt,
       state: 'pending',
-      revoked_at: null,
-      revocation_reason: null,
-      revoked_by: null,
-      claimed_by: null,
-      claimed_at: null,
-      claim_token_hash: hashToken(token),
-      status_list_id: slot.listId,
-      status_index: slot.index,
-      batch_id: d.batchId ?? null,
-      row_key: d.rowKey ?? null,
-      idempotency_key: d.idempotencyKey ?? null,
-      request_hash: d.requestHash ?? null,
-      api_key_id: d.apiKeyId ?? null,
-      created_by: d.createdBy ?? null,
-      created_at: new Date(),
+      revokedAt: null,
+      revocationReason: null,
+      revokedBy: null,
+      claimedBy: null,
+      claimedAt: null,
+      claimTokenHash: hashToken(token),
+      statusListId: slot.listId,
+      statusIndex: slot.index,
+      batchId: d.batchId ?? null,
+      rowKey: d.rowKey ?? null,
+      idempotencyKey: d.idempotencyKey ?? null,
+      requestHash: d.requestHash ?? null,
+      apiKeyId: d.apiKeyId ?? null,
+      createdBy: d.createdBy ?? null,
+      createdAt: new Date(),
       token,
       draft: d,
     });
@@ -177,13 +177,13 @@ export async function writeAwards(
       awardEmail(
         {
           awardId: row.id,
-          to: row.recipient_email!,
-          recipientName: row.recipient_name!,
+          to: row.recipientEmail!,
+          recipientName: row.recipientName!,
           orgName: issuer.org.name,
           badgeName: issuer.template.name,
           badgeDescription: issuer.template.description,
           claimUrl: awardClaimUrl(config, row.token),
-          validUntil: row.valid_until,
+          validUntil: row.validUntil,
           image: issuer.image,
         },
         `award:${row.id}`,
@@ -209,17 +209,17 @@ function requestHashOf(input: IssueAwardInput): string {
 async function findByIdempotencyKey(db: Db, orgId: string, key: string) {
   return db
     .selectFrom('awards')
-    .select([...AWARD_COLUMNS, 'request_hash'])
-    .where('org_id', '=', orgId)
-    .where('idempotency_key', '=', key)
+    .select([...AWARD_COLUMNS, 'requestHash'])
+    .where('orgId', '=', orgId)
+    .where('idempotencyKey', '=', key)
     .executeTakeFirst();
 }
 
 function replay(
-  row: AwardRow | (Pick<AwardRow, (typeof AWARD_COLUMNS)[number]> & { request_hash: string | null }),
+  row: AwardRow | (Pick<AwardRow, (typeof AWARD_COLUMNS)[number]> & { requestHash: string | null }),
   hash: string,
 ): IssuedAward {
-  if (row.request_hash !== hash)
+  if (row.requestHash !== hash)
     throw new LaurelError(
       'CONFLICT',
       'This Idempotency-Key was already used for a different request; use a new key for a new award.',
@@ -309,8 +309,8 @@ export async function resendClaimEmail(
   const claimUrl = awardClaimUrl(ctx.config, token);
   await ctx.db.transaction().execute(async (trx) => {
     await trx
-      .insertInto('award_claim_tokens')
-      .values({ token_hash: hashToken(token), award_id: awardId })
+      .insertInto('awardClaimTokens')
+      .values({ tokenHash: hashToken(token), awardId: awardId })
       .execute();
     await enqueueEmail(
       trx,

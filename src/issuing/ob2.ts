@@ -36,55 +36,55 @@ export async function ob2AssertionFor(
     .selectFrom('awards')
     .select([
       'id',
-      'org_id',
-      'template_id',
-      'recipient_email',
+      'orgId',
+      'templateId',
+      'recipientEmail',
       'salt',
-      'issued_at',
-      'valid_until',
-      'evidence_url',
-      'evidence_narrative',
+      'issuedAt',
+      'validUntil',
+      'evidenceUrl',
+      'evidenceNarrative',
       'state',
-      'revoked_at',
-      'revocation_reason',
-      'claimed_by',
+      'revokedAt',
+      'revocationReason',
+      'claimedBy',
     ])
     .where('id', '=', awardId.toLowerCase())
     .executeTakeFirst();
   if (
-    !row?.recipient_email ||
-    !awardAccess({ state: row.state, claimedBy: row.claimed_by }, visibility, viewerId)
+    !row?.recipientEmail ||
+    !awardAccess({ state: row.state, claimedBy: row.claimedBy }, visibility, viewerId)
   )
     return { kind: 'missing' };
-  const org = await getOrgById(db, row.org_id);
+  const org = await getOrgById(db, row.orgId);
   if (!org) return { kind: 'missing' };
-  const identity = `sha256$${sha256Hex(row.recipient_email + row.salt)}`;
+  const identity = `sha256$${sha256Hex(row.recipientEmail + row.salt)}`;
   const evidence =
-    row.evidence_url || row.evidence_narrative
+    row.evidenceUrl || row.evidenceNarrative
       ? [
           {
             type: 'Evidence',
-            ...(row.evidence_url ? { id: row.evidence_url } : {}),
-            ...(row.evidence_narrative ? { narrative: row.evidence_narrative } : {}),
+            ...(row.evidenceUrl ? { id: row.evidenceUrl } : {}),
+            ...(row.evidenceNarrative ? { narrative: row.evidenceNarrative } : {}),
           },
         ]
       : undefined;
   return {
     kind: 'assertion',
-    revoked: row.revoked_at !== null,
+    revoked: row.revokedAt !== null,
     assertion: {
       '@context': OB2_CONTEXT,
       type: 'Assertion',
       id: ob2AssertionUrl(config, row.id),
       recipient: { type: 'email', hashed: true, salt: row.salt, identity },
-      badge: `${config.baseUrl}/orgs/${org.slug}/badges/${row.template_id}/badgeclass.json`,
+      badge: `${config.baseUrl}/orgs/${org.slug}/badges/${row.templateId}/badgeclass.json`,
       verification: { type: 'HostedBadge' },
-      issuedOn: isoSeconds(row.issued_at),
-      ...(row.valid_until ? { expires: isoSeconds(row.valid_until) } : {}),
+      issuedOn: isoSeconds(row.issuedAt),
+      ...(row.validUntil ? { expires: isoSeconds(row.validUntil) } : {}),
       image: `${config.baseUrl}/c/${row.id}/image.png?ob=2`,
       ...(evidence ? { evidence } : {}),
-      ...(row.revoked_at
-        ? { revoked: true, revocationReason: row.revocation_reason ?? 'Revoked by the issuer' }
+      ...(row.revokedAt
+        ? { revoked: true, revocationReason: row.revocationReason ?? 'Revoked by the issuer' }
         : {}),
     },
   };
@@ -94,10 +94,10 @@ export async function ob2AssertionFor(
 export async function ob2RevocationList(db: Db, config: Config, org: { id: string; slug: string }) {
   const rows = await db
     .selectFrom('awards')
-    .select(['id', 'revocation_reason'])
-    .where('org_id', '=', org.id)
-    .where('revoked_at', 'is not', null)
-    .orderBy('revoked_at')
+    .select(['id', 'revocationReason'])
+    .where('orgId', '=', org.id)
+    .where('revokedAt', 'is not', null)
+    .orderBy('revokedAt')
     .execute();
   return {
     '@context': OB2_CONTEXT,
@@ -106,7 +106,7 @@ export async function ob2RevocationList(db: Db, config: Config, org: { id: strin
     issuer: `${config.baseUrl}/orgs/${org.slug}/issuer.json`,
     revokedAssertions: rows.map((r) => ({
       id: ob2AssertionUrl(config, r.id),
-      revocationReason: r.revocation_reason ?? 'Revoked by the issuer',
+      revocationReason: r.revocationReason ?? 'Revoked by the issuer',
     })),
   };
 }

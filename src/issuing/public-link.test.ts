@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody, makeUser, sessionFor } from '../accounts/testing.ts';
+import { makeUser, sessionFor } from '../accounts/testing.ts';
 import { testConfig } from '../config.ts';
 import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
@@ -50,13 +50,7 @@ describe('the issuer’s link to an award’s public page', () => {
 
     // As the earner does it, so every cache of the public page hears of it.
     const session = await sessionFor(t.db, config, earner.id);
-    const made = await t.app.inject({
-      method: 'POST',
-      url: `/wallet/${kept.item.id}/visibility`,
-      cookies: session.cookies,
-      headers: FORM,
-      payload: formBody(session, { visibility: 'public' }),
-    });
+    const made = await t.postForm(`/wallet/${kept.item.id}/visibility`, session, { visibility: 'public' });
     expect(made.statusCode).toBe(303);
     seen = await look(kept.award.id);
     expect(seen).toMatchObject({ linked: true, opens: true });

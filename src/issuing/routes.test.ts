@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeUser } from '../accounts/testing.ts';
+import { FORM, makeUser } from '../accounts/testing.ts';
 import { createApiKey, revokeApiKey } from '../apikeys/service.ts';
 import { testConfig } from '../config.ts';
+import { makeApiKey } from '../apikeys/testing.ts';
 import { useTestApp } from '../http/testing.ts';
 import { type Org, rotateKey } from '../orgs/service.ts';
 import { type TestUser, makeMember, makeOrg } from '../orgs/testing.ts';
@@ -12,7 +13,7 @@ import { BATCH_PAGE_ROWS } from './bulk/presenters.ts';
 import { createBatch } from './bulk/service.ts';
 import { rejectAward, revokeAward } from './service.ts';
 import { makeWalletBadge } from '../wallet/testing.ts';
-import { checkAwardCredential, servedStatusBit } from './test-support.ts';
+import { checkAwardCredential, expectValidCredential, servedStatusBit } from './test-support.ts';
 import { issueTestAward } from './testing.ts';
 
 const config = testConfig();
@@ -120,16 +121,8 @@ describe('issuing routes', () => {
   });
 
   it('issues through the API with an API key, idempotently, and refuses missing scopes and revoked keys', async () => {
-    const { key, info } = await createApiKey(t.db, {
-      orgId: org.id,
-      name: 'LMS',
-      scopes: ['awards:issue', 'awards:read'],
-    });
-    const { key: readOnly } = await createApiKey(t.db, {
-      orgId: org.id,
-      name: 'RO',
-      scopes: ['awards:read'],
-    });
+    const { key, info } = await makeApiKey(t.db, org, ['awards:issue', 'awards:read']);
+    const { key: readOnly } = await makeApiKey(t.db, org, ['awards:read'], 'RO');
     const url = `/api/v1/orgs/${org.slug}/awards`;
     const body = {
       templateId: template.id,
@@ -173,46 +166,26 @@ describe('issuing routes', () => {
     expect((await post(readOnly, body)).statusCode).toBe(403);
     expect((await post('lrl_0000000000_' + 'A'.repeat(43), body)).statusCode).toBe(401);
 
-    const list = await t.app.inject({
-      url: `${url}?q=api%20person&limit=5`,
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const list = await t.withKey(key, 'GET', `${url}?q=api%20person&limit=5`);
     expect(list.statusCode).toBe(200);
     expect(list.headers['x-total-count']).toBe('1');
     expect(list.json()).toMatchObject({ total: 1, items: [{ id: created.id, recipientName: 'Api Person' }] });
-    const detail = await t.app.inject({
-      url: `${url}/${created.id}`,
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const detail = await t.withKey(key, 'GET', `${url}/${created.id}`);
     const full = detail.json();
     expect(full.credential.id).toBe(`urn:uuid:${created.id}`);
     const stored = await t.db
       .selectFrom('awards')
-      .select(['credential_json', 'credential_jwt'])
+      .select(['credentialJson', 'credentialJwt'])
       .where('id', '=', created.id)
       .executeTakeFirstOrThrow();
-    expect(full.credentialJwt).toBe(stored.credential_jwt);
-    const checks = await checkAwardCredential(
-      t.app,
-      config.baseUrl,
-      stored.credential_json,
-      stored.credential_jwt,
-    );
-    expect(checks).toEqual({ library: true, jwt: true, digitalBazaar: true, schemaErrors: [] });
+    expect(full.credentialJwt).toBe(stored.credentialJwt);
+    await expectValidCredential(t.app, config.baseUrl, stored);
 
-    const noRevoke = await t.app.inject({
-      method: 'POST',
-      url: `${url}/${created.id}/revoke`,
-      payload: { reason: 'x' },
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const noRevoke = await t.withKey(key, 'POST', `${url}/${created.id}/revoke`, { reason: 'x' });
     expect(noRevoke.statusCode).toBe(403);
 
     const otherOrg = await makeOrg(t.db, { config });
-    const foreign = await t.app.inject({
-      url: `/api/v1/orgs/${otherOrg.slug}/awards`,
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const foreign = await t.withKey(key, 'GET', `/api/v1/orgs/${otherOrg.slug}/awards`);
     expect(foreign.statusCode).toBe(403);
 
     await revokeApiKey(t.db, org.id, info.id);
@@ -237,11 +210,8 @@ describe('issuing routes', () => {
     });
     expect(ob2Before.json().revoked).toBeUndefined();
 
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${org.slug}/awards/${award.id}/revoke`,
-      payload: { reason: 'Awarded by mistake' },
-      headers: { authorization: `Bearer ${key}` },
+    const res = await t.withKey(key, 'POST', `/api/v1/orgs/${org.slug}/awards/${award.id}/revoke`, {
+      reason: 'Awarded by mistake',
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ state: 'revoked', revocationReason: 'Awarded by mistake' });
@@ -277,12 +247,7 @@ describe('issuing routes', () => {
     const vm = (json: string) => JSON.parse(json).proof[0].verificationMethod;
     expect(vm(after.credentialJson)).not.toBe(vm(before.credentialJson));
     for (const a of [before, after]) {
-      expect(await checkAwardCredential(t.app, config.baseUrl, a.credentialJson, a.credentialJwt)).toEqual({
-        library: true,
-        jwt: true,
-        digitalBazaar: true,
-        schemaErrors: [],
-      });
+      await expectValidCredential(t.app, config.baseUrl, a);
     }
     // The status list is re-signed with the new key; the old badge reads as revoked.
     await revokeAward(t.ctx, before.id, 'Issued in error');
@@ -346,24 +311,17 @@ describe('issuing routes', () => {
   });
 
   it('creates an API key shown once, lists it by prefix and revokes it', async () => {
-    const res = await as('admin', {
-      method: 'POST',
-      url: `/manage/${org.slug}/api-keys`,
-      payload: 'name=Moodle&scopes=awards%3Aissue&scopes=awards%3Aread',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    // The form as a browser sends it: one `scopes` field per ticked box.
+    const postKeyForm = (payload: string) =>
+      as('admin', { method: 'POST', url: `/manage/${org.slug}/api-keys`, payload, headers: FORM });
+    const res = await postKeyForm('name=Moodle&scopes=awards%3Aissue&scopes=awards%3Aread');
     expect(res.statusCode).toBe(201);
     const key = /value="(lrl_[0-9a-f]{10}_[A-Za-z0-9_-]{43})"/.exec(res.body)?.[1];
     expect(key).toBeDefined();
     const page = await as('admin', { url: `/manage/${org.slug}/api-keys` });
     expect(page.body).not.toContain(key!);
     expect(page.body).toContain(key!.slice(0, 15));
-    const bad = await as('admin', {
-      method: 'POST',
-      url: `/manage/${org.slug}/api-keys`,
-      payload: 'name=X&scopes=root',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const bad = await postKeyForm('name=X&scopes=root');
     expect(bad.statusCode).toBe(422);
   });
 

@@ -44,54 +44,34 @@ export type AwardRow = Selectable<IssuingTables['awards']>;
 
 export const AWARD_COLUMNS = [
   'id',
-  'org_id',
-  'template_id',
-  'recipient_name',
-  'recipient_email',
-  'issued_at',
-  'valid_until',
-  'evidence_url',
-  'evidence_narrative',
-  'credential_json',
-  'credential_jwt',
+  'orgId',
+  'templateId',
+  'recipientName',
+  'recipientEmail',
+  'issuedAt',
+  'validUntil',
+  'evidenceUrl',
+  'evidenceNarrative',
+  'credentialJson',
+  'credentialJwt',
   'state',
-  'revoked_at',
-  'revocation_reason',
-  'claimed_by',
-  'claimed_at',
-  'created_at',
-  'status_list_id',
-  'status_index',
-  'batch_id',
-  'api_key_id',
-  'created_by',
+  'revokedAt',
+  'revocationReason',
+  'claimedBy',
+  'claimedAt',
+  'createdAt',
+  'statusListId',
+  'statusIndex',
+  'batchId',
+  'apiKeyId',
+  'createdBy',
 ] as const;
 
-export function toAward(r: Pick<AwardRow, (typeof AWARD_COLUMNS)[number]>): Award {
-  return {
-    id: r.id,
-    orgId: r.org_id,
-    templateId: r.template_id,
-    recipientName: r.recipient_name,
-    recipientEmail: r.recipient_email,
-    issuedAt: r.issued_at,
-    validUntil: r.valid_until,
-    evidenceUrl: r.evidence_url,
-    evidenceNarrative: r.evidence_narrative,
-    credentialJson: r.credential_json,
-    credentialJwt: r.credential_jwt,
-    state: r.state,
-    revokedAt: r.revoked_at,
-    revocationReason: r.revocation_reason,
-    claimedBy: r.claimed_by,
-    claimedAt: r.claimed_at,
-    createdAt: r.created_at,
-    statusListId: r.status_list_id,
-    statusIndex: r.status_index,
-    batchId: r.batch_id,
-    apiKeyId: r.api_key_id,
-    createdBy: r.created_by,
-  };
+type AwardColumn = (typeof AWARD_COLUMNS)[number];
+
+/** The award of a wider row (a join, a row built for insertion): its salt and token hashes stay behind. */
+export function toAward(r: Pick<AwardRow, AwardColumn>): Award {
+  return Object.fromEntries(AWARD_COLUMNS.map((c) => [c, r[c]])) as Pick<AwardRow, AwardColumn>;
 }
 
 /** How far back an award of the same template to the same address counts as a likely repeat. */
@@ -110,24 +90,25 @@ export async function findRecentRepeats(
   if (!award.recipientEmail) return [];
   const rows = await db
     .selectFrom('awards')
-    .select(['id', 'created_at'])
-    .where('recipient_email', '=', normalizeAddress(award.recipientEmail))
-    .where('org_id', '=', award.orgId)
-    .where('template_id', '=', award.templateId)
+    .select(['id', 'createdAt'])
+    .where('recipientEmail', '=', normalizeAddress(award.recipientEmail))
+    .where('orgId', '=', award.orgId)
+    .where('templateId', '=', award.templateId)
     .where('id', '!=', award.id)
-    .where('revoked_at', 'is', null)
-    .where('created_at', '>=', new Date(award.createdAt.getTime() - REPEAT_WINDOW_MS))
-    .where('created_at', '<=', award.createdAt)
-    .orderBy('created_at', 'desc')
+    .where('revokedAt', 'is', null)
+    .where('createdAt', '>=', new Date(award.createdAt.getTime() - REPEAT_WINDOW_MS))
+    .where('createdAt', '<=', award.createdAt)
+    .orderBy('createdAt', 'desc')
     .limit(20)
     .execute();
-  return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
+  return rows;
 }
 
 export async function getAward(db: Db, id: string): Promise<Award | null> {
   if (!isUuid(id)) return null;
-  const row = await db.selectFrom('awards').select(AWARD_COLUMNS).where('id', '=', id).executeTakeFirst();
-  return row ? toAward(row) : null;
+  return (
+    (await db.selectFrom('awards').select(AWARD_COLUMNS).where('id', '=', id).executeTakeFirst()) ?? null
+  );
 }
 
 /** An award of one organization: another organization's reads as missing (NOT_FOUND). */
@@ -143,15 +124,15 @@ export async function findAwardByClaimToken(db: Db, token: string): Promise<Awar
     (await db
       .selectFrom('awards')
       .select(AWARD_COLUMNS)
-      .where('claim_token_hash', '=', hash)
+      .where('claimTokenHash', '=', hash)
       .executeTakeFirst()) ??
     (await db
-      .selectFrom('award_claim_tokens as t')
-      .innerJoin('awards', 'awards.id', 't.award_id')
+      .selectFrom('awardClaimTokens as t')
+      .innerJoin('awards', 'awards.id', 't.awardId')
       .select(AWARD_COLUMNS.map((c) => `awards.${c}` as const))
-      .where('t.token_hash', '=', hash)
+      .where('t.tokenHash', '=', hash)
       .executeTakeFirst());
-  return row ? toAward(row) : null;
+  return row ?? null;
 }
 
 /**
@@ -161,13 +142,13 @@ export async function findAwardByClaimToken(db: Db, token: string): Promise<Awar
 export async function acceptAward(db: Db, awardId: string, userId: string): Promise<Award> {
   const updated = await db
     .updateTable('awards')
-    .set({ state: 'accepted', claimed_by: userId, claimed_at: new Date() })
+    .set({ state: 'accepted', claimedBy: userId, claimedAt: new Date() })
     .where('id', '=', awardId)
     .where('state', '=', 'pending')
-    .where('revoked_at', 'is', null)
+    .where('revokedAt', 'is', null)
     .returning(AWARD_COLUMNS)
     .executeTakeFirst();
-  if (updated) return toAward(updated);
+  if (updated) return updated;
   const award = await getAward(db, awardId);
   if (!award) throw notFound('That award');
   return acceptRefusal(award, userId);
@@ -177,16 +158,16 @@ async function revokeInTransaction(
   trx: Transaction<Database>,
   awardId: string,
   set: Partial<{
-    revocation_reason: string;
-    revoked_by: string | null;
+    revocationReason: string;
+    revokedBy: string | null;
     state: AwardState;
-    recipient_name: null;
-    recipient_email: null;
-    credential_json: string;
-    credential_jwt: string;
+    recipientName: null;
+    recipientEmail: null;
+    credentialJson: string;
+    credentialJwt: string;
     salt: string;
   }>,
-): Promise<AwardRow | undefined> {
+): Promise<Award | undefined> {
   const row = await trx
     .selectFrom('awards')
     .selectAll()
@@ -194,12 +175,12 @@ async function revokeInTransaction(
     .forUpdate()
     .executeTakeFirst();
   if (!row) return undefined;
-  if (!row.revoked_at) await setStatusBit(trx, row.status_list_id, row.status_index);
+  if (!row.revokedAt) await setStatusBit(trx, row.statusListId, row.statusIndex);
   return trx
     .updateTable('awards')
-    .set({ ...set, revoked_at: row.revoked_at ?? new Date() })
+    .set({ ...set, revokedAt: row.revokedAt ?? new Date() })
     .where('id', '=', awardId)
-    .returningAll()
+    .returning(AWARD_COLUMNS)
     .executeTakeFirst();
 }
 
@@ -229,10 +210,10 @@ export async function revokeAward(
   const row = await ctx.db
     .transaction()
     .execute((trx) =>
-      revokeInTransaction(trx, awardId, { revocation_reason: why, revoked_by: byUserId ?? null }),
+      revokeInTransaction(trx, awardId, { revocationReason: why, revokedBy: byUserId ?? null }),
     );
   if (!row) throw notFound('That award');
-  return toAward(row);
+  return row;
 }
 
 export const DECLINED_REASON = 'Declined by the recipient';
@@ -244,17 +225,17 @@ export const DECLINED_REASON = 'Declined by the recipient';
 export async function rejectAward(ctx: AppContext, awardId: string): Promise<Award> {
   const row = await ctx.db.transaction().execute((trx) =>
     revokeInTransaction(trx, awardId, {
-      revocation_reason: DECLINED_REASON,
+      revocationReason: DECLINED_REASON,
       state: 'rejected',
-      recipient_name: null,
-      recipient_email: null,
-      credential_json: '',
-      credential_jwt: '',
+      recipientName: null,
+      recipientEmail: null,
+      credentialJson: '',
+      credentialJwt: '',
       salt: '',
     }),
   );
   if (!row) throw notFound('That award');
-  return toAward(row);
+  return row;
 }
 
 /**
@@ -266,14 +247,14 @@ export async function listPendingAwardsTo(db: Db, emails: string[], now = new Da
   const rows = await db
     .selectFrom('awards')
     .select(AWARD_COLUMNS)
-    .where('recipient_email', 'in', emails)
+    .where('recipientEmail', 'in', emails)
     .where('state', '=', 'pending')
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
-    .orderBy('created_at', 'desc')
+    .where('revokedAt', 'is', null)
+    .where((eb) => eb.or([eb('validUntil', 'is', null), eb('validUntil', '>', now)]))
+    .orderBy('createdAt', 'desc')
     .limit(200)
     .execute();
-  return rows.map(toAward);
+  return rows;
 }
 
 /**
@@ -281,7 +262,7 @@ export async function listPendingAwardsTo(db: Db, emails: string[], now = new Da
  * One indexed look-up per organization that has issued anything.
  */
 export async function lastIssuerIds(db: Db): Promise<{ orgId: string; issuerId: string }[]> {
-  const { rows } = await sql<{ org_id: string; credential_json: string }>`
+  const { rows } = await sql<{ orgId: string; credentialJson: string }>`
     SELECT o.org_id, a.credential_json
     FROM (SELECT DISTINCT org_id FROM awards) o
     CROSS JOIN LATERAL (
@@ -290,8 +271,8 @@ export async function lastIssuerIds(db: Db): Promise<{ orgId: string; issuerId: 
       ORDER BY created_at DESC LIMIT 1
     ) a`.execute(db);
   return rows.map((r) => {
-    const issuer = (JSON.parse(r.credential_json) as { issuer?: string | { id?: string } }).issuer;
-    return { orgId: r.org_id, issuerId: String(typeof issuer === 'string' ? issuer : (issuer?.id ?? '')) };
+    const issuer = (JSON.parse(r.credentialJson) as { issuer?: string | { id?: string } }).issuer;
+    return { orgId: r.orgId, issuerId: String(typeof issuer === 'string' ? issuer : (issuer?.id ?? '')) };
   });
 }
 
@@ -300,11 +281,11 @@ export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]
   const rows = await db
     .selectFrom('awards')
     .select(AWARD_COLUMNS)
-    .where('claimed_by', '=', userId)
+    .where('claimedBy', '=', userId)
     .where('state', '=', 'accepted')
-    .orderBy('issued_at', 'desc')
+    .orderBy('issuedAt', 'desc')
     .execute();
-  return rows.map(toAward);
+  return rows;
 }
 
 /** How many awards of an org are in each state, per template (one grouped query). */
@@ -314,15 +295,15 @@ export async function awardCountsByTemplate(
 ): Promise<Map<string, Record<AwardState, number>>> {
   const rows = await db
     .selectFrom('awards')
-    .select(['template_id', 'state', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('org_id', '=', orgId)
-    .groupBy(['template_id', 'state'])
+    .select(['templateId', 'state', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('orgId', '=', orgId)
+    .groupBy(['templateId', 'state'])
     .execute();
   const out = new Map<string, Record<AwardState, number>>();
   for (const r of rows) {
-    const counts = out.get(r.template_id) ?? { pending: 0, accepted: 0, rejected: 0 };
+    const counts = out.get(r.templateId) ?? { pending: 0, accepted: 0, rejected: 0 };
     counts[r.state] = Number(r.n);
-    out.set(r.template_id, counts);
+    out.set(r.templateId, counts);
   }
   return out;
 }
@@ -331,8 +312,8 @@ export async function awardCountsByTemplate(
 export async function reassignAwards(db: Db, fromUserId: string, toUserId: string): Promise<number> {
   const r = await db
     .updateTable('awards')
-    .set({ claimed_by: toUserId })
-    .where('claimed_by', '=', fromUserId)
+    .set({ claimedBy: toUserId })
+    .where('claimedBy', '=', fromUserId)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
@@ -351,34 +332,34 @@ export async function listOrgAwards(
   orgId: string,
   query: AwardQuery,
 ): Promise<{ items: Award[]; total: number }> {
-  let q = db.selectFrom('awards').where('org_id', '=', orgId);
+  let q = db.selectFrom('awards').where('orgId', '=', orgId);
   if (query.q?.trim()) {
     const like = `%${query.q
       .trim()
       .toLowerCase()
       .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
-      eb.or([eb(sql`lower(recipient_name)`, 'like', like), eb('recipient_email', 'like', like)]),
+      eb.or([eb(sql`lower(recipient_name)`, 'like', like), eb('recipientEmail', 'like', like)]),
     );
   }
   if (query.templateId)
     q = isUuid(query.templateId)
-      ? q.where('template_id', '=', query.templateId)
+      ? q.where('templateId', '=', query.templateId)
       : q.where(sql<boolean>`false`);
   const now = new Date();
   switch (query.state) {
     case 'revoked':
-      q = q.where('revoked_at', 'is not', null).where('state', '!=', 'rejected');
+      q = q.where('revokedAt', 'is not', null).where('state', '!=', 'rejected');
       break;
     case 'expired':
-      q = q.where('revoked_at', 'is', null).where('valid_until', '<', now);
+      q = q.where('revokedAt', 'is', null).where('validUntil', '<', now);
       break;
     case 'pending':
     case 'accepted':
       q = q
         .where('state', '=', query.state)
-        .where('revoked_at', 'is', null)
-        .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', now)]));
+        .where('revokedAt', 'is', null)
+        .where((eb) => eb.or([eb('validUntil', 'is', null), eb('validUntil', '>=', now)]));
       break;
     case 'rejected':
       q = q.where('state', '=', 'rejected');
@@ -387,10 +368,10 @@ export async function listOrgAwards(
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await q
     .select(AWARD_COLUMNS)
-    .orderBy('created_at', 'desc')
+    .orderBy('createdAt', 'desc')
     .orderBy('id')
     .limit(Math.min(Math.max(query.limit ?? 25, 1), 200))
     .offset(Math.max(query.offset ?? 0, 0))
     .execute();
-  return { items: rows.map(toAward), total: Number(total) };
+  return { items: rows, total: Number(total) };
 }

@@ -9,45 +9,45 @@ export type BulkOutcome = 'pending' | 'invalid' | 'issued' | 'duplicate' | 'fail
 
 export interface IssuingTables {
   /** Claim links sent after the first (re-sends, reminders); the first is awards.claim_token_hash. */
-  award_claim_tokens: {
-    token_hash: string;
-    award_id: string;
-    created_at: Timestamp;
+  awardClaimTokens: {
+    tokenHash: string;
+    awardId: string;
+    createdAt: Timestamp;
   };
   awards: {
     id: string;
-    org_id: string;
-    template_id: string;
-    recipient_name: string | null;
-    recipient_email: string | null;
+    orgId: string;
+    templateId: string;
+    recipientName: string | null;
+    recipientEmail: string | null;
     salt: string;
-    issued_at: Date;
-    valid_until: Date | null;
-    evidence_url: string | null;
-    evidence_narrative: string | null;
-    credential_json: string;
-    credential_jwt: string;
+    issuedAt: Date;
+    validUntil: Date | null;
+    evidenceUrl: string | null;
+    evidenceNarrative: string | null;
+    credentialJson: string;
+    credentialJwt: string;
     state: ColumnType<AwardState, AwardState | undefined, AwardState>;
-    revoked_at: NullableTimestamp;
-    revocation_reason: string | null;
-    revoked_by: string | null;
-    claimed_by: string | null;
-    claimed_at: NullableTimestamp;
-    claim_token_hash: string;
-    status_list_id: string;
-    status_index: number;
-    batch_id: string | null;
-    row_key: string | null;
-    idempotency_key: string | null;
-    request_hash: string | null;
-    api_key_id: string | null;
-    created_by: string | null;
-    created_at: Timestamp;
+    revokedAt: NullableTimestamp;
+    revocationReason: string | null;
+    revokedBy: string | null;
+    claimedBy: string | null;
+    claimedAt: NullableTimestamp;
+    claimTokenHash: string;
+    statusListId: string;
+    statusIndex: number;
+    batchId: string | null;
+    rowKey: string | null;
+    idempotencyKey: string | null;
+    requestHash: string | null;
+    apiKeyId: string | null;
+    createdBy: string | null;
+    createdAt: Timestamp;
   };
-  bulk_batches: {
+  bulkBatches: {
     id: Generated<string>;
-    org_id: string;
-    template_id: string;
+    orgId: string;
+    templateId: string;
     filename: string;
     status: BulkStatus;
     total: Generated<number>;
@@ -55,24 +55,24 @@ export interface IssuingTables {
     issued: Generated<number>;
     skipped: Generated<number>;
     failed: Generated<number>;
-    created_by: string | null;
-    created_at: Timestamp;
-    confirmed_at: NullableTimestamp;
-    finished_at: NullableTimestamp;
+    createdBy: string | null;
+    createdAt: Timestamp;
+    confirmedAt: NullableTimestamp;
+    finishedAt: NullableTimestamp;
   };
-  bulk_rows: {
-    batch_id: string;
-    row_no: number;
+  bulkRows: {
+    batchId: string;
+    rowNo: number;
     name: string;
     email: string;
-    issued_on: string;
-    expires_on: string;
-    evidence_url: string;
+    issuedOn: string;
+    expiresOn: string;
+    evidenceUrl: string;
     narrative: string;
-    row_key: string;
+    rowKey: string;
     errors: ColumnType<{ field: string; message: string }[], string, string>;
     outcome: BulkOutcome;
-    award_id: string | null;
+    awardId: string | null;
     message: string | null;
   };
 }

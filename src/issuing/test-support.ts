@@ -2,6 +2,7 @@
 // verifiers, Digital Bazaar's @digitalbazaar/vc, and the official 1EdTech JSON schema — with
 // the org's did:web document and status list read from the running app (app.inject).
 import { createRequire } from 'node:module';
+import { expect } from 'vitest';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as dbVc from '@digitalbazaar/vc';
@@ -127,9 +128,23 @@ export async function checkAwardCredential(
   };
 }
 
+/** Asserts that all three checkers accept both stored texts of an award. */
+export async function expectValidCredential(
+  app: FastifyInstance,
+  baseUrl: string,
+  award: { credentialJson: string; credentialJwt: string },
+): Promise<void> {
+  expect(await checkAwardCredential(app, baseUrl, award.credentialJson, award.credentialJwt)).toEqual({
+    library: true,
+    jwt: true,
+    digitalBazaar: true,
+    schemaErrors: [],
+  });
+}
+
 /** Every award of the org has exactly one award email, and nothing else went to the outbox twice. */
 export async function emailsPerAward(db: Db, orgId: string) {
-  const { rows } = await sql<{ awards: number; emails: number; max_per_award: number }>`
+  const { rows } = await sql<{ awards: number; emails: number; maxPerAward: number }>`
     SELECT count(*)::int AS awards, coalesce(sum(n), 0)::int AS emails, coalesce(max(n), 0)::int AS max_per_award
     FROM (SELECT a.id, (SELECT count(*) FROM emails e WHERE e.dedupe_key = 'award:' || a.id) AS n
           FROM awards a WHERE a.org_id = ${orgId}) x`.execute(db);

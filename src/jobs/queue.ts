@@ -36,12 +36,12 @@ export async function requeueJobs(db: Executor, jobs: NewJob[]): Promise<void> {
 
 /** What a retried job starts from: due now, no attempts, no lease, the clock of its retries reset. */
 const freshAttempts = {
-  failed_at: null,
+  failedAt: null,
   attempts: 0,
-  first_run_at: null,
-  run_at: sql<Date>`now()`,
-  locked_until: null,
-  lease_id: null,
+  firstRunAt: null,
+  runAt: sql<Date>`now()`,
+  lockedUntil: null,
+  leaseId: null,
 };
 
 async function writeJobs(db: Executor, jobs: NewJob[], revive: boolean): Promise<void> {
@@ -52,15 +52,15 @@ async function writeJobs(db: Executor, jobs: NewJob[], revive: boolean): Promise
         jobs.slice(i, i + 1000).map((job) => ({
           kind: job.kind,
           payload: JSON.stringify(job.payload ?? null),
-          run_at: job.runAt,
-          max_attempts: job.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : job.maxAttempts,
-          dedupe_key: job.dedupeKey ?? null,
+          runAt: job.runAt,
+          maxAttempts: job.maxAttempts === undefined ? DEFAULT_MAX_ATTEMPTS : job.maxAttempts,
+          dedupeKey: job.dedupeKey ?? null,
         })),
       )
       .onConflict((oc) =>
         revive
-          ? oc.column('dedupe_key').doUpdateSet(freshAttempts).where('jobs.failed_at', 'is not', null)
-          : oc.column('dedupe_key').doNothing(),
+          ? oc.column('dedupeKey').doUpdateSet(freshAttempts).where('jobs.failedAt', 'is not', null)
+          : oc.column('dedupeKey').doNothing(),
       )
       .execute();
 }
@@ -104,9 +104,9 @@ export async function claimJob(db: Db, leaseMs: number, kinds: KindFilter = {}):
     kind: string;
     payload: unknown;
     attempts: number;
-    max_attempts: number | null;
-    lease_id: string;
-    first_run_at: Date;
+    maxAttempts: number | null;
+    leaseId: string;
+    firstRunAt: Date;
   }>`
     UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}),
       attempts = attempts + 1, lease_id = gen_random_uuid(), first_run_at = coalesce(first_run_at, now())
@@ -120,17 +120,7 @@ export async function claimJob(db: Db, leaseMs: number, kinds: KindFilter = {}):
     )
     RETURNING id, kind, payload, attempts, max_attempts, lease_id, first_run_at`.execute(db);
   const r = rows[0];
-  return r
-    ? {
-        id: r.id,
-        kind: r.kind,
-        payload: r.payload,
-        attempts: r.attempts,
-        maxAttempts: r.max_attempts,
-        leaseId: r.lease_id,
-        firstRunAt: new Date(r.first_run_at),
-      }
-    : null;
+  return r ? { ...r, firstRunAt: new Date(r.firstRunAt) } : null;
 }
 
 /** The open job as long as this claim still holds it. */
@@ -138,9 +128,9 @@ const heldBy = (db: Db, job: Pick<JobRow, 'id' | 'leaseId'>) =>
   db
     .updateTable('jobs')
     .where('id', '=', job.id)
-    .where('lease_id', '=', job.leaseId)
-    .where('done_at', 'is', null)
-    .where('failed_at', 'is', null);
+    .where('leaseId', '=', job.leaseId)
+    .where('doneAt', 'is', null)
+    .where('failedAt', 'is', null);
 
 /**
  * Renews the lease, never past `until` (the job's deadline). Returns false when the lease
@@ -154,7 +144,7 @@ export async function extendLease(
 ): Promise<boolean> {
   const r = await heldBy(db, job)
     .set({
-      locked_until: sql<Date>`least(now() + make_interval(secs => ${leaseMs / 1000}), ${until}::timestamptz)`,
+      lockedUntil: sql<Date>`least(now() + make_interval(secs => ${leaseMs / 1000}), ${until}::timestamptz)`,
     })
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
@@ -163,7 +153,7 @@ export async function extendLease(
 /** Records success. Returns false (and changes nothing) when another worker holds the job now. */
 export async function markJobDone(db: Db, job: Pick<JobRow, 'id' | 'leaseId'>): Promise<boolean> {
   const r = await heldBy(db, job)
-    .set({ done_at: new Date(), locked_until: null, last_error: null })
+    .set({ doneAt: new Date(), lockedUntil: null, lastError: null })
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -185,11 +175,11 @@ export async function markJobFailed(
   const r = await heldBy(db, job)
     .set(
       failed
-        ? { failed_at: new Date(), locked_until: null, last_error: lastError }
+        ? { failedAt: new Date(), lockedUntil: null, lastError: lastError }
         : {
-            run_at: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
-            locked_until: null,
-            last_error: lastError,
+            runAt: sql<Date>`now() + make_interval(secs => ${retryInMs / 1000})`,
+            lockedUntil: null,
+            lastError: lastError,
           },
     )
     .executeTakeFirst();
@@ -209,7 +199,7 @@ export async function retryJob(db: Db, jobId: string): Promise<boolean> {
     .updateTable('jobs')
     .set(freshAttempts)
     .where('id', '=', jobId)
-    .where('failed_at', 'is not', null)
+    .where('failedAt', 'is not', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
@@ -221,7 +211,7 @@ export interface JobCounts {
 }
 
 export async function jobCounts(db: Db): Promise<JobCounts> {
-  const r = await db
+  return db
     .selectFrom('jobs')
     .select([
       sql<number>`count(*) FILTER (WHERE done_at IS NULL AND failed_at IS NULL)::int`.as('pending'),
@@ -229,7 +219,6 @@ export async function jobCounts(db: Db): Promise<JobCounts> {
       sql<number>`count(*) FILTER (WHERE done_at IS NOT NULL)::int`.as('done'),
     ])
     .executeTakeFirstOrThrow();
-  return { pending: r.pending, failed: r.failed, done: r.done };
 }
 
 export interface FailedJob {
@@ -244,17 +233,10 @@ export interface FailedJob {
 export async function listFailedJobs(db: Db, limit = 50): Promise<FailedJob[]> {
   const rows = await db
     .selectFrom('jobs')
-    .select(['id', 'kind', 'attempts', 'last_error', 'failed_at', 'created_at'])
-    .where('failed_at', 'is not', null)
-    .orderBy('failed_at', 'desc')
+    .select(['id', 'kind', 'attempts', 'lastError', 'failedAt', 'createdAt'])
+    .where('failedAt', 'is not', null)
+    .orderBy('failedAt', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    failedAt: r.failed_at!,
-    createdAt: r.created_at,
-  }));
+  return rows.map((r) => ({ ...r, failedAt: r.failedAt! }));
 }

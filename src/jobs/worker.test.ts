@@ -13,19 +13,10 @@ import {
   markJobFailed,
   retryJob,
 } from './queue.ts';
+import { sleep, waitFor } from './testing.ts';
 import { type JobHandler, PermanentJobError } from './types.ts';
 import { enqueuePeriodic, runJobsUntilIdle, startWorker } from './worker.ts';
 import { createAppContext } from '../features.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** A promise and the function that settles it: a handler that runs until the test lets it end. */
 function gate() {
@@ -54,7 +45,7 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
   it('ignores a second job with the same dedupe key', async () => {
     await enqueueJob(t.db, { kind: 'test.a', payload: 1, dedupeKey: 'k1' });
     await enqueueJob(t.db, { kind: 'test.a', payload: 2, dedupeKey: 'k1' });
-    const rows = await t.db.selectFrom('jobs').select('payload').where('dedupe_key', '=', 'k1').execute();
+    const rows = await t.db.selectFrom('jobs').select('payload').where('dedupeKey', '=', 'k1').execute();
     expect(rows.map((r) => r.payload)).toEqual([1]);
     await t.db.deleteFrom('jobs').execute();
   });
@@ -85,9 +76,9 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     expect(await runJobsUntilIdle(ctx(), { handlers })).toBe(1);
     const after1 = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(after1.attempts).toBe(1);
-    expect(after1.last_error).toBe('broken 1');
-    expect(after1.run_at.getTime()).toBeGreaterThan(Date.now());
-    expect(after1.failed_at).toBeNull();
+    expect(after1.lastError).toBe('broken 1');
+    expect(after1.runAt.getTime()).toBeGreaterThan(Date.now());
+    expect(after1.failedAt).toBeNull();
     // Make it due again twice: the third attempt is the last.
     for (let i = 0; i < 2; i++) {
       await sql`UPDATE jobs SET run_at = now() - interval '1 second'`.execute(t.db);
@@ -101,8 +92,8 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     handlers['test.flaky'] = async () => {};
     expect(await runJobsUntilIdle(ctx(), { handlers })).toBe(1);
     const done = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
-    expect(done.done_at).not.toBeNull();
-    expect(done.failed_at).toBeNull();
+    expect(done.doneAt).not.toBeNull();
+    expect(done.failedAt).toBeNull();
     await t.db.deleteFrom('jobs').execute();
   });
 
@@ -129,7 +120,7 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     expect(await markJobDone(t.db, first)).toBe(false);
     expect(await markJobFailed(t.db, first, 'late failure', 1_000)).toBe('lost');
     const meanwhile = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
-    expect([meanwhile.done_at, meanwhile.failed_at, meanwhile.last_error]).toEqual([null, null, null]);
+    expect([meanwhile.doneAt, meanwhile.failedAt, meanwhile.lastError]).toEqual([null, null, null]);
     expect(await markJobDone(t.db, second)).toBe(true);
     await t.db.deleteFrom('jobs').execute();
   });
@@ -144,8 +135,8 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     await runJobsUntilIdle(ctx(), { handlers });
     const row = await t.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(row.attempts).toBe(1);
-    expect(row.failed_at).not.toBeNull();
-    expect(row.last_error).toBe('no such mailbox');
+    expect(row.failedAt).not.toBeNull();
+    expect(row.lastError).toBe('no such mailbox');
     await t.db.deleteFrom('jobs').execute();
   });
 
@@ -175,10 +166,10 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
       // While it hangs the lease is renewed (the worker is alive), but never past the deadline.
       const leases: number[] = [];
       while (!ran.includes('next')) {
-        const { rows } = await sql<{ past_deadline_ms: number | null }>`
+        const { rows } = await sql<{ pastDeadlineMs: number | null }>`
           SELECT (extract(epoch FROM locked_until - first_run_at) * 1000)::float8 AS past_deadline_ms
           FROM jobs WHERE kind = 'test.hang'`.execute(t.db);
-        if (rows[0]?.past_deadline_ms != null) leases.push(rows[0].past_deadline_ms);
+        if (rows[0]?.pastDeadlineMs != null) leases.push(rows[0].pastDeadlineMs);
         await sleep(50);
       }
       expect(Math.max(...leases)).toBeGreaterThan(600);
@@ -188,9 +179,9 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
         .selectAll()
         .where('kind', '=', 'test.hang')
         .executeTakeFirstOrThrow();
-      expect(hung.last_error).toMatch(/Did not finish within 1.5 s/);
-      expect([hung.attempts, hung.failed_at, hung.done_at, hung.locked_until]).toEqual([1, null, null, null]);
-      expect(hung.run_at.getTime()).toBeGreaterThan(Date.now());
+      expect(hung.lastError).toMatch(/Did not finish within 1.5 s/);
+      expect([hung.attempts, hung.failedAt, hung.doneAt, hung.lockedUntil]).toEqual([1, null, null, null]);
+      expect(hung.runAt.getTime()).toBeGreaterThan(Date.now());
     } finally {
       hanging.open();
       await worker.stop();
@@ -252,8 +243,8 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
       await sql`ALTER TABLE jobs_away RENAME TO jobs`.execute(t.db);
       // Back: the job whose outcome was lost runs again once its lease ends, and is done.
       await waitFor('the job done', async () => {
-        const row = await t.db.selectFrom('jobs').select('done_at').executeTakeFirst();
-        return Boolean(row?.done_at);
+        const row = await t.db.selectFrom('jobs').select('doneAt').executeTakeFirst();
+        return Boolean(row?.doneAt);
       });
       expect(cutRuns).toBe(2);
     } finally {
@@ -267,7 +258,7 @@ describe.each(DIALECTS)('job queue on %s', (dialect) => {
     const now = Date.now();
     await enqueuePeriodic(ctx(), now);
     await enqueuePeriodic(ctx(), now + 1);
-    const rows = await t.db.selectFrom('jobs').select(['kind', 'dedupe_key']).execute();
+    const rows = await t.db.selectFrom('jobs').select(['kind', 'dedupeKey']).execute();
     expect(rows.map((r) => r.kind).sort()).toEqual(
       jobRegistry()
         .periodic.map((p) => p.kind)
@@ -322,7 +313,7 @@ describe('several workers on PostgreSQL', () => {
           const open = await handle.db
             .selectFrom('jobs')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('done_at', 'is', null)
+            .where('doneAt', 'is', null)
             .executeTakeFirstOrThrow();
           if (Number(open.n) === 0) {
             clearInterval(check);

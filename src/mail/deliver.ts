@@ -71,20 +71,20 @@ export const sendEmail: JobHandler = async (payload: { emailId: string }, ctx) =
     .selectAll()
     .where('id', '=', payload.emailId)
     .executeTakeFirst();
-  if (!email || email.sent_at) return;
+  if (!email || email.sentAt) return;
   const messageId = messageIdFor(email.id, config);
   if (!config.smtpUrl) {
     await db
       .updateTable('emails')
       .set({
-        sent_at: new Date(),
-        dev_mailbox: true,
-        message_id: messageId,
+        sentAt: new Date(),
+        devMailbox: true,
+        messageId: messageId,
         attempts: email.attempts + 1,
-        failed_at: null,
+        failedAt: null,
       })
       .where('id', '=', email.id)
-      .where('sent_at', 'is', null)
+      .where('sentAt', 'is', null)
       .execute();
     return;
   }
@@ -95,7 +95,7 @@ export const sendEmail: JobHandler = async (payload: { emailId: string }, ctx) =
   try {
     const info = await transportFor(ctx.runtime, { ...config, smtpUrl: config.smtpUrl }).sendMail({
       from: config.mailFrom,
-      to: email.to_address,
+      to: email.toAddress,
       subject: email.subject,
       html: email.html,
       text: email.text,
@@ -123,23 +123,23 @@ async function takeForSending(
   const r = await db
     .updateTable('emails')
     .set((eb) => ({
-      sending_since: sql<Date>`now()`,
+      sendingSince: sql<Date>`now()`,
       attempts: eb('attempts', '+', 1),
-      message_id: messageId,
-      failed_at: null,
+      messageId: messageId,
+      failedAt: null,
     }))
     .where('id', '=', id)
-    .where('sent_at', 'is', null)
+    .where('sentAt', 'is', null)
     .where((eb) =>
       eb.or([
-        eb('sending_since', 'is', null),
-        eb('sending_since', '<', sql<Date>`now() - make_interval(secs => ${windowMs / 1000})`),
+        eb('sendingSince', 'is', null),
+        eb('sendingSince', '<', sql<Date>`now() - make_interval(secs => ${windowMs / 1000})`),
       ]),
     )
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) > 0) return 'taken';
-  const row = await db.selectFrom('emails').select('sent_at').where('id', '=', id).executeTakeFirst();
-  return !row || row.sent_at ? 'sent' : 'busy';
+  const row = await db.selectFrom('emails').select('sentAt').where('id', '=', id).executeTakeFirst();
+  return !row || row.sentAt ? 'sent' : 'busy';
 }
 
 /**
@@ -152,12 +152,12 @@ async function recordAccepted(db: Db, id: string, response: string): Promise<voi
       await db
         .updateTable('emails')
         .set({
-          sent_at: new Date(),
-          smtp_response: response.slice(0, 500),
-          dev_mailbox: false,
-          sending_since: null,
-          last_error: null,
-          failed_at: null,
+          sentAt: new Date(),
+          smtpResponse: response.slice(0, 500),
+          devMailbox: false,
+          sendingSince: null,
+          lastError: null,
+          failedAt: null,
         })
         .where('id', '=', id)
         .execute();
@@ -182,7 +182,7 @@ async function recordFailure(ctx: JobContext, id: string, e: unknown): Promise<n
     expired && !permanent ? `Gave up after ${MAIL_RETRY_DAYS} days of temporary failures: ${reason}` : reason;
   await ctx.db
     .updateTable('emails')
-    .set({ last_error: message, sending_since: null, failed_at: permanent || expired ? new Date() : null })
+    .set({ lastError: message, sendingSince: null, failedAt: permanent || expired ? new Date() : null })
     .where('id', '=', id)
     .execute();
   if (permanent || expired) throw new PermanentJobError(message);

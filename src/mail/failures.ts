@@ -16,19 +16,16 @@ export interface FailedMail {
 export async function listFailedMail(db: Db, limit = 50): Promise<FailedMail[]> {
   const rows = await db
     .selectFrom('emails')
-    .select(['id', 'to_address', 'subject', 'attempts', 'failed_at', 'last_error'])
-    .where('failed_at', 'is not', null)
-    .where('sent_at', 'is', null)
-    .orderBy('failed_at', 'desc')
+    .select(['id', 'toAddress as to', 'subject', 'attempts', 'failedAt', 'lastError'])
+    .where('failedAt', 'is not', null)
+    .where('sentAt', 'is', null)
+    .orderBy('failedAt', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    to: r.to_address,
-    subject: r.subject,
-    attempts: r.attempts,
-    failedAt: r.failed_at!,
-    reason: r.last_error ?? '',
+  return rows.map(({ failedAt, lastError, ...r }) => ({
+    ...r,
+    failedAt: failedAt!,
+    reason: lastError ?? '',
   }));
 }
 
@@ -41,9 +38,9 @@ export async function retryFailedMail(db: Db): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .updateTable('emails')
-      .set({ failed_at: null })
-      .where('failed_at', 'is not', null)
-      .where('sent_at', 'is', null)
+      .set({ failedAt: null })
+      .where('failedAt', 'is not', null)
+      .where('sentAt', 'is', null)
       .returning('id')
       .execute();
     await requeueJobs(

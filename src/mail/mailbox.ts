@@ -25,6 +25,18 @@ export interface MailMessage extends MailSummary {
   attachments: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
 
+const SUMMARY_COLUMNS = [
+  'id',
+  'toAddress as to',
+  'subject',
+  'createdAt',
+  'sentAt',
+  'failedAt',
+  'devMailbox',
+  'attempts',
+  'lastError',
+] as const;
+
 /**
  * The newest emails first, every state (the development mailbox and the SMTP outbox);
  * `to` keeps those whose recipient contains it, so one person's mail is found after a bulk issue.
@@ -35,63 +47,29 @@ export async function listMail(
 ): Promise<{ items: MailSummary[]; hasNext: boolean }> {
   const perPage = opts.perPage ?? 50;
   const to = opts.to?.trim().toLowerCase();
-  let q = db
-    .selectFrom('emails')
-    .select([
-      'id',
-      'to_address',
-      'subject',
-      'created_at',
-      'sent_at',
-      'failed_at',
-      'dev_mailbox',
-      'attempts',
-      'last_error',
-    ]);
+  let q = db.selectFrom('emails').select(SUMMARY_COLUMNS);
   // LIKE wildcards in the search are literal characters.
-  if (to) q = q.where('to_address', 'ilike', `%${to.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (to) q = q.where('toAddress', 'ilike', `%${to.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = await q
-    .orderBy('created_at', 'desc')
+    .orderBy('createdAt', 'desc')
     .orderBy('id')
     .limit(perPage + 1)
     .offset((Math.max(1, opts.page) - 1) * perPage)
     .execute();
   return {
-    items: rows.slice(0, perPage).map((r) => ({
-      id: r.id,
-      to: r.to_address,
-      subject: r.subject,
-      createdAt: r.created_at,
-      sentAt: r.sent_at,
-      failedAt: r.failed_at,
-      devMailbox: r.dev_mailbox,
-      attempts: r.attempts,
-      lastError: r.last_error,
-    })),
+    items: rows.slice(0, perPage),
     hasNext: rows.length > perPage,
   };
 }
 
 export async function getMail(db: Db, id: string): Promise<MailMessage | null> {
   if (!isUuid(id)) return null;
-  const r = await db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!r) return null;
-  return {
-    id: r.id,
-    to: r.to_address,
-    subject: r.subject,
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-    failedAt: r.failed_at,
-    devMailbox: r.dev_mailbox,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    html: r.html,
-    text: r.text,
-    messageId: r.message_id,
-    smtpResponse: r.smtp_response,
-    attachments: await loadAttachments(db, r.attachments),
-  };
+  const r = await db
+    .selectFrom('emails')
+    .select([...SUMMARY_COLUMNS, 'html', 'text', 'messageId', 'smtpResponse', 'attachments'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r ? { ...r, attachments: await loadAttachments(db, r.attachments) } : null;
 }
 
 export interface MailCounts {
@@ -103,7 +81,7 @@ export interface MailCounts {
 }
 
 export async function mailCounts(db: Db): Promise<MailCounts> {
-  const r = await db
+  return db
     .selectFrom('emails')
     .select([
       sql<number>`count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL)::int`.as('pending'),
@@ -111,7 +89,6 @@ export async function mailCounts(db: Db): Promise<MailCounts> {
       sql<number>`count(*) FILTER (WHERE sent_at IS NOT NULL)::int`.as('sent'),
     ])
     .executeTakeFirstOrThrow();
-  return { pending: r.pending, failed: r.failed, sent: r.sent };
 }
 
 /** The http(s) links of a message, in order, once each: from the HTML's hrefs and the text part. */

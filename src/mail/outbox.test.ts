@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { runJobsUntilIdle } from '../jobs/worker.ts';
 import { sendEmail } from './deliver.ts';
 import { emailText, paragraphs, renderEmail } from './layout.tsx';
 import { enqueueEmail, enqueueEmails } from './outbox.ts';
-import { freePort, startSmtp } from './testing.ts';
-import { createAppContext } from '../features.ts';
-import type { AppContext } from '../http/context.ts';
-import type { Config } from '../config.ts';
+import { freePort, startSmtp, useMailContexts } from './testing.ts';
 
 const handlers = { 'email.send': sendEmail };
 
@@ -27,28 +24,17 @@ const message = (to: string, n = 1) => ({
 
 describe.each(DIALECTS)('email outbox on %s', (dialect) => {
   const t = useTestDatabase(dialect);
-  const servers: { close(): Promise<void> }[] = [];
-  // Each context's runtime holds its pooled SMTP connections: closed after the tests.
-  const contexts: AppContext[] = [];
-  const context = (config: Config) => {
-    const ctx = createAppContext(t.db, config);
-    contexts.push(ctx);
-    return ctx;
-  };
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.runtime.close();
-    for (const s of servers) await s.close();
-  });
+  const { context, servers } = useMailContexts(t);
 
   it('keeps the email in the development mailbox when no SMTP server is set', async () => {
     const id = await enqueueEmail(t.db, { ...message('Someone@Example.org '), dedupeKey: 'dev-1' });
     expect(await enqueueEmail(t.db, { ...message('someone@example.org'), dedupeKey: 'dev-1' })).toBeNull();
     expect(await runJobsUntilIdle(context(testConfig()), { handlers })).toBe(1);
     const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
-    expect(row.to_address).toBe('someone@example.org');
-    expect(row.dev_mailbox).toBe(true);
-    expect(row.sent_at).not.toBeNull();
-    expect(row.message_id).toBe(`<${id}@localhost>`);
+    expect(row.toAddress).toBe('someone@example.org');
+    expect(row.devMailbox).toBe(true);
+    expect(row.sentAt).not.toBeNull();
+    expect(row.messageId).toBe(`<${id}@localhost>`);
   });
 
   it('writes no email when the transaction that caused it rolls back', async () => {
@@ -120,7 +106,7 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     ]);
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     const hash = createHash('sha256').update(image).digest('hex');
-    const blobs = await t.db.selectFrom('mail_blobs').select('content').where('sha256', '=', hash).execute();
+    const blobs = await t.db.selectFrom('mailBlobs').select('content').where('sha256', '=', hash).execute();
     expect(blobs).toHaveLength(1);
     const stored = await t.db
       .selectFrom('emails')
@@ -161,20 +147,20 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
       .selectFrom('jobs')
       .selectAll()
       .where('kind', '=', 'email.send')
-      .where('done_at', 'is', null)
+      .where('doneAt', 'is', null)
       .execute();
     expect(jobs).toHaveLength(5);
     for (const j of jobs) {
       expect(j.attempts).toBe(1);
-      expect(j.last_error).toMatch(/ECONNREFUSED/);
-      expect(j.run_at.getTime()).toBeGreaterThan(Date.now());
+      expect(j.lastError).toMatch(/ECONNREFUSED/);
+      expect(j.runAt.getTime()).toBeGreaterThan(Date.now());
     }
     const pending = await t.db
       .selectFrom('emails')
-      .select(['sent_at', 'last_error'])
+      .select(['sentAt', 'lastError'])
       .where('id', 'in', ids)
       .execute();
-    expect(pending.every((e) => e.sent_at === null && /ECONNREFUSED/.test(e.last_error ?? ''))).toBe(true);
+    expect(pending.every((e) => e.sentAt === null && /ECONNREFUSED/.test(e.lastError ?? ''))).toBe(true);
     // Nothing is due until the backoff has passed.
     expect(await runJobsUntilIdle(context(config), { handlers })).toBe(0);
 
@@ -194,10 +180,10 @@ describe.each(DIALECTS)('email outbox on %s', (dialect) => {
     ]);
     const sent = await t.db
       .selectFrom('emails')
-      .select(['sent_at', 'dev_mailbox'])
+      .select(['sentAt', 'devMailbox'])
       .where('id', 'in', ids)
       .execute();
-    expect(sent.every((e) => e.sent_at !== null && e.dev_mailbox === false)).toBe(true);
+    expect(sent.every((e) => e.sentAt !== null && e.devMailbox === false)).toBe(true);
   });
 
   it('refuses a recipient that is not one address', async () => {

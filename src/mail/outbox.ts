@@ -110,7 +110,7 @@ export async function enqueueEmails(db: Executor, msgs: OutgoingMessage[]): Prom
   const checked = msgs.map((m) => check(m, blobs, hashes));
   if (blobs.size)
     await db
-      .insertInto('mail_blobs')
+      .insertInto('mailBlobs')
       .values([...blobs].map(([sha256, content]) => ({ sha256, content })))
       .onConflict((oc) => oc.column('sha256').doNothing())
       .execute();
@@ -119,17 +119,15 @@ export async function enqueueEmails(db: Executor, msgs: OutgoingMessage[]): Prom
     const rows = await db
       .insertInto('emails')
       .values(
-        checked.slice(i, i + ROWS_PER_INSERT).map((m) => ({
-          id: m.id,
-          to_address: m.to,
-          subject: m.subject,
-          html: m.html,
-          text: m.text,
-          attachments: JSON.stringify(m.attachments),
-          dedupe_key: m.dedupeKey,
-        })),
+        checked
+          .slice(i, i + ROWS_PER_INSERT)
+          .map(({ to, attachments, ...m }) => ({
+            ...m,
+            toAddress: to,
+            attachments: JSON.stringify(attachments),
+          })),
       )
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .onConflict((oc) => oc.column('dedupeKey').doNothing())
       .returning('id')
       .execute();
     for (const r of rows) kept.add(r.id);
@@ -152,7 +150,7 @@ export async function loadAttachments(
 ): Promise<{ filename: string; content: Buffer; cid?: string; contentType?: string }[]> {
   const wanted = [...new Set(stored.flatMap((a) => (a.blob ? [a.blob] : [])))];
   const found = wanted.length
-    ? await db.selectFrom('mail_blobs').select(['sha256', 'content']).where('sha256', 'in', wanted).execute()
+    ? await db.selectFrom('mailBlobs').select(['sha256', 'content']).where('sha256', 'in', wanted).execute()
     : [];
   const bytes = new Map(found.map((b) => [b.sha256, Buffer.from(b.content)]));
   return stored.map((a) => {

@@ -1,31 +1,19 @@
 // Reliability figures for mail: an SMTP outage, a hung SMTP server, permanent and temporary
 // refusals. A real SMTP server on 127.0.0.1 and the real queue; hours pass on a simulated clock.
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import { enqueueJob } from '../jobs/queue.ts';
-import { advanceQueueClock, advanceToNextDue } from '../jobs/testing.ts';
+import { advanceQueueClock, advanceToNextDue, sleep, waitFor } from '../jobs/testing.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { runJobsUntilIdle, startWorker } from '../jobs/worker.ts';
 import { sendEmail } from './deliver.ts';
 import { enqueueEmails } from './outbox.ts';
-import { type TestSmtp, freePort, startSmtp } from './testing.ts';
-import { createAppContext } from '../features.ts';
-import type { AppContext } from '../http/context.ts';
-import type { Config } from '../config.ts';
+import { type TestSmtp, freePort, startSmtp, useMailContexts } from './testing.ts';
 
 const MINUTE = 60_000;
 const handlers = { 'email.send': sendEmail };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 const messages = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -48,22 +36,11 @@ function tally(smtp: TestSmtp, messageIds: string[]) {
 
 describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
   const t = useTestDatabase(dialect);
-  const servers: TestSmtp[] = [];
-  // Each context's runtime holds its pooled SMTP connections: closed after the tests.
-  const contexts: AppContext[] = [];
-  const context = (config: Config) => {
-    const ctx = createAppContext(t.db, config);
-    contexts.push(ctx);
-    return ctx;
-  };
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.runtime.close();
-    for (const s of servers) await s.close();
-  });
+  const { context, servers } = useMailContexts(t);
 
   const messageIdsOf = async (ids: string[]) =>
-    (await t.db.selectFrom('emails').select('message_id').where('id', 'in', ids).execute()).map(
-      (r) => r.message_id!,
+    (await t.db.selectFrom('emails').select('messageId').where('id', 'in', ids).execute()).map(
+      (r) => r.messageId!,
     );
 
   it('SMTP down for 10 minutes (simulated clock): every email delivered once, none lost', async () => {
@@ -106,7 +83,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
       .selectFrom('emails')
       .select('id')
       .where('id', 'in', ids)
-      .where((eb) => eb.or([eb('sent_at', 'is', null), eb('smtp_response', 'is', null)]))
+      .where((eb) => eb.or([eb('sentAt', 'is', null), eb('smtpResponse', 'is', null)]))
       .execute();
     expect(unsent).toEqual([]);
   });
@@ -117,14 +94,14 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     const ctx = context(config);
     const [id] = (await enqueueEmails(t.db, messages('days', 1))) as string[];
     const job = () =>
-      t.db.selectFrom('jobs').selectAll().where('dedupe_key', '=', `email:${id}`).executeTakeFirstOrThrow();
+      t.db.selectFrom('jobs').selectAll().where('dedupeKey', '=', `email:${id}`).executeTakeFirstOrThrow();
     let simulated = 0;
     for (let round = 0; round < 1000 && simulated < 71 * 60 * MINUTE; round++) {
       await runJobsUntilIdle(ctx, { handlers });
       simulated += await advanceToNextDue(t.db);
     }
     const before = await job();
-    expect(before.failed_at).toBeNull();
+    expect(before.failedAt).toBeNull();
     // No attempt took longer than the cap of one hour to come round.
     expect(before.attempts).toBeGreaterThan(71);
     await advanceQueueClock(t.db, 2 * 60 * MINUTE);
@@ -133,12 +110,12 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     const after = await job();
     const email = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     console.log(
-      `[${dialect}] SMTP down for 3 days (simulated): ${after.attempts} attempts, then failed: ${email.last_error}`,
+      `[${dialect}] SMTP down for 3 days (simulated): ${after.attempts} attempts, then failed: ${email.lastError}`,
     );
-    expect(after.failed_at).not.toBeNull();
-    expect(email.failed_at).not.toBeNull();
-    expect(email.sent_at).toBeNull();
-    expect(email.last_error).toMatch(/Gave up after 3 days.*ECONNREFUSED/);
+    expect(after.failedAt).not.toBeNull();
+    expect(email.failedAt).not.toBeNull();
+    expect(email.sentAt).toBeNull();
+    expect(email.lastError).toMatch(/Gave up after 3 days.*ECONNREFUSED/);
   });
 
   it('fails a mail the server refuses for good (550) at once, and retries a 4xx', async () => {
@@ -165,26 +142,26 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
       const job = await t.db
         .selectFrom('jobs')
         .selectAll()
-        .where('dedupe_key', '=', `email:${id}`)
+        .where('dedupeKey', '=', `email:${id}`)
         .executeTakeFirstOrThrow();
       return { email, job };
     };
     const refused = await state(unknown!);
     expect(refused.job.attempts).toBe(1);
-    expect(refused.job.failed_at).not.toBeNull();
-    expect(refused.email.failed_at).not.toBeNull();
-    expect(refused.email.last_error).toMatch(/550.*No such user here/);
+    expect(refused.job.failedAt).not.toBeNull();
+    expect(refused.email.failedAt).not.toBeNull();
+    expect(refused.email.lastError).toMatch(/550.*No such user here/);
     const deferred = await state(busy!);
-    expect(deferred.job.failed_at).toBeNull();
-    expect(deferred.job.run_at.getTime()).toBeGreaterThan(Date.now());
-    expect(deferred.email.failed_at).toBeNull();
-    expect(deferred.email.last_error).toMatch(/451.*Mailbox busy/);
+    expect(deferred.job.failedAt).toBeNull();
+    expect(deferred.job.runAt.getTime()).toBeGreaterThan(Date.now());
+    expect(deferred.email.failedAt).toBeNull();
+    expect(deferred.email.lastError).toMatch(/451.*Mailbox busy/);
     // The mailbox frees up: the deferred mail goes out at its next retry; the refused one never.
     smtp.refuse = undefined;
     await advanceToNextDue(t.db);
     await runJobsUntilIdle(context(config), { handlers });
     expect(smtp.received.map((m) => m.subject)).toEqual(['busy 0']);
-    expect((await state(busy!)).email.sent_at).not.toBeNull();
+    expect((await state(busy!)).email.sentAt).not.toBeNull();
   });
 
   it('sends once when the job runs again while the first send still waits for the server', async () => {
@@ -197,16 +174,16 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     // The first worker's send waits for an answer to DATA, and its lease runs out meanwhile:
     // a second worker runs the job and must not send the message a second time.
     const first = run('first');
-    await waitFor('the first send at the server', () => smtp.hung === 1);
+    await waitFor('the first send at the server', () => smtp.hung === 1, 20_000);
     await expect(run('second')).rejects.toThrow(/Another worker is sending this email/);
     smtp.release();
     await first;
     await run('third');
     const row = await t.db.selectFrom('emails').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
     expect(smtp.received).toHaveLength(1);
-    expect(row.sent_at).not.toBeNull();
-    expect(row.smtp_response).toMatch(/^250 /);
-    expect(row.message_id).toBe(smtp.received[0]!.messageId);
+    expect(row.sentAt).not.toBeNull();
+    expect(row.smtpResponse).toMatch(/^250 /);
+    expect(row.messageId).toBe(smtp.received[0]!.messageId);
   });
 
   it('a hung SMTP server: other jobs keep running, the send times out in seconds and each email arrives once', async () => {
@@ -231,7 +208,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
     });
     try {
       // Both mail slots hold a transaction whose DATA gets no answer.
-      await waitFor('two hung transactions', () => smtp.hung >= config.mailConcurrency);
+      await waitFor('two hung transactions', () => smtp.hung >= config.mailConcurrency, 20_000);
       const enqueuedAt = Date.now();
       await enqueueJob(t.db, { kind: 'test.quick', payload: {} });
       await waitFor('the other job', () => quick.length === 1, 5_000);
@@ -248,7 +225,7 @@ describe.each(DIALECTS)('mail reliability on %s', (dialect) => {
               .selectFrom('emails')
               .select('id')
               .where('id', 'in', ids)
-              .where('last_error', 'like', '%ETIMEDOUT%')
+              .where('lastError', 'like', '%ETIMEDOUT%')
               .execute()
           ).length > 0,
         10_000,

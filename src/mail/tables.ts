@@ -18,25 +18,25 @@ export interface StoredAttachment {
 export interface MailTables {
   emails: {
     id: Generated<string>;
-    to_address: string;
+    toAddress: string;
     subject: string;
     html: string;
     text: string;
     attachments: ColumnType<StoredAttachment[], string, string>;
-    dedupe_key: string | null;
-    created_at: Timestamp;
-    sent_at: Date | null;
-    message_id: string | null;
+    dedupeKey: string | null;
+    createdAt: Timestamp;
+    sentAt: Date | null;
+    messageId: string | null;
     attempts: Generated<number>;
-    last_error: string | null;
-    dev_mailbox: Generated<boolean>;
-    smtp_response: string | null;
-    sending_since: Date | null;
-    failed_at: Date | null;
+    lastError: string | null;
+    devMailbox: Generated<boolean>;
+    smtpResponse: string | null;
+    sendingSince: Date | null;
+    failedAt: Date | null;
   };
-  mail_blobs: {
+  mailBlobs: {
     sha256: string;
     content: Buffer;
-    created_at: Timestamp;
+    createdAt: Timestamp;
   };
 }

@@ -4,6 +4,11 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { afterAll } from 'vitest';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
+import { createAppContext } from '../features.ts';
+import type { AppContext } from '../http/context.ts';
 export { freePort } from '../../test/ports.ts';
 
 export interface TestSmtp {
@@ -76,4 +81,25 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
   state.port = (server.server.address() as AddressInfo).port;
   state.close = () => new Promise<void>((r) => server.close(() => r()));
   return state;
+}
+
+/**
+ * Contexts made on demand for a describe block, and the SMTP servers it starts: all closed after
+ * it (each context's runtime holds its pooled SMTP connections).
+ */
+export function useMailContexts(t: { readonly db: Db }) {
+  const servers: { close(): Promise<void> }[] = [];
+  const contexts: AppContext[] = [];
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.runtime.close();
+    for (const s of servers) await s.close();
+  });
+  return {
+    servers,
+    context(config: Config): AppContext {
+      const ctx = createAppContext(t.db, config);
+      contexts.push(ctx);
+      return ctx;
+    },
+  };
 }

@@ -106,7 +106,7 @@ describe('authorization matrix over every route', () => {
     users.admin = await makeMember(t.db, org, 'admin');
     users.outsider = await makeMember(t.db, await makeOrg(t.db, { config }), 'issuer');
     users.platform = await makeTestUser(t.db, 'Platform Admin');
-    await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', users.platform.id).execute();
+    await t.db.updateTable('users').set({ isAdmin: true }).where('id', '=', users.platform.id).execute();
 
     const template = await makeTemplate(t.ctx, org);
     const { award } = await issueTestAward(ctx, { org, template });
@@ -129,13 +129,13 @@ describe('authorization matrix over every route', () => {
     await enqueueJob(t.db, { kind: 'nothing.here', payload: {} });
     const job = await t.db
       .updateTable('jobs')
-      .set({ failed_at: new Date() })
+      .set({ failedAt: new Date() })
       .where('kind', '=', 'nothing.here')
       .returning('id')
       .executeTakeFirstOrThrow();
     awardBody = { templateId: template.id, recipientName: 'N', recipientEmail: 'not-an-email' };
     const mail = await t.db.selectFrom('emails').select('id').executeTakeFirstOrThrow();
-    const statusList = await t.db.selectFrom('status_lists').select('id').executeTakeFirstOrThrow();
+    const statusList = await t.db.selectFrom('statusLists').select('id').executeTakeFirstOrThrow();
 
     Object.assign(params, {
       slug: org.slug,

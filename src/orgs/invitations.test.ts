@@ -25,15 +25,15 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
     });
     expect(invitation.email).toBe('singer@example.org');
     const row = await t.db
-      .selectFrom('org_invitations')
-      .select('token_hash')
+      .selectFrom('orgInvitations')
+      .select('tokenHash')
       .where('id', '=', invitation.id)
       .executeTakeFirstOrThrow();
-    expect(row.token_hash).not.toContain(token);
+    expect(row.tokenHash).not.toContain(token);
     const mail = await t.db
       .selectFrom('emails')
       .select(['text', 'html'])
-      .where('to_address', '=', 'singer@example.org')
+      .where('toAddress', '=', 'singer@example.org')
       .executeTakeFirstOrThrow();
     expect(mail.text).toContain(`${config.baseUrl}/invitations/${token}`);
     expect(mail.text).toContain('Ann Admin invited you to join Choir');
@@ -70,8 +70,8 @@ describe.each(DIALECTS)('invitations on %s', (dialect) => {
       invitedBy: { id: admin.id, name: 'A' },
     });
     await t.db
-      .updateTable('org_invitations')
-      .set({ expires_at: new Date(Date.now() - 1000) })
+      .updateTable('orgInvitations')
+      .set({ expiresAt: new Date(Date.now() - 1000) })
       .where('id', '=', invitation.id)
       .execute();
     expect((await findInvitation(t.db, token))?.usable).toBe(false);

@@ -23,6 +23,8 @@ export interface Invitation {
   expiresAt: Date;
 }
 
+const INVITATION_COLUMNS = ['id', 'orgId', 'email', 'role', 'createdAt', 'expiresAt'] as const;
+
 /**
  * Invites `email` with `role`: a row holding the hash of a random single-use token, and the
  * email with the link, written in one transaction. Only an account that has the invited
@@ -49,16 +51,16 @@ export async function createInvitation(
   const url = `${config.baseUrl}/invitations/${token}`;
   const invitation = await db.transaction().execute(async (trx) => {
     const row = await trx
-      .insertInto('org_invitations')
+      .insertInto('orgInvitations')
       .values({
-        org_id: input.org.id,
+        orgId: input.org.id,
         email,
         role: input.role,
-        token_hash: hashToken(token),
-        invited_by: input.invitedBy.id,
-        expires_at: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+        tokenHash: hashToken(token),
+        invitedBy: input.invitedBy.id,
+        expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
       })
-      .returning(['id', 'org_id', 'email', 'role', 'created_at', 'expires_at'])
+      .returning(INVITATION_COLUMNS)
       .executeTakeFirstOrThrow();
     const lines = [
       `${input.invitedBy.name} invited you to join ${input.org.name} on Laurel as ${input.role}.`,
@@ -77,41 +79,22 @@ export async function createInvitation(
     });
     return row;
   });
-  return { invitation: toInvitation(invitation), token };
-}
-
-function toInvitation(r: {
-  id: string;
-  org_id: string;
-  email: string;
-  role: OrgRole;
-  created_at: Date;
-  expires_at: Date;
-}): Invitation {
-  return {
-    id: r.id,
-    orgId: r.org_id,
-    email: r.email,
-    role: r.role,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-  };
+  return { invitation, token };
 }
 
 export async function listPendingInvitations(db: Db, orgId: string): Promise<Invitation[]> {
-  const rows = await db
-    .selectFrom('org_invitations')
-    .select(['id', 'org_id', 'email', 'role', 'created_at', 'expires_at'])
-    .where('org_id', '=', orgId)
-    .where('accepted_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .orderBy('created_at', 'desc')
+  return db
+    .selectFrom('orgInvitations')
+    .select(INVITATION_COLUMNS)
+    .where('orgId', '=', orgId)
+    .where('acceptedAt', 'is', null)
+    .where('expiresAt', '>', new Date())
+    .orderBy('createdAt', 'desc')
     .execute();
-  return rows.map(toInvitation);
 }
 
 export async function revokeInvitation(db: Db, orgId: string, invitationId: string): Promise<void> {
-  await db.deleteFrom('org_invitations').where('org_id', '=', orgId).where('id', '=', invitationId).execute();
+  await db.deleteFrom('orgInvitations').where('orgId', '=', orgId).where('id', '=', invitationId).execute();
 }
 
 export interface FoundInvitation {
@@ -124,26 +107,22 @@ export interface FoundInvitation {
 export async function findInvitation(db: Db, token: string): Promise<FoundInvitation | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await db
-    .selectFrom('org_invitations')
-    .innerJoin('orgs', 'orgs.id', 'org_invitations.org_id')
+    .selectFrom('orgInvitations')
+    .innerJoin('orgs', 'orgs.id', 'orgInvitations.orgId')
     .select([
-      'org_invitations.id',
-      'org_invitations.org_id',
-      'org_invitations.email',
-      'org_invitations.role',
-      'org_invitations.created_at',
-      'org_invitations.expires_at',
-      'org_invitations.accepted_at',
+      ...INVITATION_COLUMNS.map((c) => `orgInvitations.${c}` as const),
+      'orgInvitations.acceptedAt',
       'orgs.slug',
       'orgs.name',
     ])
-    .where('org_invitations.token_hash', '=', hashToken(token))
+    .where('orgInvitations.tokenHash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row) return null;
+  const { acceptedAt, slug, name, ...invitation } = row;
   return {
-    invitation: toInvitation(row),
-    org: { id: row.org_id, slug: row.slug, name: row.name },
-    usable: !row.accepted_at && row.expires_at.getTime() > Date.now(),
+    invitation,
+    org: { id: invitation.orgId, slug, name },
+    usable: !acceptedAt && invitation.expiresAt.getTime() > Date.now(),
   };
 }
 
@@ -165,11 +144,11 @@ export async function invitedAddressOn(db: Executor, email: string, userId: stri
 export async function acceptInvitation(db: Db, token: string, userId: string): Promise<{ slug: string }> {
   return db.transaction().execute(async (trx) => {
     const invited = await trx
-      .selectFrom('org_invitations')
+      .selectFrom('orgInvitations')
       .select('email')
-      .where('token_hash', '=', hashToken(token))
-      .where('accepted_at', 'is', null)
-      .where('expires_at', '>', new Date())
+      .where('tokenHash', '=', hashToken(token))
+      .where('acceptedAt', 'is', null)
+      .where('expiresAt', '>', new Date())
       .executeTakeFirst();
     if (invited && (await invitedAddressOn(trx, invited.email, userId)) !== 'confirmed') {
       throw new LaurelError(
@@ -178,21 +157,21 @@ export async function acceptInvitation(db: Db, token: string, userId: string): P
       );
     }
     const spent = await trx
-      .updateTable('org_invitations')
-      .set({ accepted_at: new Date(), accepted_by: userId })
-      .where('token_hash', '=', hashToken(token))
-      .where('accepted_at', 'is', null)
-      .where('expires_at', '>', new Date())
-      .returning(['org_id', 'role'])
+      .updateTable('orgInvitations')
+      .set({ acceptedAt: new Date(), acceptedBy: userId })
+      .where('tokenHash', '=', hashToken(token))
+      .where('acceptedAt', 'is', null)
+      .where('expiresAt', '>', new Date())
+      .returning(['orgId', 'role'])
       .executeTakeFirst();
     if (!spent)
       throw new LaurelError('GONE', 'This invitation has been used or has expired. Ask for a new one.');
-    const current = await getOrgRole(trx, spent.org_id, userId);
-    if (higherRole(current, spent.role) !== current) await addMember(trx, spent.org_id, userId, spent.role);
+    const current = await getOrgRole(trx, spent.orgId, userId);
+    if (higherRole(current, spent.role) !== current) await addMember(trx, spent.orgId, userId, spent.role);
     const org = await trx
       .selectFrom('orgs')
       .select('slug')
-      .where('id', '=', spent.org_id)
+      .where('id', '=', spent.orgId)
       .executeTakeFirstOrThrow();
     return { slug: org.slug };
   });

@@ -21,12 +21,12 @@ export interface OrgKey {
 export async function insertKey(trx: Handle, config: Config, orgId: string): Promise<void> {
   const pair = generateEd25519KeyPair();
   await trx
-    .insertInto('org_keys')
+    .insertInto('orgKeys')
     .values({
-      org_id: orgId,
-      key_id: publicKeyToMultibase(pair.publicKey),
-      public_key: Buffer.from(pair.publicKey),
-      secret_sealed: sealSecret(config.secret, orgId, pair.secretKey),
+      orgId: orgId,
+      keyId: publicKeyToMultibase(pair.publicKey),
+      publicKey: Buffer.from(pair.publicKey),
+      secretSealed: sealSecret(config.secret, orgId, pair.secretKey),
       status: 'active',
     })
     .execute();
@@ -35,21 +35,13 @@ export async function insertKey(trx: Handle, config: Config, orgId: string): Pro
 export async function listKeys(db: Handle, config: Config, org: Org): Promise<OrgKey[]> {
   const did = issuerDid(config, org.slug);
   const rows = await db
-    .selectFrom('org_keys')
-    .select(['id', 'key_id', 'status', 'created_at', 'retired_at'])
-    .where('org_id', '=', org.id)
-    .orderBy('created_at', 'desc')
+    .selectFrom('orgKeys')
+    .select(['id', 'keyId', 'status', 'createdAt', 'retiredAt'])
+    .where('orgId', '=', org.id)
+    .orderBy('createdAt', 'desc')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    keyId: r.key_id,
-    verificationMethod: `${did}#${r.key_id}`,
-    publicKeyMultibase: r.key_id,
-    status: r.status,
-    createdAt: r.created_at,
-    retiredAt: r.retired_at,
-  }));
+  return rows.map((r) => ({ ...r, verificationMethod: `${did}#${r.keyId}`, publicKeyMultibase: r.keyId }));
 }
 
 /** The active key becomes retired (kept in did.json for verification) and a new one becomes active. */
@@ -58,9 +50,9 @@ export async function rotateKey(db: Db, config: Config, orgId: string): Promise<
     // Lock the org row so that two rotations at once cannot leave two active keys.
     await trx.selectFrom('orgs').select('id').where('id', '=', orgId).forUpdate().executeTakeFirst();
     await trx
-      .updateTable('org_keys')
-      .set({ status: 'retired', retired_at: new Date() })
-      .where('org_id', '=', orgId)
+      .updateTable('orgKeys')
+      .set({ status: 'retired', retiredAt: new Date() })
+      .where('orgId', '=', orgId)
       .where('status', '=', 'active')
       .execute();
     await insertKey(trx, config, orgId);
@@ -77,19 +69,19 @@ export interface SigningKey {
 /** The active key of the organization, decrypted. */
 export async function getSigningKey(db: Handle, config: Config, orgId: string): Promise<SigningKey> {
   const row = await db
-    .selectFrom('org_keys')
-    .innerJoin('orgs', 'orgs.id', 'org_keys.org_id')
-    .select(['orgs.slug', 'org_keys.key_id', 'org_keys.public_key', 'org_keys.secret_sealed'])
-    .where('org_keys.org_id', '=', orgId)
-    .where('org_keys.status', '=', 'active')
+    .selectFrom('orgKeys')
+    .innerJoin('orgs', 'orgs.id', 'orgKeys.orgId')
+    .select(['orgs.slug', 'orgKeys.keyId', 'orgKeys.publicKey', 'orgKeys.secretSealed'])
+    .where('orgKeys.orgId', '=', orgId)
+    .where('orgKeys.status', '=', 'active')
     .executeTakeFirst();
   if (!row) throw new LaurelError('UNAVAILABLE', 'This organization has no active signing key.');
   const issuerId = issuerDid(config, row.slug);
   return {
-    verificationMethod: `${issuerId}#${row.key_id}`,
+    verificationMethod: `${issuerId}#${row.keyId}`,
     issuerId,
-    secretKey: openSecret(config.secret, orgId, row.secret_sealed),
-    publicKey: new Uint8Array(row.public_key),
+    secretKey: openSecret(config.secret, orgId, row.secretSealed),
+    publicKey: new Uint8Array(row.publicKey),
   };
 }
 
@@ -97,14 +89,14 @@ export async function getSigningKey(db: Handle, config: Config, orgId: string): 
 export async function didDocument(db: Handle, config: Config, org: Org) {
   const did = issuerDid(config, org.slug);
   const rows = await db
-    .selectFrom('org_keys')
-    .select(['key_id', 'public_key'])
-    .where('org_id', '=', org.id)
-    .orderBy('created_at', 'desc')
+    .selectFrom('orgKeys')
+    .select(['keyId', 'publicKey'])
+    .where('orgId', '=', org.id)
+    .orderBy('createdAt', 'desc')
     .orderBy('id')
     .execute();
   return buildDidWebDocument({
     did,
-    keys: rows.map((r) => ({ id: `#${r.key_id}`, publicKey: new Uint8Array(r.public_key) })),
+    keys: rows.map((r) => ({ id: `#${r.keyId}`, publicKey: new Uint8Array(r.publicKey) })),
   });
 }

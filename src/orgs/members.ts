@@ -17,25 +17,30 @@ export interface Member {
 }
 
 export async function listMembers(db: Handle, orgId: string): Promise<Member[]> {
-  const rows = await db
-    .selectFrom('org_members')
-    .innerJoin('users', 'users.id', 'org_members.user_id')
-    .leftJoin('user_emails', (j) =>
-      j.onRef('user_emails.user_id', '=', 'users.id').on('user_emails.is_primary', '=', true),
+  return db
+    .selectFrom('orgMembers')
+    .innerJoin('users', 'users.id', 'orgMembers.userId')
+    .leftJoin('userEmails', (j) =>
+      j.onRef('userEmails.userId', '=', 'users.id').on('userEmails.isPrimary', '=', true),
     )
-    .select(['users.id', 'users.name', 'user_emails.email', 'org_members.role', 'org_members.created_at'])
-    .where('org_members.org_id', '=', orgId)
+    .select([
+      'users.id as userId',
+      'users.name',
+      'userEmails.email',
+      'orgMembers.role',
+      'orgMembers.createdAt as since',
+    ])
+    .where('orgMembers.orgId', '=', orgId)
     .orderBy('users.name')
     .execute();
-  return rows.map((r) => ({ userId: r.id, name: r.name, email: r.email, role: r.role, since: r.created_at }));
 }
 
 export async function getOrgRole(db: Handle, orgId: string, userId: string): Promise<OrgRole | null> {
   const row = await db
-    .selectFrom('org_members')
+    .selectFrom('orgMembers')
     .select('role')
-    .where('org_id', '=', orgId)
-    .where('user_id', '=', userId)
+    .where('orgId', '=', orgId)
+    .where('userId', '=', userId)
     .executeTakeFirst();
   return row?.role ?? null;
 }
@@ -47,14 +52,14 @@ export async function addMember(db: Handle, orgId: string, userId: string, role:
     if (current !== role) await changeRole(db, orgId, userId, role);
     return;
   }
-  await db.insertInto('org_members').values({ org_id: orgId, user_id: userId, role }).execute();
+  await db.insertInto('orgMembers').values({ orgId: orgId, userId: userId, role }).execute();
 }
 
 async function ownerCount(db: Handle, orgId: string): Promise<number> {
   const r = await db
-    .selectFrom('org_members')
+    .selectFrom('orgMembers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('org_id', '=', orgId)
+    .where('orgId', '=', orgId)
     .where('role', '=', 'owner')
     .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -92,10 +97,10 @@ export async function changeRole(
   await withOrgLock(db, orgId, async (trx) => {
     await checkedRole(trx, orgId, userId, by, role);
     await trx
-      .updateTable('org_members')
+      .updateTable('orgMembers')
       .set({ role })
-      .where('org_id', '=', orgId)
-      .where('user_id', '=', userId)
+      .where('orgId', '=', orgId)
+      .where('userId', '=', userId)
       .execute();
   });
 }
@@ -103,7 +108,7 @@ export async function changeRole(
 export async function removeMember(db: Handle, orgId: string, userId: string, by?: OrgRole): Promise<void> {
   await withOrgLock(db, orgId, async (trx) => {
     await checkedRole(trx, orgId, userId, by);
-    await trx.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+    await trx.deleteFrom('orgMembers').where('orgId', '=', orgId).where('userId', '=', userId).execute();
   });
 }
 
@@ -113,25 +118,22 @@ export async function removeMember(db: Handle, orgId: string, userId: string, by
  */
 export async function moveMemberships(trx: Transaction<Database>, fromUserId: string, toUserId: string) {
   const rows = await trx
-    .selectFrom('org_members')
-    .select(['org_id', 'role'])
-    .where('user_id', '=', fromUserId)
+    .selectFrom('orgMembers')
+    .select(['orgId', 'role'])
+    .where('userId', '=', fromUserId)
     .execute();
   for (const r of rows) {
-    const existing = await getOrgRole(trx, r.org_id, toUserId);
+    const existing = await getOrgRole(trx, r.orgId, toUserId);
     if (!existing) {
-      await trx
-        .insertInto('org_members')
-        .values({ org_id: r.org_id, user_id: toUserId, role: r.role })
-        .execute();
+      await trx.insertInto('orgMembers').values({ orgId: r.orgId, userId: toUserId, role: r.role }).execute();
     } else if (higherRole(existing, r.role) !== existing) {
       await trx
-        .updateTable('org_members')
+        .updateTable('orgMembers')
         .set({ role: r.role })
-        .where('org_id', '=', r.org_id)
-        .where('user_id', '=', toUserId)
+        .where('orgId', '=', r.orgId)
+        .where('userId', '=', toUserId)
         .execute();
     }
   }
-  await trx.deleteFrom('org_members').where('user_id', '=', fromUserId).execute();
+  await trx.deleteFrom('orgMembers').where('userId', '=', fromUserId).execute();
 }

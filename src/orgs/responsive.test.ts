@@ -28,7 +28,7 @@ describe('issuer pages on a phone', () => {
     const { config, ctx } = t;
     origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const owner = await makeTestUser(t.db, 'Olivia Owner-With-A-Rather-Long-Name');
-    await t.db.updateTable('users').set({ is_admin: true }).where('id', '=', owner.id).execute();
+    await t.db.updateTable('users').set({ isAdmin: true }).where('id', '=', owner.id).execute();
     const org = await makeOrg(t.db, {
       config,
       ownerUserId: owner.id,
@@ -159,7 +159,7 @@ describe('issuer pages on a phone', () => {
   });
 
   it('shows the whole of an email in the mailbox: the preview grows to its content', async () => {
-    const mail = await t.db.selectFrom('emails').select('id').orderBy('created_at').executeTakeFirstOrThrow();
+    const mail = await t.db.selectFrom('emails').select('id').orderBy('createdAt').executeTakeFirstOrThrow();
     const page = await phone();
     await page.goto(`${origin}/admin/mail/${mail.id}`);
     const frame = page.locator('iframe.mailbox-body');

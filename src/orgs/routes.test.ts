@@ -7,10 +7,16 @@ import { issueTestAward } from '../issuing/testing.ts';
 import { multipart } from '../verification/testing.ts';
 import { LAST_OWNER } from './policy.ts';
 import { getSigningKey, type Org } from './service.ts';
-import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './testing.ts';
-type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
-const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
-const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3, owner: 4 };
+import {
+  RANK,
+  type TestUser,
+  WHO,
+  type Who,
+  csrfPair,
+  makeMember,
+  makeOrg,
+  makeTestUser,
+} from './testing.ts';
 
 describe('organization routes', () => {
   const t = useTestApp('pglite');
@@ -236,7 +242,7 @@ describe('organization routes', () => {
     const mail = await t.db
       .selectFrom('emails')
       .select(['text', 'subject'])
-      .where('to_address', '=', 'new.person@example.test')
+      .where('toAddress', '=', 'new.person@example.test')
       .executeTakeFirstOrThrow();
     expect(mail.subject).toContain('Guild');
     const text = mail.text;
@@ -259,12 +265,12 @@ describe('organization routes', () => {
     );
     const joiner = await makeTestUser(t.db, 'Joiner');
     await t.db
-      .insertInto('user_emails')
+      .insertInto('userEmails')
       .values({
-        user_id: joiner.id,
+        userId: joiner.id,
         email: 'new.person@example.test',
-        verified_at: new Date(),
-        is_primary: false,
+        verifiedAt: new Date(),
+        isPrimary: false,
       })
       .execute();
     expect((await acceptAs(joiner.cookies)).statusCode).toBe(303);

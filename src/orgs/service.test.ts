@@ -50,11 +50,11 @@ describe.each(DIALECTS)('organizations on %s', (dialect) => {
     expect(key.verificationMethod).toBe(`${key.issuerId}#${publicKeyToMultibase(key.publicKey)}`);
     expect(Buffer.from(publicKeyFromSecret(key.secretKey)).equals(Buffer.from(key.publicKey))).toBe(true);
     const stored = await t.db
-      .selectFrom('org_keys')
-      .select('secret_sealed')
-      .where('org_id', '=', org.id)
+      .selectFrom('orgKeys')
+      .select('secretSealed')
+      .where('orgId', '=', org.id)
       .executeTakeFirstOrThrow();
-    expect(Buffer.from(stored.secret_sealed).includes(Buffer.from(key.secretKey))).toBe(false);
+    expect(Buffer.from(stored.secretSealed).includes(Buffer.from(key.secretKey))).toBe(false);
     // A different server secret cannot open it.
     await expect(getSigningKey(t.db, testConfig({ secret: Buffer.alloc(32, 9) }), org.id)).rejects.toThrow(
       /decrypted/,

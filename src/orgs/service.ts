@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
@@ -7,7 +7,7 @@ import type { Runtime } from '../http/runtime.ts';
 import { MAX_LOGO_BYTES, prepareUpload } from '../templates/images.ts';
 import { insertKey } from './keys.ts';
 import { addMember } from './members.ts';
-import type { OrgRole } from './tables.ts';
+import type { OrgRole, OrgTables } from './tables.ts';
 import { EMAIL_PATTERN, isHttpUrl, isUuid } from '../util/checks.ts';
 
 // The organization itself; its keys (keys.ts), members (members.ts) and invitations
@@ -84,39 +84,16 @@ const orgColumns = [
   'slug',
   'name',
   'website',
-  'contact_email',
+  'contactEmail',
   'description',
-  'logo_type',
-  'linkedin_org_id',
-  'reminder_days',
-  'created_at',
+  'logoType',
+  'linkedinOrgId',
+  'reminderDays',
+  'createdAt',
 ] as const;
 
-function toOrg(row: {
-  id: string;
-  slug: string;
-  name: string;
-  website: string | null;
-  contact_email: string | null;
-  description: string | null;
-  logo_type: string | null;
-  linkedin_org_id: string | null;
-  reminder_days: number[];
-  created_at: Date;
-}): Org {
-  return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    website: row.website,
-    contactEmail: row.contact_email,
-    description: row.description,
-    hasLogo: !!row.logo_type,
-    logoType: row.logo_type,
-    linkedinOrgId: row.linkedin_org_id,
-    reminderDays: (row.reminder_days ?? []).map(Number),
-    createdAt: row.created_at,
-  };
+function toOrg(row: Pick<Selectable<OrgTables['orgs']>, (typeof orgColumns)[number]>): Org {
+  return { ...row, hasLogo: !!row.logoType, reminderDays: (row.reminderDays ?? []).map(Number) };
 }
 
 const blank = (v: string | null | undefined) => (v ?? '').trim() === '';
@@ -202,10 +179,10 @@ export async function createOrg(db: Db, config: Config, input: OrgInput, ownerUs
         slug,
         name: input.name.trim(),
         website: clean(input.website),
-        contact_email: clean(input.contactEmail)?.toLowerCase() ?? null,
+        contactEmail: clean(input.contactEmail)?.toLowerCase() ?? null,
         description: clean(input.description),
-        linkedin_org_id: clean(input.linkedinOrgId),
-        reminder_days: input.reminderDays ?? [7, 30],
+        linkedinOrgId: clean(input.linkedinOrgId),
+        reminderDays: input.reminderDays ?? [7, 30],
       })
       .returning(orgColumns)
       .executeTakeFirstOrThrow();
@@ -223,10 +200,10 @@ export async function updateOrg(db: Db, orgId: string, input: Omit<OrgInput, 'sl
     .set({
       name: input.name.trim(),
       website: clean(input.website),
-      contact_email: clean(input.contactEmail)?.toLowerCase() ?? null,
+      contactEmail: clean(input.contactEmail)?.toLowerCase() ?? null,
       description: clean(input.description),
-      linkedin_org_id: clean(input.linkedinOrgId),
-      ...(input.reminderDays ? { reminder_days: input.reminderDays } : {}),
+      linkedinOrgId: clean(input.linkedinOrgId),
+      ...(input.reminderDays ? { reminderDays: input.reminderDays } : {}),
     })
     .where('id', '=', orgId)
     .returning(orgColumns)
@@ -242,7 +219,7 @@ export async function setOrgLogo(
 ) {
   await db
     .updateTable('orgs')
-    .set({ logo: logo?.data ?? null, logo_type: logo?.type ?? null })
+    .set({ logo: logo?.data ?? null, logoType: logo?.type ?? null })
     .where('id', '=', orgId)
     .execute();
 }
@@ -278,10 +255,10 @@ export async function saveOrgSettings(
 export async function getOrgLogo(db: Db, orgId: string): Promise<{ data: Buffer; type: string } | null> {
   const row = await db
     .selectFrom('orgs')
-    .select(['logo', 'logo_type'])
+    .select(['logo', 'logoType'])
     .where('id', '=', orgId)
     .executeTakeFirst();
-  return row?.logo && row.logo_type ? { data: Buffer.from(row.logo), type: row.logo_type } : null;
+  return row?.logo && row.logoType ? { data: Buffer.from(row.logo), type: row.logoType } : null;
 }
 
 export async function deleteOrg(db: Db, orgId: string): Promise<void> {
@@ -302,12 +279,12 @@ export async function getOrgById(db: Handle, id: string): Promise<Org | null> {
 export async function listOrgsForUser(db: Db, userId: string): Promise<{ org: Org; role: OrgRole }[]> {
   const rows = await db
     .selectFrom('orgs')
-    .innerJoin('org_members', 'org_members.org_id', 'orgs.id')
-    .select([...orgColumns.map((c) => `orgs.${c}` as const), 'org_members.role'])
-    .where('org_members.user_id', '=', userId)
+    .innerJoin('orgMembers', 'orgMembers.orgId', 'orgs.id')
+    .select([...orgColumns.map((c) => `orgs.${c}` as const), 'orgMembers.role'])
+    .where('orgMembers.userId', '=', userId)
     .orderBy('orgs.name')
     .execute();
-  return rows.map((r) => ({ org: toOrg(r), role: r.role }));
+  return rows.map(({ role, ...org }) => ({ org: toOrg(org), role }));
 }
 
 /** The organization at `slug` and the user's role in it (null: not a member). */
@@ -318,13 +295,15 @@ export async function getOrgWithRole(
 ): Promise<{ org: Org; role: OrgRole | null } | null> {
   const row = await db
     .selectFrom('orgs')
-    .leftJoin('org_members', (j) =>
-      j.onRef('org_members.org_id', '=', 'orgs.id').on('org_members.user_id', '=', userId),
+    .leftJoin('orgMembers', (j) =>
+      j.onRef('orgMembers.orgId', '=', 'orgs.id').on('orgMembers.userId', '=', userId),
     )
-    .select([...orgColumns.map((c) => `orgs.${c}` as const), 'org_members.role'])
+    .select([...orgColumns.map((c) => `orgs.${c}` as const), 'orgMembers.role'])
     .where('orgs.slug', '=', slug)
     .executeTakeFirst();
-  return row ? { org: toOrg(row), role: row.role } : null;
+  if (!row) return null;
+  const { role, ...org } = row;
+  return { org: toOrg(org), role };
 }
 
 /** The organization at `slug`, for its public pages and documents; NOT_FOUND when there is none. */

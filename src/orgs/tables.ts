@@ -10,40 +10,40 @@ export interface OrgTables {
     slug: string;
     name: string;
     website: string | null;
-    contact_email: string | null;
+    contactEmail: string | null;
     description: string | null;
     logo: Buffer | null;
-    logo_type: string | null;
-    linkedin_org_id: string | null;
-    reminder_days: ColumnType<number[], number[] | undefined, number[]>;
-    created_at: Timestamp;
+    logoType: string | null;
+    linkedinOrgId: string | null;
+    reminderDays: ColumnType<number[], number[] | undefined, number[]>;
+    createdAt: Timestamp;
   };
-  org_members: {
-    org_id: string;
-    user_id: string;
+  orgMembers: {
+    orgId: string;
+    userId: string;
     role: OrgRole;
-    created_at: Timestamp;
+    createdAt: Timestamp;
   };
-  org_keys: {
+  orgKeys: {
     id: Generated<string>;
-    org_id: string;
-    key_id: string;
-    public_key: Buffer;
-    secret_sealed: Buffer;
+    orgId: string;
+    keyId: string;
+    publicKey: Buffer;
+    secretSealed: Buffer;
     status: 'active' | 'retired';
-    created_at: Timestamp;
-    retired_at: Date | null;
+    createdAt: Timestamp;
+    retiredAt: Date | null;
   };
-  org_invitations: {
+  orgInvitations: {
     id: Generated<string>;
-    org_id: string;
+    orgId: string;
     email: string;
     role: OrgRole;
-    token_hash: string;
-    invited_by: string | null;
-    created_at: Timestamp;
-    expires_at: Date;
-    accepted_at: Date | null;
-    accepted_by: string | null;
+    tokenHash: string;
+    invitedBy: string | null;
+    createdAt: Timestamp;
+    expiresAt: Date;
+    acceptedAt: Date | null;
+    acceptedBy: string | null;
   };
 }

@@ -35,12 +35,25 @@ export async function makeTestUser(db: Db, name = 'Test User'): Promise<TestUser
   const email = `u-${unique()}@example.test`;
   const user = await db.insertInto('users').values({ name }).returning('id').executeTakeFirstOrThrow();
   await db
-    .insertInto('user_emails')
-    .values({ user_id: user.id, email, verified_at: new Date(), is_primary: true })
+    .insertInto('userEmails')
+    .values({ userId: user.id, email, verifiedAt: new Date(), isPrimary: true })
     .execute();
   const token = await createSession(db, user.id);
   return { id: user.id, email, cookies: { laurel_session: token } };
 }
+
+/** Who sends a request in a role-matrix test: nobody, a member of another org, or a role here. */
+export type Who = 'anonymous' | 'outsider' | OrgRole;
+export const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
+/** Who may do at least what a lower rank may. */
+export const RANK: Record<Who, number> = {
+  anonymous: 0,
+  outsider: 0,
+  viewer: 1,
+  issuer: 2,
+  admin: 3,
+  owner: 4,
+};
 
 /** A user who holds `role` in `org`. */
 export async function makeMember(

@@ -85,29 +85,29 @@ async function awardWithVisibility(
 ): Promise<{ award: Award; visibility: AwardVisibility; statusListVersion: number | null } | null> {
   const row = await ctx.db
     .selectFrom('awards')
-    .innerJoin('wallet_items', 'wallet_items.award_id', 'awards.id')
-    .leftJoin('status_lists', 'status_lists.id', 'awards.status_list_id')
+    .innerJoin('walletItems', 'walletItems.awardId', 'awards.id')
+    .leftJoin('statusLists', 'statusLists.id', 'awards.statusListId')
     .select(AWARD_COLUMNS.map((c) => `awards.${c}` as const))
     .select([
-      'wallet_items.id as item_id',
-      'wallet_items.user_id as item_user_id',
-      'wallet_items.visibility as item_visibility',
-      'wallet_items.show_recipient_name as item_show_recipient_name',
-      'wallet_items.updated_at as item_updated_at',
-      'status_lists.version as status_list_version',
+      'walletItems.id as itemId',
+      'walletItems.userId as itemUserId',
+      'walletItems.visibility as itemVisibility',
+      'walletItems.showRecipientName as itemShowRecipientName',
+      'walletItems.updatedAt as itemUpdatedAt',
+      'statusLists.version as statusListVersion',
     ])
     .where('awards.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
   const award = toAward(row);
   const visibility: AwardVisibility = {
-    itemId: row.item_id,
-    userId: row.item_user_id,
-    visibility: row.item_visibility,
-    showRecipientName: row.item_show_recipient_name,
-    updatedAt: row.item_updated_at,
+    itemId: row.itemId,
+    userId: row.itemUserId,
+    visibility: row.itemVisibility,
+    showRecipientName: row.itemShowRecipientName,
+    updatedAt: row.itemUpdatedAt,
   };
-  return { award, visibility, statusListVersion: row.status_list_version ?? null };
+  return { award, visibility, statusListVersion: row.statusListVersion ?? null };
 }
 
 /*

@@ -82,11 +82,8 @@ describe('every public view follows the database at once', () => {
     const b = await shareBadge(t.app, t.ctx);
     const warm = await fetchAll(t.app, b);
     const { key } = await createApiKey(t.db, { orgId: b.org.id, name: 'Revoker', scopes: ['awards:revoke'] });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${b.org.slug}/awards/${b.awardId}/revoke`,
-      payload: { reason: 'Exam annulled' },
-      headers: { authorization: `Bearer ${key}` },
+    const res = await t.withKey(key, 'POST', `/api/v1/orgs/${b.org.slug}/awards/${b.awardId}/revoke`, {
+      reason: 'Exam annulled',
     });
     expect(res.statusCode).toBe(200);
     expectRevokedEverywhere(await fetchAll(t.app, b), b, warm.get(`/c/${b.awardId}/preview.png`)!.rawPayload);
@@ -112,7 +109,7 @@ describe('every public view follows the database at once', () => {
     const warm = await fetchAll(t.app, b);
     await t.db
       .updateTable('awards')
-      .set({ valid_until: new Date('2020-01-01T00:00:00Z') })
+      .set({ validUntil: new Date('2020-01-01T00:00:00Z') })
       .where('id', '=', b.awardId)
       .execute();
     const views = await fetchAll(t.app, b);
@@ -136,7 +133,7 @@ describe('an imported copy of a badge issued here', () => {
   it('shows a revocation made here on its next request, in the wallet and on its public page', async () => {
     const user = await makeUser(t.db);
     const handle = `importer-${user.id.slice(0, 8)}`;
-    await t.db.updateTable('users').set({ handle, profile_public: true }).where('id', '=', user.id).execute();
+    await t.db.updateTable('users').set({ handle, profilePublic: true }).where('id', '=', user.id).execute();
     const s = await sessionFor(t.db, t.ctx.config, user.id);
     const issued = await issueTestAward(t.ctx, { recipientEmail: user.email });
     const imported = await t.app.inject({

@@ -2,7 +2,6 @@
 // specification, and what it carries verifies against the assertion this platform hosts.
 import { readPngChunks, unbakeImage } from '@laurel/openbadges/bake';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORM, formBody } from '../accounts/testing.ts';
 import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { verifyOnPlatform } from '../verification/platform-verify.ts';
@@ -33,22 +32,10 @@ describe('the OB 2.0 badge image download', () => {
     const issued = await issueTestAward(ctx, { recipientEmail: earner.email });
     awardId = issued.award.id;
     assertionUrl = `${ctx.config.baseUrl}/ob2/assertions/${awardId}`;
-    const accept = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${issued.claimToken}/accept`,
-      cookies: session.cookies,
-      headers: FORM,
-      payload: formBody(session, {}),
-    });
+    const accept = await t.postForm(`/claim/${issued.claimToken}/accept`, session);
     expect(accept.statusCode).toBe(303);
     const itemId = accept.headers.location!.split('/')[2]!.split('?')[0]!;
-    const visibility = await t.app.inject({
-      method: 'POST',
-      url: `/wallet/${itemId}/visibility`,
-      cookies: session.cookies,
-      headers: FORM,
-      payload: formBody(session, { visibility: 'public' }),
-    });
+    const visibility = await t.postForm(`/wallet/${itemId}/visibility`, session, { visibility: 'public' });
     expect(visibility.statusCode).toBe(303);
   });
 

@@ -15,7 +15,7 @@ describe('public profile', () => {
     const user = await makeUser(t.db, { email: 'profile-owner@example.org' });
     await t.db
       .updateTable('users')
-      .set({ handle: 'profile-owner', profile_public: true })
+      .set({ handle: 'profile-owner', profilePublic: true })
       .where('id', '=', user.id)
       .execute();
     const kept = await makeWalletBadge(t.ctx, user, { visibility: 'public' });

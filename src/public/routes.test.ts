@@ -1,6 +1,6 @@
 import { unbakeImage } from '@laurel/openbadges/bake';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FORM, type TestSession, formBody, type makeUser } from '../accounts/testing.ts';
+import type { TestSession, makeUser } from '../accounts/testing.ts';
 import { useTestApp } from '../http/testing.ts';
 import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
@@ -27,13 +27,7 @@ describe('public badge pages', () => {
     t.app.inject({ method: 'GET', url, cookies: s.cookies, headers });
 
   const setVisibility = async (visibility: 'public' | 'private') => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/wallet/${itemId}/visibility`,
-      cookies: ownerSession.cookies,
-      headers: FORM,
-      payload: formBody(ownerSession, { visibility }),
-    });
+    const res = await t.postForm(`/wallet/${itemId}/visibility`, ownerSession, { visibility });
     expect(res.statusCode).toBe(303);
   };
 
@@ -61,13 +55,7 @@ describe('public badge pages', () => {
       issuedAt: new Date('2025-11-02T00:00:00Z'),
     });
     awardId = issued.award.id;
-    const accept = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${issued.claimToken}/accept`,
-      cookies: ownerSession.cookies,
-      headers: FORM,
-      payload: formBody(ownerSession, {}),
-    });
+    const accept = await t.postForm(`/claim/${issued.claimToken}/accept`, ownerSession);
     expect(accept.statusCode).toBe(303);
     itemId = accept.headers.location!.split('/')[2]!.split('?')[0]!;
   });
@@ -120,12 +108,8 @@ describe('public badge pages', () => {
     expect(page.headers['cache-control']).toContain('no-store');
     // The wallet item and the API are the owner's only.
     expect((await get(`/wallet/${itemId}`, otherSession)).statusCode).toBe(404);
-    const api = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/me/badges/${itemId}`,
-      cookies: otherSession.cookies,
-      headers: { 'x-csrf-token': otherSession.csrf },
-      payload: { visibility: 'public' },
+    const api = await t.sendJson('PATCH', `/api/v1/me/badges/${itemId}`, otherSession, {
+      visibility: 'public',
     });
     expect(api.statusCode).toBe(404);
     expect((await get('/api/v1/me/badges', anon)).statusCode).toBe(401);
@@ -161,13 +145,7 @@ describe('public badge pages', () => {
     expect(html).not.toContain('noindex');
     // The name stays hidden until the earner shows it.
     expect(html).not.toContain('to Ada');
-    await t.app.inject({
-      method: 'POST',
-      url: `/wallet/${itemId}/recipient-name`,
-      cookies: ownerSession.cookies,
-      headers: FORM,
-      payload: formBody(ownerSession, { show: 'yes' }),
-    });
+    await t.postForm(`/wallet/${itemId}/recipient-name`, ownerSession, { show: 'yes' });
     const named = await get(`/c/${awardId}`);
     expect(named.body).toContain('to Ada &lt;script&gt;');
   });
@@ -178,15 +156,15 @@ describe('public badge pages', () => {
     expect(json.headers['content-type']).toContain('application/ld+json');
     const stored = await t.db
       .selectFrom('awards')
-      .select(['credential_json', 'credential_jwt'])
+      .select(['credentialJson', 'credentialJwt'])
       .where('id', '=', awardId)
       .executeTakeFirstOrThrow();
-    expect(json.body).toBe(stored.credential_json);
+    expect(json.body).toBe(stored.credentialJson);
     const negotiated = await get(`/c/${awardId}`, anon, { accept: 'application/vc+ld+json' });
-    expect(negotiated.body).toBe(stored.credential_json);
+    expect(negotiated.body).toBe(stored.credentialJson);
     const jwt = await get(`/c/${awardId}.jwt`);
     expect(jwt.headers['content-type']).toContain('application/jwt');
-    expect(jwt.body).toBe(stored.credential_jwt);
+    expect(jwt.body).toBe(stored.credentialJwt);
   });
 
   it('bakes the credential into the images (OB 3.0 JSON; OB 2.0 hosted assertion with ?ob=2)', async () => {
@@ -195,10 +173,10 @@ describe('public badge pages', () => {
     expect(png.headers['content-type']).toBe('image/png');
     const stored = await t.db
       .selectFrom('awards')
-      .select('credential_json')
+      .select('credentialJson')
       .where('id', '=', awardId)
       .executeTakeFirstOrThrow();
-    expect(unbakeImage(png.rawPayload).text).toBe(stored.credential_json);
+    expect(unbakeImage(png.rawPayload).text).toBe(stored.credentialJson);
     const ob2 = await get(`/c/${awardId}/image.png?ob=2`);
     expect(JSON.parse(unbakeImage(ob2.rawPayload).text).id).toBe(
       `${t.ctx.config.baseUrl}/ob2/assertions/${awardId}`,
@@ -291,24 +269,12 @@ describe('public badge pages', () => {
     const user = await t.user();
     const s = await t.session(user.id);
     const issued = await issueTestAward(t.ctx, { recipientEmail: user.email });
-    const accepted = await t.app.inject({
-      method: 'POST',
-      url: `/claim/${issued.claimToken}/accept`,
-      cookies: s.cookies,
-      headers: FORM,
-      payload: formBody(s, {}),
-    });
+    const accepted = await t.postForm(`/claim/${issued.claimToken}/accept`, s);
     const id = accepted.headers.location!.split('/')[2]!.split('?')[0]!;
-    await t.app.inject({
-      method: 'POST',
-      url: `/wallet/${id}/visibility`,
-      cookies: s.cookies,
-      headers: FORM,
-      payload: formBody(s, { visibility: 'public' }),
-    });
+    await t.postForm(`/wallet/${id}/visibility`, s, { visibility: 'public' });
     await t.db
       .updateTable('awards')
-      .set({ valid_until: new Date('2020-01-01T00:00:00Z') })
+      .set({ validUntil: new Date('2020-01-01T00:00:00Z') })
       .where('id', '=', issued.award.id)
       .execute();
     const page = await get(`/c/${issued.award.id}`);
@@ -354,7 +320,7 @@ describe('public badge pages', () => {
     const own = await get('/u/ada-profile', ownerSession);
     expect(own.statusCode).toBe(200);
     expect(own.body).toContain('noindex');
-    await t.db.updateTable('users').set({ profile_public: true }).where('id', '=', owner.id).execute();
+    await t.db.updateTable('users').set({ profilePublic: true }).where('id', '=', owner.id).execute();
     // A badge that is not revoked (the shared one was revoked above, and profiles leave those out).
     const listed = await makeWalletBadge(t.ctx, owner, { visibility: 'public' });
     const pub = await get('/u/ada-profile');
@@ -407,24 +373,16 @@ describe('public badge pages', () => {
       payload: { visibility: 'public' },
     });
     expect(noCsrf.statusCode).toBe(403);
-    const ok = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/me/badges/${itemId}`,
-      cookies: ownerSession.cookies,
-      headers: { 'x-csrf-token': ownerSession.csrf },
-      payload: { visibility: 'public' },
+    const ok = await t.sendJson('PATCH', `/api/v1/me/badges/${itemId}`, ownerSession, {
+      visibility: 'public',
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({
       visibility: 'public',
       publicUrl: `${t.ctx.config.baseUrl}/c/${awardId}`,
     });
-    const bad = await t.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/me/badges/${itemId}`,
-      cookies: ownerSession.cookies,
-      headers: { 'x-csrf-token': ownerSession.csrf },
-      payload: { visibility: 'everyone' },
+    const bad = await t.sendJson('PATCH', `/api/v1/me/badges/${itemId}`, ownerSession, {
+      visibility: 'everyone',
     });
     expect(bad.statusCode).toBe(400);
   });

@@ -43,7 +43,7 @@ export async function shareBadge(
 ): Promise<SharedBadge> {
   const user = await makeUser(ctx.db, { name: opts.name ?? 'Ada Lovelace' });
   const handle = `earner-${user.id.slice(0, 8)}`;
-  await ctx.db.updateTable('users').set({ handle, profile_public: true }).where('id', '=', user.id).execute();
+  await ctx.db.updateTable('users').set({ handle, profilePublic: true }).where('id', '=', user.id).execute();
   const earner = await sessionFor(ctx.db, ctx.config, user.id);
   const issued = await issueTestAward(ctx, {
     recipientEmail: user.email,

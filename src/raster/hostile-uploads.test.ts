@@ -1,18 +1,13 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
-import { testConfig } from '../config.ts';
-import { useTestDatabase } from '../db/testing.ts';
 import { LaurelError } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
 import { Runtime } from '../http/runtime.ts';
-import { buildServer } from '../http/server.ts';
+import { useTestApp } from '../http/testing.ts';
 import { csrfPair, makeOrg, makeTestUser, type TestUser } from '../orgs/testing.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from '../templates/images.ts';
 import { dataUri, forgePng } from '../../packages/openbadges/test/bake/forge.ts';
 import { RasterError, rasterChildPids, rasterize } from './index.ts';
 import { type HostileImage, hostileImages } from './testing.ts';
-import { createAppContext } from '../features.ts';
 
 const INPUTS = Number(process.env.LAUREL_HOSTILE_INPUTS ?? 10_000);
 const HTTP_SAMPLE = 300;
@@ -128,11 +123,8 @@ describe('hostile uploads', () => {
 });
 
 describe('hostile uploads over HTTP', () => {
-  const t = useTestDatabase('pglite');
-  const config = testConfig();
-  const csrf = csrfPair(config);
-  let ctx: AppContext;
-  let app: FastifyInstance;
+  const t = useTestApp('pglite');
+  const csrf = csrfPair();
   let owner: TestUser;
   let apiKey: string;
   const required = { name: 'Hostile', description: 'D.', criteriaNarrative: 'C.' };
@@ -154,21 +146,19 @@ describe('hostile uploads over HTTP', () => {
   };
   const cookies = () => ({ ...owner.cookies, laurel_csrf: csrf.cookie });
   const viaPage = (data: Buffer) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: '/manage/academy/templates/new',
       cookies: cookies(),
       ...multipart({ _csrf: csrf.token, ...required, imageSource: 'upload' }, { name: 'image', data }),
     });
   const viaApi = (data: Buffer) =>
-    app.inject({
-      method: 'POST',
-      url: '/api/v1/orgs/academy/templates',
-      headers: { authorization: `Bearer ${apiKey}` },
-      payload: { ...required, image: { data: data.toString('base64') } },
+    t.withKey(apiKey, 'POST', '/api/v1/orgs/academy/templates', {
+      ...required,
+      image: { data: data.toString('base64') },
     });
   const viaLogo = (data: Buffer) =>
-    app.inject({
+    t.app.inject({
       method: 'POST',
       url: '/manage/academy/settings',
       cookies: cookies(),
@@ -176,20 +166,14 @@ describe('hostile uploads over HTTP', () => {
     });
   const healthz = async () => {
     const started = performance.now();
-    const res = await app.inject({ url: '/healthz' });
+    const res = await t.app.inject({ url: '/healthz' });
     return { status: res.statusCode, ms: performance.now() - started };
   };
 
   beforeAll(async () => {
-    ctx = createAppContext(t.db, config);
-    app = await buildServer(ctx);
     owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { slug: 'academy', name: 'Academy', ownerUserId: owner.id });
     ({ key: apiKey } = await createApiKey(t.db, { orgId: org.id, name: 'LMS', scopes: ['templates:write'] }));
-  });
-  afterAll(async () => {
-    await app.close();
-    await ctx.runtime.close();
   });
 
   it('refuses the 134-byte SVG as a template image (page and API) and as a logo, and keeps answering', async () => {
@@ -238,7 +222,7 @@ describe('hostile uploads over HTTP', () => {
     // Unsanitized on purpose (as only the platform's own SVG is): resvg needs seconds for it.
     const slow =
       '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="f"><feMorphology radius="30"/></filter><rect width="100" height="100" filter="url(#f)"/></svg>';
-    const drawing = rasterize(ctx.runtime, slow, 600, { timeoutMs: 3_000 }).catch((e: unknown) => e);
+    const drawing = rasterize(t.ctx.runtime, slow, 600, { timeoutMs: 3_000 }).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 500));
     const checks = [];
     for (let i = 0; i < 10; i++) {

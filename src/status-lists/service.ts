@@ -32,29 +32,29 @@ export async function allocateStatusIndices(
   let remaining = count;
   while (remaining > 0) {
     const current = await trx
-      .selectFrom('status_lists')
-      .select(['id', 'seq', 'capacity', 'next_index'])
-      .where('org_id', '=', orgId)
+      .selectFrom('statusLists')
+      .select(['id', 'seq', 'capacity', 'nextIndex'])
+      .where('orgId', '=', orgId)
       .where('purpose', '=', purpose)
       .orderBy('seq', 'desc')
       .limit(1)
       .forUpdate()
       .executeTakeFirst();
-    if (!current || current.next_index >= current.capacity) {
+    if (!current || current.nextIndex >= current.capacity) {
       await trx
-        .insertInto('status_lists')
-        .values({ org_id: orgId, purpose, seq: current ? current.seq + 1 : 0 })
+        .insertInto('statusLists')
+        .values({ orgId: orgId, purpose, seq: current ? current.seq + 1 : 0 })
         .onConflict((oc) => oc.doNothing())
         .execute();
       continue;
     }
-    const take = Math.min(remaining, current.capacity - current.next_index);
+    const take = Math.min(remaining, current.capacity - current.nextIndex);
     await trx
-      .updateTable('status_lists')
-      .set({ next_index: current.next_index + take })
+      .updateTable('statusLists')
+      .set({ nextIndex: current.nextIndex + take })
       .where('id', '=', current.id)
       .execute();
-    for (let i = 0; i < take; i++) slots.push({ listId: current.id, index: current.next_index + i });
+    for (let i = 0; i < take; i++) slots.push({ listId: current.id, index: current.nextIndex + i });
     remaining -= take;
   }
   return slots;
@@ -87,14 +87,14 @@ export async function getSignedStatusList(
   listId: string,
 ): Promise<string | null> {
   const list = await db
-    .selectFrom('status_lists')
-    .select(['id', 'org_id', 'purpose', 'bits', 'version', 'signed_credential', 'signed_version'])
+    .selectFrom('statusLists')
+    .select(['id', 'orgId', 'purpose', 'bits', 'version', 'signedCredential', 'signedVersion'])
     .where('id', '=', listId)
     .executeTakeFirst();
   if (!list) return null;
-  const org = await getOrgById(db, list.org_id);
+  const org = await getOrgById(db, list.orgId);
   if (!org || org.slug !== slug) return null;
-  if (list.signed_credential && list.signed_version === list.version) return list.signed_credential;
+  if (list.signedCredential && list.signedVersion === list.version) return list.signedCredential;
   const key = await getSigningKey(db, config, org.id);
   const text = await signStatusListCredential({
     id: statusListUrl(config, slug, list.id),
@@ -106,8 +106,8 @@ export async function getSignedStatusList(
   });
   // Only store it if nobody changed the bits meanwhile; otherwise the next read signs again.
   await db
-    .updateTable('status_lists')
-    .set({ signed_credential: text, signed_version: list.version, signed_at: new Date() })
+    .updateTable('statusLists')
+    .set({ signedCredential: text, signedVersion: list.version, signedAt: new Date() })
     .where('id', '=', list.id)
     .where('version', '=', list.version)
     .execute();
@@ -120,7 +120,7 @@ export async function getSignedStatusList(
  */
 export async function statusListVersion(db: Db, listId: string): Promise<number | null> {
   const row = await db
-    .selectFrom('status_lists')
+    .selectFrom('statusLists')
     .select('version')
     .where('id', '=', listId)
     .executeTakeFirst();
@@ -130,9 +130,9 @@ export async function statusListVersion(db: Db, listId: string): Promise<number 
 /** The lists of one org (for the OB2 revocation list and the dashboard). */
 export async function listStatusLists(db: Db, orgId: string) {
   return db
-    .selectFrom('status_lists')
-    .select(['id', 'purpose', 'seq', 'next_index', 'capacity'])
-    .where('org_id', '=', orgId)
+    .selectFrom('statusLists')
+    .select(['id', 'purpose', 'seq', 'nextIndex', 'capacity'])
+    .where('orgId', '=', orgId)
     .orderBy('seq')
     .execute();
 }

@@ -8,18 +8,18 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
  * migration files keep their names and their one global order.
  */
 export interface StatusListTables {
-  status_lists: {
+  statusLists: {
     id: Generated<string>;
-    org_id: string;
+    orgId: string;
     purpose: 'revocation' | 'suspension';
     seq: Generated<number>;
     capacity: Generated<number>;
     bits: Generated<Buffer>;
-    next_index: Generated<number>;
+    nextIndex: Generated<number>;
     version: Generated<number>;
-    signed_credential: string | null;
-    signed_version: number | null;
-    signed_at: NullableTimestamp;
-    created_at: Timestamp;
+    signedCredential: string | null;
+    signedVersion: number | null;
+    signedAt: NullableTimestamp;
+    createdAt: Timestamp;
   };
 }

@@ -1,16 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../apikeys/service.ts';
+import { makeApiKey } from '../apikeys/testing.ts';
 import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
-import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from '../orgs/testing.ts';
+import {
+  RANK,
+  type TestUser,
+  WHO,
+  type Who,
+  csrfPair,
+  makeMember,
+  makeOrg,
+  makeTestUser,
+} from '../orgs/testing.ts';
 import { renderPng } from './render.ts';
 import { type Template, getTemplate, listTemplates } from './service.ts';
 import { makeTemplate } from './testing.ts';
 import { multipart } from '../verification/testing.ts';
-
-type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin' | 'owner';
-const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
-const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3, owner: 4 };
 
 describe('badge template routes', () => {
   const t = useTestApp('pglite');
@@ -233,12 +238,12 @@ describe('badge template routes', () => {
           const out = (await t.app.inject({ url: `/orgs/academy/badges/${stored!.id}/image.svg` })).body;
           // Drafts are not public; read the stored SVG directly.
           const data = await t.db
-            .selectFrom('badge_templates')
-            .select('image_svg')
+            .selectFrom('badgeTemplates')
+            .select('imageSvg')
             .where('id', '=', stored!.id)
             .executeTakeFirstOrThrow();
           expect(out).toBeDefined();
-          expect(data.image_svg).not.toMatch(/<script|onload|javascript:|evil\.example|<!ENTITY/i);
+          expect(data.imageSvg).not.toMatch(/<script|onload|javascript:|evil\.example|<!ENTITY/i);
         } else {
           expect([kind, res.statusCode]).toEqual([kind, 415]);
           expect(stored).toBeUndefined();
@@ -285,16 +290,8 @@ describe('badge template routes', () => {
   });
 
   it('creates and reads templates through the API with an API key', async () => {
-    const { key } = await createApiKey(t.db, {
-      orgId: org.id,
-      name: 'LMS',
-      scopes: ['templates:read', 'templates:write'],
-    });
-    const { key: readOnly } = await createApiKey(t.db, {
-      orgId: org.id,
-      name: 'RO',
-      scopes: ['templates:read'],
-    });
+    const { key } = await makeApiKey(t.db, org, ['templates:read', 'templates:write']);
+    const { key: readOnly } = await makeApiKey(t.db, org, ['templates:read'], 'RO');
     const body = {
       ...required,
       name: 'From API',
@@ -302,19 +299,9 @@ describe('badge template routes', () => {
       design: { shape: 'shield', icon: 'globe' },
       status: 'active',
     };
-    const denied = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/orgs/academy/templates',
-      headers: { authorization: `Bearer ${readOnly}` },
-      payload: body,
-    });
+    const denied = await t.withKey(readOnly, 'POST', '/api/v1/orgs/academy/templates', body);
     expect(denied.statusCode).toBe(403);
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/orgs/academy/templates',
-      headers: { authorization: `Bearer ${key}` },
-      payload: body,
-    });
+    const created = await t.withKey(key, 'POST', '/api/v1/orgs/academy/templates', body);
     expect(created.statusCode).toBe(201);
     const json = created.json();
     expect(json).toMatchObject({
@@ -337,22 +324,11 @@ describe('badge template routes', () => {
     });
     expect(svgUpload.statusCode).toBe(200);
     expect(svgUpload.json().status).toBe('archived');
-    const list = await t.app.inject({
-      url: '/api/v1/orgs/academy/templates?status=archived',
-      headers: { authorization: `Bearer ${readOnly}` },
-    });
+    const list = await t.withKey(readOnly, 'GET', '/api/v1/orgs/academy/templates?status=archived');
     expect(list.json().items.map((x: { name: string }) => x.name)).toContain('From API');
-    const otherOrg = await t.app.inject({
-      url: '/api/v1/orgs/elsewhere/templates',
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const otherOrg = await t.withKey(key, 'GET', '/api/v1/orgs/elsewhere/templates');
     expect(otherOrg.statusCode).toBe(403);
-    const invalid = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/orgs/academy/templates',
-      headers: { authorization: `Bearer ${key}` },
-      payload: { name: 'x' },
-    });
+    const invalid = await t.withKey(key, 'POST', '/api/v1/orgs/academy/templates', { name: 'x' });
     expect(invalid.statusCode).toBe(400);
   });
 });

@@ -67,73 +67,68 @@ export type TemplateImageInput = { upload: PreparedImage } | { design: Design };
 
 const columns = [
   'id',
-  'org_id',
+  'orgId',
   'name',
   'description',
-  'criteria_narrative',
-  'criteria_url',
+  'criteriaNarrative',
+  'criteriaUrl',
   'tags',
   'alignments',
-  'achievement_type',
-  'credits_available',
+  'achievementType',
+  'creditsAvailable',
   'level',
-  'expiry_kind',
-  'expiry_date',
-  'expiry_months',
+  'expiryKind',
+  'expiryDate',
+  'expiryMonths',
   'status',
   'design',
-  'created_by',
-  'created_at',
-  'updated_at',
+  'createdBy',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 type Row = {
   id: string;
-  org_id: string;
+  orgId: string;
   name: string;
   description: string;
-  criteria_narrative: string;
-  criteria_url: string | null;
+  criteriaNarrative: string;
+  criteriaUrl: string | null;
   tags: string[];
   alignments: AlignmentRow[] | string;
-  achievement_type: string;
-  credits_available: number | string | null;
+  achievementType: string;
+  creditsAvailable: number | string | null;
   level: string | null;
-  expiry_kind: ExpiryKind;
-  expiry_date: Date | null;
-  expiry_months: number | null;
+  expiryKind: ExpiryKind;
+  expiryDate: Date | null;
+  expiryMonths: number | null;
   status: TemplateStatus;
   design: Record<string, unknown> | string | null;
-  created_by: string | null;
-  created_at: Date;
-  updated_at: Date;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 };
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
-function toTemplate(row: Row, hasSvg: boolean): Template {
-  const expiry: Expiry = { kind: row.expiry_kind };
-  if (row.expiry_kind === 'date' && row.expiry_date) expiry.date = new Date(row.expiry_date);
-  if (row.expiry_kind === 'months' && row.expiry_months) expiry.months = Number(row.expiry_months);
+function toTemplate({
+  expiryKind,
+  expiryDate,
+  expiryMonths,
+  hasSvg,
+  ...row
+}: Row & { hasSvg: unknown }): Template {
+  const expiry: Expiry = { kind: expiryKind };
+  if (expiryKind === 'date' && expiryDate) expiry.date = new Date(expiryDate);
+  if (expiryKind === 'months' && expiryMonths) expiry.months = Number(expiryMonths);
   return {
-    id: row.id,
-    orgId: row.org_id,
-    name: row.name,
-    description: row.description,
-    criteriaNarrative: row.criteria_narrative,
-    criteriaUrl: row.criteria_url,
+    ...row,
     tags: row.tags ?? [],
     alignments: json(row.alignments) ?? [],
-    achievementType: row.achievement_type,
-    creditsAvailable: row.credits_available === null ? null : Number(row.credits_available),
-    level: row.level,
+    creditsAvailable: row.creditsAvailable === null ? null : Number(row.creditsAvailable),
     expiry,
-    status: row.status,
-    hasSvg,
+    hasSvg: !!hasSvg,
     design: (json(row.design) as Design | null) ?? null,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }
 
@@ -153,9 +148,9 @@ function cleanAlignments(list: Alignment[] | undefined): Alignment[] {
 async function imageColumns(runtime: Runtime, image: TemplateImageInput) {
   if ('design' in image) {
     const svg = renderDesignSvg(image.design);
-    return { image_svg: svg, image_png: await renderPng(runtime, svg), design: JSON.stringify(image.design) };
+    return { imageSvg: svg, imagePng: await renderPng(runtime, svg), design: JSON.stringify(image.design) };
   }
-  return { image_svg: image.upload.svg, image_png: image.upload.png, design: null };
+  return { imageSvg: image.upload.svg, imagePng: image.upload.png, design: null };
 }
 
 function rowValues(input: TemplateInput) {
@@ -163,16 +158,16 @@ function rowValues(input: TemplateInput) {
   return {
     name: input.name.trim(),
     description: input.description.trim(),
-    criteria_narrative: input.criteriaNarrative.trim(),
-    criteria_url: clean(input.criteriaUrl),
+    criteriaNarrative: input.criteriaNarrative.trim(),
+    criteriaUrl: clean(input.criteriaUrl),
     tags: normalizeTags(input.tags ?? []),
     alignments: JSON.stringify(cleanAlignments(input.alignments)),
-    achievement_type: input.achievementType ?? 'Badge',
-    credits_available: input.creditsAvailable ?? null,
+    achievementType: input.achievementType ?? 'Badge',
+    creditsAvailable: input.creditsAvailable ?? null,
     level: clean(input.level),
-    expiry_kind: expiry.kind,
-    expiry_date: expiry.kind === 'date' && expiry.date ? new Date(expiry.date) : null,
-    expiry_months: expiry.kind === 'months' ? (expiry.months ?? null) : null,
+    expiryKind: expiry.kind,
+    expiryDate: expiry.kind === 'date' && expiry.date ? new Date(expiry.date) : null,
+    expiryMonths: expiry.kind === 'months' ? (expiry.months ?? null) : null,
   };
 }
 
@@ -187,17 +182,17 @@ export async function createTemplate(
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
   const imageValues = await imageColumns(runtime, image);
   const row = await db
-    .insertInto('badge_templates')
+    .insertInto('badgeTemplates')
     .values({
-      org_id: orgId,
+      orgId: orgId,
       ...rowValues(input),
       status: input.status ?? 'draft',
       ...imageValues,
-      created_by: createdBy ?? null,
+      createdBy: createdBy ?? null,
     })
-    .returning([...columns, 'image_svg'])
+    .returning([...columns, (eb) => eb('imageSvg', 'is not', null).as('hasSvg')])
     .executeTakeFirstOrThrow();
-  return toTemplate(row, row.image_svg !== null);
+  return toTemplate(row);
 }
 
 /** Applies a partial change; the image is replaced only when `image` is given. */
@@ -242,28 +237,28 @@ async function changeTemplate(
   if (errors.length) throw invalid('The badge template could not be saved.', errors);
   const imageValues = drawImage ? await drawImage() : {};
   const row = await db
-    .updateTable('badge_templates')
+    .updateTable('badgeTemplates')
     .set({
       ...rowValues(merged),
       status: merged.status ?? current.status,
       ...imageValues,
-      updated_at: new Date(),
+      updatedAt: new Date(),
     })
     .where('id', '=', id)
-    .returning([...columns, 'image_svg'])
+    .returning([...columns, (eb) => eb('imageSvg', 'is not', null).as('hasSvg')])
     .executeTakeFirstOrThrow();
-  return toTemplate(row, row.image_svg !== null);
+  return toTemplate(row);
 }
 
 export async function getTemplate(db: Handle, id: string): Promise<Template | null> {
   if (!isUuid(id)) return null;
   const row = await db
-    .selectFrom('badge_templates')
+    .selectFrom('badgeTemplates')
     .select(columns)
-    .select((eb) => eb('image_svg', 'is not', null).as('has_svg'))
+    .select((eb) => eb('imageSvg', 'is not', null).as('hasSvg'))
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? toTemplate(row, !!row.has_svg) : null;
+  return row ? toTemplate(row) : null;
 }
 
 export async function listTemplates(
@@ -272,20 +267,20 @@ export async function listTemplates(
   opts: { status?: TemplateStatus | TemplateStatus[] } = {},
 ): Promise<Template[]> {
   let q = db
-    .selectFrom('badge_templates')
+    .selectFrom('badgeTemplates')
     .select(columns)
-    .select((eb) => eb('image_svg', 'is not', null).as('has_svg'))
-    .where('org_id', '=', orgId);
+    .select((eb) => eb('imageSvg', 'is not', null).as('hasSvg'))
+    .where('orgId', '=', orgId);
   if (opts.status) q = q.where('status', 'in', Array.isArray(opts.status) ? opts.status : [opts.status]);
   const rows = await q.orderBy('name').orderBy('id').execute();
-  return rows.map((r) => toTemplate(r, !!r.has_svg));
+  return rows.map(toTemplate);
 }
 
 export async function countTemplates(db: Handle, orgId: string): Promise<Record<TemplateStatus, number>> {
   const rows = await db
-    .selectFrom('badge_templates')
+    .selectFrom('badgeTemplates')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('org_id', '=', orgId)
+    .where('orgId', '=', orgId)
     .groupBy('status')
     .execute();
   const out: Record<TemplateStatus, number> = { draft: 0, active: 0, archived: 0 };
@@ -296,8 +291,8 @@ export async function countTemplates(db: Handle, orgId: string): Promise<Record<
 export async function templateImage(db: Handle, id: string, format: 'png' | 'svg'): Promise<Buffer | null> {
   if (!isUuid(id)) return null;
   const row = await db
-    .selectFrom('badge_templates')
-    .select(format === 'png' ? ['image_png as data'] : ['image_svg as data'])
+    .selectFrom('badgeTemplates')
+    .select(format === 'png' ? ['imagePng as data'] : ['imageSvg as data'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row?.data) return null;

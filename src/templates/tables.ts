@@ -14,27 +14,27 @@ export type TemplateStatus = 'draft' | 'active' | 'archived';
 export type ExpiryKind = 'none' | 'date' | 'months';
 
 export interface TemplateTables {
-  badge_templates: {
+  badgeTemplates: {
     id: Generated<string>;
-    org_id: string;
+    orgId: string;
     name: string;
     description: string;
-    criteria_narrative: string;
-    criteria_url: string | null;
+    criteriaNarrative: string;
+    criteriaUrl: string | null;
     tags: ColumnType<string[], string[] | undefined, string[]>;
     alignments: JSONColumnType<AlignmentRow[], string, string>;
-    achievement_type: string;
-    credits_available: number | null;
+    achievementType: string;
+    creditsAvailable: number | null;
     level: string | null;
-    expiry_kind: ExpiryKind;
-    expiry_date: Date | null;
-    expiry_months: number | null;
+    expiryKind: ExpiryKind;
+    expiryDate: Date | null;
+    expiryMonths: number | null;
     status: TemplateStatus;
-    image_svg: string | null;
-    image_png: Buffer;
+    imageSvg: string | null;
+    imagePng: Buffer;
     design: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
-    created_by: string | null;
-    created_at: Timestamp;
-    updated_at: Timestamp;
+    createdBy: string | null;
+    createdAt: Timestamp;
+    updatedAt: Timestamp;
   };
 }

@@ -31,6 +31,28 @@ export function PostButton(p: {
 }
 
 /**
+ * A form that posts: the CSRF token first, then what went wrong with the last attempt (nothing
+ * when it did not fail), then the fields.
+ */
+export function PostForm(
+  props: {
+    action: string;
+    csrfToken: string;
+    failure?: { message?: string; errors?: FieldError[] };
+    children?: Child;
+  } & Record<string, unknown>,
+): SafeHtml {
+  const { csrfToken, failure, children, ...attrs } = props;
+  return (
+    <form method="post" {...attrs}>
+      <CsrfField token={csrfToken} />
+      <FormErrors message={failure?.message} errors={failure?.errors} />
+      {children}
+    </form>
+  );
+}
+
+/**
  * A form that uploads files. The server checks a multipart body's CSRF token before it reads
  * any file (src/http/multipart.ts), so the token must be the body's first field; browsers send
  * fields in document order, so it is rendered first here, before any child.

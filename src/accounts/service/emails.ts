@@ -32,9 +32,9 @@ export async function confirmEmail(db: Db, token: string): Promise<{ userId: str
     const t = await consumeAuthToken(trx, 'verify_email', token);
     if (!t?.userId) return null;
     const still = await trx
-      .selectFrom('user_emails')
+      .selectFrom('userEmails')
       .select('id')
-      .where('user_id', '=', t.userId)
+      .where('userId', '=', t.userId)
       .where('email', '=', t.email)
       .executeTakeFirst();
     if (!still) return null;
@@ -49,15 +49,15 @@ export async function addEmail(ctx: AppContext, userId: string, email: string): 
   await enforce(ctx.db, { scope: 'add-email', value: userId, rule: LIMITS.addressesPerAccount });
   await ctx.db.transaction().execute(async (trx) => {
     const count = await trx
-      .selectFrom('user_emails')
+      .selectFrom('userEmails')
       .select(sql<number>`count(*)::int`.as('n'))
-      .where('user_id', '=', userId)
+      .where('userId', '=', userId)
       .executeTakeFirstOrThrow();
     assertRoomForAddress(count.n);
     assertAddressFree(await ownerOf(trx, address), userId);
     await trx
-      .insertInto('user_emails')
-      .values({ user_id: userId, email: address, is_primary: false, verified_at: null })
+      .insertInto('userEmails')
+      .values({ userId: userId, email: address, isPrimary: false, verifiedAt: null })
       .execute();
     const user = await trx
       .selectFrom('users')
@@ -73,10 +73,10 @@ const notOnAccount = () => new LaurelError('NOT_FOUND', 'This address is not on 
 /** An address of this account (NOT_FOUND for anyone else's). */
 async function ownAddress(db: Executor, userId: string, emailId: string) {
   const row = await db
-    .selectFrom('user_emails')
-    .select(['id', 'verified_at', 'is_primary'])
+    .selectFrom('userEmails')
+    .select(['id', 'verifiedAt', 'isPrimary'])
     .where('id', '=', emailId)
-    .where('user_id', '=', userId)
+    .where('userId', '=', userId)
     .executeTakeFirst();
   if (!row) throw notOnAccount();
   return row;
@@ -84,14 +84,14 @@ async function ownAddress(db: Executor, userId: string, emailId: string) {
 
 export async function resendVerification(ctx: AppContext, userId: string, emailId: string, ip: string) {
   const row = await ctx.db
-    .selectFrom('user_emails')
-    .innerJoin('users', 'users.id', 'user_emails.user_id')
-    .select(['user_emails.email', 'user_emails.verified_at', 'users.name'])
-    .where('user_emails.id', '=', emailId)
-    .where('user_emails.user_id', '=', userId)
+    .selectFrom('userEmails')
+    .innerJoin('users', 'users.id', 'userEmails.userId')
+    .select(['userEmails.email', 'userEmails.verifiedAt', 'users.name'])
+    .where('userEmails.id', '=', emailId)
+    .where('userEmails.userId', '=', userId)
     .executeTakeFirst();
   if (!row) throw notOnAccount();
-  if (row.verified_at) return;
+  if (row.verifiedAt) return;
   await limitSource(ctx.db, 'verify', ip);
   if (!(await mailAllowed(ctx.db, 'verify', row.email))) return;
   await ctx.db.transaction().execute((trx) => sendVerification(trx, ctx.config, userId, row.name, row.email));
@@ -100,8 +100,8 @@ export async function resendVerification(ctx: AppContext, userId: string, emailI
 export async function makePrimaryEmail(db: Db, userId: string, emailId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     assertCanBePrimary(await ownAddress(trx, userId, emailId));
-    await trx.updateTable('user_emails').set({ is_primary: false }).where('user_id', '=', userId).execute();
-    await trx.updateTable('user_emails').set({ is_primary: true }).where('id', '=', emailId).execute();
+    await trx.updateTable('userEmails').set({ isPrimary: false }).where('userId', '=', userId).execute();
+    await trx.updateTable('userEmails').set({ isPrimary: true }).where('id', '=', emailId).execute();
   });
 }
 
@@ -114,7 +114,7 @@ export async function removeEmail(
 ): Promise<void> {
   assertRemovable(await ownAddress(db, userId, emailId));
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('user_emails').where('id', '=', emailId).execute();
+    await trx.deleteFrom('userEmails').where('id', '=', emailId).execute();
     await credentialsChanged(trx, userId, keepSessionId);
   });
 }

@@ -48,10 +48,10 @@ export async function logIn(
   const { db } = ctx;
   const address = normalizeEmail(email);
   const row = await db
-    .selectFrom('user_emails')
-    .innerJoin('users', 'users.id', 'user_emails.user_id')
-    .select(['users.id', 'users.name', 'users.password_hash', 'users.is_admin'])
-    .where('user_emails.email', '=', address)
+    .selectFrom('userEmails')
+    .innerJoin('users', 'users.id', 'userEmails.userId')
+    .select(['users.id', 'users.name', 'users.passwordHash', 'users.isAdmin'])
+    .where('userEmails.email', '=', address)
     .executeTakeFirst();
   const account = row?.id ?? address;
   const source = sourceOf(from.ip);
@@ -74,7 +74,7 @@ export async function logIn(
     db,
     buckets,
     async () => {
-      if (!(await verifyPassword(row?.password_hash, password)) || !row) return false;
+      if (!(await verifyPassword(row?.passwordHash, password)) || !row) return false;
       unconfirmed = !mayLogInUnconfirmed(row) && (await verifiedEmailsOf(db, row.id)).length === 0;
       return !unconfirmed;
     },
@@ -113,7 +113,7 @@ export async function requestPasswordReset(ctx: AppContext, email: string, ip: s
     if (!owner) return;
     const token = await createAuthToken(trx, {
       kind: 'reset_password',
-      userId: owner.user_id,
+      userId: owner.userId,
       email: address,
     });
     await enqueueEmail(trx, resetPasswordMessage(address, `${ctx.config.baseUrl}/reset/${token}`));
@@ -136,8 +136,8 @@ export async function resetPassword(db: Db, token: string, password: string): Pr
     const t = await consumeAuthToken(trx, 'reset_password', token);
     if (!t?.userId) return null;
     const owner = await ownerOf(trx, t.email);
-    if (owner?.user_id !== t.userId) return null;
-    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', t.userId).execute();
+    if (owner?.userId !== t.userId) return null;
+    await trx.updateTable('users').set({ passwordHash: hash }).where('id', '=', t.userId).execute();
     await markEmailVerified(trx, t.userId, t.email);
     await credentialsChanged(trx, t.userId);
     return t.userId;
@@ -156,7 +156,7 @@ export async function requestLoginLink(
   await ctx.db.transaction().execute(async (trx) => {
     const owner = await ownerOf(trx, address);
     if (!owner) return;
-    const token = await createAuthToken(trx, { kind: 'login_link', userId: owner.user_id, email: address });
+    const token = await createAuthToken(trx, { kind: 'login_link', userId: owner.userId, email: address });
     await enqueueEmail(
       trx,
       loginLinkMessage(address, withNext(`${ctx.config.baseUrl}/login/link/${token}`, next)),
@@ -173,7 +173,7 @@ export async function useLoginLink(db: Db, token: string): Promise<string | null
     const t = await consumeAuthToken(trx, 'login_link', token);
     if (!t?.userId) return null;
     const owner = await ownerOf(trx, t.email);
-    if (owner?.user_id !== t.userId) return null;
+    if (owner?.userId !== t.userId) return null;
     await markEmailVerified(trx, t.userId, t.email);
     return t.userId;
   });
@@ -191,14 +191,14 @@ export async function changePassword(
 ): Promise<void> {
   const row = await db
     .selectFrom('users')
-    .select('password_hash')
+    .select('passwordHash')
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
   // Wrong current passwords count like failed logins: a borrowed session cannot guess at leisure.
   const known = await countFailures(
     db,
     [{ scope: 'password-check', value: userId, rule: LIMITS.loginFailuresPerAccountSource }],
-    async () => !row.password_hash || verifyPassword(row.password_hash, input.current),
+    async () => !row.passwordHash || verifyPassword(row.passwordHash, input.current),
     () => tooMany(LOGIN_LOCKED),
   );
   if (!known) {
@@ -210,7 +210,7 @@ export async function changePassword(
   if (problems.length) throw invalid('Please correct the errors below.', problems);
   const hash = await hashPassword(input.next);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', userId).execute();
+    await trx.updateTable('users').set({ passwordHash: hash }).where('id', '=', userId).execute();
     await credentialsChanged(trx, userId, keepSessionId);
   });
 }

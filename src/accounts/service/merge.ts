@@ -29,7 +29,7 @@ export async function requestMerge(
   await ctx.db.transaction().execute(async (trx) => {
     const owner = await ownerOf(trx, address);
     if (!owner) return;
-    assertOtherAccount(owner.user_id, userId);
+    assertOtherAccount(owner.userId, userId);
     const me = await trx
       .selectFrom('users')
       .select('name')
@@ -55,11 +55,11 @@ export async function previewMerge(
   const t = await peekAuthToken(db, 'merge_account', token);
   if (!t?.userId) return null;
   const owner = await ownerOf(db, t.email);
-  if (!owner || owner.user_id === t.userId) return null;
-  const from = await getUser(db, owner.user_id);
+  if (!owner || owner.userId === t.userId) return null;
+  const from = await getUser(db, owner.userId);
   if (!from) return null;
   if (currentUserId !== undefined) assertMergeLinkFor(t.userId, currentUserId);
-  const emails = (await listEmails(db, owner.user_id)).map((e) => e.email);
+  const emails = (await listEmails(db, owner.userId)).map((e) => e.email);
   return { intoUserId: t.userId, from, fromEmails: emails };
 }
 
@@ -78,10 +78,10 @@ export async function confirmMerge(
     assertMergeLinkFor(t.userId, currentUserId);
     if (!(await consumeAuthToken(trx, 'merge_account', token))) return null;
     const owner = await ownerOf(trx, t.email);
-    if (!owner || owner.user_id === currentUserId) return null;
-    await mergeAccounts(trx, ctx.hooks, owner.user_id, currentUserId);
+    if (!owner || owner.userId === currentUserId) return null;
+    await mergeAccounts(trx, ctx.hooks, owner.userId, currentUserId);
     await markEmailVerified(trx, currentUserId, t.email);
-    return { mergedUserId: owner.user_id };
+    return { mergedUserId: owner.userId };
   });
 }
 
@@ -93,20 +93,20 @@ export async function mergeAccounts(
 ): Promise<void> {
   const from = await trx
     .selectFrom('users')
-    .select(['is_admin', 'handle', 'bio'])
+    .select(['isAdmin', 'handle', 'bio'])
     .where('id', '=', fromUserId)
     .forUpdate()
     .executeTakeFirstOrThrow();
   await trx
-    .updateTable('user_emails')
-    .set({ user_id: toUserId, is_primary: false })
-    .where('user_id', '=', fromUserId)
+    .updateTable('userEmails')
+    .set({ userId: toUserId, isPrimary: false })
+    .where('userId', '=', fromUserId)
     .execute();
   for (const hook of hooks.onAccountMerge) await hook(trx, fromUserId, toUserId);
   await trx.deleteFrom('users').where('id', '=', fromUserId).execute();
   const to = await trx
     .selectFrom('users')
-    .select(['handle', 'bio', 'is_admin'])
+    .select(['handle', 'bio', 'isAdmin'])
     .where('id', '=', toUserId)
     .executeTakeFirstOrThrow();
   await trx.updateTable('users').set(mergedProfile(to, from)).where('id', '=', toUserId).execute();

@@ -40,21 +40,21 @@ async function insertUser(
     .insertInto('users')
     .values({
       name: input.name,
-      password_hash: input.passwordHash,
-      is_admin: first,
+      passwordHash: input.passwordHash,
+      isAdmin: first,
       handle: null,
       bio: null,
-      merged_into: null,
+      mergedInto: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   await trx
-    .insertInto('user_emails')
+    .insertInto('userEmails')
     .values({
-      user_id: user.id,
+      userId: user.id,
       email: input.email,
-      is_primary: true,
-      verified_at: input.verified ? new Date() : null,
+      isPrimary: true,
+      verifiedAt: input.verified ? new Date() : null,
     })
     .execute();
   return user.id;
@@ -143,7 +143,7 @@ export async function signUp(
     if (!sendable) return null;
     const owner = await ownerOf(trx, email);
     if (owner) {
-      const token = await createAuthToken(trx, { kind: 'reset_password', userId: owner.user_id, email });
+      const token = await createAuthToken(trx, { kind: 'reset_password', userId: owner.userId, email });
       await enqueueEmail(trx, accountExistsMessage(email, `${ctx.config.baseUrl}/reset/${token}`));
     } else {
       const id = await insertUser(trx, { name, email, passwordHash, verified: false });
@@ -168,13 +168,13 @@ export async function createOrPromoteAdmin(
     await db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
-        .set({ is_admin: true, password_hash: hash })
-        .where('id', '=', owner.user_id)
+        .set({ isAdmin: true, passwordHash: hash })
+        .where('id', '=', owner.userId)
         .execute();
-      await markEmailVerified(trx, owner.user_id, address);
-      await credentialsChanged(trx, owner.user_id);
+      await markEmailVerified(trx, owner.userId, address);
+      await credentialsChanged(trx, owner.userId);
     });
-    return { userId: owner.user_id, created: false };
+    return { userId: owner.userId, created: false };
   }
   const user = await createUser(db, {
     name: input.name ?? address.split('@')[0]!,
@@ -182,6 +182,6 @@ export async function createOrPromoteAdmin(
     password: input.password,
     emailVerified: true,
   });
-  await db.updateTable('users').set({ is_admin: true }).where('id', '=', user.id).execute();
+  await db.updateTable('users').set({ isAdmin: true }).where('id', '=', user.id).execute();
   return { userId: user.id, created: true };
 }

@@ -25,20 +25,20 @@ const userColumns = [
   'users.id',
   'users.name',
   'users.handle',
-  'users.is_admin',
-  'users.profile_public',
+  'users.isAdmin',
+  'users.profilePublic',
   'users.bio',
-  'users.password_hash',
-  'users.created_at',
+  'users.passwordHash',
+  'users.createdAt',
 ] as const;
 
 async function loadUser(db: Executor, where: { id?: string; handle?: string }): Promise<User | null> {
   let q = db
     .selectFrom('users')
-    .leftJoin('user_emails', (j) =>
-      j.onRef('user_emails.user_id', '=', 'users.id').on('user_emails.is_primary', '=', true),
+    .leftJoin('userEmails', (j) =>
+      j.onRef('userEmails.userId', '=', 'users.id').on('userEmails.isPrimary', '=', true),
     )
-    .select([...userColumns, 'user_emails.email as primary_email']);
+    .select([...userColumns, 'userEmails.email as primaryEmail']);
   if (where.id) q = q.where('users.id', '=', where.id);
   if (where.handle) q = q.where('users.handle', '=', where.handle);
   const r = await q.executeTakeFirst();
@@ -62,22 +62,22 @@ export async function findUserByEmail(
   email: string,
 ): Promise<{ id: string; name: string } | null> {
   const row = await db
-    .selectFrom('user_emails')
-    .innerJoin('users', 'users.id', 'user_emails.user_id')
+    .selectFrom('userEmails')
+    .innerJoin('users', 'users.id', 'userEmails.userId')
     .select(['users.id', 'users.name'])
-    .where('user_emails.email', '=', normalizeEmail(email))
-    .where('user_emails.verified_at', 'is not', null)
+    .where('userEmails.email', '=', normalizeEmail(email))
+    .where('userEmails.verifiedAt', 'is not', null)
     .executeTakeFirst();
   return row ?? null;
 }
 
 export async function verifiedEmailsOf(db: Executor, userId: string): Promise<string[]> {
   const rows = await db
-    .selectFrom('user_emails')
+    .selectFrom('userEmails')
     .select('email')
-    .where('user_id', '=', userId)
-    .where('verified_at', 'is not', null)
-    .orderBy('is_primary', 'desc')
+    .where('userId', '=', userId)
+    .where('verifiedAt', 'is not', null)
+    .orderBy('isPrimary', 'desc')
     .orderBy('email')
     .execute();
   return rows.map((r) => r.email);
@@ -85,11 +85,11 @@ export async function verifiedEmailsOf(db: Executor, userId: string): Promise<st
 
 export async function listEmails(db: Executor, userId: string): Promise<UserEmail[]> {
   const rows = await db
-    .selectFrom('user_emails')
+    .selectFrom('userEmails')
     .selectAll()
-    .where('user_id', '=', userId)
-    .orderBy('is_primary', 'desc')
-    .orderBy('created_at')
+    .where('userId', '=', userId)
+    .orderBy('isPrimary', 'desc')
+    .orderBy('createdAt')
     .execute();
   return rows.map(toUserEmail);
 }
@@ -97,8 +97,8 @@ export async function listEmails(db: Executor, userId: string): Promise<UserEmai
 /** The account holding an address (verified or not), if any. */
 export async function ownerOf(db: Executor, address: string) {
   return db
-    .selectFrom('user_emails')
-    .select(['user_id', 'email'])
+    .selectFrom('userEmails')
+    .select(['userId', 'email'])
     .where('email', '=', address)
     .executeTakeFirst();
 }
@@ -112,37 +112,37 @@ export async function markEmailVerified(db: Executor, userId: string, email: str
   const address = normalizeEmail(email);
   await inTransaction(db, async (trx) => {
     const existing = await trx
-      .selectFrom('user_emails')
+      .selectFrom('userEmails')
       .selectAll()
       .where('email', '=', address)
       .forUpdate()
       .executeTakeFirst();
-    if (existing && existing.user_id !== userId && existing.verified_at) {
+    if (existing && existing.userId !== userId && existing.verifiedAt) {
       throw new LaurelError('CONFLICT', 'This address is already confirmed on another account.', [
         { field: 'email', message: 'belongs to another account' },
       ]);
     }
     const hasPrimary = await trx
-      .selectFrom('user_emails')
+      .selectFrom('userEmails')
       .select('id')
-      .where('user_id', '=', userId)
-      .where('is_primary', '=', true)
+      .where('userId', '=', userId)
+      .where('isPrimary', '=', true)
       .where('email', '!=', address)
       .executeTakeFirst();
     if (existing) {
       await trx
-        .updateTable('user_emails')
+        .updateTable('userEmails')
         .set({
-          user_id: userId,
-          verified_at: existing.verified_at ?? new Date(),
-          is_primary: existing.user_id === userId ? existing.is_primary || !hasPrimary : !hasPrimary,
+          userId: userId,
+          verifiedAt: existing.verifiedAt ?? new Date(),
+          isPrimary: existing.userId === userId ? existing.isPrimary || !hasPrimary : !hasPrimary,
         })
         .where('id', '=', existing.id)
         .execute();
     } else {
       await trx
-        .insertInto('user_emails')
-        .values({ user_id: userId, email: address, verified_at: new Date(), is_primary: !hasPrimary })
+        .insertInto('userEmails')
+        .values({ userId: userId, email: address, verifiedAt: new Date(), isPrimary: !hasPrimary })
         .execute();
     }
   });
@@ -177,7 +177,7 @@ export async function updateProfile(db: Db, userId: string, input: ProfileInput)
   try {
     await db
       .updateTable('users')
-      .set({ name, handle: handle || null, profile_public: input.profilePublic, bio: bio || null })
+      .set({ name, handle: handle || null, profilePublic: input.profilePublic, bio: bio || null })
       .where('id', '=', userId)
       .execute();
   } catch (e) {

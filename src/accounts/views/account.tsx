@@ -4,12 +4,12 @@ import {
   Alert,
   CsrfField,
   Field,
-  FormErrors,
   PageHeader,
   Pill,
   TextArea,
   formatDate,
   PostButton,
+  PostForm,
 } from '../../ui/components.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
@@ -57,9 +57,7 @@ export function AccountPage(p: {
         <div>
           <section class="card" aria-labelledby="h-profile">
             <h2 id="h-profile">Profile</h2>
-            <form method="post" action="/account/profile" novalidate>
-              <CsrfField token={p.ctx.csrfToken} />
-              <FormErrors message={profile?.message} errors={profile?.errors} />
+            <PostForm action="/account/profile" csrfToken={p.ctx.csrfToken} failure={profile} novalidate>
               <Field
                 label="Name"
                 name="name"
@@ -112,7 +110,7 @@ export function AccountPage(p: {
               <div class="form-actions">
                 <button type="submit">Save profile</button>
               </div>
-            </form>
+            </PostForm>
           </section>
 
           <section class="card" aria-labelledby="h-emails">
@@ -134,9 +132,13 @@ export function AccountPage(p: {
                 { label: 'Actions', cell: (e) => <EmailActions csrf={p.ctx.csrfToken} e={e} /> },
               ]}
             />
-            <form method="post" action="/account/emails" novalidate style="margin-top:1.25rem">
-              <CsrfField token={p.ctx.csrfToken} />
-              <FormErrors message={f('email')?.message} errors={f('email')?.errors} />
+            <PostForm
+              action="/account/emails"
+              csrfToken={p.ctx.csrfToken}
+              failure={f('email')}
+              novalidate
+              style="margin-top:1.25rem"
+            >
               <Field
                 label="Add an address"
                 name="email"
@@ -148,16 +150,19 @@ export function AccountPage(p: {
               <button type="submit" class="secondary">
                 Add and send a confirmation link
               </button>
-            </form>
+            </PostForm>
           </section>
         </div>
 
         <div>
           <section class="card" aria-labelledby="h-password">
             <h2 id="h-password">Password</h2>
-            <form method="post" action="/account/password" novalidate>
-              <CsrfField token={p.ctx.csrfToken} />
-              <FormErrors message={f('password')?.message} errors={f('password')?.errors} />
+            <PostForm
+              action="/account/password"
+              csrfToken={p.ctx.csrfToken}
+              failure={f('password')}
+              novalidate
+            >
               {user.hasPassword ? (
                 <PasswordField label="Current password" name="current" errors={f('password')?.errors} />
               ) : (
@@ -167,7 +172,7 @@ export function AccountPage(p: {
               )}
               <PasswordField choosing label="New password" name="next" errors={f('password')?.errors} />
               <button type="submit">Change password</button>
-            </form>
+            </PostForm>
           </section>
 
           <section class="card" aria-labelledby="h-merge">
@@ -177,9 +182,7 @@ export function AccountPage(p: {
               send it a link, and opening that link while logged in here moves its badges, addresses and
               memberships into this account.
             </p>
-            <form method="post" action="/account/merge" novalidate>
-              <CsrfField token={p.ctx.csrfToken} />
-              <FormErrors message={f('merge')?.message} errors={f('merge')?.errors} />
+            <PostForm action="/account/merge" csrfToken={p.ctx.csrfToken} failure={f('merge')} novalidate>
               <Field
                 label="Address of the other account"
                 name="email"
@@ -190,7 +193,7 @@ export function AccountPage(p: {
               <button type="submit" class="secondary">
                 Send the merge link
               </button>
-            </form>
+            </PostForm>
           </section>
           <p class="small muted">Member since {formatDate(user.createdAt)}.</p>
         </div>

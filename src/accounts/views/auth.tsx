@@ -1,7 +1,7 @@
 // The pages of getting in: sign-up, login (by password or emailed link), password reset.
 import type { SafeHtml } from '@laurel/jsx';
 import type { FieldError } from '../../errors.ts';
-import { Alert, CsrfField, Field, FormErrors, PageHeader } from '../../ui/components.tsx';
+import { Alert, CsrfField, Field, PageHeader, PostForm } from '../../ui/components.tsx';
 import { EmailField, PasswordField } from './fields.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import { withNext } from '../next.ts';
@@ -16,7 +16,7 @@ export interface FormState {
 const NextField = (p: { next?: string }) =>
   p.next && p.next !== '/' ? <input type="hidden" name="next" value={p.next} /> : null;
 
-/** A form of these pages: the CSRF token, where to go next, and what went wrong last time. */
+/** A form of these pages: where to go next, and what went wrong last time. */
 function AuthForm(p: {
   ctx: PageContext;
   action: string;
@@ -25,12 +25,10 @@ function AuthForm(p: {
   children?: unknown;
 }) {
   return (
-    <form method="post" action={p.action} class="card" novalidate>
-      <CsrfField token={p.ctx.csrfToken} />
+    <PostForm action={p.action} csrfToken={p.ctx.csrfToken} failure={p.form} class="card" novalidate>
       <NextField next={p.next} />
-      <FormErrors message={p.form?.message} errors={p.form?.errors} />
       {p.children as SafeHtml}
-    </form>
+    </PostForm>
   );
 }
 

@@ -3,14 +3,13 @@ import type { FieldError } from '../../errors.ts';
 import type { Member } from '../../http/access.ts';
 import {
   Alert,
-  CsrfField,
   EmptyState,
   Field,
-  FormErrors,
   PageHeader,
   Pill,
   formatDate,
   PostButton,
+  PostForm,
 } from '../../ui/components.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
@@ -100,9 +99,7 @@ export function ApiKeysPage(props: {
       </section>
       <section>
         <h2>Create a key</h2>
-        <form method="post" action={base} class="stack">
-          <CsrfField token={props.ctx.csrfToken} />
-          <FormErrors message={props.message} errors={props.errors} />
+        <PostForm action={base} csrfToken={props.ctx.csrfToken} failure={props} class="stack">
           <Field
             label="Name"
             name="name"
@@ -124,7 +121,7 @@ export function ApiKeysPage(props: {
           <div class="actions">
             <button type="submit">Create key</button>
           </div>
-        </form>
+        </PostForm>
       </section>
     </ManageLayout>
   );

@@ -102,9 +102,9 @@ describe('bulk issuing survives a worker killed mid-way', () => {
     console.log(
       `bulk crash: ${ROWS} rows, killed at ${killedAt.join(' and ')} issued; ` +
         `${rows[0]!.n} awards, ${perAward.emails} emails queued, ${rows[0]!.delivered} delivered ` +
-        `(${rows[0]!.ids} distinct Message-IDs), at most ${perAward.max_per_award} per award`,
+        `(${rows[0]!.ids} distinct Message-IDs), at most ${perAward.maxPerAward} per award`,
     );
     expect(rows[0]).toEqual({ n: ROWS, keys: ROWS, pending: 0, delivered: ROWS, ids: ROWS });
-    expect(perAward).toEqual({ awards: ROWS, emails: ROWS, max_per_award: 1 });
+    expect(perAward).toEqual({ awards: ROWS, emails: ROWS, maxPerAward: 1 });
   }, 600_000);
 });

@@ -81,7 +81,7 @@ describe('bulk issue pages', () => {
     // A marker that a reload would wipe: the numbers must change in place.
     await page.evaluate(() => Object.assign(globalThis, { stillHere: true }));
     await t.db
-      .updateTable('bulk_batches')
+      .updateTable('bulkBatches')
       .set({ status: 'running', issued: 2, skipped: 1 })
       .where('id', '=', id)
       .execute();

@@ -78,7 +78,7 @@ export function bulkPages(app: App, ctx: AppContext) {
         page={pageContext(request)}
         access={access}
         batch={batch}
-        templateName={templates.find((t) => t.id === batch.template_id)?.name ?? 'Badge'}
+        templateName={templates.find((t) => t.id === batch.templateId)?.name ?? 'Badge'}
         rows={rows}
         view={view}
         message={opts.message}

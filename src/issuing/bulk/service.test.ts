@@ -61,16 +61,16 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
     expect(rows.map((r) => r.outcome)).toEqual(['issued', 'invalid', 'invalid', 'issued']);
     const award = await t.db
       .selectFrom('awards')
-      .select(['recipient_name', 'evidence_narrative', 'valid_until', 'issued_at'])
-      .where('id', '=', rows[0]!.award_id!)
+      .select(['recipientName', 'evidenceNarrative', 'validUntil', 'issuedAt'])
+      .where('id', '=', rows[0]!.awardId!)
       .executeTakeFirstOrThrow();
     expect(award).toMatchObject({
-      recipient_name: 'Jörg Müller',
-      evidence_narrative: 'Led the "Alpha" project, twice',
+      recipientName: 'Jörg Müller',
+      evidenceNarrative: 'Led the "Alpha" project, twice',
     });
-    expect(award.issued_at.toISOString()).toBe('2026-01-10T00:00:00.000Z');
-    expect(award.valid_until?.toISOString()).toBe('2030-01-10T00:00:00.000Z');
-    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, max_per_award: 1 });
+    expect(award.issuedAt.toISOString()).toBe('2026-01-10T00:00:00.000Z');
+    expect(award.validUntil?.toISOString()).toBe('2030-01-10T00:00:00.000Z');
+    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, maxPerAward: 1 });
 
     // The same file again: the preview says so, and issuing it adds nothing.
     const again = await createBatch(ctx, {
@@ -86,7 +86,7 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
     await confirmBatch(ctx, org.id, again);
     await runJobsUntilIdle(ctx);
     expect(await getBatch(t.db, org.id, again)).toMatchObject({ status: 'done', issued: 0, skipped: 2 });
-    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, max_per_award: 1 });
+    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: 2, emails: 2, maxPerAward: 1 });
   });
 
   it('refuses an inactive template and a file without the needed columns', async () => {
@@ -135,15 +135,15 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
         skipped: 0,
         failed: 0,
       });
-      const { rows } = await sql<{ n: number; distinct_keys: number; distinct_slots: number }>`
+      const { rows } = await sql<{ n: number; distinctKeys: number; distinctSlots: number }>`
         SELECT count(*)::int AS n, count(DISTINCT row_key)::int AS distinct_keys,
                count(DISTINCT (status_list_id, status_index))::int AS distinct_slots
         FROM awards WHERE org_id = ${org.id}`.execute(t.db);
-      expect(rows[0]).toEqual({ n: 10_000, distinct_keys: 10_000, distinct_slots: 10_000 });
+      expect(rows[0]).toEqual({ n: 10_000, distinctKeys: 10_000, distinctSlots: 10_000 });
       expect(await emailsPerAward(t.db, org.id)).toEqual({
         awards: 10_000,
         emails: 10_000,
-        max_per_award: 1,
+        maxPerAward: 1,
       });
     },
     300_000,

@@ -15,8 +15,8 @@ import { isUuid } from '../../util/checks.ts';
 export const CHUNK_ROWS = 100;
 export const BULK_JOB = 'bulk.issue';
 
-export type BulkBatch = Selectable<IssuingTables['bulk_batches']>;
-export type BulkRow = Selectable<IssuingTables['bulk_rows']>;
+export type BulkBatch = Selectable<IssuingTables['bulkBatches']>;
+export type BulkRow = Selectable<IssuingTables['bulkRows']>;
 
 /**
  * Reads an upload into a batch in `preview` state: every row stored with its errors, nothing
@@ -38,41 +38,41 @@ export async function createBatch(
     const keys = keyed.slice(i, i + 1000).map((r) => r.key);
     const found = await ctx.db
       .selectFrom('awards')
-      .select('row_key')
-      .where('org_id', '=', input.orgId)
-      .where('row_key', 'in', keys)
+      .select('rowKey')
+      .where('orgId', '=', input.orgId)
+      .where('rowKey', 'in', keys)
       .execute();
-    for (const f of found) issuedBefore.add(f.row_key!);
+    for (const f of found) issuedBefore.add(f.rowKey!);
   }
   const valid = keyed.filter((r) => r.errors.length === 0).length;
   return ctx.db.transaction().execute(async (trx) => {
     const batch = await trx
-      .insertInto('bulk_batches')
+      .insertInto('bulkBatches')
       .values({
-        org_id: input.orgId,
-        template_id: input.templateId,
+        orgId: input.orgId,
+        templateId: input.templateId,
         filename: input.filename.slice(0, 200) || 'upload.csv',
         status: 'preview',
         total: keyed.length,
         valid,
-        created_by: input.createdBy,
+        createdBy: input.createdBy,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (let i = 0; i < keyed.length; i += 500) {
       await trx
-        .insertInto('bulk_rows')
+        .insertInto('bulkRows')
         .values(
           keyed.slice(i, i + 500).map((r) => ({
-            batch_id: batch.id,
-            row_no: r.rowNo,
+            batchId: batch.id,
+            rowNo: r.rowNo,
             name: r.name,
             email: r.email,
-            issued_on: r.issuedOn,
-            expires_on: r.expiresOn,
-            evidence_url: r.evidenceUrl,
+            issuedOn: r.issuedOn,
+            expiresOn: r.expiresOn,
+            evidenceUrl: r.evidenceUrl,
             narrative: r.narrative,
-            row_key: r.key,
+            rowKey: r.key,
             errors: JSON.stringify(r.errors),
             outcome: r.errors.length ? ('invalid' as const) : ('pending' as const),
             message:
@@ -88,10 +88,10 @@ export async function createBatch(
 export async function getBatch(db: Db, orgId: string, batchId: string): Promise<BulkBatch> {
   const batch = isUuid(batchId)
     ? await db
-        .selectFrom('bulk_batches')
+        .selectFrom('bulkBatches')
         .selectAll()
         .where('id', '=', batchId)
-        .where('org_id', '=', orgId)
+        .where('orgId', '=', orgId)
         .executeTakeFirst()
     : undefined;
   if (!batch) throw notFound('That upload');
@@ -100,10 +100,10 @@ export async function getBatch(db: Db, orgId: string, batchId: string): Promise<
 
 export async function listBatches(db: Db, orgId: string, limit = 20): Promise<BulkBatch[]> {
   return db
-    .selectFrom('bulk_batches')
+    .selectFrom('bulkBatches')
     .selectAll()
-    .where('org_id', '=', orgId)
-    .orderBy('created_at', 'desc')
+    .where('orgId', '=', orgId)
+    .orderBy('createdAt', 'desc')
     .limit(limit)
     .execute();
 }
@@ -113,10 +113,10 @@ export async function batchRows(
   batchId: string,
   opts: { outcome?: BulkRow['outcome'][]; limit?: number; offset?: number } = {},
 ): Promise<BulkRow[]> {
-  let q = db.selectFrom('bulk_rows').selectAll().where('batch_id', '=', batchId);
+  let q = db.selectFrom('bulkRows').selectAll().where('batchId', '=', batchId);
   if (opts.outcome?.length) q = q.where('outcome', 'in', opts.outcome);
   return q
-    .orderBy('row_no')
+    .orderBy('rowNo')
     .limit(opts.limit ?? 100_000)
     .offset(opts.offset ?? 0)
     .execute();
@@ -129,8 +129,8 @@ export async function confirmBatch(ctx: AppContext, orgId: string, batchId: stri
   if (batch.valid === 0) throw new LaurelError('INVALID', 'There are no valid rows to issue in this file.');
   await ctx.db.transaction().execute(async (trx) => {
     const r = await trx
-      .updateTable('bulk_batches')
-      .set({ status: 'queued', confirmed_at: new Date() })
+      .updateTable('bulkBatches')
+      .set({ status: 'queued', confirmedAt: new Date() })
       .where('id', '=', batchId)
       .where('status', '=', 'preview')
       .executeTakeFirst();
@@ -146,8 +146,8 @@ export async function confirmBatch(ctx: AppContext, orgId: string, batchId: stri
 export async function cancelBatch(db: Db, orgId: string, batchId: string): Promise<void> {
   await getBatch(db, orgId, batchId);
   await db
-    .updateTable('bulk_batches')
-    .set({ status: 'cancelled', finished_at: new Date() })
+    .updateTable('bulkBatches')
+    .set({ status: 'cancelled', finishedAt: new Date() })
     .where('id', '=', batchId)
     .where('status', '=', 'preview')
     .execute();
@@ -196,7 +196,7 @@ export async function runBulkStep(
   payload: { batchId: string; step: number },
 ): Promise<void> {
   const batch = await ctx.db
-    .selectFrom('bulk_batches')
+    .selectFrom('bulkBatches')
     .selectAll()
     .where('id', '=', payload.batchId)
     .executeTakeFirst();
@@ -204,26 +204,26 @@ export async function runBulkStep(
   let issuer: PreparedIssuer | null = null;
   let issuerProblem = '';
   try {
-    issuer = await prepareIssuer(ctx, batch.org_id, batch.template_id);
+    issuer = await prepareIssuer(ctx, batch.orgId, batch.templateId);
   } catch (e) {
     if (!(e instanceof LaurelError) || e.code === 'UNAVAILABLE') throw e;
     issuerProblem = e.fields[0]?.message ?? e.message;
   }
   await ctx.db.transaction().execute(async (trx) => {
     const rows = await trx
-      .selectFrom('bulk_rows')
+      .selectFrom('bulkRows')
       .selectAll()
-      .where('batch_id', '=', batch.id)
+      .where('batchId', '=', batch.id)
       .where('outcome', '=', 'pending')
-      .orderBy('row_no')
+      .orderBy('rowNo')
       .limit(CHUNK_ROWS)
       .forUpdate()
       .skipLocked()
       .execute();
     if (rows.length === 0) {
       await trx
-        .updateTable('bulk_batches')
-        .set({ status: 'done', finished_at: new Date() })
+        .updateTable('bulkBatches')
+        .set({ status: 'done', finishedAt: new Date() })
         .where('id', '=', batch.id)
         .where('status', 'in', ['queued', 'running'])
         .execute();
@@ -233,28 +233,28 @@ export async function runBulkStep(
     const drafts: (AwardDraft & { rowNo: number })[] = [];
     for (const r of rows) {
       if (!issuer) {
-        failed.push({ rowNo: r.row_no, message: issuerProblem });
+        failed.push({ rowNo: r.rowNo, message: issuerProblem });
         continue;
       }
-      const issuedAt = (r.issued_on && parseDate(r.issued_on)) || new Date();
-      const validUntil = r.expires_on ? parseDate(r.expires_on) : issuer.validUntilFor(issuedAt);
+      const issuedAt = (r.issuedOn && parseDate(r.issuedOn)) || new Date();
+      const validUntil = r.expiresOn ? parseDate(r.expiresOn) : issuer.validUntilFor(issuedAt);
       if (validUntil && validUntil.getTime() <= issuedAt.getTime()) {
         failed.push({
-          rowNo: r.row_no,
+          rowNo: r.rowNo,
           message: 'The template’s expiry policy gives an expiry before the issue date.',
         });
         continue;
       }
       drafts.push({
-        rowNo: r.row_no,
+        rowNo: r.rowNo,
         recipientName: r.name,
         recipientEmail: r.email,
         issuedAt,
         validUntil,
-        evidenceUrl: r.evidence_url || null,
+        evidenceUrl: r.evidenceUrl || null,
         evidenceNarrative: r.narrative || null,
-        rowKey: r.row_key,
-        createdBy: batch.created_by,
+        rowKey: r.rowKey,
+        createdBy: batch.createdBy,
         batchId: batch.id,
       });
     }
@@ -272,24 +272,24 @@ export async function runBulkStep(
     }
     if (duplicateRows.length)
       await trx
-        .updateTable('bulk_rows')
+        .updateTable('bulkRows')
         .set({ outcome: 'duplicate', message: 'Already issued; skipped.' })
-        .where('batch_id', '=', batch.id)
+        .where('batchId', '=', batch.id)
         .where(
-          'row_no',
+          'rowNo',
           'in',
           duplicateRows.map((d) => d.rowNo),
         )
         .execute();
     for (const f of failed)
       await trx
-        .updateTable('bulk_rows')
+        .updateTable('bulkRows')
         .set({ outcome: 'failed', message: f.message })
-        .where('batch_id', '=', batch.id)
-        .where('row_no', '=', f.rowNo)
+        .where('batchId', '=', batch.id)
+        .where('rowNo', '=', f.rowNo)
         .execute();
     await trx
-      .updateTable('bulk_batches')
+      .updateTable('bulkBatches')
       .set((eb) => ({
         status: 'running',
         issued: eb('issued', '+', issuedRows.length),

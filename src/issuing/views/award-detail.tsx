@@ -2,15 +2,7 @@
 import type { FieldError } from '../../errors.ts';
 import type { Member } from '../../http/access.ts';
 import { roleAtLeast } from '../../orgs/access.ts';
-import {
-  Alert,
-  CsrfField,
-  FormErrors,
-  PageHeader,
-  TextArea,
-  formatDate,
-  PostButton,
-} from '../../ui/components.tsx';
+import { Alert, PageHeader, TextArea, formatDate, PostButton, PostForm } from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import type { PublicPageStatus } from '../presenters.ts';
@@ -107,14 +99,13 @@ export function AwardDetail(props: {
       {canIssue && !a.revokedAt ? (
         <section>
           <h2>Revoke</h2>
-          <form
-            method="post"
+          <PostForm
             action={`${base}/revoke`}
+            csrfToken={props.page.csrfToken}
+            failure={{ message: props.revokeMessage, errors: props.revokeErrors }}
             class="stack"
             data-confirm="Revoke this badge? Verifiers will see it as revoked; this cannot be undone."
           >
-            <CsrfField token={props.page.csrfToken} />
-            <FormErrors message={props.revokeMessage} errors={props.revokeErrors} />
             <TextArea
               label="Reason"
               name="reason"
@@ -135,7 +126,7 @@ export function AwardDetail(props: {
                 Revoke this badge
               </button>
             </div>
-          </form>
+          </PostForm>
         </section>
       ) : null}
       {pretty ? (

@@ -2,7 +2,7 @@
 import type { FieldError } from '../../errors.ts';
 import type { Member } from '../../http/access.ts';
 import type { Template } from '../../templates/service.ts';
-import { CsrfField, EmptyState, FormErrors, PageHeader, bindFields } from '../../ui/components.tsx';
+import { EmptyState, PageHeader, bindFields, PostForm } from '../../ui/components.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 
@@ -36,9 +36,13 @@ export function IssueForm(props: {
           </p>
         </EmptyState>
       ) : (
-        <form method="post" action={`/manage/${access.org.slug}/issue`} class="stack" novalidate>
-          <CsrfField token={props.page.csrfToken} />
-          <FormErrors message={props.message} errors={errors} />
+        <PostForm
+          action={`/manage/${access.org.slug}/issue`}
+          csrfToken={props.page.csrfToken}
+          failure={props}
+          class="stack"
+          novalidate
+        >
           <Select
             label="Badge"
             name="templateId"
@@ -68,7 +72,7 @@ export function IssueForm(props: {
           <div class="actions">
             <button type="submit">Issue and email the recipient</button>
           </div>
-        </form>
+        </PostForm>
       )}
     </ManageLayout>
   );

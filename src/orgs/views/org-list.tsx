@@ -1,6 +1,6 @@
 // The organizations a user belongs to, and the form that creates one.
 import type { FormFailure } from '../../http/forms.ts';
-import { CsrfField, EmptyState, Field, FormErrors, PageHeader, Pill } from '../../ui/components.tsx';
+import { EmptyState, Field, PageHeader, Pill, PostForm } from '../../ui/components.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { Org } from '../service.ts';
@@ -37,9 +37,7 @@ export function OrgListPage(props: {
         </section>
         <section aria-labelledby="create" class="card">
           <h2 id="create">Create an organization</h2>
-          <form method="post" action="/orgs" class="stack">
-            <CsrfField token={props.ctx.csrfToken} />
-            <FormErrors message={props.failure?.message} errors={errors} />
+          <PostForm action="/orgs" csrfToken={props.ctx.csrfToken} failure={props.failure} class="stack">
             <Field label="Name" name="name" value={v.name} required errors={errors} />
             <Field
               label="Address"
@@ -56,7 +54,7 @@ export function OrgListPage(props: {
                 Create organization
               </button>
             </div>
-          </form>
+          </PostForm>
         </section>
       </div>
     </Layout>

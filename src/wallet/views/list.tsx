@@ -63,12 +63,7 @@ export function WalletList(props: {
           label="State"
           value={props.query.state}
           all="Any state"
-          options={[
-            { value: 'valid', label: 'Valid' },
-            { value: 'expired', label: 'Expired' },
-            { value: 'revoked', label: 'Revoked' },
-            { value: 'unverified', label: 'Not verified' },
-          ]}
+          options={Object.entries(STATE_PILL).map(([value, [, label]]) => ({ value, label }))}
         />
         <FilterSelect
           name="visibility"

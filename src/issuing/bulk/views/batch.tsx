@@ -1,7 +1,8 @@
 // One upload: the preview before confirmation, then the live progress, and its rows.
 import type { Member } from '../../../http/access.ts';
-import { Alert, CsrfField, EmptyState, PageHeader, Pager, Pill } from '../../../ui/components.tsx';
+import { Alert, EmptyState, PageHeader, Pill, PostButton } from '../../../ui/components.tsx';
 import { count } from '../../../ui/count.ts';
+import { DataTable, type DataTableProps } from '../../../ui/data-table.tsx';
 import type { PageContext } from '../../../ui/layout.tsx';
 import { ManageLayout } from '../../../ui/manage-layout.tsx';
 import { BATCH_PAGE_ROWS, type RowView } from '../presenters.ts';
@@ -15,56 +16,52 @@ const OUTCOME: Record<BulkRow['outcome'], [string, 'ok' | 'warn' | 'bad' | 'neut
   failed: ['Failed', 'bad'],
 };
 
-// Each heading also labels its cells when the rows stack into cards on a phone.
-const ROW_COLUMNS = ['Row', 'Name', 'Email', 'Issued on', 'Expires on', 'Evidence', 'Status'] as const;
-const [C_ROW, C_NAME, C_EMAIL, C_ISSUED, C_EXPIRES, C_EVIDENCE, C_STATUS] = ROW_COLUMNS;
-
-function RowsTable(props: { rows: BulkRow[] }) {
+function RowsTable(props: Pick<DataTableProps<BulkRow>, 'rows' | 'empty' | 'pager'>) {
   return (
-    <div class="table-wrap stack-on-phone">
-      <table>
-        <thead>
-          <tr>
-            {ROW_COLUMNS.map((c) => (
-              <th scope="col">{c}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r) => {
-            const [label, kind] = OUTCOME[r.outcome];
-            return (
-              <tr class={r.errors.length ? 'has-error' : undefined}>
-                <td data-label={C_ROW}>{r.row_no}</td>
-                <td data-label={C_NAME}>{r.name}</td>
-                <td data-label={C_EMAIL}>{r.email}</td>
-                <td data-label={C_ISSUED}>{r.issued_on || 'today'}</td>
-                <td data-label={C_EXPIRES}>{r.expires_on || 'template policy'}</td>
-                <td data-label={C_EVIDENCE}>
-                  {r.evidence_url ? <div>{r.evidence_url}</div> : null}
-                  {r.narrative ? (
-                    <div class="muted">
-                      {r.narrative.length > 120 ? `${r.narrative.slice(0, 120)}…` : r.narrative}
-                    </div>
-                  ) : null}
-                </td>
-                <td data-label={C_STATUS}>
-                  <Pill kind={kind}>{label}</Pill>
-                  {r.errors.length ? (
-                    <ul class="errors">
-                      {r.errors.map((e) => (
-                        <li>{e.message}</li>
-                      ))}
-                    </ul>
-                  ) : null}
-                  {r.message ? <div class="muted">{r.message}</div> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      {...props}
+      stackOnPhone
+      rowClass={(r) => (r.errors.length ? 'has-error' : undefined)}
+      columns={[
+        { label: 'Row', cell: (r) => r.rowNo },
+        { label: 'Name', cell: (r) => r.name },
+        { label: 'Email', cell: (r) => r.email },
+        { label: 'Issued on', cell: (r) => r.issuedOn || 'today' },
+        { label: 'Expires on', cell: (r) => r.expiresOn || 'template policy' },
+        { label: 'Evidence', cell: (r) => <Evidence row={r} /> },
+        { label: 'Status', cell: (r) => <Outcome row={r} /> },
+      ]}
+    />
+  );
+}
+
+function Evidence(props: { row: BulkRow }) {
+  const { evidenceUrl, narrative } = props.row;
+  return (
+    <>
+      {evidenceUrl ? <div>{evidenceUrl}</div> : null}
+      {narrative ? (
+        <div class="muted">{narrative.length > 120 ? `${narrative.slice(0, 120)}…` : narrative}</div>
+      ) : null}
+    </>
+  );
+}
+
+function Outcome(props: { row: BulkRow }) {
+  const r = props.row;
+  const [label, kind] = OUTCOME[r.outcome];
+  return (
+    <>
+      <Pill kind={kind}>{label}</Pill>
+      {r.errors.length ? (
+        <ul class="errors">
+          {r.errors.map((e) => (
+            <li>{e.message}</li>
+          ))}
+        </ul>
+      ) : null}
+      {r.message ? <div class="muted">{r.message}</div> : null}
+    </>
   );
 }
 
@@ -124,17 +121,18 @@ export function BatchPage(props: {
           {canAct ? (
             <div class="actions">
               {batch.valid > 0 ? (
-                <form method="post" action={`${base}/confirm`} class="inline">
-                  <CsrfField token={props.page.csrfToken} />
-                  <button type="submit">Issue {count(batch.valid, 'badge')}</button>
-                </form>
+                <PostButton action={`${base}/confirm`} csrfToken={props.page.csrfToken} formClass="inline">
+                  Issue {count(batch.valid, 'badge')}
+                </PostButton>
               ) : null}
-              <form method="post" action={`${base}/cancel`} class="inline">
-                <CsrfField token={props.page.csrfToken} />
-                <button type="submit" class="secondary">
-                  Cancel
-                </button>
-              </form>
+              <PostButton
+                action={`${base}/cancel`}
+                csrfToken={props.page.csrfToken}
+                class="secondary"
+                formClass="inline"
+              >
+                Cancel
+              </PostButton>
             </div>
           ) : null}
         </>
@@ -183,19 +181,18 @@ export function BatchPage(props: {
       )}
       <h2>Rows</h2>
       <RowsNav base={base} batch={batch} view={view} shown={props.rows.length} />
-      {props.rows.length ? (
-        <RowsTable rows={props.rows} />
-      ) : (
-        <EmptyState title={view.show === 'problems' ? 'No rows with problems.' : 'No rows.'} />
-      )}
-      {view.count > BATCH_PAGE_ROWS ? (
-        <Pager
-          base={base}
-          query={{ rows: view.show }}
-          page={view.page}
-          hasNext={view.page * BATCH_PAGE_ROWS < view.count}
-        />
-      ) : null}
+      <RowsTable
+        rows={props.rows}
+        empty={<EmptyState title={view.show === 'problems' ? 'No rows with problems.' : 'No rows.'} />}
+        pager={
+          view.count > BATCH_PAGE_ROWS && {
+            base,
+            query: { rows: view.show },
+            page: view.page,
+            hasNext: view.page * BATCH_PAGE_ROWS < view.count,
+          }
+        }
+      />
     </ManageLayout>
   );
 }

@@ -10,6 +10,7 @@ import {
   UploadForm,
   formatDate,
 } from '../../../ui/components.tsx';
+import { DataTable } from '../../../ui/data-table.tsx';
 import type { PageContext } from '../../../ui/layout.tsx';
 import { ManageLayout } from '../../../ui/manage-layout.tsx';
 import { MAX_CSV_MB } from '../presenters.ts';
@@ -78,32 +79,20 @@ export function UploadPage(props: {
       {props.batches.length ? (
         <section>
           <h2>Recent uploads</h2>
-          <div class="table-wrap stack-on-phone">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">File</th>
-                  <th scope="col">Badge</th>
-                  <th scope="col">Uploaded</th>
-                  <th scope="col">Rows</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.batches.map((b) => (
-                  <tr>
-                    <td data-label="File">
-                      <a href={`/manage/${access.org.slug}/bulk/${b.id}`}>{b.filename}</a>
-                    </td>
-                    <td data-label="Badge">{names.get(b.template_id) ?? 'Badge'}</td>
-                    <td data-label="Uploaded">{formatDate(b.created_at)}</td>
-                    <td data-label="Rows">{b.total}</td>
-                    <td data-label="Status">{statusLabel(b)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={props.batches}
+            stackOnPhone
+            columns={[
+              {
+                label: 'File',
+                cell: (b) => <a href={`/manage/${access.org.slug}/bulk/${b.id}`}>{b.filename}</a>,
+              },
+              { label: 'Badge', cell: (b) => names.get(b.templateId) ?? 'Badge' },
+              { label: 'Uploaded', cell: (b) => formatDate(b.createdAt) },
+              { label: 'Rows', cell: (b) => b.total },
+              { label: 'Status', cell: statusLabel },
+            ]}
+          />
         </section>
       ) : null}
     </ManageLayout>
