@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import {
   CamelCasePlugin,
   Kysely,
+  type Transaction,
   type KyselyPlugin,
   PostgresDialect,
   type PostgresPool,
@@ -21,6 +22,9 @@ pg.types.setTypeParser(20, Number);
 pg.types.setTypeParser(1700, Number);
 
 export type Db = Kysely<Database>;
+
+/** Where a query may run: the database, or a transaction a caller opened (so writes commit together). */
+export type Executor = Db | Transaction<Database>;
 
 /**
  * Columns are snake_case in SQL and camelCase in TypeScript: Kysely maps identifiers both ways, so
@@ -176,7 +180,10 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
     const db = withLiveness(
       liveness,
-      new Kysely<Database>({ dialect: new PGliteDialect(client), plugins: [CAMEL_CASE, successRecorder(liveness)] }),
+      new Kysely<Database>({
+        dialect: new PGliteDialect(client),
+        plugins: [CAMEL_CASE, successRecorder(liveness)],
+      }),
     );
     return {
       db,

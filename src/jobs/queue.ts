@@ -1,8 +1,8 @@
 import { type Transaction, sql } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 
-export type Executor = Db | Transaction<Database>;
+export type { Executor } from '../db/index.ts';
 
 export interface NewJob {
   kind: string;

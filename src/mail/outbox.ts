@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid } from '../errors.ts';
 import { type NewJob, enqueueJobs } from '../jobs/queue.ts';
@@ -15,8 +15,6 @@ export interface OutgoingMessage {
   dedupeKey?: string;
   attachments?: { filename: string; content: Buffer; cid?: string; contentType?: string }[];
 }
-
-type Executor = Db | Transaction<Database>;
 
 /** The job kind that delivers one outbox row. */
 export const EMAIL_JOB = 'email.send';
@@ -119,13 +117,11 @@ export async function enqueueEmails(db: Executor, msgs: OutgoingMessage[]): Prom
     const rows = await db
       .insertInto('emails')
       .values(
-        checked
-          .slice(i, i + ROWS_PER_INSERT)
-          .map(({ to, attachments, ...m }) => ({
-            ...m,
-            toAddress: to,
-            attachments: JSON.stringify(attachments),
-          })),
+        checked.slice(i, i + ROWS_PER_INSERT).map(({ to, attachments, ...m }) => ({
+          ...m,
+          toAddress: to,
+          attachments: JSON.stringify(attachments),
+        })),
       )
       .onConflict((oc) => oc.column('dedupeKey').doNothing())
       .returning('id')

@@ -1,6 +1,6 @@
 import type { Selectable, Transaction } from 'kysely';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
 import type { Runtime } from '../http/runtime.ts';
@@ -15,7 +15,7 @@ import { EMAIL_PATTERN, isHttpUrl, isUuid } from '../util/checks.ts';
 export { getSigningKey, rotateKey, type SigningKey } from './keys.ts';
 export { issuerDid, issuerProfile, orgUrl, type IssuerProfile } from './presenters.ts';
 
-export type Handle = Db | Transaction<Database>;
+export type { Executor as Handle } from '../db/index.ts';
 
 export interface Org {
   id: string;
@@ -265,12 +265,12 @@ export async function deleteOrg(db: Db, orgId: string): Promise<void> {
   await db.deleteFrom('orgs').where('id', '=', orgId).execute();
 }
 
-export async function getOrgBySlug(db: Handle, slug: string): Promise<Org | null> {
+export async function getOrgBySlug(db: Executor, slug: string): Promise<Org | null> {
   const row = await db.selectFrom('orgs').select(orgColumns).where('slug', '=', slug).executeTakeFirst();
   return row ? toOrg(row) : null;
 }
 
-export async function getOrgById(db: Handle, id: string): Promise<Org | null> {
+export async function getOrgById(db: Executor, id: string): Promise<Org | null> {
   if (!isUuid(id)) return null;
   const row = await db.selectFrom('orgs').select(orgColumns).where('id', '=', id).executeTakeFirst();
   return row ? toOrg(row) : null;
@@ -289,7 +289,7 @@ export async function listOrgsForUser(db: Db, userId: string): Promise<{ org: Or
 
 /** The organization at `slug` and the user's role in it (null: not a member). */
 export async function getOrgWithRole(
-  db: Handle,
+  db: Executor,
   slug: string,
   userId: string,
 ): Promise<{ org: Org; role: OrgRole | null } | null> {

@@ -1,12 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import { getOrgById, getSigningKey, issuerDid } from '../orgs/service.ts';
 import { signStatusListCredential } from './credential.ts';
 
 export type StatusPurpose = 'revocation' | 'suspension';
-export type Executor = Db | Transaction<Database>;
+export type { Executor } from '../db/index.ts';
 
 export interface StatusSlot {
   listId: string;

@@ -1,7 +1,7 @@
 // The templates feature's logic and its only SQL: badge templates of an organization, their
 // images, and the reads other features make (issuing, claims, the public pages).
 import type { Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
@@ -25,11 +25,9 @@ import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
 export { achievementFor, badgeClassFor, templateUrl } from './presenters.ts';
 export { type TemplateInput, validUntilFor } from './policy.ts';
 
-type Handle = Db | Transaction<Database>;
-
 /** What saving a template's image needs: the database (or a transaction) and the runtime whose raster pool draws it. */
 export interface TemplateWriter {
-  db: Handle;
+  db: Executor;
   runtime: Runtime;
 }
 
@@ -206,13 +204,13 @@ export function updateTemplate(
 }
 
 /** A status change draws nothing, so it needs only the database. */
-export async function setTemplateStatus(db: Handle, id: string, status: TemplateStatus): Promise<Template> {
+export async function setTemplateStatus(db: Executor, id: string, status: TemplateStatus): Promise<Template> {
   return changeTemplate(db, id, { status });
 }
 
 /** The image is drawn (by `drawImage`) only once the change has passed its checks. */
 async function changeTemplate(
-  db: Handle,
+  db: Executor,
   id: string,
   patch: Partial<TemplateInput>,
   drawImage?: () => ReturnType<typeof imageColumns>,
@@ -250,7 +248,7 @@ async function changeTemplate(
   return toTemplate(row);
 }
 
-export async function getTemplate(db: Handle, id: string): Promise<Template | null> {
+export async function getTemplate(db: Executor, id: string): Promise<Template | null> {
   if (!isUuid(id)) return null;
   const row = await db
     .selectFrom('badgeTemplates')
@@ -262,7 +260,7 @@ export async function getTemplate(db: Handle, id: string): Promise<Template | nu
 }
 
 export async function listTemplates(
-  db: Handle,
+  db: Executor,
   orgId: string,
   opts: { status?: TemplateStatus | TemplateStatus[] } = {},
 ): Promise<Template[]> {
@@ -276,7 +274,7 @@ export async function listTemplates(
   return rows.map(toTemplate);
 }
 
-export async function countTemplates(db: Handle, orgId: string): Promise<Record<TemplateStatus, number>> {
+export async function countTemplates(db: Executor, orgId: string): Promise<Record<TemplateStatus, number>> {
   const rows = await db
     .selectFrom('badgeTemplates')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
@@ -288,7 +286,7 @@ export async function countTemplates(db: Handle, orgId: string): Promise<Record<
   return out;
 }
 
-export async function templateImage(db: Handle, id: string, format: 'png' | 'svg'): Promise<Buffer | null> {
+export async function templateImage(db: Executor, id: string, format: 'png' | 'svg'): Promise<Buffer | null> {
   if (!isUuid(id)) return null;
   const row = await db
     .selectFrom('badgeTemplates')
@@ -300,7 +298,7 @@ export async function templateImage(db: Handle, id: string, format: 'png' | 'svg
 }
 
 /** A template of this organization, for its members: another organization's reads as not found. */
-export async function getOrgTemplate(db: Handle, org: Pick<Org, 'id'>, id: string): Promise<Template> {
+export async function getOrgTemplate(db: Executor, org: Pick<Org, 'id'>, id: string): Promise<Template> {
   const template = await getTemplate(db, id);
   if (!template || !belongsTo(template, org.id)) throw notFound('That badge template');
   return template;

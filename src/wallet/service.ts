@@ -1,5 +1,5 @@
 import type { Selectable, Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { LaurelError } from '../errors.ts';
 import { getAward, reassignAwards } from '../issuing/service.ts';
@@ -7,7 +7,6 @@ import { isUuid } from '../util/checks.ts';
 import { type AwardVisibility, assertOwnItem, assertRemovable, awardAccess } from './policy.ts';
 import type { Visibility, WalletTables } from './tables.ts';
 
-type Executor = Db | Transaction<Database>;
 type Row = Selectable<WalletTables['walletItems']>;
 
 export interface WalletItem {
