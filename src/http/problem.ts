@@ -71,7 +71,11 @@ export function toProblem(error: unknown): Problem {
   return problem(500, 'INTERNAL', 'Something went wrong on our side. It has been logged; please try again.');
 }
 
-function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+/**
+ * The one builder of problem bodies. Codes outside the status table (the verifier's own, such as
+ * VERIFY_TIMEOUT or BUSY) come with their status from the code that raises them.
+ */
+export function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
   return {
     type: `urn:laurel:problem:${code.toLowerCase()}`,
     title: TITLES[status] ?? 'Error',

@@ -1,10 +1,11 @@
 // Answers the verifier gives itself: input over a limit, a verification stopped, a busy pool, an
 // address out of budget. They carry the verifier's own codes (VERIFY_TIMEOUT, BUSY, the library's
-// PNG_TOO_LARGE, …), which are outside the platform's status table, so the problem is built here.
+// PNG_TOO_LARGE, …), which are outside the platform's status table, so the status comes from here.
 import { OpenBadgesError } from '@laurel/openbadges/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError } from '../errors.ts';
 import { pageContext } from '../http/auth.ts';
+import { problem } from '../http/problem.ts';
 import { refusalStatus } from './input.ts';
 import { VerifierError } from './verify-pool.ts';
 import { type VerifyFormValues, VerifyPage } from './views/verify.tsx';
@@ -39,14 +40,6 @@ export function refusalOf(error: unknown): Refusal | undefined {
   return undefined;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad request',
-  413: 'Too large',
-  422: 'Unprocessable content',
-  429: 'Too many requests',
-  503: 'Unavailable',
-};
-
 /** The refusal on the form's page (keeping what was typed) or as a problem for the API. */
 export function sendRefusal(
   request: FastifyRequest,
@@ -60,13 +53,7 @@ export function sendRefusal(
   return reply
     .status(r.status)
     .type('application/problem+json')
-    .send({
-      type: `urn:laurel:problem:${r.code.toLowerCase()}`,
-      title: TITLES[r.status] ?? 'Error',
-      status: r.status,
-      detail: r.detail,
-      code: r.code,
-    });
+    .send(problem(r.status, r.code, r.detail));
 }
 
 export const budgetSentence = (seconds: number) =>
