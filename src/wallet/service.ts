@@ -82,13 +82,8 @@ export async function addIssuedItem(
   await db
     .insertInto('walletItems')
     .values({
-      userId: input.userId,
-      awardId: input.awardId,
-      badgeName: input.badgeName,
+      ...input,
       badgeDescription: input.badgeDescription || null,
-      issuerName: input.issuerName,
-      issuerId: input.issuerId,
-      validUntil: input.validUntil,
       // The earner's name shows on the badge's page by default once they make it public, as on
       // other badge platforms; they are asked when accepting and can hide it later.
       showRecipientName: true,
@@ -121,24 +116,15 @@ export interface ImportedItemInput {
 
 /** Stores an imported badge; the same credential twice in one wallet is a CONFLICT. */
 export async function addImportedItem(db: Db, input: ImportedItemInput): Promise<WalletItem> {
+  const { image, report, ...columns } = input;
   const row = await db
     .insertInto('walletItems')
     .values({
-      userId: input.userId,
-      credentialText: input.credentialText,
-      credentialHash: input.credentialHash,
-      format: input.format,
-      sourceUrl: input.sourceUrl,
-      issuerName: input.issuerName,
-      issuerId: input.issuerId,
-      badgeName: input.badgeName,
-      badgeDescription: input.badgeDescription,
-      image: input.image?.data ?? null,
-      imageType: input.image?.type ?? null,
-      imageUrl: input.imageUrl,
-      validUntil: input.validUntil,
+      ...columns,
+      image: image?.data ?? null,
+      imageType: image?.type ?? null,
       lastVerifiedAt: new Date(),
-      lastReport: JSON.stringify(input.report),
+      lastReport: JSON.stringify(report),
     })
     .onConflict((oc) =>
       oc.columns(['userId', 'credentialHash']).where('credentialHash', 'is not', null).doNothing(),
