@@ -63,20 +63,13 @@ export async function createBatch(
       await trx
         .insertInto('bulkRows')
         .values(
-          keyed.slice(i, i + 500).map((r) => ({
+          keyed.slice(i, i + 500).map(({ key, errors, ...r }) => ({
+            ...r,
             batchId: batch.id,
-            rowNo: r.rowNo,
-            name: r.name,
-            email: r.email,
-            issuedOn: r.issuedOn,
-            expiresOn: r.expiresOn,
-            evidenceUrl: r.evidenceUrl,
-            narrative: r.narrative,
-            rowKey: r.key,
-            errors: JSON.stringify(r.errors),
-            outcome: r.errors.length ? ('invalid' as const) : ('pending' as const),
-            message:
-              r.errors.length === 0 && issuedBefore.has(r.key) ? 'Issued before; will be skipped.' : null,
+            rowKey: key,
+            errors: JSON.stringify(errors),
+            outcome: errors.length ? ('invalid' as const) : ('pending' as const),
+            message: errors.length === 0 && issuedBefore.has(key) ? 'Issued before; will be skipped.' : null,
           })),
         )
         .execute();
