@@ -35,11 +35,7 @@ describe('look-alike email addresses', () => {
   });
 
   it('stores the account address in canonical form', async () => {
-    const rows = await t.db
-      .selectFrom('userEmails')
-      .select('email')
-      .where('userId', '=', owner.id)
-      .execute();
+    const rows = await t.db.selectFrom('userEmails').select('email').where('userId', '=', owner.id).execute();
     expect(rows.map((r) => r.email)).toEqual([OWNER]);
   });
 

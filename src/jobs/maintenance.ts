@@ -6,9 +6,6 @@ export const cleanup: JobHandler = async (_payload, ctx) => {
   const { db } = ctx;
   await db.deleteFrom('sessions').where('expiresAt', '<', sql<Date>`now()`).execute();
   await db.deleteFrom('authTokens').where('expiresAt', '<', sql<Date>`now() - interval '1 day'`).execute();
-  await db
-    .deleteFrom('rateLimits')
-    .where('windowStart', '<', sql<Date>`now() - interval '1 day'`)
-    .execute();
+  await db.deleteFrom('rateLimits').where('windowStart', '<', sql<Date>`now() - interval '1 day'`).execute();
   await db.deleteFrom('jobs').where('doneAt', '<', sql<Date>`now() - interval '14 days'`).execute();
 };

@@ -1,6 +1,5 @@
-import { type Transaction, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Executor } from '../db/index.ts';
-import type { Database } from '../db/schema.ts';
 
 export type { Executor } from '../db/index.ts';
 

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Db, Executor } from '../db/index.ts';
-import type { Database } from '../db/schema.ts';
+import type { Executor } from '../db/index.ts';
 import { invalid } from '../errors.ts';
 import { type NewJob, enqueueJobs } from '../jobs/queue.ts';
 import type { StoredAttachment } from './tables.ts';

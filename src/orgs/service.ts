@@ -1,7 +1,6 @@
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Db, Executor } from '../db/index.ts';
-import type { Database } from '../db/schema.ts';
 import { type FieldError, LaurelError, invalid, notFound } from '../errors.ts';
 import type { Runtime } from '../http/runtime.ts';
 import { MAX_LOGO_BYTES, prepareUpload } from '../templates/images.ts';

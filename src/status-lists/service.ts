@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import type { Db, Executor } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { getOrgById, getSigningKey, issuerDid } from '../orgs/service.ts';
 import { signStatusListCredential } from './credential.ts';
 

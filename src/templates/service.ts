@@ -1,8 +1,4 @@
-// The templates feature's logic and its only SQL: badge templates of an organization, their
-// images, and the reads other features make (issuing, claims, the public pages).
-import type { Transaction } from 'kysely';
-import type { Db, Executor } from '../db/index.ts';
-import type { Database } from '../db/schema.ts';
+import type { Executor } from '../db/index.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { Runtime } from '../http/runtime.ts';
