@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config.ts';
+import { openPostgres } from '../db/index.ts';
 import { useTestDatabase } from '../db/testing.ts';
+import { freePort } from '../../test/ports.ts';
 import { makeTestUser } from '../orgs/testing.ts';
 import { buildServer, redactTokens } from './server.ts';
 import { createAppContext } from '../features.ts';
@@ -19,6 +21,23 @@ describe('server plumbing', () => {
     expect(page.body).toContain('<!doctype html>');
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
+  it('answers /livez without the database, and /healthz only with it', async () => {
+    // A PostgreSQL server that is not there: every connection is refused.
+    const away = await openPostgres(`postgres://laurel@127.0.0.1:${await freePort()}/laurel`);
+    const app = await buildServer(createAppContext(away.db, testConfig()));
+    try {
+      const live = await app.inject({ url: '/livez' });
+      expect([live.statusCode, live.json()]).toEqual([200, { ok: true }]);
+      const ready = await app.inject({ url: '/healthz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toEqual({ ok: false, database: 'down' });
+      expect(ready.headers['retry-after']).toBe('5');
+    } finally {
+      await app.close();
+      await away.close();
+    }
   });
 
   it('refuses a form post without the CSRF token that the cookie signs', async () => {

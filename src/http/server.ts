@@ -174,10 +174,24 @@ export async function buildServer(
   });
 
   registerAssets(app);
-  app.get('/healthz', { config: { access: 'public', csrf: false } }, async (_request, reply) =>
-    (await databaseIsUp(ctx.db))
-      ? { ok: true, database: 'up' }
-      : reply.status(503).header('retry-after', '5').send({ ok: false, database: 'down' }),
+  // A pair for load balancers and supervisors: /livez says the process answers (restart it when it
+  // does not); /healthz says it can serve (take it out of rotation while its database is away).
+  const Health = Type.Object({ ok: Type.Boolean(), database: Type.Optional(Type.String()) });
+  app.get(
+    '/livez',
+    { schema: { hide: true, response: { 200: Health } }, config: { access: 'public', csrf: false } },
+    async () => ({ ok: true }),
+  );
+  app.get(
+    '/healthz',
+    {
+      schema: { hide: true, response: { 200: Health, 503: Health } },
+      config: { access: 'public', csrf: false },
+    },
+    async (_request, reply) =>
+      (await databaseIsUp(ctx.db))
+        ? { ok: true, database: 'up' }
+        : reply.status(503).header('retry-after', '5').send({ ok: false, database: 'down' }),
   );
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
     app.swagger(),
