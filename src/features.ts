@@ -55,12 +55,10 @@ export function jobRegistry(list: readonly Feature<any>[] = features): JobRegist
       if (registry.handlers[kind]) throw new Error(`Job kind ${kind} is declared twice (${f.name}).`);
       registry.handlers[kind] = handler;
     }
-    for (const p of f.periodic ?? []) {
-      if (!registry.handlers[p.kind] && !list.some((g) => g.jobs?.[p.kind])) {
-        throw new Error(`Periodic job ${p.kind} of ${f.name} has no handler.`);
-      }
-      registry.periodic.push(p);
-    }
+    registry.periodic.push(...(f.periodic ?? []));
+  }
+  for (const p of registry.periodic) {
+    if (!registry.handlers[p.kind]) throw new Error(`Periodic job ${p.kind} has no handler.`);
   }
   return registry;
 }
@@ -74,5 +72,9 @@ export function featureHooks(list: readonly Feature<any>[] = features): FeatureH
  * runtime (caches, pools) and what the features declared. Close it with `ctx.runtime.close()`.
  */
 export function createAppContext(db: Db, config: Config): AppContext {
-  return { db, config, runtime: new Runtime(), hooks: featureHooks(), jobs: jobRegistry() };
+  return { db, config, runtime: new Runtime(), hooks: HOOKS, jobs: JOBS };
 }
+
+// Derived once from the manifests: every context shares them (they are never changed).
+const HOOKS = featureHooks();
+const JOBS = jobRegistry();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { CurrentUser } from '../http/context.ts';
-import type { Executor } from '../jobs/queue.ts';
 import { hashToken } from '../util/hash.ts';
 
 export const SESSION_COOKIE = 'laurel_session';

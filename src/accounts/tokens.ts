@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Executor } from '../jobs/queue.ts';
+import type { Executor } from '../db/index.ts';
 import type { AccountTables } from './tables.ts';
 
 export type TokenKind = AccountTables['authTokens']['kind'];

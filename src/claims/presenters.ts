@@ -1,7 +1,7 @@
 // What leaves claiming: a claim link as the JSON API shows it.
 import { type Static, Type } from 'typebox';
 import type { AppContext } from '../http/context.ts';
-import { orgUrl } from '../orgs/service.ts';
+import { orgUrl } from '../orgs/presenters.ts';
 import { refuse } from './policy.ts';
 import type { Claim } from './service.ts';
 

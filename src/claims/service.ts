@@ -4,7 +4,8 @@ import { markEmailVerified, verifiedEmailsOf } from '../accounts/service.ts';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Award, acceptAward, findAwardByClaimToken, getAward, rejectAward } from '../issuing/service.ts';
-import { type Org, getOrgById, issuerDid } from '../orgs/service.ts';
+import { type Org, getOrgById } from '../orgs/service.ts';
+import { issuerDid } from '../orgs/presenters.ts';
 import { type Template, getTemplate } from '../templates/service.ts';
 import { declinableAward, isAddressedTo, refuse } from './policy.ts';
 import {

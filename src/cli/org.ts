@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { findUserByEmail } from '../accounts/service.ts';
 import { loadConfig } from '../config.ts';
-import { createOrg, issuerDid, orgUrl } from '../orgs/service.ts';
+import { createOrg } from '../orgs/service.ts';
+import { issuerDid, orgUrl } from '../orgs/presenters.ts';
 import { withDatabase } from './database.ts';
 import { type CliIo, consoleIo, reportCommandError } from './io.ts';
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { LaurelError } from '../errors.ts';
 
 /**
  * A piece of per-process state (a cache, a pool of child processes, a client): how to make it
@@ -31,7 +32,9 @@ export class Runtime {
 
   get<T>(s: Slot<T>): T {
     if (this.#values.has(s)) return this.#values.get(s) as T;
-    if (this.#closed) throw new Error(`${s.name} was asked for after its context closed.`);
+    // A request still running while its server shuts down hears 503, as for any resource going away.
+    if (this.#closed)
+      throw new LaurelError('UNAVAILABLE', `The server is shutting down (${s.name}); try again in a moment.`);
     const value = s.create(this);
     this.#values.set(s, value);
     return value;

@@ -2,7 +2,8 @@
 // until the first badge is issued. After that, the badges carry the old identifier, and only a
 // server answering at the old address can prove them: a changed PUBLIC_URL is worth a warning.
 import type { AppContext } from '../http/context.ts';
-import { getOrgById, issuerDid } from '../orgs/service.ts';
+import { getOrgById } from '../orgs/service.ts';
+import { issuerDid } from '../orgs/presenters.ts';
 import { lastIssuerIds } from './service.ts';
 
 export interface IdentityChange {

@@ -1,8 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../db/index.ts';
 
-export type { Executor } from '../db/index.ts';
-
 export interface NewJob {
   kind: string;
   payload: unknown;

@@ -2,11 +2,11 @@
 // signed still verifies; secrets sealed at rest (key-vault.ts).
 import { buildDidWebDocument, generateEd25519KeyPair, publicKeyToMultibase } from '@laurel/openbadges/proof';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import { LaurelError } from '../errors.ts';
 import { openSecret, sealSecret } from './key-vault.ts';
 import { issuerDid } from './presenters.ts';
-import type { Handle, Org } from './service.ts';
+import type { Org } from './service.ts';
 
 export interface OrgKey {
   id: string;
@@ -18,7 +18,7 @@ export interface OrgKey {
   retiredAt: Date | null;
 }
 
-export async function insertKey(trx: Handle, config: Config, orgId: string): Promise<void> {
+export async function insertKey(trx: Executor, config: Config, orgId: string): Promise<void> {
   const pair = generateEd25519KeyPair();
   await trx
     .insertInto('orgKeys')
@@ -32,7 +32,7 @@ export async function insertKey(trx: Handle, config: Config, orgId: string): Pro
     .execute();
 }
 
-export async function listKeys(db: Handle, config: Config, org: Org): Promise<OrgKey[]> {
+export async function listKeys(db: Executor, config: Config, org: Org): Promise<OrgKey[]> {
   const did = issuerDid(config, org.slug);
   const rows = await db
     .selectFrom('orgKeys')
@@ -67,7 +67,7 @@ export interface SigningKey {
 }
 
 /** The active key of the organization, decrypted. */
-export async function getSigningKey(db: Handle, config: Config, orgId: string): Promise<SigningKey> {
+export async function getSigningKey(db: Executor, config: Config, orgId: string): Promise<SigningKey> {
   const row = await db
     .selectFrom('orgKeys')
     .innerJoin('orgs', 'orgs.id', 'orgKeys.orgId')
@@ -86,7 +86,7 @@ export async function getSigningKey(db: Handle, config: Config, orgId: string): 
 }
 
 /** The did:web document: every key, active and retired, as a Multikey assertion method. */
-export async function didDocument(db: Handle, config: Config, org: Org) {
+export async function didDocument(db: Executor, config: Config, org: Org) {
   const did = issuerDid(config, org.slug);
   const rows = await db
     .selectFrom('orgKeys')

@@ -1,11 +1,10 @@
 // The members of an organization and their roles. The rules (only an owner touches owners, an
 // organization keeps an owner, joining never demotes) are in policy.ts.
 import type { Transaction } from 'kysely';
-import type { Db } from '../db/index.ts';
+import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import { assertKeepsAnOwner, assertMayAssignRole, higherRole } from './policy.ts';
-import type { Handle } from './service.ts';
 import type { OrgRole } from './tables.ts';
 
 export interface Member {
@@ -16,7 +15,7 @@ export interface Member {
   since: Date;
 }
 
-export async function listMembers(db: Handle, orgId: string): Promise<Member[]> {
+export async function listMembers(db: Executor, orgId: string): Promise<Member[]> {
   return db
     .selectFrom('orgMembers')
     .innerJoin('users', 'users.id', 'orgMembers.userId')
@@ -35,7 +34,7 @@ export async function listMembers(db: Handle, orgId: string): Promise<Member[]> 
     .execute();
 }
 
-export async function getOrgRole(db: Handle, orgId: string, userId: string): Promise<OrgRole | null> {
+export async function getOrgRole(db: Executor, orgId: string, userId: string): Promise<OrgRole | null> {
   const row = await db
     .selectFrom('orgMembers')
     .select('role')
@@ -46,7 +45,7 @@ export async function getOrgRole(db: Handle, orgId: string, userId: string): Pro
 }
 
 /** Adds the user with `role`, or changes the role of an existing member (never below the last owner). */
-export async function addMember(db: Handle, orgId: string, userId: string, role: OrgRole): Promise<void> {
+export async function addMember(db: Executor, orgId: string, userId: string, role: OrgRole): Promise<void> {
   const current = await getOrgRole(db, orgId, userId);
   if (current) {
     if (current !== role) await changeRole(db, orgId, userId, role);
@@ -55,7 +54,7 @@ export async function addMember(db: Handle, orgId: string, userId: string, role:
   await db.insertInto('orgMembers').values({ orgId: orgId, userId: userId, role }).execute();
 }
 
-async function ownerCount(db: Handle, orgId: string): Promise<number> {
+async function ownerCount(db: Executor, orgId: string): Promise<number> {
   const r = await db
     .selectFrom('orgMembers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -69,8 +68,8 @@ async function ownerCount(db: Handle, orgId: string): Promise<number> {
  * Runs `fn` holding a lock on the organization row, so that two concurrent demotions or
  * removals cannot both see "another owner exists" and leave none.
  */
-async function withOrgLock<T>(db: Handle, orgId: string, fn: (trx: Handle) => Promise<T>): Promise<T> {
-  const locked = async (trx: Handle) => {
+async function withOrgLock<T>(db: Executor, orgId: string, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  const locked = async (trx: Executor) => {
     await trx.selectFrom('orgs').select('id').where('id', '=', orgId).forUpdate().executeTakeFirst();
     return fn(trx);
   };
@@ -78,7 +77,7 @@ async function withOrgLock<T>(db: Handle, orgId: string, fn: (trx: Handle) => Pr
 }
 
 /** The member's current role, once the rules allow `by` (when given) to change it to `role` (none: remove). */
-async function checkedRole(trx: Handle, orgId: string, userId: string, by?: OrgRole, role?: OrgRole) {
+async function checkedRole(trx: Executor, orgId: string, userId: string, by?: OrgRole, role?: OrgRole) {
   const current = await getOrgRole(trx, orgId, userId);
   if (!current) throw notFound('That member');
   if (by) assertMayAssignRole(by, current, role);
@@ -88,7 +87,7 @@ async function checkedRole(trx: Handle, orgId: string, userId: string, by?: OrgR
 
 /** Changes a member's role; `by`, the acting member's role, when a member (not the system) acts. */
 export async function changeRole(
-  db: Handle,
+  db: Executor,
   orgId: string,
   userId: string,
   role: OrgRole,
@@ -105,7 +104,7 @@ export async function changeRole(
   });
 }
 
-export async function removeMember(db: Handle, orgId: string, userId: string, by?: OrgRole): Promise<void> {
+export async function removeMember(db: Executor, orgId: string, userId: string, by?: OrgRole): Promise<void> {
   await withOrgLock(db, orgId, async (trx) => {
     await checkedRole(trx, orgId, userId, by);
     await trx.deleteFrom('orgMembers').where('orgId', '=', orgId).where('userId', '=', userId).execute();

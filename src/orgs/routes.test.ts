@@ -6,7 +6,8 @@ import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { multipart } from '../verification/testing.ts';
 import { LAST_OWNER } from './policy.ts';
-import { getSigningKey, type Org } from './service.ts';
+import type { Org } from './service.ts';
+import { getSigningKey } from './keys.ts';
 import {
   RANK,
   type TestUser,

@@ -11,10 +11,6 @@ import { EMAIL_PATTERN, isHttpUrl, isUuid } from '../util/checks.ts';
 
 // The organization itself; its keys (keys.ts), members (members.ts) and invitations
 // (invitations.ts) have their own modules. Other features import from here.
-export { getSigningKey, rotateKey, type SigningKey } from './keys.ts';
-export { issuerDid, issuerProfile, orgUrl, type IssuerProfile } from './presenters.ts';
-
-export type { Executor as Handle } from '../db/index.ts';
 
 export interface Org {
   id: string;

@@ -2,11 +2,12 @@ import { sql, type Transaction } from 'kysely';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import type { Db } from '../db/index.ts';
-import { getOrgById, getSigningKey, issuerDid } from '../orgs/service.ts';
+import { getOrgById } from '../orgs/service.ts';
+import { getSigningKey } from '../orgs/keys.ts';
+import { issuerDid } from '../orgs/presenters.ts';
 import { signStatusListCredential } from './credential.ts';
 
 export type StatusPurpose = 'revocation' | 'suspension';
-export type { Executor } from '../db/index.ts';
 
 export interface StatusSlot {
   listId: string;

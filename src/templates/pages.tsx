@@ -18,7 +18,7 @@ import {
 import { IMAGE_CSP, sendPublicJson } from '../http/responses.ts';
 import { QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
 import { roleAtLeast } from '../orgs/access.ts';
-import { issuerDid } from '../orgs/service.ts';
+import { issuerDid } from '../orgs/presenters.ts';
 import { renderDesignSvg } from './designer.ts';
 import { DesignQuery, StatusForm, TemplateForm, designFromValues, readTemplateForm } from './form.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';

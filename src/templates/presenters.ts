@@ -2,7 +2,8 @@
 // OB 2.0 BadgeClass), the API's shape of a template, and the editor's view of one.
 import { OB3_CONTEXT, VC_V2_CONTEXT } from '@laurel/openbadges/contexts';
 import type { Config } from '../config.ts';
-import { type Org, issuerProfile, orgUrl } from '../orgs/service.ts';
+import type { Org } from '../orgs/service.ts';
+import { issuerProfile, orgUrl } from '../orgs/presenters.ts';
 import { type Design, parseDesign } from './designer.ts';
 import { ALIGNMENT_KEYS } from './policy.ts';
 import type { Template } from './service.ts';

@@ -8,16 +8,9 @@ import { Runtime } from '../http/runtime.ts';
 import { makeOrg } from '../orgs/testing.ts';
 import { parseDesign, renderDesignSvg } from './designer.ts';
 import { renderPng } from './render.ts';
-import {
-  achievementFor,
-  badgeClassFor,
-  countTemplates,
-  getTemplate,
-  listTemplates,
-  templateImage,
-  updateTemplate,
-  validUntilFor,
-} from './service.ts';
+import { countTemplates, getTemplate, listTemplates, templateImage, updateTemplate } from './service.ts';
+import { achievementFor, badgeClassFor } from './presenters.ts';
+import { validUntilFor } from './policy.ts';
 import { makeTemplate } from './testing.ts';
 
 const config = testConfig();

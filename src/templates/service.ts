@@ -18,8 +18,6 @@ import { renderPng } from './render.ts';
 import type { AlignmentRow, ExpiryKind, TemplateStatus } from './tables.ts';
 
 // Other features reach templates through this module, the documents and rules they use included.
-export { achievementFor, badgeClassFor, templateUrl } from './presenters.ts';
-export { type TemplateInput, validUntilFor } from './policy.ts';
 
 /** What saving a template's image needs: the database (or a transaction) and the runtime whose raster pool draws it. */
 export interface TemplateWriter {

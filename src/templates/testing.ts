@@ -1,7 +1,8 @@
 /** Factory for tests of any feature: a badge template (active by default, designer image). */
 import type { Org } from '../orgs/service.ts';
 import { parseDesign } from './designer.ts';
-import { type Template, type TemplateInput, type TemplateWriter, createTemplate } from './service.ts';
+import { type Template, type TemplateWriter, createTemplate } from './service.ts';
+import type { TemplateInput } from './policy.ts';
 
 export async function makeTemplate(
   ctx: TemplateWriter,

@@ -3,7 +3,8 @@
 import { verifiedEmailsOf } from '../accounts/service.ts';
 import type { AppContext } from '../http/context.ts';
 import { type Award, listPendingAwardsTo } from '../issuing/service.ts';
-import { getOrgById, orgUrl } from '../orgs/service.ts';
+import { getOrgById } from '../orgs/service.ts';
+import { orgUrl } from '../orgs/presenters.ts';
 import { getTemplate } from '../templates/service.ts';
 
 export interface PendingBadge {

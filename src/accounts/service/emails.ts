@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/index.ts';
 import { LaurelError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { Executor } from '../../jobs/queue.ts';
+import type { Executor } from '../../db/index.ts';
 import { enqueueEmail } from '../../mail/outbox.ts';
 import { parseEmail } from '../email-address.ts';
 import { assertAddressFree, assertCanBePrimary, assertRemovable, assertRoomForAddress } from '../policy.ts';

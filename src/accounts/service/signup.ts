@@ -6,7 +6,7 @@ import type { Db } from '../../db/index.ts';
 import type { Database } from '../../db/schema.ts';
 import { LaurelError, invalid } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { Executor } from '../../jobs/queue.ts';
+import type { Executor } from '../../db/index.ts';
 import { enqueueEmail } from '../../mail/outbox.ts';
 import { checkEmail, parseEmail } from '../email-address.ts';
 import { withNext } from '../next.ts';

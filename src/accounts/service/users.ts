@@ -4,7 +4,7 @@ import { type Transaction, sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { Database } from '../../db/schema.ts';
 import { LaurelError } from '../../errors.ts';
-import type { Executor } from '../../jobs/queue.ts';
+import type { Executor } from '../../db/index.ts';
 import { isUuid } from '../../util/checks.ts';
 import { normalizeEmail } from '../email-address.ts';
 import { HANDLE_PATTERN, checkProfile, handleTaken } from '../policy.ts';
