@@ -96,3 +96,25 @@ export function useTestApp(dialect: Dialect, options: { config?: Partial<Config>
       ready(app).inject({ method, url, headers: { authorization: `Bearer ${key}` }, payload }),
   };
 }
+
+/** A multipart/form-data body as a browser sends it (text fields and files), for app.inject. */
+export function multipart(
+  parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[],
+) {
+  const boundary = `----laurel${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition = p.filename
+      ? `form-data; name="${p.name}"; filename="${p.filename}"`
+      : `form-data; name="${p.name}"`;
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
+      ),
+    );
+    chunks.push(Buffer.from(p.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}

@@ -4,7 +4,7 @@ import { LaurelError } from '../errors.ts';
 import { statusOf, toProblem } from '../http/problem.ts';
 import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
-import { multipart } from '../verification/testing.ts';
+import { multipart } from '../http/testing.ts';
 import { LAST_OWNER } from './policy.ts';
 import type { Org } from './service.ts';
 import { getSigningKey } from './keys.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../apikeys/service.ts';
 import { LaurelError } from '../errors.ts';
 import { Runtime } from '../http/runtime.ts';
-import { useTestApp } from '../http/testing.ts';
+import { multipart, useTestApp } from '../http/testing.ts';
 import { csrfPair, makeOrg, makeTestUser, type TestUser } from '../orgs/testing.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from '../templates/images.ts';
 import { dataUri, forgePng } from '../../packages/openbadges/test/bake/forge.ts';
@@ -129,20 +129,13 @@ describe('hostile uploads over HTTP', () => {
   let apiKey: string;
   const required = { name: 'Hostile', description: 'D.', criteriaNarrative: 'C.' };
 
-  const multipart = (fields: Record<string, string>, file: { name: string; data: Buffer }) => {
-    const boundary = 'HostileUploadBoundary';
-    const parts = Object.entries(fields).map(
-      ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
-    );
-    const payload = Buffer.concat([
-      Buffer.from(parts.join('')),
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="upload"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.data,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
+  /** The form's text fields and one file, as a browser sends them. */
+  const uploadForm = (fields: Record<string, string>, file: { name: string; data: Buffer }) => {
+    const { payload, contentType } = multipart([
+      ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+      { name: file.name, value: file.data, filename: 'upload', type: 'application/octet-stream' },
     ]);
-    return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+    return { payload, headers: { 'content-type': contentType } };
   };
   const cookies = () => ({ ...owner.cookies, laurel_csrf: csrf.cookie });
   const viaPage = (data: Buffer) =>
@@ -150,7 +143,7 @@ describe('hostile uploads over HTTP', () => {
       method: 'POST',
       url: '/manage/academy/templates/new',
       cookies: cookies(),
-      ...multipart({ _csrf: csrf.token, ...required, imageSource: 'upload' }, { name: 'image', data }),
+      ...uploadForm({ _csrf: csrf.token, ...required, imageSource: 'upload' }, { name: 'image', data }),
     });
   const viaApi = (data: Buffer) =>
     t.withKey(apiKey, 'POST', '/api/v1/orgs/academy/templates', {
@@ -162,7 +155,7 @@ describe('hostile uploads over HTTP', () => {
       method: 'POST',
       url: '/manage/academy/settings',
       cookies: cookies(),
-      ...multipart({ _csrf: csrf.token, name: 'Academy' }, { name: 'logo', data }),
+      ...uploadForm({ _csrf: csrf.token, name: 'Academy' }, { name: 'logo', data }),
     });
   const healthz = async () => {
     const started = performance.now();

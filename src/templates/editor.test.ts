@@ -10,7 +10,7 @@ import { useTestApp } from '../http/testing.ts';
 import type { Org } from '../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { listTemplates } from './service.ts';
-import { multipart } from '../verification/testing.ts';
+import { multipart } from '../http/testing.ts';
 
 describe('template editor form', () => {
   const t = useTestApp('pglite');

@@ -15,7 +15,7 @@ import {
 import { renderPng } from './render.ts';
 import { type Template, getTemplate, listTemplates } from './service.ts';
 import { makeTemplate } from './testing.ts';
-import { multipart } from '../verification/testing.ts';
+import { multipart } from '../http/testing.ts';
 
 describe('badge template routes', () => {
   const t = useTestApp('pglite');

@@ -21,7 +21,7 @@ import { useTestDatabase } from '../db/testing.ts';
 import { buildServer } from '../http/server.ts';
 import { csrfPair } from '../orgs/testing.ts';
 import type { VerificationContext } from './settings.ts';
-import { multipart } from './testing.ts';
+import { multipart } from '../http/testing.ts';
 import { createAppContext } from '../features.ts';
 
 const issuer = newIssuer();

@@ -1,4 +1,4 @@
-// Test-only: credentials to verify, multipart bodies, and the verifier's app with a fresh budget per test.
+// Test-only: credentials to verify, and the verifier's app with a fresh budget per test.
 import { buildOpenBadgeCredential } from '@laurel/openbadges/ob3';
 import {
   didKeyFromPublicKey,
@@ -9,7 +9,7 @@ import {
 import { beforeEach } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import type { Dialect } from '../db/testing.ts';
-import { useTestApp } from '../http/testing.ts';
+import { multipart, useTestApp } from '../http/testing.ts';
 import { csrfPair } from '../orgs/testing.ts';
 
 export async function signedCredential(name = 'Safety Training', extra: Record<string, unknown> = {}) {
@@ -33,27 +33,6 @@ export async function signedCredential(name = 'Safety Training', extra: Record<s
       verificationMethod: didKeyVerificationMethod(did),
     },
   );
-}
-
-export function multipart(
-  parts: { name: string; value: string | Uint8Array; filename?: string; type?: string }[],
-) {
-  const boundary = `----laurel${Math.random().toString(16).slice(2)}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = p.filename
-      ? `form-data; name="${p.name}"; filename="${p.filename}"`
-      : `form-data; name="${p.name}"`;
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`,
-      ),
-    );
-    chunks.push(Buffer.from(p.value));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /**
