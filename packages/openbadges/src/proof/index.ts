@@ -62,10 +62,12 @@ export {
 export {
   ed25519PublicJwk,
   type KeyLike,
+  prepareVcJwtSigner,
   type SignVcJwtOptions,
   signVcJwt,
   type VcJwtAlg,
   type VcJwtHeader,
+  type VcJwtSigner,
   type VerifyVcJwtOptions,
   type VerifyVcJwtResult,
   vcJwtClaims,

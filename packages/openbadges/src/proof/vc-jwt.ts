@@ -1,6 +1,15 @@
 import type { KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK, type CryptoKey } from 'jose';
-import { OpenBadgesError, isOpenBadgesError } from '../errors.ts';
+import type { CryptoKey, JWK } from 'jose';
+import { OpenBadgesError } from '../errors.ts';
+import {
+  encodeJwsHeader,
+  type JwsAlg,
+  keyFitsAlg,
+  parseCompactJws,
+  publicKeyFrom,
+  signCompactJws,
+  verifyCompactJws,
+} from './compact-jws.ts';
 import { didKeyToPublicKey } from './did-key.ts';
 import { ed25519ToJwk, privateKeyObject, publicKeyObject } from './keys.ts';
 
@@ -87,24 +96,31 @@ export function vcJwtClaims(credential: Cred): Record<string, string | number> {
   return claims;
 }
 
-export async function signVcJwt(credential: object, opts: SignVcJwtOptions): Promise<string> {
-  const alg = opts.alg ?? 'EdDSA';
-  if (alg !== 'EdDSA' && alg !== 'RS256') {
-    throw new OpenBadgesError('KEY_INVALID', 'VC-JWT signing supports EdDSA and RS256 only.');
-  }
-  const given = opts.privateKey ?? opts.secretKey;
+/**
+ * Everything about signing that is the same for every token of one issuer key: the checked key
+ * object and the encoded protected header. Keep one per issuer (or let signVcJwt keep it: it
+ * caches one per key and header), so a token costs a JSON serialization and a signature.
+ */
+export type VcJwtSigner = {
+  readonly alg: VcJwtAlg;
+  readonly header: Readonly<VcJwtHeader>;
+  /** The VC-JWT of `credential` (OB 3.0 §8.2): the credential plus its registered claims, signed. */
+  sign(credential: object): string;
+};
+
+function signingKey(alg: VcJwtAlg, given: KeyObject | Uint8Array | undefined): KeyObject {
   if (!given) throw new OpenBadgesError('KEY_INVALID', 'No private key was given.');
-  let key: KeyObject;
   if (given instanceof Uint8Array) {
     if (alg !== 'EdDSA') throw new OpenBadgesError('KEY_INVALID', 'A raw key seed can only sign EdDSA.');
-    key = privateKeyObject(given);
-  } else {
-    key = given;
-    const expected = alg === 'EdDSA' ? 'ed25519' : 'rsa';
-    if (key.type !== 'private' || key.asymmetricKeyType !== expected) {
-      throw new OpenBadgesError('KEY_INVALID', `The private key does not fit ${alg}.`);
-    }
+    return privateKeyObject(given);
   }
+  if (!keyFitsAlg(given, alg, 'private')) {
+    throw new OpenBadgesError('KEY_INVALID', `The private key does not fit ${alg}.`);
+  }
+  return given;
+}
+
+function signingHeader(alg: VcJwtAlg, opts: SignVcJwtOptions): VcJwtHeader {
   const header: VcJwtHeader = { alg, typ: 'JWT' };
   const kid = opts.kid ?? opts.verificationMethod;
   if (kid) header.kid = kid;
@@ -121,40 +137,98 @@ export async function signVcJwt(credential: object, opts: SignVcJwtOptions): Pro
     } = opts.jwk as JWK & Record<string, unknown>;
     header.jwk = pub as JWK;
   }
-  const payload = { ...credential, ...vcJwtClaims(credential as Cred) };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader(header)
-    .sign(key);
+  return header;
+}
+
+function checkedAlg(alg: string | undefined): VcJwtAlg {
+  const a = alg ?? 'EdDSA';
+  if (a !== 'EdDSA' && a !== 'RS256') {
+    throw new OpenBadgesError('KEY_INVALID', 'VC-JWT signing supports EdDSA and RS256 only.');
+  }
+  return a;
+}
+
+/** A signer for one key and header, checked once; `sign` is synchronous. */
+export function prepareVcJwtSigner(opts: SignVcJwtOptions): VcJwtSigner {
+  const alg = checkedAlg(opts.alg);
+  const key = signingKey(alg, opts.privateKey ?? opts.secretKey);
+  const header = Object.freeze(signingHeader(alg, opts));
+  const encodedHeader = encodeJwsHeader(header);
+  return {
+    alg,
+    header,
+    sign(credential) {
+      const payload = { ...credential, ...vcJwtClaims(credential as Cred) };
+      return signCompactJws(encodedHeader, JSON.stringify(payload), alg, key);
+    },
+  };
+}
+
+// Signers kept per key object (seeds map to one cached KeyObject in keys.ts) and header, so
+// signVcJwt callers get the prepared cost without holding a signer. Bounded per key.
+const signers = new WeakMap<KeyObject, Map<string, VcJwtSigner>>();
+const SIGNERS_PER_KEY = 16;
+
+function cachedSigner(opts: SignVcJwtOptions): VcJwtSigner {
+  const alg = checkedAlg(opts.alg);
+  const key = signingKey(alg, opts.privateKey ?? opts.secretKey);
+  const id = JSON.stringify([alg, opts.kid ?? opts.verificationMethod ?? null, opts.jwk ?? null]);
+  let byHeader = signers.get(key);
+  if (!byHeader) {
+    byHeader = new Map();
+    signers.set(key, byHeader);
+  }
+  let signer = byHeader.get(id);
+  if (!signer) {
+    signer = prepareVcJwtSigner({ ...opts, alg, privateKey: key, secretKey: undefined });
+    if (byHeader.size >= SIGNERS_PER_KEY) byHeader.delete(byHeader.keys().next().value!);
+    byHeader.set(id, signer);
+  }
+  return signer;
+}
+
+export async function signVcJwt(credential: object, opts: SignVcJwtOptions): Promise<string> {
+  return cachedSigner(opts).sign(credential);
+}
+
+// did:key kids decoded once: the base58 decoding and the KeyObject are the same every time.
+const didKeyObjects = new Map<string, KeyObject>();
+const DID_KEYS_MAX = 512;
+
+function didKeyObject(kid: string): KeyObject {
+  let key = didKeyObjects.get(kid);
+  if (!key) {
+    key = publicKeyObject(didKeyToPublicKey(kid));
+    if (didKeyObjects.size >= DID_KEYS_MAX) didKeyObjects.delete(didKeyObjects.keys().next().value!);
+    didKeyObjects.set(kid, key);
+  }
+  return key;
+}
+
+/** A JWK's key; one that does not fit the token's algorithm is KEY_INVALID, as jose's importJWK made it. */
+function jwkKey(jwk: unknown, alg: JwsAlg): KeyObject {
+  const key = publicKeyFrom(jwk);
+  if (!keyFitsAlg(key, alg, 'public')) {
+    throw new OpenBadgesError('KEY_INVALID', `The JWT key is not a usable ${alg} public JWK.`);
+  }
+  return key;
 }
 
 async function keyFor(
   header: VcJwtHeader,
+  alg: JwsAlg,
   opts: VerifyVcJwtOptions,
-): Promise<{ key: KeyLike; source: 'kid' | 'jwk' }> {
-  const alg = header.alg === 'Ed25519' ? 'EdDSA' : header.alg;
-  const fromJwk = async (jwk: JWK): Promise<KeyLike> => {
-    try {
-      const k = await importJWK({ ...jwk, d: undefined } as JWK, alg);
-      if (k instanceof Uint8Array) throw new Error('symmetric key');
-      return k;
-    } catch (cause) {
-      throw new OpenBadgesError('KEY_INVALID', 'The JWT key is not a usable public JWK.', { cause });
-    }
-  };
+): Promise<{ key: KeyObject; source: 'kid' | 'jwk' }> {
   if (typeof header.kid === 'string' && header.kid.startsWith('did:key:') && !opts.resolveKey) {
-    return { key: publicKeyObject(didKeyToPublicKey(header.kid)), source: 'kid' };
+    return { key: didKeyObject(header.kid), source: 'kid' };
   }
   if (typeof header.kid === 'string' && opts.resolveKey) {
     const resolved = await opts.resolveKey(header.kid);
     if (!resolved) throw new OpenBadgesError('KEY_NOT_FOUND', 'The JWT kid resolved to no key.');
-    const isKeyObject =
-      typeof resolved === 'object' &&
-      'type' in resolved &&
-      typeof resolved.type === 'string' &&
-      !('kty' in resolved);
-    return { key: isKeyObject ? (resolved as KeyLike) : await fromJwk(resolved as JWK), source: 'kid' };
+    const isJwk = typeof resolved === 'object' && 'kty' in resolved;
+    return { key: isJwk ? jwkKey(resolved, alg) : publicKeyFrom(resolved), source: 'kid' };
   }
-  if (header.jwk && typeof header.jwk === 'object') return { key: await fromJwk(header.jwk), source: 'jwk' };
+  if (header.jwk && typeof header.jwk === 'object') return { key: jwkKey(header.jwk, alg), source: 'jwk' };
   throw new OpenBadgesError('KEY_NOT_FOUND', 'The JWT names no key (kid or jwk) that can be resolved.');
 }
 
@@ -182,31 +256,20 @@ export async function verifyVcJwt(jwt: string, opts: VerifyVcJwtOptions = {}): P
   ) {
     throw new OpenBadgesError('JWT_INVALID', 'The input is not a compact JWS.');
   }
-  jwt = jwt.trim();
-  let header: VcJwtHeader;
-  try {
-    header = decodeProtectedHeader(jwt) as VcJwtHeader;
-  } catch (cause) {
-    throw new OpenBadgesError('JWT_INVALID', 'The JWT header is not valid JSON.', { cause });
-  }
+  const parsed = parseCompactJws(jwt.trim());
+  const header = parsed.header as VcJwtHeader;
   if (!ALGORITHMS.includes(header.alg)) {
     throw new OpenBadgesError('JWT_INVALID', `The JWT algorithm ${String(header.alg)} is not accepted.`);
   }
-  const { key, source } = await keyFor(header, opts);
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(jwt, key, { algorithms: ALGORITHMS }));
-  } catch (cause) {
-    if (isOpenBadgesError(cause)) throw cause;
-    const code = (cause as { code?: string }).code;
-    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
-      throw new OpenBadgesError('PROOF_INVALID', 'The JWT signature does not match.', { cause });
-    }
-    throw new OpenBadgesError('JWT_INVALID', 'The JWT could not be verified with its key.', { cause });
+  // "Ed25519" is the fully-specified name (RFC 9864) of what EdDSA means here.
+  const alg: JwsAlg = header.alg === 'RS256' ? 'RS256' : 'EdDSA';
+  const { key, source } = await keyFor(header, alg, opts);
+  if (!verifyCompactJws(parsed, alg, key)) {
+    throw new OpenBadgesError('PROOF_INVALID', 'The JWT signature does not match.');
   }
   let payload: Cred;
   try {
-    payload = JSON.parse(new TextDecoder().decode(payloadBytes));
+    payload = JSON.parse(parsed.payload.toString('utf8'));
   } catch (cause) {
     throw new OpenBadgesError('JWT_INVALID', 'The JWT payload is not JSON.', { cause });
   }
