@@ -7,6 +7,7 @@ import type { StatusCache } from '../status/status-cache.ts';
 import { createGuardedFetch, fetchJsonWith, type GuardedFetch } from './fetch.ts';
 import { type InputLimits, inputLimits, withFetchedJsonLimits } from './limits.ts';
 import type { VerificationReport } from './report.ts';
+import type { Batch } from './batch.ts';
 
 /** A verification method's public key (Ed25519 unless `curve` says P-256 or P-384) and its controller. */
 export type KeyResolver = (
@@ -58,26 +59,30 @@ export type Ctx = {
   hops: number;
   /** Set while checking a refreshed copy, so a refresh is followed once. */
   refreshed?: boolean;
+  /** What the credentials of one verifyMany() call share. */
+  batch?: Batch;
 };
 
 const DEFAULT_MAX_INPUT = 20 * 1024 * 1024;
 
-export function createContext(options: VerifyOptions): Ctx {
+/** The context of one verification; in a batch, its fetches and key resolutions go through the batch. */
+export function createContext(options: VerifyOptions, batch?: Batch): Ctx {
   const limits = inputLimits(options.limits);
-  const fetch = withFetchedJsonLimits(options.fetch ?? createGuardedFetch(), limits);
+  const fetch = withFetchedJsonLimits(batch?.fetch ?? options.fetch ?? createGuardedFetch(), limits);
   const fetchJson = fetchJsonWith(fetch);
+  const resolveKey: KeyResolver =
+    options.resolveKey ?? ((vm) => resolveVerificationMethod(vm, { fetchJson, purpose: 'assertionMethod' }));
   return {
     fetch,
     now: readClock(options.now),
     // The shared offline loader keeps its processed-context cache across calls.
     loader: options.documentLoader ?? defaultDocumentLoader,
-    resolveKey:
-      options.resolveKey ??
-      ((vm) => resolveVerificationMethod(vm, { fetchJson, purpose: 'assertionMethod' })),
+    resolveKey: batch ? batch.resolveKey(resolveKey) : resolveKey,
     opts: options,
     maxInput: options.maxInputBytes ?? DEFAULT_MAX_INPUT,
     limits,
     hops: 0,
+    ...(batch ? { batch } : {}),
   };
 }
 

@@ -26,3 +26,4 @@ export {
   type VerificationStep,
 } from './report.ts';
 export { findJsonLdLink, type KeyResolver, type VerifyOptions, verify } from './verify.ts';
+export { type VerifyManyOptions, verifyMany } from './verify-many.ts';

@@ -1,3 +1,4 @@
+import type { Batch } from './batch.ts';
 import { type Ctx, createContext, toError, type VerifyOptions } from './context.ts';
 import { readInput } from './read-input.ts';
 import { step, type VerificationReport } from './report.ts';
@@ -11,11 +12,20 @@ export { findJsonLdLink } from './read-input.ts';
  * a URL to any of them) and reports each check of OB 3.0 §9 / OB 2.0 as a step. Never throws:
  * unreadable or hostile input becomes a report.
  */
-export async function verify(
+export function verify(
   input: Uint8Array | string | object,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const ctx: Ctx = createContext(options);
+  return verifyIn(input, options, undefined);
+}
+
+/** verify(), with what a batch shares (verifyMany). */
+export async function verifyIn(
+  input: Uint8Array | string | object,
+  options: VerifyOptions,
+  batch: Batch | undefined,
+): Promise<VerificationReport> {
+  const ctx: Ctx = createContext(options, batch);
   try {
     return await readInput(input, ctx, undefined);
   } catch (e) {

@@ -144,7 +144,12 @@ export async function statusStep(
 }
 
 /** A status list credential counts when it is unsigned (its issuer field is checked elsewhere) or signed by its issuer. */
-async function verifyListCredential(vc: object, ctx: Ctx): Promise<{ verified: boolean; issuer?: string }> {
+function verifyListCredential(vc: object, ctx: Ctx): Promise<{ verified: boolean; issuer?: string }> {
+  // In a batch, a list shared by many credentials has its proof checked once.
+  return ctx.batch ? ctx.batch.listProof(vc, () => checkListProof(vc, ctx)) : checkListProof(vc, ctx);
+}
+
+async function checkListProof(vc: object, ctx: Ctx): Promise<{ verified: boolean; issuer?: string }> {
   const listIssuer = issuerOf(vc as Obj)?.id;
   // An unsigned list is trusted as fetched (checkBitstringStatus still checks its issuer field).
   if ((vc as Obj).proof === undefined)
