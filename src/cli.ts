@@ -27,8 +27,12 @@ export const commands: Record<string, Command> = {
     async () => (await import('./cli/org.ts')).orgCommand,
   ),
   serve: platform(
-    'Run the Laurel server (PORT, PUBLIC_URL, DATA_DIR, DATABASE_URL, SMTP_URL, LAUREL_WORKER=off)',
+    'Run the Laurel server (PORT, PUBLIC_URL, DATA_DIR, DATABASE_URL, SMTP_URL, WEB_CONCURRENCY, WORKER_PROCESSES, LAUREL_WORKER=off)',
     async () => (await import('./cli/serve.ts')).serveCommand,
+  ),
+  worker: platform(
+    'Run only the background jobs, no HTTP (DATABASE_URL, SMTP_URL; beside servers with LAUREL_WORKER=off)',
+    async () => (await import('./cli/worker.ts')).workerCommand,
   ),
   migrate: platform(
     'Apply pending database migrations (DATA_DIR or DATABASE_URL)',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface Config {
@@ -19,6 +20,16 @@ export interface Config {
   secureCookies: boolean;
   /** Run the job worker in this process (default yes). */
   worker: boolean;
+  /**
+   * Server processes `laurel serve` runs on this machine, sharing the port (WEB_CONCURRENCY):
+   * by default one per core on PostgreSQL, and always one on PGlite, which one process owns.
+   */
+  webConcurrency: number;
+  /**
+   * How many of those processes also run the job worker (WORKER_PROCESSES, default 1): the
+   * others only answer requests. LAUREL_WORKER=off makes it none.
+   */
+  workerProcesses: number;
   /**
    * Tests only: every JSON response is checked against the schema its route declares for its
    * status (a field missing, mistyped or left undeclared fails the request with a 500).
@@ -51,17 +62,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST ?? '0.0.0.0';
   const baseUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const dataDir = resolve(env.DATA_DIR ?? './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const webConcurrency = readWebConcurrency(env.WEB_CONCURRENCY, databaseUrl);
+  const workerProcesses = readPositive(env.WORKER_PROCESSES, 1, 'WORKER_PROCESSES');
+  if (workerProcesses > webConcurrency)
+    throw new Error(
+      `WORKER_PROCESSES (${workerProcesses}) cannot be more than the ${webConcurrency} server process(es) of WEB_CONCURRENCY.`,
+    );
   return {
     port,
     host,
     baseUrl,
     dataDir,
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? `Laurel <no-reply@${new URL(baseUrl).hostname}>`,
     secret: loadSecret(env.LAUREL_SECRET, dataDir),
     secureCookies: baseUrl.startsWith('https://'),
     worker: env.LAUREL_WORKER !== 'off',
+    webConcurrency,
+    workerProcesses,
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     smtpTimeoutSeconds: readPositive(env.SMTP_TIMEOUT, 30, 'SMTP_TIMEOUT'),
     mailConcurrency: readPositive(env.MAIL_CONCURRENCY, 2, 'MAIL_CONCURRENCY'),
@@ -73,6 +93,19 @@ function readPositive(value: string | undefined, fallback: number, name: string)
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1.`);
+  return n;
+}
+
+/**
+ * WEB_CONCURRENCY: unset, one process per core on PostgreSQL and one on PGlite. More than one on
+ * PGlite is refused: a second process on the embedded database would lose committed rows.
+ */
+function readWebConcurrency(value: string | undefined, databaseUrl: string | undefined): number {
+  const n = readPositive(value, databaseUrl ? availableParallelism() : 1, 'WEB_CONCURRENCY');
+  if (n > 1 && !databaseUrl)
+    throw new Error(
+      `WEB_CONCURRENCY=${n} needs PostgreSQL: the embedded database (PGlite) belongs to one process. Set DATABASE_URL=postgres://… or leave WEB_CONCURRENCY unset.`,
+    );
   return n;
 }
 
@@ -109,6 +142,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secret: Buffer.alloc(32, 7),
     secureCookies: false,
     worker: false,
+    webConcurrency: 1,
+    workerProcesses: 1,
     checkResponses: true,
     trustProxy: false,
     smtpTimeoutSeconds: 5,

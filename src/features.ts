@@ -13,6 +13,7 @@ import type { AppContext, Feature, FeatureHooks, JobRegistry } from './http/cont
 import { Runtime } from './http/runtime.ts';
 import { issuingFeature } from './issuing/index.ts';
 import { jobsFeature } from './jobs/index.ts';
+import { limitsFeature } from './limits/index.ts';
 import { mailFeature } from './mail/index.ts';
 import { orgsFeature } from './orgs/index.ts';
 import { publicFeature } from './public/index.ts';
@@ -39,6 +40,7 @@ export const features = [
   sharingFeature,
   jobsFeature,
   mailFeature,
+  limitsFeature,
 ] as const satisfies readonly Feature<any>[];
 
 type Intersect<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void ? I : never;

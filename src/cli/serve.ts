@@ -1,18 +1,26 @@
-// `laurel serve` (= `npm start`): a supervisor (./supervise.ts) runs the server in a child
-// process and restarts it should it die. The child opens the database, migrates, serves HTTP and
-// runs the job worker until SIGINT or SIGTERM, then stops in order and exits 0.
+// `laurel serve` (= `npm start`): a supervisor (./supervise.ts) runs WEB_CONCURRENCY server
+// processes sharing the port, the first WORKER_PROCESSES of them with the job worker, and restarts
+// any that dies. Each opens the database, migrates, serves HTTP (and runs the worker) until told to
+// stop, then stops in order and exits 0.
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { startPlatform } from '../http/start.ts';
 import { parse } from './args.ts';
-import { READY_MESSAGE, SUPERVISED_ENV, supervise } from './supervise.ts';
+import { runUntilStopped, SUPERVISED_ENV, startedOrLeave, supervise } from './supervise.ts';
 
 export const serveCommand: Omit<Command, 'summary'> = {
   async run(args) {
     parse(args, {}, 'laurel serve');
-    if (process.env[SUPERVISED_ENV] !== '1') return supervise(args);
+    // Read here too, so a bad setting (WEB_CONCURRENCY on PGlite) stops before any child starts.
     const config = loadConfig(process.env);
-    const running = await startPlatform(config, { logger: true });
+    if (process.env[SUPERVISED_ENV] !== '1')
+      return supervise({
+        command: 'serve',
+        args,
+        processes: config.webConcurrency,
+        envOf: (i) => (i < config.workerProcesses ? {} : { LAUREL_WORKER: 'off' }),
+      });
+    const running = await startedOrLeave(startPlatform(config, { logger: true }));
     const log = running.app.log;
     log.info(
       {
@@ -24,31 +32,6 @@ export const serveCommand: Omit<Command, 'summary'> = {
       },
       `Laurel is running at ${config.baseUrl}`,
     );
-    process.send?.(READY_MESSAGE);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          log.warn({ signal }, 'second signal: exiting now');
-          process.exit(1);
-        }
-        stopping = true;
-        log.info({ signal }, 'stopping');
-        running.stop().then(resolve, (e) => {
-          log.error({ err: e }, 'error while stopping');
-          resolve();
-        });
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      // The supervisor is gone (it was killed): stop rather than hold the port and data alone.
-      process.on('disconnect', () => {
-        if (!stopping) onSignal('SIGTERM');
-      });
-    });
-    process.disconnect?.();
-    // Everything is closed; should a stray handle remain, it must not keep the process alive.
-    setTimeout(() => process.exit(0), 3_000).unref();
-    return 0;
+    return runUntilStopped(running.stop, log);
   },
 };

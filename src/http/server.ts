@@ -26,6 +26,7 @@ import { registerUploads } from './multipart.ts';
 import { registerNulGuard } from './nul-guard.ts';
 import { type LogSink, REQUEST_DONE, readableLog } from './log-format.ts';
 import { handleError } from './problem.ts';
+import { sharedRequestStore } from '../limits/request-store.ts';
 
 const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
 
@@ -115,7 +116,8 @@ export async function buildServer(
   await app.register(formbody, { bodyLimit: 2 * 1024 * 1024 });
   // Limits come from each upload route's config (src/http/multipart.ts).
   await app.register(multipart);
-  await app.register(rateLimit, { global: false });
+  // Counted in the database, so a route's limit holds across every process (src/limits).
+  await app.register(rateLimit, { global: false, store: sharedRequestStore(ctx.db) });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -56,6 +56,8 @@ type Outcome = { ok: true } | { ok: false; error: unknown };
 const silent: WorkerLog = { info() {}, warn() {}, error() {} };
 /** The longest pause between looks at a database that keeps failing. */
 const MAX_ERROR_BACKOFF_MS = 10_000;
+/** How often a worker that ran jobs says how many, per kind (and once more when it stops). */
+const TALLY_MS = 60_000;
 
 /**
  * Runs the handler until it settles or the deadline passes, whichever is first. The lease
@@ -196,6 +198,14 @@ export async function enqueuePeriodic(ctx: AppContext, now = Date.now()): Promis
 export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { stop(): Promise<void> } {
   const opts = withDefaults(ctx, options);
   let stopped = false;
+  // Jobs this process ran, per kind: with several processes, the log shows how they share the work.
+  const recent = new Map<string, number>();
+  const total = new Map<string, number>();
+  const tally = setInterval(() => {
+    if (recent.size) opts.log.info({ jobs: Object.fromEntries(recent) }, 'jobs run in the last minute');
+    recent.clear();
+  }, TALLY_MS);
+  tally.unref();
   const sleepers = new Set<() => void>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -234,6 +244,7 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
         continue;
       }
       await runJob(ctx, job, lane.deadlineMs, opts);
+      for (const counts of [recent, total]) counts.set(job.kind, (counts.get(job.kind) ?? 0) + 1);
     }
   };
 
@@ -257,8 +268,10 @@ export function startWorker(ctx: AppContext, options: WorkerOptions = {}): { sto
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        clearInterval(tally);
         for (const wake of [...sleepers]) wake();
         await Promise.all(loops);
+        opts.log.info({ jobs: Object.fromEntries(total) }, 'background worker stopped');
       })();
       return stopping;
     },

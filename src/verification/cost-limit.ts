@@ -1,6 +1,9 @@
 // The public verifier's rate limit counts cost, not requests: a token bucket per client address
 // where each verification spends units for being a request, for its bytes and for the time it
 // computed. Many small checks pass; a few big or slow ones use the budget up.
+import type { Executor } from '../db/index.ts';
+import { balance, spend } from '../limits/cost-budget.ts';
+import { limitKey } from '../limits/keys.ts';
 
 export interface CostBudget {
   /** Units a client can spend at once. */
@@ -13,8 +16,6 @@ export interface CostBudget {
   bytesPerUnit: number;
   /** Milliseconds of verification (in the worker) per unit. */
   computeMsPerUnit: number;
-  /** Clients remembered at once; past it, those with a full budget are forgotten first. */
-  maxClients: number;
 }
 
 /*
@@ -27,63 +28,40 @@ export const DEFAULT_COST_BUDGET: Readonly<CostBudget> = Object.freeze({
   perRequest: 2,
   bytesPerUnit: 64 * 1024,
   computeMsPerUnit: 25,
-  maxClients: 10_000,
 });
 
 export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface CostLimiter {
   /** Whether the client may start a verification now, and when not, in how many seconds. */
-  admit(client: string): Admission;
+  admit(client: string): Promise<Admission>;
   /** Spends units for a request, its bytes and its computation; the balance may go below zero. */
-  charge(client: string, cost: { requests?: number; bytes?: number; computeMs?: number }): void;
+  charge(client: string, cost: { requests?: number; bytes?: number; computeMs?: number }): Promise<void>;
 }
 
+/**
+ * The budgets live in the database (src/limits/cost-budget.ts), so an address that spent its
+ * budget through one app process has spent it in all of them.
+ */
 export function createCostLimiter(
+  db: Executor,
   budget: CostBudget = DEFAULT_COST_BUDGET,
-  now: () => number = () => performance.now(),
+  now: () => number = Date.now,
 ): CostLimiter {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-
-  function bucket(client: string) {
-    const t = now();
-    let b = buckets.get(client);
-    if (!b) {
-      b = { tokens: budget.capacity, at: t };
-      buckets.set(client, b);
-      forgetIfFull(t);
-    } else {
-      b.tokens = Math.min(budget.capacity, b.tokens + ((t - b.at) / 1000) * budget.refillPerSecond);
-      b.at = t;
-    }
-    return b;
-  }
-
-  // A bucket that has refilled is the same as none, so it goes first; then the oldest.
-  function forgetIfFull(t: number): void {
-    if (buckets.size <= budget.maxClients) return;
-    for (const [client, b] of buckets) {
-      if (b.tokens + ((t - b.at) / 1000) * budget.refillPerSecond >= budget.capacity) buckets.delete(client);
-    }
-    for (const client of buckets.keys()) {
-      if (buckets.size <= budget.maxClients) break;
-      buckets.delete(client);
-    }
-  }
-
+  const key = (client: string) => limitKey('verify', client);
   return {
-    admit(client) {
-      const b = bucket(client);
-      if (b.tokens >= budget.perRequest) return { ok: true };
-      const seconds = (budget.perRequest - b.tokens) / budget.refillPerSecond;
+    async admit(client) {
+      const tokens = await balance(db, key(client), budget, now());
+      if (tokens >= budget.perRequest) return { ok: true };
+      const seconds = (budget.perRequest - tokens) / budget.refillPerSecond;
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(seconds)) };
     },
-    charge(client, cost) {
-      const b = bucket(client);
-      b.tokens -=
+    async charge(client, cost) {
+      const units =
         (cost.requests ?? 0) * budget.perRequest +
         Math.floor((cost.bytes ?? 0) / budget.bytesPerUnit) +
         (cost.computeMs ?? 0) / budget.computeMsPerUnit;
+      await spend(db, key(client), budget, units, now());
     },
   };
 }

@@ -1,6 +1,7 @@
 // The public verifier's per-process state: the worker pool that verifies untrusted input and the
-// per-address cost budget. Both live in the context's runtime, made on the first request with the
-// context's settings; closing the runtime ends the pool's workers.
+// per-address cost budget (whose balances are in the database, shared by every process). Both
+// live in the context's runtime, made on the first request with the context's settings; closing
+// the runtime ends the pool's workers.
 import type { VerificationReport } from '@laurel/openbadges/verify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { slot } from '../http/runtime.ts';
@@ -32,7 +33,7 @@ export function publicVerifier(ctx: VerificationContext): PublicVerifier {
     held.made = {
       settings,
       pool: createVerifierPool(settings.pool),
-      budget: createCostLimiter(settings.cost),
+      budget: createCostLimiter(ctx.db, settings.cost),
     };
   }
   return held.made;
@@ -43,7 +44,7 @@ export function spendBudget(ctx: VerificationContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const { budget } = publicVerifier(ctx);
     const client = clientKey(request.ip);
-    const admission = budget.admit(client);
+    const admission = await budget.admit(client);
     if (!admission.ok) {
       return sendRefusal(request, reply, {
         status: 429,
@@ -52,7 +53,7 @@ export function spendBudget(ctx: VerificationContext) {
         retryAfter: admission.retryAfterSeconds,
       });
     }
-    budget.charge(client, { requests: 1, bytes: Number(request.headers['content-length']) || 0 });
+    await budget.charge(client, { requests: 1, bytes: Number(request.headers['content-length']) || 0 });
   };
 }
 
@@ -69,7 +70,7 @@ export async function verifyCharged(
     !request.headers['content-length'] &&
     (typeof input.value === 'string' || input.value instanceof Uint8Array)
   )
-    budget.charge(client, { bytes: input.value.length });
+    await budget.charge(client, { bytes: input.value.length });
   try {
     const { report, computeMs } = await verifyUntrusted(ctx, pool, input.value, {
       recipientEmail: input.recipientEmail,
@@ -77,11 +78,11 @@ export async function verifyCharged(
       limits: settings.limits,
       maxInputBytes: MAX_VERIFY_BYTES,
     });
-    budget.charge(client, { computeMs });
+    await budget.charge(client, { computeMs });
     return report;
   } catch (e) {
     if (e instanceof VerifierError && e.reason === 'timeout')
-      budget.charge(client, { computeMs: settings.pool.deadlineMs });
+      await budget.charge(client, { computeMs: settings.pool.deadlineMs });
     throw e;
   }
 }
