@@ -79,10 +79,44 @@ const RDF = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#';
 const RDF_TYPE = `${RDF}type`;
 const DEFAULT_GRAPH: Graph = { termType: 'DefaultGraph', value: '' };
 
+/**
+ * A context computed once by jsonld.js (asynchronously: it may load documents), and its value
+ * once known, so that the walk itself can stay synchronous (see `Pending`).
+ */
+type Memo = { promise: Promise<ActiveContext>; value?: ActiveContext; failed?: boolean };
+
+function memo(promise: Promise<ActiveContext>): Memo {
+  const m: Memo = { promise };
+  promise.then(
+    (value) => {
+      m.value = value;
+    },
+    () => {
+      m.failed = true;
+    },
+  );
+  return m;
+}
+
+/**
+ * Thrown by the walk when it needs a context that is still being computed: the caller waits for
+ * it and walks again. Each context is computed once per loader, so after the first credentials of
+ * a kind the walk runs straight through, with no promise per node.
+ */
+class Pending {
+  constructor(readonly promise: Promise<unknown>) {}
+}
+
+function ready(m: Memo): ActiveContext {
+  if (m.value) return m.value;
+  if (m.failed) bail();
+  throw new Pending(m.promise);
+}
+
 /** Per loader: the options jsonld.js context processing needs and the memoized contexts. */
 type Engine = {
   options: object;
-  roots: Map<string, Promise<ActiveContext>>;
+  roots: Map<string, Memo>;
   usable: Map<string, boolean>;
   /** Memoized contexts so far; past MAX_CONTEXTS new combinations go to jsonld.js, keeping memory bounded. */
   contexts: number;
@@ -98,39 +132,34 @@ const engines = new WeakMap<DocumentLoader, Engine>();
 
 // Memoized transitions between immutable active contexts, one map per kind of application. Keys
 // are the local context objects (frozen parts of bundled documents), so identity is a sound key.
-const propagated = new WeakMap<ActiveContext, Map<unknown, Promise<ActiveContext>>>();
-const typeScoped = new WeakMap<ActiveContext, Map<unknown, Promise<ActiveContext>>>();
+const propagated = new WeakMap<ActiveContext, Map<unknown, Memo>>();
+const typeScoped = new WeakMap<ActiveContext, Map<unknown, Memo>>();
 const reverted = new WeakMap<ActiveContext, ActiveContext>();
-const embeddedMemo = new WeakMap<ActiveContext, Map<string, Promise<ActiveContext>>>();
+const embeddedMemo = new WeakMap<ActiveContext, Map<string, Memo>>();
 
 /** `from` processed with the context named by `key`, once per pair; each first time counts against the engine's budget. */
 function memoized<K>(
-  memo: WeakMap<ActiveContext, Map<K, Promise<ActiveContext>>>,
+  memos: WeakMap<ActiveContext, Map<K, Memo>>,
   engine: Engine,
   from: ActiveContext,
   key: K,
   process: () => Promise<ActiveContext>,
-): Promise<ActiveContext> {
-  let byKey = memo.get(from);
+): ActiveContext {
+  let byKey = memos.get(from);
   if (!byKey) {
     byKey = new Map();
-    memo.set(from, byKey);
+    memos.set(from, byKey);
   }
   let next = byKey.get(key);
   if (!next) {
     reserveContext(engine);
-    next = process();
+    next = memo(process());
     byKey.set(key, next);
   }
-  return next;
+  return ready(next);
 }
 
-function transition(
-  engine: Engine,
-  from: ActiveContext,
-  local: unknown,
-  propagate: boolean,
-): Promise<ActiveContext> {
+function transition(engine: Engine, from: ActiveContext, local: unknown, propagate: boolean): ActiveContext {
   // Property-scoped contexts propagate and may override protected terms; type-scoped ones do neither.
   return memoized(propagate ? propagated : typeScoped, engine, from, local, () =>
     ctxApi.process({
@@ -218,21 +247,42 @@ async function contextsSupported(engine: Engine, loader: DocumentLoader, urls: u
   return true;
 }
 
+/** The quads without repeats, first occurrences in order. */
+function unique(quads: Quad[]): Quad[] {
+  const seen = new Set<string>();
+  const key = (t: Term) =>
+    t.termType === 'Literal' ? `"${t.value}"^^${t.datatype.value}` : `${t.termType[0]}${t.value}`;
+  return quads.filter((q) => {
+    const k = `${key(q.subject)}\u0000${q.predicate.value}\u0000${key(q.object)}\u0000${q.graph.value}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Whether a value occurs twice in `xs` (or `also` occurs in it). Lists here are a few items long. */
+function hasRepeat(xs: readonly string[], also?: string): boolean {
+  if (also !== undefined && xs.includes(also)) return true;
+  for (let i = 1; i < xs.length; i++) if (xs.indexOf(xs[i]!) < i) return true;
+  return false;
+}
+
 class Walker {
   readonly quads: Quad[] = [];
-  private readonly seen = new Set<string>();
   private blank = 0;
   private readonly labels = new Map<string, string>();
   constructor(private readonly engine: Engine) {}
 
+  /**
+   * Whether two emits may have made the same quad: a dataset is a set, so the copies must then be
+   * dropped (`unique`), which costs a string key per quad and is skipped otherwise. The only ways
+   * to repeat a quad are to repeat a subject (one id described twice), an expanded property or type
+   * within one node (two keys for one IRI), or a value within one array.
+   */
+  mayRepeat = false;
+  private readonly named = new Set<string>();
+
   private emit(subject: Term, predicate: string, object: Term, graph: Graph): void {
-    const o =
-      object.termType === 'Literal'
-        ? `"${object.value}"^^${object.datatype.value}`
-        : `${object.termType[0]}${object.value}`;
-    const key = `${subject.termType[0]}${subject.value}\u0000${predicate}\u0000${o}\u0000${graph.value}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
     this.quads.push({ subject, predicate: { termType: 'NamedNode', value: predicate }, object, graph });
   }
 
@@ -250,7 +300,7 @@ class Walker {
   }
 
   /** An embedded `@context` (e.g. an endorsement inside a credential): bundled URLs only. */
-  private async embedded(ctx: ActiveContext, local: unknown): Promise<ActiveContext> {
+  private embedded(ctx: ActiveContext, local: unknown): ActiveContext {
     const urls = typeof local === 'string' ? [local] : local;
     if (
       !Array.isArray(urls) ||
@@ -263,13 +313,13 @@ class Walker {
   }
 
   /** Expands one node object (api.expand + _expandObject of jsonld.js, restricted) and emits its triples. */
-  async nodeObject(
+  nodeObject(
     element: Record<string, unknown>,
     incoming: ActiveContext,
     propertyScoped: unknown,
     isTop: boolean,
     graph: Graph = DEFAULT_GRAPH,
-  ): Promise<Term> {
+  ): Term {
     const keys = Object.keys(element).sort();
     if (keys.length === 0) bail();
     let ctx = incoming;
@@ -280,8 +330,8 @@ class Walker {
       for (const key of keys)
         if (keys.length <= 2 && expandIri(this.engine, incoming, key, VOCAB) === '@value') bail();
     }
-    if (propertyScoped !== undefined) ctx = await transition(this.engine, ctx, propertyScoped, true);
-    if (!isTop && '@context' in element) ctx = await this.embedded(ctx, element['@context']);
+    if (propertyScoped !== undefined) ctx = transition(this.engine, ctx, propertyScoped, true);
+    if (!isTop && '@context' in element) ctx = this.embedded(ctx, element['@context']);
     const typeScopedContext = ctx;
 
     let typeKey: string | undefined;
@@ -297,7 +347,7 @@ class Walker {
       const sorted = types.length > 1 ? [...types].sort() : types;
       for (const type of sorted) {
         const local = typeScopedContext.mappings.get(type)?.['@context'];
-        if (local !== undefined) ctx = await transition(this.engine, ctx, local, false);
+        if (local !== undefined) ctx = transition(this.engine, ctx, local, false);
       }
     }
 
@@ -312,6 +362,8 @@ class Walker {
         const iri = expandIri(this.engine, ctx, value as string, BASE);
         if (!iri || !ABSOLUTE_IRI.test(iri)) bail();
         subject = this.node(iri!);
+        if (this.named.has(iri!)) this.mayRepeat = true;
+        else this.named.add(iri!);
         continue;
       }
       if (
@@ -325,18 +377,28 @@ class Walker {
       pending.push([key, property]);
     }
     subject ??= this.node(undefined);
+    const typeIris: string[] = [];
     for (const type of types) {
       const iri = expandIri(this.engine, typeScopedContext, type, VOCAB_BASE);
       if (!iri || iri.startsWith('_:') || !ABSOLUTE_IRI.test(iri)) bail();
+      typeIris.push(iri!);
       this.emit(subject, RDF_TYPE, { termType: 'NamedNode', value: iri! }, graph);
     }
+    if (
+      hasRepeat(typeIris) ||
+      hasRepeat(
+        pending.map((p) => p[1] as string),
+        typeIris.length > 0 ? RDF_TYPE : undefined,
+      )
+    )
+      this.mayRepeat = true;
     if (!isTop && pending.length === 0 && types.length === 0 && subject.termType === 'BlankNode') bail();
     for (const [key, property] of pending)
-      await this.property(subject, ctx, key, property as string, element[key], graph);
+      this.property(subject, ctx, key, property as string, element[key], graph);
     return subject;
   }
 
-  private async property(
+  private property(
     subject: Term,
     ctx: ActiveContext,
     key: string,
@@ -355,11 +417,11 @@ class Walker {
       else if (container.length > 0) bail();
     }
     const local = definition?.['@context'];
-    const termCtx = local === undefined ? ctx : await transition(this.engine, ctx, local, true);
+    const termCtx = local === undefined ? ctx : transition(this.engine, ctx, local, true);
     const termDef = local === undefined ? definition : termCtx.mappings.get(key);
     const scopedForObjects = termCtx.mappings.get(key)?.['@context'];
     const items = Array.isArray(value) ? value : [value];
-    const value1 = async (item: unknown, into: Graph): Promise<Term> => {
+    const value1 = (item: unknown, into: Graph): Term => {
       if (Array.isArray(item) || item === null) return bail();
       if (isObj(item)) return this.nodeObject(item, termCtx, scopedForObjects, false, into);
       return this.scalar(termCtx, termDef, item);
@@ -368,7 +430,7 @@ class Walker {
       // toRdf.js _listToRDF: a chain of rdf:first / rdf:rest blank nodes ending in rdf:nil.
       const nodes = items.map(() => this.node(undefined));
       for (let i = 0; i < items.length; i++) {
-        this.emit(nodes[i], `${RDF}first`, await value1(items[i], graph), graph);
+        this.emit(nodes[i], `${RDF}first`, value1(items[i], graph), graph);
         this.emit(
           nodes[i],
           `${RDF}rest`,
@@ -379,16 +441,23 @@ class Walker {
       this.emit(subject, property, nodes[0] ?? { termType: 'NamedNode', value: `${RDF}nil` }, graph);
       return;
     }
+    const objects = items.length > 1 && kind === 'set' ? new Set<string>() : undefined;
     for (const item of items) {
       if (item === null) continue;
-      if (kind === 'graph') {
+      if (objects) {
+        const object = value1(item, graph);
+        const key = `${object.termType}\u0000${object.value}\u0000${object.termType === 'Literal' ? object.datatype.value : ''}`;
+        if (objects.has(key)) this.mayRepeat = true;
+        objects.add(key);
+        this.emit(subject, property, object, graph);
+      } else if (kind === 'graph') {
         // A graph container puts each value in its own named graph, named by a fresh blank node.
         if (!isObj(item)) bail();
         const name = this.node(undefined) as Graph;
-        await value1(item, name);
+        value1(item, name);
         this.emit(subject, property, name as Term, graph);
       } else {
-        this.emit(subject, property, await value1(item, graph), graph);
+        this.emit(subject, property, value1(item, graph), graph);
       }
     }
   }
@@ -444,22 +513,36 @@ export async function fastToRdf(
   const urls = (doc as { '@context'?: unknown })['@context'];
   if (!isObj(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;
   const rootKey = (urls as string[]).join(' ');
-  const walker = new Walker(engine);
-  try {
-    let root = engine.roots.get(rootKey);
-    if (!root) {
+  let root = engine.roots.get(rootKey);
+  if (!root) {
+    try {
       reserveContext(engine);
-      root = ctxApi.process({
+    } catch {
+      return undefined;
+    }
+    root = memo(
+      ctxApi.process({
         activeCtx: ctxApi.getInitialContext(engine.options),
         localCtx: urls,
         options: engine.options,
-      });
-      engine.roots.set(rootKey, root);
-    }
-    await walker.nodeObject(doc, await root, undefined, true);
-  } catch {
-    // Unsupported shape, or a context error: jsonld.js redoes the work and reports its own error.
-    return undefined;
+      }),
+    );
+    engine.roots.set(rootKey, root);
   }
-  return walker.quads;
+  for (let attempt = 0; attempt < MAX_WALKS; attempt++) {
+    const walker = new Walker(engine);
+    try {
+      walker.nodeObject(doc, ready(root), undefined, true);
+      return walker.mayRepeat ? unique(walker.quads) : walker.quads;
+    } catch (e) {
+      // A context still being computed: wait for it and walk again from the start.
+      if (e instanceof Pending) await e.promise.catch(() => undefined);
+      // Unsupported shape, or a context error: jsonld.js redoes the work and reports its own error.
+      else return undefined;
+    }
+  }
+  return undefined;
 }
+
+// Walks of one document while its contexts are first computed; each computes at least one more.
+const MAX_WALKS = 100;

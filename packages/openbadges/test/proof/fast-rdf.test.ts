@@ -103,6 +103,51 @@ describe('fast JSON-LD → RDF path', () => {
     );
   });
 
+  it('drops repeated quads like jsonld.js: a value listed twice, one id described twice, two keys for one IRI', async () => {
+    const base = makeCredential(11, ISSUER);
+    const achievement = base.credentialSubject.achievement;
+    const evidence = { id: 'https://e.example/1', type: ['Evidence'], name: 'Report' };
+    const docs = [
+      {
+        ...base,
+        credentialSubject: {
+          ...base.credentialSubject,
+          achievement: { ...achievement, tag: ['a', 'b', 'a'] },
+        },
+      },
+      { ...base, evidence: [evidence, { ...evidence }] },
+      { ...base, evidence: [evidence, { id: evidence.id, type: ['Evidence'], narrative: 'Other' }] },
+      {
+        ...base,
+        credentialSubject: {
+          ...base.credentialSubject,
+          achievement: { ...achievement, type: ['Achievement', 'Achievement'] },
+        },
+      },
+      {
+        ...base,
+        credentialSubject: {
+          ...base.credentialSubject,
+          achievement: { ...achievement, 'https://schema.org/name': achievement.name },
+        },
+      },
+      { ...base, name: 'Same', 'https://schema.org/name': 'Same' },
+      // The issuer described in full twice: as issuer and as the achievement's creator.
+      {
+        ...base,
+        issuer: { id: ISSUER, type: ['Profile'], name: 'Org' },
+        credentialSubject: {
+          ...base.credentialSubject,
+          achievement: { ...achievement, creator: { id: ISSUER, type: ['Profile'], name: 'Org' } },
+        },
+      },
+    ];
+    for (const doc of docs) {
+      expect(await usesFastPath(doc)).toBe(true);
+      await expectSameCanon(doc);
+    }
+  });
+
   it('hands documents outside its subset to jsonld.js, with the same result', async () => {
     const base = makeCredential(7, ISSUER);
     const variants: object[] = [
