@@ -35,14 +35,14 @@ export interface AwardFacts {
   evidenceNarrative: string | null;
   statusListUrl: string;
   statusIndex: number;
+  /** The proof's `created` (to the second); now when not given. Given, signing is deterministic. */
+  proofCreated?: Date;
 }
 
 export interface SignedAward {
   credentialJson: string;
   credentialJwt: string;
 }
-
-/** RFC 3339 without milliseconds, as OB 3.0 examples and most verifiers expect. */
 
 export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record<string, unknown> {
   const evidence =
@@ -80,7 +80,7 @@ export async function signAward(bundle: IssuerBundle, facts: AwardFacts): Promis
   const signed = await signDataIntegrity(credential, {
     secretKey: bundle.key.secretKey,
     verificationMethod: bundle.key.verificationMethod,
-    created: isoSeconds(new Date()),
+    created: isoSeconds(facts.proofCreated ?? new Date()),
   });
   const jwt = await signVcJwt(credential, {
     secretKey: bundle.key.secretKey,
@@ -88,4 +88,11 @@ export async function signAward(bundle: IssuerBundle, facts: AwardFacts): Promis
   });
   // The official OB 3.0 JSON schema requires `proof` to be an array (a proof set, VC-DI §2.1).
   return { credentialJson: JSON.stringify({ ...signed, proof: [signed.proof] }), credentialJwt: jwt };
+}
+
+/** Signs several awards in order, in the calling thread (see signing-pool.ts for every core). */
+export async function signAwards(bundle: IssuerBundle, facts: AwardFacts[]): Promise<SignedAward[]> {
+  const out: SignedAward[] = [];
+  for (const f of facts) out.push(await signAward(bundle, f));
+  return out;
 }

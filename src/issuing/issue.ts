@@ -11,14 +11,14 @@ import { enqueueEmail, enqueueEmails } from '../mail/outbox.ts';
 import { getOrgById } from '../orgs/service.ts';
 import { getSigningKey } from '../orgs/keys.ts';
 import { issuerProfile } from '../orgs/presenters.ts';
-import { allocateStatusIndices, statusListUrl } from '../status-lists/service.ts';
+import { allocateStatusIndices, type StatusSlot, statusListUrl } from '../status-lists/service.ts';
 import { getTemplate, templateImage } from '../templates/service.ts';
 import { achievementFor } from '../templates/presenters.ts';
 import { validUntilFor } from '../templates/policy.ts';
 import { isUuid } from '../util/checks.ts';
 import { hashToken, sha256Hex } from '../util/hash.ts';
 import { awardEmail } from './award-email.tsx';
-import { type IssuerBundle, signAward } from './credential.ts';
+import { type AwardFacts, type IssuerBundle, type SignedAward, signAwards } from './credential.ts';
 import { checkResendable } from './policy.ts';
 import { AWARD_COLUMNS, type Award, type AwardRow, getAward, toAward } from './service.ts';
 import { type AwardFields, awardFieldErrors, normalizeAddress } from './validate.ts';
@@ -103,10 +103,131 @@ export interface WrittenAward {
   draft: AwardDraft;
 }
 
+/** An award ready to be signed: its row without the credential texts, the claim token, the facts to sign. */
+export interface StagedAward {
+  row: Omit<AwardRow, 'credentialJson' | 'credentialJwt'>;
+  token: string;
+  draft: AwardDraft;
+  facts: AwardFacts;
+}
+
+/**
+ * Gives each draft its id, salt, claim token and status slot (from allocateStatusIndices), and
+ * the facts its credential states. Pure: nothing is written or signed yet.
+ */
+export function stageAwards(
+  config: Config,
+  issuer: PreparedIssuer,
+  drafts: AwardDraft[],
+  slots: StatusSlot[],
+  proofCreated = new Date(),
+): StagedAward[] {
+  const createdAt = new Date();
+  return drafts.map((d, i) => {
+    const slot = slots[i]!;
+    const id = randomUUID();
+    const salt = randomBytes(16).toString('hex');
+    const token = newClaimToken();
+    return {
+      token,
+      draft: d,
+      facts: {
+        awardId: id,
+        email: d.recipientEmail,
+        salt,
+        issuedAt: d.issuedAt,
+        validUntil: d.validUntil,
+        evidenceUrl: d.evidenceUrl,
+        evidenceNarrative: d.evidenceNarrative,
+        statusListUrl: statusListUrl(config, issuer.org.slug, slot.listId),
+        statusIndex: slot.index,
+        proofCreated,
+      },
+      row: {
+        id,
+        orgId: issuer.org.id,
+        templateId: issuer.template.id,
+        recipientName: d.recipientName,
+        recipientEmail: normalizeAddress(d.recipientEmail),
+        salt,
+        issuedAt: d.issuedAt,
+        validUntil: d.validUntil,
+        evidenceUrl: d.evidenceUrl,
+        evidenceNarrative: d.evidenceNarrative,
+        state: 'pending',
+        revokedAt: null,
+        revocationReason: null,
+        revokedBy: null,
+        claimedBy: null,
+        claimedAt: null,
+        claimTokenHash: hashToken(token),
+        statusListId: slot.listId,
+        statusIndex: slot.index,
+        batchId: d.batchId ?? null,
+        rowKey: d.rowKey ?? null,
+        idempotencyKey: d.idempotencyKey ?? null,
+        requestHash: d.requestHash ?? null,
+        apiKeyId: d.apiKeyId ?? null,
+        createdBy: d.createdBy ?? null,
+        createdAt,
+      },
+    };
+  });
+}
+
+/**
+ * Stores signed awards inside the caller's transaction: one multi-row INSERT, then the award
+ * emails. `signed[i]` is the credential of `staged[i]`. Rows whose row key or idempotency key
+ * already exists are skipped (ON CONFLICT DO NOTHING) and send no email.
+ */
+export async function storeAwards(
+  trx: Transaction<Database>,
+  config: Config,
+  issuer: PreparedIssuer,
+  staged: StagedAward[],
+  signed: SignedAward[],
+): Promise<WrittenAward[]> {
+  if (staged.length === 0) return [];
+  const rows: AwardRow[] = staged.map((s, i) => ({ ...s.row, ...signed[i]! }));
+  const inserted = await trx
+    .insertInto('awards')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .execute();
+  const kept = new Set(inserted.map((r) => r.id));
+  const keptIndices = rows.flatMap((row, i) => (kept.has(row.id) ? [i] : []));
+  await enqueueEmails(
+    trx,
+    keptIndices.map((i) => {
+      const row = rows[i]!;
+      return awardEmail(
+        {
+          awardId: row.id,
+          to: row.recipientEmail!,
+          recipientName: row.recipientName!,
+          orgName: issuer.org.name,
+          badgeName: issuer.template.name,
+          badgeDescription: issuer.template.description,
+          claimUrl: awardClaimUrl(config, staged[i]!.token),
+          validUntil: row.validUntil,
+          image: issuer.image,
+        },
+        `award:${row.id}`,
+      );
+    }),
+  );
+  return keptIndices.map((i) => ({
+    award: toAward(rows[i]!),
+    claimToken: staged[i]!.token,
+    draft: staged[i]!.draft,
+  }));
+}
+
 /**
  * Signs and stores several awards of one issuer inside the caller's transaction: status
- * indices in one statement, one multi-row INSERT, then the award emails. Rows whose row key
- * or idempotency key already exists are skipped (ON CONFLICT DO NOTHING) and send no email.
+ * indices in one statement, the signatures, then storeAwards. Bulk issuing runs the same
+ * stages apart, so that signing happens outside its transactions and on every core.
  */
 export async function writeAwards(
   trx: Transaction<Database>,
@@ -116,85 +237,12 @@ export async function writeAwards(
 ): Promise<WrittenAward[]> {
   if (drafts.length === 0) return [];
   const slots = await allocateStatusIndices(trx, issuer.org.id, drafts.length);
-  const rows: (AwardRow & { token: string; draft: AwardDraft })[] = [];
-  for (let i = 0; i < drafts.length; i++) {
-    const d = drafts[i]!;
-    const slot = slots[i]!;
-    const id = randomUUID();
-    const salt = randomBytes(16).toString('hex');
-    const signed = await signAward(issuer.bundle, {
-      awardId: id,
-      email: d.recipientEmail,
-      salt,
-      issuedAt: d.issuedAt,
-      validUntil: d.validUntil,
-      evidenceUrl: d.evidenceUrl,
-      evidenceNarrative: d.evidenceNarrative,
-      statusListUrl: statusListUrl(config, issuer.org.slug, slot.listId),
-      statusIndex: slot.index,
-    });
-    const token = newClaimToken();
-    rows.push({
-      id,
-      orgId: issuer.org.id,
-      templateId: issuer.template.id,
-      recipientName: d.recipientName,
-      recipientEmail: normalizeAddress(d.recipientEmail),
-      salt,
-      issuedAt: d.issuedAt,
-      validUntil: d.validUntil,
-      evidenceUrl: d.evidenceUrl,
-      evidenceNarrative: d.evidenceNarrative,
-      credentialJson: signed.credentialJson,
-      credentialJwt: signed.credentialJwt,
-      state: 'pending',
-      revokedAt: null,
-      revocationReason: null,
-      revokedBy: null,
-      claimedBy: null,
-      claimedAt: null,
-      claimTokenHash: hashToken(token),
-      statusListId: slot.listId,
-      statusIndex: slot.index,
-      batchId: d.batchId ?? null,
-      rowKey: d.rowKey ?? null,
-      idempotencyKey: d.idempotencyKey ?? null,
-      requestHash: d.requestHash ?? null,
-      apiKeyId: d.apiKeyId ?? null,
-      createdBy: d.createdBy ?? null,
-      createdAt: new Date(),
-      token,
-      draft: d,
-    });
-  }
-  const inserted = await trx
-    .insertInto('awards')
-    .values(rows.map(({ token: _t, draft: _d, ...row }) => row))
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .execute();
-  const kept = new Set(inserted.map((r) => r.id));
-  const keptRows = rows.filter((row) => kept.has(row.id));
-  await enqueueEmails(
-    trx,
-    keptRows.map((row) =>
-      awardEmail(
-        {
-          awardId: row.id,
-          to: row.recipientEmail!,
-          recipientName: row.recipientName!,
-          orgName: issuer.org.name,
-          badgeName: issuer.template.name,
-          badgeDescription: issuer.template.description,
-          claimUrl: awardClaimUrl(config, row.token),
-          validUntil: row.validUntil,
-          image: issuer.image,
-        },
-        `award:${row.id}`,
-      ),
-    ),
+  const staged = stageAwards(config, issuer, drafts, slots);
+  const signed = await signAwards(
+    issuer.bundle,
+    staged.map((s) => s.facts),
   );
-  return keptRows.map((row) => ({ award: toAward(row), claimToken: row.token, draft: row.draft }));
+  return storeAwards(trx, config, issuer, staged, signed);
 }
 
 function requestHashOf(input: IssueAwardInput): string {

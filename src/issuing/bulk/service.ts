@@ -4,15 +4,27 @@ import { LaurelError, notFound } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { getTemplate } from '../../templates/service.ts';
-import { type AwardDraft, type PreparedIssuer, prepareIssuer, writeAwards } from '../issue.ts';
+import type { SignedAward } from '../credential.ts';
+import {
+  type AwardDraft,
+  type PreparedIssuer,
+  prepareIssuer,
+  type StagedAward,
+  stageAwards,
+  storeAwards,
+} from '../issue.ts';
+import { signingPoolSlot } from '../signing-pool.ts';
+import { allocateStatusIndices } from '../../status-lists/service.ts';
 import type { IssuingTables } from '../tables.ts';
 import { parseDate } from '../validate.ts';
 import { readRecipientsCsv, rowKey } from './csv.ts';
 import { count } from '../../ui/count.ts';
 import { isUuid } from '../../util/checks.ts';
 
-/** Rows per job step: one transaction each, so a crash loses at most one uncommitted chunk. */
-export const CHUNK_ROWS = 100;
+/** Rows per transaction: a crash loses at most one uncommitted chunk. */
+export const CHUNK_ROWS = 250;
+/** Rows per job step (one job): the step's rows are read at once, and its lease stays short. */
+export const STEP_ROWS = 2_500;
 export const BULK_JOB = 'bulk.issue';
 
 export type BulkBatch = Selectable<IssuingTables['bulkBatches']>;
@@ -178,11 +190,155 @@ export function progressOf(b: BulkBatch): BatchProgress {
   };
 }
 
+/** One chunk of a step: its rows checked, their awards staged (status slots taken) and being signed. */
+interface Chunk {
+  rowNos: number[];
+  failed: { rowNo: number; message: string }[];
+  staged: (StagedAward & { rowNo: number })[];
+  signed: Promise<SignedAward[]>;
+}
+
+/** Checks each row against the template, stages the good ones (slots in a short transaction of their own). */
+async function stageChunk(
+  ctx: AppContext,
+  batch: BulkBatch,
+  issuer: PreparedIssuer | { problem: string },
+  rows: BulkRow[],
+): Promise<Chunk> {
+  const rowNos = rows.map((r) => r.rowNo);
+  if (!('org' in issuer))
+    return {
+      rowNos,
+      failed: rows.map((r) => ({ rowNo: r.rowNo, message: issuer.problem })),
+      staged: [],
+      signed: Promise.resolve([]),
+    };
+  const failed: Chunk['failed'] = [];
+  const drafts: (AwardDraft & { rowNo: number })[] = [];
+  for (const r of rows) {
+    const issuedAt = (r.issuedOn && parseDate(r.issuedOn)) || new Date();
+    const validUntil = r.expiresOn ? parseDate(r.expiresOn) : issuer.validUntilFor(issuedAt);
+    if (validUntil && validUntil.getTime() <= issuedAt.getTime()) {
+      failed.push({
+        rowNo: r.rowNo,
+        message: 'The template’s expiry policy gives an expiry before the issue date.',
+      });
+      continue;
+    }
+    drafts.push({
+      rowNo: r.rowNo,
+      recipientName: r.name,
+      recipientEmail: r.email,
+      issuedAt,
+      validUntil,
+      evidenceUrl: r.evidenceUrl || null,
+      evidenceNarrative: r.narrative || null,
+      rowKey: r.rowKey,
+      createdBy: batch.createdBy,
+      batchId: batch.id,
+    });
+  }
+  // Taken and committed before signing, so no transaction stays open while the chunk is signed.
+  // A crash before the awards are stored leaves unused indices: a gap, harmless (bits stay 0).
+  const slots = drafts.length
+    ? await ctx.db.transaction().execute((trx) => allocateStatusIndices(trx, batch.orgId, drafts.length))
+    : [];
+  const staged = stageAwards(ctx.config, issuer, drafts, slots).map((s, i) => ({
+    ...s,
+    rowNo: drafts[i]!.rowNo,
+  }));
+  const signed = ctx.runtime.get(signingPoolSlot).sign(
+    issuer.bundle,
+    staged.map((s) => s.facts),
+  );
+  // Awaited by writeChunk; a failure is that chunk's (the step fails and is retried).
+  signed.catch(() => {});
+  return { rowNos, failed, staged, signed };
+}
+
 /**
- * The `bulk.issue` job: issues the next chunk of pending rows in one transaction (signing,
- * one multi-row INSERT with ON CONFLICT on the row key, the award emails, the row outcomes,
- * the batch counters) and queues the next step. Idempotent: a re-run after a crash finds the
- * committed rows no longer pending, and an award whose row key exists is never issued again.
+ * Stores a signed chunk in one transaction: the rows still pending are locked (a row another
+ * runner holds or has finished is left to it), their awards inserted with ON CONFLICT on the
+ * row key, the emails queued, the row outcomes and batch counters updated.
+ */
+async function writeChunk(
+  ctx: AppContext,
+  batch: BulkBatch,
+  issuer: PreparedIssuer | { problem: string },
+  chunk: Chunk,
+): Promise<void> {
+  const signed = await chunk.signed;
+  await ctx.db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('bulkRows')
+      .select('rowNo')
+      .where('batchId', '=', batch.id)
+      .where('rowNo', 'in', chunk.rowNos)
+      .where('outcome', '=', 'pending')
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (locked.length === 0) return;
+    const mine = new Set(locked.map((r) => r.rowNo));
+    const keep = chunk.staged.flatMap((s, i) => (mine.has(s.rowNo) ? [i] : []));
+    const written =
+      'org' in issuer
+        ? await storeAwards(
+            trx,
+            ctx.config,
+            issuer,
+            keep.map((i) => chunk.staged[i]!),
+            keep.map((i) => signed[i]!),
+          )
+        : [];
+    // The awards kept (not skipped as already issued), found by id.
+    const stored = new Set(written.map((w) => w.award.id));
+    const outcomes: {
+      rowNo: number;
+      outcome: BulkRow['outcome'];
+      awardId: string | null;
+      message: string | null;
+    }[] = [];
+    for (const i of keep) {
+      const { rowNo, row } = chunk.staged[i]!;
+      outcomes.push(
+        stored.has(row.id)
+          ? { rowNo, outcome: 'issued', awardId: row.id, message: null }
+          : { rowNo, outcome: 'duplicate', awardId: null, message: 'Already issued; skipped.' },
+      );
+    }
+    for (const f of chunk.failed)
+      if (mine.has(f.rowNo))
+        outcomes.push({ rowNo: f.rowNo, outcome: 'failed', awardId: null, message: f.message });
+    if (outcomes.length) {
+      const values = sql.join(
+        outcomes.map(
+          (o) => sql`(${o.rowNo}::int, ${o.outcome}::text, ${o.awardId}::uuid, ${o.message}::text)`,
+        ),
+      );
+      await sql`UPDATE bulk_rows AS b SET outcome = v.outcome, award_id = v.award_id, message = v.message
+                FROM (VALUES ${values}) AS v(row_no, outcome, award_id, message)
+                WHERE b.batch_id = ${batch.id} AND b.row_no = v.row_no`.execute(trx);
+    }
+    const count = (o: BulkRow['outcome']) => outcomes.filter((x) => x.outcome === o).length;
+    await trx
+      .updateTable('bulkBatches')
+      .set((eb) => ({
+        status: 'running',
+        issued: eb('issued', '+', count('issued')),
+        skipped: eb('skipped', '+', count('duplicate')),
+        failed: eb('failed', '+', count('failed')),
+      }))
+      .where('id', '=', batch.id)
+      .execute();
+  });
+}
+
+/**
+ * The `bulk.issue` job: issues up to STEP_ROWS pending rows, CHUNK_ROWS per transaction, then
+ * queues the next step (or marks the batch done). Chunk k+1 is signed on the signing pool's
+ * threads while chunk k is written. Idempotent: a re-run after a crash finds the committed rows
+ * no longer pending, and an award whose row key exists is never issued again.
  */
 export async function runBulkStep(
   ctx: AppContext,
@@ -194,109 +350,50 @@ export async function runBulkStep(
     .where('id', '=', payload.batchId)
     .executeTakeFirst();
   if (!batch || batch.status === 'preview' || batch.status === 'done' || batch.status === 'cancelled') return;
-  let issuer: PreparedIssuer | null = null;
-  let issuerProblem = '';
+  let issuer: PreparedIssuer | { problem: string };
   try {
     issuer = await prepareIssuer(ctx, batch.orgId, batch.templateId);
   } catch (e) {
     if (!(e instanceof LaurelError) || e.code === 'UNAVAILABLE') throw e;
-    issuerProblem = e.fields[0]?.message ?? e.message;
+    issuer = { problem: e.fields[0]?.message ?? e.message };
   }
-  await ctx.db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('bulkRows')
-      .selectAll()
-      .where('batchId', '=', batch.id)
-      .where('outcome', '=', 'pending')
-      .orderBy('rowNo')
-      .limit(CHUNK_ROWS)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (rows.length === 0) {
-      await trx
-        .updateTable('bulkBatches')
-        .set({ status: 'done', finishedAt: new Date() })
-        .where('id', '=', batch.id)
-        .where('status', 'in', ['queued', 'running'])
-        .execute();
-      return;
-    }
-    const failed: { rowNo: number; message: string }[] = [];
-    const drafts: (AwardDraft & { rowNo: number })[] = [];
-    for (const r of rows) {
-      if (!issuer) {
-        failed.push({ rowNo: r.rowNo, message: issuerProblem });
-        continue;
-      }
-      const issuedAt = (r.issuedOn && parseDate(r.issuedOn)) || new Date();
-      const validUntil = r.expiresOn ? parseDate(r.expiresOn) : issuer.validUntilFor(issuedAt);
-      if (validUntil && validUntil.getTime() <= issuedAt.getTime()) {
-        failed.push({
-          rowNo: r.rowNo,
-          message: 'The template’s expiry policy gives an expiry before the issue date.',
-        });
-        continue;
-      }
-      drafts.push({
-        rowNo: r.rowNo,
-        recipientName: r.name,
-        recipientEmail: r.email,
-        issuedAt,
-        validUntil,
-        evidenceUrl: r.evidenceUrl || null,
-        evidenceNarrative: r.narrative || null,
-        rowKey: r.rowKey,
-        createdBy: batch.createdBy,
-        batchId: batch.id,
-      });
-    }
-    const written = issuer ? await writeAwards(trx, ctx.config, issuer, drafts) : [];
-    const awardByKey = new Map(written.map((w) => [w.draft.rowKey!, w.award.id]));
-    const issuedRows = drafts.filter((d) => awardByKey.has(d.rowKey!));
-    const duplicateRows = drafts.filter((d) => !awardByKey.has(d.rowKey!));
-    if (issuedRows.length) {
-      const values = sql.join(
-        issuedRows.map((d) => sql`(${d.rowNo}::int, ${awardByKey.get(d.rowKey!)}::uuid)`),
-      );
-      await sql`UPDATE bulk_rows AS b SET outcome = 'issued', award_id = v.award_id, message = NULL
-                FROM (VALUES ${values}) AS v(row_no, award_id)
-                WHERE b.batch_id = ${batch.id} AND b.row_no = v.row_no`.execute(trx);
-    }
-    if (duplicateRows.length)
-      await trx
-        .updateTable('bulkRows')
-        .set({ outcome: 'duplicate', message: 'Already issued; skipped.' })
-        .where('batchId', '=', batch.id)
-        .where(
-          'rowNo',
-          'in',
-          duplicateRows.map((d) => d.rowNo),
-        )
-        .execute();
-    for (const f of failed)
-      await trx
-        .updateTable('bulkRows')
-        .set({ outcome: 'failed', message: f.message })
-        .where('batchId', '=', batch.id)
-        .where('rowNo', '=', f.rowNo)
-        .execute();
-    await trx
-      .updateTable('bulkBatches')
-      .set((eb) => ({
-        status: 'running',
-        issued: eb('issued', '+', issuedRows.length),
-        skipped: eb('skipped', '+', duplicateRows.length),
-        failed: eb('failed', '+', failed.length),
-      }))
-      .where('id', '=', batch.id)
-      .execute();
-    await enqueueJob(trx, {
+  const rows = await ctx.db
+    .selectFrom('bulkRows')
+    .selectAll()
+    .where('batchId', '=', batch.id)
+    .where('outcome', '=', 'pending')
+    .orderBy('rowNo')
+    .limit(STEP_ROWS)
+    .execute();
+  let next = rows.length ? await stageChunk(ctx, batch, issuer, rows.slice(0, CHUNK_ROWS)) : undefined;
+  for (let at = CHUNK_ROWS; next; at += CHUNK_ROWS) {
+    const current = next;
+    next =
+      at < rows.length ? await stageChunk(ctx, batch, issuer, rows.slice(at, at + CHUNK_ROWS)) : undefined;
+    await writeChunk(ctx, batch, issuer, current);
+  }
+  const finished = await ctx.db
+    .updateTable('bulkBatches')
+    .set({ status: 'done', finishedAt: new Date() })
+    .where('id', '=', batch.id)
+    .where('status', 'in', ['queued', 'running'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('bulkRows')
+            .select('rowNo')
+            .where('batchId', '=', batch.id)
+            .where('outcome', '=', 'pending'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  if (Number(finished.numUpdatedRows) === 0)
+    await enqueueJob(ctx.db, {
       kind: BULK_JOB,
       payload: { batchId: batch.id, step: payload.step + 1 },
       dedupeKey: `${BULK_JOB}:${batch.id}:${payload.step + 1}`,
     });
-  });
 }
 
 /** The handler registered for `bulk.issue` in src/jobs/handlers.ts. */
