@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   issuing: async () => (await import('./issuing.bench.ts')).benchIssuing(),
   'public-pages': async () => (await import('./public-pages.bench.ts')).benchPublicPages(),
   robustness: async () => (await import('./robustness.bench.ts')).benchRobustness(),
+  processes: async () => (await import('./processes.bench.ts')).benchProcesses(),
 };
 
 function fmt(n: number | undefined): string {

@@ -1,0 +1,134 @@
+/**
+ * Every core: the public badge page `/c/:id` under load (autocannon, 50 connections) from
+ * `laurel serve` on PostgreSQL with one server process and with two (WEB_CONCURRENCY=2) sharing
+ * the port, measured one after the other in the same run; one process is the baseline. The
+ * servers run as in production (the real bin, request logging on, the worker off so only HTTP
+ * is measured), on a throwaway PostgreSQL cluster with one public badge.
+ *
+ *   node --conditions=laurel-source --import tsx bench/processes.bench.ts
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
+import { freePort } from '../test/ports.ts';
+
+const CONNECTIONS = 50;
+const SECONDS = 5;
+const SECRET = '11'.repeat(32);
+const BIN = fileURLToPath(new URL('../bin/laurel.js', import.meta.url));
+
+/** One public badge (issued, accepted, public) on the database at `url`; returns its id. */
+async function prepareBadge(url: string, publicUrl: string): Promise<string> {
+  const { loadConfig } = await import('../src/config.ts');
+  const { openPostgres } = await import('../src/db/index.ts');
+  const { migrate } = await import('../src/db/migrate.ts');
+  const { createAppContext } = await import('../src/features.ts');
+  const { makeUser } = await import('../src/accounts/testing.ts');
+  const { issueTestAward } = await import('../src/issuing/testing.ts');
+  const { acceptClaim } = await import('../src/claims/service.ts');
+  const { setVisibility } = await import('../src/wallet/service.ts');
+  const handle = await openPostgres(url);
+  const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-processes-'));
+  const ctx = createAppContext(
+    handle.db,
+    loadConfig({ DATABASE_URL: url, DATA_DIR: dir, PUBLIC_URL: publicUrl, LAUREL_SECRET: SECRET }),
+  );
+  try {
+    await migrate(handle);
+    const user = await makeUser(ctx.db, { email: 'bench@example.org' });
+    const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: user.email });
+    const item = await acceptClaim(ctx, claimToken, user.id);
+    await setVisibility(ctx.db, user.id, item.id, 'public');
+    return award.id;
+  } finally {
+    await ctx.runtime.close();
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `laurel serve` with `processes` server processes, its log in `logFile`; resolves once each has started. */
+async function serve(url: string, port: number, processes: number, logFile: string): Promise<ChildProcess> {
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    stdio: ['ignore', log, 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LAUREL_SECRET: SECRET,
+      LAUREL_WORKER: 'off',
+      WEB_CONCURRENCY: String(processes),
+    },
+  });
+  closeSync(log);
+  while (readFileSync(logFile, 'utf8').split('Laurel is running').length <= processes) {
+    if (child.exitCode !== null) throw new Error(`laurel serve exited early (${child.exitCode})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return child;
+}
+
+async function load(url: string) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx };
+}
+
+export async function benchProcesses(): Promise<BenchRow[]> {
+  const { startCluster } = await import('../test/pg-cluster.ts');
+  const cluster = await startCluster();
+  try {
+    const measured: Record<number, Awaited<ReturnType<typeof load>>> = {};
+    const logs = mkdtempSync(join(tmpdir(), 'laurel-bench-logs-'));
+    for (const processes of [1, 2]) {
+      const port = await freePort();
+      const awardId = await prepareBadge(cluster.url, `http://127.0.0.1:${port}`);
+      const child = await serve(cluster.url, port, processes, join(logs, `serve-${processes}.log`));
+      try {
+        const page = `http://127.0.0.1:${port}/c/${awardId}`;
+        // Warm up every process (round robin hands each its share of the connections).
+        await load(page);
+        measured[processes] = await load(page);
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    }
+    rmSync(logs, { recursive: true, force: true });
+    const note = (m: (typeof measured)[number]) =>
+      `p99 ${m.p99} ms, ${CONNECTIONS} connections, ${SECONDS} s${m.bad ? `, ${m.bad} errors or non-2xx` : ''}; ${availableParallelism()} cores shared with PostgreSQL and autocannon`;
+    return [
+      {
+        name: 'GET /c/:id, 1 server process (PostgreSQL)',
+        ours: measured[1]!.rps,
+        unit: 'req/s',
+        note: note(measured[1]!),
+      },
+      {
+        name: 'GET /c/:id, 2 server processes (WEB_CONCURRENCY=2)',
+        ours: measured[2]!.rps,
+        baseline: measured[1]!.rps,
+        baselineName: '1 process',
+        unit: 'req/s',
+        note: note(measured[2]!),
+      },
+    ];
+  } finally {
+    cluster.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await benchProcesses())
+    console.log(
+      `${r.name}: ${Math.round(r.ours)} ${r.unit}${r.baseline ? ` (${(r.ours / r.baseline).toFixed(2)}x ${r.baselineName})` : ''} — ${r.note}`,
+    );
+}
