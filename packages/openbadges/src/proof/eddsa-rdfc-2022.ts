@@ -52,6 +52,14 @@ function escapeLiteral(s: string): string {
   );
 }
 
+const CONFIG_KEYS = new Set([
+  '@context',
+  'type',
+  'cryptosuite',
+  'created',
+  'verificationMethod',
+  'proofPurpose',
+]);
 const IRI = /^[A-Za-z][A-Za-z0-9+\-.]*:[^\u0000-\u0020<>"{}|\\^`]*$/;
 const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
@@ -70,15 +78,7 @@ export function proofConfigNQuads(config: ProofOptions & { '@context'?: unknown 
   ) {
     return undefined;
   }
-  const allowed = new Set([
-    '@context',
-    'type',
-    'cryptosuite',
-    'created',
-    'verificationMethod',
-    'proofPurpose',
-  ]);
-  if (Object.keys(config).some((k) => !allowed.has(k))) return undefined;
+  if (Object.keys(config).some((k) => !CONFIG_KEYS.has(k))) return undefined;
   const { type, cryptosuite, created, verificationMethod, proofPurpose } = config;
   if (type !== 'DataIntegrityProof' || typeof cryptosuite !== 'string' || proofPurpose !== 'assertionMethod')
     return undefined;

@@ -99,8 +99,22 @@ export async function resolveVerificationMethod(
   vmId: string,
   opts: ResolveKeyOptions = {},
 ): Promise<ResolvedKey> {
+  if (typeof vmId === 'string' && vmId.startsWith('did:key:')) {
+    // A did:key is its own document: the answer depends on the id (and purpose) alone.
+    const id = `${opts.purpose ?? ''} ${vmId}`;
+    let key = didKeys.get(id);
+    if (!key) {
+      key = keyFromMethod(await locateVerificationMethod(vmId, opts));
+      if (didKeys.size >= DID_KEYS_MAX) didKeys.delete(didKeys.keys().next().value!);
+      didKeys.set(id, key);
+    }
+    return { ...key };
+  }
   return keyFromMethod(await locateVerificationMethod(vmId, opts));
 }
+
+const didKeys = new Map<string, ResolvedKey>();
+const DID_KEYS_MAX = 512;
 
 /**
  * The public JWK of a JsonWebKey verification method, found as resolveVerificationMethod finds

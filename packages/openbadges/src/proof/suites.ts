@@ -50,7 +50,10 @@ function rdfcProofConfig(unsecured: Obj, options: Obj): Obj {
 function startsWith(documentContext: unknown, proofContext: unknown): boolean {
   const doc = Array.isArray(documentContext) ? documentContext : [documentContext];
   const proof = Array.isArray(proofContext) ? proofContext : [proofContext];
-  return proof.every((c, i) => JSON.stringify(c) === JSON.stringify(doc[i]));
+  // Context URLs compare as strings; only embedded contexts need their JSON compared.
+  return proof.every((c, i) =>
+    typeof c === 'string' ? c === doc[i] : JSON.stringify(c) === JSON.stringify(doc[i]),
+  );
 }
 
 /** RFC 8785 (JCS) text of a JSON value; a value JCS cannot represent is not a signed document. */

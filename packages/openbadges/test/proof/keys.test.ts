@@ -56,6 +56,32 @@ describe('Ed25519 keys', () => {
     expect(base58Decode('0OIl')).toBeUndefined();
   });
 
+  it('base58 agrees with a BigInt reference on every length, leading zeros included', () => {
+    const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+    const reference = (bytes: Uint8Array) => {
+      let zeros = 0;
+      while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
+      let n = bytes.length > zeros ? BigInt(`0x${Buffer.from(bytes.subarray(zeros)).toString('hex')}`) : 0n;
+      let digits = '';
+      while (n > 0n) {
+        digits = ALPHABET[Number(n % 58n)] + digits;
+        n /= 58n;
+      }
+      return '1'.repeat(zeros) + digits;
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let length = 0; length <= 100; length++) {
+      for (let round = 0; round < 20; round++) {
+        const bytes = new Uint8Array(length).map(() => next() % 256);
+        for (let z = 0; z < Math.min(length, round % 4); z++) bytes[z] = 0;
+        const text = base58Encode(bytes);
+        expect(text).toBe(reference(bytes));
+        expect(base58Decode(text)).toEqual(bytes);
+      }
+    }
+  });
+
   it('agrees with node:crypto on the JWK of a generated key', () => {
     const pair = generateEd25519KeyPair();
     const jwk = createPublicKey({ key: { ...ed25519ToJwk(pair.publicKey) }, format: 'jwk' }).export({
