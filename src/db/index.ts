@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import {
   CamelCasePlugin,
   Kysely,
@@ -13,6 +14,7 @@ import {
 } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { attachChangeFeed, listenPglite, listenPostgres } from './changes.ts';
 import { lockDataDir } from './lock.ts';
 import type { Database } from './schema.ts';
 import { isDatabaseUnavailable, rethrowClassified } from './unavailable.ts';
@@ -112,6 +114,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
       plugins: [CAMEL_CASE, successRecorder(liveness)],
     }),
   );
+  const changes = attachChangeFeed(db, listenPostgres(url));
   return {
     db,
     dialect: 'postgres',
@@ -127,7 +130,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
         client.release();
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await changes.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -166,6 +172,21 @@ function connectionLossWarner(): (error: Error) => void {
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
+/*
+ * PGlite's own bytea codecs walk every byte through JS strings: a 30 KB badge image costs
+ * milliseconds each way, on every email and template read. Buffer's hex codec is native (and
+ * a Buffer is what `pg` gives for bytea too).
+ */
+const PGLITE_CODECS = {
+  serializers: {
+    17: (x: Uint8Array) => {
+      if (!(x instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+      return `\\x${Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex')}`;
+    },
+  },
+  parsers: { 17: (x: string) => Buffer.from(x.slice(2), 'hex') },
+};
+
 /** PGlite in `dir` (or in memory when `dir` is undefined). */
 export async function openPglite(dir?: string): Promise<DatabaseHandle> {
   let unlock = () => {};
@@ -174,7 +195,8 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
     unlock = await lockDataDir(dir);
   }
   try {
-    const options = { startParams: PGLITE_START_PARAMS };
+    // pg_trgm: the trigram indexes of the issued list's search (migration 0018).
+    const options = { startParams: PGLITE_START_PARAMS, ...PGLITE_CODECS, extensions: { pg_trgm } };
     const client = dir ? new PGlite(join(dir, 'pglite'), options) : new PGlite(options);
     await client.waitReady;
     const liveness: Liveness = { lastSuccess: 0, lastFailure: 0 };
@@ -185,6 +207,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
         plugins: [CAMEL_CASE, successRecorder(liveness)],
       }),
     );
+    const changes = attachChangeFeed(db, listenPglite(client));
     return {
       db,
       dialect: 'pglite',
@@ -198,6 +221,7 @@ export async function openPglite(dir?: string): Promise<DatabaseHandle> {
         }
       },
       async close() {
+        await changes.close();
         await db.destroy();
         await client.close().catch(() => {});
         unlock();

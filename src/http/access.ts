@@ -69,15 +69,28 @@ export function registerAccess(app: FastifyInstance, ctx: AppContext, declared?:
     for (const method of methods)
       declared?.push({ route: `${method} ${route.url}`, access, schema: route.schema });
   });
-  app.addHook('onRequest', async (request) => {
-    if (!decidedBeforeBody(request)) return;
+  // Callback-style: a public route is decided without a promise or a tick.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!decidedBeforeBody(request)) return done();
+    if (decide(request)) return done();
     const resolve = () => resolveActor(ctx, request);
-    request.actor = await (isUpload(request) ? dropRestOnError(request, resolve) : resolve());
+    (isUpload(request) ? dropRestOnError(request, resolve) : resolve()).then((actor) => {
+      request.actor = actor;
+      done();
+    }, done);
   });
   // After the body is read (uploads, NUL guard) and before it is validated against the route's schema.
-  app.addHook('preValidation', async (request) => {
-    checkSubmittedCsrf(request);
-    if (!decidedBeforeBody(request)) request.actor = await resolveActor(ctx, request);
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkSubmittedCsrf(request);
+    } catch (e) {
+      return done(e as Error);
+    }
+    if (decidedBeforeBody(request) || decide(request)) return done();
+    resolveActor(ctx, request).then((actor) => {
+      request.actor = actor;
+      done();
+    }, done);
   });
 }
 
@@ -93,6 +106,14 @@ function decidedBeforeBody(request: FastifyRequest): boolean {
 /** A file upload to a route that takes one: refused before a byte of the file is read. */
 const isUpload = (request: FastifyRequest) =>
   !!request.routeOptions.config?.upload && sendsMultipart(request);
+
+/** Decides a public or token route at once (anyone may call it): true when it did. */
+function decide(request: FastifyRequest): boolean {
+  const access = accessOf(request);
+  if (access !== 'public' && access !== 'token') return false;
+  request.actor = { user: request.user, org: null, role: null, apiKeyId: null };
+  return true;
+}
 
 async function resolveActor(ctx: AppContext, request: FastifyRequest): Promise<Actor> {
   const access = accessOf(request);

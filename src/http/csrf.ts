@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fastifyCookie } from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LaurelError } from '../errors.ts';
 
 export const CSRF_COOKIE = 'laurel_csrf';
@@ -12,10 +13,43 @@ declare module 'fastify' {
   }
 }
 
-/** Requests whose CSRF cookie was only just set (so no page could have carried its token). */
-const fresh = new WeakSet<FastifyRequest>();
 /** Requests whose token was already checked before their body was read (uploads). */
 const verified = new WeakSet<FastifyRequest>();
+
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{20,64}$/;
+/** Per request: the cookie minted for it (none came, or none valid), and its token once computed. */
+const kMinted = Symbol('laurel.csrfMinted');
+const kToken = Symbol('laurel.csrfToken');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [kMinted]: string | null;
+    [kToken]: string | null;
+  }
+}
+
+/*
+ * Random bytes drawn a few kilobytes at a time (as node:crypto's randomUUID does): every visitor
+ * without the cookie gets a new one, and one system call per 170 visitors costs less than one each.
+ */
+const POOL_VALUES = 170;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function randomCookieValue(): string {
+  if (offset + 24 > pool.length) {
+    pool = randomBytes(24 * POOL_VALUES);
+    offset = 0;
+  }
+  offset += 24;
+  return pool.toString('base64url', offset - 24, offset);
+}
+
+/** The CSRF cookie the request came with, when it is well-formed. */
+function cookieSent(request: FastifyRequest): string | undefined {
+  const value = request.cookies[CSRF_COOKIE];
+  return value && COOKIE_VALUE.test(value) ? value : undefined;
+}
 
 /**
  * Signed double-submit token: a random cookie (httpOnly, SameSite=Lax) and, in every form,
@@ -26,25 +60,35 @@ const verified = new WeakSet<FastifyRequest>();
  *
  * The token comes in the `x-csrf-token` header, the `_csrf` form field (in a multipart body,
  * its first field: src/http/multipart.ts) or the `_csrf` query parameter.
+ *
+ * The token is made when a page asks for it (`request.csrfToken`, read by every form), and a
+ * visitor without the cookie gets one with that answer only: the credential, health and asset
+ * routes, which render no form, pay for no random bytes, no HMAC and no Set-Cookie.
  */
-export function registerCsrf(app: FastifyInstance, secret: Buffer, secureCookies: boolean) {
+export function registerCsrf(app: FastifyInstance, secret: Buffer) {
   const sign = (value: string) => createHmac('sha256', secret).update(`csrf:${value}`).digest('base64url');
-
-  app.addHook('onRequest', async (request, reply) => {
-    let value = request.cookies[CSRF_COOKIE];
-    if (!value || !/^[A-Za-z0-9_-]{20,64}$/.test(value)) {
-      value = randomBytes(24).toString('base64url');
-      reply.setCookie(CSRF_COOKIE, value, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secureCookies,
-      });
-      request.cookies[CSRF_COOKIE] = value;
-      fresh.add(request);
-    }
-    request.csrfToken = sign(value);
+  app.decorateRequest(kMinted, null);
+  app.decorateRequest(kToken, null);
+  app.decorateRequest('csrfToken', {
+    getter(this: FastifyRequest) {
+      if (this[kToken] === null) {
+        let value = cookieSent(this);
+        if (!value) value = this[kMinted] ??= randomCookieValue();
+        this[kToken] = sign(value);
+      }
+      return this[kToken];
+    },
   });
+}
+
+/** Sets the cookie a page's token was made from, when the request brought none (the onSend hook calls it). */
+export function sendMintedCsrfCookie(request: FastifyRequest, reply: FastifyReply, secure: boolean): void {
+  const minted = request[kMinted];
+  if (minted)
+    reply.header(
+      'set-cookie',
+      fastifyCookie.serialize(CSRF_COOKIE, minted, { path: '/', httpOnly: true, sameSite: 'lax', secure }),
+    );
 }
 
 /**
@@ -62,7 +106,7 @@ export function csrfRequired(request: FastifyRequest): boolean {
 
 /** Refuses the request unless `given` is its token; remembers a pass so it is checked once. */
 export function checkCsrf(request: FastifyRequest, given: string | undefined): void {
-  if (fresh.has(request) || !given || !safeEqual(given, request.csrfToken)) {
+  if (!csrfTokenPossible(request) || !given || !safeEqual(given, request.csrfToken)) {
     throw new LaurelError(
       'FORBIDDEN',
       'This form has expired or was not sent from this site. Reload the page and try again.',
@@ -71,9 +115,9 @@ export function checkCsrf(request: FastifyRequest, given: string | undefined): v
   verified.add(request);
 }
 
-/** False when the request's CSRF cookie was only just issued: no token it carries can be valid. */
+/** False when the request brought no valid CSRF cookie: no token it carries can be valid. */
 export function csrfTokenPossible(request: FastifyRequest): boolean {
-  return !fresh.has(request);
+  return cookieSent(request) !== undefined;
 }
 
 /** A token sent outside the body (header or query), readable before the body is. */

@@ -52,13 +52,16 @@ export const sendsMultipart = (request: FastifyRequest) =>
  * Registered after the session and CSRF cookie hooks, before the access hook.
  */
 export function registerUploads(app: FastifyInstance) {
-  app.addHook('onRequest', async (request) => {
-    if (sendsMultipart(request)) await dropRestOnError(request, async () => admit(request));
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!sendsMultipart(request)) return done();
+    dropRestOnError(request, async () => admit(request)).then(() => done(), done);
   });
-  app.addHook('preValidation', async (request) => {
-    if (request.isMultipart()) {
-      request.body = await dropRestOnError(request, () => readUpload(request, rulesOf(request)));
-    }
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart()) return done();
+    dropRestOnError(request, () => readUpload(request, rulesOf(request))).then((body) => {
+      request.body = body;
+      done();
+    }, done);
   });
 }
 

@@ -8,11 +8,11 @@ import { badRequest } from './problem.ts';
  * whose fields it checks too.
  */
 export function registerNulGuard(app: FastifyInstance) {
-  app.addHook('onRequest', async (request) => {
-    if (hasNul(request.params) || hasNul(request.query)) throw refused();
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(hasNul(request.params) || hasNul(request.query) ? refused() : undefined);
   });
-  app.addHook('preValidation', async (request) => {
-    if (hasNul(request.body)) throw refused();
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(hasNul(request.body) ? refused() : undefined);
   });
 }
 

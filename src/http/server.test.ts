@@ -51,9 +51,13 @@ describe('server plumbing', () => {
       token = request.csrfToken;
       return {};
     });
-    const first = await app.inject({ url: '/healthz' });
+    // Routes that render no form set no cookie; the first page that asks for a token sets it.
+    const health = await app.inject({ url: '/healthz' });
+    expect(health.cookies).toEqual([]);
+    const first = await app.inject({ url: '/token' });
     const cookie = first.cookies.find((c) => c.name === 'laurel_csrf')!;
     expect(cookie.httpOnly).toBe(true);
+    const issued = token;
     const without = await app.inject({
       method: 'POST',
       url: '/echo',
@@ -62,8 +66,10 @@ describe('server plumbing', () => {
       headers: { accept: 'application/json' },
     });
     expect(without.statusCode).toBe(403);
-    // The token is only exposed to pages; take it from a request that renders one.
-    await app.inject({ url: '/token', cookies: { laurel_csrf: cookie.value } });
+    // A visitor who sends the cookie keeps it: the same token, no new cookie.
+    const again = await app.inject({ url: '/token', cookies: { laurel_csrf: cookie.value } });
+    expect(again.cookies).toEqual([]);
+    expect(token).toBe(issued);
     const withToken = await app.inject({
       method: 'POST',
       url: '/echo',

@@ -20,7 +20,7 @@ import { resolveApiKey } from '../apikeys/access.ts';
 import { databaseIsUp } from '../db/health.ts';
 import { type DeclaredRoute, registerAccess } from './access.ts';
 import type { AppContext } from './context.ts';
-import { registerCsrf } from './csrf.ts';
+import { registerCsrf, sendMintedCsrfCookie } from './csrf.ts';
 import { features } from '../features.ts';
 import { registerUploads } from './multipart.ts';
 import { registerNulGuard } from './nul-guard.ts';
@@ -105,7 +105,6 @@ export async function buildServer(
 
   app.decorateRequest('user', null);
   app.decorateRequest('apiKey', null);
-  app.decorateRequest('csrfToken', '');
   app.decorateReply('html', function (page: { toString(): string }, status = 200) {
     return this.status(status)
       .type('text/html; charset=utf-8')
@@ -144,21 +143,27 @@ export async function buildServer(
       reply,
     ),
   );
-  app.addHook('onRequest', async (request) => {
-    // A live API key speaks for the request alone: a session cookie sent beside it is ignored.
-    request.apiKey = await resolveApiKey(ctx, request);
-    if (request.apiKey) return;
+  // Callback-style hooks with a synchronous way through: a request with nothing for a hook to do
+  // (no key, no session cookie, no upload, a public route) costs no promise and no extra tick.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.user = await loadSession(ctx.db, token);
+    if (!token && request.headers.authorization === undefined) return done();
+    identify(ctx, request, token).then(() => done(), done);
   });
-  registerCsrf(app, ctx.config.secret, ctx.config.secureCookies);
+  registerCsrf(app, ctx.config.secret);
   registerUploads(app);
   registerNulGuard(app);
   registerAccess(app, ctx, opts.declaredAccess);
   if (ctx.config.checkResponses) (await import('./response-check.ts')).registerResponseCheck(app);
-  const https = ctx.config.baseUrl.startsWith('https://');
-  app.addHook('onSend', async (request, reply) => {
-    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  const secureCookies = ctx.config.secureCookies;
+  const hsts = ctx.config.baseUrl.startsWith('https://');
+  const csp = (frameAncestors: string) =>
+    `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ${frameAncestors}`;
+  const CSP = csp("'none'");
+  const CSP_FRAMEABLE = csp('*');
+  app.addHook('onSend', (request, reply, payload, done) => {
+    sendMintedCsrfCookie(request, reply, secureCookies);
+    if (hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     // What an authenticated caller sees is theirs alone: no shared or back-button cache keeps it.
     if ((request.user || request.apiKey) && !reply.hasHeader('cache-control')) {
       reply.header('cache-control', 'no-store');
@@ -166,13 +171,10 @@ export async function buildServer(
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     const frameable = request.routeOptions.config?.frameable === true;
-    if (!reply.hasHeader('content-security-policy')) {
-      reply.header(
-        'content-security-policy',
-        `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ${frameable ? '*' : "'none'"}`,
-      );
-    }
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', frameable ? CSP_FRAMEABLE : CSP);
     if (!frameable) reply.header('x-frame-options', 'DENY');
+    done(null, payload);
   });
 
   registerAssets(app);
@@ -205,6 +207,12 @@ export async function buildServer(
       await app.register(async (scope) => routes(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx));
   }
   return app;
+}
+
+/** Who the request speaks for: a live API key alone (a cookie beside it is ignored), else its session. */
+async function identify(ctx: AppContext, request: FastifyRequest, sessionToken: string | undefined) {
+  request.apiKey = await resolveApiKey(ctx, request);
+  if (!request.apiKey && sessionToken) request.user = await loadSession(ctx.db, sessionToken);
 }
 
 const ASSETS = fileURLToPath(new URL('../ui/assets/', import.meta.url));

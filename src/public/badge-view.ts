@@ -2,9 +2,11 @@
 // which personal data is let out. Every /c/:id route goes through loadBadgeView.
 //
 // Everything that decides trust or privacy (the award's state, revocation, expiry, who holds it,
-// public or private, name shown) is read from the database on every request, so a change made by
-// any process sharing the database applies on the very next request of every other one.
+// public or private, name shown) is read from the database, or from memory only while no change
+// to those rows has been announced since (see viewsSlot), so a change made by any process sharing
+// the database applies on the very next request of every other one.
 import { LRUCache } from 'lru-cache';
+import { changesOf } from '../db/changes.ts';
 import type { AppContext } from '../http/context.ts';
 import { slot } from '../http/runtime.ts';
 import { AWARD_COLUMNS, type Award, toAward } from '../issuing/service.ts';
@@ -34,11 +36,41 @@ export interface BadgeView {
   statusListVersion: number | null;
 }
 
-export function badgeState(award: Award, now = new Date()): BadgeState {
+export function badgeState(
+  award: Pick<Award, 'state' | 'revokedAt' | 'validUntil'>,
+  now = new Date(),
+): BadgeState {
   if (award.revokedAt || award.state === 'rejected') return 'revoked';
   if (award.validUntil && award.validUntil < now) return 'expired';
   return 'valid';
 }
+
+/** What a public view is made from: the same for every viewer, so it is kept (see viewsSlot). */
+interface ViewData {
+  award: Award;
+  org: Org;
+  template: Template;
+  visibility: AwardVisibility;
+  statusListVersion: number | null;
+}
+
+interface KeptView {
+  data: ViewData;
+  /** The change feed's stamp taken before the rows were read, and the keys of those rows. */
+  stamp: number;
+  keys: string[];
+  /** When the view changes by the clock alone (the credential starts or stops being valid). */
+  staleAt: number;
+}
+
+/*
+ * Views kept in memory, served again only while the change feed (src/db/changes.ts) has heard
+ * no change to any row they were read from — the award, its wallet item, its status list, its
+ * organization and the organization's keys, its template — and while the clock has not reached a
+ * date of the credential. So revocation, rejection, privacy changes and expiry show on the very
+ * next request, in this process and, through PostgreSQL's notifications, in every other one.
+ */
+const viewsSlot = slot('public.badgeViews', () => new LRUCache<string, KeptView>({ max: 5000 }));
 
 /**
  * The award's public view, or null (rendered as 404, the same as a badge that does not exist)
@@ -51,15 +83,10 @@ export async function loadBadgeView(
 ): Promise<BadgeView | null> {
   if (!isUuid(awardId)) return null;
   const id = awardId.toLowerCase();
-  const found = await awardWithVisibility(ctx, id);
-  if (!found) return null;
-  const { award, visibility, statusListVersion } = found;
+  const data = await viewData(ctx, id);
+  if (!data) return null;
+  const { award, org, template, visibility, statusListVersion } = data;
   if (!awardAccess(award, visibility, viewerId)) return null;
-  const [org, template] = await Promise.all([
-    getOrgById(ctx.db, award.orgId),
-    getTemplate(ctx.db, award.templateId),
-  ]);
-  if (!org || !template) return null;
   return {
     award,
     org,
@@ -70,6 +97,41 @@ export async function loadBadgeView(
     recipientName: visibility.showRecipientName ? award.recipientName : null,
     statusListVersion,
   };
+}
+
+async function viewData(ctx: AppContext, id: string): Promise<ViewData | null> {
+  const feed = changesOf(ctx.db);
+  const views = ctx.runtime.get(viewsSlot);
+  const kept = views.get(id);
+  if (kept && Date.now() < kept.staleAt && feed.fresh(kept.stamp, kept.keys)) {
+    // On PostgreSQL, first hear every change committed before this request (by any process).
+    if (!feed.needsSettle) return kept.data;
+    await feed.settle();
+    if (feed.fresh(kept.stamp, kept.keys)) return kept.data;
+  } else if (feed.needsSettle) {
+    // Heard before the stamp, a change committed before this read cannot make what it keeps stale.
+    await feed.settle();
+  }
+  const stamp = feed.stamp();
+  const found = await awardWithVisibility(ctx, id);
+  if (!found) return null;
+  const [org, template] = await Promise.all([
+    getOrgById(ctx.db, found.award.orgId),
+    getTemplate(ctx.db, found.award.templateId),
+  ]);
+  if (!org || !template) return null;
+  const data: ViewData = { ...found, org, template };
+  const keys = [`awards:${id}`, `orgs:${org.id}`, `badge_templates:${template.id}`];
+  if (found.award.statusListId) keys.push(`status_lists:${found.award.statusListId}`);
+  views.set(id, { data, stamp, keys, staleAt: nextDateReached(found.award, Date.now()) });
+  return data;
+}
+
+/** The first of the award's and its credential's dates still ahead of `now` (Infinity: none). */
+function nextDateReached(award: Award, now: number): number {
+  const c = JSON.parse(award.credentialJson || '{}') as { validFrom?: string; validUntil?: string };
+  const dates = [award.validUntil?.getTime(), Date.parse(c.validFrom ?? ''), Date.parse(c.validUntil ?? '')];
+  return Math.min(...dates.filter((d): d is number => d !== undefined && d > now));
 }
 
 /**

@@ -1,14 +1,15 @@
 // Every route of an award's public face. Each one asks loadBadgeView first: a private badge is
 // 404 for everyone but its earner, on every route, exactly like a badge that does not exist.
+import { randomBytes } from 'node:crypto';
 import { bakeImage } from '@laurel/openbadges/bake';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { Type } from 'typebox';
-import { pageContext } from '../http/auth.ts';
 import type { App, AppContext } from '../http/context.ts';
 import { slot } from '../http/runtime.ts';
 import { IdParams, Uuid } from '../http/schemas.ts';
 import { ob2AssertionFor } from '../issuing/ob2.ts';
+import type { Award } from '../issuing/service.ts';
 import {
   isNetwork,
   linkedInAddToProfileUrl,
@@ -42,6 +43,12 @@ function cacheHeaders(reply: FastifyReply, view: BadgeView) {
   else reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex');
 }
 
+const HTML = 'text/html; charset=utf-8';
+/** Where a kept page takes each visitor's form token: random, so no badge's text can contain it. */
+const TOKEN_SLOT = `csrf-${randomBytes(16).toString('hex')}`;
+/** Pages for visitors who are not signed in, by the (kept, never changed) award object of their view. */
+const anonymousPages = new WeakMap<Award, string[]>();
+
 const wantsCredentialJson = (request: FastifyRequest) => {
   const accept = request.headers.accept ?? '';
   return /application\/(vc\+)?ld\+json/.test(accept) && !/text\/html/.test(accept);
@@ -69,19 +76,30 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
       cacheHeaders(reply, v);
       reply.header('vary', 'accept');
       reply.header('link', `</c/${v.award.id}.json>; rel="alternate"; type="application/ld+json"`);
-      // Rendered for each request: the report is kept under a key that follows the database,
-      // and the page carries the visitor's own form token.
-      const page = pageContext(request);
+      // A visitor who is not signed in sees what every such visitor sees but for the form token:
+      // that page is kept beside the view it was made from (a change to the view is a new
+      // object, so the page goes with it) and the token is put in for each request.
+      const anonymous = !request.user;
+      const kept = anonymous ? anonymousPages.get(v.award) : undefined;
+      if (kept) return reply.type(HTML).send(kept.join(request.csrfToken));
+      const csrfToken = anonymous ? TOKEN_SLOT : request.csrfToken;
       const report = await awardReport(ctx, v.award, { statusListVersion: v.statusListVersion });
-      return reply.html(
-        <BadgePage
-          ctx={page}
-          config={ctx.config}
-          view={v}
-          body={BadgeBody({ view: v, report, csrfToken: page.csrfToken, baseUrl: ctx.config.baseUrl })}
-          walletItemId={v.visibility.itemId}
-        />,
-      );
+      const html = `<!doctype html>${(
+        (
+          <BadgePage
+            ctx={{ user: request.user, csrfToken }}
+            config={ctx.config}
+            view={v}
+            body={BadgeBody({ view: v, report, csrfToken, baseUrl: ctx.config.baseUrl })}
+            walletItemId={v.visibility.itemId}
+          />
+        )
+      ).toString()}`;
+      if (!anonymous) return reply.type(HTML).send(html);
+      const parts = html.split(TOKEN_SLOT);
+      // A report that could not check everything may be a passing failure: its page is not kept.
+      if (report.verdict !== 'indeterminate') anonymousPages.set(v.award, parts);
+      return reply.type(HTML).send(parts.join(request.csrfToken));
     },
   );
 
