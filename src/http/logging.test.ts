@@ -38,9 +38,11 @@ describe('request log', () => {
     expect(lines.readable.join('')).not.toMatch(/s3cret|lrl_secret|laurel_session=abc|^\{/m);
   });
 
-  it('writes JSON entries when not a terminal, with the same redaction', () => {
+  it('writes one JSON entry per request when not a terminal, with the same redaction', () => {
     const entries = lines.json.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries.length).toBeGreaterThan(0);
+    const requests = entries.filter((e) => JSON.stringify(e).includes('/reset/'));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ request: { method: 'GET', statusCode: expect.any(Number) } });
     expect(JSON.stringify(entries)).toContain('/reset/:token?next=/x');
     expect(lines.json.join('')).not.toMatch(/s3cret|lrl_secret|laurel_session=abc/);
   });

@@ -121,6 +121,20 @@ describe('server plumbing', () => {
     expect(anonymous.headers['cache-control'] ?? '').not.toContain('no-store');
   });
 
+  it('does not look up the session of a request to a route that answers everyone alike', async () => {
+    const app = await buildServer(createAppContext(t.db, testConfig()));
+    const user = await makeTestUser(t.db, 'Health Checker');
+    // A signed-in answer is marked private; these were answered without knowing who asked.
+    for (const url of ['/livez', '/healthz', '/favicon.ico', '/api/openapi.json']) {
+      const res = await app.inject({ url, cookies: user.cookies });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'] ?? '', url).not.toContain('no-store');
+    }
+    expect((await app.inject({ url: '/verify', cookies: user.cookies })).headers['cache-control']).toContain(
+      'no-store',
+    );
+  });
+
   it('keeps secrets in URLs out of the log', () => {
     expect(redactTokens('/reset/abc123?next=/x')).toBe('/reset/:token?next=/x');
     expect(redactTokens('/manage/o/templates/new?_csrf=s3cr3t&x=1')).toBe(

@@ -35,7 +35,11 @@ export function redactTokens(url: string): string {
   return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
 }
 
-/** For readable logs: no "incoming request" entry, and one at the end that formatLogEntry prints as a line. */
+/**
+ * One entry per request, at its end (formatLogEntry prints it as one line in a terminal): pino's
+ * default pair, "incoming request" then "request completed", doubles the cost of logging a
+ * request that costs little else, and the end says everything the start did.
+ */
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(
@@ -50,6 +54,7 @@ class OneLinePerRequest extends LogController {
         url: redactTokens(request.url),
         statusCode: reply.statusCode,
         ms: reply.elapsedTime,
+        remoteAddress: request.ip,
       },
     };
     if (error) reply.log.error({ ...entry, err: error }, REQUEST_DONE);
@@ -61,6 +66,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The page may be shown in a frame on other sites (the embeddable badge card). */
     frameable?: boolean;
+    /**
+     * The answer is the same whoever asks (health, assets, public documents): the request's
+     * session cookie or API key is not looked up.
+     */
+    anonymous?: boolean;
   }
 }
 
@@ -78,7 +88,7 @@ export async function buildServer(
   const readable = opts.log?.readable ?? process.stdout.isTTY === true;
   const sink = readable ? readableLog(opts.log?.to ?? process.stdout) : opts.log?.to;
   const app = Fastify({
-    ...(readable ? { logController: new OneLinePerRequest() } : {}),
+    logController: new OneLinePerRequest(),
     logger: opts.logger
       ? {
           level: 'info',
@@ -148,6 +158,7 @@ export async function buildServer(
   app.addHook('onRequest', (request, _reply, done) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token && request.headers.authorization === undefined) return done();
+    if (request.routeOptions.config?.anonymous) return done();
     identify(ctx, request, token).then(() => done(), done);
   });
   registerCsrf(app, ctx.config.secret);
@@ -183,22 +194,27 @@ export async function buildServer(
   const Health = Type.Object({ ok: Type.Boolean(), database: Type.Optional(Type.String()) });
   app.get(
     '/livez',
-    { schema: { hide: true, response: { 200: Health } }, config: { access: 'public', csrf: false } },
+    {
+      schema: { hide: true, response: { 200: Health } },
+      config: { access: 'public', csrf: false, anonymous: true },
+    },
     async () => ({ ok: true }),
   );
   app.get(
     '/healthz',
     {
       schema: { hide: true, response: { 200: Health, 503: Health } },
-      config: { access: 'public', csrf: false },
+      config: { access: 'public', csrf: false, anonymous: true },
     },
     async (_request, reply) =>
       (await databaseIsUp(ctx.db))
         ? { ok: true, database: 'up' }
         : reply.status(503).header('retry-after', '5').send({ ok: false, database: 'down' }),
   );
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () =>
-    app.swagger(),
+  app.get(
+    '/api/openapi.json',
+    { schema: { hide: true }, config: { access: 'public', anonymous: true } },
+    async () => app.swagger(),
   );
 
   for (const feature of features) {
@@ -233,7 +249,7 @@ function registerAssets(app: FastifyInstance) {
     '/assets/:name',
     {
       schema: { hide: true, params: Type.Object({ name: Type.String({ maxLength: 100 }) }) },
-      config: { access: 'public' },
+      config: { access: 'public', anonymous: true },
     },
     async (request, reply) => {
       const body = files.get(request.params.name);
@@ -246,7 +262,10 @@ function registerAssets(app: FastifyInstance) {
     },
   );
   // Browsers ask for /favicon.ico on pages that name no icon (and some do regardless).
-  app.get('/favicon.ico', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
-    reply.type(TYPES.svg!).header('cache-control', 'public, max-age=86400').send(files.get('favicon.svg')),
+  app.get(
+    '/favicon.ico',
+    { schema: { hide: true }, config: { access: 'public', anonymous: true } },
+    async (_request, reply) =>
+      reply.type(TYPES.svg!).header('cache-control', 'public, max-age=86400').send(files.get('favicon.svg')),
   );
 }

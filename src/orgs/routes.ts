@@ -9,7 +9,10 @@ import { publicOrg } from './service.ts';
 
 export function registerOrgRoutes(app: App, ctx: AppContext) {
   const { db, config } = ctx;
-  const documentRoute = { config: { access: 'public' as const }, schema: { hide: true, params: SlugParams } };
+  const documentRoute = {
+    config: { access: 'public' as const, anonymous: true },
+    schema: { hide: true, params: SlugParams },
+  };
 
   // did:web method spec §3.2: the document for did:web:<host>:orgs:<slug> lives at /orgs/<slug>/did.json.
   app.get('/orgs/:slug/did.json', documentRoute, async (request, reply) => {

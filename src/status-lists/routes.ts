@@ -9,7 +9,7 @@ export function statusListRoutes(app: App, ctx: AppContext) {
   app.get(
     '/orgs/:slug/status/:listId',
     {
-      config: { access: 'public' },
+      config: { access: 'public', anonymous: true },
       schema: {
         tags: ['Verification'],
         summary: 'An organization’s signed Bitstring status list',
