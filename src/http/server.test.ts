@@ -21,6 +21,10 @@ describe('server plumbing', () => {
     expect(page.body).toContain('<!doctype html>');
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // JSON is never rendered as a document: it carries nosniff, and none of the document rules.
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['content-security-policy']).toBeUndefined();
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('answers /livez without the database, and /healthz only with it', async () => {

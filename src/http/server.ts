@@ -180,6 +180,9 @@ export async function buildServer(
       reply.header('cache-control', 'no-store');
     }
     reply.header('x-content-type-options', 'nosniff');
+    // The rest governs documents a browser renders (pages, SVG); JSON, tokens, PNG, styles and
+    // scripts are never rendered as documents under nosniff, and the bytes go on every answer.
+    if (NOT_A_DOCUMENT.test(String(reply.getHeader('content-type') ?? ''))) return done(null, payload);
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     const frameable = request.routeOptions.config?.frameable === true;
     if (!reply.hasHeader('content-security-policy'))
@@ -224,6 +227,9 @@ export async function buildServer(
   }
   return app;
 }
+
+/** Answers that no browser renders as a document (so they need no CSP or frame rules). */
+const NOT_A_DOCUMENT = /^(application\/([a-z.+-]*json|jwt)|image\/png|text\/css|text\/javascript|font\/)/;
 
 /** Who the request speaks for: a live API key alone (a cookie beside it is ignored), else its session. */
 async function identify(ctx: AppContext, request: FastifyRequest, sessionToken: string | undefined) {
