@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   'public-pages': async () => (await import('./public-pages.bench.ts')).benchPublicPages(),
   robustness: async () => (await import('./robustness.bench.ts')).benchRobustness(),
   processes: async () => (await import('./processes.bench.ts')).benchProcesses(),
+  'signed-in-pages': async () => (await import('./signed-in-pages.bench.ts')).benchSignedInPages(),
 };
 
 function fmt(n: number | undefined): string {

@@ -21,7 +21,7 @@ import { awardVisibility } from '../wallet/service.ts';
 import { issueAward, resendClaimEmail } from './issue.ts';
 import { AWARD_FILTER_STATES } from './policy.ts';
 import { publicPageStatus } from './presenters.ts';
-import { type Award, getOrgAward, listOrgAwards, revokeAward } from './service.ts';
+import { type Award, countOrgAwards, getOrgAward, pageOrgAwards, revokeAward } from './service.ts';
 import { parseDate } from './validate.ts';
 import { AwardDetail } from './views/award-detail.tsx';
 import { AwardsList } from './views/awards-list.tsx';
@@ -47,7 +47,9 @@ const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
   templateId: Type.Optional(Type.String({ maxLength: 64 })),
   state: Type.Optional(Type.String({ maxLength: 20 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  // Keyset cursors (award ids): the page after (older than) or before (newer than) an award.
+  after: Type.Optional(Type.String({ maxLength: 64 })),
+  before: Type.Optional(Type.String({ maxLength: 64 })),
 });
 const DetailQuery = Type.Object({ issued: QueryFlag, resent: QueryFlag, revoked: QueryFlag });
 
@@ -180,30 +182,35 @@ export function issuingPages(app: App, ctx: AppContext, engagement: EngagementLo
     },
     async (request, reply) => {
       const access = memberOf(request);
-      const page = request.query.page ?? 1;
       const state = AWARD_FILTER_STATES.find((s) => s === request.query.state);
       const query = {
         q: request.query.q || undefined,
         templateId: request.query.templateId || undefined,
         state,
       };
-      const [templates, result] = await Promise.all([
+      const { after, before } = request.query;
+      const [templates, page] = await Promise.all([
         listTemplates(ctx.db, access.org.id),
-        listOrgAwards(ctx.db, access.org.id, { ...query, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+        pageOrgAwards(ctx.db, access.org.id, { ...query, after, before, limit: PAGE_SIZE }),
       ]);
+      // A page that holds every match is its own count; otherwise count, up to the cap.
+      const matching =
+        page.newer || page.older
+          ? await countOrgAwards(ctx.db, access.org.id, query)
+          : { count: page.items.length, more: false };
       const counts = await engagement(
         ctx,
-        result.items.map((a) => a.id),
+        page.items.map((a) => a.id),
       );
       return reply.html(
         <AwardsList
           page={pageContext(request)}
           access={access}
           templates={templates}
-          items={result.items}
-          total={result.total}
-          pageNo={page}
-          hasNext={page * PAGE_SIZE < result.total}
+          items={page.items}
+          matching={matching}
+          newer={page.newer}
+          older={page.older}
           query={query}
           engagement={counts}
         />,

@@ -16,7 +16,10 @@ export const AWARD_FILTER_STATES: readonly AwardFilterState[] = [
 ];
 
 /** The display state of an award: rejected and revoked win over expired, expired over the claim state. */
-export function displayState(award: Award, now = new Date()): AwardFilterState {
+export function displayState(
+  award: Pick<Award, 'state' | 'revokedAt' | 'validUntil'>,
+  now = new Date(),
+): AwardFilterState {
   if (award.state === 'rejected') return 'rejected';
   if (award.revokedAt) return 'revoked';
   if (award.validUntil && award.validUntil < now) return 'expired';

@@ -276,18 +276,6 @@ export async function lastIssuerIds(db: Db): Promise<{ orgId: string; issuerId: 
   });
 }
 
-/** The awards a user has accepted, newest first (rejected ones are gone). */
-export async function listAwardsForUser(db: Db, userId: string): Promise<Award[]> {
-  const rows = await db
-    .selectFrom('awards')
-    .select(AWARD_COLUMNS)
-    .where('claimedBy', '=', userId)
-    .where('state', '=', 'accepted')
-    .orderBy('issuedAt', 'desc')
-    .execute();
-  return rows;
-}
-
 /** How many awards of an org are in each state, per template (one grouped query). */
 export async function awardCountsByTemplate(
   db: Db,
@@ -318,23 +306,27 @@ export async function reassignAwards(db: Db, fromUserId: string, toUserId: strin
   return Number(r.numUpdatedRows);
 }
 
-export interface AwardQuery {
+/** What the issued list filters on: a search of name or email, a template, a display state. */
+export interface AwardFilter {
   q?: string;
   templateId?: string;
   state?: AwardFilterState;
+}
+
+export interface AwardQuery extends AwardFilter {
   limit?: number;
   offset?: number;
 }
 
-/** The issued list of an org: search by name or email, filter by template and state. */
-export async function listOrgAwards(
-  db: Db,
-  orgId: string,
-  query: AwardQuery,
-): Promise<{ items: Award[]; total: number }> {
+/**
+ * The awards of an org matching `filter`. Each filter has an index to read (migration 0018):
+ * the template one, the revoked one, and trigrams for the search, so a `LIKE '%…%'` over
+ * 100,000 awards reads the matching rows only.
+ */
+function filteredAwards(db: Db, orgId: string, filter: AwardFilter, now = new Date()) {
   let q = db.selectFrom('awards').where('orgId', '=', orgId);
-  if (query.q?.trim()) {
-    const like = `%${query.q
+  if (filter.q?.trim()) {
+    const like = `%${filter.q
       .trim()
       .toLowerCase()
       .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -342,12 +334,11 @@ export async function listOrgAwards(
       eb.or([eb(sql`lower(recipient_name)`, 'like', like), eb('recipientEmail', 'like', like)]),
     );
   }
-  if (query.templateId)
-    q = isUuid(query.templateId)
-      ? q.where('templateId', '=', query.templateId)
+  if (filter.templateId)
+    q = isUuid(filter.templateId)
+      ? q.where('templateId', '=', filter.templateId)
       : q.where(sql<boolean>`false`);
-  const now = new Date();
-  switch (query.state) {
+  switch (filter.state) {
     case 'revoked':
       q = q.where('revokedAt', 'is not', null).where('state', '!=', 'rejected');
       break;
@@ -357,21 +348,127 @@ export async function listOrgAwards(
     case 'pending':
     case 'accepted':
       q = q
-        .where('state', '=', query.state)
+        .where('state', '=', filter.state)
         .where('revokedAt', 'is', null)
         .where((eb) => eb.or([eb('validUntil', 'is', null), eb('validUntil', '>=', now)]));
       break;
     case 'rejected':
-      q = q.where('state', '=', 'rejected');
+      // A declined award is revoked too: the revoked index holds it.
+      q = q.where('state', '=', 'rejected').where('revokedAt', 'is not', null);
       break;
   }
+  return q;
+}
+
+/** The issued list of an org (the API): search by name or email, filter by template and state, exact total. */
+export async function listOrgAwards(
+  db: Db,
+  orgId: string,
+  query: AwardQuery,
+): Promise<{ items: Award[]; total: number }> {
+  const q = filteredAwards(db, orgId, query);
   const [{ total }] = await q.select((eb) => eb.fn.countAll<number>().as('total')).execute();
   const rows = await q
     .select(AWARD_COLUMNS)
     .orderBy('createdAt', 'desc')
-    .orderBy('id')
+    .orderBy('id', 'desc')
     .limit(Math.min(Math.max(query.limit ?? 25, 1), 200))
     .offset(Math.max(query.offset ?? 0, 0))
     .execute();
   return { items: rows, total: Number(total) };
+}
+
+/** What a row of the issued list shows: no signed texts. */
+export const AWARD_ROW_COLUMNS = [
+  'id',
+  'templateId',
+  'recipientName',
+  'recipientEmail',
+  'issuedAt',
+  'validUntil',
+  'state',
+  'revokedAt',
+] as const;
+export type AwardRowSummary = Pick<Award, (typeof AWARD_ROW_COLUMNS)[number]>;
+
+/**
+ * Where a page of the issued list starts: the rows older than the award `after`, or newer than
+ * the award `before` (the previous page). A cursor is an award id: the page reads on from that
+ * award's place in (created_at, id) order in the index, however deep, instead of skipping rows.
+ */
+export interface AwardPageQuery extends AwardFilter {
+  after?: string;
+  before?: string;
+  limit: number;
+}
+
+export interface AwardPage {
+  items: AwardRowSummary[];
+  /** The cursor of the previous (newer) page, null on the first page. */
+  newer: string | null;
+  /** The cursor of the next (older) page, null on the last page. */
+  older: string | null;
+}
+
+/** One page of the issued list, newest first (keyset pagination over the list's indexes). */
+export async function pageOrgAwards(db: Db, orgId: string, query: AwardPageQuery): Promise<AwardPage> {
+  const limit = Math.min(Math.max(query.limit, 1), 200);
+  const cursor = query.before ?? query.after;
+  const backwards = query.before !== undefined;
+  let q = filteredAwards(db, orgId, query);
+  if (cursor !== undefined) {
+    if (!isUuid(cursor)) return pageOrgAwards(db, orgId, { ...query, after: undefined, before: undefined });
+    // The cursor's creation time is read inside the comparison (at full precision; a JS Date
+    // would cut it to milliseconds), as a row comparison the index scan starts from.
+    q = q.where(
+      sql`(created_at, id)`,
+      backwards ? '>' : '<',
+      sql`((SELECT c.created_at FROM awards c WHERE c.id = ${cursor} AND c.org_id = ${orgId}), ${cursor}::uuid)`,
+    );
+  }
+  const order = backwards ? 'asc' : 'desc';
+  const rows = await q
+    .select(AWARD_ROW_COLUMNS)
+    .orderBy('createdAt', order)
+    .orderBy('id', order)
+    .limit(limit + 1)
+    .execute();
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  // Back at the newest end (or an unknown cursor): the first page, full.
+  if (cursor !== undefined && (items.length === 0 || (backwards && !more)))
+    return pageOrgAwards(db, orgId, { ...query, after: undefined, before: undefined });
+  if (backwards) items.reverse();
+  const hasNewer = backwards ? more : cursor !== undefined;
+  const hasOlder = backwards || more;
+  return {
+    items,
+    newer: hasNewer ? (items[0]?.id ?? null) : null,
+    older: hasOlder ? (items.at(-1)?.id ?? null) : null,
+  };
+}
+
+/** Above this many matches the issued list says "more than" rather than counting every row. */
+export const AWARD_COUNT_CAP = 1000;
+
+/**
+ * How many awards match, counted up to `cap` (then `more`): a page view of a large
+ * organization reads at most `cap` index entries instead of all of them.
+ */
+export async function countOrgAwards(
+  db: Db,
+  orgId: string,
+  filter: AwardFilter,
+  cap = AWARD_COUNT_CAP,
+): Promise<{ count: number; more: boolean }> {
+  const matches = filteredAwards(db, orgId, filter)
+    .select(sql<number>`1`.as('one'))
+    .limit(cap + 1)
+    .as('m');
+  const row = await db
+    .selectFrom(matches)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > cap ? { count: cap, more: true } : { count: n, more: false };
 }

@@ -339,15 +339,20 @@ export function Pager(props: {
   );
 }
 
+// One formatter for every date shown: toLocaleDateString builds a new one per call (~0.3 ms,
+// which a list of 25 rows pays 25 times).
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
 export function formatDate(d: Date | string | null | undefined): string {
   if (!d) return '';
   const date = typeof d === 'string' ? new Date(d) : d;
-  return date.toLocaleDateString('en-GB', {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  // As toLocaleDateString said it (the formatter throws instead).
+  return Number.isNaN(date.getTime()) ? 'Invalid Date' : dateFormat.format(date);
 }
 
 /** Text for screen readers only (see `.visually-hidden` in app.css). */

@@ -10,7 +10,7 @@ import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { slot } from '../http/runtime.ts';
 import { type VerificationReport, verifyOnPlatform } from '../verification/platform-verify.ts';
-import { type WalletItem, addImportedItem, listWalletItems, saveReport } from './service.ts';
+import { type WalletItem, addImportedItem, getItemForAward, saveReport } from './service.ts';
 import { isObject, isUuid } from '../util/checks.ts';
 import { sha256Hex } from '../util/hash.ts';
 
@@ -181,11 +181,7 @@ export async function importBadge(ctx: AppContext, userId: string, input: Import
     );
   const id = isObject(credential) ? str(credential.id) : undefined;
   const own = id ? /^urn:uuid:([0-9a-f-]{36})$/i.exec(id)?.[1] : undefined;
-  if (
-    own &&
-    isUuid(own) &&
-    (await listWalletItems(ctx.db, userId)).some((i) => i.awardId === own.toLowerCase())
-  )
+  if (own && isUuid(own) && (await getItemForAward(ctx.db, own.toLowerCase()))?.userId === userId)
     throw new LaurelError('CONFLICT', 'This badge is already in your wallet.');
   const image = prepared.image ?? (await achievementImage(ctx, report.achievement?.image));
   return addImportedItem(ctx.db, {

@@ -2,48 +2,54 @@
 // badge and waiting-badge shapes of the JSON API, and what an imported badge shares.
 import { type Static, Type } from 'typebox';
 import type { AppContext } from '../http/context.ts';
-import { type Award, listAwardsForUser } from '../issuing/service.ts';
 import { type BadgeState, badgeState } from '../public/badge-view.ts';
 import { importedBadgeUrl, reportState } from '../public/components.tsx';
 import { type ShareableBadge, qrSvg } from '../sharing/links.ts';
 import type { VerificationReport } from '../verification/platform-verify.ts';
 import { credentialIdOf } from './import.ts';
 import type { PendingBadge } from './pending.ts';
-import { type WalletItem, listWalletItems } from './service.ts';
+import {
+  type AwardStanding,
+  type WalletItem,
+  type WalletRow,
+  type WalletSummary,
+  listWalletRows,
+} from './service.ts';
 
 export type ItemState = BadgeState | 'unverified';
 
 export interface WalletEntry {
-  item: WalletItem;
-  award: Award | null;
+  item: WalletSummary;
+  award: AwardStanding | null;
   state: ItemState;
 }
 
-/** Every item of a wallet with its current state (issued: from the award; imported: from the last report). */
+function entryOf({ item, award, report }: WalletRow, now: Date): WalletEntry {
+  let state: ItemState;
+  if (award) state = badgeState(award, now);
+  else {
+    state = reportState(report as VerificationReport | null);
+    if (state === 'valid' && item.validUntil && item.validUntil < now) state = 'expired';
+  }
+  return { item, award, state };
+}
+
+/**
+ * Every item of a wallet with its current state (issued: from the award; imported: from the last
+ * report), read on every call: a revocation, a privacy change or an expiry shows at once.
+ */
 export async function walletEntries(ctx: AppContext, userId: string): Promise<WalletEntry[]> {
-  const [items, awards] = await Promise.all([
-    listWalletItems(ctx.db, userId),
-    listAwardsForUser(ctx.db, userId),
-  ]);
-  const byId = new Map(awards.map((a) => [a.id, a]));
-  return items.map((item) => {
-    const award = item.awardId ? (byId.get(item.awardId) ?? null) : null;
-    let state: ItemState;
-    if (award) state = badgeState(award);
-    else {
-      state = reportState(item.lastReport as VerificationReport | null);
-      if (state === 'valid' && item.validUntil && item.validUntil < new Date()) state = 'expired';
-    }
-    return { item, award, state };
-  });
+  const now = new Date();
+  return (await listWalletRows(ctx.db, userId)).map((row) => entryOf(row, now));
 }
 
 /** The one entry of a wallet for `itemId` (an item the caller already checked is the user's). */
 export async function walletEntry(ctx: AppContext, userId: string, itemId: string): Promise<WalletEntry> {
-  return (await walletEntries(ctx, userId)).find((e) => e.item.id === itemId)!;
+  const [row] = await listWalletRows(ctx.db, userId, itemId);
+  return entryOf(row!, new Date());
 }
 
-export const itemImageSrc = (item: WalletItem) =>
+export const itemImageSrc = (item: Pick<WalletItem, 'id' | 'awardId' | 'hasImage'>) =>
   item.awardId ? `/c/${item.awardId}/image.png` : item.hasImage ? `/wallet/${item.id}/image` : null;
 
 /** A badge of the wallet as the JSON API shows it. */

@@ -7,17 +7,50 @@ import { DataTable } from '../../ui/data-table.tsx';
 import type { PageContext } from '../../ui/layout.tsx';
 import { ManageLayout } from '../../ui/manage-layout.tsx';
 import { AWARD_FILTER_STATES } from '../policy.ts';
-import type { Award } from '../service.ts';
+import type { AwardRowSummary } from '../service.ts';
 import { STATE_LABEL, StatePill } from './state.tsx';
+
+const numbers = new Intl.NumberFormat('en-US');
+
+/** "1 award matches", "25 awards match", "More than 1,000 awards match". */
+export function matchingText(m: { count: number; more: boolean }): string {
+  if (m.more) return `More than ${numbers.format(m.count)} awards match.`;
+  return m.count === 1 ? '1 award matches.' : `${numbers.format(m.count)} awards match.`;
+}
+
+/** Newer / older links: a page is named by the award it follows or precedes, not by a number. */
+function KeysetPager(props: {
+  base: string;
+  query: Record<string, string | undefined>;
+  newer: string | null;
+  older: string | null;
+}) {
+  if (!props.newer && !props.older) return null;
+  const link = (key: 'after' | 'before', id: string) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(props.query)) if (v) q.set(k, v);
+    q.set(key, id);
+    return `${props.base}?${q}`;
+  };
+  return (
+    <nav class="pager" aria-label="Pages">
+      {props.newer ? <a href={link('before', props.newer)}>← Newer</a> : <span />}
+      <span>Newest first</span>
+      {props.older ? <a href={link('after', props.older)}>Older →</a> : <span />}
+    </nav>
+  );
+}
 
 export function AwardsList(props: {
   page: PageContext;
   access: Member;
   templates: Template[];
-  items: Award[];
-  total: number;
-  pageNo: number;
-  hasNext: boolean;
+  items: AwardRowSummary[];
+  /** Matches counted up to a cap: `more` says there are more than `count`. */
+  matching: { count: number; more: boolean };
+  /** Cursors of the newer and older pages (award ids), null at either end. */
+  newer: string | null;
+  older: string | null;
   query: { q?: string; templateId?: string; state?: string };
   engagement: Map<string, { views: number; shares: number }> | null;
 }) {
@@ -28,7 +61,7 @@ export function AwardsList(props: {
     <ManageLayout ctx={props.page} org={access.org} role={access.role} active="awards" title="Issued badges">
       <PageHeader
         title="Issued badges"
-        lead={`${props.total} award${props.total === 1 ? '' : 's'} match.`}
+        lead={matchingText(props.matching)}
         actions={
           roleAtLeast(access.role, 'issuer') ? (
             <>
@@ -63,7 +96,7 @@ export function AwardsList(props: {
         rows={items}
         stackOnPhone
         empty={<EmptyState title="No awards match." />}
-        pager={{ base, query, page: props.pageNo, hasNext: props.hasNext }}
+        pager={false}
         columns={[
           {
             label: 'Recipient',
@@ -81,6 +114,7 @@ export function AwardsList(props: {
           engagement && { label: 'Shares', cell: (a) => engagement.get(a.id)?.shares ?? 0 },
         ]}
       />
+      <KeysetPager base={base} query={query} newer={props.newer} older={props.older} />
     </ManageLayout>
   );
 }

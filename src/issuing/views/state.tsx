@@ -18,7 +18,7 @@ const STATE_PILL: Record<AwardFilterState, 'ok' | 'warn' | 'bad' | 'neutral'> = 
   expired: 'warn',
 };
 
-export function StatePill(props: { award: Award }) {
+export function StatePill(props: { award: Pick<Award, 'state' | 'revokedAt' | 'validUntil'> }) {
   const s = displayState(props.award);
   return <Pill kind={STATE_PILL[s]}>{STATE_LABEL[s]}</Pill>;
 }
