@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDidWebDocument } from '../../src/proof/index.ts';
+import {
+  buildBadgeClass,
+  buildCryptographicKey,
+  buildOb2Assertion,
+  buildOb2Issuer,
+} from '../../src/ob2/index.ts';
+import { buildDidWebDocument, generateRsaKeyPair, signOb2Assertion } from '../../src/proof/index.ts';
 import {
   buildStatusEntry,
   buildStatusListCredential,
@@ -89,6 +95,50 @@ beforeAll(async () => {
   const jwtRevoked = await signJwt(withStatus(webIssuer, webList, 9), webIssuer);
   const [h, p, s] = jwt.split('.');
   const jwtTampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), name: 'X' })).toString('base64url')}.${s}`;
+  // OB 2.0: hosted and signed assertions sharing a badge class and an issuer profile.
+  const base = server.base;
+  const rsa = generateRsaKeyPair();
+  server.routes.set(
+    '/ob2/issuer',
+    json(
+      buildOb2Issuer({ id: `${base}/ob2/issuer`, name: 'Guild', url: base, publicKey: `${base}/ob2/key` }),
+    ),
+  );
+  server.routes.set(
+    '/ob2/badge',
+    json(
+      buildBadgeClass({
+        id: `${base}/ob2/badge`,
+        name: 'Carpentry',
+        description: 'Joins wood.',
+        image: `${base}/badge.png`,
+        criteria: { narrative: 'Build a chair.' },
+        issuer: `${base}/ob2/issuer`,
+      }),
+    ),
+  );
+  server.routes.set(
+    '/ob2/key',
+    json(
+      buildCryptographicKey({
+        id: `${base}/ob2/key`,
+        owner: `${base}/ob2/issuer`,
+        publicKeyPem: rsa.publicKeyPem,
+      }),
+    ),
+  );
+  const ob2 = (path: string) =>
+    buildOb2Assertion({
+      id: `${base}${path}`,
+      recipient: { email: 'Carpenter@Example.org', salt: 's1' },
+      badge: `${base}/ob2/badge`,
+      issuedOn: '2020-05-01T00:00:00Z',
+    });
+  for (const path of ['/ob2/a/1', '/ob2/a/2']) server.routes.set(path, json(ob2(path)));
+  const signedOb2 = signOb2Assertion(
+    { ...ob2('/ob2/s/1'), verification: { type: 'SignedBadge', creator: `${base}/ob2/key` } },
+    rsa.privateKey,
+  );
   const gone = onServer('issuers:gone');
   const unknownIssuer = await signDi(unsignedCredential(gone), gone);
   server.routes.delete('/issuers/gone/did.json');
@@ -108,6 +158,9 @@ beforeAll(async () => {
     'not a badge',
     webValid,
     JSON.stringify(revoked),
+    ob2('/ob2/a/1'),
+    ob2('/ob2/a/2'),
+    signedOb2,
   ];
 });
 afterAll(() => server.close());
@@ -141,6 +194,9 @@ describe('verifyMany', () => {
       'invalid',
       'valid',
       'invalid',
+      'valid',
+      'valid',
+      'valid',
     ]);
     expect(together[1]!.status).toBe('revoked');
     expect(codes(5)).toContain('PROOF_INVALID');
@@ -155,6 +211,9 @@ describe('verifyMany', () => {
     expect(hits.get('/issuers/web/did.json')).toBe(1);
     expect(hits.get('/status/web')).toBe(1);
     expect(hits.get('/status/key')).toBe(1);
+    expect(aloneHits.get('/ob2/issuer')).toBe(3);
+    expect(hits.get('/ob2/issuer')).toBe(1);
+    expect(hits.get('/ob2/badge')).toBe(1);
   });
 
   it('retries what failed once it has settled, as verifying alone would', async () => {
