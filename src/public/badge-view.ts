@@ -70,7 +70,17 @@ interface KeptView {
  * date of the credential. So revocation, rejection, privacy changes and expiry show on the very
  * next request, in this process and, through PostgreSQL's notifications, in every other one.
  */
-const viewsSlot = slot('public.badgeViews', () => new LRUCache<string, KeptView>({ max: 5000 }));
+const viewsSlot = slot(
+  'public.badgeViews',
+  () =>
+    new LRUCache<string, KeptView>({
+      max: 5000,
+      // The credential in both forms, and the anonymous page kept beside the view (~10 KB).
+      maxSize: 48 * 1024 * 1024,
+      sizeCalculation: (v) =>
+        2 * (v.data.award.credentialJson.length + v.data.award.credentialJwt.length) + 16_384,
+    }),
+);
 
 /**
  * The award's public view, or null (rendered as 404, the same as a badge that does not exist)
