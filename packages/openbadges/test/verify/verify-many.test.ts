@@ -101,7 +101,13 @@ beforeAll(async () => {
   server.routes.set(
     '/ob2/issuer',
     json(
-      buildOb2Issuer({ id: `${base}/ob2/issuer`, name: 'Guild', url: base, publicKey: `${base}/ob2/key` }),
+      buildOb2Issuer({
+        id: `${base}/ob2/issuer`,
+        name: 'Guild',
+        url: base,
+        email: 'badges@guild.example',
+        publicKey: `${base}/ob2/key`,
+      }),
     ),
   );
   server.routes.set(
