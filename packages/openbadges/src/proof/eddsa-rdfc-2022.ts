@@ -143,14 +143,19 @@ function nowSeconds(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+function withoutProof(credential: object): object {
+  const { proof: _proof, ...rest } = credential as { proof?: unknown };
+  return rest;
+}
+
 /** Adds an eddsa-rdfc-2022 DataIntegrityProof (VC-DI-EdDSA §3.3). The input is not modified. */
 export async function signDataIntegrity<T extends object>(
   credential: T,
   opts: SignDataIntegrityOptions,
 ): Promise<T & { proof: DataIntegrityProof }> {
   const loader = opts.documentLoader ?? defaultDocumentLoader;
-  const { proof: _existing, ...unsecured } = credential as T & { proof?: unknown };
-  if (_existing !== undefined) {
+  const existing = (credential as { proof?: unknown }).proof;
+  if (existing !== undefined) {
     throw new OpenBadgesError(
       'SHAPE_INVALID',
       'The credential already has a proof; sign the unsecured credential.',
@@ -164,6 +169,8 @@ export async function signDataIntegrity<T extends object>(
     proofPurpose: opts.proofPurpose ?? 'assertionMethod',
   };
   const context = (credential as { '@context'?: unknown })['@context'];
+  // Without a proof the credential is the unsecured document; only a `proof: undefined` key is dropped.
+  const unsecured = 'proof' in credential ? withoutProof(credential) : credential;
   const { hashData } = await proofHashes(unsecured, { '@context': context, ...options }, loader);
   const proofValue = 'z' + base58Encode(signEd25519(opts.secretKey, hashData));
   // Shallow copy: the caller's object stays untouched and nothing is deep-cloned.
