@@ -135,6 +135,8 @@ export function listenPostgres(url: string): Listen {
     let failures = 0;
     let timer: NodeJS.Timeout | undefined;
     let nonce = 0;
+    /** LISTEN confirmed on `client`: before that, a notification sent through it never comes back. */
+    let listening = false;
     const waiting = new Map<string, () => void>();
     const syncPrefix = `sync:${process.pid}:${Math.random().toString(36).slice(2)}:`;
 
@@ -159,6 +161,7 @@ export function listenPostgres(url: string): Listen {
         application_name: LISTENER_NAME,
       });
       client = c;
+      listening = false;
       c.on('error', () => lost(c));
       c.on('end', () => lost(c));
       c.on('notification', (n) => {
@@ -174,6 +177,7 @@ export function listenPostgres(url: string): Listen {
         .then(() => {
           if (client !== c || closed) return;
           failures = 0;
+          listening = true;
           onLive(true);
         })
         .catch(() => lost(c));
@@ -182,7 +186,9 @@ export function listenPostgres(url: string): Listen {
     return {
       async sync() {
         const c = client;
-        if (!c) return;
+        // Not listening yet: the feed is not live, so nothing kept is served and there is nothing
+        // to settle (a sync sent before LISTEN would wait forever, and every later one behind it).
+        if (!c || !listening) return;
         const payload = `${syncPrefix}${nonce++}`;
         const heard = new Promise<void>((resolve) => waiting.set(payload, resolve));
         // A lost connection resolves the wait too (the feed is deaf then, so nothing is served stale).
