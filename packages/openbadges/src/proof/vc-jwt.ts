@@ -172,7 +172,8 @@ const SIGNERS_PER_KEY = 16;
 function cachedSigner(opts: SignVcJwtOptions): VcJwtSigner {
   const alg = checkedAlg(opts.alg);
   const key = signingKey(alg, opts.privateKey ?? opts.secretKey);
-  const id = JSON.stringify([alg, opts.kid ?? opts.verificationMethod ?? null, opts.jwk ?? null]);
+  // Keyed by the header as signed: nothing private (a JWK's d) is kept as a key.
+  const id = JSON.stringify(signingHeader(alg, opts));
   let byHeader = signers.get(key);
   if (!byHeader) {
     byHeader = new Map();
