@@ -208,7 +208,11 @@ interface Latency {
 /** Sequential requests, one at a time: a page's own latency, not the queue's. */
 async function measure(url: string, cookie: string): Promise<Latency> {
   const get = async () => {
-    const res = await fetch(url, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+    const res = await fetch(url, {
+      headers: { cookie, accept: 'text/html' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
     const body = await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
     return body.byteLength;

@@ -4,12 +4,13 @@ import { acceptClaim } from '../claims/service.ts';
 import { testConfig } from '../config.ts';
 import { DIALECTS, useTestDatabase } from '../db/testing.ts';
 import type { AppContext } from '../http/context.ts';
-import { getAward } from '../issuing/service.ts';
+import { getAward, revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { sendExpiryNotices } from './expiry.ts';
 import { addImportedItem, listWalletItems, moveWalletItems } from './service.ts';
 import { createAppContext } from '../features.ts';
 import { engagementByTemplate, engagementCounts, recordEngagement } from './engagement.ts';
+import { walletEntries, walletEntry } from './presenters.ts';
 
 describe.each(DIALECTS)('wallet on %s', (dialect) => {
   const t = useTestDatabase(dialect);
@@ -38,6 +39,52 @@ describe.each(DIALECTS)('wallet on %s', (dialect) => {
     recordEngagement(c, award, 'view');
     await c.runtime.close();
     expect((await engagementCounts(ctx(), [award.id])).get(award.id)).toEqual({ views: 1, shares: 0 });
+  });
+
+  it('lists a wallet in one read, without signed texts, each state as of that read', async () => {
+    const c = ctx();
+    const user = await makeUser(t.db);
+    const accept = async () => {
+      const { claimToken, award } = await issueTestAward(c, { recipientEmail: user.email });
+      return { award, item: await acceptClaim(c, claimToken, user.id) };
+    };
+    const valid = await accept();
+    const revoked = await accept();
+    const expired = await accept();
+    const imported = await addImportedItem(t.db, {
+      userId: user.id,
+      credentialText: '{"name":"Elsewhere"}',
+      credentialHash: 'elsewhere',
+      format: 'ob3-json',
+      sourceUrl: null,
+      issuerName: 'Elsewhere',
+      issuerId: null,
+      badgeName: 'Elsewhere',
+      badgeDescription: null,
+      image: null,
+      imageUrl: null,
+      validUntil: new Date(Date.now() - 86_400_000),
+      report: { verdict: 'valid', status: 'valid', summary: '', steps: [] },
+    });
+    const states = async () =>
+      new Map((await walletEntries(c, user.id)).map((e) => [e.item.id, e.state] as const));
+    expect([...(await states()).values()]).toEqual(['expired', 'valid', 'valid', 'valid']);
+
+    await revokeAward(c, revoked.award.id, 'Issued in error');
+    await t.db
+      .updateTable('awards')
+      .set({ validUntil: new Date(Date.now() - 1000) })
+      .where('id', '=', expired.award.id)
+      .execute();
+    const now = await states();
+    expect(now.get(valid.item.id)).toBe('valid');
+    expect(now.get(revoked.item.id)).toBe('revoked');
+    expect(now.get(expired.item.id)).toBe('expired');
+    expect(now.get(imported.id)).toBe('expired');
+
+    const entries = await walletEntries(c, user.id);
+    expect(entries.every((e) => !('credentialText' in e.item) && !('lastReport' in e.item))).toBe(true);
+    for (const e of entries) expect(await walletEntry(c, user.id, e.item.id)).toEqual(e);
   });
 
   it('moves wallet items on an account merge', async () => {
