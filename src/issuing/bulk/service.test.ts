@@ -7,7 +7,7 @@ import { runJobsUntilIdle } from '../../jobs/worker.ts';
 import { makeOrg } from '../../orgs/testing.ts';
 import { makeTemplate } from '../../templates/testing.ts';
 import { csvOf, emailsPerAward } from '../test-support.ts';
-import { batchRows, confirmBatch, createBatch, getBatch } from './service.ts';
+import { batchRows, CHUNK_ROWS, confirmBatch, createBatch, getBatch, runBulkStep } from './service.ts';
 import { createAppContext } from '../../features.ts';
 
 describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
@@ -111,6 +111,31 @@ describe.each(DIALECTS)('bulk issuing on %s', (dialect) => {
         createdBy: null,
       }),
     ).rejects.toMatchObject({ code: 'INVALID', fields: [{ field: 'file' }] });
+  });
+
+  it('two runners of one step at once (a lease that ran out) still issue each row once', async () => {
+    const org = await makeOrg(t.db, { config });
+    const template = await makeTemplate(ctx, org);
+    const rows = CHUNK_ROWS * 2 + 7;
+    const batchId = await createBatch(ctx, {
+      orgId: org.id,
+      templateId: template.id,
+      filename: 'twice.csv',
+      data: csvOf(rows),
+      createdBy: null,
+    });
+    await confirmBatch(ctx, org.id, batchId);
+    // Both read the same pending rows and sign them; each chunk is stored by whichever locks it first.
+    await Promise.all([runBulkStep(ctx, { batchId, step: 0 }), runBulkStep(ctx, { batchId, step: 0 })]);
+    await runJobsUntilIdle(ctx);
+    expect(await getBatch(t.db, org.id, batchId)).toMatchObject({
+      status: 'done',
+      issued: rows,
+      skipped: 0,
+      failed: 0,
+    });
+    expect((await batchRows(t.db, batchId)).every((r) => r.outcome === 'issued' && r.awardId)).toBe(true);
+    expect(await emailsPerAward(t.db, org.id)).toEqual({ awards: rows, emails: rows, maxPerAward: 1 });
   });
 
   it.runIf(dialect === 'postgres')(
