@@ -3,8 +3,8 @@
  * eddsa-rdfc-2022 cryptosuite on the same 200 varied OB 3.0 credentials (same key, same created,
  * so the same proofValue bytes, which is checked before timing), VC-JWT against jose and both
  * against raw node:crypto Ed25519 (the floor no signature can go below), and verifyMany against
- * verify() one credential at a time. Each pair of figures is measured in alternating rounds and
- * reduced to medians, so a busy machine slows both sides alike.
+ * verify() one credential at a time. Each pair of figures is measured in interleaved slices, over
+ * several rounds reduced to medians, so a busy machine slows both sides alike.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
@@ -40,7 +40,7 @@ import { benchVerifyMany } from './verify-many.bench.ts';
 export type { BenchRow } from './bench-row.ts';
 
 const CREDENTIALS = 200;
-// Rounds per pair: the machine is shared, so a median of several alternating rounds.
+// Rounds per pair: the machine is shared, so a median of several interleaved rounds.
 const ROUNDS = 7;
 // VC-JWT passes are short (a tenth of a second), so more of them.
 const JWT_ROUNDS = 15;
@@ -48,35 +48,77 @@ const CREATED = '2025-01-01T00:00:00Z';
 
 /** One timed pass over `items`, in ops/s (wall time, as a caller waits for it). */
 async function pass<T>(items: T[], run: (item: T) => unknown): Promise<number> {
+  return items.length / (await seconds(items, run));
+}
+
+async function seconds<T>(items: T[], run: (item: T) => unknown): Promise<number> {
   const start = process.hrtime.bigint();
   for (const item of items) await run(item);
-  return items.length / (Number(process.hrtime.bigint() - start) / 1e9);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** Wall and CPU seconds (this process's threads, the thread pool included) of one pass. */
+async function timings<T>(items: T[], run: (item: T) => unknown): Promise<[number, number]> {
+  const cpu = process.cpuUsage();
+  const wall = await seconds(items, run);
+  const used = process.cpuUsage(cpu);
+  return [wall, (used.user + used.system) / 1e6];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Side<T> = { items: T[]; run: (item: T) => unknown };
 
+// Each round interleaves the two sides in this many slices (a few milliseconds each), so a change
+// in the machine's load during the round falls on both sides alike.
+const SLICES = 20;
+
+function sliced<T>(items: T[]): T[][] {
+  const size = Math.ceil(items.length / SLICES);
+  return Array.from({ length: SLICES }, (_, k) => items.slice(k * size, (k + 1) * size));
+}
+
 /**
- * Ops/s of each side: a warm-up pass each, then `rounds` rounds in which both run, in alternating
- * order, reduced to medians.
+ * Ops/s of each side: a warm-up pass each, then `rounds` rounds in which the two run slice by
+ * slice, alternating which goes first, reduced to medians. Also the ratio of the two sides' CPU
+ * time per operation, which a loaded machine disturbs less than wall time (a process that waits
+ * on the thread pool, as WebCrypto does, gets the core back sooner than one that computes).
  */
-async function paired<A, B>(a: Side<A>, b: Side<B>, rounds = ROUNDS): Promise<[number, number]> {
+async function paired<A, B>(
+  a: Side<A>,
+  b: Side<B>,
+  rounds = ROUNDS,
+): Promise<[number, number, cpuRatio: number]> {
   await pass(a.items, a.run);
   await pass(b.items, b.run);
+  const [sa, sb] = [sliced(a.items), sliced(b.items)];
   const ra: number[] = [];
   const rb: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    if (r % 2 === 0) {
-      ra.push(await pass(a.items, a.run));
-      rb.push(await pass(b.items, b.run));
-    } else {
-      rb.push(await pass(b.items, b.run));
-      ra.push(await pass(a.items, a.run));
+    const ta = [0, 0];
+    const tb = [0, 0];
+    const add = (t: number[], [wall, used]: [number, number]) => {
+      t[0] += wall;
+      t[1] += used;
+    };
+    for (let k = 0; k < SLICES; k++) {
+      if ((r + k) % 2 === 0) {
+        add(ta, await timings(sa[k]!, a.run));
+        add(tb, await timings(sb[k]!, b.run));
+      } else {
+        add(tb, await timings(sb[k]!, b.run));
+        add(ta, await timings(sa[k]!, a.run));
+      }
     }
+    ra.push(a.items.length / ta[0]!);
+    rb.push(b.items.length / tb[0]!);
+    cpu.push(b.items.length / tb[1]! / (a.items.length / ta[1]!));
   }
-  return [median(ra), median(rb)];
+  return [median(ra), median(rb), 1 / median(cpu)];
 }
+
+const cpuNote = (ratio: number) => `; CPU time: ${ratio.toFixed(2)}x`;
 
 /** Ops/s of one side alone (rows with no baseline). */
 async function throughput<T>(items: T[], run: (item: T) => unknown): Promise<number> {
@@ -137,7 +179,7 @@ export async function benchProofs(): Promise<BenchRow[]> {
     items: credentials,
     run: (c) => signDataIntegrity(c, signOpts),
   };
-  const [issue, issueBaseline] = await paired(issueOurs, {
+  const [issue, issueBaseline, issueCpu] = await paired(issueOurs, {
     items: credentials.map((_, i) => i),
     run: async (i) => {
       if (i === 0) pool = copies();
@@ -149,15 +191,15 @@ export async function benchProofs(): Promise<BenchRow[]> {
     ours: issue,
     baseline: issueBaseline,
     baselineName: reference,
-    note: `${CREDENTIALS} varied OB 3.0 credentials, identical proofValues`,
+    note: `${CREDENTIALS} varied OB 3.0 credentials, identical proofValues${cpuNote(issueCpu)}`,
   });
-  const [issueAgain, signFloor] = await paired(issueOurs, rawSign);
+  const [issueAgain, signFloor, issueFloorCpu] = await paired(issueOurs, rawSign);
   rows.push({
     name: 'Data Integrity issue vs the floor',
     ours: issueAgain,
     baseline: signFloor,
     baselineName: 'raw Ed25519 sign (node:crypto)',
-    note: 'the rest is canonicalization (RDFC-1.0) and hashing',
+    note: `the rest is canonicalization (RDFC-1.0) and hashing${cpuNote(issueFloorCpu)}`,
   });
 
   const verifyOurs: Side<Record<string, any>> = {
@@ -167,7 +209,7 @@ export async function benchProofs(): Promise<BenchRow[]> {
       if (!r.verified) throw new Error('verification failed');
     },
   };
-  const [verified, verifyBaseline] = await paired(verifyOurs, {
+  const [verified, verifyBaseline, verifyCpu] = await paired(verifyOurs, {
     items: ours,
     run: async (c) => {
       const r = await vc.verifyCredential({
@@ -185,17 +227,17 @@ export async function benchProofs(): Promise<BenchRow[]> {
     ours: verified,
     baseline: verifyBaseline,
     baselineName: reference,
-    note: 'did:key issuer; reference verifier also checks dates (status stubbed)',
+    note: `did:key issuer; reference verifier also checks dates (status stubbed)${cpuNote(verifyCpu)}`,
   });
-  const [verifiedAgain, verifyFloor] = await paired(verifyOurs, rawVerify);
+  const [verifiedAgain, verifyFloor, verifyFloorCpu] = await paired(verifyOurs, rawVerify);
   rows.push({
     name: 'Data Integrity verify vs the floor',
     ours: verifiedAgain,
     baseline: verifyFloor,
     baselineName: 'raw Ed25519 verify (node:crypto)',
-    note: 'the rest is canonicalization (RDFC-1.0) and hashing',
+    note: `the rest is canonicalization (RDFC-1.0) and hashing${cpuNote(verifyFloorCpu)}`,
   });
-  const [canon, canonBaseline] = await paired(
+  const [canon, canonBaseline, canonCpu] = await paired(
     { items: credentials, run: (c) => canonizeDocument(c) },
     { items: credentials, run: (c) => canonizeWithJsonLd(c) },
   );
@@ -204,7 +246,7 @@ export async function benchProofs(): Promise<BenchRow[]> {
     ours: canon,
     baseline: canonBaseline,
     baselineName: 'jsonld.toRDF + rdf-canonize',
-    note: 'same N-Quads; where the issue/verify time goes',
+    note: `same N-Quads; where the issue/verify time goes${cpuNote(canonCpu)}`,
   });
 
   rows.push(...(await benchJwt(pair, vm, credentials[0]!, rawSign, rawVerify)));
@@ -246,24 +288,24 @@ async function benchJwt(
   if ((await joseSign()) !== edJwt)
     throw new Error('VC-JWT differs from jose for the same header and payload');
   const sign: Side<number> = { items: tokens, run: () => signVcJwt(credential, jwtOpts) };
-  const [jwtSign, joseSigned] = await paired(sign, { items: tokens, run: joseSign }, JWT_ROUNDS);
+  const [jwtSign, joseSigned, joseSignCpu] = await paired(sign, { items: tokens, run: joseSign }, JWT_ROUNDS);
   rows.push({
     name: 'VC-JWT EdDSA sign',
     ours: jwtSign,
     baseline: joseSigned,
     baselineName: 'jose CompactSign (WebCrypto)',
-    note: 'same token bytes; node:crypto one-shot sign',
+    note: `same token bytes; node:crypto one-shot sign${cpuNote(joseSignCpu)}`,
   });
-  const [jwtSignAgain, signFloor] = await paired(sign, rawSign, JWT_ROUNDS);
+  const [jwtSignAgain, signFloor, jwtFloorCpu] = await paired(sign, rawSign, JWT_ROUNDS);
   rows.push({
     name: 'VC-JWT EdDSA sign vs the floor',
     ours: jwtSignAgain,
     baseline: signFloor,
     baselineName: 'raw Ed25519 sign (node:crypto)',
-    note: `signVcJwt, key prepared once per issuer; the token signs ${edJwt.lastIndexOf('.')} bytes, the floor 64`,
+    note: `signVcJwt, key prepared once per issuer; the token signs ${edJwt.lastIndexOf('.')} bytes, the floor 64${cpuNote(jwtFloorCpu)}`,
   });
   const signer = prepareVcJwtSigner(jwtOpts);
-  const [prepared, signFloorAgain] = await paired(
+  const [prepared, signFloorAgain, preparedCpu] = await paired(
     { items: tokens, run: () => signer.sign(credential) },
     rawSign,
     JWT_ROUNDS,
@@ -273,12 +315,12 @@ async function benchJwt(
     ours: prepared,
     baseline: signFloorAgain,
     baselineName: 'raw Ed25519 sign (node:crypto)',
-    note: 'prepareVcJwtSigner(…).sign(credential), synchronous',
+    note: `prepareVcJwtSigner(…).sign(credential), synchronous${cpuNote(preparedCpu)}`,
   });
 
   const joseVerifyKey = publicKeyObject(pair.publicKey);
   const verify: Side<number> = { items: tokens, run: () => verifyVcJwt(edJwt) };
-  const [jwtVerify, joseVerified] = await paired(
+  const [jwtVerify, joseVerified, joseVerifyCpu] = await paired(
     verify,
     {
       items: tokens,
@@ -291,15 +333,15 @@ async function benchJwt(
     ours: jwtVerify,
     baseline: joseVerified,
     baselineName: 'jose compactVerify (WebCrypto)',
-    note: 'ours also resolves the did:key kid and checks the claims',
+    note: `ours also resolves the did:key kid and checks the claims${cpuNote(joseVerifyCpu)}`,
   });
-  const [jwtVerifyAgain, verifyFloor] = await paired(verify, rawVerify, JWT_ROUNDS);
+  const [jwtVerifyAgain, verifyFloor, jwtVerifyFloorCpu] = await paired(verify, rawVerify, JWT_ROUNDS);
   rows.push({
     name: 'VC-JWT EdDSA verify vs the floor',
     ours: jwtVerifyAgain,
     baseline: verifyFloor,
     baselineName: 'raw Ed25519 verify (node:crypto)',
-    note: 'did:key kid, claims checked',
+    note: `did:key kid, claims checked${cpuNote(jwtVerifyFloorCpu)}`,
   });
 
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
