@@ -192,7 +192,12 @@ const BASE = 1;
 const VOCAB_BASE = 2;
 const MODES = [{ vocab: true }, { base: true }, { vocab: true, base: true }];
 
+// jsonld.js (context.js _expandIri) returns `scheme://…` as it is when no vocabulary mapping is
+// looked up: "already-absolute IRIs (suffix of '//')" come before any prefix.
+const SCHEME_SLASHES = /^[^:]+:\/\//;
+
 function expandIri(engine: Engine, ctx: ActiveContext, value: string, mode: 0 | 1 | 2): string | null {
+  if (mode === BASE && SCHEME_SLASHES.test(value)) return value;
   let caches = iriCache.get(ctx);
   if (!caches) {
     caches = [new Map(), new Map(), new Map()];
@@ -226,6 +231,18 @@ function engineFor(loader: DocumentLoader, contextResolver: unknown): Engine {
     engines.set(loader, engine);
   }
   return engine;
+}
+
+/** Whether every context is known to be usable (true), known not to be (false), or not known yet. */
+function knownSupported(engine: Engine, urls: unknown): boolean | undefined {
+  if (!Array.isArray(urls) || urls.length === 0) return false;
+  let all: boolean | undefined = true;
+  for (const url of urls) {
+    const ok = typeof url === 'string' ? engine.usable.get(url) : false;
+    if (ok === false) return false;
+    if (ok === undefined) all = undefined;
+  }
+  return all;
 }
 
 /** The fast path serves only bundled contexts, and only if this loader serves the bundled documents. */
@@ -511,7 +528,12 @@ export async function fastToRdf(
 ): Promise<Quad[] | undefined> {
   const engine = engineFor(loader, contextResolver);
   const urls = (doc as { '@context'?: unknown })['@context'];
-  if (!isObj(doc) || !(await contextsSupported(engine, loader, urls))) return undefined;
+  if (!isObj(doc)) return undefined;
+  // Known contexts are answered without a promise; a first sight asks the loader.
+  const known = knownSupported(engine, urls);
+  if (known === false || (known === undefined && !(await contextsSupported(engine, loader, urls)))) {
+    return undefined;
+  }
   const rootKey = (urls as string[]).join(' ');
   let root = engine.roots.get(rootKey);
   if (!root) {

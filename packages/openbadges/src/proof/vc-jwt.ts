@@ -172,8 +172,11 @@ const SIGNERS_PER_KEY = 16;
 function cachedSigner(opts: SignVcJwtOptions): VcJwtSigner {
   const alg = checkedAlg(opts.alg);
   const key = signingKey(alg, opts.privateKey ?? opts.secretKey);
-  // Keyed by the header as signed: nothing private (a JWK's d) is kept as a key.
-  const id = JSON.stringify(signingHeader(alg, opts));
+  // Keyed by what the header holds; with a JWK, by the header as signed, so nothing private (a
+  // JWK's d) is kept as a key.
+  const id = opts.jwk
+    ? JSON.stringify(signingHeader(alg, opts))
+    : `${alg} ${opts.kid ?? opts.verificationMethod ?? ''}`;
   let byHeader = signers.get(key);
   if (!byHeader) {
     byHeader = new Map();
