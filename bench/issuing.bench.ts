@@ -41,9 +41,8 @@ interface ChildResult {
   startRssMb: number;
   issued: number;
   emails: number;
-  /** Live job: emails the SMTP server accepted, and when the last one was. */
+  /** Live job: award emails sent (accepted by the SMTP server) by the time the last award was issued. */
   delivered?: number;
-  mailSeconds?: number;
   apiP50Ms?: number;
   apiP99Ms?: number;
   /** Signing alone: awards/s in place and on the pool, the pool's threads and start-up time. */
@@ -145,13 +144,9 @@ async function child(
           SELECT count(*)::int AS queued, count(sent_at)::int AS sent
           FROM emails WHERE dedupe_key LIKE 'award:%'`.execute(ctx.db)
       ).rows[0]!;
-    let mailSeconds: number | undefined;
-    if (worker) {
-      while ((await counts()).sent < issued) await new Promise((r) => setTimeout(r, 100));
-      mailSeconds = (performance.now() - t0) / 1000;
-      await worker.stop();
-    }
+    // The live run stops here too: the mail still queued goes out at the worker's own pace.
     const { queued, sent } = await counts();
+    await worker?.stop();
     const peakRssMb = Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
     const api = mode === 'bench' && rows <= ROWS ? await apiLatency(ctx, org, template.id) : {};
     await ctx.runtime.close();
@@ -165,7 +160,7 @@ async function child(
       startRssMb,
       issued,
       emails: queued,
-      ...(worker ? { delivered: sent, mailSeconds } : {}),
+      ...(worker ? { delivered: sent } : {}),
       ...api,
     };
   } finally {
@@ -361,7 +356,7 @@ function scaleRow(small: ChildResult, large: ChildResult): BenchRow[] {
 }
 
 function liveRow(bench: ChildResult, live: ChildResult): BenchRow[] {
-  const mails = live.delivered === live.rows ? '' : ` INCOMPLETE: ${live.delivered} delivered`;
+  const complete = live.issued === live.rows ? '' : ` INCOMPLETE: ${live.issued} issued`;
   return [
     {
       name: `live bulk job ${s(live.rows)} rows, ${live.dialect}: until every award is issued`,
@@ -369,7 +364,7 @@ function liveRow(bench: ChildResult, live: ChildResult): BenchRow[] {
       baseline: bench.seconds,
       baselineName: 'bench run (steps back to back)',
       unit: 's',
-      note: `the worker sends the award emails over SMTP (127.0.0.1) meanwhile; the last of ${s(live.delivered ?? 0)} delivered at ${live.mailSeconds?.toFixed(1)} s; peak RSS ${live.peakRssMb.toFixed(0)} MB (target: within 1.5x)${mails}`,
+      note: `the worker sends the award emails over SMTP (127.0.0.1) meanwhile: ${s(live.delivered ?? 0)} sent by then; peak RSS ${live.peakRssMb.toFixed(0)} MB (target: within 1.5x)${complete}`,
     },
   ];
 }

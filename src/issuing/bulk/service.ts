@@ -367,10 +367,15 @@ export async function runBulkStep(
     .execute();
   let next = rows.length ? await stageChunk(ctx, batch, issuer, rows.slice(0, CHUNK_ROWS)) : undefined;
   for (let at = CHUNK_ROWS; next; at += CHUNK_ROWS) {
-    const current = next;
-    next =
-      at < rows.length ? await stageChunk(ctx, batch, issuer, rows.slice(at, at + CHUNK_ROWS)) : undefined;
-    await writeChunk(ctx, batch, issuer, current);
+    // The next chunk is staged while this one is written: on PostgreSQL on a second connection,
+    // on PGlite first (its one connection takes them in order), so it is signed meanwhile.
+    const staging =
+      at < rows.length ? stageChunk(ctx, batch, issuer, rows.slice(at, at + CHUNK_ROWS)) : undefined;
+    staging?.catch(() => {});
+    await writeChunk(ctx, batch, issuer, next);
+    next = await staging;
+    // PGlite runs in this thread and answers in microtasks: let requests and other jobs in between chunks.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const finished = await ctx.db
     .updateTable('bulkBatches')
