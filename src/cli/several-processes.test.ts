@@ -29,7 +29,7 @@ import { issueTestAward } from '../issuing/testing.ts';
 import { csrfPair, makeMember, makeOrg } from '../orgs/testing.ts';
 import { makeTemplate } from '../templates/testing.ts';
 import { setVisibility } from '../wallet/service.ts';
-import { LAUREL_BIN, tempDir } from './testing.ts';
+import { LAUREL_BIN, runLaurel, tempDir } from './testing.ts';
 
 const ROWS = 10_000;
 const SECRET = 'ab'.repeat(32);
@@ -96,13 +96,16 @@ const lines = (p: Proc, msg: string) =>
     .map((l) => JSON.parse(l));
 
 async function until<T>(what: string, procs: Proc[], f: () => Promise<T | undefined> | T | undefined) {
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const got = await f();
     if (got !== undefined) return got;
     for (const p of procs)
       if (p.proc.exitCode !== null) throw new Error(`${p.name} exited while waiting for ${what}:\n${p.log}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}:\n${procs.map((p) => `${p.name}: ${p.log.slice(-3000)}`).join('\n')}`,
+      );
     await sleep(200);
   }
 }
@@ -281,4 +284,66 @@ describe('several Laurel processes on one PostgreSQL database', () => {
     expect(ranW['email.send']).toBeGreaterThan(0);
     expect(lines(b, 'background worker stopped')).toEqual([]);
   }, 600_000);
+
+  it('WEB_CONCURRENCY=2: two server processes answer on one port, one with the worker, each restarted on its own', async () => {
+    const url = await createPostgresDatabase();
+    const port = await freePort();
+    const s = laurel('S', ['serve'], {
+      ...process.env,
+      DATABASE_URL: url,
+      DATA_DIR: dir,
+      LAUREL_SECRET: SECRET,
+      SMTP_URL: '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+    });
+    procs.push(s);
+    const running = () => lines(s, 'Laurel is running');
+    await until('two server processes', [s], () => (running().length === 2 ? true : undefined));
+    expect(
+      running()
+        .map((l) => l.worker)
+        .sort(),
+    ).toEqual([false, true]);
+    // A new connection each time: the supervisor hands connections to the processes in turn.
+    const livez = async () =>
+      (
+        await fetch(`http://127.0.0.1:${port}/livez`, {
+          headers: { connection: 'close' },
+          signal: AbortSignal.timeout(10_000),
+        })
+      ).status;
+    for (let i = 0; i < 6; i++) expect(await livez()).toBe(200);
+    const answeredBy = new Set(
+      s.log
+        .split('\n')
+        .filter((l) => l.includes('"/livez"'))
+        .map((l) => JSON.parse(l).pid),
+    );
+    expect(answeredBy.size).toBe(2);
+
+    const [first, second] = lines(s, 'started the Laurel server').map((l) => Number(l.child));
+    process.kill(second!, 'SIGKILL');
+    const death = `the Laurel server (pid ${second}) was killed by SIGKILL; restarting it in 1 s`;
+    // Once the supervisor knows (a connection handed over in the instant of the death is lost with
+    // it, as with any process that dies), the other process takes every connection.
+    await until('the death noticed', [s], () => (s.log.includes(death) ? true : undefined));
+    for (let i = 0; i < 4; i++) expect(await livez()).toBe(200);
+    await until('the second restarted', [s], () => (running().length === 3 ? true : undefined));
+    expect(lines(s, 'started the Laurel server').at(-1)?.msg).toMatch(/, 2 of 2$/);
+    process.kill(first!, 0); // the first never stopped
+    s.proc.kill('SIGTERM');
+    await s.exited;
+    expect(s.proc.exitCode).toBe(0);
+  }, 240_000);
+
+  it('refuses WEB_CONCURRENCY above 1 on PGlite before starting anything', async () => {
+    const run = await runLaurel(['serve'], {
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, LAUREL_SECRET: SECRET, WEB_CONCURRENCY: '2' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('WEB_CONCURRENCY=2 needs PostgreSQL');
+    expect(run.stdout).not.toContain('started the Laurel server');
+  });
 });
