@@ -450,6 +450,11 @@ export async function pageOrgAwards(db: Db, orgId: string, query: AwardPageQuery
 
 /** Above this many matches the issued list says "more than" rather than counting every row. */
 export const AWARD_COUNT_CAP = 1000;
+/**
+ * A search counts to a lower cap: its matches are spread over the whole list, so each one counted
+ * costs a row read (for a common name the planner scans in order until the cap is reached).
+ */
+export const SEARCH_COUNT_CAP = 100;
 
 /**
  * How many awards match, counted up to `cap` (then `more`): a page view of a large
@@ -459,7 +464,7 @@ export async function countOrgAwards(
   db: Db,
   orgId: string,
   filter: AwardFilter,
-  cap = AWARD_COUNT_CAP,
+  cap = filter.q?.trim() ? SEARCH_COUNT_CAP : AWARD_COUNT_CAP,
 ): Promise<{ count: number; more: boolean }> {
   const matches = filteredAwards(db, orgId, filter)
     .select(sql<number>`1`.as('one'))

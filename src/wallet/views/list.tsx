@@ -105,7 +105,8 @@ export function WalletList(props: {
             return (
               <li class="card badge-tile">
                 {src ? (
-                  <img src={src} alt="" width="140" height="140" />
+                  // Only the images scrolled to are fetched: a wallet of 200 is not 200 requests at once.
+                  <img src={src} alt="" width="140" height="140" loading="lazy" decoding="async" />
                 ) : (
                   <BadgePlaceholder name={item.badgeName} size={140} />
                 )}
