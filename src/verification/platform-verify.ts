@@ -5,7 +5,9 @@ import {
   type GuardedFetch,
   type InputLimits,
   type VerificationReport,
+  type VerifyOptions,
   verify,
+  verifyMany,
 } from '@laurel/openbadges/verify';
 import type { AppContext } from '../http/context.ts';
 import { slot } from '../http/runtime.ts';
@@ -42,6 +44,18 @@ export function platformFetch(ctx: AppContext): GuardedFetch {
   return createOwnOriginFetch({ app, baseUrl: ctx.config.baseUrl, outside });
 }
 
+/** What every platform verification passes to the library: our fetch, the status cache, the loader, the clock. */
+function platformVerifyOptions(ctx: AppContext, now: Date | undefined): VerifyOptions {
+  return {
+    fetch: platformFetch(ctx),
+    ...(now ? { now: () => now } : {}),
+    // Our own status lists are never cached, in a server or not: they are read from the database
+    // on every verification, so a revocation made by any process shows on the next one.
+    statusCache: exceptOwnOrigin(ctx.runtime.get(statusCacheSlot), ctx.config.baseUrl),
+    documentLoader: defaultDocumentLoader,
+  };
+}
+
 /**
  * Verifies a badge from any input the library reads (PNG/SVG bytes, JSON, a JWT, a URL, an
  * object) with the platform's fetch and the shared status-list cache. Never throws on
@@ -52,19 +66,26 @@ export async function verifyOnPlatform(
   input: Uint8Array | string | object,
   opts: { recipientEmail?: string; now?: Date; followRefresh?: boolean } = {},
 ): Promise<VerificationReport> {
-  const fetch = platformFetch(ctx);
-  const { now } = opts;
   const report = await verify(input, {
-    fetch,
-    ...(now ? { now: () => now } : {}),
-    // Our own status lists are never cached, in a server or not: they are read from the database
-    // on every verification, so a revocation made by any process shows on the next one.
-    statusCache: exceptOwnOrigin(ctx.runtime.get(statusCacheSlot), ctx.config.baseUrl),
-    documentLoader: defaultDocumentLoader,
+    ...platformVerifyOptions(ctx, opts.now),
     ...(opts.recipientEmail ? { recipient: { email: opts.recipientEmail } } : {}),
     ...(opts.followRefresh ? { followRefresh: true } : {}),
   });
   return await withOwnRevocationReason(ctx, report);
+}
+
+/**
+ * Verifies many badges at once (re-verifying imported wallet badges): each report the one
+ * verifyOnPlatform gives that input alone, in the order of the inputs, with the documents they
+ * share fetched once. Never throws.
+ */
+export async function verifyManyOnPlatform(
+  ctx: AppContext,
+  inputs: ReadonlyArray<Uint8Array | string | object>,
+  opts: { now?: Date } = {},
+): Promise<VerificationReport[]> {
+  const reports = await verifyMany(inputs, { ...platformVerifyOptions(ctx, opts.now), concurrency: 8 });
+  return await Promise.all(reports.map((r) => withOwnRevocationReason(ctx, r)));
 }
 
 /**

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { bakeImage } from '@laurel/openbadges/bake';
-import { buildOpenBadgeCredential } from '@laurel/openbadges/ob3';
-import {
-  didKeyFromPublicKey,
-  didKeyVerificationMethod,
-  generateEd25519KeyPair,
-  signDataIntegrity,
-} from '@laurel/openbadges/proof';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { makeUser } from '../accounts/testing.ts';
 import { useTestApp } from '../http/testing.ts';
@@ -14,22 +7,7 @@ import { revokeAward } from '../issuing/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { importBadge } from './import.ts';
 import { itemImage, listWalletItems, setVisibility } from './service.ts';
-import { makeWalletBadge } from './testing.ts';
-
-async function signedCredential(email: string, name = 'Imported Skill') {
-  const keys = generateEd25519KeyPair();
-  const did = didKeyFromPublicKey(keys.publicKey);
-  const unsigned = buildOpenBadgeCredential({
-    issuer: { id: did, name: 'Elsewhere Institute' },
-    validFrom: '2024-01-01T00:00:00Z',
-    subject: { email: { address: email, salt: 'pepper' } },
-    achievement: { id: 'https://example.org/badges/1', name, description: 'Did it.', criteria: 'Do it.' },
-  });
-  return signDataIntegrity(unsigned, {
-    secretKey: keys.secretKey,
-    verificationMethod: didKeyVerificationMethod(did),
-  });
-}
+import { makeWalletBadge, signedCredential } from './testing.ts';
 
 const HOSTILE_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" onload="alert(1)"><script>alert(2)</script>' +
