@@ -120,6 +120,9 @@ export class ChangeFeed {
   }
 }
 
+/** How long a settling round trip may take before its connection counts as lost. */
+const SYNC_TIMEOUT_MS = 3_000;
+
 /** Reconnection pauses of a PostgreSQL listener, one per failure in a row (the last repeats). */
 const RECONNECT_MS = [100, 500, 1_000, 2_000, 5_000];
 
@@ -193,7 +196,10 @@ export function listenPostgres(url: string): Listen {
         const heard = new Promise<void>((resolve) => waiting.set(payload, resolve));
         // A lost connection resolves the wait too (the feed is deaf then, so nothing is served stale).
         await c.query('SELECT pg_notify($1, $2)', [channel, payload]).catch(() => lost(c));
+        // A connection that stops delivering without closing is treated as lost: no wait hangs.
+        const stuck = setTimeout(() => lost(c), SYNC_TIMEOUT_MS);
         await heard;
+        clearTimeout(stuck);
       },
       async close() {
         closed = true;

@@ -141,6 +141,21 @@ describe('kept public views with several processes on one PostgreSQL database', 
     }
   });
 
+  it('answers at once while a new process is still connecting its listener', async () => {
+    const badge = await shareBadge(apps[0]!, contexts[0]!);
+    const fresh = await openPostgres(url);
+    const ctx = createAppContext(fresh.db, config);
+    const app = await buildServer(ctx);
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await app.inject({ url: `/c/${badge.awardId}` })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await ctx.runtime.close();
+      await fresh.close();
+    }
+  });
+
   it('keeps nothing while its listening connection is lost, and keeps again once it is back', async () => {
     const [a] = apps as [FastifyInstance, FastifyInstance];
     const feed = changesOf(handles[0]!.db);
