@@ -16,11 +16,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
 import { freePort } from '../test/ports.ts';
+import { BENCH_SECRET, publicBadge } from './support.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = 5;
 const ROUNDS = 3;
-const SECRET = '11'.repeat(32);
 const BIN = fileURLToPath(new URL('../bin/laurel.js', import.meta.url));
 
 /** One public badge (issued, accepted, public) on the database at `url`; returns its id. */
@@ -29,23 +29,20 @@ async function prepareBadge(url: string, publicUrl: string): Promise<string> {
   const { openPostgres } = await import('../src/db/index.ts');
   const { migrate } = await import('../src/db/migrate.ts');
   const { createAppContext } = await import('../src/features.ts');
-  const { makeUser } = await import('../src/accounts/testing.ts');
-  const { issueTestAward } = await import('../src/issuing/testing.ts');
-  const { acceptClaim } = await import('../src/claims/service.ts');
-  const { setVisibility } = await import('../src/wallet/service.ts');
   const handle = await openPostgres(url);
   const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-processes-'));
   const ctx = createAppContext(
     handle.db,
-    loadConfig({ DATABASE_URL: url, DATA_DIR: dir, PUBLIC_URL: publicUrl, LAUREL_SECRET: SECRET }),
+    loadConfig({
+      DATABASE_URL: url,
+      DATA_DIR: dir,
+      PUBLIC_URL: publicUrl,
+      LAUREL_SECRET: BENCH_SECRET,
+    }),
   );
   try {
     await migrate(handle);
-    const user = await makeUser(ctx.db);
-    const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: user.email });
-    const item = await acceptClaim(ctx, claimToken, user.id);
-    await setVisibility(ctx.db, user.id, item.id, 'public');
-    return award.id;
+    return await publicBadge(ctx);
   } finally {
     await ctx.runtime.close();
     await handle.close();
@@ -65,7 +62,7 @@ async function serve(url: string, port: number, processes: number, logFile: stri
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      LAUREL_SECRET: SECRET,
+      LAUREL_SECRET: BENCH_SECRET,
       LAUREL_WORKER: 'off',
       WEB_CONCURRENCY: String(processes),
     },

@@ -11,28 +11,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
 import { createAppContext } from '../src/features.ts';
+import { freePort } from '../test/ports.ts';
+import { benchConfig, publicBadge } from './support.ts';
 
 const CONNECTIONS = 50;
 const SECONDS = 5;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Ready {
   url: string;
@@ -41,29 +30,12 @@ interface Ready {
 
 /** The platform child: start it as `laurel serve` does, prepare one public badge, serve until killed. */
 async function serve(): Promise<void> {
-  const { loadConfig } = await import('../src/config.ts');
   const { startPlatform } = await import('../src/http/start.ts');
-  const { issueTestAward } = await import('../src/issuing/testing.ts');
-  const { makeUser } = await import('../src/accounts/testing.ts');
-  const { acceptClaim } = await import('../src/claims/service.ts');
-  const { setVisibility } = await import('../src/wallet/service.ts');
   const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-public-'));
-  const port = await freePort();
-  const config = loadConfig({
-    DATA_DIR: dir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LAUREL_WORKER: 'off',
-    LAUREL_SECRET: '11'.repeat(32),
-  });
+  const config = await benchConfig(await freePort(), dir);
   const running = await startPlatform(config, { logger: true });
-  const ctx = createAppContext(running.handle.db, config);
-  const user = await makeUser(ctx.db, { email: 'bench@example.org' });
-  const { claimToken, award } = await issueTestAward(ctx, { recipientEmail: 'bench@example.org' });
-  const item = await acceptClaim(ctx, claimToken, user.id);
-  await setVisibility(ctx.db, user.id, item.id, 'public');
-  process.send?.({ url: running.url, awardId: award.id } satisfies Ready);
+  const awardId = await publicBadge(createAppContext(running.handle.db, config));
+  process.send?.({ url: running.url, awardId } satisfies Ready);
   const stop = async () => {
     await running.stop();
     rmSync(dir, { recursive: true, force: true });

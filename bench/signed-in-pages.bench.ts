@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
 import type { AppContext } from '../src/http/context.ts';
 import { freePort } from '../test/ports.ts';
+import { benchConfig } from './support.ts';
 
 const WALLET_BADGES = 200;
 const ORG_AWARDS = 100_000;
@@ -161,21 +162,11 @@ export async function seed(ctx: AppContext): Promise<{ userId: string; slug: str
 /** The child: start the platform, fill the wallet and the organization, report, serve until killed. */
 async function serve(databaseUrl: string | undefined): Promise<void> {
   const t0 = performance.now();
-  const { loadConfig } = await import('../src/config.ts');
   const { startPlatform } = await import('../src/http/start.ts');
   const { createAppContext } = await import('../src/features.ts');
   const { createSession, SESSION_COOKIE } = await import('../src/accounts/sessions.ts');
   const dir = mkdtempSync(join(tmpdir(), 'laurel-bench-signed-in-'));
-  const port = await freePort();
-  const config = loadConfig({
-    DATA_DIR: dir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LAUREL_WORKER: 'off',
-    LAUREL_SECRET: '11'.repeat(32),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  });
+  const config = await benchConfig(await freePort(), dir, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const running = await startPlatform(config);
   const ctx = createAppContext(running.handle.db, config);
   const seeded = await seed(ctx);
