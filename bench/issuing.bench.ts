@@ -226,8 +226,13 @@ async function signing(ctx: ReturnType<typeof createAppContext>, orgId: string, 
     await run();
     return SIGN_AWARDS / ((performance.now() - t) / 1000);
   };
-  const inPlacePerSec = await rate(() => signAwards(issuer.bundle, facts));
-  const poolPerSec = await rate(() => pool.sign(issuer.bundle, facts));
+  // Alternated, best of three each: a noisy machine slows one run, rarely all three.
+  let inPlacePerSec = 0;
+  let poolPerSec = 0;
+  for (let round = 0; round < 3; round++) {
+    inPlacePerSec = Math.max(inPlacePerSec, await rate(() => signAwards(issuer.bundle, facts)));
+    poolPerSec = Math.max(poolPerSec, await rate(() => pool.sign(issuer.bundle, facts)));
+  }
   await pool.close();
   const peakRssMb = process.memoryUsage().rss / 2 ** 20;
   return {
@@ -377,7 +382,7 @@ function signRow(r: ChildResult): BenchRow[] {
       baseline: r.inPlacePerSec!,
       baselineName: 'one thread',
       unit: 'awards/s',
-      note: `${r.poolThreads} worker threads (os.availableParallelism()), started in ${r.poolStartMs!.toFixed(0)} ms; same texts byte for byte (signing-pool.test.ts)`,
+      note: `${r.poolThreads} worker threads (os.availableParallelism(); bulk issuing keeps one core for its main thread), started in ${r.poolStartMs!.toFixed(0)} ms; same texts byte for byte (signing-pool.test.ts)`,
     },
   ];
 }
