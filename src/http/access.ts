@@ -115,11 +115,10 @@ function decide(request: FastifyRequest): boolean {
   return true;
 }
 
+/** The actor of a route that needs someone signed in or a key (decide() took the public ones). */
 async function resolveActor(ctx: AppContext, request: FastifyRequest): Promise<Actor> {
   const access = accessOf(request);
   const user = request.user;
-  const actor: Actor = { user, org: null, role: null, apiKeyId: null };
-  if (access === 'public' || access === 'token') return actor;
   if (typeof access === 'object') {
     const slug = (request.params as { slug?: string }).slug ?? '';
     return access.scope
@@ -131,7 +130,7 @@ async function resolveActor(ctx: AppContext, request: FastifyRequest): Promise<A
     throw new LaurelError('FORBIDDEN', 'Only platform administrators can open this page.');
   if (access === 'user session' && request.headers.authorization)
     throw new LaurelError('FORBIDDEN', 'Wallets are changed by their owner, signed in, not with an API key.');
-  return actor;
+  return { user: signed, org: null, role: null, apiKeyId: null };
 }
 
 function signedIn(user: CurrentUser | null): CurrentUser {
