@@ -12,6 +12,9 @@ export const API_SCOPES = [
   'awards:read',
   'awards:issue',
   'awards:revoke',
+  'applications:read',
+  'applications:review',
+  'codes:manage',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
@@ -21,6 +24,9 @@ export const SCOPE_LABELS: Record<ApiScope, string> = {
   'awards:read': 'Read issued awards',
   'awards:issue': 'Issue awards',
   'awards:revoke': 'Revoke awards',
+  'applications:read': 'Read applications for badges',
+  'applications:review': 'Decide on applications and message applicants',
+  'codes:manage': 'Create, export and disable claim codes',
 };
 
 export interface ApiKeyInfo {

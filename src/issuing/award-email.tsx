@@ -10,6 +10,8 @@ export interface AwardEmailInput {
   badgeName: string;
   badgeDescription: string;
   claimUrl: string;
+  /** Set when the badge went straight into the recipient's wallet: nothing is left to claim. */
+  walletUrl?: string | undefined;
   validUntil: Date | null;
   image: Buffer | null;
   reminder?: boolean;
@@ -35,25 +37,35 @@ export function awardEmail(input: AwardEmailInput, dedupeKey: string): OutgoingM
       </p>
       {input.badgeDescription ? <p>{input.badgeDescription}</p> : null}
       {expiry ? <p>{expiry}</p> : null}
-      <p>
-        Claim it to keep it in your Laurel wallet, share it, or download it as a verifiable Open Badge. If you
-        do not want it, you can decline it from the same page and it will be deleted.
-      </p>
+      {input.walletUrl ? (
+        <p>It is in your Laurel wallet: share it from there, or download it as a verifiable Open Badge.</p>
+      ) : (
+        <p>
+          Claim it to keep it in your Laurel wallet, share it, or download it as a verifiable Open Badge. If
+          you do not want it, you can decline it from the same page and it will be deleted.
+        </p>
+      )}
     </>
   );
   const html = renderEmail({
     title: subject,
-    preheader: `Claim your ${input.badgeName} badge`,
+    preheader: input.walletUrl ? `Your ${input.badgeName} badge` : `Claim your ${input.badgeName} badge`,
     body,
-    action: { label: 'Claim your badge', url: input.claimUrl },
+    action: input.walletUrl
+      ? { label: 'Open your wallet', url: input.walletUrl }
+      : { label: 'Claim your badge', url: input.claimUrl },
   });
   const text = emailText([
     `Hello ${input.recipientName},`,
     `${input.orgName} has awarded you the "${input.badgeName}" badge.`,
     ...(input.badgeDescription ? [input.badgeDescription] : []),
     ...(expiry ? [expiry] : []),
-    `Claim it here: ${input.claimUrl}`,
-    'If you do not want it, you can decline it from the same page and it will be deleted.',
+    ...(input.walletUrl
+      ? [`It is in your Laurel wallet: ${input.walletUrl}`]
+      : [
+          `Claim it here: ${input.claimUrl}`,
+          'If you do not want it, you can decline it from the same page and it will be deleted.',
+        ]),
   ]);
   return {
     to: input.to,

@@ -9,6 +9,7 @@ import {
 } from '@laurel/openbadges/ob3';
 import { signDataIntegrity, signVcJwt } from '@laurel/openbadges/proof';
 import { isoSeconds } from '../util/dates.ts';
+import type { EvidenceItem } from './tables.ts';
 
 export interface SigningKey {
   verificationMethod: string;
@@ -33,6 +34,8 @@ export interface AwardFacts {
   validUntil: Date | null;
   evidenceUrl: string | null;
   evidenceNarrative: string | null;
+  /** Further Evidence objects (an application's answers and public files, a renewed credential). */
+  evidence?: EvidenceItem[] | null;
   statusListUrl: string;
   statusIndex: number;
   /** The proof's `created` (to the second); now when not given. Given, signing is deterministic. */
@@ -45,16 +48,8 @@ export interface SignedAward {
 }
 
 export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record<string, unknown> {
-  const evidence =
-    facts.evidenceUrl || facts.evidenceNarrative
-      ? [
-          {
-            ...(facts.evidenceUrl ? { id: facts.evidenceUrl } : {}),
-            type: ['Evidence'],
-            ...(facts.evidenceNarrative ? { narrative: facts.evidenceNarrative } : {}),
-          },
-        ]
-      : undefined;
+  const items = evidenceItems(facts);
+  const evidence = items.length ? items.map((e) => evidenceObject(e, ['Evidence'])) : undefined;
   return buildOpenBadgeCredential({
     id: `urn:uuid:${facts.awardId}`,
     name: bundle.credentialName,
@@ -72,6 +67,32 @@ export function awardCredential(bundle: IssuerBundle, facts: AwardFacts): Record
       statusListCredential: facts.statusListUrl,
     },
   }) as unknown as Record<string, unknown>;
+}
+
+/** An award's evidence, in the order it is signed: the issuer's link and narrative first. */
+export function evidenceItems(a: {
+  evidenceUrl: string | null;
+  evidenceNarrative: string | null;
+  evidence?: EvidenceItem[] | null;
+}): EvidenceItem[] {
+  return [
+    ...(a.evidenceUrl || a.evidenceNarrative
+      ? [{ id: a.evidenceUrl ?? undefined, narrative: a.evidenceNarrative ?? undefined }]
+      : []),
+    ...(a.evidence ?? []),
+  ];
+}
+
+/** An Evidence object with only the fields given (`type` as OB 3.0 wants it, or OB 2.0's string). */
+export function evidenceObject<T>(e: EvidenceItem, type: T): Record<string, unknown> {
+  return {
+    ...(e.id ? { id: e.id } : {}),
+    type,
+    ...(e.name ? { name: e.name } : {}),
+    ...(e.narrative ? { narrative: e.narrative } : {}),
+    ...(e.description ? { description: e.description } : {}),
+    ...(e.genre ? { genre: e.genre } : {}),
+  };
 }
 
 /** Signs one credential both ways; the texts returned are stored and served byte for byte. */

@@ -21,6 +21,7 @@ import { awardEmail } from './award-email.tsx';
 import { type AwardFacts, type IssuerBundle, type SignedAward, signAwards } from './credential.ts';
 import { checkResendable } from './policy.ts';
 import { AWARD_COLUMNS, type Award, type AwardRow, getAward, toAward } from './service.ts';
+import type { EvidenceItem } from './tables.ts';
 import { type AwardFields, awardFieldErrors, normalizeAddress } from './validate.ts';
 
 /** What issueAward returns: the award, and the claim link when this call created it. */
@@ -89,6 +90,13 @@ export interface AwardDraft {
   validUntil: Date | null;
   evidenceUrl: string | null;
   evidenceNarrative: string | null;
+  /** Further evidence signed into the credential (application answers, public files, renewals). */
+  evidence?: EvidenceItem[] | null;
+  /**
+   * Issued straight into this account's wallet, accepted (an approved application, a redeemed
+   * code: the earner asked for it while signed in with the verified address it is issued to).
+   */
+  intoWalletOf?: string | null;
   rowKey?: string | null;
   idempotencyKey?: string | null;
   requestHash?: string | null;
@@ -139,6 +147,7 @@ export function stageAwards(
         validUntil: d.validUntil,
         evidenceUrl: d.evidenceUrl,
         evidenceNarrative: d.evidenceNarrative,
+        evidence: d.evidence ?? null,
         statusListUrl: statusListUrl(config, issuer.org.slug, slot.listId),
         statusIndex: slot.index,
         proofCreated,
@@ -154,12 +163,13 @@ export function stageAwards(
         validUntil: d.validUntil,
         evidenceUrl: d.evidenceUrl,
         evidenceNarrative: d.evidenceNarrative,
-        state: 'pending',
+        evidence: d.evidence?.length ? d.evidence : null,
+        state: d.intoWalletOf ? 'accepted' : 'pending',
         revokedAt: null,
         revocationReason: null,
         revokedBy: null,
-        claimedBy: null,
-        claimedAt: null,
+        claimedBy: d.intoWalletOf ?? null,
+        claimedAt: d.intoWalletOf ? createdAt : null,
         claimTokenHash: hashToken(token),
         statusListId: slot.listId,
         statusIndex: slot.index,
@@ -191,7 +201,8 @@ export async function storeAwards(
   const rows: AwardRow[] = staged.map((s, i) => ({ ...s.row, ...signed[i]! }));
   const inserted = await trx
     .insertInto('awards')
-    .values(rows)
+    // A jsonb column takes JSON text (an array would be sent as a PostgreSQL array).
+    .values(rows.map((r) => ({ ...r, evidence: r.evidence ? JSON.stringify(r.evidence) : null })))
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .execute();
@@ -210,6 +221,7 @@ export async function storeAwards(
           badgeName: issuer.template.name,
           badgeDescription: issuer.template.description,
           claimUrl: awardClaimUrl(config, staged[i]!.token),
+          walletUrl: row.claimedBy ? `${config.baseUrl}/wallet` : undefined,
           validUntil: row.validUntil,
           image: issuer.image,
         },

@@ -8,6 +8,7 @@ import { awardVisibility } from '../wallet/service.ts';
 import { isUuid } from '../util/checks.ts';
 import { sha256Hex } from '../util/hash.ts';
 import { isoSeconds } from '../util/dates.ts';
+import { evidenceItems, evidenceObject } from './credential.ts';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 export const ob2AssertionUrl = (config: Config, awardId: string) =>
@@ -44,6 +45,7 @@ export async function ob2AssertionFor(
       'validUntil',
       'evidenceUrl',
       'evidenceNarrative',
+      'evidence',
       'state',
       'revokedAt',
       'revocationReason',
@@ -59,16 +61,8 @@ export async function ob2AssertionFor(
   const org = await getOrgById(db, row.orgId);
   if (!org) return { kind: 'missing' };
   const identity = `sha256$${sha256Hex(row.recipientEmail + row.salt)}`;
-  const evidence =
-    row.evidenceUrl || row.evidenceNarrative
-      ? [
-          {
-            type: 'Evidence',
-            ...(row.evidenceUrl ? { id: row.evidenceUrl } : {}),
-            ...(row.evidenceNarrative ? { narrative: row.evidenceNarrative } : {}),
-          },
-        ]
-      : undefined;
+  const items = evidenceItems(row);
+  const evidence = items.length ? items.map((e) => evidenceObject(e, 'Evidence')) : undefined;
   return {
     kind: 'assertion',
     revoked: row.revokedAt !== null,

@@ -9,7 +9,7 @@ import { setStatusBit } from '../status-lists/service.ts';
 import { isUuid } from '../util/checks.ts';
 import { hashToken } from '../util/hash.ts';
 import { type AwardFilterState, acceptRefusal, awardOfOrg, checkRevocable } from './policy.ts';
-import type { AwardState, IssuingTables } from './tables.ts';
+import type { AwardState, EvidenceItem, IssuingTables } from './tables.ts';
 import { normalizeAddress } from './validate.ts';
 
 export interface Award {
@@ -23,6 +23,8 @@ export interface Award {
   validUntil: Date | null;
   evidenceUrl: string | null;
   evidenceNarrative: string | null;
+  /** Further evidence signed into the credential (applications, renewals). */
+  evidence: EvidenceItem[] | null;
   /** The exact signed text (Data Integrity proof); empty once rejected. */
   credentialJson: string;
   /** The exact compact VC-JWT; empty once rejected. */
@@ -52,6 +54,7 @@ export const AWARD_COLUMNS = [
   'validUntil',
   'evidenceUrl',
   'evidenceNarrative',
+  'evidence',
   'credentialJson',
   'credentialJwt',
   'state',

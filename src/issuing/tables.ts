@@ -1,9 +1,19 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type AwardState = 'pending' | 'accepted' | 'rejected';
+
+/** One OB 3.0 Evidence object of a credential, beyond the award's own link and narrative. */
+export interface EvidenceItem {
+  /** A URL where the evidence can be seen (a public file, a previous credential). */
+  id?: string;
+  name?: string;
+  narrative?: string;
+  description?: string;
+  genre?: string;
+}
 export type BulkStatus = 'preview' | 'queued' | 'running' | 'done' | 'cancelled';
 export type BulkOutcome = 'pending' | 'invalid' | 'issued' | 'duplicate' | 'failed';
 
@@ -25,6 +35,7 @@ export interface IssuingTables {
     validUntil: Date | null;
     evidenceUrl: string | null;
     evidenceNarrative: string | null;
+    evidence: JSONColumnType<EvidenceItem[] | null, string | null | undefined, string | null>;
     credentialJson: string;
     credentialJwt: string;
     state: ColumnType<AwardState, AwardState | undefined, AwardState>;

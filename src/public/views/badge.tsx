@@ -8,6 +8,7 @@ import type { VerificationReport } from '../../verification/platform-verify.ts';
 import type { BadgeView } from '../badge-view.ts';
 import { OwnerNotice, RecipientCheck, StateLine, VerificationPanel } from '../components.tsx';
 import { badgeUrl, slugify } from '../presenters.ts';
+import { evidenceItems } from '../../issuing/credential.ts';
 import { CriteriaText } from './criteria.tsx';
 
 /** The badge itself: what it is, its state, the verification and the credential's downloads. */
@@ -18,6 +19,7 @@ export function BadgeBody(props: {
   baseUrl: string;
 }): SafeHtml {
   const { award, org, template } = props.view;
+  const evidence = evidenceItems(award);
   return (
     <>
       <section class="badge-hero">
@@ -78,17 +80,23 @@ export function BadgeBody(props: {
               </ul>
             </section>
           ) : null}
-          {award.evidenceUrl || award.evidenceNarrative ? (
+          {evidence.length ? (
             <section class="card">
               <h2>Evidence</h2>
-              {award.evidenceNarrative ? <p style="white-space:pre-wrap">{award.evidenceNarrative}</p> : null}
-              {award.evidenceUrl ? (
-                <p>
-                  <a href={award.evidenceUrl} rel="noopener nofollow ugc">
-                    {award.evidenceUrl}
-                  </a>
-                </p>
-              ) : null}
+              {evidence.map((e) => (
+                <div>
+                  {e.name ? <h3>{e.name}</h3> : null}
+                  {e.description ? <p>{e.description}</p> : null}
+                  {e.narrative ? <p style="white-space:pre-wrap">{e.narrative}</p> : null}
+                  {e.id ? (
+                    <p>
+                      <a href={e.id} rel="noopener nofollow ugc">
+                        {e.name && !e.narrative ? 'Open' : e.id}
+                      </a>
+                    </p>
+                  ) : null}
+                </div>
+              ))}
             </section>
           ) : null}
         </div>
