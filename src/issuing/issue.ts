@@ -164,6 +164,7 @@ export function stageAwards(
         evidenceUrl: d.evidenceUrl,
         evidenceNarrative: d.evidenceNarrative,
         evidence: d.evidence?.length ? d.evidence : null,
+        renewedBy: null,
         state: d.intoWalletOf ? 'accepted' : 'pending',
         revokedAt: null,
         revocationReason: null,

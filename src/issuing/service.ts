@@ -29,6 +29,8 @@ export interface Award {
   credentialJson: string;
   /** The exact compact VC-JWT; empty once rejected. */
   credentialJwt: string;
+  /** The award that renewed this one (it stays valid; its page says so). */
+  renewedBy: string | null;
   state: AwardState;
   revokedAt: Date | null;
   revocationReason: string | null;
@@ -57,6 +59,7 @@ export const AWARD_COLUMNS = [
   'evidence',
   'credentialJson',
   'credentialJwt',
+  'renewedBy',
   'state',
   'revokedAt',
   'revocationReason',

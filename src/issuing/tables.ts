@@ -38,6 +38,7 @@ export interface IssuingTables {
     evidence: JSONColumnType<EvidenceItem[] | null, string | null | undefined, string | null>;
     credentialJson: string;
     credentialJwt: string;
+    renewedBy: string | null;
     state: ColumnType<AwardState, AwardState | undefined, AwardState>;
     revokedAt: NullableTimestamp;
     revocationReason: string | null;

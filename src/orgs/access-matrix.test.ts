@@ -1,6 +1,6 @@
 /**
  * The authorization matrix over every route the server registers: anonymous, an issuer of
- * another organization, and a viewer, issuer and admin of this one. What each route must answer
+ * another organization, and a viewer, reviewer, issuer and admin of this one. What each route must answer
  * comes from the access it declares (a route without one stops the server from starting), so
  * nothing new ships unchecked.
  *
@@ -23,10 +23,10 @@ import { type TestUser, csrfPair, makeMember, makeOrg, makeTestUser } from './te
 import { createAppContext } from '../features.ts';
 
 const config = testConfig();
-type Who = 'anonymous' | 'outsider' | 'viewer' | 'issuer' | 'admin';
-const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin'];
-const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, issuer: 2, admin: 3 };
-const NEEDS = { viewer: 1, issuer: 2, admin: 3, owner: 4 } as const;
+type Who = 'anonymous' | 'outsider' | 'viewer' | 'reviewer' | 'issuer' | 'admin';
+const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'reviewer', 'issuer', 'admin'];
+const RANK: Record<Who, number> = { anonymous: 0, outsider: 0, viewer: 1, reviewer: 2, issuer: 3, admin: 4 };
+const NEEDS = { viewer: 1, reviewer: 2, issuer: 3, admin: 4, owner: 5 } as const;
 
 /**
  * What the matrix expects of a route, from its declared access (src/http/access.ts):
@@ -102,6 +102,7 @@ describe('authorization matrix over every route', () => {
     const owner = await makeTestUser(t.db, 'Owner');
     const org = await makeOrg(t.db, { config, ownerUserId: owner.id });
     users.viewer = await makeMember(t.db, org, 'viewer');
+    users.reviewer = await makeMember(t.db, org, 'reviewer');
     users.issuer = await makeMember(t.db, org, 'issuer');
     users.admin = await makeMember(t.db, org, 'admin');
     users.outsider = await makeMember(t.db, await makeOrg(t.db, { config }), 'issuer');
@@ -249,7 +250,7 @@ describe('authorization matrix over every route', () => {
         .replace(`/manage/${params.slug}`, '/manage/:slug')
         .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
     const dead = new Set<string>();
-    for (const who of ['viewer', 'issuer', 'admin'] as const) {
+    for (const who of ['viewer', 'reviewer', 'issuer', 'admin'] as const) {
       const start = `/manage/${params.slug}`;
       const from = new Map([[start, start]]);
       const queue = [start];

@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type OrgRole = 'owner' | 'admin' | 'issuer' | 'viewer';
+export type OrgRole = 'owner' | 'admin' | 'issuer' | 'reviewer' | 'viewer';
 
 export interface OrgTables {
   orgs: {

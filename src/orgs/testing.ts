@@ -44,15 +44,16 @@ export async function makeTestUser(db: Db, name = 'Test User'): Promise<TestUser
 
 /** Who sends a request in a role-matrix test: nobody, a member of another org, or a role here. */
 export type Who = 'anonymous' | 'outsider' | OrgRole;
-export const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'issuer', 'admin', 'owner'];
+export const WHO: Who[] = ['anonymous', 'outsider', 'viewer', 'reviewer', 'issuer', 'admin', 'owner'];
 /** Who may do at least what a lower rank may. */
 export const RANK: Record<Who, number> = {
   anonymous: 0,
   outsider: 0,
   viewer: 1,
-  issuer: 2,
-  admin: 3,
-  owner: 4,
+  reviewer: 2,
+  issuer: 3,
+  admin: 4,
+  owner: 5,
 };
 
 /** A user who holds `role` in `org`. */

@@ -25,6 +25,7 @@ import type { OrgRole } from '../tables.ts';
 /** What each role may do, beside the role pickers and on the invitation page. */
 export const ROLE_HELP: Record<OrgRole, string> = {
   viewer: 'sees templates and issued badges',
+  reviewer: 'also reviews applications for badges (and cannot issue otherwise)',
   issuer: 'also issues and revokes badges',
   admin: 'also manages templates, members, keys and settings',
   owner: 'also deletes the organization and names other owners',

@@ -1,5 +1,6 @@
 // One upload: the preview before confirmation, then the live progress, and its rows.
 import type { Member } from '../../../http/access.ts';
+import { roleAtLeast } from '../../../orgs/access.ts';
 import { Alert, EmptyState, PageHeader, Pill, PostButton } from '../../../ui/components.tsx';
 import { count } from '../../../ui/count.ts';
 import { DataTable, type DataTableProps } from '../../../ui/data-table.tsx';
@@ -101,7 +102,7 @@ export function BatchPage(props: {
   const { access, batch, view } = props;
   const base = `/manage/${access.org.slug}/bulk/${batch.id}`;
   const p = progressOf(batch);
-  const canAct = access.role !== 'viewer';
+  const canAct = roleAtLeast(access.role, 'issuer');
   return (
     <ManageLayout ctx={props.page} org={access.org} role={access.role} active="bulk" title="Bulk issue">
       <PageHeader
