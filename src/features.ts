@@ -4,7 +4,9 @@
 import { accountsFeature } from './accounts/index.ts';
 import { adminFeature } from './admin/index.ts';
 import { apiDocsFeature } from './api-docs/index.ts';
+import { applicationsFeature } from './applications/index.ts';
 import { apiKeysFeature } from './apikeys/index.ts';
+import { claimCodesFeature } from './claim-codes/index.ts';
 import { claimsFeature } from './claims/index.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/index.ts';
@@ -35,6 +37,8 @@ export const features = [
   apiDocsFeature,
   verificationFeature,
   claimsFeature,
+  applicationsFeature,
+  claimCodesFeature,
   walletFeature,
   publicFeature,
   sharingFeature,

@@ -8,6 +8,7 @@ export type ManageSection =
   | 'templates'
   | 'issue'
   | 'bulk'
+  | 'claim-codes'
   | 'awards'
   | 'api-keys'
   | 'members'
@@ -28,6 +29,7 @@ const NAV: NavItem[] = [
   { key: 'templates', label: 'Templates', path: '/templates', role: 'viewer' },
   { key: 'issue', label: 'Issue', path: '/issue', role: 'issuer' },
   { key: 'bulk', label: 'Bulk issue', path: '/bulk', role: 'issuer' },
+  { key: 'claim-codes', label: 'Claim codes', path: '/claim-codes', role: 'issuer' },
   { key: 'awards', label: 'Issued', path: '/awards', role: 'viewer' },
   { key: 'api-keys', label: 'API keys', path: '/api-keys', role: 'admin' },
   { key: 'members', label: 'Members', path: '/members', role: 'admin' },

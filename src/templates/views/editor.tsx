@@ -87,6 +87,7 @@ export function EditorPage(props: {
           {template.status === 'archived' ? (
             <span class="muted">Archived templates cannot issue badges.</span>
           ) : null}
+          <a href={`/manage/${org.slug}/templates/${template.id}/claim-codes`}>Claim codes</a>
         </div>
       ) : null}
       <UploadForm
