@@ -14,6 +14,7 @@ import { testConfig } from '../config.ts';
 import type { DeclaredRoute } from '../http/access.ts';
 import { buildServer } from '../http/server.ts';
 import { useTestApp } from '../http/testing.ts';
+import { generateBatch } from '../claim-codes/service.ts';
 import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { enqueueJob } from '../jobs/queue.ts';
@@ -110,6 +111,7 @@ describe('authorization matrix over every route', () => {
     await t.db.updateTable('users').set({ isAdmin: true }).where('id', '=', users.platform.id).execute();
 
     const template = await makeTemplate(t.ctx, org);
+    const codes = await generateBatch(t.db, config, { orgId: org.id, templateId: template.id, count: 1 });
     const { award } = await issueTestAward(ctx, { org, template });
     const target = await makeMember(t.db, org, 'viewer', 'Removable');
     const invitation = await createInvitation(t.db, config, {
@@ -156,6 +158,7 @@ describe('authorization matrix over every route', () => {
       [/\/awards\/:id|\/c\/:id|\/ob2\/assertions\/:id|\/pending\/:id/, award.id],
       [/\/invitations\/:id/, invitation.invitation.id],
       [/\/api-keys\/:id/, key.info.id],
+      [/\/claim-codes\/:id/, codes.set.id],
       [/\/admin\/jobs\/:id/, job.id],
       [/\/admin\/mail\/:id/, mail.id],
     ];
