@@ -1,4 +1,5 @@
 import type { Feature } from '../http/context.ts';
+import { registerManagePages } from './manage/pages.tsx';
 import type { ApplicationTables } from './tables.ts';
 
 /**
@@ -7,4 +8,7 @@ import type { ApplicationTables } from './tables.ts';
  */
 export const applicationsFeature: Feature<ApplicationTables> = {
   name: 'applications',
+  routes: (app, ctx) => {
+    registerManagePages(app, ctx);
+  },
 };

@@ -1,0 +1,172 @@
+// Invitations to apply: paste addresses (each gets a personal link, emailed or shown here to copy),
+// see who was invited and whether they applied, revoke a link.
+import type { FormFailure } from '../../../http/forms.ts';
+import type { OrgRole } from '../../../orgs/tables.ts';
+import type { Template } from '../../../templates/service.ts';
+import {
+  Alert,
+  CsrfField,
+  EmptyState,
+  Pill,
+  PostForm,
+  bindFields,
+  formatDate,
+} from '../../../ui/components.tsx';
+import type { PageContext } from '../../../ui/layout.tsx';
+import { STATE_LABELS } from '../../policy.ts';
+import type { ApplicationMode, ApplicationState } from '../../tables.ts';
+import { type InvitationListItem, MAX_INVITATIONS_AT_ONCE } from '../invitations.ts';
+import { Check, EarningFrame, earningBase } from './frame.tsx';
+
+export function InvitationsPage(props: {
+  ctx: PageContext;
+  org: { slug: string; name: string };
+  role: OrgRole;
+  template: Template;
+  mode: ApplicationMode;
+  invitations: InvitationListItem[];
+  values: Record<string, string>;
+  failure?: FormFailure;
+  /** The links just made: shown once (only their hashes are kept). */
+  created?: { email: string; url: string }[];
+  sent?: boolean;
+  revoked?: boolean;
+}) {
+  const { org, template, values: v } = props;
+  const { TextArea } = bindFields(v, props.failure?.errors);
+  const base = `${earningBase(org, template)}/invitations`;
+  return (
+    <EarningFrame
+      ctx={props.ctx}
+      org={org}
+      role={props.role}
+      template={template}
+      tab="invitations"
+      title="Invitations to apply"
+    >
+      {props.mode !== 'invitation' ? (
+        <Alert kind="warning">
+          {props.mode === 'public'
+            ? 'This badge is open to anyone: invitation links work, but nobody needs one. '
+            : 'This badge is not open to applications: invitation links work once it is. '}
+          <a href={earningBase(org, template)}>Change how it is earned</a>
+        </Alert>
+      ) : null}
+      {props.revoked ? <Alert kind="success" title="Invitation revoked: its link no longer works." /> : null}
+      {props.created?.length ? (
+        <Alert kind="success" title={`${props.created.length} invited${props.sent ? ' and emailed' : ''}.`}>
+          <p>
+            Each link is personal and shown only now. Inviting an address again makes a new link and ends the
+            old one.
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Link</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.created.map((c) => (
+                <tr>
+                  <td>{c.email}</td>
+                  <td>
+                    <input
+                      type="text"
+                      readonly
+                      value={c.url}
+                      aria-label={`Link for ${c.email}`}
+                      style="width:100%"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Alert>
+      ) : null}
+      <PostForm action={base} csrfToken={props.ctx.csrfToken} failure={props.failure} class="stack card">
+        <h2 style="margin-top:0">Invite</h2>
+        <TextArea
+          label="Email addresses"
+          name="emails"
+          rows={5}
+          required
+          hint={`One or many, separated by commas or lines (at most ${MAX_INVITATIONS_AT_ONCE}). Paste a list, or one address to make a single link.`}
+        />
+        <TextArea label="Personal message" name="message" rows={3} hint="Optional: added to the email." />
+        <Check
+          name="send"
+          label="Email each person their link"
+          checked={v.send !== ''}
+          hint="Untick to only make the links, to send them yourself."
+        />
+        <div class="form-actions">
+          <button type="submit" class="button">
+            Invite
+          </button>
+        </div>
+      </PostForm>
+      <h2>Invited ({String(props.invitations.length)})</h2>
+      {props.invitations.length === 0 ? (
+        <EmptyState title="Nobody invited yet." />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Invited</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.invitations.map((i) => (
+              <tr>
+                <td>{i.email}</td>
+                <td>{formatDate(i.createdAt)}</td>
+                <td>
+                  {i.revokedAt ? (
+                    <Pill kind="bad">Revoked</Pill>
+                  ) : i.applicationState ? (
+                    <Pill kind="ok">{STATE_LABELS[i.applicationState as ApplicationState]}</Pill>
+                  ) : (
+                    <Pill>Not applied yet</Pill>
+                  )}
+                </td>
+                <td>
+                  {i.revokedAt ? null : (
+                    <RevokeButton
+                      action={`${base}/revoke`}
+                      csrfToken={props.ctx.csrfToken}
+                      id={i.id}
+                      email={i.email}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </EarningFrame>
+  );
+}
+
+function RevokeButton(p: { action: string; csrfToken: string; id: string; email: string }) {
+  return (
+    <form
+      method="post"
+      action={p.action}
+      data-confirm={`Revoke the invitation of ${p.email}? The link stops working.`}
+    >
+      <CsrfField token={p.csrfToken} />
+      <input type="hidden" name="invitation" value={p.id} />
+      <button type="submit" class="secondary small">
+        Revoke
+      </button>
+    </form>
+  );
+}
