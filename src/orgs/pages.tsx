@@ -57,6 +57,7 @@ import { MembersPage } from './views/members.tsx';
 import { OrgListPage } from './views/org-list.tsx';
 import { OverviewPage } from './views/overview.tsx';
 import { PublicOrgPage } from './views/public-org.tsx';
+import { applyOffers } from '../applications/manage/listing.ts';
 import { SettingsPage } from './views/settings.tsx';
 
 const OrgFields = {
@@ -120,6 +121,7 @@ export function registerOrgPages(app: App, ctx: AppContext) {
           url={orgUrl(config, org.slug)}
           did={issuerDid(config, org.slug)}
           templates={templates}
+          apply={await applyOffers(ctx, org.id, templates)}
         />,
       );
     },

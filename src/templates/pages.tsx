@@ -19,6 +19,7 @@ import { IMAGE_CSP, sendPublicJson } from '../http/responses.ts';
 import { QueryFlag, SlugIdParams, SlugParams } from '../http/schemas.ts';
 import { roleAtLeast } from '../orgs/access.ts';
 import { issuerDid } from '../orgs/presenters.ts';
+import { applyOffers } from '../applications/manage/listing.ts';
 import { renderDesignSvg } from './designer.ts';
 import { DesignQuery, StatusForm, TemplateForm, designFromValues, readTemplateForm } from './form.ts';
 import { MAX_TEMPLATE_IMAGE_BYTES, prepareUpload } from './images.ts';
@@ -271,6 +272,7 @@ export function registerTemplatePages(app: App, ctx: AppContext) {
         ctx={pageContext(request)}
         org={org}
         template={template}
+        apply={await applyOffers(ctx, org.id, [template])}
         url={templateUrl(config, org, template)}
         did={issuerDid(config, org.slug)}
       />,

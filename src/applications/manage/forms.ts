@@ -4,6 +4,7 @@
 // and the unique (template, version) key catches the two saving in the same instant.
 import type { Executor } from '../../db/index.ts';
 import { type FieldError, LaurelError, invalid } from '../../errors.ts';
+import { TYPE_EXTENSIONS, TYPE_LABELS } from '../apply/sniff.ts';
 import type { Question, QuestionKind } from '../tables.ts';
 import { MAX_FILE_MB, MB } from './settings.ts';
 
@@ -23,33 +24,12 @@ export const QUESTION_KINDS: { kind: QuestionKind; label: string }[] = [
 ];
 
 /**
- * The file types a question may accept, as detected from a file's bytes. Only formats with a
- * recognizable signature: anything that could run in a browser (SVG, HTML) is never offered.
+ * The file types a question may accept: those the applicant side recognizes from a file's bytes
+ * (apply/sniff.ts). Nothing that could run in a browser (SVG, HTML) is among them.
  */
-export const FILE_TYPES: { key: string; mime: string; label: string }[] = [
-  { key: 'pdf', mime: 'application/pdf', label: 'PDF' },
-  { key: 'png', mime: 'image/png', label: 'PNG image' },
-  { key: 'jpeg', mime: 'image/jpeg', label: 'JPEG image' },
-  { key: 'webp', mime: 'image/webp', label: 'WebP image' },
-  { key: 'gif', mime: 'image/gif', label: 'GIF image' },
-  {
-    key: 'docx',
-    mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    label: 'Word document (.docx)',
-  },
-  {
-    key: 'xlsx',
-    mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    label: 'Excel workbook (.xlsx)',
-  },
-  {
-    key: 'pptx',
-    mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    label: 'PowerPoint (.pptx)',
-  },
-  { key: 'odt', mime: 'application/vnd.oasis.opendocument.text', label: 'OpenDocument text (.odt)' },
-  { key: 'zip', mime: 'application/zip', label: 'ZIP archive' },
-];
+export const FILE_TYPES: { key: string; mime: string; label: string }[] = Object.entries(TYPE_LABELS).map(
+  ([mime, label]) => ({ key: TYPE_EXTENSIONS[mime] ?? mime.replace(/\W+/g, '-'), mime, label }),
+);
 
 export interface FormVersion {
   id: string;

@@ -1,7 +1,7 @@
 // Invitations to apply for a badge: a personal link per invitee (only the token's SHA-256 is kept),
 // made one at a time or from a pasted list of addresses, emailed through the outbox in the same
 // transaction, and revocable. Inviting an address again replaces its link (the old one stops
-// working) and lifts a revocation. The applicant side reads a link with `findInvitation`.
+// working) and lifts a revocation. The applicant side reads the link (apply/service.ts).
 import { randomBytes } from 'node:crypto';
 import { checkEmail } from '../../accounts/email-address.ts';
 import type { Config } from '../../config.ts';
@@ -10,7 +10,7 @@ import { type FieldError, invalid, notFound } from '../../errors.ts';
 import { emailText, paragraphs, renderEmail } from '../../mail/layout.tsx';
 import { type OutgoingMessage, enqueueEmails } from '../../mail/outbox.ts';
 import { hashToken } from '../../util/hash.ts';
-import { invitationUrl } from './links.ts';
+import { applyUrl } from '../apply/links.ts';
 
 /** At most this many addresses in one paste (each gets an email in one transaction). */
 export const MAX_INVITATIONS_AT_ONCE = 500;
@@ -73,7 +73,7 @@ export async function inviteToApply(
     throw invalid('Nobody was invited.', [{ field: 'emails', message: 'Enter at least one email address.' }]);
   const links = input.emails.map((email) => {
     const token = randomBytes(32).toString('base64url');
-    return { email, token, url: invitationUrl(config, input.template.id, token) };
+    return { email, token, url: applyUrl(config, input.template.id, token) };
   });
   await db.transaction().execute(async (trx) => {
     const now = new Date();
@@ -166,21 +166,4 @@ export async function revokeInvitation(db: Executor, templateId: string, id: str
     .returning('id')
     .executeTakeFirst();
   if (!row) throw notFound('That invitation');
-}
-
-/** The live invitation a link carries for `templateId` (not revoked), or null. */
-export async function findInvitation(
-  db: Executor,
-  templateId: string,
-  token: string,
-): Promise<{ id: string; email: string } | null> {
-  if (!token || token.length > 200) return null;
-  const row = await db
-    .selectFrom('applicationInvitations')
-    .select(['id', 'email'])
-    .where('tokenHash', '=', hashToken(token))
-    .where('templateId', '=', templateId)
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
-  return row ?? null;
 }

@@ -15,7 +15,7 @@ import { type Template, getOrgTemplate, getPublicTemplate } from '../../template
 import { BuilderForm, type BuilderValues, readBuilder, valuesFromForm } from './builder.ts';
 import { formHistory, formVersion, latestForm, saveFormVersion } from './forms.ts';
 import { inviteToApply, listInvitations, parseEmailList, revokeInvitation } from './invitations.ts';
-import { applyUrl } from './links.ts';
+import { applyUrl } from '../apply/links.ts';
 import { SettingsForm, type SettingsValues, readSettingsForm, settingsValues } from './settings-form.ts';
 import { availability, countApproved, getApplicationSettings, saveApplicationSettings } from './settings.ts';
 import { BuilderPage } from './views/builder.tsx';

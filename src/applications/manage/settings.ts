@@ -211,7 +211,8 @@ export async function openTemplateIds(db: Executor, orgId: string, now = new Dat
       ),
     )
     .where(
-      sql<boolean>`s.cap is null or s.cap > (select count(*) from applications a where a.template_id = s.template_id and a.state = 'approved')`,
+      // Parenthesized: a raw condition is joined to the others as written.
+      sql<boolean>`(s.cap is null or s.cap > (select count(*) from applications a where a.template_id = s.template_id and a.state = 'approved'))`,
     )
     .execute();
   return new Set(rows.map((r) => r.templateId));

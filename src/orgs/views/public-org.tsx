@@ -1,4 +1,6 @@
 // The public page of an issuer: who they are, their identity documents and their badges.
+import type { ApplyOffer } from '../../applications/manage/listing.ts';
+import { ApplySection } from '../../applications/manage/views/apply-offer.tsx';
 import { EmptyState } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
 import type { Org } from '../service.ts';
@@ -9,6 +11,8 @@ export function PublicOrgPage(props: {
   url: string;
   did: string;
   templates: { id: string; name: string }[];
+  /** The badges open to applications from anyone ("Apply for this badge" with a QR code). */
+  apply?: ApplyOffer[];
 }) {
   const { org } = props;
   const meta: Record<string, string> = {
@@ -51,6 +55,7 @@ export function PublicOrgPage(props: {
       ) : (
         about
       )}
+      <ApplySection orgSlug={org.slug} offers={props.apply ?? []} />
       <h2>Badges</h2>
       {props.templates.length === 0 ? (
         <EmptyState title={`${org.name} has no published badges yet.`} />

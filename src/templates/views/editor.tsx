@@ -88,6 +88,7 @@ export function EditorPage(props: {
             <span class="muted">Archived templates cannot issue badges.</span>
           ) : null}
           <a href={`/manage/${org.slug}/templates/${template.id}/claim-codes`}>Claim codes</a>
+          <a href={`/manage/${org.slug}/templates/${template.id}/earning`}>How this badge is earned</a>
         </div>
       ) : null}
       <UploadForm

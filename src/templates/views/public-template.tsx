@@ -1,3 +1,5 @@
+import type { ApplyOffer } from '../../applications/manage/listing.ts';
+import { ApplySection } from '../../applications/manage/views/apply-offer.tsx';
 import type { Org } from '../../orgs/service.ts';
 import { Pill, formatDate } from '../../ui/components.tsx';
 import { Layout, type PageContext } from '../../ui/layout.tsx';
@@ -17,6 +19,8 @@ export function PublicTemplatePage(props: {
   template: Template;
   url: string;
   did: string;
+  /** "Apply for this badge", while it is open to applications from anyone. */
+  apply?: ApplyOffer[];
 }) {
   const { org, template: t } = props;
   const meta: Record<string, string> = {
@@ -58,6 +62,7 @@ export function PublicTemplatePage(props: {
           ) : null}
         </div>
       </div>
+      <ApplySection orgSlug={org.slug} offers={props.apply ?? []} heading="Apply for this badge" />
       <section aria-labelledby="criteria">
         <h2 id="criteria">Criteria</h2>
         <p style="white-space:pre-line">{t.criteriaNarrative}</p>

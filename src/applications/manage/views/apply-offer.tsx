@@ -1,6 +1,6 @@
 // "Apply for this badge" with a QR code of the link: on the template's and the organization's
 // public pages while the badge is open to applications from anyone, and on the settings page.
-import { applyQrPath, applyUrl } from '../links.ts';
+import { applyQrPath } from '../links.ts';
 
 export function ApplyOffer(props: { url: string; qrSrc: string; name?: string }) {
   return (
@@ -24,19 +24,19 @@ export function ApplyOffer(props: { url: string; qrSrc: string; name?: string })
 /** The apply section of a public page, for the templates open to applications from anyone. */
 export function ApplySection(props: {
   orgSlug: string;
-  baseUrl: string;
-  templates: { id: string; name: string }[];
+  /** The templates open to applications from anyone, each with its application link. */
+  offers: { id: string; name: string; url: string }[];
   heading?: string;
 }) {
-  if (!props.templates.length) return null;
+  if (!props.offers.length) return null;
   return (
     <section aria-labelledby="apply" class="card">
       <h2 id="apply">{props.heading ?? 'Open to applications'}</h2>
-      {props.templates.map((t) => (
+      {props.offers.map((t) => (
         <ApplyOffer
-          url={applyUrl(props, t.id)}
+          url={t.url}
           qrSrc={applyQrPath(props.orgSlug, t.id)}
-          name={props.templates.length > 1 || !props.heading ? t.name : undefined}
+          name={props.offers.length > 1 || !props.heading ? t.name : undefined}
         />
       ))}
     </section>

@@ -13,7 +13,7 @@ const typeLabel = (mime: string) => FILE_TYPES.find((t) => t.mime === mime)?.lab
 
 export function FormPreview(props: { instructions: string; questions: Question[]; maxFileBytes: number }) {
   return (
-    <div class="card stack form-preview" role="group" aria-label="Preview of the application form">
+    <div class="card stack form-preview">
       {props.instructions ? <p style="white-space:pre-line">{props.instructions}</p> : null}
       {props.questions.length === 0 ? <p class="muted">No questions yet.</p> : null}
       {props.questions.map((q, i) => (
