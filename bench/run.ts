@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   robustness: async () => (await import('./robustness.bench.ts')).benchRobustness(),
   processes: async () => (await import('./processes.bench.ts')).benchProcesses(),
   'signed-in-pages': async () => (await import('./signed-in-pages.bench.ts')).benchSignedInPages(),
+  'claim-codes': async () => (await import('./claim-codes.bench.ts')).benchClaimCodes(),
 };
 
 function fmt(n: number | undefined): string {

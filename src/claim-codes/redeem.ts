@@ -8,7 +8,7 @@ import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { issueIntoWallet } from '../issuing/direct.ts';
 import { type PreparedIssuer, prepareIssuer } from '../issuing/issue.ts';
-import { type BucketRule, spend } from '../limits/cost-budget.ts';
+import { type BucketRule, balance, spend } from '../limits/cost-budget.ts';
 import { limitKey } from '../limits/keys.ts';
 import { codeHasher, normalizeCode, plausibleCode } from './codes.ts';
 import { stateAt } from './policy.ts';
@@ -92,19 +92,20 @@ interface Bucket {
 }
 
 /**
- * Takes one try from each bucket before the attempt, so a burst of parallel guesses sees itself
- * whole; a bucket already empty refuses at once (and gets its try back, so waiting works).
+ * Refuses when a bucket has less than one try left. Only a wrong code is charged, after it
+ * failed: a burst of parallel guesses may all pass this look before any is charged, but each
+ * is charged after, so the bucket sinks as far below zero and the guesser waits that much
+ * longer; over time the guesses stay within the refill rate. A person who gets it right pays
+ * one read per bucket and no write.
  */
-async function takeTry(db: Executor, buckets: Bucket[], now: number): Promise<void> {
-  const left = await Promise.all(buckets.map((b) => spend(db, b.key, b.rule, 1, now)));
-  if (left.every((n) => n >= 0)) return;
-  await giveBack(db, buckets, now);
-  const wait = Math.max(...left.map((n, i) => (n < 0 ? -n / buckets[i]!.rule.refillPerSecond : 0)));
-  throw new RedeemLimited(Math.max(1, Math.ceil(wait)));
+async function admit(db: Executor, buckets: Bucket[], now: number): Promise<void> {
+  const left = await Promise.all(buckets.map((b) => balance(db, b.key, b.rule, now)));
+  const wait = Math.max(0, ...left.map((n, i) => (n < 1 ? (1 - n) / buckets[i]!.rule.refillPerSecond : 0)));
+  if (wait > 0) throw new RedeemLimited(Math.max(1, Math.ceil(wait)));
 }
 
-const giveBack = (db: Executor, buckets: Bucket[], now: number) =>
-  Promise.all(buckets.map((b) => spend(db, b.key, b.rule, -1, now)));
+const charge = (db: Executor, buckets: Bucket[], now: number) =>
+  Promise.all(buckets.map((b) => spend(db, b.key, b.rule, 1, now)));
 
 /**
  * Redeems `typed` for `who`. Only codes that are not valid (unknown or disabled) cost a try: a
@@ -123,13 +124,11 @@ export async function redeemCode(ctx: AppContext, who: Redeemer, typed: string):
     { key: limitKey('redeem-account', who.userId), rule: REDEEM_LIMITS.account },
     { key: limitKey('redeem-address', sourceOf(who.ip)), rule: REDEEM_LIMITS.address },
   ];
-  await takeTry(db, buckets, now);
+  await admit(db, buckets, now);
   try {
-    const done = await attempt(ctx, who, email, normalizeCode(typed));
-    await giveBack(db, buckets, now);
-    return done;
+    return await attempt(ctx, who, email, normalizeCode(typed));
   } catch (e) {
-    if (!(e instanceof RedeemRefusal && e.reason === 'not valid')) await giveBack(db, buckets, now);
+    if (e instanceof RedeemRefusal && e.reason === 'not valid') await charge(db, buckets, Date.now());
     throw e;
   }
 }
@@ -155,18 +154,21 @@ async function attempt(ctx: AppContext, who: Redeemer, email: string, code: stri
     // The code's row lock orders every redemption of this code: the checks below see the uses
     // and redemptions of every transaction before this one.
     const row = await trx
-      .selectFrom('claimCodes')
-      .select(['uses', 'maxUses', 'disabledAt'])
-      .where('id', '=', found.id)
-      .forUpdate()
+      .selectFrom('claimCodes as c')
+      .innerJoin('claimCodeSets as s', 's.id', 'c.setId')
+      .select([
+        'c.uses',
+        'c.maxUses',
+        'c.disabledAt as codeDisabledAt',
+        's.disabledAt',
+        's.opensAt',
+        's.closesAt',
+      ])
+      .where('c.id', '=', found.id)
+      .forUpdate('c')
       .executeTakeFirst();
-    const set = await trx
-      .selectFrom('claimCodeSets')
-      .select(['label', 'disabledAt', 'opensAt', 'closesAt'])
-      .where('id', '=', found.setId)
-      .executeTakeFirst();
-    if (!row || !set) throw notValid();
-    const state = stateAt(set, new Date(), row);
+    if (!row) throw notValid();
+    const state = stateAt(row, new Date(), { ...row, disabledAt: row.codeDisabledAt });
     if (state === 'disabled') throw notValid();
     const mine = await trx
       .selectFrom('claimCodeRedemptions as r')
@@ -175,12 +177,7 @@ async function attempt(ctx: AppContext, who: Redeemer, email: string, code: stri
       .where('r.setId', '=', found.setId)
       .where('r.userId', '=', who.userId)
       .executeTakeFirst();
-    if (mine)
-      throw new RedeemRefusal(
-        'already redeemed',
-        'You already have this badge: you redeemed a code for it before.',
-        mine.itemId ?? null,
-      );
+    if (mine) throw alreadyRedeemed(mine.itemId ?? null);
     if (state === 'scheduled')
       throw new RedeemRefusal('not open yet', 'This code is right, but it cannot be redeemed yet.');
     if (state === 'closed')
@@ -191,19 +188,6 @@ async function attempt(ctx: AppContext, who: Redeemer, email: string, code: stri
         'This code is right, but it has been used as many times as it allows.',
       );
     if (!issuer) throw unavailable();
-    // Unique per person and set: the same person's second code of a batch, redeemed at the same
-    // moment on another row's lock, waits here for this one and then finds it.
-    const claimed = await trx
-      .insertInto('claimCodeRedemptions')
-      .values({ setId: found.setId, codeId: found.id, userId: who.userId })
-      .onConflict((oc) => oc.columns(['setId', 'userId']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!claimed)
-      throw new RedeemRefusal(
-        'already redeemed',
-        'You already have this badge: you redeemed a code for it before.',
-      );
     await trx
       .updateTable('claimCodes')
       .set({ uses: row.uses + 1 })
@@ -217,14 +201,25 @@ async function attempt(ctx: AppContext, who: Redeemer, email: string, code: stri
     }).catch((e: unknown) => {
       throw e instanceof LaurelError && e.code === 'CONFLICT' ? unavailable() : e;
     });
-    await trx
-      .updateTable('claimCodeRedemptions')
-      .set({ awardId: award.id })
-      .where('id', '=', claimed.id)
-      .execute();
+    // Unique per person and set: the same person's second code of a batch, redeemed at the same
+    // moment under another code's lock, waits here for this one to commit and then rolls back.
+    const claimed = await trx
+      .insertInto('claimCodeRedemptions')
+      .values({ setId: found.setId, codeId: found.id, userId: who.userId, awardId: award.id })
+      .onConflict((oc) => oc.columns(['setId', 'userId']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) throw alreadyRedeemed(null);
     return { awardId: award.id, itemId: item.id, badgeName: issuer.template.name, orgName: issuer.org.name };
   });
 }
+
+const alreadyRedeemed = (itemId: string | null) =>
+  new RedeemRefusal(
+    'already redeemed',
+    'You already have this badge: you redeemed a code for it before.',
+    itemId,
+  );
 
 const unavailable = () =>
   new RedeemRefusal(
