@@ -153,8 +153,10 @@ export function normalizeQuestion(q: Question): Question {
   return out;
 }
 
+// jsonb keeps an object's keys in its own order: both sides are rebuilt in one order first.
 const same = (a: FormInput, b: FormInput) =>
-  a.instructions === b.instructions && JSON.stringify(a.questions) === JSON.stringify(b.questions);
+  a.instructions === b.instructions &&
+  JSON.stringify(a.questions.map(normalizeQuestion)) === JSON.stringify(b.questions.map(normalizeQuestion));
 
 /**
  * Saves `input` as the next version, edited from `baseVersion` (0: no form yet). Returns the
