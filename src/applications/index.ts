@@ -1,4 +1,5 @@
 import type { Feature } from '../http/context.ts';
+import { applyPages } from './apply/pages.tsx';
 import { registerManagePages } from './manage/pages.tsx';
 import type { ApplicationTables } from './tables.ts';
 
@@ -10,5 +11,6 @@ export const applicationsFeature: Feature<ApplicationTables> = {
   name: 'applications',
   routes: (app, ctx) => {
     registerManagePages(app, ctx);
+    applyPages(app, ctx);
   },
 };

@@ -1,5 +1,7 @@
 // A month before a badge in a wallet expires, its earner gets one email (dedupe key per badge).
 import { getUser } from '../accounts/service.ts';
+import { renewUrl } from '../applications/apply/links.ts';
+import { renewalOffer } from '../applications/apply/renewal.ts';
 import type { JobHandler } from '../jobs/types.ts';
 import { getAward } from '../issuing/service.ts';
 import { emailText, paragraphs, renderEmail } from '../mail/layout.tsx';
@@ -28,11 +30,15 @@ export const sendExpiryNotices: JobHandler = async (_payload, ctx) => {
     } else if (reportState(item.lastReport as VerificationReport | null) === 'revoked') continue;
     const user = await getUser(ctx.db, item.userId);
     if (!user?.primaryEmail) continue;
-    const url = `${ctx.config.baseUrl}/wallet/${item.id}`;
+    // Offered a renewal (applications/apply/renewal.ts): the email leads to it.
+    const renewal = item.awardId ? await renewalOffer(ctx.db, item.awardId) : null;
+    const url = renewal ? renewUrl(ctx.config, renewal.awardId) : `${ctx.config.baseUrl}/wallet/${item.id}`;
     const lines = [
       `Hello ${user.name},`,
       `Your badge “${item.badgeName}” from ${item.issuerName} expires on ${formatDate(expires)}.`,
-      'After that date it still shows in your wallet and on its page, marked as expired. If the issuer offers a renewal, ask them before then.',
+      renewal
+        ? `${item.issuerName} offers a renewal${renewal.how === 'instant' ? ', issued at once' : ' through a short application'}: renew it from the link below.`
+        : 'After that date it still shows in your wallet and on its page, marked as expired. If the issuer offers a renewal, ask them before then.',
     ];
     await enqueueEmail(ctx.db, {
       to: user.primaryEmail,
@@ -41,7 +47,7 @@ export const sendExpiryNotices: JobHandler = async (_payload, ctx) => {
         title: 'Your badge expires soon',
         preheader: `It expires on ${formatDate(expires)}`,
         body: paragraphs(lines),
-        action: { label: 'See the badge', url },
+        action: { label: renewal ? 'Renew' : 'See the badge', url },
       }),
       text: emailText([...lines, url]),
       dedupeKey,

@@ -27,6 +27,7 @@ import {
   setVisibility,
 } from './service.ts';
 import { ImportPage } from './views/import.tsx';
+import { renewalOffer } from '../applications/apply/renewal.ts';
 import { ItemPage } from './views/item.tsx';
 import { WalletList } from './views/list.tsx';
 
@@ -86,6 +87,7 @@ export function walletPages(app: App, ctx: AppContext) {
         report={report}
         checkedAt={checkedAt}
         importedShare={importedShare}
+        renewal={item.awardId ? await renewalOffer(ctx.db, item.awardId) : null}
         notice={extra.notice}
         errors={extra.failure?.errors}
       />,

@@ -29,6 +29,8 @@ export function ItemPage(props: {
   checkedAt: Date | null;
   /** Set for a public imported badge with a public address. */
   importedShare: ImportedShare | null;
+  /** A renewal its issuer offers for this badge (applications/apply/renewal.ts). */
+  renewal?: { how: 'instant' | 'review' } | null;
   notice?: string;
   errors?: FieldError[];
 }) {
@@ -68,6 +70,13 @@ export function ItemPage(props: {
             reason={award?.revocationReason ?? null}
           />
           {item.badgeDescription ? <p>{item.badgeDescription}</p> : null}
+          {award && props.renewal ? (
+            <p>
+              <a class="button secondary" href={`/apply/renew/${award.id}`}>
+                Renew
+              </a>
+            </p>
+          ) : null}
           <p>
             <Pill kind={isPublic ? 'ok' : 'neutral'}>{isPublic ? 'Public' : 'Private'}</Pill>{' '}
             {isPublic ? (

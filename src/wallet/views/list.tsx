@@ -35,9 +35,14 @@ export function WalletList(props: {
         title="My badges"
         lead="Badges you accepted here and badges you imported. Each one is private until you make it public."
         actions={
-          <a class="button" href="/wallet/import">
-            Import a badge
-          </a>
+          <>
+            <a class="button secondary" href="/applications">
+              My applications
+            </a>
+            <a class="button" href="/wallet/import">
+              Import a badge
+            </a>
+          </>
         }
       />
       {props.query.declined ? (
