@@ -61,6 +61,14 @@ const DATA_RULES: Record<string, 'nobody' | 'hidden' | 'token'> = {
   'POST /wallet/:itemId/delete': 'nobody',
   'POST /wallet/pending/:id/accept': 'nobody',
   'POST /wallet/pending/:id/decline': 'nobody',
+  // An application, its files and a badge to renew are the applicant's own.
+  'GET /applications/:id': 'nobody',
+  'GET /applications/:id/files/:fileId': 'nobody',
+  'POST /applications/:id/withdraw': 'nobody',
+  'POST /applications/:id/evidence': 'nobody',
+  'POST /applications/:id/reply': 'nobody',
+  'GET /apply/renew/:awardId': 'nobody',
+  'POST /apply/renew/:awardId': 'nobody',
 };
 
 function ruleOf({ route, access }: DeclaredRoute): Rule {
