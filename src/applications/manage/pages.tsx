@@ -59,10 +59,7 @@ export function registerManagePages(app: App, ctx: AppContext) {
     ]);
     return reply.html(
       <SettingsPage
-        ctx={pageContext(request)}
-        org={org}
-        role={role}
-        template={template}
+        frame={{ ctx: pageContext(request), org, role, template }}
         values={view.values ?? settingsValues(now.settings)}
         availability={now}
         approved={approved}
@@ -128,10 +125,7 @@ export function registerManagePages(app: App, ctx: AppContext) {
     ]);
     return reply.html(
       <BuilderPage
-        ctx={pageContext(request)}
-        org={org}
-        role={role}
-        template={template}
+        frame={{ ctx: pageContext(request), org, role, template }}
         values={view.values}
         history={history}
         failure={view.failure}
@@ -212,10 +206,7 @@ export function registerManagePages(app: App, ctx: AppContext) {
       if (asked !== null && !form) throw notFound('That version of the form');
       return reply.html(
         <PreviewPage
-          ctx={pageContext(request)}
-          org={org}
-          role={role}
-          template={template}
+          frame={{ ctx: pageContext(request), org, role, template }}
           form={form}
           latestVersion={latest?.version ?? 0}
           maxFileBytes={settings.maxFileBytes}
@@ -241,10 +232,7 @@ export function registerManagePages(app: App, ctx: AppContext) {
     ]);
     return reply.html(
       <InvitationsPage
-        ctx={pageContext(request)}
-        org={org}
-        role={role}
-        template={template}
+        frame={{ ctx: pageContext(request), org, role, template }}
         mode={settings.mode}
         invitations={invitations}
         values={view.values ?? {}}

@@ -3,15 +3,12 @@
 // submit that re-renders the page (no JavaScript needed); "Save" makes a new version.
 import type { FieldError } from '../../../errors.ts';
 import type { FormFailure } from '../../../http/forms.ts';
-import type { OrgRole } from '../../../orgs/tables.ts';
-import type { Template } from '../../../templates/service.ts';
 import { Alert, PostForm, bindFields, formatDate } from '../../../ui/components.tsx';
-import type { PageContext } from '../../../ui/layout.tsx';
 import type { Question } from '../../tables.ts';
 import { type BuilderValues, field } from '../builder.ts';
 import { FILE_TYPES, MAX_FILES_PER_QUESTION, MAX_QUESTIONS, QUESTION_KINDS } from '../forms.ts';
 import { MAX_FILE_MB } from '../settings.ts';
-import { Check, EarningFrame, earningBase } from './frame.tsx';
+import { Check, EarningFrame, type EarningPageBase, earningBase } from './frame.tsx';
 import { FormPreview } from './preview.tsx';
 
 export interface FormHistoryRow {
@@ -22,10 +19,7 @@ export interface FormHistoryRow {
 }
 
 export function BuilderPage(props: {
-  ctx: PageContext;
-  org: { slug: string; name: string };
-  role: OrgRole;
-  template: Template;
+  frame: EarningPageBase;
   values: BuilderValues;
   history: FormHistoryRow[];
   failure?: FormFailure;
@@ -33,21 +27,15 @@ export function BuilderPage(props: {
   preview?: { instructions: string; questions: Question[] };
   maxFileBytes: number;
 }) {
-  const { org, template, values: v } = props;
+  const { org, template } = props.frame;
+  const v = props.values;
   const errors = props.failure?.errors;
   const { TextArea } = bindFields(v, errors);
   const base = `${earningBase(org, template)}/form`;
   const count = Number(v.count) || 0;
   const latest = props.history[0];
   return (
-    <EarningFrame
-      ctx={props.ctx}
-      org={org}
-      role={props.role}
-      template={template}
-      tab="form"
-      title="Application form"
-    >
+    <EarningFrame {...props.frame} tab="form" title="Application form">
       {props.notice === 'saved' ? (
         <Alert kind="success" title={`Saved as version ${latest?.version}.`} />
       ) : null}
@@ -58,7 +46,7 @@ export function BuilderPage(props: {
           : 'No form yet. Write the instructions and the questions, then save.'}{' '}
         {latest ? <a href={`${base}/preview`}>Preview version {latest.version}</a> : null}
       </p>
-      <PostForm action={base} csrfToken={props.ctx.csrfToken} failure={props.failure} class="stack">
+      <PostForm action={base} csrfToken={props.frame.ctx.csrfToken} failure={props.failure} class="stack">
         {/* Enter in a field presses the first submit button: this hidden one saves. */}
         <button type="submit" name="intent" value="save" hidden>
           Save

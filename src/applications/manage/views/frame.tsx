@@ -18,15 +18,15 @@ const TABS: [EarningTab, string, string][] = [
 export const earningBase = (org: { slug: string }, template: { id: string }) =>
   `/manage/${org.slug}/templates/${template.id}/earning`;
 
-export function EarningFrame(props: {
+/** What every page of the frame shows: who is looking, in which organization, for which template. */
+export interface EarningPageBase {
   ctx: PageContext;
   org: { slug: string; name: string };
   role: OrgRole;
   template: Template;
-  tab: EarningTab;
-  title: string;
-  children?: Child;
-}) {
+}
+
+export function EarningFrame(props: EarningPageBase & { tab: EarningTab; title: string; children?: Child }) {
   const { org, template } = props;
   const base = earningBase(org, template);
   return (

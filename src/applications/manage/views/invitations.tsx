@@ -1,8 +1,6 @@
 // Invitations to apply: paste addresses (each gets a personal link, emailed or shown here to copy),
 // see who was invited and whether they applied, revoke a link.
 import type { FormFailure } from '../../../http/forms.ts';
-import type { OrgRole } from '../../../orgs/tables.ts';
-import type { Template } from '../../../templates/service.ts';
 import {
   Alert,
   CsrfField,
@@ -12,17 +10,13 @@ import {
   bindFields,
   formatDate,
 } from '../../../ui/components.tsx';
-import type { PageContext } from '../../../ui/layout.tsx';
 import { STATE_LABELS } from '../../policy.ts';
 import type { ApplicationMode, ApplicationState } from '../../tables.ts';
 import { type InvitationListItem, MAX_INVITATIONS_AT_ONCE } from '../invitations.ts';
-import { Check, EarningFrame, earningBase } from './frame.tsx';
+import { Check, EarningFrame, type EarningPageBase, earningBase } from './frame.tsx';
 
 export function InvitationsPage(props: {
-  ctx: PageContext;
-  org: { slug: string; name: string };
-  role: OrgRole;
-  template: Template;
+  frame: EarningPageBase;
   mode: ApplicationMode;
   invitations: InvitationListItem[];
   values: Record<string, string>;
@@ -32,18 +26,12 @@ export function InvitationsPage(props: {
   sent?: boolean;
   revoked?: boolean;
 }) {
-  const { org, template, values: v } = props;
+  const { org, template } = props.frame;
+  const v = props.values;
   const { TextArea } = bindFields(v, props.failure?.errors);
   const base = `${earningBase(org, template)}/invitations`;
   return (
-    <EarningFrame
-      ctx={props.ctx}
-      org={org}
-      role={props.role}
-      template={template}
-      tab="invitations"
-      title="Invitations to apply"
-    >
+    <EarningFrame {...props.frame} tab="invitations" title="Invitations to apply">
       {props.mode !== 'invitation' ? (
         <Alert kind="warning">
           {props.mode === 'public'
@@ -85,7 +73,12 @@ export function InvitationsPage(props: {
           </table>
         </Alert>
       ) : null}
-      <PostForm action={base} csrfToken={props.ctx.csrfToken} failure={props.failure} class="stack card">
+      <PostForm
+        action={base}
+        csrfToken={props.frame.ctx.csrfToken}
+        failure={props.failure}
+        class="stack card"
+      >
         <h2 style="margin-top:0">Invite</h2>
         <TextArea
           label="Email addresses"
@@ -140,7 +133,7 @@ export function InvitationsPage(props: {
                   {i.revokedAt ? null : (
                     <RevokeButton
                       action={`${base}/revoke`}
-                      csrfToken={props.ctx.csrfToken}
+                      csrfToken={props.frame.ctx.csrfToken}
                       id={i.id}
                       email={i.email}
                     />

@@ -1,13 +1,10 @@
 // The application form as an applicant will see it, every control disabled: on the preview page
 // (a saved version) and under the builder (what is being edited, before it is saved).
-import type { OrgRole } from '../../../orgs/tables.ts';
-import type { Template } from '../../../templates/service.ts';
 import { EmptyState, formatDate } from '../../../ui/components.tsx';
-import type { PageContext } from '../../../ui/layout.tsx';
 import type { Question } from '../../tables.ts';
 import { FILE_TYPES, type FormVersion } from '../forms.ts';
 import { MB } from '../settings.ts';
-import { EarningFrame, earningBase } from './frame.tsx';
+import { EarningFrame, type EarningPageBase, earningBase } from './frame.tsx';
 
 const typeLabel = (mime: string) => FILE_TYPES.find((t) => t.mime === mime)?.label ?? mime;
 
@@ -90,22 +87,17 @@ function PreviewQuestion(props: { q: Question; n: number; maxFileBytes: number }
 }
 
 export function PreviewPage(props: {
-  ctx: PageContext;
-  org: { slug: string; name: string };
-  role: OrgRole;
-  template: Template;
+  frame: EarningPageBase;
   form: FormVersion | null;
   latestVersion: number;
   maxFileBytes: number;
 }) {
   const { form } = props;
-  const base = `${earningBase(props.org, props.template)}/form`;
+  const { org, template } = props.frame;
+  const base = `${earningBase(org, template)}/form`;
   return (
     <EarningFrame
-      ctx={props.ctx}
-      org={props.org}
-      role={props.role}
-      template={props.template}
+      {...props.frame}
       tab="form"
       title={form ? `Application form, version ${form.version}` : 'Application form'}
     >

@@ -1,16 +1,13 @@
 // "How this badge is earned": the mode (issued only / public applications / by invitation), the
 // dates, the cap, the approvals, renewal and the file limits, with where things stand now.
 import type { FormFailure } from '../../../http/forms.ts';
-import type { OrgRole } from '../../../orgs/tables.ts';
-import type { Template } from '../../../templates/service.ts';
 import { Alert, PostForm, bindFields, formatDate } from '../../../ui/components.tsx';
-import type { PageContext } from '../../../ui/layout.tsx';
 import type { ApplicationMode } from '../../tables.ts';
 import type { SettingsValues } from '../settings-form.ts';
 import { type Availability, MAX_APPLICATION_MB, MAX_FILE_MB, UNAVAILABLE } from '../settings.ts';
 import { applyQrPath } from '../links.ts';
 import { ApplyOffer } from './apply-offer.tsx';
-import { EarningFrame, earningBase } from './frame.tsx';
+import { EarningFrame, type EarningPageBase, earningBase } from './frame.tsx';
 
 const MODE_CHOICES: { value: ApplicationMode; label: string; hint: string }[] = [
   {
@@ -31,10 +28,7 @@ const MODE_CHOICES: { value: ApplicationMode; label: string; hint: string }[] = 
 ];
 
 export function SettingsPage(props: {
-  ctx: PageContext;
-  org: { slug: string; name: string };
-  role: OrgRole;
-  template: Template;
+  frame: EarningPageBase;
   values: SettingsValues;
   availability: Availability;
   approved: number;
@@ -43,20 +37,14 @@ export function SettingsPage(props: {
   failure?: FormFailure;
   saved?: boolean;
 }) {
-  const { org, template, values: v, availability: a } = props;
+  const { org, template } = props.frame;
+  const { values: v, availability: a } = props;
   const errors = props.failure?.errors;
   const { Field, Select } = bindFields(v, errors);
   const base = earningBase(org, template);
   const modeError = errors?.find((e) => e.field === 'mode')?.message;
   return (
-    <EarningFrame
-      ctx={props.ctx}
-      org={org}
-      role={props.role}
-      template={template}
-      tab="settings"
-      title="How this badge is earned"
-    >
+    <EarningFrame {...props.frame} tab="settings" title="How this badge is earned">
       {props.saved ? <Alert kind="success" title="Saved." /> : null}
       <section class="card" aria-labelledby="now">
         <h2 id="now">Now</h2>
@@ -95,7 +83,7 @@ export function SettingsPage(props: {
           </p>
         ) : null}
       </section>
-      <PostForm action={base} csrfToken={props.ctx.csrfToken} failure={props.failure} class="stack">
+      <PostForm action={base} csrfToken={props.frame.ctx.csrfToken} failure={props.failure} class="stack">
         <fieldset class={modeError ? 'field has-error' : undefined}>
           <legend>How can people get this badge?</legend>
           {modeError ? (
