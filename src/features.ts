@@ -19,6 +19,7 @@ import { limitsFeature } from './limits/index.ts';
 import { mailFeature } from './mail/index.ts';
 import { orgsFeature } from './orgs/index.ts';
 import { publicFeature } from './public/index.ts';
+import { reviewsFeature } from './reviews/index.ts';
 import { sharingFeature } from './sharing/index.ts';
 import { statusListsFeature } from './status-lists/index.ts';
 import { templatesFeature } from './templates/index.ts';
@@ -38,6 +39,7 @@ export const features = [
   verificationFeature,
   claimsFeature,
   applicationsFeature,
+  reviewsFeature,
   claimCodesFeature,
   walletFeature,
   publicFeature,

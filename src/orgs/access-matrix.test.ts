@@ -15,6 +15,7 @@ import type { DeclaredRoute } from '../http/access.ts';
 import { buildServer } from '../http/server.ts';
 import { useTestApp } from '../http/testing.ts';
 import { generateBatch } from '../claim-codes/service.ts';
+import { submittedApplication } from '../reviews/testing.ts';
 import { createBatch } from '../issuing/bulk/service.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { enqueueJob } from '../jobs/queue.ts';
@@ -69,6 +70,11 @@ const DATA_RULES: Record<string, 'nobody' | 'hidden' | 'token'> = {
   'POST /applications/:id/reply': 'nobody',
   'GET /apply/renew/:awardId': 'nobody',
   'POST /apply/renew/:awardId': 'nobody',
+  // An application's reviewers: members (reviewer and up) of its organization, or its template's external reviewers.
+  'GET /reviews/:id': 'nobody',
+  'GET /reviews/:id/files/:fileId': 'nobody',
+  'POST /reviews/:id/decision': 'nobody',
+  'POST /reviews/:id/thread': 'nobody',
 };
 
 function ruleOf({ route, access }: DeclaredRoute): Rule {
@@ -120,6 +126,7 @@ describe('authorization matrix over every route', () => {
 
     const template = await makeTemplate(t.ctx, org);
     const codes = await generateBatch(t.db, config, { orgId: org.id, templateId: template.id, count: 1 });
+    const { application } = await submittedApplication(ctx, { org });
     const { award } = await issueTestAward(ctx, { org, template });
     const target = await makeMember(t.db, org, 'viewer', 'Removable');
     const invitation = await createInvitation(t.db, config, {
@@ -167,6 +174,7 @@ describe('authorization matrix over every route', () => {
       [/\/invitations\/:id/, invitation.invitation.id],
       [/\/api-keys\/:id/, key.info.id],
       [/\/claim-codes\/:id/, codes.set.id],
+      [/\/orgs\/:slug\/applications\/:id/, application.id],
       [/\/admin\/jobs\/:id/, job.id],
       [/\/admin\/mail\/:id/, mail.id],
     ];

@@ -9,6 +9,7 @@ export type ManageSection =
   | 'issue'
   | 'bulk'
   | 'claim-codes'
+  | 'reviews'
   | 'awards'
   | 'api-keys'
   | 'members'
@@ -30,6 +31,7 @@ const NAV: NavItem[] = [
   { key: 'issue', label: 'Issue', path: '/issue', role: 'issuer' },
   { key: 'bulk', label: 'Bulk issue', path: '/bulk', role: 'issuer' },
   { key: 'claim-codes', label: 'Claim codes', path: '/claim-codes', role: 'issuer' },
+  { key: 'reviews', label: 'Applications', path: '/reviews', role: 'reviewer' },
   { key: 'awards', label: 'Issued', path: '/awards', role: 'viewer' },
   { key: 'api-keys', label: 'API keys', path: '/api-keys', role: 'admin' },
   { key: 'members', label: 'Members', path: '/members', role: 'admin' },
