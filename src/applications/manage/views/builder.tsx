@@ -4,6 +4,7 @@
 import type { FieldError } from '../../../errors.ts';
 import type { FormFailure } from '../../../http/forms.ts';
 import { Alert, PostForm, bindFields, formatDate } from '../../../ui/components.tsx';
+import { DataTable } from '../../../ui/data-table.tsx';
 import type { Question } from '../../tables.ts';
 import { type BuilderValues, field } from '../builder.ts';
 import { FILE_TYPES, MAX_FILES_PER_QUESTION, MAX_QUESTIONS, QUESTION_KINDS } from '../forms.ts';
@@ -87,28 +88,20 @@ export function BuilderPage(props: {
       {props.history.length ? (
         <section aria-labelledby="versions">
           <h2 id="versions">Versions</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Saved</th>
-                <th scope="col">Questions</th>
-                <th scope="col">Applications</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.history.map((h) => (
-                <tr>
-                  <td>
-                    <a href={`${base}/preview?version=${h.version}`}>Version {h.version}</a>
-                  </td>
-                  <td>{formatDate(h.createdAt)}</td>
-                  <td>{String(h.questions)}</td>
-                  <td>{String(h.applications)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            stackOnPhone
+            rows={props.history}
+            columns={[
+              {
+                label: 'Version',
+                rowHeader: true,
+                cell: (h) => <a href={`${base}/preview?version=${h.version}`}>Version {h.version}</a>,
+              },
+              { label: 'Saved', cell: (h) => formatDate(h.createdAt) },
+              { label: 'Questions', cell: (h) => String(h.questions) },
+              { label: 'Applications', cell: (h) => String(h.applications) },
+            ]}
+          />
         </section>
       ) : null}
     </EarningFrame>

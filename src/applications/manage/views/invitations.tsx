@@ -10,6 +10,7 @@ import {
   bindFields,
   formatDate,
 } from '../../../ui/components.tsx';
+import { DataTable } from '../../../ui/data-table.tsx';
 import { STATE_LABELS } from '../../policy.ts';
 import type { ApplicationMode, ApplicationState } from '../../tables.ts';
 import { type InvitationListItem, MAX_INVITATIONS_AT_ONCE } from '../invitations.ts';
@@ -47,30 +48,25 @@ export function InvitationsPage(props: {
             Each link is personal and shown only now. Inviting an address again makes a new link and ends the
             old one.
           </p>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Link</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.created.map((c) => (
-                <tr>
-                  <td>{c.email}</td>
-                  <td>
-                    <input
-                      type="text"
-                      readonly
-                      value={c.url}
-                      aria-label={`Link for ${c.email}`}
-                      style="width:100%"
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            stackOnPhone
+            rows={props.created}
+            columns={[
+              { label: 'Email', rowHeader: true, cell: (c) => c.email },
+              {
+                label: 'Link',
+                cell: (c) => (
+                  <input
+                    type="text"
+                    readonly
+                    value={c.url}
+                    aria-label={`Link for ${c.email}`}
+                    style="width:100%"
+                  />
+                ),
+              },
+            ]}
+          />
         </Alert>
       ) : null}
       <PostForm
@@ -101,49 +97,39 @@ export function InvitationsPage(props: {
         </div>
       </PostForm>
       <h2>Invited ({String(props.invitations.length)})</h2>
-      {props.invitations.length === 0 ? (
-        <EmptyState title="Nobody invited yet." />
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Invited</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.invitations.map((i) => (
-              <tr>
-                <td>{i.email}</td>
-                <td>{formatDate(i.createdAt)}</td>
-                <td>
-                  {i.revokedAt ? (
-                    <Pill kind="bad">Revoked</Pill>
-                  ) : i.applicationState ? (
-                    <Pill kind="ok">{STATE_LABELS[i.applicationState as ApplicationState]}</Pill>
-                  ) : (
-                    <Pill>Not applied yet</Pill>
-                  )}
-                </td>
-                <td>
-                  {i.revokedAt ? null : (
-                    <RevokeButton
-                      action={`${base}/revoke`}
-                      csrfToken={props.frame.ctx.csrfToken}
-                      id={i.id}
-                      email={i.email}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        stackOnPhone
+        rows={props.invitations}
+        empty={<EmptyState title="Nobody invited yet." />}
+        columns={[
+          { label: 'Email', rowHeader: true, cell: (i) => i.email },
+          { label: 'Invited', cell: (i) => formatDate(i.createdAt) },
+          {
+            label: 'Status',
+            cell: (i) =>
+              i.revokedAt ? (
+                <Pill kind="bad">Revoked</Pill>
+              ) : i.applicationState ? (
+                <Pill kind="ok">{STATE_LABELS[i.applicationState as ApplicationState]}</Pill>
+              ) : (
+                <Pill>Not applied yet</Pill>
+              ),
+          },
+          {
+            label: 'Actions',
+            hideLabel: true,
+            cell: (i) =>
+              i.revokedAt ? null : (
+                <RevokeButton
+                  action={`${base}/revoke`}
+                  csrfToken={props.frame.ctx.csrfToken}
+                  id={i.id}
+                  email={i.email}
+                />
+              ),
+          },
+        ]}
+      />
     </EarningFrame>
   );
 }
