@@ -187,6 +187,22 @@ export async function saveDraft(
   target: Target,
   input: DraftInput,
 ): Promise<ApplicationRow> {
+  try {
+    return await saveDraftOnce(ctx, applicant, target, input);
+  } catch (e) {
+    // Two first saves at once (two tabs, a double click): the one-open-application index lets one
+    // create the draft; the other saves into it.
+    if ((e as { code?: string }).code !== '23505') throw e;
+    return saveDraftOnce(ctx, applicant, target, input);
+  }
+}
+
+async function saveDraftOnce(
+  ctx: AppContext,
+  applicant: Applicant,
+  target: Target,
+  input: DraftInput,
+): Promise<ApplicationRow> {
   const open = await findOpen(ctx.db, applicant.id, target.template.id);
   let invitationId: string | null = null;
   if (!open) {
