@@ -20,9 +20,8 @@ import {
 } from '../http/schemas.ts';
 import { getOrgTemplate, listTemplates } from '../templates/service.ts';
 import { formatCode, normalizeCode } from './codes.ts';
-import { codesCsv } from './presenters.ts';
 import { RedeemLimited, RedeemRefusal, redeemCode } from './redeem.ts';
-import { sendCsv } from './routes.ts';
+import { TOGGLES, sendSetCsv } from './routes.ts';
 import {
   createSharedCode,
   deleteCodeSet,
@@ -231,16 +230,10 @@ export function registerClaimCodePages(app: App, ctx: AppContext) {
   app.get(
     '/manage/:slug/claim-codes/:id/codes.csv',
     { schema: { hide: true, params: SlugIdParams }, config: issuer },
-    async (request, reply) => {
-      const set = await getCodeSet(db, memberOf(request).org.id, request.params.id);
-      return sendCsv(reply, set, codesCsv(await setCodes(db, config, set)));
-    },
+    async (request, reply) => sendSetCsv(ctx, reply, memberOf(request).org.id, request.params.id),
   );
 
-  for (const [action, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
+  for (const [action, disabled] of TOGGLES) {
     app.post(
       `/manage/:slug/claim-codes/:id/${action}`,
       { ...formRoute(NoFields, { params: SlugIdParams }), config: issuer },

@@ -221,17 +221,10 @@ export function registerClaimCodeRoutes(app: App, ctx: AppContext) {
         },
       },
     },
-    async (request, reply) => {
-      const { org } = orgActorOf(request);
-      const set = await getCodeSet(db, org.id, request.params.id);
-      return sendCsv(reply, set, codesCsv(await setCodes(db, config, set)));
-    },
+    async (request, reply) => sendSetCsv(ctx, reply, orgActorOf(request).org.id, request.params.id),
   );
 
-  for (const [action, disabled] of [
-    ['disable', true],
-    ['enable', false],
-  ] as const) {
+  for (const [action, disabled] of TOGGLES) {
     app.post(
       `${base}/:id/${action}`,
       {
@@ -296,7 +289,16 @@ export function refusal(reply: FastifyReply, e: unknown): FastifyReply {
   return reply.status(p.status).type('application/problem+json').send(p);
 }
 
-export function sendCsv(reply: FastifyReply, set: Parameters<typeof csvFilename>[0], csv: string) {
+/** The two actions on a whole set, and whether each leaves it disabled. */
+export const TOGGLES = [
+  ['disable', true],
+  ['enable', false],
+] as const;
+
+/** A set's codes as a CSV download (never cached: it holds every code in clear). */
+export async function sendSetCsv(ctx: AppContext, reply: FastifyReply, orgId: string, setId: string) {
+  const set = await getCodeSet(ctx.db, orgId, setId);
+  const csv = codesCsv(await setCodes(ctx.db, ctx.config, set));
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${csvFilename(set)}"`)
