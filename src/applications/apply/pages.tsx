@@ -103,6 +103,7 @@ export function applyPages(app: App, ctx: AppContext) {
             ctx={pageContext(request)}
             title={`Apply for “${target.template.name}”`}
             reason={gate.reason}
+            next={applyPath(target.template.id, opts.invitation)}
           />,
           opts.failure ? opts.failure.status : 200,
         );

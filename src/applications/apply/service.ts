@@ -135,7 +135,7 @@ async function invitationFor(
         .select('applicantId')
         .where('invitationId', '=', byToken.id)
         .executeTakeFirst();
-      if (!usedBy || !who.userId || usedBy.applicantId === who.userId) return byToken.id;
+      if (!usedBy || usedBy.applicantId === who.userId) return byToken.id;
     }
   }
   if (!who.userId) return null;

@@ -1,15 +1,7 @@
 // The application form of a template (one form version), the page that asks a visitor to sign up
 // to go on (what they typed is kept), and the page for a form that is not open to them.
 import type { FieldError } from '../../../errors.ts';
-import {
-  Alert,
-  Field,
-  FormErrors,
-  PageHeader,
-  TextArea,
-  UploadForm,
-  formatDate,
-} from '../../../ui/components.tsx';
+import { Alert, Field, FormErrors, PageHeader, TextArea, UploadForm } from '../../../ui/components.tsx';
 import { Layout, type PageContext } from '../../../ui/layout.tsx';
 import type { FileInfo } from '../../files.ts';
 import { fileFieldName } from '../../files.ts';
@@ -247,20 +239,20 @@ export function SignUpToContinuePage(p: { ctx: PageContext; badgeName: string; n
 }
 
 /** A form that is not open to this person now (closed, not yet open, by invitation, full). */
-export function NotOpenPage(p: { ctx: PageContext; title: string; reason: string; opensAt?: Date | null }) {
+export function NotOpenPage(p: { ctx: PageContext; title: string; reason: string; next: string }) {
   return (
     <Layout ctx={p.ctx} title={p.title} noindex>
       <div class="card form-narrow stack">
         <h1>{p.title}</h1>
         <p>{p.reason}</p>
-        {p.opensAt ? <p>Come back on {formatDate(p.opensAt)}.</p> : null}
         {p.ctx.user ? (
           <p>
             <a href="/applications">My applications</a>
           </p>
         ) : (
           <p>
-            Invited? <a href="/login">Log in</a> with the address the invitation was sent to.
+            Invited? <a href={`/login?next=${encodeURIComponent(p.next)}`}>Log in</a> with the address the
+            invitation was sent to.
           </p>
         )}
       </div>
