@@ -18,6 +18,7 @@ import { allocateStatusIndices } from '../../status-lists/service.ts';
 import type { IssuingTables } from '../tables.ts';
 import { parseDate } from '../validate.ts';
 import { readRecipientsCsv, rowKey } from './csv.ts';
+import { boundHeapGrowth } from './heap.ts';
 import { count } from '../../ui/count.ts';
 import { isUuid } from '../../util/checks.ts';
 
@@ -38,6 +39,7 @@ export async function createBatch(
   ctx: AppContext,
   input: { orgId: string; templateId: string; filename: string; data: Buffer; createdBy: string | null },
 ): Promise<string> {
+  boundHeapGrowth();
   const template = isUuid(input.templateId) ? await getTemplate(ctx.db, input.templateId) : null;
   if (!template || template.orgId !== input.orgId || template.status !== 'active')
     throw new LaurelError('INVALID', 'Choose an active badge template.', [
@@ -350,6 +352,7 @@ export async function runBulkStep(
     .where('id', '=', payload.batchId)
     .executeTakeFirst();
   if (!batch || batch.status === 'preview' || batch.status === 'done' || batch.status === 'cancelled') return;
+  boundHeapGrowth();
   let issuer: PreparedIssuer | { problem: string };
   try {
     issuer = await prepareIssuer(ctx, batch.orgId, batch.templateId);
