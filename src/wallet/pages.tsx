@@ -87,7 +87,7 @@ export function walletPages(app: App, ctx: AppContext) {
         report={report}
         checkedAt={checkedAt}
         importedShare={importedShare}
-        renewal={item.awardId ? await renewalOffer(ctx.db, item.awardId) : null}
+        renewal={award?.validUntil && !award.renewedBy ? await renewalOffer(ctx.db, award.id) : null}
         notice={extra.notice}
         errors={extra.failure?.errors}
       />,
