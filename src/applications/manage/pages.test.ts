@@ -10,7 +10,7 @@ import type { Org } from '../../orgs/service.ts';
 import { type TestUser, csrfPair, makeMember, makeOrg } from '../../orgs/testing.ts';
 import type { Template } from '../../templates/service.ts';
 import { makeTemplate } from '../../templates/testing.ts';
-import { makeApplicationForm } from '../testing.ts';
+import { makeApplication, makeApplicationForm } from '../testing.ts';
 import { latestForm } from './forms.ts';
 import { getApplicationSettings } from './settings.ts';
 
@@ -59,6 +59,12 @@ describe.each(DIALECTS)('the organization side pages on %s', (dialect) => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Issued by the organization only: nobody can apply.');
     expect(page.body).toMatch(/<input type="radio" name="mode" value="closed" checked/);
+
+    await makeApplication(t.ctx, { org, template, state: 'submitted' });
+    await makeApplication(t.ctx, { org, template, state: 'approved' });
+    const counted = await get(earning(template));
+    expect(counted.body).toContain('Applications: submitted, waiting for review 1 · approved 1.');
+    expect(counted.body).toContain(`href="/manage/${org.slug}/reviews?template=${template.id}"`);
   });
 
   it('saves the settings, refuses what breaks a rule with the field named, and opens only with a form', async () => {

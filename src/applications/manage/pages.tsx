@@ -17,7 +17,7 @@ import { formHistory, formVersion, latestForm, saveFormVersion } from './forms.t
 import { inviteToApply, listInvitations, parseEmailList, revokeInvitation } from './invitations.ts';
 import { applyUrl } from '../apply/links.ts';
 import { SettingsForm, type SettingsValues, readSettingsForm, settingsValues } from './settings-form.ts';
-import { availability, countApproved, getApplicationSettings, saveApplicationSettings } from './settings.ts';
+import { availability, countByState, getApplicationSettings, saveApplicationSettings } from './settings.ts';
 import { BuilderPage } from './views/builder.tsx';
 import { earningBase } from './views/frame.tsx';
 import { InvitationsPage } from './views/invitations.tsx';
@@ -52,9 +52,9 @@ export function registerManagePages(app: App, ctx: AppContext) {
     view: { values?: SettingsValues; failure?: FormFailure; saved?: boolean } = {},
   ) {
     const { org, role } = memberOf(request);
-    const [now, approved, form] = await Promise.all([
+    const [now, counts, form] = await Promise.all([
       availability(db, template),
-      countApproved(db, template.id),
+      countByState(db, template.id),
       latestForm(db, template.id),
     ]);
     return reply.html(
@@ -62,7 +62,7 @@ export function registerManagePages(app: App, ctx: AppContext) {
         frame={{ ctx: pageContext(request), org, role, template }}
         values={view.values ?? settingsValues(now.settings)}
         availability={now}
-        approved={approved}
+        counts={counts}
         hasQuestions={!!form?.questions.length}
         applyUrl={applyUrl(config, template.id)}
         failure={view.failure}

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/index.ts';
 import type { FieldError } from '../../errors.ts';
 import { invalid } from '../../errors.ts';
 import { isOpenAt } from '../policy.ts';
-import type { ApplicationMode, RenewalMode } from '../tables.ts';
+import type { ApplicationMode, ApplicationState, RenewalMode } from '../tables.ts';
 
 export const MB = 1024 * 1024;
 /** Bounds of the file limits an organization may set (files are kept in the database). */
@@ -147,6 +147,20 @@ export async function countApproved(db: Executor, templateId: string): Promise<n
     .where('state', '=', 'approved')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** How many of the template's applications are in each state (states with none left out). */
+export async function countByState(
+  db: Executor,
+  templateId: string,
+): Promise<Partial<Record<ApplicationState, number>>> {
+  const rows = await db
+    .selectFrom('applications')
+    .select(['state', (e) => e.fn.countAll<number>().as('n')])
+    .where('templateId', '=', templateId)
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
 export type Unavailable = 'closed' | 'inactive' | 'no-form' | 'not-yet' | 'ended' | 'full';

@@ -2,11 +2,12 @@
 // dates, the cap, the approvals, renewal and the file limits, with where things stand now.
 import type { FormFailure } from '../../../http/forms.ts';
 import { Alert, PostForm, bindFields, formatDate } from '../../../ui/components.tsx';
-import type { ApplicationMode } from '../../tables.ts';
+import type { ApplicationMode, ApplicationState } from '../../tables.ts';
 import type { SettingsValues } from '../settings-form.ts';
 import { type Availability, MAX_APPLICATION_MB, MAX_FILE_MB, UNAVAILABLE } from '../settings.ts';
 import { applyQrPath } from '../links.ts';
 import { ApplyOffer } from './apply-offer.tsx';
+import { STATE_LABELS } from '../../policy.ts';
 import { EarningFrame, type EarningPageBase, earningBase } from './frame.tsx';
 
 const MODE_CHOICES: { value: ApplicationMode; label: string; hint: string }[] = [
@@ -31,7 +32,8 @@ export function SettingsPage(props: {
   frame: EarningPageBase;
   values: SettingsValues;
   availability: Availability;
-  approved: number;
+  /** The template's applications by state. */
+  counts: Partial<Record<ApplicationState, number>>;
   hasQuestions: boolean;
   applyUrl: string;
   failure?: FormFailure;
@@ -66,9 +68,10 @@ export function SettingsPage(props: {
         )}
         {a.settings.cap !== null ? (
           <p class="muted">
-            {props.approved} of {a.settings.cap} places taken (approved applications).
+            {props.counts.approved ?? 0} of {a.settings.cap} places taken (approved applications).
           </p>
         ) : null}
+        <Applications counts={props.counts} queue={`/manage/${org.slug}/reviews?template=${template.id}`} />
         {!props.hasQuestions ? (
           <p>
             <a href={`${base}/form`}>Build the application form</a> before opening the badge to applications.
@@ -180,5 +183,17 @@ export function SettingsPage(props: {
         </div>
       </PostForm>
     </EarningFrame>
+  );
+}
+
+/** The template's applications by state, with the way to the review queue. */
+function Applications(props: { counts: Partial<Record<ApplicationState, number>>; queue: string }) {
+  const shown = (Object.keys(STATE_LABELS) as ApplicationState[]).filter((s) => props.counts[s]);
+  if (!shown.length) return null;
+  return (
+    <p>
+      Applications: {shown.map((s) => `${STATE_LABELS[s].toLowerCase()} ${props.counts[s]}`).join(' · ')}.{' '}
+      <a href={props.queue}>Review applications</a>
+    </p>
   );
 }
