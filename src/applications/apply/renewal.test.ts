@@ -83,6 +83,14 @@ describe.each(DIALECTS)('renewal on %s', (dialect) => {
       .where('renewsAwardId', '=', award.id)
       .executeTakeFirstOrThrow();
     expect(application).toMatchObject({ state: 'approved', awardId: renewed.id, applicantId: user.id });
+    // The old badge says what renewed it, in the wallet and on its public page.
+    expect((await get(session, `/wallet/${item.id}`)).body).toContain(
+      `Renewed by <a href="/c/${renewed.id}">`,
+    );
+    await t.db.updateTable('walletItems').set({ visibility: 'public' }).where('id', '=', item.id).execute();
+    expect((await t.app.inject({ url: `/c/${award.id}` })).body).toContain(
+      `Renewed by <a href="/c/${renewed.id}">`,
+    );
     // Renewed already: no second one.
     expect((await t.postForm(`/apply/renew/${award.id}`, session)).statusCode).toBe(409);
     expect(await renewalOffer(t.db, award.id)).toBeNull();

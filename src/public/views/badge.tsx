@@ -32,6 +32,11 @@ export function BadgeBody(props: {
             {formatDate(award.issuedAt)}.
           </p>
           <StateLine state={props.view.state} validUntil={award.validUntil} reason={award.revocationReason} />
+          {award.renewedBy ? (
+            <p>
+              Renewed by <a href={`/c/${award.renewedBy}`}>a newer badge</a>; this one is not revoked.
+            </p>
+          ) : null}
           {template.description ? <p>{template.description}</p> : null}
         </div>
       </section>

@@ -70,6 +70,11 @@ export function ItemPage(props: {
             reason={award?.revocationReason ?? null}
           />
           {item.badgeDescription ? <p>{item.badgeDescription}</p> : null}
+          {award?.renewedBy ? (
+            <p>
+              Renewed by <a href={`/c/${award.renewedBy}`}>a newer badge</a>.
+            </p>
+          ) : null}
           {award && props.renewal ? (
             <p>
               <a class="button secondary" href={`/apply/renew/${award.id}`}>
