@@ -14,6 +14,15 @@ import { makeTemplate } from '../../templates/testing.ts';
 import { inviteToApply } from './invitations.ts';
 import { latestForm } from './forms.ts';
 
+/** The page's width and the screen's; `globalThis.document` keeps the DOM types out of this Node project. */
+const widths = (page: Page) =>
+  page.evaluate(() => {
+    const root = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return [root.scrollWidth, root.clientWidth] as const;
+  });
+
 describe('the earning pages in Chromium', () => {
   const t = useTestApp('pglite');
   let browser: Browser;
@@ -94,14 +103,7 @@ describe('the earning pages in Chromium', () => {
     for (const path of ['', '/form', '/form/preview', '/invitations']) {
       const res = await page.goto(base() + path);
       expect(res?.status(), path).toBe(200);
-      const [scroll, client] = await page.evaluate(() => {
-        const root = (
-          globalThis as unknown as {
-            document: { documentElement: { scrollWidth: number; clientWidth: number } };
-          }
-        ).document.documentElement;
-        return [root.scrollWidth, root.clientWidth];
-      });
+      const [scroll, client] = await widths(page);
       if (scroll > client) tooWide.push(`${path || '/'} ${scroll}`);
     }
     // The links just made are shown in a table of their own.
@@ -109,11 +111,7 @@ describe('the earning pages in Chromium', () => {
     await page.fill('[name="emails"]', 'another.rather.long.address@example.org');
     await page.getByRole('button', { name: 'Invite', exact: true }).click();
     await page.waitForSelector('input[readonly]');
-    const width = await page.evaluate(
-      () =>
-        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-          .documentElement.scrollWidth,
-    );
+    const [width] = await widths(page);
     if (width > 390) tooWide.push(`/invitations (links) ${width}`);
     await page.context().close();
     expect(tooWide).toEqual([]);
