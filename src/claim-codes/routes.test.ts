@@ -108,7 +108,7 @@ describe.each(DIALECTS)('claim codes API on %s', (dialect) => {
       base(),
       `${base()}/${set.id}`,
       `${base()}/${set.id}/codes.csv`,
-      `${base()}/${set.id}/redemptions`,
+      `${base()}/${set.id}/uses`,
     ]) {
       expect((await t.withKey(readOnly, 'GET', url)).statusCode, url).toBe(403);
       expect((await t.withKey(foreign, 'GET', url)).statusCode, url).toBe(403);
@@ -193,7 +193,7 @@ describe.each(DIALECTS)('claim codes API on %s', (dialect) => {
     expect([unconfirmed.statusCode, unconfirmed.json().code]).toEqual([403, 'EMAIL_NOT_VERIFIED']);
 
     // The issuers see who redeemed.
-    const uses = await t.withKey(key, 'GET', `${base()}/${created.id}/redemptions`);
+    const uses = await t.withKey(key, 'GET', `${base()}/${created.id}/uses`);
     expect(uses.json().items).toEqual([
       { redeemedAt: expect.any(String), name: 'Api Earner', email: earner.email, awardId: ok.json().awardId },
     ]);

@@ -185,7 +185,7 @@ export function registerClaimCodeRoutes(app: App, ctx: AppContext) {
   );
 
   app.get(
-    `${base}/:id/redemptions`,
+    `${base}/:id/uses`,
     {
       config: manage,
       schema: {
