@@ -313,7 +313,16 @@ describe.each(DIALECTS)('applying on %s', (dialect) => {
         'Please attach the signed certificate.',
       );
     });
+    // A new form version meanwhile: this application keeps the version it was answered on.
+    const newer = await makeApplicationForm(t.db, template, {
+      questions: [
+        ...QUESTIONS,
+        { id: 'newq', kind: 'short_text', label: 'A question added later', required: true },
+      ],
+    });
     const form = await get(session, `/apply/${template.id}`);
+    await t.db.deleteFrom('applicationForms').where('id', '=', newer.id).execute();
+    expect(form.body).not.toContain('A question added later');
     expect(form.body).toContain('Please attach the signed certificate.');
     expect(form.body).toContain('old.pdf');
 
@@ -415,12 +424,27 @@ describe.each(DIALECTS)('applying on %s', (dialect) => {
     );
     expect((await get(byEmail.session, `/apply/${invited.id}`)).body).toContain('a_course');
 
+    // A draft begun while open cannot be submitted for the first time once applications closed.
+    await post(byEmail.session, { a_course: 'Late', action: 'save' }, [], `/apply/${invited.id}`);
+    await t.db
+      .updateTable('applicationSettings')
+      .set({ closesAt: new Date(Date.now() - 60_000) })
+      .where('templateId', '=', invited.id)
+      .execute();
+    const late = await post(
+      byEmail.session,
+      { a_course: 'Late', action: 'submit' },
+      [],
+      `/apply/${invited.id}`,
+    );
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('closed on');
     await t.db
       .updateTable('applicationSettings')
       .set({ mode: 'closed' })
       .where('templateId', '=', invited.id)
       .execute();
-    expect((await get(byEmail.session, `/apply/${invited.id}`)).body).toContain('is not taking applications');
+    expect((await get(stranger.session, `/apply/${invited.id}`)).body).toContain('is not taking applications');
   });
 
   it('keeps what a visitor typed through signing up, and puts it into their draft', async () => {
