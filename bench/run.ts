@@ -14,6 +14,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   processes: async () => (await import('./processes.bench.ts')).benchProcesses(),
   'signed-in-pages': async () => (await import('./signed-in-pages.bench.ts')).benchSignedInPages(),
   'claim-codes': async () => (await import('./claim-codes.bench.ts')).benchClaimCodes(),
+  'review-queue': async () => (await import('./review-queue.bench.ts')).benchReviewQueue(),
 };
 
 function fmt(n: number | undefined): string {

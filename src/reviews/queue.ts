@@ -2,7 +2,6 @@
 // alone), oldest submission first, filtered by template, state and age, with keyset pagination
 // on (submitted_at, id) so page 200 costs what page 1 does (the applications_queue index serves
 // the filter and the order together), and counts per state.
-import { sql } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { ApplicationState } from '../applications/tables.ts';
 
@@ -61,8 +60,8 @@ function filtered(db: Executor, f: QueueFilter) {
     .where('a.orgId', '=', f.orgId)
     .where('a.submittedAt', 'is not', null);
   const state = f.state ?? 'submitted';
+  // Every state: submitted_at alone leaves drafts out (applications_queue_all serves the order).
   if (state !== 'all') q = q.where('a.state', '=', state);
-  else q = q.where('a.state', '!=', 'draft');
   if (f.templateIds) q = q.where('a.templateId', 'in', f.templateIds.length ? f.templateIds : [NONE]);
   if (f.templateId) q = q.where('a.templateId', '=', f.templateId);
   return q;
@@ -83,15 +82,7 @@ export async function queuePage(db: Executor, f: QueueFilter): Promise<QueuePage
       'a.submission',
       'a.submittedAt',
       'a.renewsAwardId',
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom('applicationApprovals as p')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('p.applicationId', '=', 'a.id')
-        .whereRef('p.submission', '=', 'a.submission')
-        .as('approvals'),
-    );
+    ]);
   if (f.minAgeDays && f.minAgeDays > 0)
     q = q.where('a.submittedAt', '<=', new Date(Date.now() - f.minAgeDays * 86_400_000));
   const after = decodeCursor(f.after);
@@ -101,25 +92,51 @@ export async function queuePage(db: Executor, f: QueueFilter): Promise<QueuePage
     .orderBy('a.id')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit).map((r) => ({
+  const shown = rows.slice(0, limit);
+  const approvals = await approvalCounts(db, shown);
+  const page = shown.map((r) => ({
     ...r,
     submittedAt: r.submittedAt as Date,
-    approvals: Number(r.approvals ?? 0),
+    approvals: approvals.get(`${r.id}:${r.submission}`) ?? 0,
   }));
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
-/** How many applications are in each state (the age filter and cursor aside). */
+/**
+ * Approvals of each row's current submission, in one query for the page (a subquery per row
+ * cost PGlite more than the page's own query).
+ */
+async function approvalCounts(db: Executor, rows: { id: string; submission: number }[]) {
+  const counts = new Map<string, number>();
+  if (!rows.length) return counts;
+  const found = await db
+    .selectFrom('applicationApprovals')
+    .select(['applicationId', 'submission', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(
+      'applicationId',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .groupBy(['applicationId', 'submission'])
+    .execute();
+  for (const r of found) counts.set(`${r.applicationId}:${r.submission}`, Number(r.n));
+  return counts;
+}
+
+/** How many applications are in each state (the age filter and cursor aside), from the trigger-kept counts. */
 export async function queueCounts(
   db: Executor,
   f: Omit<QueueFilter, 'state' | 'after' | 'minAgeDays'>,
 ): Promise<Record<QueueState, number>> {
-  const rows = await filtered(db, { ...f, state: 'all' })
-    .select(['a.state', sql<number>`count(*)`.as('n')])
-    .groupBy('a.state')
-    .execute();
+  let q = db
+    .selectFrom('applicationCounts')
+    .select(['state', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('orgId', '=', f.orgId)
+    .groupBy('state');
+  if (f.templateIds) q = q.where('templateId', 'in', f.templateIds.length ? f.templateIds : [NONE]);
+  if (f.templateId) q = q.where('templateId', '=', f.templateId);
   const counts = Object.fromEntries(QUEUE_STATES.map((s) => [s, 0])) as Record<QueueState, number>;
-  for (const r of rows) if (r.state in counts) counts[r.state as QueueState] = Number(r.n);
+  for (const r of await q.execute()) if (r.state in counts) counts[r.state as QueueState] = Number(r.n);
   return counts;
 }

@@ -1,0 +1,9 @@
+/** The review side's own table: counts kept by a trigger (migrations/0024_review_queue.sql). */
+export interface ReviewTables {
+  applicationCounts: {
+    templateId: string;
+    orgId: string;
+    state: string;
+    n: number;
+  };
+}
