@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mergeAccounts } from '../accounts/service.ts';
 import { makeUser } from '../accounts/testing.ts';
 import { DIALECTS } from '../db/testing.ts';
 import { useTestApp } from '../http/testing.ts';
@@ -289,5 +290,27 @@ describe.each(DIALECTS)('redeeming claim codes on %s', (dialect) => {
       else expect(e).toMatchObject({ reason: 'not valid' });
     }
     expect(refused).toBe(3);
+  });
+
+  it('moves redemptions with a merged account: a set both redeemed stays redeemed once', async () => {
+    const both = await shared();
+    const onlyOld = await shared();
+    const [kept, merged] = [await person(), await person()];
+    await redeemCode(t.ctx, kept, both.codes[0]!);
+    await redeemCode(t.ctx, merged, both.codes[0]!);
+    await redeemCode(t.ctx, merged, onlyOld.codes[0]!);
+    await t.db.transaction().execute((trx) => mergeAccounts(trx, t.ctx.hooks, merged.userId, kept.userId));
+    const rows = await t.db
+      .selectFrom('claimCodeRedemptions')
+      .select(['setId', 'userId'])
+      .where('setId', 'in', [both.set.id, onlyOld.set.id])
+      .execute();
+    expect(rows.map((r) => [r.setId, r.userId]).sort()).toEqual(
+      [
+        [both.set.id, kept.userId],
+        [onlyOld.set.id, kept.userId],
+      ].sort(),
+    );
+    expect((await refusal(kept, onlyOld.codes[0]!)).reason).toBe('already redeemed');
   });
 });
