@@ -62,6 +62,7 @@ describe('organization routes', () => {
     users.admin = await makeMember(t.db, org, 'admin');
     users.issuer = await makeMember(t.db, org, 'issuer');
     users.viewer = await makeMember(t.db, org, 'viewer');
+    users.reviewer = await makeMember(t.db, org, 'reviewer');
     const other = await makeOrg(t.db, { slug: 'other-org' });
     users.outsider = await makeMember(t.db, other, 'owner');
   });

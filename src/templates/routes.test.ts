@@ -53,6 +53,7 @@ describe('badge template routes', () => {
     users.admin = await makeMember(t.db, org, 'admin');
     users.issuer = await makeMember(t.db, org, 'issuer');
     users.viewer = await makeMember(t.db, org, 'viewer');
+    users.reviewer = await makeMember(t.db, org, 'reviewer');
     users.outsider = await makeMember(t.db, await makeOrg(t.db, { slug: 'elsewhere' }), 'owner');
     active = await makeTemplate(t.ctx, org, { name: '<script>alert(1)</script>', tags: ['<b>skill</b>'] });
     draft = await makeTemplate(t.ctx, org, { name: 'Secret draft', status: 'draft' });
