@@ -341,6 +341,23 @@ describe.each(DIALECTS)('applying on %s', (dialect) => {
     expect(status.body).not.toContain('PRIVATE reviewer note');
     expect(status.body).toContain('returned for revision');
 
+    // The applicant writes back on the thread; an empty message is refused.
+    expect(
+      (await t.postForm(`/applications/${again.id}/reply`, session, { message: 'Taken in 2024.' }))
+        .statusCode,
+    ).toBe(303);
+    expect((await t.postForm(`/applications/${again.id}/reply`, session, { message: '  ' })).statusCode).toBe(
+      422,
+    );
+    expect((await get(session, `/applications/${again.id}`)).body).toContain('You wrote');
+    const reply = await t.db
+      .selectFrom('applicationEvents')
+      .select(['kind', 'actorRole', 'message'])
+      .where('applicationId', '=', again.id)
+      .where('kind', '=', 'message')
+      .executeTakeFirstOrThrow();
+    expect(reply).toEqual({ kind: 'message', actorRole: 'applicant', message: 'Taken in 2024.' });
+
     const withdrawn = await t.postForm(`/applications/${again.id}/withdraw`, session, {
       reason: 'Changed my mind',
     });
@@ -444,7 +461,9 @@ describe.each(DIALECTS)('applying on %s', (dialect) => {
       .set({ mode: 'closed' })
       .where('templateId', '=', invited.id)
       .execute();
-    expect((await get(stranger.session, `/apply/${invited.id}`)).body).toContain('is not taking applications');
+    expect((await get(stranger.session, `/apply/${invited.id}`)).body).toContain(
+      'is not taking applications',
+    );
   });
 
   it('keeps what a visitor typed through signing up, and puts it into their draft', async () => {
