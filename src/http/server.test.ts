@@ -4,7 +4,8 @@ import { openPostgres } from '../db/index.ts';
 import { useTestDatabase } from '../db/testing.ts';
 import { freePort } from '../../test/ports.ts';
 import { makeTestUser } from '../orgs/testing.ts';
-import { buildServer, redactTokens } from './server.ts';
+import { redactTokens } from './request-log.ts';
+import { buildServer } from './server.ts';
 import { createAppContext } from '../features.ts';
 
 describe('server plumbing', () => {

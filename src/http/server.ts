@@ -9,12 +9,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, loadSession } from '../accounts/sessions.ts';
 import { resolveApiKey } from '../apikeys/access.ts';
 import { databaseIsUp } from '../db/health.ts';
@@ -24,43 +19,10 @@ import { registerCsrf, sendMintedCsrfCookie } from './csrf.ts';
 import { features } from '../features.ts';
 import { registerUploads } from './multipart.ts';
 import { registerNulGuard } from './nul-guard.ts';
-import { type LogSink, REQUEST_DONE, readableLog } from './log-format.ts';
+import { type LogSink, readableLog } from './log-format.ts';
+import { OneLinePerRequest, redactTokens, requestLogger, stdoutLog } from './request-log.ts';
 import { handleError } from './problem.ts';
 import { sharedRequestStore } from '../limits/request-store.ts';
-
-const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
-
-/** `/reset/<token>?next=…` → `/reset/:token?next=…`; a CSRF token in the query → `_csrf=:token` */
-export function redactTokens(url: string): string {
-  return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
-}
-
-/**
- * One entry per request, at its end (formatLogEntry prints it as one line in a terminal): pino's
- * default pair, "incoming request" then "request completed", doubles the cost of logging a
- * request that costs little else, and the end says everything the start did.
- */
-class OneLinePerRequest extends LogController {
-  override incomingRequest(): void {}
-  override requestCompleted(
-    error: Error | null | undefined,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): void {
-    const { method } = request;
-    const entry = {
-      request: {
-        method,
-        url: redactTokens(request.url),
-        statusCode: reply.statusCode,
-        ms: reply.elapsedTime,
-        remoteAddress: request.ip,
-      },
-    };
-    if (error) reply.log.error({ ...entry, err: error }, REQUEST_DONE);
-    else reply.log.info(entry, REQUEST_DONE);
-  }
-}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,13 +48,14 @@ export async function buildServer(
   } = {},
 ): Promise<FastifyInstance> {
   const readable = opts.log?.readable ?? process.stdout.isTTY === true;
-  const sink = readable ? readableLog(opts.log?.to ?? process.stdout) : opts.log?.to;
+  const sink = readable ? readableLog(opts.log?.to ?? process.stdout) : (opts.log?.to ?? stdoutLog());
   const app = Fastify({
     logController: new OneLinePerRequest(),
+    ...(opts.logger ? { childLoggerFactory: requestLogger } : {}),
     logger: opts.logger
       ? {
           level: 'info',
-          ...(sink ? { stream: sink } : {}),
+          stream: sink,
           redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           // Emailed links carry single-use secrets in the path: they never reach the log.
           serializers: {
