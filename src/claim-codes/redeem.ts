@@ -98,8 +98,7 @@ interface Bucket {
  * longer; over time the guesses stay within the refill rate. A person who gets it right pays
  * one read per bucket and no write.
  */
-async function admit(db: Executor, buckets: Bucket[], now: number): Promise<void> {
-  const left = await Promise.all(buckets.map((b) => balance(db, b.key, b.rule, now)));
+function admit(buckets: Bucket[], left: number[]): void {
   const wait = Math.max(0, ...left.map((n, i) => (n < 1 ? (1 - n) / buckets[i]!.rule.refillPerSecond : 0)));
   if (wait > 0) throw new RedeemLimited(Math.max(1, Math.ceil(wait)));
 }
@@ -113,20 +112,27 @@ const charge = (db: Executor, buckets: Bucket[], now: number) =>
  */
 export async function redeemCode(ctx: AppContext, who: Redeemer, typed: string): Promise<Redeemed> {
   const { db } = ctx;
-  const email = (await verifiedEmailsOf(db, who.userId))[0];
-  if (!email)
-    throw new RedeemRefusal(
-      'email not verified',
-      'Confirm your email address first: open the link we emailed you, then redeem the code. The badge goes to a confirmed address.',
-    );
   const now = Date.now();
   const buckets: Bucket[] = [
     { key: limitKey('redeem-account', who.userId), rule: REDEEM_LIMITS.account },
     { key: limitKey('redeem-address', sourceOf(who.ip)), rule: REDEEM_LIMITS.address },
   ];
-  await admit(db, buckets, now);
+  // Independent reads, sent at once (PostgreSQL answers them on several connections); they
+  // are judged in order: the address, then the limits, then the code.
+  const [emails, left, found] = await Promise.all([
+    verifiedEmailsOf(db, who.userId),
+    Promise.all(buckets.map((b) => balance(db, b.key, b.rule, now))),
+    findCode(ctx, normalizeCode(typed)),
+  ]);
+  const email = emails[0];
+  if (!email)
+    throw new RedeemRefusal(
+      'email not verified',
+      'Confirm your email address first: open the link we emailed you, then redeem the code. The badge goes to a confirmed address.',
+    );
+  admit(buckets, left);
   try {
-    return await attempt(ctx, who, email, normalizeCode(typed));
+    return await attempt(ctx, who, email, found);
   } catch (e) {
     if (e instanceof RedeemRefusal && e.reason === 'not valid') await charge(db, buckets, Date.now());
     throw e;
@@ -135,14 +141,23 @@ export async function redeemCode(ctx: AppContext, who: Redeemer, typed: string):
 
 const notValid = () => new RedeemRefusal('not valid', NOT_VALID);
 
-async function attempt(ctx: AppContext, who: Redeemer, email: string, code: string): Promise<Redeemed> {
-  if (!plausibleCode(code)) throw notValid();
-  const found = await ctx.db
+/** The code's row and its set's owner, by the code's keyed hash (nothing for an implausible code). */
+async function findCode(ctx: AppContext, code: string) {
+  if (!plausibleCode(code)) return undefined;
+  return ctx.db
     .selectFrom('claimCodes as c')
     .innerJoin('claimCodeSets as s', 's.id', 'c.setId')
     .select(['c.id', 's.id as setId', 's.orgId', 's.templateId', 's.createdBy'])
     .where('c.codeHash', '=', codeHasher(ctx.config.secret)(code))
     .executeTakeFirst();
+}
+
+async function attempt(
+  ctx: AppContext,
+  who: Redeemer,
+  email: string,
+  found: Awaited<ReturnType<typeof findCode>>,
+): Promise<Redeemed> {
   if (!found) throw notValid();
   let issuer: PreparedIssuer | null = null;
   try {
