@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { makeApplication } from '../applications/testing.ts';
 import { lockApplication, moveTo } from '../applications/transitions.ts';
 import { DIALECTS } from '../db/testing.ts';
 import { LaurelError } from '../errors.ts';
 import { useTestApp } from '../http/testing.ts';
 import { issueTestAward } from '../issuing/testing.ts';
 import { listWalletItems } from '../wallet/service.ts';
-import { decide, addToThread, loadReview } from './service.ts';
+import { queueCounts } from './queue.ts';
+import { addToThread, decide, loadReview } from './service.ts';
 import { makeReviewer, submittedApplication } from './testing.ts';
 
 describe.each(DIALECTS)('review decisions on %s', (dialect) => {
@@ -270,5 +272,31 @@ describe.each(DIALECTS)('review decisions on %s', (dialect) => {
     ).map((m) => m.text);
     expect(texts.some((x) => x.includes('Which year?'))).toBe(true);
     expect(texts.some((x) => x.includes('Looks fine'))).toBe(false);
+  });
+
+  it('keeps the queue counts with every write to applications, whoever writes', async () => {
+    const { application, org, template } = await submittedApplication(t.ctx);
+    const other = await submittedApplication(t.ctx, { org, template });
+    const draft = await makeApplication(t.ctx, { org, template, state: 'draft' });
+    const counts = () => queueCounts(t.db, { orgId: org.id, templateId: template.id });
+    expect(await counts()).toMatchObject({ submitted: 2, returned: 0, approved: 0 });
+    const r = { id: (await makeReviewer(t.ctx, org)).id, role: 'reviewer' as const };
+    await decide(t.ctx, { applicationId: application.id, decision: 'return', message: 'More.', reviewer: r });
+    expect(await counts()).toMatchObject({ submitted: 1, returned: 1 });
+    await t.db.transaction().execute(async (trx) =>
+      moveTo(trx, await lockApplication(trx, draft.application.id), 'submit', {
+        id: draft.application.applicantId,
+        role: 'applicant',
+      }),
+    );
+    expect(await counts()).toMatchObject({ submitted: 2, returned: 1 });
+    await t.db.deleteFrom('applications').where('id', '=', other.application.id).execute();
+    expect(await counts()).toMatchObject({
+      submitted: 1,
+      returned: 1,
+      approved: 0,
+      rejected: 0,
+      withdrawn: 0,
+    });
   });
 });
