@@ -314,7 +314,7 @@ function runRows(r: ChildResult): BenchRow[] {
     baseline: 400,
     baselineName: 'target',
     unit: 'MB',
-    note: `${r.startRssMb.toFixed(0)} MB before the run (process + open database; the sources run through tsx, whose loader threads `npm start`'s compiled build has not); the run added ${(r.peakRssMb - r.startRssMb).toFixed(0)} MB`,
+    note: `${r.startRssMb.toFixed(0)} MB before the run (process + open database; the sources run through tsx, whose loader threads the compiled build of npm start has not); the run added ${(r.peakRssMb - r.startRssMb).toFixed(0)} MB`,
   };
   const out: BenchRow[] = [
     {
