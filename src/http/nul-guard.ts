@@ -9,12 +9,17 @@ import { badRequest } from './problem.ts';
  */
 export function registerNulGuard(app: FastifyInstance) {
   app.addHook('onRequest', (request, _reply, done) => {
+    // Decoded parameters and query hold a NUL only where the address spells one (`%00`; a raw
+    // NUL is refused by the HTTP parser): any other address is passed without walking them.
+    if (!mayHoldNul(request.url)) return done();
     done(hasNul(request.params) || hasNul(request.query) ? refused() : undefined);
   });
   app.addHook('preValidation', (request, _reply, done) => {
-    done(hasNul(request.body) ? refused() : undefined);
+    done(request.body !== undefined && hasNul(request.body) ? refused() : undefined);
   });
 }
+
+const mayHoldNul = (url: string) => url.includes('%00') || url.includes('\u0000');
 
 const refused = () => badRequest('The request contains a NUL character, which no field accepts.');
 

@@ -46,8 +46,30 @@ function cacheHeaders(reply: FastifyReply, view: BadgeView) {
 const HTML = 'text/html; charset=utf-8';
 /** Where a kept page takes each visitor's form token: random, so no badge's text can contain it. */
 const TOKEN_SLOT = `csrf-${randomBytes(16).toString('hex')}`;
-/** Pages for visitors who are not signed in, by the (kept, never changed) award object of their view. */
-const anonymousPages = new WeakMap<Award, string[]>();
+/**
+ * Pages for visitors who are not signed in, by the (kept, never changed) award object of their
+ * view: the page's bytes, encoded once, around the places of the form token.
+ */
+const anonymousPages = new WeakMap<Award, Buffer[]>();
+/** The credential's bytes, by the same award object: a kept view's answer is encoded once, not per request. */
+const credentialBytes = new WeakMap<Award, Buffer>();
+
+/** The kept page with this visitor's token in each place: bytes copied, no text encoded or measured again. */
+function pageWithToken(parts: Buffer[], token: string): Buffer {
+  const tok = Buffer.from(token, 'latin1');
+  const chunks: Buffer[] = [parts[0]!];
+  for (let i = 1; i < parts.length; i++) chunks.push(tok, parts[i]!);
+  return Buffer.concat(chunks);
+}
+
+function credentialOf(award: Award): Buffer {
+  let bytes = credentialBytes.get(award);
+  if (!bytes) {
+    bytes = Buffer.from(award.credentialJson);
+    credentialBytes.set(award, bytes);
+  }
+  return bytes;
+}
 
 const wantsCredentialJson = (request: FastifyRequest) => {
   const accept = request.headers.accept ?? '';
@@ -62,7 +84,7 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
   const sendJson = (reply: FastifyReply, v: BadgeView) => {
     cacheHeaders(reply, v);
     if (v.visibility.visibility === 'public') reply.header('access-control-allow-origin', '*');
-    return reply.type('application/ld+json').send(v.award.credentialJson);
+    return reply.type('application/ld+json').send(credentialOf(v.award));
   };
 
   app.get(
@@ -81,7 +103,7 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
       // object, so the page goes with it) and the token is put in for each request.
       const anonymous = !request.user;
       const kept = anonymous ? anonymousPages.get(v.award) : undefined;
-      if (kept) return reply.type(HTML).send(kept.join(request.csrfToken));
+      if (kept) return reply.type(HTML).send(pageWithToken(kept, request.csrfToken));
       const csrfToken = anonymous ? TOKEN_SLOT : request.csrfToken;
       const report = await awardReport(ctx, v.award, { statusListVersion: v.statusListVersion });
       const html = `<!doctype html>${(
@@ -96,10 +118,10 @@ export function publicBadgeRoutes(app: App, ctx: AppContext) {
         )
       ).toString()}`;
       if (!anonymous) return reply.type(HTML).send(html);
-      const parts = html.split(TOKEN_SLOT);
+      const parts = html.split(TOKEN_SLOT).map((part) => Buffer.from(part));
       // A report that could not check everything may be a passing failure: its page is not kept.
       if (report.verdict !== 'indeterminate') anonymousPages.set(v.award, parts);
-      return reply.type(HTML).send(parts.join(request.csrfToken));
+      return reply.type(HTML).send(pageWithToken(parts, request.csrfToken));
     },
   );
 
