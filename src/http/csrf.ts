@@ -81,14 +81,22 @@ export function registerCsrf(app: FastifyInstance, secret: Buffer) {
   });
 }
 
+/**
+ * What follows the value in the cookie's Set-Cookie header (path, flags), serialized once, on
+ * first use (the cookie plugin loads its serializer when registered): a minted value is
+ * base64url, which needs no escaping, so each visitor's header is a concatenation.
+ */
+const cookieAttributes: string[] = [];
+
 /** Sets the cookie a page's token was made from, when the request brought none (the onSend hook calls it). */
 export function sendMintedCsrfCookie(request: FastifyRequest, reply: FastifyReply, secure: boolean): void {
   const minted = request[kMinted];
-  if (minted)
-    reply.header(
-      'set-cookie',
-      fastifyCookie.serialize(CSRF_COOKIE, minted, { path: '/', httpOnly: true, sameSite: 'lax', secure }),
-    );
+  if (!minted) return;
+  const i = Number(secure);
+  cookieAttributes[i] ??= fastifyCookie
+    .serialize(CSRF_COOKIE, '', { path: '/', httpOnly: true, sameSite: 'lax', secure })
+    .slice(CSRF_COOKIE.length + 1);
+  reply.header('set-cookie', `${CSRF_COOKIE}=${minted}${cookieAttributes[i]}`);
 }
 
 /**
