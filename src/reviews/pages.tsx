@@ -23,6 +23,7 @@ import {
   Uuid,
 } from '../http/schemas.ts';
 import { roleAtLeast } from '../orgs/access.ts';
+import { isUuid } from '../util/checks.ts';
 import { listOrgsForUser } from '../orgs/service.ts';
 import { getTemplate, listTemplates } from '../templates/service.ts';
 import { type ReviewAccess, reviewAccess } from './policy.ts';
@@ -61,7 +62,7 @@ const FileParams = Type.Object({ id: Uuid, fileId: Uuid });
 
 /** The queue's filter as the page's query names it (unknown values: no filter). */
 function filterOf(query: { template?: string; state?: string; age?: string; cursor?: string }) {
-  const uuid = /^[0-9a-f-]{36}$/.test(query.template ?? '') ? query.template : undefined;
+  const uuid = isUuid(query.template ?? '') ? query.template : undefined;
   const state =
     (QUEUE_STATES as readonly string[]).includes(query.state ?? '') || query.state === 'all'
       ? (query.state as QueueState | 'all')

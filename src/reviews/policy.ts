@@ -7,6 +7,7 @@ import { notFound } from '../errors.ts';
 import { roleAtLeast } from '../orgs/access.ts';
 import { getOrgRole } from '../orgs/members.ts';
 import type { OrgRole } from '../orgs/tables.ts';
+import { isUuid } from '../util/checks.ts';
 import { isExternalReviewer } from './reviewers.ts';
 
 export interface ReviewAccess {
@@ -17,8 +18,6 @@ export interface ReviewAccess {
   kind: 'reviewer' | 'external';
   orgRole: OrgRole | null;
 }
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export async function reviewAccess(
   db: Executor,

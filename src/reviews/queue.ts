@@ -4,6 +4,7 @@
 // the filter and the order together), and counts per state.
 import type { Executor } from '../db/index.ts';
 import type { ApplicationState } from '../applications/tables.ts';
+import { isUuid } from '../util/checks.ts';
 
 export const QUEUE_STATES = ['submitted', 'returned', 'approved', 'rejected', 'withdrawn'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -50,7 +51,7 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
   if (!cursor) return null;
   const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const date = new Date(at ?? '');
-  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) return null;
+  if (Number.isNaN(date.getTime()) || !isUuid(id ?? '')) return null;
   return { at: date, id: id! };
 }
 

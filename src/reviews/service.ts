@@ -189,7 +189,13 @@ export async function decide(
         kind: input.decision === 'return' ? 'returned' : 'rejected',
         message,
       });
-      return { application: moved, awardId: null, approvals: 0, required: 0 };
+      // A return or rejection ends the round: no approvals count any more.
+      return {
+        application: moved,
+        awardId: null,
+        approvals: 0,
+        required: await approvalsRequired(trx, row.templateId),
+      };
     }
     nextState('approve', row.state); // CONFLICT with the current state unless submitted
     const added = await trx
