@@ -20,7 +20,7 @@ import {
   setPublicFiles,
   storeFiles,
 } from '../files.ts';
-import { isOpenAt } from '../policy.ts';
+import { type Unavailable, availability } from '../manage/settings.ts';
 import type { Answer, ApplicationTables } from '../tables.ts';
 import { type ApplicationRow, lockApplication, moveTo, recordEvent } from '../transitions.ts';
 import { answersFor, missingAnswers } from './answers.ts';
@@ -81,28 +81,26 @@ export async function loadTarget(db: Db, templateId: string): Promise<Target> {
 /** Whether new applications may start now: `null` when they may, else why not. */
 export async function closedReason(
   db: Executor,
-  target: { template: Pick<Template, 'id' | 'name'>; settings: Settings },
+  target: { template: Pick<Template, 'id' | 'name' | 'status'>; settings: Settings },
   who: { userId: string | null; invitationToken?: string | undefined },
   now = new Date(),
 ): Promise<{ reason: string | null; invitationId: string | null }> {
   const { settings, template } = target;
   const no = (reason: string) => ({ reason, invitationId: null });
-  if (settings.mode === 'closed') return no(`“${template.name}” is not taking applications.`);
-  if (!isOpenAt(settings, now))
-    return no(
-      settings.opensAt && now < settings.opensAt
-        ? `Applications for “${template.name}” open on ${formatDate(settings.opensAt)}.`
-        : `Applications for “${template.name}” closed on ${formatDate(settings.closesAt)}.`,
-    );
-  if (settings.cap !== null) {
-    const approved = await db
-      .selectFrom('applications')
-      .select((e) => e.fn.countAll<number>().as('n'))
-      .where('templateId', '=', template.id)
-      .where('state', '=', 'approved')
-      .executeTakeFirstOrThrow();
-    if (Number(approved.n) >= settings.cap)
-      return no(`“${template.name}” has accepted all the applications it can.`);
+  // The organization side's one rule of what is open (mode, status, form, dates, cap), worded here
+  // with the badge's name and dates.
+  const open = await availability(db, template, now);
+  if (!open.open) {
+    const name = `“${template.name}”`;
+    const why: Record<Unavailable, string> = {
+      closed: `${name} is not taking applications.`,
+      inactive: `${name} is no longer issued.`,
+      'no-form': `${name} is not taking applications yet.`,
+      'not-yet': `Applications for ${name} open on ${formatDate(settings.opensAt)}.`,
+      ended: `Applications for ${name} closed on ${formatDate(settings.closesAt)}.`,
+      full: `${name} has accepted all the applications it can.`,
+    };
+    return no(why[open.reason]);
   }
   if (settings.mode === 'public') return { reason: null, invitationId: null };
   const invitationId = await invitationFor(db, template.id, who);
@@ -307,9 +305,10 @@ export async function submitApplication(
       if (!template || !settings || template.status !== 'active')
         throw new LaurelError('CONFLICT', 'This badge is not taking applications any more.');
       const gate = await closedReason(trx, { template, settings }, { userId: applicant.id });
-      // An invitation accepted when the draft began still counts.
-      if (gate.reason && !(row.invitationId && settings.mode === 'invitation' && isOpenAt(settings)))
-        throw new LaurelError('CONFLICT', gate.reason);
+      // An invitation accepted when the draft began still counts (when all else is open).
+      const invited =
+        row.invitationId && settings.mode === 'invitation' && (await availability(trx, template)).open;
+      if (gate.reason && !invited) throw new LaurelError('CONFLICT', gate.reason);
     }
     const email = emails.includes(row.applicantEmail) ? row.applicantEmail : emails[0]!;
     if (email !== row.applicantEmail || applicant.name !== row.applicantName)
