@@ -7,26 +7,13 @@
  * made public, its public page shows the evidence with the file's link. The steps build on each other.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, makeUser } from '../src/accounts/testing.ts';
 import { makeApplicationForm } from '../src/applications/testing.ts';
-import { type Harness, openMail, startHarness } from './harness.ts';
+import { openMail, useHarness } from './harness.ts';
 
-let h: Harness;
+const harness = useHarness();
 const POLL = { timeout: 20_000 };
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') {
-    const shots = await h.screenshotAll(context.task.name);
-    console.error(`Screenshots of the failed step "${context.task.name}":\n  ${shots.join('\n  ')}`);
-  }
-});
 
 const admin = { name: 'Ada Admin', email: 'ada@society.example', password: 'a long enough passphrase 9' };
 const earner = { name: 'Eli Earner', email: 'eli@learner.example' };
@@ -48,7 +35,7 @@ async function logIn(page: Page, email: string, next = '/') {
 
 describe('earning a badge by application', () => {
   it('an administrator publishes a badge that is open to applications', async () => {
-    const { page } = await h.newPerson();
+    const { page } = await harness().newPerson();
     state.adminPage = page;
     // The platform's first account is its administrator and is logged in at once.
     await page.goto('/signup');
@@ -77,7 +64,7 @@ describe('earning a badge by application', () => {
     await expect.poll(() => text(page), POLL).toContain('active');
 
     // The form (its builder has its own browser test): open to anyone, one approval.
-    const db = h.platform.handle.db;
+    const db = harness().platform.handle.db;
     const { orgId } = await db
       .selectFrom('badgeTemplates')
       .select('orgId')
@@ -89,7 +76,7 @@ describe('earning a badge by application', () => {
   });
 
   it('an earner applies with a certificate made public evidence', async () => {
-    const { page } = await h.newPerson();
+    const { page } = await harness().newPerson();
     state.earnerPage = page;
     await logIn(page, earner.email);
     await page.goto(`/apply/${state.templateId}`);
@@ -142,9 +129,9 @@ describe('earning a badge by application', () => {
 
   it('the external reviewer accepts the invitation and approves', async () => {
     const mail = await openMail(state.adminPage!, { to: reviewer.email, subject: /Review applications/ });
-    const link = mail.links.find((l) => l.startsWith(`${h.url}/reviewers/`));
+    const link = mail.links.find((l) => l.startsWith(`${harness().url}/reviewers/`));
     expect(link, `an invitation link among ${mail.links.join(', ')}`).toBeTruthy();
-    const { page } = await h.newPerson();
+    const { page } = await harness().newPerson();
     await logIn(page, reviewer.email, new URL(link!).pathname);
     await page.getByRole('button', { name: /Accept as/ }).click();
     await page.waitForURL(/\/reviews\?accepted=1/);
@@ -162,8 +149,8 @@ describe('earning a badge by application', () => {
     const page = state.earnerPage!;
     await page.goto('/wallet');
     await expect.poll(() => text(page), POLL).toContain(badgeName);
-    const { awardId } = await h.platform.handle.db
-      .selectFrom('applications')
+    const { awardId } = await harness()
+      .platform.handle.db.selectFrom('applications')
       .select('awardId')
       .where('id', '=', state.applicationId!)
       .executeTakeFirstOrThrow();
@@ -172,7 +159,7 @@ describe('earning a badge by application', () => {
     await page.waitForLoadState();
     expect(await page.getByRole('button', { name: 'Make private' }).count()).toBe(1);
 
-    const { page: visitor } = await h.newPerson();
+    const { page: visitor } = await harness().newPerson();
     const res = await visitor.goto(`/c/${awardId}`);
     expect(res?.status()).toBe(200);
     const evidence = visitor.locator('section', { has: visitor.getByRole('heading', { name: 'Evidence' }) });

@@ -5,24 +5,11 @@
  * code filled in, redeems it and finds the badge in the wallet. The steps build on each other.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, openMail, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openMail, useHarness } from './harness.ts';
 
-let h: Harness;
+const harness = useHarness();
 const POLL = { timeout: 20_000 };
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.stop();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') {
-    const shots = await h.screenshotAll(context.task.name);
-    console.error(`Screenshots of the failed step "${context.task.name}":\n  ${shots.join('\n  ')}`);
-  }
-});
 
 const issuer = { name: 'Cora Codes', email: 'cora@events.example', password: 'a long enough passphrase 7' };
 const newcomer = {
@@ -47,7 +34,7 @@ async function fillSignUp(page: Page, who: { name: string; email: string; passwo
 
 describe('redeeming a claim code after signing up', () => {
   it('an issuer publishes a badge and creates a shared event code', async () => {
-    const { page } = await h.newPerson();
+    const { page } = await harness().newPerson();
     state.issuerPage = page;
     // The platform's first account is its administrator and is logged in at once.
     await page.goto('/signup');
@@ -84,7 +71,7 @@ describe('redeeming a claim code after signing up', () => {
   });
 
   it('a newcomer types the code, signs up on the way and comes back with the code kept', async () => {
-    const { page } = await h.newPerson();
+    const { page } = await harness().newPerson();
     await page.goto('/redeem');
     await page.getByLabel('Claim code').fill(typedCode);
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -98,7 +85,7 @@ describe('redeeming a claim code after signing up', () => {
 
     // The mailed link confirms the address and logs in, then goes on to /redeem.
     const mail = await openMail(state.issuerPage!, { to: newcomer.email, subject: /Finish creating/ });
-    const link = mail.links.find((l) => l.startsWith(`${h.url}/login/link/`));
+    const link = mail.links.find((l) => l.startsWith(`${harness().url}/login/link/`));
     expect(link, `a sign-up link among ${mail.links.join(', ')}`).toBeTruthy();
     await page.goto(link!);
     await page.getByRole('button', { name: 'Log in' }).click();

@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type Running, startPlatform } from '../src/http/start.ts';
 
@@ -165,4 +166,28 @@ export async function openMail(
   throw new Error(
     `No email to ${opts.to}${opts.subject ? ` matching ${opts.subject}` : ''} arrived in /admin/mail.`,
   );
+}
+
+/**
+ * One harness for a file of steps: started before the first, stopped after the last, and a
+ * screenshot of every open page when a step fails. Read it through the returned getter.
+ */
+export function useHarness(): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+  afterEach(async (context) => {
+    if (h && context.task.result?.state === 'fail') {
+      const shots = await h.screenshotAll(context.task.name);
+      console.error(`Screenshots of the failed step "${context.task.name}":\n  ${shots.join('\n  ')}`);
+    }
+  });
+  return () => {
+    if (!h) throw new Error('The harness starts before the first step.');
+    return h;
+  };
 }
