@@ -5,11 +5,14 @@ import pino, { type Bindings, type ChildLoggerOptions } from 'pino';
 import type { LogSink } from './log-format.ts';
 import { REQUEST_DONE } from './log-format.ts';
 
-const TOKEN_PATHS = /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations))\/[^/?#]+/;
+const TOKEN_PATHS =
+  /^(\/(?:reset|verify-email|login\/link|account\/merge|claim|invitations|reviewers))\/[^/?#]+/;
+// Secrets that travel in a query: the CSRF token, an invitation to apply, a claim code.
+const TOKEN_PARAMS = /([?&](?:_csrf|invitation|code)=)[^&#]*/g;
 
 /** `/reset/<token>?next=…` → `/reset/:token?next=…`; a CSRF token in the query → `_csrf=:token` */
 export function redactTokens(url: string): string {
-  return url.replace(TOKEN_PATHS, '$1/:token').replace(/([?&]_csrf=)[^&#]*/g, '$1:token');
+  return url.replace(TOKEN_PATHS, '$1/:token').replace(TOKEN_PARAMS, '$1:token');
 }
 
 /**

@@ -145,5 +145,8 @@ describe('server plumbing', () => {
     expect(redactTokens('/manage/o/templates/new?_csrf=s3cr3t&x=1')).toBe(
       '/manage/o/templates/new?_csrf=:token&x=1',
     );
+    expect(redactTokens('/redeem?code=SPRING-2027')).toBe('/redeem?code=:token');
+    expect(redactTokens('/apply/t1?invitation=abc&x=1')).toBe('/apply/t1?invitation=:token&x=1');
+    expect(redactTokens('/reviewers/abc123')).toBe('/reviewers/:token');
   });
 });
