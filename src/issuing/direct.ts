@@ -2,10 +2,12 @@
 // approved application, a redeemed claim code), where the account's verified address is the
 // recipient and there is nothing left to claim.
 import type { Transaction } from 'kysely';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { LaurelError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { issuerDid } from '../orgs/presenters.ts';
+import { badgeUrl } from '../public/presenters.ts';
 import { addIssuedItem, type WalletItem } from '../wallet/service.ts';
 import { type PreparedIssuer, writeAwards } from './issue.ts';
 import type { Award } from './service.ts';
@@ -21,6 +23,21 @@ export interface DirectAwardInput {
   evidence?: EvidenceItem[];
   createdBy?: string | null;
   issuedAt?: Date;
+  /**
+   * The earlier award this one renews: cited last in the evidence, and marked "renewed by" this
+   * one (it stays valid). The caller has checked it is the earner's and not renewed yet.
+   */
+  renews?: { awardId: string; issuedAt: Date } | null;
+}
+
+/** The evidence item that cites a renewed credential by its public page. */
+export function renewalEvidence(config: Config, renews: { awardId: string; issuedAt: Date }): EvidenceItem {
+  return {
+    id: badgeUrl(config, renews.awardId),
+    name: 'The credential this one renews',
+    narrative: `Renews the credential issued on ${renews.issuedAt.toISOString().slice(0, 10)}.`,
+    genre: 'Renewal',
+  };
 }
 
 /**
@@ -50,12 +67,21 @@ export async function issueIntoWallet(
       validUntil,
       evidenceUrl: null,
       evidenceNarrative: input.evidenceNarrative?.trim() || null,
-      evidence: input.evidence ?? null,
+      evidence: [
+        ...(input.evidence ?? []),
+        ...(input.renews ? [renewalEvidence(ctx.config, input.renews)] : []),
+      ],
       intoWalletOf: input.userId,
       createdBy: input.createdBy ?? null,
     },
   ]);
   if (!written) throw new LaurelError('CONFLICT', 'The badge could not be stored; please try again.');
+  if (input.renews)
+    await trx
+      .updateTable('awards')
+      .set({ renewedBy: written.award.id })
+      .where('id', '=', input.renews.awardId)
+      .execute();
   const item = await addIssuedItem(trx, {
     userId: input.userId,
     awardId: written.award.id,

@@ -1,6 +1,6 @@
 // What an approved application puts into its credential as OB 3.0 evidence: the answers as a
-// narrative (always), a link per file the applicant made public (never the private ones), and
-// for a renewal the credential it renews.
+// narrative (always) and a link per file the applicant made public (never the private ones); for
+// a renewal, issueIntoWallet adds the credential it renews.
 import type { Config } from '../config.ts';
 import type { Answer, Question } from '../applications/tables.ts';
 import { type FileInfo, publicFileUrl } from '../applications/files.ts';
@@ -29,7 +29,6 @@ export function evidenceFor(
   input: {
     files: FileInfo[];
     questions: Question[];
-    renews: { awardId: string; issuedAt: Date } | null;
   },
 ): EvidenceItem[] {
   const label = new Map(input.questions.map((q) => [q.id, q.label]));
@@ -41,12 +40,5 @@ export function evidenceFor(
       ...(label.get(f.questionId) ? { description: label.get(f.questionId) } : {}),
       genre: 'File',
     }));
-  if (input.renews)
-    items.push({
-      id: `${config.baseUrl}/c/${input.renews.awardId}`,
-      name: 'The credential this one renews',
-      narrative: `Renews the credential issued on ${input.renews.issuedAt.toISOString().slice(0, 10)}.`,
-      genre: 'Renewal',
-    });
   return items;
 }

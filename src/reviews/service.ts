@@ -260,12 +260,9 @@ async function issueFor(
     evidence: evidenceFor(ctx.config, {
       files: await listFiles(trx, row.id),
       questions: form.questions,
-      renews,
     }),
+    renews,
   });
-  // "Renewed by …" on the previous credential's public page; it stays valid (not revoked).
-  if (renews)
-    await trx.updateTable('awards').set({ renewedBy: award.id }).where('id', '=', renews.awardId).execute();
   return award.id;
 }
 

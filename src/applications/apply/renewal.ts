@@ -9,8 +9,6 @@ import type { AppContext } from '../../http/context.ts';
 import { issueIntoWallet } from '../../issuing/direct.ts';
 import { prepareIssuer } from '../../issuing/issue.ts';
 import { getAward } from '../../issuing/service.ts';
-import type { EvidenceItem } from '../../issuing/tables.ts';
-import { badgeUrl } from '../../public/presenters.ts';
 import { getTemplate } from '../../templates/service.ts';
 import { formatDate } from '../../ui/components.tsx';
 import { isUuid } from '../../util/checks.ts';
@@ -109,23 +107,14 @@ async function renewAtOnce(
       .executeTakeFirstOrThrow();
     if (locked.renewedBy || locked.revokedAt)
       throw new LaurelError('CONFLICT', 'This badge has been renewed already.');
-    const evidence: EvidenceItem[] = [
-      {
-        id: badgeUrl(ctx.config, old.id),
-        name: 'The credential this one renews',
-        narrative: `Renews the credential issued on ${old.issuedAt.toISOString().slice(0, 10)}.`,
-        genre: 'Renewal',
-      },
-    ];
     const { award, item } = await issueIntoWallet(trx, ctx, issuer, {
       userId: user.id,
       recipientName: locked.recipientName ?? user.name,
       recipientEmail: locked.recipientEmail ?? '',
       evidenceNarrative: `Renewal of the badge valid until ${formatDate(old.validUntil)}.`,
-      evidence,
+      renews: { awardId: old.id, issuedAt: old.issuedAt },
       createdBy: null,
     });
-    await trx.updateTable('awards').set({ renewedBy: award.id }).where('id', '=', old.id).execute();
     // The renewal shows among the person's applications, with its timeline, when the template has a form.
     if (form) {
       const now = new Date();
