@@ -4,7 +4,13 @@ import { type Org, getOrgWithRole } from './service.ts';
 import type { OrgRole } from './tables.ts';
 
 /** The roles of a member, least to most. */
-export const ORG_ROLES = ['viewer', 'reviewer', 'issuer', 'admin', 'owner'] as const satisfies readonly OrgRole[];
+export const ORG_ROLES = [
+  'viewer',
+  'reviewer',
+  'issuer',
+  'admin',
+  'owner',
+] as const satisfies readonly OrgRole[];
 
 export function roleAtLeast(role: OrgRole | null | undefined, needed: OrgRole): boolean {
   return !!role && ORG_ROLES.indexOf(role) >= ORG_ROLES.indexOf(needed);
