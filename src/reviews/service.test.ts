@@ -96,6 +96,26 @@ describe.each(DIALECTS)('review decisions on %s', (dialect) => {
     ]);
   });
 
+  it('never lets a member decide on their own application', async () => {
+    const { application, org, applicant } = await submittedApplication(t.ctx);
+    await t.db
+      .insertInto('orgMembers')
+      .values({ orgId: org.id, userId: applicant.id, role: 'admin' })
+      .execute();
+    for (const decision of ['approve', 'return', 'reject'] as const)
+      await expect(
+        decide(t.ctx, {
+          applicationId: application.id,
+          decision,
+          message: 'Mine.',
+          reviewer: { id: applicant.id, role: 'reviewer' },
+        }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const review = await loadReview(t.db, application.id);
+    expect(review.application.state).toBe('submitted');
+    expect(review.approvals).toEqual([]);
+  });
+
   it('a resubmission starts a new round of approvals', async () => {
     const { application, org } = await submittedApplication(t.ctx, { approvalsRequired: 2 });
     const a = await makeReviewer(t.ctx, org);

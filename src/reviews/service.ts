@@ -183,6 +183,12 @@ export async function decide(
 
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockApplication(trx, input.applicationId);
+    // A member may apply for their organization's badge, but never decide on it themselves.
+    if (row.applicantId === input.reviewer.id)
+      throw new LaurelError(
+        'FORBIDDEN',
+        'You cannot decide on your own application: another reviewer has to.',
+      );
     if (input.decision !== 'approve') {
       const moved = await moveTo(trx, row, input.decision, input.reviewer, message);
       await notifyApplicant(trx, ctx, moved, {
