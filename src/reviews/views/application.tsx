@@ -183,7 +183,12 @@ export function ApplicationReviewPage(p: ApplicationViewProps) {
         </dl>
       </section>
 
-      {a.state === 'submitted' ? (
+      {a.state === 'submitted' && a.applicantId === p.ctx.user?.id ? (
+        <section class="card">
+          <h2>Decision</h2>
+          <p>This is your own application: another reviewer decides on it.</p>
+        </section>
+      ) : a.state === 'submitted' ? (
         <section class="card">
           <h2>Decision</h2>
           <p>
