@@ -126,7 +126,15 @@ describe('authorization matrix over every route', () => {
 
     const template = await makeTemplate(t.ctx, org);
     const codes = await generateBatch(t.db, config, { orgId: org.id, templateId: template.id, count: 1 });
-    const { application } = await submittedApplication(ctx, { org });
+    const { application } = await submittedApplication(ctx, {
+      org,
+      files: [{ filename: 'cert.pdf', data: '%PDF-1.4 x' }],
+    });
+    const { id: applicationFile } = await t.db
+      .selectFrom('applicationFiles')
+      .select('id')
+      .where('applicationId', '=', application.id)
+      .executeTakeFirstOrThrow();
     const { award } = await issueTestAward(ctx, { org, template });
     const target = await makeMember(t.db, org, 'viewer', 'Removable');
     const invitation = await createInvitation(t.db, config, {
@@ -183,6 +191,10 @@ describe('authorization matrix over every route', () => {
       if (hit) perRoute[route] = { id: hit[1] };
     }
     perRoute['POST /manage/:slug/bulk/:batchId/cancel'] = { batchId: await batch('cancel') };
+    perRoute['GET /api/v1/orgs/:slug/applications/:id/files/:fileId'] = {
+      id: application.id,
+      fileId: applicationFile,
+    };
   });
 
   const urlOf = (route: string) => {

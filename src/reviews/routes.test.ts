@@ -45,6 +45,22 @@ describe.each(DIALECTS)('review API on %s', (dialect) => {
       ]),
       files: [{ filename: 'cert.pdf', public: true }],
     });
+    const download = await t.withKey(
+      reader.key,
+      'GET',
+      read.json().files[0].downloadUrl.replace(t.ctx.config.baseUrl, ''),
+    );
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="cert\.pdf"/);
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    expect(download.headers['content-security-policy']).toContain('sandbox');
+    expect(download.body).toBe('%PDF-1.4 y');
+    const elsewhere = await t.withKey(
+      reader.key,
+      'GET',
+      `${base}/${application.id}/files/00000000-0000-4000-8000-000000000000`,
+    );
+    expect(elsewhere.statusCode).toBe(404);
 
     const refused = await t.withKey(reader.key, 'POST', `${base}/${application.id}/decision`, {
       decision: 'approve',

@@ -5,10 +5,11 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { listApiKeys } from '../apikeys/service.ts';
 import type { Actor } from '../applications/transitions.ts';
-import { LaurelError } from '../errors.ts';
+import { readFile, sendAsDownload } from '../applications/files.ts';
+import { LaurelError, notFound } from '../errors.ts';
 import { orgActorOf } from '../http/access.ts';
 import type { App, AppContext } from '../http/context.ts';
-import { SlugIdParams, SlugParams, Uuid, problems } from '../http/schemas.ts';
+import { Slug, SlugIdParams, SlugParams, Uuid, problems } from '../http/schemas.ts';
 import { orgApplication } from './policy.ts';
 import {
   ApplicationSchema,
@@ -110,6 +111,35 @@ export function registerReviewRoutes(app: App, ctx: AppContext) {
       const { org } = orgActorOf(request);
       await orgApplication(db, org.id, request.params.id);
       return presentApplication(config, await loadReview(db, request.params.id));
+    },
+  );
+
+  app.get(
+    `${base}/:id/files/:fileId`,
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Download a file of an application',
+        description:
+          'Always an attachment (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, a sandboxing CSP), whatever its type.',
+        params: Type.Object({ slug: Slug, id: Uuid, fileId: Uuid }),
+        security,
+        response: {
+          200: {
+            description: 'The file, as an attachment',
+            content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } },
+          },
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { org } = orgActorOf(request);
+      await orgApplication(db, org.id, request.params.id);
+      const file = await readFile(db, request.params.fileId);
+      if (!file || file.applicationId !== request.params.id) throw notFound('That file');
+      return sendAsDownload(reply, file);
     },
   );
 
