@@ -50,8 +50,10 @@ describe.each(DIALECTS)('redeeming claim codes on %s', (dialect) => {
     return e as RedeemRefusal;
   }
 
-  const shared = (input: Partial<Parameters<typeof createSharedCode>[2]> = {}) =>
-    createSharedCode(t.db, t.config, { orgId: org.id, templateId: template.id, ...input });
+  const shared = (
+    input: Partial<Parameters<typeof createSharedCode>[2]> = {},
+    by: Parameters<typeof createSharedCode>[3] = {},
+  ) => createSharedCode(t.db, t.config, { orgId: org.id, templateId: template.id, ...input }, by);
 
   beforeAll(async () => {
     org = await makeOrg(t.db, { config: t.config, name: 'Code Society' });
@@ -229,6 +231,19 @@ describe.each(DIALECTS)('redeeming claim codes on %s', (dialect) => {
     await expect(
       generateBatch(t.db, t.config, { orgId: org.id, templateId: template.id, count: 10_001 }),
     ).rejects.toMatchObject({ fields: [{ field: 'count' }] });
+  });
+
+  it('charges a chosen code refused as taken like a wrong code at /redeem, so choosing is no way to guess', async () => {
+    await shared({ code: 'GUESS-ME-0001' });
+    const chooser = await makeUser(t.db);
+    const choose = () => shared({ code: 'guess me 0001' }, { userId: chooser.id });
+    for (let i = 0; i < REDEEM_LIMITS.account.capacity; i++)
+      await expect(choose()).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(choose()).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // A code nobody holds is still created by someone else, and generated codes are never charged.
+    await expect(
+      shared({ code: 'FRESH-CODE-0002' }, { userId: (await makeUser(t.db)).id }),
+    ).resolves.toBeTruthy();
   });
 
   it('stores no code in clear, and replaces a generated code that collides with a stored one', async () => {

@@ -86,7 +86,7 @@ export interface Redeemed {
   orgName: string;
 }
 
-interface Bucket {
+export interface Bucket {
   key: string;
   rule: BucketRule;
 }
@@ -98,12 +98,12 @@ interface Bucket {
  * longer; over time the guesses stay within the refill rate. A person who gets it right pays
  * one read per bucket and no write.
  */
-function admit(buckets: Bucket[], left: number[]): void {
+export function admit(buckets: Bucket[], left: number[]): void {
   const wait = Math.max(0, ...left.map((n, i) => (n < 1 ? (1 - n) / buckets[i]!.rule.refillPerSecond : 0)));
   if (wait > 0) throw new RedeemLimited(Math.max(1, Math.ceil(wait)));
 }
 
-const charge = (db: Executor, buckets: Bucket[], now: number) =>
+export const charge = (db: Executor, buckets: Bucket[], now: number) =>
   Promise.all(buckets.map((b) => spend(db, b.key, b.rule, 1, now)));
 
 /**

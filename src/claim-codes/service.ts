@@ -12,6 +12,9 @@ import { CHOSEN_CODE, codeHasher, formatCode, generateCodes, normalizeCode } fro
 import { type WindowInput, setInputErrors } from './policy.ts';
 import type { CodeSetKind } from './tables.ts';
 import { codeVault } from './vault.ts';
+import { type Bucket, REDEEM_LIMITS, admit, charge } from './redeem.ts';
+import { balance } from '../limits/cost-budget.ts';
+import { limitKey } from '../limits/keys.ts';
 
 export interface CodeSet {
   id: string;
@@ -130,29 +133,50 @@ export async function createSharedCode(
       message: 'Use 6 to 32 letters (A–Z) and digits; dashes and spaces are ignored.',
     });
   if (errors.length) throw invalid('The claim code could not be created.', errors);
+  // A chosen code refused as taken tells its chooser that it exists somewhere on the server, so
+  // each such refusal costs a try from the same bucket as a wrong code at /redeem: choosing codes
+  // is no faster a way to find one than guessing.
+  const now = Date.now();
+  const chooser = by.userId ?? (by.apiKeyId ? `api-key:${by.apiKeyId}` : null);
+  const guard: Bucket[] =
+    typed && chooser
+      ? [
+          {
+            key: limitKey('redeem-account', chooser),
+            rule: REDEEM_LIMITS.account,
+          },
+        ]
+      : [];
+  if (guard.length) admit(guard, await Promise.all(guard.map((b) => balance(db, b.key, b.rule, now))));
   const template = await activeTemplate(db, input.orgId, input.templateId);
   const code = typed || generateCodes(1)[0]!;
   const hash = codeHasher(config.secret);
-  const id = await db.transaction().execute(async (trx) => {
-    const set = await insertSet(trx, input, 'shared', input.label?.trim() || template.name, 1, by);
-    const inserted = await trx
-      .insertInto('claimCodes')
-      .values({
-        setId: set.id,
-        position: 0,
-        codeHash: hash(code),
-        sealed: codeVault(config.secret, set.id).seal(code),
-        maxUses: input.maxUses ?? null,
-      })
-      .onConflict((oc) => oc.column('codeHash').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted)
-      throw new LaurelError('CONFLICT', 'That code is already in use.', [
-        { field: 'code', message: 'This code is already in use; choose another one.' },
-      ]);
-    return set.id;
-  });
+  const id = await db
+    .transaction()
+    .execute(async (trx) => {
+      const set = await insertSet(trx, input, 'shared', input.label?.trim() || template.name, 1, by);
+      const inserted = await trx
+        .insertInto('claimCodes')
+        .values({
+          setId: set.id,
+          position: 0,
+          codeHash: hash(code),
+          sealed: codeVault(config.secret, set.id).seal(code),
+          maxUses: input.maxUses ?? null,
+        })
+        .onConflict((oc) => oc.column('codeHash').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted)
+        throw new LaurelError('CONFLICT', 'That code is already in use.', [
+          { field: 'code', message: 'This code is already in use; choose another one.' },
+        ]);
+      return set.id;
+    })
+    .catch(async (e: unknown) => {
+      if (guard.length && e instanceof LaurelError && e.code === 'CONFLICT') await charge(db, guard, now);
+      throw e;
+    });
   return { set: await getCodeSet(db, input.orgId, id), codes: [formatCode(code)] };
 }
 
