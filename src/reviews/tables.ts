@@ -1,4 +1,4 @@
-/** The review side's own table: counts kept by a trigger (migrations/0024_review_queue.sql). */
+/** The review side's own table: counts kept by a trigger (migrations/0023_review_queue.sql). */
 export interface ReviewTables {
   applicationCounts: {
     templateId: string;

@@ -491,7 +491,7 @@ export async function listMyApplications(db: Db, applicantId: string): Promise<M
 }
 
 // Answers typed by a visitor before signing up: kept a day, under the hash of a cookie's token.
-// Raw SQL: the table is this part's own (migration 0023), outside the feature's table types.
+// Raw SQL: the table is this part's own (migration 0022), outside the feature's table types.
 const PENDING_DAY_MS = 86_400_000;
 
 export async function stashAnswers(
