@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, makeUser } from '../src/accounts/testing.ts';
 import { makeApplicationForm } from '../src/applications/testing.ts';
-import { openMail, useHarness } from './harness.ts';
+import { openMail, publishBadge, useHarness } from './harness.ts';
 
 const harness = useHarness();
 const POLL = { timeout: 20_000 };
@@ -45,23 +45,11 @@ describe('earning a badge by application', () => {
     await signup.locator('[name="password"]').fill(admin.password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForLoadState();
-    await page.goto('/orgs');
-    await page.locator('form[action="/orgs"] [name="name"]').fill(org.name);
-    await page.locator('form[action="/orgs"] [name="slug"]').fill(org.slug);
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.waitForURL(`**/manage/${org.slug}`);
-
-    await page.goto(`/manage/${org.slug}/templates/new`);
-    const form = page.locator('form[data-preview-url]');
-    await form.locator('[name="name"]').fill(badgeName);
-    await form.locator('[name="description"]').fill('Can give first aid.');
-    await form.locator('[name="criteriaNarrative"]').fill('Completed a recognised first-aid course.');
-    await page.getByRole('button', { name: 'Create template' }).click();
-    await page.waitForURL(/\/templates\/[0-9a-f-]{36}/);
-    state.templateId = /templates\/([0-9a-f-]{36})/.exec(page.url())![1];
-    page.once('dialog', (d) => d.accept());
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await expect.poll(() => text(page), POLL).toContain('active');
+    state.templateId = await publishBadge(page, org, {
+      name: badgeName,
+      description: 'Can give first aid.',
+      criteria: 'Completed a recognised first-aid course.',
+    });
 
     // The form (its builder has its own browser test): open to anyone, one approval.
     const db = harness().platform.handle.db;

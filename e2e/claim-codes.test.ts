@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openMail, useHarness } from './harness.ts';
+import { openMail, publishBadge, useHarness } from './harness.ts';
 
 const harness = useHarness();
 const POLL = { timeout: 20_000 };
@@ -39,23 +39,11 @@ describe('redeeming a claim code after signing up', () => {
     // The platform's first account is its administrator and is logged in at once.
     await page.goto('/signup');
     await fillSignUp(page, issuer);
-    await page.goto('/orgs');
-    await page.locator('form[action="/orgs"] [name="name"]').fill(org.name);
-    await page.locator('form[action="/orgs"] [name="slug"]').fill(org.slug);
-    await page.getByRole('button', { name: 'Create organization' }).click();
-    await page.waitForURL(`**/manage/${org.slug}`);
-
-    await page.goto(`/manage/${org.slug}/templates/new`);
-    const form = page.locator('form[data-preview-url]');
-    await form.locator('[name="name"]').fill(badgeName);
-    await form.locator('[name="description"]').fill('Was there when it launched.');
-    await form.locator('[name="criteriaNarrative"]').fill('Attend the launch day.');
-    await page.getByRole('button', { name: 'Create template' }).click();
-    await page.waitForURL(/\/templates\/[0-9a-f-]{36}/);
-    state.templateId = /templates\/([0-9a-f-]{36})/.exec(page.url())![1];
-    page.once('dialog', (d) => d.accept());
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await expect.poll(() => page.locator('main').textContent(), POLL).toContain('active');
+    state.templateId = await publishBadge(page, org, {
+      name: badgeName,
+      description: 'Was there when it launched.',
+      criteria: 'Attend the launch day.',
+    });
 
     // From the template's page to its claim codes.
     await page.getByRole('link', { name: 'Claim codes', exact: true }).last().click();

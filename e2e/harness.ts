@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type Running, startPlatform } from '../src/http/start.ts';
 
@@ -190,4 +190,33 @@ export function useHarness(): () => Harness {
     if (!h) throw new Error('The harness starts before the first step.');
     return h;
   };
+}
+
+/**
+ * As a signed-in platform user: creates the organization, then a badge template in it, and
+ * publishes it. Returns the template's id (the journeys start from a published badge).
+ */
+export async function publishBadge(
+  page: Page,
+  org: { name: string; slug: string },
+  badge: { name: string; description: string; criteria: string },
+): Promise<string> {
+  await page.goto('/orgs');
+  await page.locator('form[action="/orgs"] [name="name"]').fill(org.name);
+  await page.locator('form[action="/orgs"] [name="slug"]').fill(org.slug);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(`**/manage/${org.slug}`);
+
+  await page.goto(`/manage/${org.slug}/templates/new`);
+  const form = page.locator('form[data-preview-url]');
+  await form.locator('[name="name"]').fill(badge.name);
+  await form.locator('[name="description"]').fill(badge.description);
+  await form.locator('[name="criteriaNarrative"]').fill(badge.criteria);
+  await page.getByRole('button', { name: 'Create template' }).click();
+  await page.waitForURL(/\/templates\/[0-9a-f-]{36}/);
+  const templateId = /templates\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect.poll(() => page.locator('main').textContent(), { timeout: 20_000 }).toContain('active');
+  return templateId;
 }

@@ -2,18 +2,19 @@
 // one, pointing at the credential it renews) or, when the template allows it, re-issued at once
 // within its window around the expiry date. Either way the previous credential is not revoked:
 // the new one cites it as evidence and it shows "renewed by …".
-import { sql } from 'kysely';
+import { type Insertable, type Transaction, sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import type { Db, Executor } from '../../db/index.ts';
 import { LaurelError, notFound } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { issueIntoWallet } from '../../issuing/direct.ts';
 import { prepareIssuer } from '../../issuing/issue.ts';
-import { getAward } from '../../issuing/service.ts';
+import { type Award, getAward } from '../../issuing/service.ts';
 import { getTemplate } from '../../templates/service.ts';
 import { formatDate } from '../../ui/components.tsx';
 import { isUuid } from '../../util/checks.ts';
 import { getItemForAward } from '../../wallet/service.ts';
-import type { Answer } from '../tables.ts';
+import type { Answer, ApplicationTables, Question } from '../tables.ts';
 import type { ApplicationRow } from '../transitions.ts';
 import { recordEvent } from '../transitions.ts';
 import { answersFor } from './answers.ts';
@@ -118,26 +119,16 @@ async function renewAtOnce(
     // The renewal shows among the person's applications, with its timeline, when the template has a form.
     if (form) {
       const now = new Date();
-      const row = await trx
-        .insertInto('applications')
-        .values({
-          orgId: old.orgId,
-          templateId: old.templateId,
-          formId: form.id,
-          applicantId: user.id,
-          applicantName: locked.recipientName ?? user.name,
-          applicantEmail: locked.recipientEmail ?? '',
-          answers: JSON.stringify(answersFor(form.questions, last?.answers ?? {})),
-          renewsAwardId: old.id,
-          // Written as approved at once (never open, so it never stands beside an open application).
-          state: 'approved',
-          submission: 1,
-          submittedAt: now,
-          decidedAt: now,
-          awardId: award.id,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await insertRenewal(trx, old, form, user, last, {
+        recipientName: locked.recipientName,
+        recipientEmail: locked.recipientEmail,
+        // Written as approved at once (never open, so it never stands beside an open application).
+        state: 'approved',
+        submission: 1,
+        submittedAt: now,
+        decidedAt: now,
+        awardId: award.id,
+      });
       const applicant = { id: user.id, role: 'applicant' } as const;
       await recordEvent(trx, {
         applicationId: row.id,
@@ -161,6 +152,38 @@ async function renewAtOnce(
   });
 }
 
+/** The application row of a renewal, prefilled from the last answers; `extra` for one written decided. */
+function insertRenewal(
+  trx: Transaction<Database>,
+  old: Award,
+  form: { id: string; questions: Question[] },
+  user: { id: string; name: string },
+  last: { answers: Record<string, Answer> } | null | undefined,
+  extra: { recipientName: string | null; recipientEmail: string | null } & Partial<
+    Pick<
+      Insertable<ApplicationTables['applications']>,
+      'state' | 'submission' | 'submittedAt' | 'decidedAt' | 'awardId'
+    >
+  >,
+) {
+  const { recipientName, recipientEmail, ...decided } = extra;
+  return trx
+    .insertInto('applications')
+    .values({
+      orgId: old.orgId,
+      templateId: old.templateId,
+      formId: form.id,
+      applicantId: user.id,
+      applicantName: recipientName ?? user.name,
+      applicantEmail: recipientEmail ?? '',
+      answers: JSON.stringify(answersFor(form.questions, last?.answers ?? {})),
+      renewsAwardId: old.id,
+      ...decided,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 async function startRenewal(
   ctx: AppContext,
   user: { id: string; name: string },
@@ -176,20 +199,10 @@ async function startRenewal(
   const old = (await getAward(ctx.db, offer.awardId))!;
   const last = await lastAnswers(ctx.db, user.id, offer.templateId, offer.awardId);
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('applications')
-      .values({
-        orgId: old.orgId,
-        templateId: old.templateId,
-        formId: form.id,
-        applicantId: user.id,
-        applicantName: old.recipientName ?? user.name,
-        applicantEmail: old.recipientEmail ?? '',
-        answers: JSON.stringify(answersFor(form.questions, last?.answers ?? {})),
-        renewsAwardId: old.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertRenewal(trx, old, form, user, last, {
+      recipientName: old.recipientName,
+      recipientEmail: old.recipientEmail,
+    });
     // The last application's files come along for the questions the current form still asks.
     if (last) {
       const fileQuestions = form.questions.filter((q) => q.kind === 'file').map((q) => q.id);
