@@ -13,12 +13,10 @@ import { join } from 'node:path';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
 import type { AppContext } from '../src/http/context.ts';
 import { freePort } from '../test/ports.ts';
-import { benchConfig } from './support.ts';
+import { benchConfig, followLink, measurePage } from './support.ts';
 
 const APPLICATIONS = 10_000;
 const TARGET_P50_MS = 50;
-const SECONDS = 3;
-const REQUESTS = { min: 40, max: 400 };
 
 type Dialect = 'pglite' | 'postgres';
 
@@ -66,42 +64,6 @@ async function seed(
   return { userId: reviewer.id, slug: org.slug, templateId: forms[0]!.templateId, applicationId: one.id };
 }
 
-async function measure(
-  url: string,
-  cookie: string,
-): Promise<{ p50: number; p99: number; n: number; bytes: number }> {
-  const get = async () => {
-    const res = await fetch(url, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
-    const body = await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    return body.byteLength;
-  };
-  let bytes = 0;
-  for (let i = 0; i < 5; i++) bytes = await get();
-  const times: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
-  while (times.length < REQUESTS.min || (times.length < REQUESTS.max && performance.now() < end)) {
-    const start = performance.now();
-    await get();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
-  return { p50: at(50), p99: at(99), n: times.length, bytes };
-}
-
-/** The queue page reached by following "Next page" `times` times. */
-async function deepPage(url: string, cookie: string, times: number): Promise<string> {
-  let at = url;
-  for (let i = 0; i < times; i++) {
-    const html = await (await fetch(at, { headers: { cookie, accept: 'text/html' } })).text();
-    const href = /<a href="([^"]*[?&]cursor=[^"]*)">Next page/.exec(html)?.[1];
-    if (!href) throw new Error(`no "Next page" link on ${at}`);
-    at = new URL(href.replaceAll('&amp;', '&'), url).href;
-  }
-  return at;
-}
-
 async function benchOn(dialect: Dialect, databaseUrl?: string): Promise<BenchRow[]> {
   const { startPlatform } = await import('../src/http/start.ts');
   const { createAppContext } = await import('../src/features.ts');
@@ -121,10 +83,13 @@ async function benchOn(dialect: Dialect, databaseUrl?: string): Promise<BenchRow
       ['review queue: one template', `${queue}?template=${seeded.templateId}`],
       ['review queue: waiting 30 days or more', `${queue}?age=30`],
       ['review queue: every state', `${queue}?state=all`],
-      ['review queue: page 41 (followed "Next page" 40 times)', await deepPage(queue, cookie, 40)],
+      [
+        'review queue: page 41 (followed "Next page" 40 times)',
+        await followLink(queue, cookie, 'Next page', 40),
+      ],
       ['application page (reviewer)', `${running.url}/reviews/${seeded.applicationId}`],
     ];
-    const trivial = await measure(`${running.url}/livez`, cookie);
+    const trivial = await measurePage(`${running.url}/livez`, cookie);
     const rows: BenchRow[] = [
       {
         name: `GET /livez (trivial route), ${dialect}: p50`,
@@ -134,7 +99,7 @@ async function benchOn(dialect: Dialect, databaseUrl?: string): Promise<BenchRow
       },
     ];
     for (const [name, url] of targets) {
-      const m = await measure(url, cookie);
+      const m = await measurePage(url, cookie);
       rows.push({
         name: `${name}, ${dialect}: p50`,
         ours: m.p50,

@@ -18,14 +18,10 @@ import { fileURLToPath } from 'node:url';
 import type { BenchRow } from '../packages/openbadges/bench/bench-row.ts';
 import type { AppContext } from '../src/http/context.ts';
 import { freePort } from '../test/ports.ts';
-import { benchConfig } from './support.ts';
+import { benchConfig, followLink, measurePage } from './support.ts';
 
 const WALLET_BADGES = 200;
 const ORG_AWARDS = 100_000;
-/** Each target is measured this long (at least REQUESTS_MIN, at most REQUESTS_MAX requests), after a few warm-up requests. */
-const SECONDS = 3;
-const REQUESTS_MAX = 400;
-const REQUESTS_MIN = 40;
 const TARGET_P50_MS = 30;
 
 type Dialect = 'pglite' | 'postgres';
@@ -189,51 +185,6 @@ async function serve(databaseUrl: string | undefined): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-interface Latency {
-  p50: number;
-  p99: number;
-  n: number;
-  bytes: number;
-}
-
-/** Sequential requests, one at a time: a page's own latency, not the queue's. */
-async function measure(url: string, cookie: string): Promise<Latency> {
-  const get = async () => {
-    const res = await fetch(url, {
-      headers: { cookie, accept: 'text/html' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    return body.byteLength;
-  };
-  let bytes = 0;
-  for (let i = 0; i < 5; i++) bytes = await get();
-  const times: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
-  while (times.length < REQUESTS_MIN || (times.length < REQUESTS_MAX && performance.now() < end)) {
-    const start = performance.now();
-    await get();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
-  return { p50: pct(50), p99: pct(99), n: times.length, bytes };
-}
-
-/** The address of the page reached by following the list's "Older" link `times` times. */
-async function followOlder(url: string, cookie: string, times: number): Promise<string> {
-  let at = url;
-  for (let i = 0; i < times; i++) {
-    const html = await (await fetch(at, { headers: { cookie, accept: 'text/html' } })).text();
-    const href = /<a href="([^"]*[?&]after=[^"]*)">Older/.exec(html)?.[1];
-    if (!href) throw new Error(`no "Older" link on ${at}`);
-    at = new URL(href.replaceAll('&amp;', '&'), url).href;
-  }
-  return at;
-}
-
 function startChild(args: string[]): { child: ReturnType<typeof spawn>; ready: Promise<Ready> } {
   const script = fileURLToPath(import.meta.url);
   const child = spawn(process.execPath, [...process.execArgv, script, '--serve', ...args], {
@@ -265,9 +216,12 @@ async function benchOn(dialect: Dialect, databaseUrl?: string): Promise<BenchRow
       [`award list: searched "${fullName}" (20 match)`, `${awards}?q=${encodeURIComponent(fullName)}`],
       [`award list: searched "${familyName}" (1,280 match)`, `${awards}?q=${encodeURIComponent(familyName)}`],
       ['award list: filtered by state (revoked)', `${awards}?state=revoked`],
-      ['award list: page 41 (followed "Older" 40 times)', await followOlder(awards, ready.cookie, 40)],
+      [
+        'award list: page 41 (followed "Older" 40 times)',
+        await followLink(awards, ready.cookie, 'Older', 40),
+      ],
     ];
-    const trivial = await measure(`${ready.url}/livez`, ready.cookie);
+    const trivial = await measurePage(`${ready.url}/livez`, ready.cookie);
     const out: BenchRow[] = [
       {
         name: `GET /livez (trivial route), ${dialect}: p50`,
@@ -277,7 +231,7 @@ async function benchOn(dialect: Dialect, databaseUrl?: string): Promise<BenchRow
       },
     ];
     for (const [name, url] of targets) {
-      const m = await measure(url, ready.cookie);
+      const m = await measurePage(url, ready.cookie);
       out.push({
         name: `${name}, ${dialect}: p50`,
         ours: m.p50,
